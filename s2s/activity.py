@@ -1,0 +1,99 @@
+"""Activity analysis: which values carry derivatives.
+
+Takes an ANF function (see :mod:`s2s.normalize`) and the names of its
+parameters that vary (the ``wrt`` inputs).  Returns facts, never edits the
+tree: :class:`Activity` with ``varied`` (depends differentiably on a varying
+input), ``useful`` (reaches the returned value through differentiable
+operations) and ``active`` (both).  Only active values get adjoints.
+"""
+
+import types
+
+import gast
+
+from .rules import NONDIFFERENTIABLE_ATTRIBUTES, OPERATORS
+
+
+class Activity:
+    def __init__(self, varied, useful):
+        self.varied = varied
+        self.useful = useful
+        self.active = varied & useful
+
+    def __contains__(self, name):
+        return name in self.active
+
+
+def local_names(node):
+    """Names of local values (not global references) read by ``node``."""
+    return [
+        n.id
+        for n in gast.walk(node)
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and not hasattr(n, "s2s_global")
+    ]
+
+
+def targets(stmt):
+    """Names a statement assigns."""
+    if isinstance(stmt, gast.Assign):
+        return [n.id for n in gast.walk(stmt.targets[0]) if isinstance(n, gast.Name)]
+    return []
+
+
+def dependencies(stmt, rules):
+    """Local names whose derivatives flow into the statement's targets."""
+    if not isinstance(stmt, gast.Assign):
+        return []
+    rhs = stmt.value
+    if isinstance(rhs, gast.Compare):
+        return []
+    if isinstance(rhs, gast.BinOp) or isinstance(rhs, gast.UnaryOp):
+        rule = rules.lookup(OPERATORS.get(type(rhs.op)))
+        if rule is not None and rule.nondifferentiable:
+            return []
+        return local_names(rhs)
+    if isinstance(rhs, gast.Call):
+        rule = rules.lookup(rhs.s2s_target)
+        if rule is not None and rule.nondifferentiable:
+            return []
+        return local_names(rhs)
+    if isinstance(rhs, gast.Attribute):
+        if rhs.attr in NONDIFFERENTIABLE_ATTRIBUTES:
+            return []
+        return local_names(rhs.value)
+    if isinstance(rhs, gast.Subscript):
+        return local_names(rhs.value)
+    return local_names(rhs)
+
+
+def analyse(fdef, varying, rules):
+    """The :class:`Activity` of an ANF function whose parameters ``varying`` vary."""
+    body = fdef.body
+    varied = set(varying)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in body:
+            if any(d in varied for d in dependencies(stmt, rules)):
+                for t in targets(stmt):
+                    if t not in varied:
+                        varied.add(t)
+                        changed = True
+    useful = set()
+    for stmt in body:
+        if isinstance(stmt, gast.Return):
+            useful.update(local_names(stmt.value))
+    changed = True
+    while changed:
+        changed = False
+        for stmt in reversed(body):
+            if any(t in useful for t in targets(stmt)):
+                for d in dependencies(stmt, rules):
+                    if d not in useful:
+                        useful.add(d)
+                        changed = True
+    return Activity(varied, useful)
+
+
+def is_user_function(obj):
+    return isinstance(obj, types.FunctionType) and obj.__name__ != "<lambda>"

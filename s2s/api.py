@@ -1,0 +1,124 @@
+"""The public transforms: ``grad``, ``value_and_grad``, ``vjp`` (see shared/API.md).
+
+Each returns a function compiled from generated source, carrying ``.source``,
+``.path`` and ``.primal``.  The generated module is cached on disk under a key
+made of the sources of the function and everything it may call, the options
+and the s2s version; a later call, in this process or another, loads it
+without regenerating.
+"""
+
+import functools
+import inspect
+import os
+
+import numpy as np
+
+from . import __version__
+from .frontend import Scope
+from .load import cache_dir, load_module, read_bindings, reachable, source_key, write_atomic
+from .transform import resolve_wrt, transform
+
+
+def _transform(kind, fn, wrt, optimize, out_dir):
+    if fn is None:
+        return lambda f: _transform(kind, f, wrt, optimize, out_dir)
+    single, wrt_names = resolve_wrt(inspect.unwrap(fn), wrt)
+    options = {"kind": kind, "wrt": list(wrt_names), "single": single, "optimize": optimize, "version": __version__}
+    key = source_key(fn, options)
+    if out_dir is None:
+        path = os.path.join(cache_dir(), f"{fn.__name__}_{kind}_{key[:16]}.py")
+    else:
+        stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn) or "module"))[0]
+        suffix = "" if wrt == 0 else "_wrt_" + "_".join(wrt_names)
+        path = os.path.join(out_dir, f"{stem}_{kind}_{fn.__name__}{suffix}.py")
+    source = None
+    if out_dir is None and os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+        entry = f"{kind}_{fn.__name__}"
+        namespace = _rebind(fn, read_bindings(source))
+        if namespace is None or f"def {entry}(" not in source:
+            source = None
+    if source is None:
+        generated = transform(fn, kind, wrt, optimize)
+        source, namespace = generated.source, generated.bindings
+        write_atomic(path, source)
+        entry = generated.entry
+    module = load_module(path, source, namespace)
+    return _wrap(getattr(module, entry), fn, kind, wrt_names, single, path, source)
+
+
+def _rebind(fn, record):
+    """The objects a cached module's bindings name, or None if one is gone."""
+    functions = reachable(fn)
+    namespace = {}
+    for name, where in record.items():
+        owner = functions.get(where)
+        if owner is None:
+            return None
+        namespace[name] = Scope(owner, ()).lookup(name)
+    return namespace
+
+
+def _wrap(generated, fn, kind, wrt_names, single, path, source):
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        bound = sig.bind(*args[: len(sig.parameters)] if kind == "vjp" else args, **kwargs)
+        for name in wrt_names:
+            if name in bound.arguments:
+                _check_differentiable(name, bound.arguments[name], fn)
+        out = generated(*args, **kwargs)
+        if kind == "value_and_grad":
+            return out[0], _match_types(out[1], bound, wrt_names, single)
+        return _match_types(out, bound, wrt_names, single)
+
+    wrapper.source = source
+    wrapper.path = path
+    wrapper.primal = fn
+    wrapper.generated = generated
+    wrapper.__wrapped__ = generated
+    return wrapper
+
+
+def _check_differentiable(name, value, fn):
+    dtype = getattr(value, "dtype", None)
+    if isinstance(value, (bool, int, np.integer, np.bool_)) or (
+        dtype is not None and not np.issubdtype(dtype, np.inexact)
+    ):
+        raise TypeError(
+            f"cannot differentiate {fn.__name__} with respect to {name!r}: its value is "
+            f"{type(value).__name__}{'' if dtype is None else ' of dtype ' + str(dtype)}, not a float"
+        )
+
+
+def _match_types(grads, bound, wrt_names, single):
+    """Give a Python float argument a Python float gradient, a tuple a tuple."""
+
+    def convert(name, g):
+        value = bound.arguments.get(name)
+        if type(value) is float:
+            return float(g)
+        if isinstance(value, (tuple, list)):
+            return type(value)(g)
+        return g
+
+    if single:
+        return convert(wrt_names[0], grads)
+    return tuple(convert(n, g) for n, g in zip(wrt_names, grads))
+
+
+def grad(fn=None, wrt=0, *, optimize=True, out_dir=None):
+    """Gradient of the scalar output of ``fn`` with respect to ``wrt``."""
+    return _transform("grad", fn, wrt, optimize, out_dir)
+
+
+def value_and_grad(fn=None, wrt=0, *, optimize=True, out_dir=None):
+    """``(value, gradient)`` of ``fn``."""
+    return _transform("value_and_grad", fn, wrt, optimize, out_dir)
+
+
+def vjp(fn=None, wrt=0, *, optimize=True, out_dir=None):
+    """Vector-Jacobian product: called with ``fn``'s positional arguments, then ``dout``."""
+    return _transform("vjp", fn, wrt, optimize, out_dir)

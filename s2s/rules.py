@@ -1,0 +1,140 @@
+"""The rule registry: which callables have which derivative templates.
+
+Rules are keyed by the function object itself, so ``np.tanh``, ``numpy.tanh``
+and ``from numpy import tanh`` resolve to one rule.  Python operators are
+differentiated with the rules of the numpy functions they stand for
+(``a @ b`` with ``np.matmul``), subscripts with ``operator.getitem``.
+
+The built-in rules live in :mod:`s2s.derivatives` (``derivatives/`` in the
+source tree) and are loaded on first use.  A :class:`RuleSet` can be layered
+over another, so user rules (``@s2s.adjoint``) can be scoped.
+"""
+
+import builtins
+import importlib
+import math
+import operator
+
+import gast
+import numpy
+
+from .template import Template
+
+RULE_MODULES = ("numpy_rules", "math_rules", "builtin_rules")
+
+OPERATORS = {
+    gast.Add: numpy.add,
+    gast.Sub: numpy.subtract,
+    gast.Mult: numpy.multiply,
+    gast.Div: numpy.true_divide,
+    gast.Pow: numpy.power,
+    gast.MatMult: numpy.matmul,
+    gast.FloorDiv: numpy.floor_divide,
+    gast.Mod: numpy.mod,
+    gast.USub: numpy.negative,
+    gast.UAdd: numpy.positive,
+}
+
+# Attributes of array values: `x.T` is np.transpose(x); these say nothing
+# differentiable about the value.
+ATTRIBUTE_FUNCTIONS = {"T": numpy.transpose}
+NONDIFFERENTIABLE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
+
+
+class Rule:
+    """What s2s knows about one callable."""
+
+    def __init__(self, fn, name):
+        self.fn = fn
+        self.name = name  # how generated code spells it, e.g. "np.linalg.norm"
+        self.adjoint = None  # Template
+        self.tangent = None  # Template
+        self.broadcast = False  # contributions are reduced to each argument's shape
+        self.nondifferentiable = False  # result carries no derivative
+
+
+class RuleSet:
+    """Rules keyed by callable; lookups fall through to ``parent``."""
+
+    def __init__(self, parent=None):
+        self.parent = parent
+        self.rules = {}
+
+    def _key(self, fn):
+        try:
+            hash(fn)
+            return fn
+        except TypeError:
+            return id(fn)
+
+    def lookup(self, fn):
+        rule = self.rules.get(self._key(fn))
+        if rule is None and self.parent is not None:
+            return self.parent.lookup(fn)
+        return rule
+
+    def rule(self, fn):
+        """The rule for ``fn`` in this set, created if needed."""
+        key = self._key(fn)
+        if key not in self.rules:
+            inherited = self.parent.lookup(fn) if self.parent else None
+            rule = Rule(fn, inherited.name if inherited else spell(fn))
+            if inherited:
+                rule.__dict__.update(inherited.__dict__)
+            self.rules[key] = rule
+        return self.rules[key]
+
+
+class _Builtin(RuleSet):
+    """The built-in rule set; loads ``s2s.derivatives`` on first lookup."""
+
+    loaded = False
+
+    def lookup(self, fn):
+        if not self.loaded:
+            self.loaded = True
+            for name in RULE_MODULES:
+                importlib.import_module(f"s2s.derivatives.{name}")
+        return super().lookup(fn)
+
+
+BUILTIN = _Builtin()
+
+
+def spell(fn):
+    """How generated code names ``fn``: ``np.tanh``, ``np.linalg.inv``, ``math.exp``, ``abs``."""
+    name = getattr(fn, "__name__", None)
+    if name is None:
+        return None
+    for prefix, module in (("np", numpy), ("np.linalg", numpy.linalg), ("math", math)):
+        if getattr(module, name, None) is fn:
+            return f"{prefix}.{name}"
+    if getattr(builtins, name, None) is fn:
+        return name
+    if fn is operator.getitem:
+        return "operator.getitem"
+    return None
+
+
+def canonical_name(fn):
+    """The spelling of ``fn`` in generated code if it is a library function with a rule."""
+    rule = BUILTIN.lookup(fn)
+    return rule.name if rule is not None else None
+
+
+def adjoint(fn, *, broadcast=False, rules=BUILTIN):
+    """Register the decorated template as the adjoint rule of ``fn``."""
+
+    def register(template_fn):
+        rule = rules.rule(fn)
+        rule.adjoint = Template(template_fn, "adjoint")
+        rule.broadcast = broadcast
+        return template_fn
+
+    return register
+
+
+def nondifferentiable(*fns, rules=BUILTIN):
+    """Declare ``fns`` as having no derivative (integer, boolean or constant results)."""
+    for fn in fns:
+        rules.rule(fn).nondifferentiable = True

@@ -1,0 +1,147 @@
+"""Rule templates: Python functions whose body is inlined into generated code.
+
+A template's first parameter names the primal's result, the others its
+arguments (defaults allowed, one ``*args`` allowed).  ``d<name>`` is the
+derivative of ``<name>``.  In an adjoint template, ``d<result>`` is read and
+each ``d<arg> = expr`` *contributes* ``expr`` to that argument's adjoint; in a
+tangent template it is the other way round.  Any other assigned name is a
+local temporary.  Free names must be ``np``, ``math``, builtins or helpers from
+:mod:`s2s.runtime`, the only names a generated module has.
+
+Takes a function; guarantees a validated :class:`Template` whose
+:meth:`Template.instantiate` returns statements with every name substituted.
+"""
+
+import builtins
+import copy
+import inspect
+import textwrap
+
+import gast
+
+from . import runtime
+from .errors import Located, S2SError
+
+ALLOWED_GLOBALS = {"np", "math"} | set(runtime.__all__)
+
+
+class Contribution:
+    """``target`` (a template parameter) receives ``value`` (an expression)."""
+
+    def __init__(self, param, value):
+        self.param = param
+        self.value = value
+
+
+class Template:
+    def __init__(self, fn, kind):
+        self.fn = fn
+        self.kind = kind
+        lines, first = inspect.getsourcelines(fn)
+        source = textwrap.dedent("".join(lines))
+        filename = inspect.getsourcefile(fn)
+        self.loc = Located(filename, first - 1, 0)
+        node = gast.parse(source).body[0]
+        args = node.args
+        if args.kwarg or args.kwonlyargs or not args.args:
+            raise self.loc.error(node, f"malformed {kind} template `{node.name}`: parameters must be (result, arg, ..., [*args])")
+        names = [a.id for a in args.args]
+        self.result = names[0]
+        self.params = names[1:]
+        self.vararg = args.vararg.id if args.vararg else None
+        sig = inspect.signature(fn)
+        self.signature = sig.replace(parameters=list(sig.parameters.values())[1:])
+        self.body = [s for s in node.body if not _is_docstring(s)]
+        self.globals_used = set()
+        self.runtime_used = set()
+        self._check(node)
+
+    def derivative_name(self, param):
+        return "d" + param
+
+    def _check(self, node):
+        params = set(self.params) | {self.result} | ({self.vararg} if self.vararg else set())
+        outputs = {self.derivative_name(p) for p in params - {self.result}}
+        inputs = {self.derivative_name(self.result)}
+        if self.kind == "tangent":
+            outputs, inputs = {self.derivative_name(self.result)}, outputs
+        temps = set()
+        contributes = False
+        for stmt in self.body:
+            if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+                raise self.loc.error(stmt, f"malformed {self.kind} template `{node.name}`: every statement must be `name = expression`")
+            target = stmt.targets[0].id
+            if target in params or target in inputs:
+                raise self.loc.error(stmt, f"malformed {self.kind} template `{node.name}`: it must not assign `{target}`")
+            for n in gast.walk(stmt.value):
+                if isinstance(n, gast.Name) and n.id not in params | inputs | temps:
+                    if n.id in outputs:
+                        raise self.loc.error(n, f"malformed {self.kind} template `{node.name}`: `{n.id}` is written, not read")
+                    if n.id not in ALLOWED_GLOBALS and not hasattr(builtins, n.id):
+                        raise self.loc.error(n, f"malformed {self.kind} template `{node.name}`: unknown name `{n.id}` (templates may use np, math, builtins, s2s.runtime helpers and their parameters)")
+                    self.globals_used.add(n.id)
+            if target in outputs:
+                contributes = True
+            else:
+                temps.add(target)
+        if not contributes:
+            raise self.loc.error(node, f"malformed {self.kind} template `{node.name}`: it assigns none of {sorted(outputs)}")
+        self.runtime_used = self.globals_used & set(runtime.__all__)
+
+    def bind(self, args, keywords):
+        """Map template parameters to call atoms: ``{param: node}`` or raise TypeError."""
+        bound = self.signature.bind(*args, **keywords)
+        bound.apply_defaults()
+        out = {}
+        for name, value in bound.arguments.items():
+            if name == self.vararg:
+                out[name] = gast.Tuple(elts=list(value), ctx=gast.Load())
+            elif isinstance(value, gast.AST):
+                out[name] = value
+            else:
+                out[name] = gast.Constant(value=value, kind=None)
+        return out
+
+    def instantiate(self, bindings, derivatives, fresh):
+        """Statements for one use of the template.
+
+        ``bindings`` maps parameters (and the result) to atoms; ``derivatives``
+        maps the input derivative name (``d<result>`` for adjoints) to the
+        generated name; ``fresh(base)`` names temporaries.  Returns a list of
+        ``gast.Assign`` (temporaries) and :class:`Contribution` items.
+        """
+        names = {}
+        out = []
+        for stmt in self.body:
+            value = _Substitute(bindings, derivatives, names).visit(copy.deepcopy(stmt.value))
+            target = stmt.targets[0].id
+            if target.startswith("d") and target[1:] in bindings and target not in names:
+                out.append(Contribution(target[1:], value))
+            else:
+                names[target] = fresh(f"{self.fn.__name__}_{target}")
+                out.append(gast.Assign(targets=[gast.Name(id=names[target], ctx=gast.Store(), annotation=None, type_comment=None)], value=value, type_comment=None))
+        return out
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, bindings, derivatives, names):
+        self.bindings = bindings
+        self.derivatives = derivatives
+        self.names = names
+
+    def visit_Name(self, node):
+        if node.id in self.names:
+            return gast.Name(id=self.names[node.id], ctx=node.ctx, annotation=None, type_comment=None)
+        if node.id in self.derivatives:
+            return gast.Name(id=self.derivatives[node.id], ctx=node.ctx, annotation=None, type_comment=None)
+        if node.id in self.bindings:
+            return copy.deepcopy(self.bindings[node.id])
+        return node
+
+
+def _is_docstring(stmt):
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) and isinstance(stmt.value.value, str)
+
+
+def template_error(fn, message):
+    return S2SError(message, inspect.getsourcefile(fn), fn.__code__.co_firstlineno)

@@ -1,0 +1,208 @@
+"""The pipeline driver: one transform of one user function to module source.
+
+front end -> normalize -> activity -> reverse mode -> optimize -> emit.
+Takes a user function and options; returns a :class:`Generated`: the module
+text, the entry function's name, and the names the loader must bind from the
+user's modules.  Each user function is parsed and normalized once, and gets
+one forward/backward pair per set of active parameters, however many call
+sites it has (recursion included).
+"""
+
+import copy
+import inspect
+import json
+import os
+
+import gast
+import numpy
+
+from . import __version__
+from .activity import analyse
+from .emit import module_source
+from .errors import S2SError
+from .frontend import parse
+from .load import BINDINGS_TAG
+from .naming import Namer
+from .normalize import normalize
+from .optimize import optimize as optimize_function
+from .reverse import Callee, ReverseMode, assign, call, name
+from .rules import BUILTIN
+
+TRANSFORMS = ("grad", "value_and_grad", "vjp")
+
+
+class Generated:
+    def __init__(self, source, entry, bindings, key_functions):
+        self.source = source
+        self.entry = entry
+        self.bindings = bindings  # {name: object}
+        self.key_functions = key_functions
+
+
+def resolve_wrt(fn, wrt):
+    """``wrt`` (int, str or tuple of them) as a tuple of parameter names."""
+    params = [p for p in inspect.signature(fn).parameters.values()]
+    names = [p.name for p in params]
+    single = not isinstance(wrt, (tuple, list))
+    items = (wrt,) if single else tuple(wrt)
+    if not items:
+        raise ValueError("wrt is empty: name at least one parameter to differentiate with respect to")
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise TypeError(f"wrt entries must be parameter positions or names, not {item!r}")
+        if isinstance(item, int):
+            positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            if not -len(positional) <= item < len(positional):
+                raise ValueError(f"wrt={item} but {fn.__name__} has {len(positional)} positional parameters")
+            out.append(positional[item])
+        else:
+            if item not in names:
+                raise ValueError(f"wrt={item!r} but {fn.__name__} has no parameter named {item!r} (it has {names})")
+            out.append(item)
+    if len(set(out)) != len(out):
+        raise ValueError(f"wrt names a parameter twice: {out}")
+    return single, tuple(out)
+
+
+class Program:
+    """All generated functions of one transform, and what they need bound."""
+
+    def __init__(self, rules):
+        self.rules = rules
+        self.namer = Namer({"np", "math"})
+        self.callees = {}
+        self.queue = []
+        self.parsed = {}
+        self.functions = []
+        self.bindings = {}
+        self.runtime_used = set()
+
+    def parse(self, fn):
+        if fn not in self.parsed:
+            parsed = parse(fn)
+            fdef = normalize(parsed)
+            self.parsed[fn] = (parsed, fdef)
+            for key in fn.__globals__:
+                self.namer.reserve(key)
+        return self.parsed[fn]
+
+    def request(self, fn, active, node=None):
+        """The :class:`Callee` of ``fn`` with parameters ``active`` active."""
+        key = (fn, tuple(active))
+        if key not in self.callees:
+            self.parse(fn)
+            base = fn.__name__
+            self.callees[key] = Callee(self.namer.fresh(f"{base}_forward"), self.namer.fresh(f"{base}_backward"), tuple(active))
+            self.queue.append(key)
+        return self.callees[key]
+
+    def generate(self):
+        while self.queue:
+            fn, active = self.queue.pop(0)
+            parsed, fdef = self.parsed[fn]
+            callee = self.callees[(fn, active)]
+            activity = analyse(fdef, active, self.rules)
+            mode = ReverseMode(parsed, fdef, copy.deepcopy(fdef.s2s_namer), activity, active, self.rules, self.request, callee.forward, callee.backward)
+            forward, backward = mode.run()
+            self.runtime_used |= mode.runtime_used
+            self.bind_globals(parsed, fdef)
+            self.functions += [forward, backward]
+
+    def bind_globals(self, parsed, fdef):
+        """Record the user-module names that generated code refers to."""
+        import builtins, math
+
+        for node in gast.walk(fdef):
+            if not hasattr(node, "s2s_global"):
+                continue
+            root = node
+            while isinstance(root, gast.Attribute):
+                root = root.value
+            obj = parsed.scope.lookup(root.id)
+            if (root.id == "np" and obj is numpy) or (root.id == "math" and obj is math):
+                continue
+            if root.id in ("np", "math") and obj is not getattr(builtins, root.id, None):
+                if parsed.scope.lookup(root.id) is not {"np": numpy, "math": math}[root.id]:
+                    raise parsed.loc.error(node, f"generated code spells numpy as `np` and math as `math`; `{root.id}` means something else in {parsed.name}")
+            if getattr(builtins, root.id, None) is obj:
+                continue
+            known = self.bindings.get(root.id)
+            if known is not None and known[1] is not obj:
+                raise parsed.loc.error(node, f"`{root.id}` means different things in {known[0]} and {parsed.name}; rename one")
+            self.bindings[root.id] = (f"{parsed.fn.__module__}:{parsed.fn.__qualname__}", obj)
+
+
+def transform(fn, kind="grad", wrt=0, optimize=True, rules=BUILTIN, command=None):
+    """Generate the module for ``kind`` (grad, value_and_grad, vjp) of ``fn``."""
+    if kind not in TRANSFORMS:
+        raise ValueError(f"unknown transform {kind!r}; expected one of {TRANSFORMS}")
+    program = Program(rules)
+    parsed, fdef = program.parse(fn)
+    single, wrt_names = resolve_wrt(parsed.fn, wrt)
+    main = program.request(parsed.fn, wrt_names)
+    program.generate()
+    if optimize:
+        for f in program.functions:
+            optimize_function(f)
+    entry_name = program.namer.fresh(f"{kind}_{parsed.name}")
+    entry = entry_function(kind, entry_name, fdef, main, single)
+    program.runtime_used |= {"seed_scalar"} if kind != "vjp" else set()
+    functions = [entry] + program.functions
+    used = set()
+    for f in functions:
+        used |= {n.id for n in gast.walk(f) if isinstance(n, gast.Name)}
+    imports = ["import numpy as np"]
+    if "math" in used:
+        imports.insert(0, "import math")
+    runtime = sorted(n for n in program.runtime_used if n in used)
+    if runtime:
+        imports.append(f"from s2s.runtime import {', '.join(runtime)}")
+    header = header_lines(parsed, kind, wrt_names if not single else wrt_names[0], optimize, program, command)
+    source = module_source(header, imports, functions, parsed.filename)
+    bindings = {k: obj for k, (_, obj) in program.bindings.items()}
+    return Generated(source, entry_name, bindings, {k: where for k, (where, _) in program.bindings.items()})
+
+
+def header_lines(parsed, kind, wrt, optimize, program, command):
+    origin = os.path.relpath(parsed.filename) if not os.path.relpath(parsed.filename).startswith("..") else parsed.filename
+    wrt_flag = wrt if isinstance(wrt, str) else ",".join(wrt)
+    command = command or f"s2s {kind.replace('_', '-')} {origin}::{parsed.name} --wrt {wrt_flag}"
+    lines = [
+        f"Generated by s2s {__version__}: {kind} of {parsed.name} ({origin}:{parsed.firstlineno}). Do not edit.",
+        f"transform: {kind}, wrt={wrt!r}, optimize={optimize}",
+        f"source sha256: {parsed.sha256}",
+        f"regenerate: {command}",
+    ]
+    if program.bindings:
+        record = {k: where for k, (where, _) in sorted(program.bindings.items())}
+        lines.append(BINDINGS_TAG + json.dumps(record, sort_keys=True))
+    return lines
+
+
+def entry_function(kind, entry_name, fdef, main, single):
+    """``grad_f``: run the forward sweep, seed the output adjoint, run the backward sweep."""
+    params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
+    kwonly = [a.id for a in fdef.args.kwonlyargs]
+    namer = Namer(params + kwonly + [entry_name])
+    result = fdef.body[-1].value
+    value = namer.fresh(result.id if isinstance(result, gast.Name) and result.id not in params else "value")
+    saved = namer.fresh("saved")
+    seed = namer.fresh("d" + value) if kind != "vjp" else namer.fresh("dout")
+    forward_call = gast.Call(
+        func=name(main.forward), args=[name(p) for p in params],
+        keywords=[gast.keyword(arg=k, value=name(k)) for k in kwonly],
+    )
+    body = [assign(gast.Tuple(elts=[name(value, True), name(saved, True)], ctx=gast.Store()), forward_call)]
+    if kind != "vjp":
+        body.append(assign(seed, call("seed_scalar", name(value), gast.Constant(value=fdef.name, kind=None))))
+    grads = call(main.backward, name(saved), name(seed))
+    if not single and len(main.active_params) == 1:
+        grads = gast.Tuple(elts=[grads], ctx=gast.Load())
+    body.append(gast.Return(value=gast.Tuple(elts=[name(value), grads], ctx=gast.Load()) if kind == "value_and_grad" else grads))
+    args = copy.deepcopy(fdef.args)
+    if kind == "vjp":
+        args.defaults = []
+        args.kw_defaults = [None] * len(args.kwonlyargs)
+        args.args = args.args + [name(seed, True)]
+    return gast.FunctionDef(name=entry_name, args=args, body=body, decorator_list=[], returns=None, type_comment=None, type_params=[])
