@@ -15,7 +15,8 @@ import numpy as np
 
 from . import __version__
 from .frontend import Scope
-from .load import cache_dir, load_module, read_bindings, reachable, source_key, write_atomic
+from .rules import nondifferentiable
+from .load import cache_dir, load_module, read_meta, reachable, source_key, write_atomic
 from .transform import resolve_wrt, transform
 
 
@@ -35,10 +36,12 @@ def _transform(kind, fn, wrt, optimize, out_dir):
     if out_dir is None and os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             source = f.read()
-        entry = f"{kind}_{fn.__name__}"
-        namespace = _rebind(fn, read_bindings(source))
-        if namespace is None or f"def {entry}(" not in source:
+        meta = read_meta(source)
+        namespace = _rebind(fn, meta["bindings"]) if meta else None
+        if namespace is None:
             source = None
+        else:
+            entry = meta["entry"]
     if source is None:
         generated = transform(fn, kind, wrt, optimize)
         source, namespace = generated.source, generated.bindings
@@ -107,6 +110,14 @@ def _match_types(grads, bound, wrt_names, single):
     if single:
         return convert(wrt_names[0], grads)
     return tuple(convert(n, g) for n, g in zip(wrt_names, grads))
+
+
+def stop_gradient(x):
+    """The value of ``x``; inside a differentiated function its derivative is zero."""
+    return x
+
+
+nondifferentiable(stop_gradient)
 
 
 def grad(fn=None, wrt=0, *, optimize=True, out_dir=None):

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import types
 
-BINDINGS_TAG = "s2s-bindings: "
+META_TAG = "s2s-meta: "
 
 
 def cache_dir():
@@ -92,14 +92,14 @@ def write_atomic(path, text):
         raise
 
 
-def read_bindings(source):
-    """The ``{name: "module:qualname"}`` record of names the loader must bind."""
+def read_meta(source):
+    """The machine-readable header record of a generated file, or None."""
     for line in source.splitlines():
-        if line.startswith("# " + BINDINGS_TAG):
-            return json.loads(line[len("# " + BINDINGS_TAG):])
+        if line.startswith("# " + META_TAG):
+            return json.loads(line[len("# " + META_TAG):])
         if not line.startswith("#"):
             break
-    return {}
+    return None
 
 
 def load_module(path, source, namespace):

@@ -43,7 +43,7 @@ class Namer:
         self.taken.add(name)
 
     def fresh(self, base):
-        base = re.sub(r"\W", "_", base).strip("_") or "tmp"
+        base = re.sub(r"\W", "_", base) or "tmp"
         if base[0].isdigit():
             base = "v" + base
         if base in RESERVED or base.startswith("__"):

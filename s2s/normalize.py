@@ -96,7 +96,9 @@ class Normalizer:
         node = parsed.node
         self.node = node
         user_names = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
-        self.namer = Namer(user_names | {node.name})
+        # The returned value is named after the function (`loss`, so its
+        # adjoint is `dloss`) unless the function refers to itself.
+        self.namer = Namer(user_names)
         self.version = {}  # user name -> current single-assignment name
         self.defined = set()
         self.body = []
@@ -170,7 +172,7 @@ class Normalizer:
         elif isinstance(stmt, gast.Return):
             if stmt.value is None:
                 raise self.loc.error(stmt, "a differentiated function must return a value")
-            self.emit(gast.Return(value=self.atom(stmt.value)))
+            self.emit(gast.Return(value=self.atom(stmt.value, hint=self.node.name)))
         elif isinstance(stmt, gast.Expr):
             value = stmt.value
             if not isinstance(value, gast.Call):
@@ -335,8 +337,8 @@ class Normalizer:
         func = node.func
         args = list(node.args)
         root = self.scope.root(func)
-        if isinstance(func, gast.Attribute) and root is not None and (
-            root.id in self.version or root.id in self.scope.locals
+        if isinstance(func, gast.Attribute) and (
+            root is None or root.id in self.version or root.id in self.scope.locals
         ):
             # a method call on a value: x.sum(axis=0) -> np.sum(x, axis=0)
             target = ARRAY_METHODS.get(func.attr)
@@ -348,6 +350,7 @@ class Normalizer:
             name = "np." + ("ravel" if func.attr == "flatten" else func.attr)
             func = _dotted_expr(name)
             func.s2s_global = target
+            func.s2s_canonical = True
         else:
             func = self.global_ref(func)
             if func is None:
@@ -412,16 +415,26 @@ def _dotted_expr(dotted):
 
 
 def _respell(node, scope):
-    """The chain ``node`` with a numpy/math root module spelled ``np``/``math``."""
+    """The chain ``node``, spelled ``np.…``/``math.…`` where it names numpy or math.
+
+    A chain rooted at the numpy or math module keeps the user's attribute path
+    under the canonical root; a library function with a rule imported by name
+    (``from numpy import tanh``) gets the rule's spelling.  Both are marked
+    ``s2s_canonical``: generated modules import numpy and math themselves.
+    """
     parts = _dotted(node).split(".")
-    root_obj = scope.lookup(parts[0])
-    mod = canonical_module(root_obj)
+    canonical = False
+    mod = canonical_module(scope.lookup(parts[0]))
     if mod is not None:
         parts[0] = mod
+        canonical = True
     else:
         from .rules import canonical_name
 
         name = canonical_name(scope.resolve(node))
         if name is not None:
             parts = name.split(".")
-    return _dotted_expr(".".join(parts))
+            canonical = True
+    expr = _dotted_expr(".".join(parts))
+    expr.s2s_canonical = canonical
+    return expr

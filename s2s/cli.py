@@ -1,0 +1,186 @@
+"""The ``s2s`` command line (see shared/API.md).
+
+    s2s grad FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward] [-o DIR]
+    s2s show FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward]
+    s2s check DIR
+
+Errors in the user's code print as ``file:line:col: message`` and exit 2;
+no internal traceback reaches the user.
+"""
+
+import argparse
+import difflib
+import importlib.util
+import os
+import sys
+
+from .errors import S2SError
+from .load import read_meta
+
+KINDS = ("grad", "value_and_grad", "vjp")
+
+
+class UsageError(Exception):
+    """A problem with the command line or the target file, printed on one line."""
+
+
+def load_file_module(path):
+    """Import the Python file at ``path`` as a module named after its stem."""
+    if not os.path.isfile(path):
+        raise UsageError(f"{path}: no such file")
+    directory = os.path.dirname(os.path.abspath(path))
+    name = os.path.splitext(os.path.basename(path))[0]
+    if directory not in sys.path:
+        sys.path.insert(0, directory)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise S2SError(f"syntax error: {exc.msg}", exc.filename or path, exc.lineno, (exc.offset or 1) - 1) from None
+    except Exception as exc:  # the user's module failed while importing: report, don't trace
+        raise UsageError(f"{path}: importing it raised {type(exc).__name__}: {exc}") from None
+    return module
+
+
+def load_target(target):
+    """``FILE.py::FUNC`` -> the function object."""
+    if "::" not in target:
+        raise UsageError(f"{target}: expected FILE.py::FUNCTION")
+    path, func = target.rsplit("::", 1)
+    module = load_file_module(path)
+    obj = module
+    for part in func.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            raise UsageError(f"{path}: no function named {func!r}")
+    if not callable(obj):
+        raise UsageError(f"{path}: {func!r} is not a function")
+    return obj
+
+
+def parse_wrt(text):
+    if text is None:
+        return 0
+    items = [w.strip() for w in text.split(",") if w.strip()]
+    items = [int(w) if w.lstrip("-").isdigit() else w for w in items]
+    if not items:
+        raise UsageError("--wrt is empty")
+    return items[0] if len(items) == 1 else tuple(items)
+
+
+def transform_target(args):
+    from .transform import transform
+
+    if args.mode == "forward":
+        raise UsageError("forward mode (--mode forward) is not available yet")
+    fn = load_target(args.target)
+    return fn, transform(fn, args.transform, parse_wrt(args.wrt), optimize=not args.no_optimize)
+
+
+def output_path(fn, kind, wrt, out_dir):
+    import inspect
+
+    stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn)))[0]
+    suffix = "" if wrt == 0 else "_wrt_" + "_".join(str(w) for w in (wrt if isinstance(wrt, tuple) else (wrt,)))
+    return os.path.join(out_dir, f"{stem}_{kind}_{fn.__name__}{suffix}.py")
+
+
+def cmd_grad(args):
+    from .load import write_atomic
+
+    fn, generated = transform_target(args)
+    path = output_path(fn, args.transform, parse_wrt(args.wrt), args.out_dir)
+    write_atomic(path, generated.source)
+    print(path)
+    return 0
+
+
+def cmd_show(args):
+    _, generated = transform_target(args)
+    text = generated.source
+    if sys.stdout.isatty():
+        try:
+            from pygments import highlight
+            from pygments.formatters import TerminalFormatter
+            from pygments.lexers import PythonLexer
+
+            text = highlight(text, PythonLexer(), TerminalFormatter())
+        except ImportError:
+            pass
+    sys.stdout.write(text)
+    return 0
+
+
+def regenerate(meta):
+    """Regenerate a file's source from its header record."""
+    from .transform import transform
+
+    wrt = meta["wrt"]
+    fn = load_target(f"{meta['origin']}::{meta['function']}")
+    return transform(fn, meta["kind"], tuple(wrt) if isinstance(wrt, list) else wrt, optimize=meta["optimize"]).source
+
+
+def cmd_check(args):
+    if not os.path.isdir(args.directory):
+        raise UsageError(f"{args.directory}: no such directory")
+    stale = 0
+    checked = 0
+    for entry in sorted(os.listdir(args.directory)):
+        path = os.path.join(args.directory, entry)
+        if not entry.endswith(".py") or not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as f:
+            current = f.read()
+        meta = read_meta(current)
+        if meta is None:
+            continue
+        checked += 1
+        try:
+            fresh = regenerate(meta)
+        except (UsageError, S2SError) as exc:
+            print(f"{path}: stale: cannot regenerate from {meta['origin']}::{meta['function']}: {exc}")
+            stale += 1
+            continue
+        if fresh != current:
+            stale += 1
+            sys.stdout.writelines(
+                difflib.unified_diff(current.splitlines(True), fresh.splitlines(True), path, path + " (regenerated)")
+            )
+            print(f"{path}: stale")
+    print(f"s2s check: {checked} generated file(s), {stale} stale")
+    return 1 if stale else 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="s2s", description="Source-to-source automatic differentiation.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_ in (("grad", "write the derivative's source file and print its path"), ("show", "print the derivative's source")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("target", help="FILE.py::FUNCTION")
+        p.add_argument("--wrt", help="comma-separated parameter names or positions (default: 0)")
+        p.add_argument("--mode", choices=("reverse", "forward"), default="reverse")
+        p.add_argument("--transform", choices=KINDS, default="grad", help="which reverse-mode function to generate")
+        p.add_argument("--no-optimize", action="store_true", help="skip the simplification passes")
+        if name == "grad":
+            p.add_argument("-o", "--out-dir", default="generated", help="output directory (default: generated/)")
+    p = sub.add_parser("check", help="fail with a diff if any generated file in DIR is stale")
+    p.add_argument("directory")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    command = {"grad": cmd_grad, "show": cmd_show, "check": cmd_check}[args.command]
+    try:
+        return command(args)
+    except S2SError as exc:
+        print(str(exc), file=sys.stderr)
+    except (UsageError, ValueError, TypeError) as exc:
+        print(f"s2s: {exc}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
