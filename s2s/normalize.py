@@ -20,6 +20,8 @@ global references carry ``s2s_global`` (the object) and are spelled ``np.…``/
 Constructs outside this subset raise ``S2SError`` at the user's line.
 """
 
+import builtins
+
 import gast
 import numpy
 
@@ -36,6 +38,7 @@ ARRAY_METHODS = {
     ).split()
 }
 ARRAY_METHODS["flatten"] = numpy.ravel
+REFUSED_BUILTINS = ("eval", "exec", "compile", "globals", "locals", "vars", "__import__", "setattr", "delattr")
 VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(a, b) == np.reshape(x, (a, b))
 
 UNSUPPORTED_STATEMENTS = {
@@ -176,6 +179,9 @@ class Normalizer:
         elif isinstance(stmt, gast.Expr):
             value = stmt.value
             if not isinstance(value, gast.Call):
+                for node in gast.walk(value):
+                    if type(node).__name__ in UNSUPPORTED_EXPRESSIONS:
+                        raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_EXPRESSIONS[type(node).__name__]}")
                 return  # a bare expression without effect
             self.emit(gast.Expr(value=self.rhs(value)))
         elif isinstance(stmt, gast.Assert):
@@ -277,7 +283,13 @@ class Normalizer:
         return expr
 
     def rhs(self, node):
-        """An ANF right-hand side for ``node`` (one operation on atoms)."""
+        """An ANF right-hand side for ``node`` (one operation on atoms), located at ``node``."""
+        out = self._rhs(node)
+        if not hasattr(out, "lineno"):
+            gast.copy_location(out, node)
+        return out
+
+    def _rhs(self, node):
         kind = type(node).__name__
         if kind in UNSUPPORTED_EXPRESSIONS:
             raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_EXPRESSIONS[kind]}")
@@ -356,6 +368,8 @@ class Normalizer:
             if func is None:
                 raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")
             target = func.s2s_global
+            if any(target is getattr(builtins, b) for b in REFUSED_BUILTINS):
+                raise self.loc.error(node, f"s2s does not support `{target.__name__}`: it cannot see the code it runs")
         call = gast.Call(
             func=func,
             args=[self.atom(a) for a in args],

@@ -25,7 +25,7 @@ import operator
 import gast
 
 from .activity import is_user_function, local_names, targets
-from .rules import ATTRIBUTE_FUNCTIONS, NONDIFFERENTIABLE_ATTRIBUTES, OPERATORS
+from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
 from .template import Contribution
 
 
@@ -116,6 +116,8 @@ class ReverseMode:
         seed = self.adjoint(result.id) if isinstance(result, gast.Name) and result.id in self.activity else self.fresh("dresult")
         if isinstance(result, gast.Name) and result.id in self.activity:
             self.defined.add(seed)
+        for stmt in self.fdef.body:  # report the first problem in source order
+            self.check(stmt)
         for i in reversed(range(len(self.fdef.body) - 1)):
             self.origin = self.fdef.body[i]
             self.backward_statement(i, self.origin)
@@ -197,6 +199,30 @@ class ReverseMode:
         return self.request(fn, tuple(active), rhs)
 
     # -- one statement's adjoint -----------------------------------------
+    def check(self, stmt):
+        """Raise ``S2SError`` if an active statement has no derivative."""
+        if not isinstance(stmt, gast.Assign) or not any(n in self.activity for n in targets(stmt)):
+            return
+        rhs = stmt.value
+        if isinstance(rhs, gast.BoolOp):
+            raise self.loc.error(rhs, "cannot differentiate through `and`/`or`; use np.where or an `if`")
+        if isinstance(rhs, gast.Attribute) and rhs.attr not in ATTRIBUTE_FUNCTIONS:
+            raise self.loc.error(rhs, f"cannot differentiate the attribute `.{rhs.attr}`")
+        fn = None
+        if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
+            fn = OPERATORS.get(type(rhs.op))
+        elif isinstance(rhs, gast.Call) and not is_user_function(rhs.s2s_target):
+            fn = rhs.s2s_target
+        if fn is not None or isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
+            rule = self.rules.lookup(fn) if fn is not None else None
+            if rule is None or rule.adjoint is None:
+                what = gast_text(rhs) if not isinstance(rhs, gast.Call) else _describe(fn)
+                raise self.loc.error(
+                    rhs,
+                    f"no derivative rule for {what}; register one with @s2s.adjoint({_describe(fn)}) "
+                    "or wrap its argument in s2s.stop_gradient",
+                )
+
     def backward_statement(self, i, stmt):
         if not isinstance(stmt, gast.Assign):
             return
@@ -219,22 +245,17 @@ class ReverseMode:
                 self.contribute(elt, gast.Subscript(value=name(adj), slice=gast.Constant(value=i, kind=None), ctx=gast.Load()))
         elif isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
             args = [rhs.left, rhs.right] if isinstance(rhs, gast.BinOp) else [rhs.operand]
-            self.apply_rule(OPERATORS.get(type(rhs.op)), target, args, {}, rhs, gast.unparse(rhs) if hasattr(gast, "unparse") else "operator")
+            self.apply_rule(OPERATORS.get(type(rhs.op)), target, args, {}, rhs)
         elif isinstance(rhs, gast.Call):
             fn = rhs.s2s_target
             if i in self.callees:
                 self.user_backward(rhs, target, *self.callees[i])
             else:
-                self.apply_rule(fn, target, rhs.args, {k.arg: k.value for k in rhs.keywords}, rhs, None)
+                self.apply_rule(fn, target, rhs.args, {k.arg: k.value for k in rhs.keywords}, rhs)
         elif isinstance(rhs, gast.Attribute):
-            fn = ATTRIBUTE_FUNCTIONS.get(rhs.attr)
-            if fn is None or rhs.attr in NONDIFFERENTIABLE_ATTRIBUTES:
-                raise self.loc.error(rhs, f"cannot differentiate the attribute `.{rhs.attr}`")
-            self.apply_rule(fn, target, [rhs.value], {}, rhs, None)
+            self.apply_rule(ATTRIBUTE_FUNCTIONS[rhs.attr], target, [rhs.value], {}, rhs)
         elif isinstance(rhs, gast.Subscript):
-            self.apply_rule(operator.getitem, target, [rhs.value, index_expr(rhs.slice)], {}, rhs, None)
-        elif isinstance(rhs, gast.BoolOp):
-            raise self.loc.error(rhs, "cannot differentiate through `and`/`or`; use np.where or an `if`")
+            self.apply_rule(operator.getitem, target, [rhs.value, index_expr(rhs.slice)], {}, rhs)
         else:
             raise self.loc.error(rhs, f"cannot differentiate `{type(rhs).__name__}`")
 
@@ -253,15 +274,9 @@ class ReverseMode:
             self.runtime_used.add("GradTuple")
             self.contribute(source, call("GradTuple", gast.Tuple(elts=elts, ctx=gast.Load())))
 
-    def apply_rule(self, fn, target, args, keywords, node, label):
-        rule = self.rules.lookup(fn) if fn is not None else None
-        what = label or getattr(rule, "name", None) or _describe(fn)
-        if rule is None or rule.adjoint is None:
-            raise self.loc.error(
-                node,
-                f"no derivative rule for {what}; register one with @s2s.adjoint({_describe(fn)}) "
-                "or wrap its argument in s2s.stop_gradient",
-            )
+    def apply_rule(self, fn, target, args, keywords, node):
+        rule = self.rules.lookup(fn)
+        what = rule.name or _describe(fn)
         template = rule.adjoint
         try:
             bindings = template.bind(args, keywords)
@@ -296,6 +311,13 @@ class ReverseMode:
         self.emit(assign(lhs, call(callee.backward, name(saved), name(self.adjoint(target.id)))))
         for param, g in zip(callee.active_params, grads):
             self.contribute(bound.arguments[param], name(g))
+
+
+def gast_text(node):
+    """Source text of a generated expression, for messages."""
+    import ast
+
+    return ast.unparse(gast.gast_to_ast(node))
 
 
 def _describe(fn):

@@ -1,0 +1,129 @@
+"""Functions s2s must refuse, each at the line marked `# refused: <words>`."""
+
+import numpy as np
+
+counter = 0
+
+
+def uses_try(x):
+    try:  # refused: `try` statements
+        y = x * 2.0
+    except ValueError:
+        y = x
+    return y
+
+
+def uses_with(x):
+    with open("f") as f:  # refused: `with` blocks
+        y = x * 2.0
+    return y
+
+
+def uses_yield(x):
+    yield x * 2.0  # refused: `yield`
+
+
+async def uses_async(x):  # refused: async functions
+    return x
+
+
+def uses_global(x):
+    global counter  # refused: `global` declarations
+    counter = 1
+    return x
+
+
+def uses_nonlocal_outer(x):
+    def inner(y):  # refused: nested function definitions
+        return y * x
+    return inner(x)
+
+
+def uses_lambda(x):
+    f = lambda v: v * 2.0  # refused: lambda expressions
+    return f(x)
+
+
+def uses_del(x):
+    y = x * 2.0
+    del y  # refused: `del` statements
+    return x
+
+
+def uses_starred(x):
+    a, *b = x  # refused: starred assignment
+    return a
+
+
+def uses_varargs(x, *rest):  # refused: `*args`/`**kwargs`
+    return x
+
+
+def uses_kwargs(x, **options):  # refused: `*args`/`**kwargs`
+    return x
+
+
+def uses_listcomp(x):
+    ys = [v * 2.0 for v in x]  # refused: list comprehensions
+    return np.sum(ys)
+
+
+def uses_class(x):
+    class Box:  # refused: class definitions
+        pass
+    return x
+
+
+def uses_eval(x):
+    y = eval("x * 2.0")  # refused: `eval`
+    return y
+
+
+def uses_exec(x):
+    exec("y = x")  # refused: `exec`
+    return x
+
+
+def uses_attribute_assignment(x, obj):
+    obj.value = x  # refused: assignment to an attribute
+    return x
+
+
+def uses_no_rule(x):
+    return np.sum(np.fft.fft(x).real)  # refused: no derivative rule for numpy.fft.fft
+
+
+def uses_raise(x):
+    raise ValueError("no")  # refused: `raise` statements
+
+
+def uses_import(x):
+    import math  # refused: imports inside the function
+    return x
+
+
+def uses_walrus(x):
+    y = (z := x * 2.0) + z  # refused: assignment expressions
+    return y
+
+
+def uses_set(x):
+    s = {1, 2}  # refused: set literals
+    return x
+
+
+def uses_unknown_method(x):
+    return x.frobnicate()  # refused: method `.frobnicate(...)`
+
+
+def uses_undefined_name(x):
+    return x * undefined_thing  # refused: cannot resolve `undefined_thing`
+
+
+def uses_and_or(x, y):
+    z = x or y  # refused: cannot differentiate through `and`/`or`
+    return np.sum(z)
+
+
+def no_return(x):  # refused: must end with a `return`
+    y = x * 2.0
