@@ -66,9 +66,24 @@ def dependencies(stmt, rules):
     return local_names(rhs)
 
 
+def simple_statements(stmts):
+    """All non-compound statements, depth first, in source order."""
+    for stmt in stmts:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            yield from simple_statements(stmt.body)
+            yield from simple_statements(stmt.orelse)
+        else:
+            yield stmt
+
+
 def analyse(fdef, varying, rules):
-    """The :class:`Activity` of an ANF function whose parameters ``varying`` vary."""
-    body = fdef.body
+    """The :class:`Activity` of an ANF function whose parameters ``varying`` vary.
+
+    Control flow is followed conservatively: a value is varied (useful) if it
+    is on any path, and loops are iterated to a fixed point.  Branch
+    decisions carry no derivative.
+    """
+    body = list(simple_statements(fdef.body))
     varied = set(varying)
     changed = True
     while changed:
@@ -95,5 +110,6 @@ def analyse(fdef, varying, rules):
     return Activity(varied, useful)
 
 
-def is_user_function(obj):
-    return isinstance(obj, types.FunctionType) and obj.__name__ != "<lambda>"
+def is_user_function(obj, rules):
+    """A Python function s2s differentiates by transforming its source (it has no rule)."""
+    return isinstance(obj, types.FunctionType) and rules.lookup(obj) is None

@@ -17,7 +17,11 @@ _MARK_LINE = re.compile(r"^(\s*)__s2s_comment_(\d+)__$")
 
 
 def _with_comments(body, filename, comments):
-    """``body`` with a marker statement wherever a new primal line starts."""
+    """``body`` with a marker statement wherever a new primal line starts.
+
+    Nested blocks (branches and loop bodies) get their own markers, so every
+    statement sits under the comment of the line it comes from.
+    """
     out = []
     last = None
     for stmt in body:
@@ -27,6 +31,10 @@ def _with_comments(body, filename, comments):
             marker = f"__s2s_comment_{len(comments) - 1}__"
             out.append(gast.Expr(value=gast.Name(id=marker, ctx=gast.Load(), annotation=None, type_comment=None)))
         last = line if line is not None else last
+        for field in ("body", "orelse"):
+            block = getattr(stmt, field, None)
+            if isinstance(block, list) and block and not isinstance(stmt, gast.FunctionDef):
+                setattr(stmt, field, _with_comments(block, filename, comments))
         out.append(stmt)
     return out
 

@@ -21,11 +21,14 @@ Constructs outside this subset raise ``S2SError`` at the user's line.
 """
 
 import builtins
+import copy
 
 import gast
 import numpy
 
 from .frontend import MISSING, canonical_module
+from . import runtime
+from .jumps import lower
 from .naming import OPERATOR_WORDS, Namer, short
 
 # Array methods, rewritten to the numpy function that takes the array first.
@@ -57,11 +60,6 @@ UNSUPPORTED_STATEMENTS = {
     "ImportFrom": "imports inside the function",
     "Raise": "`raise` statements",
     "Match": "`match` statements",
-    "If": "`if` statements (control flow is not supported yet)",
-    "For": "`for` loops (control flow is not supported yet)",
-    "While": "`while` loops (control flow is not supported yet)",
-    "Break": "`break`",
-    "Continue": "`continue`",
 }
 
 UNSUPPORTED_EXPRESSIONS = {
@@ -78,7 +76,6 @@ UNSUPPORTED_EXPRESSIONS = {
     "Set": "set literals",
     "JoinedStr": "f-strings",
     "Starred": "starred expressions (`*x`)",
-    "IfExp": "conditional expressions (control flow is not supported yet)",
 }
 
 
@@ -104,8 +101,10 @@ class Normalizer:
         self.namer = Namer(user_names)
         self.version = {}  # user name -> current single-assignment name
         self.defined = set()
-        self.body = []
+        self.fixed = set()  # flags and loop-condition temporaries: never versioned
+        self.out = []  # the block being built
         self.stmt = None  # the user statement being normalized
+        self.user_stmt = None
 
     # -- driver -------------------------------------------------------------
     def run(self):
@@ -119,42 +118,67 @@ class Normalizer:
         body = list(self.node.body)
         if body and _is_docstring(body[0]):
             body = body[1:]
-        for stmt in body:
+        self.check_unsupported(body)
+        result = self.namer.fresh(self.node.name)
+        lowered, flags = lower(body, self.namer.fresh, result, self.loc, self.node)
+        self.fixed |= flags
+        self.reads_by_loop = {}
+        self.all_reads = _reads(lowered)
+        self.out = []
+        for stmt in lowered[:-1]:
             self.statement(stmt)
-        if not self.body or not isinstance(self.body[-1], gast.Return):
-            raise self.loc.error(
-                self.node, f"`{self.node.name}` must end with a `return` of the value to differentiate"
-            )
+        self.emit(gast.Return(value=self.load(lowered[-1].value)))  # located at the last user line
         new = gast.FunctionDef(
             name=self.node.name,
             args=self.node.args,
-            body=self.body,
+            body=self.out,
             decorator_list=[],
             returns=None,
             type_comment=None,
             type_params=[],
         )
         new.s2s_namer = self.namer
+        new.s2s_fixed = self.fixed
         return new
 
+    def check_unsupported(self, body):
+        for stmt in body:
+            for node in gast.walk(stmt):
+                kind = type(node).__name__
+                if kind in UNSUPPORTED_STATEMENTS:
+                    raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_STATEMENTS[kind]}")
+                if kind in UNSUPPORTED_EXPRESSIONS and kind not in ("IfExp", "Starred"):
+                    raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_EXPRESSIONS[kind]}")
+
     def emit(self, stmt):
-        stmt.s2s_line = self.loc.lineno(self.stmt)
-        stmt.s2s_text = self.line_text(self.stmt)
-        self.body.append(stmt)
+        origin = self.stmt if getattr(self.stmt, "lineno", None) else self.user_stmt
+        stmt.s2s_line = self.loc.lineno(origin)
+        stmt.s2s_text = self.line_text(origin)
+        self.out.append(stmt)
+        return stmt
 
     def line_text(self, stmt):
         lines = self.parsed.source.splitlines()
-        first = stmt.lineno - 1
+        first = getattr(stmt, "lineno", 1) - 1
         return lines[first].strip() if 0 <= first < len(lines) else ""
+
+    def sub_block(self, stmts, version):
+        """Normalize ``stmts`` into a new block starting from ``version``."""
+        saved_out, saved_version = self.out, self.version
+        self.out, self.version = [], dict(version)
+        try:
+            for stmt in stmts:
+                self.statement(stmt)
+            return self.out, self.version
+        finally:
+            self.out, self.version = saved_out, saved_version
 
     # -- statements ---------------------------------------------------------
     def statement(self, stmt):
-        self.stmt = stmt
-        kind = type(stmt).__name__
-        if isinstance(self.body[-1:] and self.body[-1], gast.Return):
-            raise self.loc.error(stmt, "code after `return` is never run; remove it")
-        if kind in UNSUPPORTED_STATEMENTS:
-            raise self.loc.error(stmt, f"s2s does not support {UNSUPPORTED_STATEMENTS[kind]}")
+        if getattr(stmt, "lineno", None):
+            self.stmt = self.user_stmt = stmt
+        else:
+            self.stmt = stmt
         if isinstance(stmt, gast.Pass) or _is_docstring(stmt):
             return
         if isinstance(stmt, gast.Assign):
@@ -167,27 +191,43 @@ class Normalizer:
             if stmt.value is not None:
                 self.assign(stmt.target, stmt.value)
         elif isinstance(stmt, gast.AugAssign):
-            if not isinstance(stmt.target, gast.Name):
-                raise self.loc.error(stmt.target, "augmented assignment to a subscript or attribute is not supported yet")
-            load = gast.Name(id=stmt.target.id, ctx=gast.Load(), annotation=None, type_comment=None)
-            gast.copy_location(load, stmt.target)
+            load = _as_load(stmt.target)
             self.assign(stmt.target, gast.copy_location(gast.BinOp(left=load, op=stmt.op, right=stmt.value), stmt))
-        elif isinstance(stmt, gast.Return):
-            if stmt.value is None:
-                raise self.loc.error(stmt, "a differentiated function must return a value")
-            self.emit(gast.Return(value=self.atom(stmt.value, hint=self.node.name)))
+        elif isinstance(stmt, gast.If):
+            self.if_statement(stmt)
+        elif isinstance(stmt, gast.For):
+            self.for_loop(stmt)
+        elif isinstance(stmt, gast.While):
+            self.while_loop(stmt)
+        elif isinstance(stmt, gast.Break):
+            self.out.append(stmt)  # only as `if flag: break`, placed by jumps.lower
         elif isinstance(stmt, gast.Expr):
             value = stmt.value
             if not isinstance(value, gast.Call):
-                for node in gast.walk(value):
-                    if type(node).__name__ in UNSUPPORTED_EXPRESSIONS:
-                        raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_EXPRESSIONS[type(node).__name__]}")
                 return  # a bare expression without effect
+            if _is_method(value, "append") and self.is_local(value.func.value):
+                if len(value.args) != 1 or value.keywords:
+                    raise self.loc.error(value, "`.append` takes one argument")
+                self.assign_list_append(value.func.value, value.args[0])
+                return
             self.emit(gast.Expr(value=self.rhs(value)))
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=stmt.msg and self.atom(stmt.msg)))
         else:
-            raise self.loc.error(stmt, f"s2s does not support `{kind}` statements")
+            kind = type(stmt).__name__
+            raise self.loc.error(stmt, f"s2s does not support {UNSUPPORTED_STATEMENTS.get(kind, f'`{kind}` statements')}")
+
+    def is_local(self, node):
+        return isinstance(node, gast.Name) and (node.id in self.version or node.id in self.scope.locals)
+
+    def assign_list_append(self, target, item):
+        """``xs.append(v)`` as ``xs = appended(xs, v)``: list values are not mutated."""
+        if not isinstance(target, gast.Name):
+            raise self.loc.error(target, "`.append` is supported on local list variables only")
+        call = gast.Call(func=_runtime_ref("appended"), args=[self.atom(target), self.atom(item)], keywords=[])
+        call.s2s_target = runtime.appended
+        gast.copy_location(call, item)
+        self.emit(gast.Assign(targets=[self.store(target.id)], value=call, type_comment=None))
 
     def assign(self, target, value):
         if isinstance(target, gast.Name):
@@ -200,35 +240,217 @@ class Normalizer:
             source = self.atom(value, hint=short(hint, fallback="unpacked"))
             if not isinstance(source, gast.Name):
                 source = self.bind(source, "unpacked")
-            names = []
+            stores = []
             nested = []
             for elt in target.elts:
                 if isinstance(elt, gast.Name):
-                    names.append(elt)
-                else:
-                    tmp = gast.Name(id=self.namer.fresh("part"), ctx=gast.Store(), annotation=None, type_comment=None)
-                    self.version[tmp.id] = tmp.id
-                    names.append(None)
-                    nested.append((len(names) - 1, tmp, elt))
-            stores = []
-            for i, elt in enumerate(names):
-                if elt is None:
-                    tmp = next(t for j, t, _ in nested if j == i)
-                    stores.append(gast.Name(id=tmp.id, ctx=gast.Store(), annotation=None, type_comment=None))
-                else:
                     stores.append(self.store(elt.id))
+                else:
+                    tmp = self.namer.fresh("part")
+                    self.version[tmp] = tmp
+                    self.defined.add(tmp)
+                    stores.append(_name(tmp, store=True))
+                    nested.append((tmp, elt))
             self.emit(gast.Assign(targets=[gast.Tuple(elts=stores, ctx=gast.Store())], value=source, type_comment=None))
-            for _, tmp, elt in nested:
-                self.assign(elt, gast.Name(id=tmp.id, ctx=gast.Load(), annotation=None, type_comment=None))
+            for tmp, elt in nested:
+                self.assign(elt, _name(tmp))
         elif isinstance(target, gast.Subscript):
-            raise self.loc.error(target, "assignment into a subscript is not supported yet")
+            self.assign_item(target, value)
         elif isinstance(target, gast.Attribute):
             raise self.loc.error(target, "assignment to an attribute is not supported: s2s differentiates values, not objects")
         else:
             raise self.loc.error(target, f"s2s does not support assignment to `{type(target).__name__}`")
 
+    def assign_item(self, target, value):
+        """``y[index] = v`` as ``y_2 = updated(y, index, v)``: arrays are not mutated."""
+        if not self.is_local(target.value):
+            raise self.loc.error(target, "assignment into a subscript is supported on local variables only (`y[i] = v`)")
+        array = self.atom(target.value)
+        index = self.index(target.slice)
+        if not is_atom(index):
+            s_ = _dotted_expr("np.s_")
+            s_.s2s_global = numpy.s_
+            s_.s2s_canonical = True
+            index = self.bind(gast.Subscript(value=s_, slice=index, ctx=gast.Load()), "index")
+        item = self.atom(value)
+        call = gast.Call(func=_runtime_ref("updated"), args=[array, index, item], keywords=[])
+        call.s2s_target = runtime.updated
+        gast.copy_location(call, target)
+        self.emit(gast.Assign(targets=[self.store(target.value.id)], value=call, type_comment=None))
+
+    # -- control flow ---------------------------------------------------------
+    def test_atom(self, node):
+        """The branch decision as a single-assignment name (never a flag)."""
+        test = self.atom(node, hint="cond")
+        if isinstance(test, gast.Name) and test.id in self.fixed or not isinstance(test, gast.Name):
+            test = self.bind(test, "cond")
+        return test
+
+    def if_statement(self, stmt):
+        test = self.test_atom(stmt.test)
+        before = dict(self.version)
+        body, v_then = self.sub_block(stmt.body, before)
+        orelse, v_else = self.sub_block(stmt.orelse, before)
+        self.stmt = stmt
+        for name in sorted(set(v_then) | set(v_else)):
+            if name in self.fixed:
+                continue
+            a, b = v_then.get(name), v_else.get(name)
+            if a == b:
+                if a is not None:
+                    self.version[name] = a
+                continue
+            if a is None or b is None:  # defined on one path only
+                self.version[name] = a or b
+                continue
+            before_names = set(before.values())
+            phi = a if a not in before_names else b if b not in before_names else self.namer.fresh(name)
+            self.defined.add(phi)
+            for block, current in ((body, a), (orelse, b)):
+                if current == phi:
+                    continue
+                if current not in before_names:
+                    _rename(block, current, phi)
+                else:
+                    copy = gast.Assign(targets=[_name(phi, True)], value=_name(current), type_comment=None)
+                    copy.s2s_phi = True
+                    copy.s2s_line = self.loc.lineno(self.user_stmt)
+                    copy.s2s_text = self.line_text(self.user_stmt)
+                    block.append(copy)
+            self.version[name] = phi
+        if not body and not orelse:
+            return
+        if not body:
+            test = self.bind(gast.UnaryOp(op=gast.Not(), operand=test), "cond")
+            body, orelse = orelse, []
+        self.emit(gast.If(test=test, body=body, orelse=orelse))
+
+    def carried(self, loop):
+        """User names a loop assigns that outlive one iteration: (name, defined before?)."""
+        assigned = sorted(_assigned(loop.body) - self.fixed)
+        outside = self.all_reads_outside(loop)
+        out = []
+        for name in assigned:
+            if name in self.version:
+                out.append(name)
+            elif name in outside:
+                out.append(name)
+        return out
+
+    def all_reads_outside(self, loop):
+        """Names read somewhere other than inside ``loop`` (so they may outlive it)."""
+        inside = _reads([loop])
+        return {n for n, count in self.all_reads.items() if count > inside.get(n, 0)}
+
+    def loop_header(self, loop):
+        """Copies that give each carried variable a name of its own before the loop."""
+        carried = {}
+        for name in self.carried(loop):
+            source = self.load_name(name) if name in self.version else gast.Constant(value=None, kind=None)
+            store = self.store(name)
+            self.emit(gast.Assign(targets=[store], value=source, type_comment=None))
+            carried[name] = store.id
+        return carried
+
+    def loop_carry(self, body, v_body, carried):
+        for name, cname in carried.items():
+            final = v_body.get(name, cname)
+            if final != cname:
+                copy = gast.Assign(targets=[_name(cname, True)], value=_name(final), type_comment=None)
+                copy.s2s_carry = True
+                copy.s2s_line = self.loc.lineno(self.user_stmt)
+                copy.s2s_text = self.line_text(self.user_stmt)
+                body.append(copy)
+
+    def for_loop(self, stmt):
+        steps, index, elements = self.iteration(stmt)
+        carried = self.loop_header(stmt)
+        self.stmt = stmt
+        target = self.store(index) if index not in self.fixed else _name(index, True)
+        version = dict(self.version)
+        body, v_body = self.sub_block(elements + stmt.body, version)
+        self.stmt = self.user_stmt = stmt
+        self.loop_carry(body, v_body, carried)
+        self.version.update(carried)
+        for name, v in v_body.items():  # the loop variable and body names keep their last value
+            if name not in carried and name not in self.version:
+                self.version[name] = v
+        loop = gast.For(target=target, iter=steps, body=body, orelse=[], type_comment=None)
+        loop.s2s_break = stmt.s2s_break
+        self.emit(loop)
+
+    def iteration(self, stmt):
+        """(range atom, index name, element assignments) for ``for target in iter``."""
+        it = stmt.iter
+        target = stmt.target
+        if isinstance(it, gast.Call) and self.scope.resolve(it.func) is range and self.scope.root(it.func) and not self.is_local(self.scope.root(it.func)):
+            if not isinstance(target, gast.Name):
+                raise self.loc.error(target, "the target of a loop over range must be a name")
+            return self.atom(it, hint="steps"), target.id, []
+        if isinstance(it, gast.Call) and self.scope.resolve(it.func) is enumerate and not self.is_local(self.scope.root(it.func) or it.func):
+            if not (isinstance(target, gast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[0], gast.Name)):
+                raise self.loc.error(target, "loop over enumerate(...) needs a target `i, item`")
+            if len(it.args) != 1 or it.keywords:
+                raise self.loc.error(it, "s2s supports enumerate(sequence) without a start")
+            length, elements = self.sequence(it.args[0], target.elts[1], target.elts[0].id)
+            return self.range_of(length), target.elts[0].id, elements
+        index = self.namer.fresh("i" if "i" not in self.version else "index")
+        length, elements = self.sequence(it, target, index)
+        return self.range_of(length), index, elements
+
+    def sequence(self, it, target, index):
+        """(length atom, element assignments ``target = seq[index]``) for a sequence or zip."""
+        idx = _name(index)
+        if isinstance(it, gast.Call) and self.scope.resolve(it.func) is zip and not self.is_local(self.scope.root(it.func) or it.func):
+            seqs = [self.atom(a, hint="items") for a in it.args]
+            seqs = [s if isinstance(s, gast.Name) else self.bind(s, "items") for s in seqs]
+            lengths = [self.bind(_call_builtin("len", [s]), "n") for s in seqs]
+            length = lengths[0]
+            if len(lengths) > 1:
+                length = self.bind(_call_builtin("min", lengths), "n")
+            items = [gast.Subscript(value=s, slice=idx, ctx=gast.Load()) for s in seqs]
+            if isinstance(target, (gast.Tuple, gast.List)):
+                if len(target.elts) != len(items):
+                    raise self.loc.error(target, f"loop target unpacks {len(target.elts)} values from zip of {len(items)}")
+                return length, [gast.Assign(targets=[t], value=v, type_comment=None) for t, v in zip(target.elts, items)]
+            return length, [gast.Assign(targets=[target], value=gast.Tuple(elts=items, ctx=gast.Load()), type_comment=None)]
+        seq = self.atom(it, hint="items")
+        if not isinstance(seq, gast.Name):
+            seq = self.bind(seq, "items")
+        length = self.bind(_call_builtin("len", [seq]), "n")
+        item = gast.Subscript(value=seq, slice=idx, ctx=gast.Load())
+        return length, [gast.Assign(targets=[target], value=item, type_comment=None)]
+
+    def range_of(self, length):
+        return self.bind(_call_builtin("range", [length]), "steps")
+
+    def while_loop(self, stmt):
+        carried = self.loop_header(stmt)
+        self.stmt = stmt
+        cond_block, _ = self.sub_block([], self.version)
+        saved_out = self.out
+        self.out = cond_block
+        test = self.atom(stmt.test, hint="running")
+        self.out = saved_out
+        for cstmt in cond_block:  # condition temporaries keep one name: they carry no derivative
+            for t in _assigned_names(cstmt):
+                self.fixed.add(t)
+            cstmt.s2s_cond = True
+        self.out.extend(cond_block)
+        version = dict(self.version)
+        body, v_body = self.sub_block(stmt.body, version)
+        self.stmt = self.user_stmt = stmt
+        self.loop_carry(body, v_body, carried)
+        body.extend(copy.deepcopy(cond_block))
+        self.version.update(carried)
+        loop = gast.While(test=test, body=body, orelse=[])
+        loop.s2s_break = stmt.s2s_break
+        self.emit(loop)
+
     # -- names --------------------------------------------------------------
     def store(self, name):
+        if name in self.fixed:
+            return _name(name, store=True)
         if name in self.defined:
             new = self.namer.fresh(name)
         else:
@@ -236,10 +458,13 @@ class Normalizer:
             self.namer.reserve(name)
         self.defined.add(new)
         self.version[name] = new
-        return gast.Name(id=new, ctx=gast.Store(), annotation=None, type_comment=None)
+        return _name(new, store=True)
+
+    def load_name(self, name):
+        return _name(name if name in self.fixed else self.version[name])
 
     def load(self, node):
-        return gast.Name(id=self.version[node.id], ctx=gast.Load(), annotation=None, type_comment=None)
+        return self.load_name(node.id)
 
     def bind(self, rhs, hint):
         """Emit ``tmp = rhs`` and return ``tmp`` as an atom."""
@@ -254,8 +479,10 @@ class Normalizer:
         """An atom for ``node``, emitting statements for what it computes."""
         if isinstance(node, gast.Constant):
             return node
-        if isinstance(node, gast.Name) and node.id in self.version:
+        if isinstance(node, gast.Name) and (node.id in self.version or node.id in self.fixed):
             return self.load(node)
+        if isinstance(node, gast.IfExp):
+            return self.if_expression(node, hint)
         glob = self.global_ref(node)
         if glob is not None:
             return glob
@@ -266,12 +493,26 @@ class Normalizer:
         rhs = self.rhs(node)
         return self.bind(rhs, hint or describe(rhs))
 
+    def if_expression(self, node, hint):
+        """``a if c else b`` as an ``if`` statement assigning one name."""
+        name = self.namer.fresh(hint or "choice")
+        self.namer.taken.discard(name)
+        branch = gast.copy_location(gast.If(
+            test=node.test,
+            body=[gast.copy_location(gast.Assign(targets=[_name(name, True)], value=node.body, type_comment=None), node)],
+            orelse=[gast.copy_location(gast.Assign(targets=[_name(name, True)], value=node.orelse, type_comment=None), node)],
+        ), node)
+        stmt = self.stmt
+        self.if_statement(branch)
+        self.stmt = stmt
+        return self.load_name(name)
+
     def global_ref(self, node):
         """A global reference atom for a free ``Name``/``Attribute`` chain, else None."""
         if not isinstance(node, (gast.Name, gast.Attribute)):
             return None
         root = self.scope.root(node)
-        if root is None or root.id in self.version or root.id in self.scope.locals:
+        if root is None or root.id in self.version or root.id in self.scope.locals or root.id in self.fixed:
             if isinstance(node, gast.Name):
                 raise self.loc.error(node, f"`{node.id}` is used before it is assigned")
             return None
@@ -291,9 +532,9 @@ class Normalizer:
 
     def _rhs(self, node):
         kind = type(node).__name__
-        if kind in UNSUPPORTED_EXPRESSIONS:
+        if kind in UNSUPPORTED_EXPRESSIONS and kind != "IfExp":
             raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_EXPRESSIONS[kind]}")
-        if is_atom(node) or isinstance(node, gast.Name):
+        if is_atom(node) or isinstance(node, (gast.Name, gast.IfExp)):
             return self.atom(node)
         if isinstance(node, gast.BinOp):
             return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
@@ -350,7 +591,7 @@ class Normalizer:
         args = list(node.args)
         root = self.scope.root(func)
         if isinstance(func, gast.Attribute) and (
-            root is None or root.id in self.version or root.id in self.scope.locals
+            root is None or root.id in self.version or root.id in self.scope.locals or root.id in self.fixed
         ):
             # a method call on a value: x.sum(axis=0) -> np.sum(x, axis=0)
             target = ARRAY_METHODS.get(func.attr)
@@ -378,6 +619,82 @@ class Normalizer:
         call.s2s_target = target
         gast.copy_location(call, node)
         return call
+
+
+def _name(id_, store=False):
+    return gast.Name(id=id_, ctx=gast.Store() if store else gast.Load(), annotation=None, type_comment=None)
+
+
+def _as_load(target):
+    node = copy.deepcopy(target)
+    for n in gast.walk(node):
+        if hasattr(n, "ctx"):
+            n.ctx = gast.Load()
+    return node
+
+
+def _is_method(call, name):
+    return isinstance(call.func, gast.Attribute) and call.func.attr == name
+
+
+def _runtime_ref(name):
+    ref = _name(name)
+    ref.s2s_global = getattr(runtime, name)
+    ref.s2s_canonical = True
+    ref.s2s_runtime = True
+    return ref
+
+
+def _builtin_ref(name):
+    ref = _name(name)
+    ref.s2s_global = getattr(builtins, name)
+    ref.s2s_canonical = True
+    return ref
+
+
+def _call_builtin(name, args):
+    call = gast.Call(func=_builtin_ref(name), args=list(args), keywords=[])
+    call.s2s_target = getattr(builtins, name)
+    return call
+
+
+def _reads(stmts):
+    """How often each name is read in ``stmts``."""
+    counts = {}
+    for stmt in stmts:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                counts[n.id] = counts.get(n.id, 0) + 1
+    return counts
+
+
+def _assigned_names(stmt):
+    out = set()
+    for n in gast.walk(stmt):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            out.add(n.id)
+    return out
+
+
+def _assigned(stmts):
+    out = set()
+    for stmt in stmts:
+        out |= _assigned_names(stmt)
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Expr) and isinstance(n.value, gast.Call) and _is_method(n.value, "append") and isinstance(n.value.func.value, gast.Name):
+                out.add(n.value.func.value.id)
+            if isinstance(n, (gast.Assign, gast.AugAssign)):
+                for t in (n.targets if isinstance(n, gast.Assign) else [n.target]):
+                    if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name):
+                        out.add(t.value.id)
+    return out
+
+
+def _rename(block, old, new):
+    for stmt in block:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and n.id == old:
+                n.id = new
 
 
 def describe(rhs):

@@ -24,7 +24,7 @@ import operator
 
 import gast
 
-from .activity import is_user_function, local_names, targets
+from .activity import is_user_function, local_names, simple_statements, targets
 from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
 from .template import Contribution
 
@@ -40,6 +40,16 @@ def call(func, *args):
 def assign(target, value):
     node = gast.Assign(targets=[target if isinstance(target, gast.AST) else name(target, store=True)], value=value, type_comment=None)
     return node
+
+
+def assigned(stmts):
+    """Names assigned anywhere in ``stmts`` (loop targets included)."""
+    out = set()
+    for stmt in stmts:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                out.add(n.id)
+    return out
 
 
 def index_expr(node):
@@ -61,6 +71,14 @@ class Callee:
         self.active_params = active_params
 
 
+class Plan:
+    """What the forward sweep saves for one ``if`` or loop (decided by the backward sweep)."""
+
+    def __init__(self, store=None, names=()):
+        self.store = store  # the tuple (if) or list (loop) variable, or None
+        self.names = list(names)
+
+
 class ReverseMode:
     def __init__(self, parsed, fdef, namer, activity, active_params, rules, request, forward_name, backward_name):
         self.parsed = parsed
@@ -73,13 +91,31 @@ class ReverseMode:
         self.forward_name = forward_name
         self.backward_name = backward_name
         self.namer = namer
-        self.primal_names = set(self.namer.taken)
-        self.defined = set()  # adjoints assigned so far in the backward walk
+        self.defined = set()  # adjoints that hold a value at this point of the backward sweep
+        self.contributed = set()  # adjoints written so far
         self.backward_locals = set()
         self.runtime_used = set()
-        self.out = []  # backward statements, in order
+        self.out = []  # the backward block being built
         self.origin = None  # the primal statement being differentiated
         self.callees = {}  # id(stmt) -> (Callee, saved name)
+        self.plans = {}  # id(if or loop) -> Plan
+        self.order = self.definition_order()
+
+    def definition_order(self):
+        args = self.fdef.args
+        order = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+        def visit(stmts):
+            for stmt in stmts:
+                if isinstance(stmt, gast.For):
+                    order.append(stmt.target.id)
+                if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                    visit(stmt.body)
+                    visit(stmt.orelse)
+                else:
+                    order.extend(targets(stmt))
+        visit(self.fdef.body)
+        return list(dict.fromkeys(order))
 
     # -- adjoint bookkeeping ----------------------------------------------
     def adjoint(self, primal):
@@ -97,106 +133,281 @@ class ReverseMode:
         stmt.s2s_text = self.origin.s2s_text
         self.out.append(stmt)
 
+    def active(self, atom):
+        return isinstance(atom, gast.Name) and not hasattr(atom, "s2s_global") and atom.id in self.activity
+
     def contribute(self, atom, value):
         """Add ``value`` to the adjoint of ``atom`` if it is an active name."""
-        if not isinstance(atom, gast.Name) or hasattr(atom, "s2s_global") or atom.id not in self.activity:
+        if not self.active(atom):
             return
         adj = self.adjoint(atom.id)
         if adj in self.defined:
             value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)
         self.defined.add(adj)
+        self.contributed.add(adj)
         self.emit(assign(adj, value))
+
+    def zero_fill(self, primal):
+        """``dv = zeros_like(v)``: a zero adjoint where a path contributed nothing."""
+        adj = self.adjoint(primal)
+        self.runtime_used.add("zeros_like")
+        self.emit(assign(adj, call("zeros_like", name(primal))))
+        self.defined.add(adj)
+
+    def assigned(self, stmts):
+        """Primal names the forward sweep of ``stmts`` assigns (saved callee values and nested stores too)."""
+        out = assigned(stmts)
+        for stmt in stmts:
+            for node in gast.walk(stmt):
+                if id(node) in self.callees:
+                    out.add(self.callees[id(node)][1])
+                plan = self.plans.get(id(node))
+                if plan is not None and plan.store:
+                    out.add(plan.store)
+        return out
+
+    def ordered(self, names):
+        """``names`` in the order the forward sweep defines them."""
+        order = self.order + [c[1] for c in self.callees.values()] + [p.store for p in self.plans.values() if p.store]
+        return [n for n in dict.fromkeys(order) if n in names]
+
+    def reads(self, code):
+        return {n for stmt in code for n in local_names(stmt) if n not in self.backward_locals}
 
     # -- the two sweeps ---------------------------------------------------
     def run(self):
-        forward_body = []
-        for i, stmt in enumerate(self.fdef.body):
-            forward_body.append(self.forward_statement(i, stmt))
-        result = self.fdef.body[-1].value
-        seed = self.adjoint(result.id) if isinstance(result, gast.Name) and result.id in self.activity else self.fresh("dresult")
-        if isinstance(result, gast.Name) and result.id in self.activity:
-            self.defined.add(seed)
-        for stmt in self.fdef.body:  # report the first problem in source order
+        body = self.fdef.body
+        for stmt in simple_statements(body):  # report the first problem in source order
             self.check(stmt)
-        for i in reversed(range(len(self.fdef.body) - 1)):
-            self.origin = self.fdef.body[i]
-            self.backward_statement(i, self.origin)
-        self.origin = self.fdef.body[-1]
+        self.prepare_calls(body)
+        result = body[-1].value
+        if self.active(result):
+            seed = self.adjoint(result.id)
+            self.defined.add(seed)
+        else:
+            seed = self.fresh("dresult")
+        code, reads = self.backward_block(body[:-1])
+        self.out = code
+        self.origin = body[-1]
         returned = []
         for param in self.active_params:
-            adj = self.adjoint(param)
-            if adj not in self.defined:
-                self.runtime_used.add("zeros_like")
-                self.emit(assign(adj, call("zeros_like", name(param))))
-                self.defined.add(adj)
-            returned.append(name(adj))
-        saved = self.saved_names()
-        saved_param = self.namer.fresh("saved")
-        ret = forward_body[-1]
-        ret.value = gast.Tuple(elts=[copy.deepcopy(result), gast.Tuple(elts=[name(s) for s in saved], ctx=gast.Load())], ctx=gast.Load())
+            if self.adjoint(param) not in self.defined:
+                self.zero_fill(param)
+                reads.add(param)
+            returned.append(name(self.adjoint(param)))
+        saved = self.ordered(reads)
+        forward_body = self.forward_block(body)
+        forward_body[-1].value = gast.Tuple(elts=[copy.deepcopy(result), gast.Tuple(elts=[name(s) for s in saved], ctx=gast.Load())], ctx=gast.Load())
         forward = gast.FunctionDef(
             name=self.forward_name, args=copy.deepcopy(self.fdef.args), body=forward_body,
             decorator_list=[], returns=None, type_comment=None, type_params=[],
         )
-        unpack = assign(gast.Tuple(elts=[name(s, store=True) for s in saved], ctx=gast.Store()), name(saved_param))
-        unpack.s2s_line = None
-        body = ([unpack] if saved else []) + self.out
-        result_stmt = gast.Return(value=returned[0] if len(returned) == 1 else gast.Tuple(elts=returned, ctx=gast.Load()))
-        result_stmt.s2s_line = None
-        body.append(result_stmt)
+        saved_param = self.namer.fresh("saved")
+        backward_body = []
+        if saved:
+            backward_body.append(assign(gast.Tuple(elts=[name(s, store=True) for s in saved], ctx=gast.Store()), name(saved_param)))
+        backward_body += self.out
+        backward_body.append(gast.Return(value=returned[0] if len(returned) == 1 else gast.Tuple(elts=returned, ctx=gast.Load())))
         backward = gast.FunctionDef(
             name=self.backward_name,
             args=gast.arguments(
                 args=[name(saved_param, True), name(seed, True)], posonlyargs=[], vararg=None,
                 kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[],
             ),
-            body=body, decorator_list=[], returns=None, type_comment=None, type_params=[],
+            body=backward_body, decorator_list=[], returns=None, type_comment=None, type_params=[],
         )
         return forward, backward
 
-    def saved_names(self):
-        """Primal values the backward sweep reads, in order of definition."""
-        read = set()
-        for stmt in self.out:
-            read.update(n for n in local_names(stmt) if n not in self.backward_locals)
-        order = [a.id for a in self.fdef.args.posonlyargs + self.fdef.args.args + self.fdef.args.kwonlyargs]
-        for stmt in self.fdef.body:
-            order.extend(targets(stmt))
-        for (_, saved_name) in self.callees.values():
-            order.append(saved_name)
-        return [n for n in dict.fromkeys(order) if n in read]
-
-    def forward_statement(self, i, stmt):
-        stmt = copy.deepcopy(stmt)
-        rhs = getattr(stmt, "value", None)
-        if isinstance(stmt, gast.Assign) and isinstance(rhs, gast.Call) and is_user_function(rhs.s2s_target):
-            callee = self.user_call(stmt)
-            if callee is not None:
-                target = stmt.targets[0]
-                saved = self.namer.fresh(f"{target.id if isinstance(target, gast.Name) else 'call'}_saved")
-                self.callees[i] = (callee, saved)
-                rhs.func = name(callee.forward)
-                stmt.targets = [gast.Tuple(elts=[target, name(saved, True)], ctx=gast.Store())]
-        return stmt
+    def prepare_calls(self, stmts):
+        """Transformed callees for the active user-function calls."""
+        for stmt in simple_statements(stmts):
+            rhs = getattr(stmt, "value", None)
+            if isinstance(stmt, gast.Assign) and isinstance(rhs, gast.Call) and is_user_function(rhs.s2s_target, self.rules):
+                callee = self.user_call(stmt)
+                if callee is not None:
+                    target = stmt.targets[0]
+                    saved = self.namer.fresh(f"{target.id if isinstance(target, gast.Name) else 'call'}_saved")
+                    self.callees[id(stmt)] = (callee, saved)
 
     def user_call(self, stmt):
         """The transformed callee of an active user call, or None for a constant call."""
         rhs = stmt.value
-        t = targets(stmt)
-        if not any(n in self.activity for n in t):
+        if not any(n in self.activity for n in targets(stmt)):
             return None
         fn = rhs.s2s_target
         try:
             bound = inspect.signature(fn).bind(*rhs.args, **{k.arg: k.value for k in rhs.keywords})
         except TypeError as exc:
             raise self.loc.error(rhs, f"bad call to {fn.__name__}: {exc}") from None
-        active = []
-        for param, value in bound.arguments.items():
-            if isinstance(value, gast.Name) and not hasattr(value, "s2s_global") and value.id in self.activity.varied:
-                active.append(param)
+        active = [param for param, value in bound.arguments.items() if self.active(value)]
         if not active:
             return None
         return self.request(fn, tuple(active), rhs)
+
+    # -- forward sweep ----------------------------------------------------
+    def forward_block(self, stmts):
+        out = []
+        for stmt in stmts:
+            if isinstance(stmt, gast.If):
+                out.append(self.forward_if(stmt))
+            elif isinstance(stmt, (gast.For, gast.While)):
+                out.extend(self.forward_loop(stmt))
+            else:
+                out.append(self.forward_statement(stmt))
+        return out
+
+    def forward_statement(self, stmt):
+        new = copy.deepcopy(stmt)
+        if id(stmt) in self.callees:
+            callee, saved = self.callees[id(stmt)]
+            new.value.func = name(callee.forward)
+            new.targets = [gast.Tuple(elts=[new.targets[0], name(saved, True)], ctx=gast.Store())]
+        return new
+
+    def located(self, node, origin):
+        node.s2s_line = origin.s2s_line
+        node.s2s_text = origin.s2s_text
+        return node
+
+    def forward_if(self, stmt):
+        plan = self.plans.get(id(stmt), Plan())
+        body = self.forward_block(stmt.body)
+        orelse = self.forward_block(stmt.orelse)
+        if plan.store:
+            for block, names in ((body, plan.names[0]), (orelse, plan.names[1])):
+                block.append(self.located(assign(plan.store, gast.Tuple(elts=[name(n) for n in names], ctx=gast.Load())), stmt))
+        return self.located(gast.If(test=copy.deepcopy(stmt.test), body=body or [gast.Pass()], orelse=orelse), stmt)
+
+    def forward_loop(self, stmt):
+        plan = self.plans.get(id(stmt), Plan())
+        main = [s for s in stmt.body if not getattr(s, "s2s_carry", False) and not getattr(s, "s2s_cond", False)]
+        carry = [s for s in stmt.body if getattr(s, "s2s_carry", False)]
+        cond = [s for s in stmt.body if getattr(s, "s2s_cond", False)]
+        body = self.forward_block(main)
+        out = []
+        if plan.store:
+            out.append(self.located(assign(plan.store, gast.List(elts=[], ctx=gast.Load())), stmt))
+            push = gast.Expr(value=call(
+                gast.Attribute(value=name(plan.store), attr="append", ctx=gast.Load()),
+                gast.Tuple(elts=[name(n) for n in plan.names], ctx=gast.Load()),
+            ))
+            body.append(self.located(push, stmt))
+        body += self.forward_block(carry)
+        if stmt.s2s_break:
+            body.append(self.located(gast.If(test=name(stmt.s2s_break), body=[gast.Break()], orelse=[]), stmt))
+        body += self.forward_block(cond)
+        new = copy.copy(stmt)
+        new.body = body or [gast.Pass()]
+        out.append(self.located(new, stmt))
+        return out
+
+    # -- backward sweep ---------------------------------------------------
+    def backward_block(self, stmts):
+        """The adjoint of ``stmts`` (walked in reverse) and the primal names it reads."""
+        saved_out = self.out
+        self.out = []
+        reads = set()
+        try:
+            for stmt in reversed(stmts):
+                if isinstance(stmt, gast.If):
+                    reads |= self.backward_if(stmt)
+                elif isinstance(stmt, (gast.For, gast.While)):
+                    reads |= self.backward_loop(stmt)
+                else:
+                    self.origin = stmt
+                    start = len(self.out)
+                    self.backward_statement(stmt)
+                    reads |= self.reads(self.out[start:])
+                    for t in targets(stmt):  # the value before this statement is another value
+                        self.defined.discard(self.namer.adjoints.get(t))
+            return self.out, reads
+        finally:
+            self.out = saved_out
+
+    def backward_if(self, stmt):
+        before = set(self.defined)
+        self.defined = set(before)
+        then_code, then_reads = self.backward_block(stmt.body)
+        then_defined = self.defined
+        self.defined = set(before)
+        else_code, else_reads = self.backward_block(stmt.orelse)
+        else_defined = self.defined
+        assigned_then = self.assigned(stmt.body)
+        assigned_else = self.assigned(stmt.orelse)
+        local = assigned_then | assigned_else
+        dead = {self.namer.adjoints.get(n) for n in local}
+        then_defined -= dead
+        else_defined -= dead
+        merged = then_defined | else_defined
+        self.origin = stmt
+        for code, defined, reads in ((then_code, then_defined, then_reads), (else_code, else_defined, else_reads)):
+            saved_out, self.out = self.out, code
+            for primal in sorted(p for p, a in self.namer.adjoints.items() if a in merged - defined):
+                self.zero_fill(primal)
+                reads.add(primal)
+            self.out = saved_out
+        self.defined = merged
+        if not then_code and not else_code:
+            return set()
+        phi = assigned_then & assigned_else
+        names = (
+            self.ordered(then_reads & (assigned_then - phi)),
+            self.ordered(else_reads & (assigned_else - phi)),
+        )
+        plan = Plan()
+        if names[0] or names[1]:
+            plan = Plan(self.namer.fresh("branch"), names)
+            for code, ns in ((then_code, names[0]), (else_code, names[1])):
+                if ns:
+                    code.insert(0, self.located(assign(gast.Tuple(elts=[name(n, True) for n in ns], ctx=gast.Store()), name(plan.store)), stmt))
+        self.plans[id(stmt)] = plan
+        reads = (then_reads - (assigned_then - phi)) | (else_reads - (assigned_else - phi))
+        reads |= self.reads([stmt.test]) if isinstance(stmt.test, gast.Name) else set()
+        if plan.store:
+            reads.add(plan.store)
+        self.out.append(self.located(gast.If(test=copy.deepcopy(stmt.test), body=then_code or [gast.Pass()], orelse=else_code), stmt))
+        return reads
+
+    def backward_loop(self, stmt):
+        inside = assigned(stmt.body) | ({stmt.target.id} if isinstance(stmt, gast.For) else set())
+        carried = [s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False) and s.targets[0].id in self.activity]
+        body = [s for s in stmt.body if not getattr(s, "s2s_cond", False)]
+        outer = {n for s in simple_statements(body) for n in local_names(s) if n not in inside and n in self.activity}
+        before = set(self.defined)
+        assumed = {self.adjoint(n) for n in outer | set(carried)}
+        self.defined = before | assumed
+        contributed_before = set(self.contributed)
+        code, reads = self.backward_block(body)
+        self.origin = stmt
+        saved_out, self.out = self.out, code
+        for c in carried:  # the adjoint of the value carried into this iteration
+            if self.adjoint(c) not in self.defined:
+                self.zero_fill(c)
+                reads.add(c)
+        self.out = saved_out
+        written = self.contributed - contributed_before
+        if not code:
+            self.defined = before
+            return set()
+        stack = self.namer.fresh(f"{stmt.target.id}_stack" if isinstance(stmt, gast.For) else "loop_stack")
+        inside = self.assigned(stmt.body) | inside
+        names = self.ordered(reads & inside)
+        self.plans[id(stmt)] = Plan(stack, names)
+        pop = call(gast.Attribute(value=name(stack), attr="pop", ctx=gast.Load()))
+        restore = assign(gast.Tuple(elts=[name(n, True) for n in names], ctx=gast.Store()), pop) if names else gast.Expr(value=pop)
+        code.insert(0, self.located(restore, stmt))
+        # zero adjoints the loop accumulates into, before it
+        self.defined = before
+        needed = [n for n in self.order if self.adjoint(n) in (assumed & written) | {self.adjoint(c) for c in carried}]
+        outer_reads = set()
+        for n in dict.fromkeys(needed):
+            if self.adjoint(n) not in before:
+                self.zero_fill(n)
+                outer_reads.add(n)
+        self.defined = before | {self.adjoint(n) for n in needed}
+        loop = gast.While(test=name(stack), body=code, orelse=[])
+        self.out.append(self.located(loop, stmt))
+        return (reads - inside) | {stack} | outer_reads
 
     # -- one statement's adjoint -----------------------------------------
     def check(self, stmt):
@@ -211,7 +422,7 @@ class ReverseMode:
         fn = None
         if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
             fn = OPERATORS.get(type(rhs.op))
-        elif isinstance(rhs, gast.Call) and not is_user_function(rhs.s2s_target):
+        elif isinstance(rhs, gast.Call) and not is_user_function(rhs.s2s_target, self.rules):
             fn = rhs.s2s_target
         if fn is not None or isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
             rule = self.rules.lookup(fn) if fn is not None else None
@@ -223,7 +434,7 @@ class ReverseMode:
                     "or wrap its argument in s2s.stop_gradient",
                 )
 
-    def backward_statement(self, i, stmt):
+    def backward_statement(self, stmt):
         if not isinstance(stmt, gast.Assign):
             return
         t = targets(stmt)
@@ -238,6 +449,8 @@ class ReverseMode:
         if adj not in self.defined:
             return  # zero adjoint: nothing flows back
         dy = name(adj)
+        if isinstance(rhs, gast.Constant) or hasattr(rhs, "s2s_global"):
+            return  # a constant: nothing flows back
         if isinstance(rhs, gast.Name):
             self.contribute(rhs, dy)
         elif isinstance(rhs, (gast.Tuple, gast.List)):
@@ -248,8 +461,8 @@ class ReverseMode:
             self.apply_rule(OPERATORS.get(type(rhs.op)), target, args, {}, rhs)
         elif isinstance(rhs, gast.Call):
             fn = rhs.s2s_target
-            if i in self.callees:
-                self.user_backward(rhs, target, *self.callees[i])
+            if id(stmt) in self.callees:
+                self.user_backward(rhs, target, *self.callees[id(stmt)])
             else:
                 self.apply_rule(fn, target, rhs.args, {k.arg: k.value for k in rhs.keywords}, rhs)
         elif isinstance(rhs, gast.Attribute):

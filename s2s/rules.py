@@ -20,7 +20,7 @@ import numpy
 
 from .template import Template
 
-RULE_MODULES = ("numpy_rules", "math_rules", "builtin_rules")
+RULE_MODULES = ("numpy_rules", "math_rules", "builtin_rules", "structure_rules")
 
 OPERATORS = {
     gast.Add: numpy.add,

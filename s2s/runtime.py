@@ -11,6 +11,9 @@ import numpy as np
 
 __all__ = [
     "GradTuple",
+    "appended",
+    "updated",
+    "zeroed",
     "matmul_dx",
     "matmul_dy",
     "seed_scalar",
@@ -47,6 +50,8 @@ class GradTuple(tuple):
 
 def zeros_like(value):
     """A zero adjoint shaped like ``value`` (arrays, scalars, tuples, lists)."""
+    if value is None:
+        return None  # the placeholder of a loop variable not yet assigned
     if isinstance(value, (tuple, list)):
         return GradTuple(zeros_like(v) for v in value)
     if isinstance(value, (bool, int, float, complex)):
@@ -155,3 +160,29 @@ def untranspose_axes(axes, like):
     if axes is None:
         return None
     return tuple(np.argsort([a % np.ndim(like) for a in axes]))
+
+
+def appended(items, item):
+    """``items + [item]``: ``items.append(item)`` without mutating ``items``."""
+    return list(items) + [item]
+
+
+def updated(array, index, value):
+    """A copy of ``array`` with ``array[index] = value``: item assignment without mutation."""
+    if isinstance(array, list):
+        out = list(array)
+    else:
+        out = np.copy(array)
+    out[index] = value
+    return out
+
+
+def zeroed(grad, index):
+    """A copy of ``grad`` with zeros at ``index`` (the adjoint of an overwritten item)."""
+    if isinstance(grad, (tuple, list)):
+        out = list(grad)
+        out[index] = zeros_like(out[index])
+        return GradTuple(out)
+    out = np.copy(grad)
+    out[index] = 0
+    return out

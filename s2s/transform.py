@@ -148,7 +148,10 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=BUILTIN):
     imports = ["import numpy as np"]
     if "math" in used:
         imports.insert(0, "import math")
-    runtime = sorted(n for n in program.runtime_used if n in used)
+    runtime_names = program.runtime_used | {
+        n.id for f in functions for n in gast.walk(f) if getattr(n, "s2s_runtime", False)
+    }
+    runtime = sorted(n for n in runtime_names if n in used)
     if runtime:
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")
     header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, entry_name)

@@ -125,5 +125,5 @@ def uses_and_or(x, y):
     return np.sum(z)
 
 
-def no_return(x):  # refused: must end with a `return`
+def no_return(x):  # refused: must return a value on every path
     y = x * 2.0
