@@ -86,13 +86,13 @@ class Lowering:
         stmt = lowered[-1] if lowered else None
         if isinstance(stmt, gast.If) and getattr(stmt, "s2s_always", None) is not None:
             then_always, else_always = stmt.s2s_always
+            # lower the branch again with the rest appended, so jumps inside it still skip the rest
+            source_body, source_else = getattr(stmt, "s2s_source", (stmt.body, stmt.orelse))
             if then_always and not else_always:
-                tail, tail_always = self.block(rest, loop)
-                stmt.orelse = stmt.orelse + tail
+                stmt.orelse, tail_always = self.block(list(source_else) + list(rest), loop)
                 return lowered, tail_always
             if else_always and not then_always:
-                tail, tail_always = self.block(rest, loop)
-                stmt.body = stmt.body + tail
+                stmt.body, tail_always = self.block(list(source_body) + list(rest), loop)
                 return lowered, tail_always
         flag = loop.skip if loop is not None else self.returned_flag()
         tail, _ = self.block(rest, loop)
@@ -120,6 +120,7 @@ class Lowering:
             orelse, else_always = self.block(stmt.orelse, loop)
             new = gast.copy_location(gast.If(test=stmt.test, body=body, orelse=orelse), stmt)
             new.s2s_always = (body_always, else_always)
+            new.s2s_source = (stmt.body, stmt.orelse)
             maybe = _may_leave(stmt)
             return [new], body_always and else_always, maybe
         if isinstance(stmt, (gast.For, gast.While)):

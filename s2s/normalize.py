@@ -404,6 +404,8 @@ class Normalizer:
         if isinstance(it, gast.Call) and self.scope.resolve(it.func) is zip and not self.is_local(self.scope.root(it.func) or it.func):
             seqs = [self.atom(a, hint="items") for a in it.args]
             seqs = [s if isinstance(s, gast.Name) else self.bind(s, "items") for s in seqs]
+            for seq in seqs:
+                self.version.setdefault(seq.id, seq.id)
             lengths = [self.bind(_call_builtin("len", [s]), "n") for s in seqs]
             length = lengths[0]
             if len(lengths) > 1:
@@ -417,6 +419,7 @@ class Normalizer:
         seq = self.atom(it, hint="items")
         if not isinstance(seq, gast.Name):
             seq = self.bind(seq, "items")
+        self.version.setdefault(seq.id, seq.id)
         length = self.bind(_call_builtin("len", [seq]), "n")
         item = gast.Subscript(value=seq, slice=idx, ctx=gast.Load())
         return length, [gast.Assign(targets=[target], value=item, type_comment=None)]
@@ -433,15 +436,15 @@ class Normalizer:
         test = self.atom(stmt.test, hint="running")
         self.out = saved_out
         for cstmt in cond_block:  # condition temporaries keep one name: they carry no derivative
-            for t in _assigned_names(cstmt):
-                self.fixed.add(t)
-            cstmt.s2s_cond = True
+            self.fixed |= _assigned_names(cstmt)
         self.out.extend(cond_block)
         version = dict(self.version)
         body, v_body = self.sub_block(stmt.body, version)
         self.stmt = self.user_stmt = stmt
         self.loop_carry(body, v_body, carried)
-        body.extend(copy.deepcopy(cond_block))
+        for cstmt in copy.deepcopy(cond_block):  # re-evaluated at the end of each iteration
+            cstmt.s2s_cond = True
+            body.append(cstmt)
         self.version.update(carried)
         loop = gast.While(test=test, body=body, orelse=[])
         loop.s2s_break = stmt.s2s_break

@@ -134,6 +134,8 @@ def unstack(grad, like):
 
 def _as_matrices(grad, x, y):
     """``x @ y`` with 1-D operands promoted to matrices, as numpy defines it."""
+    if np.ndim(x) == 1 and np.ndim(y) == 1:  # an inner product: make it (1, k) @ (k, 1)
+        return np.reshape(grad, (1, 1)), np.expand_dims(x, 0), np.expand_dims(y, -1)
     if np.ndim(x) == 1:
         x = np.expand_dims(x, 0)
         grad = np.expand_dims(grad, -2)
