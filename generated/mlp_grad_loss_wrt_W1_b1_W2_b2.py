@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, unbroadcast, unreduce
+from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, unbroadcast, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
@@ -36,19 +36,19 @@ def loss_forward(W1, b1, W2, b2, x, y):
     sum_ = np.sum(y_times_log_probs, axis=1)
     mean_sum_ = np.mean(sum_)
     loss = -mean_sum_
-    return (loss, (W1, b1, W2, b2, x, y, x_at_W1, h, h_at_W2, logits, max_logits, logits_2, exp_logits_2, sum_exp_logits_2, log_sum_exp_logits_2, log_probs, y_times_log_probs, sum_, mean_sum_))
+    return (loss, (W1, shape_of(b1), W2, shape_of(b2), x, y, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, shape_of(logits_2), exp_logits_2, sum_exp_logits_2, shape_of(log_sum_exp_logits_2), shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_)))
 
 
 def loss_backward(saved, dloss):
-    W1, b1, W2, b2, x, y, x_at_W1, h, h_at_W2, logits, max_logits, logits_2, exp_logits_2, sum_exp_logits_2, log_sum_exp_logits_2, log_probs, y_times_log_probs, sum_, mean_sum_ = saved
+    W1, b1_shape, W2, b2_shape, x, y, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, logits_2_shape, exp_logits_2, sum_exp_logits_2, log_sum_exp_logits_2_shape, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     dmean_sum_ = -dloss
-    dsum_ = unreduce(dmean_sum_, sum_, None, False) * (np.size(mean_sum_) / np.size(sum_))
-    dy_times_log_probs = unreduce(dsum_, y_times_log_probs, 1, False)
-    dlog_probs = unbroadcast(dy_times_log_probs * y, log_probs)
+    dsum_ = unreduce(dmean_sum_, sum_shape, None, False) * (np.size(mean_sum_shape) / np.size(sum_shape))
+    dy_times_log_probs = unreduce(dsum_, y_times_log_probs_shape, 1, False)
+    dlog_probs = unbroadcast(dy_times_log_probs * y, log_probs_shape)
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    dlogits_2 = unbroadcast(dlog_probs, logits_2)
-    dlog_sum_exp_logits_2 = unbroadcast(-dlog_probs, log_sum_exp_logits_2)
+    dlogits_2 = unbroadcast(dlog_probs, logits_2_shape)
+    dlog_sum_exp_logits_2 = unbroadcast(-dlog_probs, log_sum_exp_logits_2_shape)
     dsum_exp_logits_2 = dlog_sum_exp_logits_2 / sum_exp_logits_2
     dexp_logits_2 = unreduce(dsum_exp_logits_2, exp_logits_2, 1, True)
     dlogits_2 = dlogits_2 + dexp_logits_2 * exp_logits_2
@@ -58,13 +58,13 @@ def loss_backward(saved, dloss):
     max_mask = unreduce(max_logits, logits, 1, True) == logits
     dlogits = dlogits + unreduce(dmax_logits, logits, 1, True) * max_mask / unreduce(np.sum(max_mask, axis=1, keepdims=True), logits, 1, True)
     # mlp.py:18  logits = h @ W2 + b2
-    dh_at_W2 = unbroadcast(dlogits, h_at_W2)
-    db2 = unbroadcast(dlogits, b2)
+    dh_at_W2 = unbroadcast(dlogits, h_at_W2_shape)
+    db2 = unbroadcast(dlogits, b2_shape)
     dh = matmul_dx(dh_at_W2, h, W2)
     dW2 = matmul_dy(dh_at_W2, h, W2)
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     dx_at_W1_plus_b1 = dh * (1.0 - h * h)
-    dx_at_W1 = unbroadcast(dx_at_W1_plus_b1, x_at_W1)
-    db1 = unbroadcast(dx_at_W1_plus_b1, b1)
+    dx_at_W1 = unbroadcast(dx_at_W1_plus_b1, x_at_W1_shape)
+    db1 = unbroadcast(dx_at_W1_plus_b1, b1_shape)
     dW1 = matmul_dy(dx_at_W1, x, W1)
     return (dW1, db1, dW2, db2)

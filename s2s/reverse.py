@@ -26,6 +26,7 @@ import gast
 
 from .activity import is_user_function, local_names, simple_statements, targets
 from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
+from .runtime import SHAPE_ONLY_ARGUMENTS
 from .template import Contribution
 
 
@@ -52,6 +53,17 @@ def assigned(stmts):
     return out
 
 
+def _spelling(func):
+    """``np.size`` / ``unbroadcast``: how a generated call names its function."""
+    parts = []
+    while isinstance(func, gast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, gast.Name):
+        parts.append(func.id)
+    return ".".join(reversed(parts))
+
+
 def index_expr(node):
     """A subscript's index as an expression (slices as ``slice(...)`` calls)."""
     if isinstance(node, gast.Slice):
@@ -72,11 +84,21 @@ class Callee:
 
 
 class Plan:
-    """What the forward sweep saves for one ``if`` or loop (decided by the backward sweep)."""
+    """What the forward sweep saves for one ``if`` or loop (decided by the backward sweep).
+
+    ``names`` lists ``(name, shape_only)`` pairs (per branch for an ``if``);
+    a shape-only value is saved as ``shape_of(name)``.
+    """
 
     def __init__(self, store=None, names=()):
         self.store = store  # the tuple (if) or list (loop) variable, or None
         self.names = list(names)
+
+
+def saved_tuple(entries):
+    """The forward sweep's tuple of saved values."""
+    elts = [call("shape_of", name(n)) if shape else name(n) for n, shape in entries]
+    return gast.Tuple(elts=elts, ctx=gast.Load())
 
 
 class ReverseMode:
@@ -171,6 +193,45 @@ class ReverseMode:
         order = self.order + [c[1] for c in self.callees.values()] + [p.store for p in self.plans.values() if p.store]
         return [n for n in dict.fromkeys(order) if n in names]
 
+    def pack(self, names, code):
+        """Decide how ``names`` are saved for ``code``: ``[(name, shape_only)]``.
+
+        A name that ``code`` reads only for its shape (``unbroadcast(g, t)``)
+        is saved as ``shape_of(t)``, and ``code`` reads ``t_shape`` instead.
+        """
+        loads, shape_loads, stores = {}, {}, set()
+        for stmt in code:
+            for node in gast.walk(stmt):
+                if isinstance(node, gast.Name):
+                    if isinstance(node.ctx, gast.Store):
+                        stores.add(node.id)
+                    else:
+                        loads[node.id] = loads.get(node.id, 0) + 1
+                if isinstance(node, gast.Call):
+                    position = SHAPE_ONLY_ARGUMENTS.get(_spelling(node.func))
+                    if position is not None and len(node.args) > position and isinstance(node.args[position], gast.Name):
+                        arg = node.args[position].id
+                        shape_loads[arg] = shape_loads.get(arg, 0) + 1
+        entries = []
+        for n in names:
+            shape = loads.get(n, 0) > 0 and shape_loads.get(n, 0) == loads[n] and n not in stores
+            if shape:
+                new = self.fresh(f"{n.rstrip('_')}_shape")
+                self.runtime_used.add("shape_of")
+                for stmt in code:
+                    for node in gast.walk(stmt):
+                        if isinstance(node, gast.Name) and node.id == n:
+                            node.id = new
+                entries.append((n, new))
+            else:
+                entries.append((n, None))
+        return entries
+
+    def unpack_saved(self, entries, source, origin):
+        """``a, b_shape = source`` for the backward sweep."""
+        targets_ = [name(new or n, True) for n, new in entries]
+        return self.located(assign(gast.Tuple(elts=targets_, ctx=gast.Store()), source), origin)
+
     def reads(self, code):
         return {n for stmt in code for n in local_names(stmt) if n not in self.backward_locals}
 
@@ -195,9 +256,9 @@ class ReverseMode:
                 self.zero_fill(param)
                 reads.add(param)
             returned.append(name(self.adjoint(param)))
-        saved = self.ordered(reads)
+        saved = self.pack(self.ordered(reads), self.out)
         forward_body = self.forward_block(body)
-        forward_body[-1].value = gast.Tuple(elts=[copy.deepcopy(result), gast.Tuple(elts=[name(s) for s in saved], ctx=gast.Load())], ctx=gast.Load())
+        forward_body[-1].value = gast.Tuple(elts=[copy.deepcopy(result), saved_tuple([(n, bool(new)) for n, new in saved])], ctx=gast.Load())
         forward = gast.FunctionDef(
             name=self.forward_name, args=copy.deepcopy(self.fdef.args), body=forward_body,
             decorator_list=[], returns=None, type_comment=None, type_params=[],
@@ -205,7 +266,7 @@ class ReverseMode:
         saved_param = self.namer.fresh("saved")
         backward_body = []
         if saved:
-            backward_body.append(assign(gast.Tuple(elts=[name(s, store=True) for s in saved], ctx=gast.Store()), name(saved_param)))
+            backward_body.append(assign(gast.Tuple(elts=[name(new or n, store=True) for n, new in saved], ctx=gast.Store()), name(saved_param)))
         backward_body += self.out
         backward_body.append(gast.Return(value=returned[0] if len(returned) == 1 else gast.Tuple(elts=returned, ctx=gast.Load())))
         backward = gast.FunctionDef(
@@ -274,8 +335,8 @@ class ReverseMode:
         body = self.forward_block(stmt.body)
         orelse = self.forward_block(stmt.orelse)
         if plan.store:
-            for block, names in ((body, plan.names[0]), (orelse, plan.names[1])):
-                block.append(self.located(assign(plan.store, gast.Tuple(elts=[name(n) for n in names], ctx=gast.Load())), stmt))
+            for block, entries in ((body, plan.names[0]), (orelse, plan.names[1])):
+                block.append(self.located(assign(plan.store, saved_tuple(entries)), stmt))
         return self.located(gast.If(test=copy.deepcopy(stmt.test), body=body or [gast.Pass()], orelse=orelse), stmt)
 
     def forward_loop(self, stmt):
@@ -289,7 +350,7 @@ class ReverseMode:
             out.append(self.located(assign(plan.store, gast.List(elts=[], ctx=gast.Load())), stmt))
             push = gast.Expr(value=call(
                 gast.Attribute(value=name(plan.store), attr="append", ctx=gast.Load()),
-                gast.Tuple(elts=[name(n) for n in plan.names], ctx=gast.Load()),
+                saved_tuple(plan.names),
             ))
             body.append(self.located(push, stmt))
         body += self.forward_block(carry)
@@ -356,10 +417,12 @@ class ReverseMode:
         )
         plan = Plan()
         if names[0] or names[1]:
-            plan = Plan(self.namer.fresh("branch"), names)
+            plan = Plan(self.namer.fresh("branch"))
             for code, ns in ((then_code, names[0]), (else_code, names[1])):
-                if ns:
-                    code.insert(0, self.located(assign(gast.Tuple(elts=[name(n, True) for n in ns], ctx=gast.Store()), name(plan.store)), stmt))
+                entries = self.pack(ns, code)
+                plan.names.append([(n, bool(new)) for n, new in entries])
+                if entries:
+                    code.insert(0, self.unpack_saved(entries, name(plan.store), stmt))
         self.plans[id(stmt)] = plan
         reads = (then_reads - (assigned_then - phi)) | (else_reads - (assigned_else - phi))
         reads |= self.reads([stmt.test]) if isinstance(stmt.test, gast.Name) else set()
@@ -391,11 +454,11 @@ class ReverseMode:
             return set()
         stack = self.namer.fresh(f"{stmt.target.id}_stack" if isinstance(stmt, gast.For) else "loop_stack")
         inside = self.assigned(stmt.body) | inside
-        names = self.ordered(reads & inside)
-        self.plans[id(stmt)] = Plan(stack, names)
+        entries = self.pack(self.ordered(reads & inside), code)
+        self.plans[id(stmt)] = Plan(stack, [(n, bool(new)) for n, new in entries])
         pop = call(gast.Attribute(value=name(stack), attr="pop", ctx=gast.Load()))
-        restore = assign(gast.Tuple(elts=[name(n, True) for n in names], ctx=gast.Store()), pop) if names else gast.Expr(value=pop)
-        code.insert(0, self.located(restore, stmt))
+        restore = self.unpack_saved(entries, pop, stmt) if entries else self.located(gast.Expr(value=pop), stmt)
+        code.insert(0, restore)
         # zero adjoints the loop accumulates into, before it
         self.defined = before
         needed = [n for n in self.order if self.adjoint(n) in (assumed & written) | {self.adjoint(c) for c in carried}]

@@ -11,6 +11,7 @@ import numpy as np
 
 __all__ = [
     "GradTuple",
+    "shape_of",
     "appended",
     "updated",
     "zeroed",
@@ -46,6 +47,40 @@ class GradTuple(tuple):
 
     def __repr__(self):
         return f"GradTuple({tuple.__repr__(self)})"
+
+
+class ShapeOf:
+    """What the backward sweep keeps of a value it only needs the shape of.
+
+    ``np.shape``, ``np.ndim`` and ``np.size`` accept it, and so do
+    ``unbroadcast`` and ``unreduce``; the forward sweep saves ``shape_of(t)``
+    instead of a temporary ``t``, so the temporary's memory is released.
+    """
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape))
+
+    def __repr__(self):
+        return f"shape_of({self.shape})"
+
+
+def shape_of(value):
+    """The shape of ``value``, kept instead of the value (see :class:`ShapeOf`)."""
+    return ShapeOf(np.shape(value))
+
+
+# Positions of arguments that helpers and numpy functions read only the shape of.
+SHAPE_ONLY_ARGUMENTS = {"unbroadcast": 1, "unreduce": 1, "np.shape": 0, "np.ndim": 0, "np.size": 0}
 
 
 def zeros_like(value):
