@@ -10,6 +10,7 @@ without regenerating.
 import functools
 import inspect
 import os
+import sys
 
 import numpy as np
 
@@ -72,7 +73,15 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source):
         for name in wrt_names:
             if name in bound.arguments:
                 _check_differentiable(name, bound.arguments[name], fn)
-        out = generated(*args, **kwargs)
+        try:
+            out = generated(*args, **kwargs)
+        except RecursionError:
+            raise RecursionError(
+                f"the derivative of {fn.__name__} recursed deeper than Python's recursion limit "
+                f"({sys.getrecursionlimit()}); each level of recursion in {fn.__name__} takes one "
+                "frame in the forward sweep and one in the backward sweep: raise the limit with "
+                "sys.setrecursionlimit"
+            ) from None
         if kind == "value_and_grad":
             return out[0], _match_types(out[1], bound, wrt_names, single)
         return _match_types(out, bound, wrt_names, single)

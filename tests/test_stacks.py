@@ -1,0 +1,102 @@
+"""What the forward sweep saves: per iteration, what the loop overwrites, not every temporary."""
+
+import sys
+
+import numpy as np
+import pytest
+
+import s2s
+from s2s.runtime import ShapeOf
+from s2s.transform import transform
+
+
+def rnn_many_temporaries(W, U, h, xs):
+    for t in range(xs.shape[0]):
+        a = W @ h
+        b = U @ xs[t]
+        c = a + b
+        d = c * 0.5
+        e = d + 1.0
+        f = e - 1.0
+        h = np.tanh(f + f)
+    return np.sum(h)
+
+
+def scalar_loop(x, n):
+    y = x
+    for i in range(n):
+        a = y * 0.5
+        b = a + 1.0
+        c = b * b
+        y = c - a
+    return y
+
+
+def recurse(x, n):
+    if n == 0:
+        return x
+    return recurse(x * 0.999 + 0.001 * np.sin(x), n - 1)
+
+
+def load(fn, wrt):
+    namespace = {}
+    exec(compile(transform(fn, "grad", wrt).source, "<test>", "exec"), namespace)
+    return namespace
+
+
+def saved_arrays(entry):
+    return [v for v in entry if isinstance(v, np.ndarray)]
+
+
+@pytest.mark.parametrize("T", [5, 40])
+def test_pushes_scale_with_steps_times_overwritten_state(T):
+    rng = np.random.default_rng(0)
+    W, U, h, xs = rng.normal(size=(4, 4)), rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=(T, 3))
+    ns = load(rnn_many_temporaries, (0, 1, 2))
+    _, saved = ns["rnn_many_temporaries_forward"](W, U, h, xs)
+    stack = next(v for v in saved if isinstance(v, list))
+    assert len(stack) == T
+    for entry in stack:
+        arrays = saved_arrays(entry)
+        # the state before and after the step (a tanh result is needed for its adjoint),
+        # not the seven temporaries of the body: those are kept as shapes or not at all
+        assert len(arrays) <= 3, entry
+        assert sum(isinstance(v, ShapeOf) for v in entry) >= 1
+    # the state after step t is the state before step t + 1: one object, not a copy
+    assert all(stack[t][-1] is stack[t + 1][0] for t in range(T - 1) if isinstance(stack[t][-1], np.ndarray))
+
+
+def test_scalar_loop_pushes_only_what_the_adjoint_reads():
+    ns = load(scalar_loop, 0)
+    _, saved = ns["scalar_loop_forward"](0.3, 10)
+    stack = next(v for v in saved if isinstance(v, list))
+    assert len(stack) == 10
+    # of the four temporaries and the carried value, only `b` is needed as a value
+    assert all(sum(not isinstance(v, ShapeOf) for v in entry) == 1 for entry in stack)
+
+
+def test_backward_loops_are_loops_not_unrolled():
+    source = s2s.grad(rnn_many_temporaries, wrt=(0, 1, 2)).source
+    backward = source[source.index("def rnn_many_temporaries_backward"):]
+    assert backward.count("while t_stack:") == 1
+    code = [line for line in backward.splitlines() if not line.strip().startswith("#")]
+    assert not any("np.tanh(" in line for line in code)  # the forward is not recomputed
+
+
+def test_recursion_depth_500():
+    assert sys.getrecursionlimit() >= 1000
+    g = s2s.grad(recurse)(0.5, 500)
+    eps = 1e-6
+    expected = (recurse(0.5 + eps, 500) - recurse(0.5 - eps, 500)) / (2 * eps)
+    assert g == pytest.approx(expected, rel=1e-6)
+
+
+def test_recursion_past_the_limit_is_a_clear_error():
+    g = s2s.grad(recurse)
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)
+    try:
+        with pytest.raises(RecursionError, match="setrecursionlimit"):
+            g(0.5, 500)
+    finally:
+        sys.setrecursionlimit(old)
