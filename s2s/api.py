@@ -69,7 +69,8 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        bound = sig.bind(*args[: len(sig.parameters)] if kind == "vjp" else args, **kwargs)
+        extra = len(wrt_names) if kind == "jvp" else 1 if kind == "vjp" else 0
+        bound = sig.bind(*(args[: len(args) - extra] if extra else args), **kwargs)
         for name in wrt_names:
             if name in bound.arguments:
                 _check_differentiable(name, bound.arguments[name], fn)
@@ -82,6 +83,8 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source):
                 "frame in the forward sweep and one in the backward sweep: raise the limit with "
                 "sys.setrecursionlimit"
             ) from None
+        if kind == "jvp":
+            return out
         if kind == "value_and_grad":
             return out[0], _match_types(out[1], bound, wrt_names, single)
         return _match_types(out, bound, wrt_names, single)
@@ -119,6 +122,14 @@ def _match_types(grads, bound, wrt_names, single):
     if single:
         return convert(wrt_names[0], grads)
     return tuple(convert(n, g) for n, g in zip(wrt_names, grads))
+
+
+def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None):
+    """Forward mode: called with ``fn``'s positional arguments, then one tangent per ``wrt`` entry.
+
+    Returns ``(value, tangent_of_output)``.
+    """
+    return _transform("jvp", fn, wrt, optimize, out_dir)
 
 
 def stop_gradient(x):

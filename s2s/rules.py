@@ -12,6 +12,7 @@ over another, so user rules (``@s2s.adjoint``) can be scoped.
 
 import builtins
 import importlib
+import importlib.util
 import math
 import operator
 
@@ -20,7 +21,10 @@ import numpy
 
 from .template import Template
 
-RULE_MODULES = ("numpy_rules", "math_rules", "builtin_rules", "structure_rules")
+RULE_MODULES = (
+    "numpy_rules", "math_rules", "builtin_rules", "structure_rules",
+    "numpy_tangents", "math_tangents", "builtin_tangents", "structure_tangents",
+)
 
 OPERATORS = {
     gast.Add: numpy.add,
@@ -94,7 +98,8 @@ class _Builtin(RuleSet):
         if not self.loaded:
             self.loaded = True
             for name in RULE_MODULES:
-                importlib.import_module(f"s2s.derivatives.{name}")
+                if importlib.util.find_spec(f"s2s.derivatives.{name}") is not None:
+                    importlib.import_module(f"s2s.derivatives.{name}")
         return super().lookup(fn)
 
 
@@ -129,6 +134,16 @@ def adjoint(fn, *, broadcast=False, rules=BUILTIN):
         rule = rules.rule(fn)
         rule.adjoint = Template(template_fn, "adjoint")
         rule.broadcast = broadcast
+        return template_fn
+
+    return register
+
+
+def tangent(fn, *, rules=BUILTIN):
+    """Register the decorated template as the tangent (forward-mode) rule of ``fn``."""
+
+    def register(template_fn):
+        rules.rule(fn).tangent = Template(template_fn, "tangent")
         return template_fn
 
     return register

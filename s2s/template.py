@@ -106,15 +106,22 @@ class Template:
         """Statements for one use of the template.
 
         ``bindings`` maps parameters (and the result) to atoms; ``derivatives``
-        maps the input derivative name (``d<result>`` for adjoints) to the
-        generated name; ``fresh(base)`` names temporaries.  Returns a list of
+        maps the input derivative names (``d<result>`` for adjoints, ``d<arg>``
+        for tangents) to generated names, or to None for a zero derivative:
+        statements that read a zero derivative are dropped.  ``fresh(base)``
+        names temporaries.  Returns a list of
         ``gast.Assign`` (temporaries) and :class:`Contribution` items.
         """
         names = {}
         out = []
+        dropped = {d for d, generated in derivatives.items() if generated is None}
         for stmt in self.body:
-            value = _Substitute(bindings, derivatives, names).visit(copy.deepcopy(stmt.value))
+            read = {n.id for n in gast.walk(stmt.value) if isinstance(n, gast.Name)}
             target = stmt.targets[0].id
+            if read & dropped:  # reads the derivative of an inactive argument: it is zero
+                dropped.add(target)
+                continue
+            value = _Substitute(bindings, derivatives, names).visit(copy.deepcopy(stmt.value))
             if target.startswith("d") and target[1:] in bindings and target not in names:
                 out.append(Contribution(target[1:], value))
             else:

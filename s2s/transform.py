@@ -24,10 +24,11 @@ from .load import META_TAG
 from .naming import Namer
 from .normalize import normalize
 from .optimize import optimize as optimize_function
+from .forward import ForwardMode
 from .reverse import Callee, ReverseMode, assign, call, name
 from .rules import BUILTIN
 
-TRANSFORMS = ("grad", "value_and_grad", "vjp")
+TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp")
 
 
 class Generated:
@@ -66,8 +67,9 @@ def resolve_wrt(fn, wrt):
 class Program:
     """All generated functions of one transform, and what they need bound."""
 
-    def __init__(self, rules):
+    def __init__(self, rules, mode="reverse"):
         self.rules = rules
+        self.mode = mode
         self.namer = Namer({"np", "math"})
         self.callees = {}
         self.queue = []
@@ -91,7 +93,10 @@ class Program:
         if key not in self.callees:
             self.parse(fn)
             base = fn.__name__
-            self.callees[key] = Callee(self.namer.fresh(f"{base}_forward"), self.namer.fresh(f"{base}_backward"), tuple(active))
+            if self.mode == "forward":
+                self.callees[key] = Callee(self.namer.fresh(f"{base}_jvp"), None, tuple(active))
+            else:
+                self.callees[key] = Callee(self.namer.fresh(f"{base}_forward"), self.namer.fresh(f"{base}_backward"), tuple(active))
             self.queue.append(key)
         return self.callees[key]
 
@@ -101,11 +106,16 @@ class Program:
             parsed, fdef = self.parsed[fn]
             callee = self.callees[(fn, active)]
             activity = analyse(fdef, active, self.rules)
-            mode = ReverseMode(parsed, fdef, copy.deepcopy(fdef.s2s_namer), activity, active, self.rules, self.request, callee.forward, callee.backward)
-            forward, backward = mode.run()
+            namer = copy.deepcopy(fdef.s2s_namer)
+            if self.mode == "forward":
+                mode = ForwardMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward)
+                functions = [mode.run()]
+            else:
+                mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward)
+                functions = list(mode.run())
             self.runtime_used |= mode.runtime_used
-            self.bind_globals(parsed, [forward, backward])
-            self.functions += [forward, backward]
+            self.bind_globals(parsed, functions)
+            self.functions += functions
 
     def bind_globals(self, parsed, functions):
         """Record the user-module names that generated code refers to."""
@@ -130,7 +140,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=BUILTIN):
     """Generate the module for ``kind`` (grad, value_and_grad, vjp) of ``fn``."""
     if kind not in TRANSFORMS:
         raise ValueError(f"unknown transform {kind!r}; expected one of {TRANSFORMS}")
-    program = Program(rules)
+    program = Program(rules, "forward" if kind == "jvp" else "reverse")
     parsed, fdef = program.parse(fn)
     single, wrt_names = resolve_wrt(parsed.fn, wrt)
     main = program.request(parsed.fn, wrt_names)
@@ -139,8 +149,11 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=BUILTIN):
         for f in program.functions:
             optimize_function(f)
     entry_name = program.namer.fresh(f"{kind}_{parsed.name}")
-    entry = entry_function(kind, entry_name, fdef, main, single)
-    program.runtime_used |= {"seed_scalar"} if kind != "vjp" else set()
+    if kind == "jvp":
+        entry = jvp_entry(entry_name, fdef, main)
+    else:
+        entry = entry_function(kind, entry_name, fdef, main, single)
+        program.runtime_used |= {"seed_scalar"} if kind != "vjp" else set()
     functions = [entry] + program.functions
     used = set()
     for f in functions:
@@ -183,6 +196,23 @@ def header_lines(parsed, kind, wrt, optimize, program, entry):
         f"source sha256: {parsed.sha256}",
         META_TAG + json.dumps(meta, sort_keys=True),
     ]
+
+
+def jvp_entry(entry_name, fdef, main):
+    """``jvp_f(x, ..., dx, ...)``: the primal's arguments, then one tangent per ``wrt`` entry."""
+    params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
+    kwonly = [a.id for a in fdef.args.kwonlyargs]
+    namer = Namer(params + kwonly + [entry_name])
+    tangents = [namer.adjoint(p) for p in main.active_params]
+    forward_call = gast.Call(
+        func=name(main.forward),
+        args=[gast.Tuple(elts=[name(t) for t in tangents], ctx=gast.Load())] + [name(p) for p in params],
+        keywords=[gast.keyword(arg=k, value=name(k)) for k in kwonly],
+    )
+    args = copy.deepcopy(fdef.args)
+    args.defaults = []
+    args.args = args.args + [name(t, True) for t in tangents]
+    return gast.FunctionDef(name=entry_name, args=args, body=[gast.Return(value=forward_call)], decorator_list=[], returns=None, type_comment=None, type_params=[])
 
 
 def entry_function(kind, entry_name, fdef, main, single):
