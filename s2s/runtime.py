@@ -11,6 +11,7 @@ import numpy as np
 
 __all__ = [
     "GradTuple",
+    "rebroadcast",
     "shape_of",
     "appended",
     "updated",
@@ -223,3 +224,11 @@ def zeroed(grad, index):
     out = np.copy(grad)
     out[index] = 0
     return out
+
+
+def rebroadcast(tangent, like):
+    """Broadcast a tangent to the shape of the result it belongs to."""
+    shape = np.shape(like)
+    if np.shape(tangent) == shape:
+        return tangent
+    return np.broadcast_to(tangent, shape)
