@@ -5,7 +5,13 @@ The public interface is fixed in shared/API.md; everything else is internal.
 
 __version__ = "0.1.0"
 
-from .api import grad, jvp, stop_gradient, value_and_grad, vjp  # noqa: E402
+from .api import (  # noqa: E402
+    adjoint, checkpoint, grad, insert_grad_of, jvp, stop_gradient, tangent, value_and_grad, vjp,
+)
+from .rules import RuleSet  # noqa: E402
 from .errors import S2SError  # noqa: E402
 
-__all__ = ["S2SError", "grad", "jvp", "stop_gradient", "value_and_grad", "vjp"]
+__all__ = [
+    "RuleSet", "S2SError", "adjoint", "checkpoint", "grad", "insert_grad_of", "jvp", "stop_gradient", "tangent",
+    "value_and_grad", "vjp",
+]

@@ -16,16 +16,24 @@ import numpy as np
 
 from . import __version__
 from .frontend import Scope
-from .rules import nondifferentiable
-from .load import cache_dir, load_module, read_meta, reachable, source_key, write_atomic
+from .load import cache_dir, load_module, read_meta, reachable, source_key, toolchain_fingerprint, write_atomic
+from .rules import BUILTIN, USER, RuleSet, nondifferentiable
+from .rules import adjoint as _register_adjoint
+from .rules import tangent as _register_tangent
 from .transform import resolve_wrt, transform
 
 
-def _transform(kind, fn, wrt, optimize, out_dir):
+def _transform(kind, fn, wrt, optimize, out_dir, rules=None):
     if fn is None:
-        return lambda f: _transform(kind, f, wrt, optimize, out_dir)
+        return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules)
+    rules = USER if rules is None else rules
+    if not isinstance(rules, RuleSet):
+        raise TypeError(f"rules must be an s2s.RuleSet, not {type(rules).__name__}")
     single, wrt_names = resolve_wrt(inspect.unwrap(fn), wrt)
-    options = {"kind": kind, "wrt": list(wrt_names), "single": single, "optimize": optimize, "version": __version__}
+    options = {
+        "kind": kind, "wrt": list(wrt_names), "single": single, "optimize": optimize,
+        "version": __version__, "toolchain": toolchain_fingerprint(), "rules": rules.fingerprint(),
+    }
     key = source_key(fn, options)
     if out_dir is None:
         path = os.path.join(cache_dir(), f"{fn.__name__}_{kind}_{key[:16]}.py")
@@ -44,7 +52,7 @@ def _transform(kind, fn, wrt, optimize, out_dir):
         else:
             entry = meta["entry"]
     if source is None:
-        generated = transform(fn, kind, wrt, optimize)
+        generated = transform(fn, kind, wrt, optimize, rules)
         source, namespace = generated.source, generated.bindings
         write_atomic(path, source)
         entry = generated.entry
@@ -124,12 +132,73 @@ def _match_types(grads, bound, wrt_names, single):
     return tuple(convert(n, g) for n, g in zip(wrt_names, grads))
 
 
-def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None):
+def _user_rule(register, kind, fn, rules):
+    if rules is None:
+        builtin = BUILTIN.lookup(fn)
+        if builtin is not None:
+            raise ValueError(
+                f"{builtin.name or fn!r} already has a built-in rule; to override it without "
+                f"changing it for everyone, register into a rule set and pass it to the transform: "
+                f"`my_rules = s2s.RuleSet()`, `@s2s.{kind}({builtin.name or 'fn'}, rules=my_rules)`, "
+                f"`s2s.grad(f, rules=my_rules)`"
+            )
+        rules = USER
+    return register(fn, rules=rules)
+
+
+def adjoint(fn, *, rules=None):
+    """Register the decorated template as the reverse-mode rule of ``fn``.
+
+    The template's first parameter is ``fn``'s result, the others its
+    parameters; ``d<result>`` is the incoming adjoint and each ``d<arg> = ...``
+    contributes to an argument's adjoint.  A user function with a rule is
+    called as it is and its body is not differentiated.  A library function's
+    built-in rule is overridden only inside a rule set (``rules=``) that is
+    passed to the transforms that should use it.
+    """
+    return _user_rule(_register_adjoint, "adjoint", fn, rules)
+
+
+def tangent(fn, *, rules=None):
+    """Register the decorated template as the forward-mode rule of ``fn`` (see :func:`adjoint`)."""
+    return _user_rule(_register_tangent, "tangent", fn, rules)
+
+
+class insert_grad_of:
+    """``with s2s.insert_grad_of(x) as dx:`` inside a differentiated function.
+
+    In the backward sweep the block runs where the ``with`` statement stands
+    (mirrored), with ``dx`` bound to the adjoint of ``x`` accumulated from
+    everything after it; reassigning ``dx`` replaces that adjoint (gradient
+    clipping, logging, synthetic gradients).  The forward sweep skips the
+    block.  Run as plain Python, outside any transform, the block sees
+    ``dx = 0.0``.
+    """
+
+    def __init__(self, x):
+        self.x = x
+
+    def __enter__(self):
+        return 0.0
+
+    def __exit__(self, *exc):
+        return False
+
+
+def checkpoint(fn):
+    """Mark a user function whose calls the backward sweep may recompute instead of store.
+
+    Accepted by the front end; for now the call is differentiated like any other.
+    """
+    return fn
+
+
+def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     """Forward mode: called with ``fn``'s positional arguments, then one tangent per ``wrt`` entry.
 
     Returns ``(value, tangent_of_output)``.
     """
-    return _transform("jvp", fn, wrt, optimize, out_dir)
+    return _transform("jvp", fn, wrt, optimize, out_dir, rules)
 
 
 def stop_gradient(x):
@@ -140,16 +209,16 @@ def stop_gradient(x):
 nondifferentiable(stop_gradient)
 
 
-def grad(fn=None, wrt=0, *, optimize=True, out_dir=None):
+def grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     """Gradient of the scalar output of ``fn`` with respect to ``wrt``."""
-    return _transform("grad", fn, wrt, optimize, out_dir)
+    return _transform("grad", fn, wrt, optimize, out_dir, rules)
 
 
-def value_and_grad(fn=None, wrt=0, *, optimize=True, out_dir=None):
+def value_and_grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     """``(value, gradient)`` of ``fn``."""
-    return _transform("value_and_grad", fn, wrt, optimize, out_dir)
+    return _transform("value_and_grad", fn, wrt, optimize, out_dir, rules)
 
 
-def vjp(fn=None, wrt=0, *, optimize=True, out_dir=None):
+def vjp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     """Vector-Jacobian product: called with ``fn``'s positional arguments, then ``dout``."""
-    return _transform("vjp", fn, wrt, optimize, out_dir)
+    return _transform("vjp", fn, wrt, optimize, out_dir, rules)

@@ -113,6 +113,8 @@ class ForwardMode:
                     body.append(brk)
                 new.body = body + self.block(cond)
                 out.append(new)
+            elif hasattr(stmt, "s2s_grad_of"):
+                continue  # insert_grad_of acts on adjoints only
             else:
                 out.extend(self.statement(stmt))
         return out

@@ -76,6 +76,25 @@ def source_key(fn, options):
     return h.hexdigest()
 
 
+_TOOLCHAIN = None
+
+
+def toolchain_fingerprint():
+    """A hash of s2s's own sources and rule library: generated code depends on them."""
+    global _TOOLCHAIN
+    if _TOOLCHAIN is None:
+        import s2s.derivatives
+
+        h = hashlib.sha256()
+        for package in (os.path.dirname(os.path.abspath(__file__)), os.path.dirname(s2s.derivatives.__file__)):
+            for name in sorted(os.listdir(package)):
+                if name.endswith(".py"):
+                    with open(os.path.join(package, name), "rb") as f:
+                        h.update(name.encode() + b"\0" + f.read())
+        _TOOLCHAIN = h.hexdigest()
+    return _TOOLCHAIN
+
+
 def write_atomic(path, text):
     """Write ``text`` to ``path`` so readers see the old file or the new one, never half."""
     directory = os.path.dirname(os.path.abspath(path))

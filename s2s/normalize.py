@@ -145,8 +145,11 @@ class Normalizer:
         for stmt in body:
             for node in gast.walk(stmt):
                 kind = type(node).__name__
-                if kind in UNSUPPORTED_STATEMENTS:
-                    raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_STATEMENTS[kind]}")
+                if kind in UNSUPPORTED_STATEMENTS and not self.is_grad_hook(node):
+                    what = UNSUPPORTED_STATEMENTS[kind]
+                    if kind == "With":
+                        what += " (other than `with s2s.insert_grad_of(x) as dx:`)"
+                    raise self.loc.error(node, f"s2s does not support {what}")
                 if kind in UNSUPPORTED_EXPRESSIONS and kind not in ("IfExp", "Starred"):
                     raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_EXPRESSIONS[kind]}")
 
@@ -180,6 +183,9 @@ class Normalizer:
         else:
             self.stmt = stmt
         if isinstance(stmt, gast.Pass) or _is_docstring(stmt):
+            return
+        if self.is_grad_hook(stmt):
+            self.grad_hook(stmt)
             return
         if isinstance(stmt, gast.Assign):
             value = stmt.value
@@ -216,6 +222,61 @@ class Normalizer:
         else:
             kind = type(stmt).__name__
             raise self.loc.error(stmt, f"s2s does not support {UNSUPPORTED_STATEMENTS.get(kind, f'`{kind}` statements')}")
+
+    def is_grad_hook(self, node):
+        """``with s2s.insert_grad_of(x) as dx:``."""
+        if not isinstance(node, gast.With) or len(node.items) != 1:
+            return False
+        expr = node.items[0].context_expr
+        return isinstance(expr, gast.Call) and self.scope.resolve(expr.func) is _insert_grad_of()
+
+    def grad_hook(self, stmt):
+        """A block the backward sweep runs on the adjoint of ``x`` (a marker statement here)."""
+        item = stmt.items[0]
+        call = item.context_expr
+        if len(call.args) != 1 or call.keywords or not self.is_local(call.args[0]):
+            raise self.loc.error(call, "insert_grad_of takes one local variable: `with s2s.insert_grad_of(x) as dx:`")
+        target = item.optional_vars
+        if target is not None and not isinstance(target, gast.Name):
+            raise self.loc.error(target, "bind the adjoint to a name: `as dx`")
+        dname = target.id if target is not None else None
+        assigned = set()
+        for node in stmt.body:
+            assigned |= _assigned_names(node)
+            for n in gast.walk(node):
+                if type(n).__name__ in UNSUPPORTED_STATEMENTS:
+                    raise self.loc.error(n, f"s2s does not support {UNSUPPORTED_STATEMENTS[type(n).__name__]} here")
+        clash = sorted(n for n in assigned - {dname} if n in self.version or n in self.scope.locals and n in self.all_reads)
+        if clash:
+            raise self.loc.error(stmt, f"an insert_grad_of block may assign only its adjoint `{dname}` and names of its own, not `{clash[0]}`")
+        hook = gast.Pass()
+        hook.s2s_grad_of = self.atom(call.args[0]).id
+        hook.s2s_hook_name = dname
+        hook.s2s_hook_body = [self.hook_names(copy.deepcopy(n), dname, assigned) for n in stmt.body]
+        hook.s2s_hook_locals = assigned - {dname}
+        self.emit(hook)
+
+    def hook_names(self, node, dname, assigned):
+        """Resolve the names of a hook block: locals to their current versions, globals as references."""
+        normalizer = self
+
+        class Rename(gast.NodeTransformer):
+            def visit_Name(self, n):
+                if n.id == dname or n.id in assigned:
+                    return n
+                if isinstance(n.ctx, gast.Load) and n.id in normalizer.version:
+                    return _name(normalizer.version[n.id])
+                ref = normalizer.global_ref(n)
+                return ref if ref is not None else n
+
+            def visit_Attribute(self, n):
+                root = normalizer.scope.root(n)
+                if root is not None and root.id not in normalizer.version and root.id not in assigned and root.id != dname:
+                    return normalizer.global_ref(n)
+                self.generic_visit(n)
+                return n
+
+        return Rename().visit(node)
 
     def is_local(self, node):
         return isinstance(node, gast.Name) and (node.id in self.version or node.id in self.scope.locals)
@@ -622,6 +683,12 @@ class Normalizer:
         call.s2s_target = target
         gast.copy_location(call, node)
         return call
+
+
+def _insert_grad_of():
+    from .api import insert_grad_of
+
+    return insert_grad_of
 
 
 def _name(id_, store=False):

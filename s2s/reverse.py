@@ -313,6 +313,8 @@ class ReverseMode:
                 out.append(self.forward_if(stmt))
             elif isinstance(stmt, (gast.For, gast.While)):
                 out.extend(self.forward_loop(stmt))
+            elif hasattr(stmt, "s2s_grad_of"):
+                continue  # the forward sweep skips an insert_grad_of block
             else:
                 out.append(self.forward_statement(stmt))
         return out
@@ -374,6 +376,8 @@ class ReverseMode:
                     reads |= self.backward_if(stmt)
                 elif isinstance(stmt, (gast.For, gast.While)):
                     reads |= self.backward_loop(stmt)
+                elif hasattr(stmt, "s2s_grad_of"):
+                    reads |= self.backward_hook(stmt)
                 else:
                     self.origin = stmt
                     start = len(self.out)
@@ -384,6 +388,25 @@ class ReverseMode:
             return self.out, reads
         finally:
             self.out = saved_out
+
+    def backward_hook(self, stmt):
+        """The block of ``with insert_grad_of(x) as dx:``, run on the adjoint of ``x``."""
+        primal = stmt.s2s_grad_of
+        if primal not in self.activity:
+            return set()
+        self.origin = stmt
+        start = len(self.out)
+        if self.adjoint(primal) not in self.defined:
+            self.zero_fill(primal)
+        adj = self.adjoint(primal)
+        self.backward_locals |= set(stmt.s2s_hook_locals)
+        for node in stmt.s2s_hook_body:
+            node = copy.deepcopy(node)
+            for n in gast.walk(node):
+                if isinstance(n, gast.Name) and n.id == stmt.s2s_hook_name:
+                    n.id = adj
+            self.emit(node)
+        return self.reads(self.out[start:])
 
     def backward_if(self, stmt):
         before = set(self.defined)

@@ -11,6 +11,7 @@ over another, so user rules (``@s2s.adjoint``) can be scoped.
 """
 
 import builtins
+import hashlib
 import importlib
 import importlib.util
 import math
@@ -57,12 +58,34 @@ class Rule:
         self.nondifferentiable = False  # result carries no derivative
 
 
-class RuleSet:
-    """Rules keyed by callable; lookups fall through to ``parent``."""
+_USER = object()  # default parent: the user rule set
 
-    def __init__(self, parent=None):
-        self.parent = parent
+
+class RuleSet:
+    """Rules keyed by callable; lookups fall through to ``parent``.
+
+    ``s2s.RuleSet()`` makes a set layered over the rules users registered for
+    their own functions and the built-in rules; pass it as ``rules=`` to a
+    transform to use the rules registered into it.
+    """
+
+    def __init__(self, parent=_USER):
+        self.parent = USER if parent is _USER else parent
         self.rules = {}
+
+    def fingerprint(self):
+        """A hash of the templates registered in this set and its non-built-in parents."""
+        h = hashlib.sha256()
+        rules = self
+        while rules is not None and not isinstance(rules, _Builtin):
+            for key in sorted(rules.rules, key=repr):
+                rule = rules.rules[key]
+                h.update(repr(key).encode())
+                for template in (rule.adjoint, rule.tangent):
+                    if template is not None:
+                        h.update(template.source.encode())
+            rules = rules.parent
+        return h.hexdigest()
 
     def _key(self, fn):
         try:
@@ -103,7 +126,8 @@ class _Builtin(RuleSet):
         return super().lookup(fn)
 
 
-BUILTIN = _Builtin()
+BUILTIN = _Builtin(parent=None)
+USER = RuleSet(parent=BUILTIN)  # rules users register for their own functions
 
 
 def spell(fn):
@@ -134,6 +158,7 @@ def adjoint(fn, *, broadcast=False, rules=BUILTIN):
         rule = rules.rule(fn)
         rule.adjoint = Template(template_fn, "adjoint")
         rule.broadcast = broadcast
+        rule.nondifferentiable = False
         return template_fn
 
     return register
@@ -143,7 +168,9 @@ def tangent(fn, *, rules=BUILTIN):
     """Register the decorated template as the tangent (forward-mode) rule of ``fn``."""
 
     def register(template_fn):
-        rules.rule(fn).tangent = Template(template_fn, "tangent")
+        rule = rules.rule(fn)
+        rule.tangent = Template(template_fn, "tangent")
+        rule.nondifferentiable = False
         return template_fn
 
     return register

@@ -37,8 +37,15 @@ class Template:
     def __init__(self, fn, kind):
         self.fn = fn
         self.kind = kind
-        lines, first = inspect.getsourcelines(fn)
+        try:
+            lines, first = inspect.getsourcelines(fn)
+        except (OSError, TypeError):
+            raise S2SError(
+                f"cannot read the source of the {kind} template {getattr(fn, '__qualname__', fn)!r}: "
+                "rule templates must be functions defined with `def` in a file"
+            ) from None
         source = textwrap.dedent("".join(lines))
+        self.source = source
         filename = inspect.getsourcefile(fn)
         self.loc = Located(filename, first - 1, 0)
         node = gast.parse(source).body[0]

@@ -26,7 +26,7 @@ from .normalize import normalize
 from .optimize import optimize as optimize_function
 from .forward import ForwardMode
 from .reverse import Callee, ReverseMode, assign, call, name
-from .rules import BUILTIN
+from .rules import USER
 
 TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp")
 
@@ -136,7 +136,7 @@ class Program:
             self.bindings[root.id] = (f"{parsed.fn.__module__}:{parsed.fn.__qualname__}", obj)
 
 
-def transform(fn, kind="grad", wrt=0, optimize=True, rules=BUILTIN):
+def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER):
     """Generate the module for ``kind`` (grad, value_and_grad, vjp) of ``fn``."""
     if kind not in TRANSFORMS:
         raise ValueError(f"unknown transform {kind!r}; expected one of {TRANSFORMS}")
