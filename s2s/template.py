@@ -91,6 +91,15 @@ class Template:
                 contributes = True
             else:
                 temps.add(target)
+        read_later = {n.id for stmt in self.body for n in gast.walk(stmt.value) if isinstance(n, gast.Name)}
+        for stmt in self.body:
+            target = stmt.targets[0].id
+            if target in temps and target.startswith("d") and target not in read_later:
+                raise self.loc.error(
+                    stmt,
+                    f"malformed {self.kind} template `{node.name}`: it assigns `{target}`, which is not the "
+                    f"derivative of a parameter ({', '.join([self.result] + self.params)})",
+                )
         if not contributes:
             raise self.loc.error(node, f"malformed {self.kind} template `{node.name}`: it assigns none of {sorted(outputs)}")
         self.runtime_used = self.globals_used & set(runtime.__all__)
