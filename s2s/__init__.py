@@ -6,12 +6,12 @@ The public interface is fixed in shared/API.md; everything else is internal.
 __version__ = "0.1.0"
 
 from .api import (  # noqa: E402
-    adjoint, checkpoint, grad, insert_grad_of, jvp, stop_gradient, tangent, value_and_grad, vjp,
+    adjoint, checkpoint, grad, hvp, insert_grad_of, jvp, stop_gradient, tangent, value_and_grad, vjp,
 )
 from .rules import RuleSet  # noqa: E402
 from .errors import S2SError  # noqa: E402
 
 __all__ = [
-    "RuleSet", "S2SError", "adjoint", "checkpoint", "grad", "insert_grad_of", "jvp", "stop_gradient", "tangent",
+    "RuleSet", "S2SError", "adjoint", "checkpoint", "grad", "hvp", "insert_grad_of", "jvp", "stop_gradient", "tangent",
     "value_and_grad", "vjp",
 ]

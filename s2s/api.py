@@ -201,6 +201,37 @@ def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     return _transform("jvp", fn, wrt, optimize, out_dir, rules)
 
 
+def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+    """Hessian-vector product, forward over reverse: ``fn``'s positional arguments, then ``v``.
+
+    ``v`` is shaped like the ``wrt`` argument (a tuple of them for a tuple
+    ``wrt``).  The gradient of ``fn`` is generated as Python source, and that
+    source is differentiated again in forward mode.
+    """
+    if fn is None:
+        return lambda f: hvp(f, wrt, optimize=optimize, out_dir=out_dir, rules=rules)
+    gradient = grad(fn, wrt, optimize=optimize, out_dir=out_dir, rules=rules)
+    single, wrt_names = resolve_wrt(inspect.unwrap(fn), wrt)
+    forward_over_reverse = jvp(gradient.generated, wrt_names if not single else wrt_names[0], optimize=optimize, out_dir=out_dir, rules=rules)
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args):
+        args, v = args[:-1], args[-1]
+        tangents = (v,) if single else tuple(v)
+        bound = sig.bind(*args)
+        for name in wrt_names:
+            _check_differentiable(name, bound.arguments.get(name), fn)
+        _, hv = forward_over_reverse(*args, *tangents)
+        return _match_types(hv, bound, wrt_names, single)
+
+    wrapper.source = forward_over_reverse.source
+    wrapper.path = forward_over_reverse.path
+    wrapper.primal = fn
+    wrapper.gradient = gradient
+    return wrapper
+
+
 def stop_gradient(x):
     """The value of ``x``; inside a differentiated function its derivative is zero."""
     return x

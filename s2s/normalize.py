@@ -291,6 +291,9 @@ class Normalizer:
         self.emit(gast.Assign(targets=[self.store(target.id)], value=call, type_comment=None))
 
     def assign(self, target, value):
+        if isinstance(value, gast.Call) and _is_method(value, "pop") and self.is_local(value.func.value) and not value.args:
+            self.assign_list_pop(target, value.func.value)
+            return
         if isinstance(target, gast.Name):
             rhs = self.rhs(value)
             self.emit(gast.Assign(targets=[self.store(target.id)], value=rhs, type_comment=None))
@@ -321,6 +324,13 @@ class Normalizer:
             raise self.loc.error(target, "assignment to an attribute is not supported: s2s differentiates values, not objects")
         else:
             raise self.loc.error(target, f"s2s does not support assignment to `{type(target).__name__}`")
+
+    def assign_list_pop(self, target, items):
+        """``v = xs.pop()`` as ``v = xs[-1]`` then ``xs = xs[:-1]``: list values are not mutated."""
+        last = gast.Subscript(value=items, slice=gast.Constant(value=-1, kind=None), ctx=gast.Load())
+        self.assign(target, gast.copy_location(last, items))
+        rest = gast.Subscript(value=_name(items.id), slice=gast.Slice(lower=None, upper=gast.Constant(value=-1, kind=None), step=None), ctx=gast.Load())
+        self.assign(_name(items.id, True), gast.copy_location(rest, items))
 
     def assign_item(self, target, value):
         """``y[index] = v`` as ``y_2 = updated(y, index, v)``: arrays are not mutated."""
@@ -751,8 +761,10 @@ def _assigned(stmts):
     for stmt in stmts:
         out |= _assigned_names(stmt)
         for n in gast.walk(stmt):
-            if isinstance(n, gast.Expr) and isinstance(n.value, gast.Call) and _is_method(n.value, "append") and isinstance(n.value.func.value, gast.Name):
-                out.add(n.value.func.value.id)
+            if isinstance(n, (gast.Expr, gast.Assign)) and isinstance(n.value, gast.Call) and (
+                _is_method(n.value, "append") or _is_method(n.value, "pop")
+            ) and isinstance(n.value.func.value, gast.Name):
+                out.add(n.value.func.value.id)  # list methods rebind the list (see assign_list_append)
             if isinstance(n, (gast.Assign, gast.AugAssign)):
                 for t in (n.targets if isinstance(n, gast.Assign) else [n.target]):
                     if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name):

@@ -25,6 +25,7 @@ from .template import Template
 RULE_MODULES = (
     "numpy_rules", "math_rules", "builtin_rules", "structure_rules",
     "numpy_tangents", "math_tangents", "builtin_tangents", "structure_tangents",
+    "runtime_rules",
 )
 
 OPERATORS = {
@@ -140,6 +141,10 @@ def spell(fn):
             return f"{prefix}.{name}"
     if getattr(builtins, name, None) is fn:
         return name
+    from . import runtime
+
+    if name in runtime.__all__ and getattr(runtime, name) is fn:
+        return name  # generated modules import the runtime helpers they use
     if fn is operator.getitem:
         return "operator.getitem"
     return None

@@ -10,6 +10,11 @@ through without being converted to host numpy arrays.
 import numpy as np
 
 __all__ = [
+    "matmul_dy_adjoint_x",
+    "matmul_dy_adjoint_grad",
+    "matmul_dx_adjoint_w",
+    "matmul_dx_adjoint_grad",
+    "reduce_like",
     "GradTuple",
     "rebroadcast",
     "shape_of",
@@ -33,7 +38,7 @@ class GradTuple(tuple):
 
     ``+`` adds element by element (a plain tuple would concatenate), so
     generated code accumulates container adjoints with the same ``+`` it uses
-    for arrays.  Numpy defers to it instead of converting it to an array.
+    for arrays; ``None`` is the zero of an element that has no derivative.  Numpy defers to it instead of converting it to an array.
     """
 
     __slots__ = ()
@@ -42,7 +47,7 @@ class GradTuple(tuple):
     def __add__(self, other):
         if not isinstance(other, (tuple, list)) or len(other) != len(self):
             return NotImplemented
-        return GradTuple(a + b for a, b in zip(self, other))
+        return GradTuple(b if a is None else a if b is None else a + b for a, b in zip(self, other))
 
     __radd__ = __add__
 
@@ -86,8 +91,8 @@ SHAPE_ONLY_ARGUMENTS = {"unbroadcast": 1, "unreduce": 1, "np.shape": 0, "np.ndim
 
 def zeros_like(value):
     """A zero adjoint shaped like ``value`` (arrays, scalars, tuples, lists)."""
-    if value is None:
-        return None  # the placeholder of a loop variable not yet assigned
+    if value is None or isinstance(value, (ShapeOf, str)):
+        return None  # no derivative: a placeholder, a saved shape, a name
     if isinstance(value, (tuple, list)):
         return GradTuple(zeros_like(v) for v in value)
     if isinstance(value, (bool, int, float, complex)):
@@ -232,3 +237,40 @@ def rebroadcast(tangent, like):
     if np.shape(tangent) == shape:
         return tangent
     return np.broadcast_to(tangent, shape)
+
+
+def reduce_like(grad, like, axis=None, keepdims=False):
+    """The adjoint of ``unreduce``: sum ``grad`` back over the reduced axes."""
+    out = np.sum(grad, axis=axis, keepdims=True) if axis is not None else np.sum(grad)
+    if axis is not None and not keepdims:
+        out = np.squeeze(out, axis=axis)
+    return np.reshape(out, np.shape(like)) if np.shape(out) != np.shape(like) else out
+
+
+def matmul_dx_adjoint_grad(cot, grad, x, y):
+    """The adjoint, in ``grad``, of ``matmul_dx(grad, x, y)`` (it is linear in ``grad``)."""
+    g, xm, ym = _as_matrices(grad, x, y)
+    c = np.reshape(cot, np.shape(xm))
+    c = np.broadcast_to(c, np.shape(g)[:-1] + np.shape(xm)[-1:])
+    return np.reshape(unbroadcast(c @ ym, g), np.shape(grad))
+
+
+def matmul_dx_adjoint_w(cot, grad, x, y):
+    """The adjoint, in ``y``, of ``matmul_dx(grad, x, y)``."""
+    g, xm, ym = _as_matrices(grad, x, y)
+    c = np.reshape(cot, np.shape(xm))
+    return np.reshape(unbroadcast(np.swapaxes(c, -1, -2) @ g, ym), np.shape(y))
+
+
+def matmul_dy_adjoint_grad(cot, grad, x, y):
+    """The adjoint, in ``grad``, of ``matmul_dy(grad, x, y)``."""
+    g, xm, ym = _as_matrices(grad, x, y)
+    c = np.reshape(cot, np.shape(ym))
+    return np.reshape(unbroadcast(xm @ c, g), np.shape(grad))
+
+
+def matmul_dy_adjoint_x(cot, grad, x, y):
+    """The adjoint, in ``x``, of ``matmul_dy(grad, x, y)``."""
+    g, xm, ym = _as_matrices(grad, x, y)
+    c = np.reshape(cot, np.shape(ym))
+    return np.reshape(unbroadcast(g @ np.swapaxes(c, -1, -2), xm), np.shape(x))

@@ -17,6 +17,7 @@ import os
 import gast
 
 from . import __version__
+from . import runtime as runtime_module
 from .activity import analyse
 from .emit import module_source
 from .frontend import parse
@@ -161,10 +162,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER):
     imports = ["import numpy as np"]
     if "math" in used:
         imports.insert(0, "import math")
-    runtime_names = program.runtime_used | {
-        n.id for f in functions for n in gast.walk(f) if getattr(n, "s2s_runtime", False)
-    }
-    runtime = sorted(n for n in runtime_names if n in used)
+    runtime = sorted(n for n in used & set(runtime_module.__all__) if n not in program.bindings)
     if runtime:
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")
     header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, entry_name)
