@@ -73,10 +73,17 @@ def parse_wrt(text):
 def transform_target(args):
     from .transform import transform
 
-    if args.mode == "forward":
-        raise UsageError("forward mode (--mode forward) is not available yet")
     fn = load_target(args.target)
-    return fn, transform(fn, args.transform, parse_wrt(args.wrt), optimize=not args.no_optimize)
+    return fn, transform(fn, kind_of(args), parse_wrt(args.wrt), optimize=not args.no_optimize)
+
+
+def kind_of(args):
+    """The transform: ``jvp`` for ``--mode forward``, else ``--transform``."""
+    if args.mode == "forward":
+        if args.transform != "grad":
+            raise UsageError("--mode forward generates a jvp; --transform applies to reverse mode")
+        return "jvp"
+    return args.transform
 
 
 def output_path(fn, kind, wrt, out_dir):
@@ -91,7 +98,7 @@ def cmd_grad(args):
     from .load import write_atomic
 
     fn, generated = transform_target(args)
-    path = output_path(fn, args.transform, parse_wrt(args.wrt), args.out_dir)
+    path = output_path(fn, kind_of(args), parse_wrt(args.wrt), args.out_dir)
     write_atomic(path, generated.source)
     print(path)
     return 0

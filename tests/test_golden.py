@@ -34,7 +34,7 @@ def test_every_statement_sits_under_a_primal_line_comment(name):
     seen_comment = False
     for line in lines:
         if line.startswith("def "):
-            in_sweep = line.split("(")[0].endswith(("_forward", "_backward"))
+            in_sweep = line.split("(")[0].endswith(("_forward", "_backward", "_jvp"))
             seen_comment = False
             continue
         stripped = line.strip()
@@ -44,4 +44,4 @@ def test_every_statement_sits_under_a_primal_line_comment(name):
             seen_comment = True
         elif not seen_comment:
             # only unpacking the saved values and returning may precede the first block
-            assert " = saved" in stripped or stripped.startswith("return"), line
+            assert " = saved" in stripped or " = tangents" in stripped or stripped.startswith("return"), line
