@@ -309,13 +309,8 @@ def tensordot(z, a, b, axes=2):
 
 
 @tangent(np.einsum)
-def einsum(z, subscripts, *operands):
-    """One product per operand with that operand replaced by its tangent.
-
-    Templates have no loop variables of their own, so the generator's index
-    borrows a builtin's name (``id``); it is local to the generator.
-    """
-    dz = sum(np.einsum(subscripts, *operands[:id], doperands[id], *operands[id + 1:]) for id in range(len(operands)))
+def einsum(z, subscripts, *operands, optimize=False):
+    dz = einsum_tangent(subscripts, operands, doperands, optimize)
 
 
 # -- shapes: linear, the same operation on the tangent ------------------------------------

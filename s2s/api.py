@@ -75,15 +75,24 @@ def _rebind(fn, record):
 def _wrap(generated, fn, kind, wrt_names, single, path, source):
     sig = inspect.signature(fn)
 
+    extra = len(wrt_names) if kind == "jvp" else 1 if kind == "vjp" else 0
+    positional = [p.name for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        extra = len(wrt_names) if kind == "jvp" else 1 if kind == "vjp" else 0
         bound = sig.bind(*(args[: len(args) - extra] if extra else args), **kwargs)
         for name in wrt_names:
             if name in bound.arguments:
                 _check_differentiable(name, bound.arguments[name], fn)
+        if extra:  # tangents or the cotangent follow all positional parameters, defaults filled in
+            full = sig.bind(*args[: len(args) - extra], **kwargs)
+            full.apply_defaults()
+            call_args = [full.arguments[p] for p in positional] + list(args[len(args) - extra:])
+            call_kwargs = {k: v for k, v in full.arguments.items() if k not in positional}
+        else:
+            call_args, call_kwargs = args, kwargs
         try:
-            out = generated(*args, **kwargs)
+            out = generated(*call_args, **call_kwargs)
         except RecursionError:
             raise RecursionError(
                 f"the derivative of {fn.__name__} recursed deeper than Python's recursion limit "

@@ -63,7 +63,6 @@ class ForwardMode:
         body.append(ret)
         args = copy.deepcopy(self.fdef.args)
         args.args = [name(tangents, True)] + args.args
-        args.defaults = []
         return gast.FunctionDef(name=self.jvp_name, args=args, body=body, decorator_list=[], returns=None, type_comment=None, type_params=[])
 
     def check(self, stmt):

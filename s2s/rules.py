@@ -145,8 +145,6 @@ def spell(fn):
 
     if name in runtime.__all__ and getattr(runtime, name) is fn:
         return name  # generated modules import the runtime helpers they use
-    if fn is operator.getitem:
-        return "operator.getitem"
     return None
 
 

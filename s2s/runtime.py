@@ -10,6 +10,7 @@ through without being converted to host numpy arrays.
 import numpy as np
 
 __all__ = [
+    "einsum_tangent",
     "matmul_dy_adjoint_x",
     "matmul_dy_adjoint_grad",
     "matmul_dx_adjoint_w",
@@ -82,6 +83,8 @@ class ShapeOf:
 
 def shape_of(value):
     """The shape of ``value``, kept instead of the value (see :class:`ShapeOf`)."""
+    if isinstance(value, (tuple, list)):
+        return value  # a container keeps its items (references, no copies)
     return ShapeOf(np.shape(value))
 
 
@@ -113,6 +116,8 @@ def seed_scalar(value, name="the function"):
 
 def unbroadcast(grad, like):
     """Reduce ``grad`` to the shape of ``like``, undoing numpy broadcasting."""
+    if isinstance(like, (tuple, list)) or isinstance(grad, (tuple, list)):
+        return grad  # containers do not broadcast
     shape = np.shape(like)
     gshape = np.shape(grad)
     if gshape == shape:
@@ -233,6 +238,8 @@ def zeroed(grad, index):
 
 def rebroadcast(tangent, like):
     """Broadcast a tangent to the shape of the result it belongs to."""
+    if isinstance(like, (tuple, list)) or isinstance(tangent, (tuple, list)):
+        return tangent  # containers do not broadcast
     shape = np.shape(like)
     if np.shape(tangent) == shape:
         return tangent
@@ -274,3 +281,13 @@ def matmul_dy_adjoint_x(cot, grad, x, y):
     g, xm, ym = _as_matrices(grad, x, y)
     c = np.reshape(cot, np.shape(ym))
     return np.reshape(unbroadcast(g @ np.swapaxes(c, -1, -2), xm), np.shape(x))
+
+
+def einsum_tangent(subscripts, operands, tangents, optimize=False):
+    """The tangent of ``np.einsum(subscripts, *operands)``: one product per operand
+    with that operand replaced by its tangent."""
+    total = 0.0
+    for i, tangent in enumerate(tangents):
+        if tangent is not None:
+            total = total + np.einsum(subscripts, *operands[:i], tangent, *operands[i + 1:], optimize=optimize)
+    return total

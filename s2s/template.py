@@ -50,11 +50,11 @@ class Template:
         self.loc = Located(filename, first - 1, 0)
         node = gast.parse(source).body[0]
         args = node.args
-        if args.kwarg or args.kwonlyargs or not args.args:
-            raise self.loc.error(node, f"malformed {kind} template `{node.name}`: parameters must be (result, arg, ..., [*args])")
+        if args.kwarg or not args.args:
+            raise self.loc.error(node, f"malformed {kind} template `{node.name}`: parameters must be (result, arg, ..., [*args], [keyword-only, ...])")
         names = [a.id for a in args.args]
         self.result = names[0]
-        self.params = names[1:]
+        self.params = names[1:] + [a.id for a in args.kwonlyargs]
         self.vararg = args.vararg.id if args.vararg else None
         sig = inspect.signature(fn)
         self.signature = sig.replace(parameters=list(sig.parameters.values())[1:])
