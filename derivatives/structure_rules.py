@@ -5,8 +5,16 @@
 every version stays available to the backward sweep.
 """
 
+import operator
+
 from s2s.rules import adjoint
 from s2s.runtime import appended, updated
+
+
+@adjoint(operator.getitem)
+def getitem(y, x, index):
+    """``x[index]``: the adjoint lands at ``index`` in zeros shaped like ``x``."""
+    dx = unindex(dy, x, index)
 
 
 @adjoint(appended)

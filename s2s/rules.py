@@ -137,7 +137,7 @@ def spell(fn):
     if name is None:
         return None
     for prefix, module in (("np", numpy), ("np.linalg", numpy.linalg), ("math", math)):
-        if getattr(module, name, None) is fn:
+        if vars(module).get(name) is fn:  # vars(): numpy's __getattr__ warns about removed aliases
             return f"{prefix}.{name}"
     if getattr(builtins, name, None) is fn:
         return name

@@ -10,6 +10,28 @@ through without being converted to host numpy arrays.
 import numpy as np
 
 __all__ = [
+    "extremum_args_adjoint",
+    "sum_adjoint",
+    "solve_adjoint",
+    "norm_adjoint",
+    "einsum_adjoint",
+    "tensordot_adjoint",
+    "inner_adjoint",
+    "outer_adjoint",
+    "dot_adjoint",
+    "untrace",
+    "undiagonal",
+    "undiag",
+    "untake",
+    "unvstack",
+    "unhstack",
+    "unstack_axis",
+    "unconcatenate",
+    "clip_mask",
+    "uncumsum",
+    "var_adjoint",
+    "prod_adjoint",
+    "extremum_adjoint",
     "einsum_tangent",
     "matmul_dy_adjoint_x",
     "matmul_dy_adjoint_grad",
@@ -291,3 +313,253 @@ def einsum_tangent(subscripts, operands, tangents, optimize=False):
         if tangent is not None:
             total = total + np.einsum(subscripts, *operands[:i], tangent, *operands[i + 1:], optimize=optimize)
     return total
+
+
+# -- helpers of the adjoint rules (derivatives/numpy_rules.py) --------------------
+
+
+def _axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(a % ndim for a in axes)
+
+
+def extremum_adjoint(grad, result, a, axis=None, keepdims=False):
+    """The adjoint of ``np.max``/``np.min``: split evenly between tied extrema."""
+    at = unreduce(result, a, axis, keepdims) == a
+    count = np.sum(at, axis=axis, keepdims=True)
+    return unreduce(grad, a, axis, keepdims) * at / np.broadcast_to(count, np.shape(a))
+
+
+def prod_adjoint(grad, result, a, axis=None, keepdims=False):
+    """The adjoint of ``np.prod``: the product of the other entries, exact with zeros."""
+    is_zero = a == 0
+    nonzero = np.where(is_zero, 1.0, a)
+    product = np.prod(nonzero, axis=axis, keepdims=True)
+    zeros = np.sum(is_zero, axis=axis, keepdims=True)
+    others = np.where(zeros == 0, product / nonzero, np.where(is_zero & (zeros == 1), product, 0.0))
+    return unreduce(grad, a, axis, keepdims) * others
+
+
+def var_adjoint(grad, a, axis=None, ddof=0, keepdims=False):
+    """The adjoint of ``np.var``."""
+    count = np.size(a) / max(1, np.size(np.sum(a, axis=axis)))
+    centered = a - np.mean(a, axis=axis, keepdims=True)
+    return unreduce(grad, a, axis, keepdims) * 2.0 * centered / (count - ddof)
+
+
+def uncumsum(grad, a, axis=None):
+    """The adjoint of ``np.cumsum``: cumulative sums from the end."""
+    if axis is None:
+        flat = np.ravel(grad)
+        return np.reshape(np.flip(np.cumsum(np.flip(flat))), np.shape(a))
+    return np.flip(np.cumsum(np.flip(grad, axis), axis=axis), axis)
+
+
+def clip_mask(a, a_min, a_max, min=None, max=None):
+    """Where ``np.clip`` passes ``a`` through (True) or clips it (False)."""
+    a_min = a_min if min is None else min
+    a_max = a_max if max is None else max
+    inside = np.ones_like(a, dtype=bool)
+    if a_min is not None:
+        inside = inside & (a >= a_min)
+    if a_max is not None:
+        inside = inside & (a <= a_max)
+    return inside
+
+
+def unconcatenate(grad, arrays, axis=0):
+    """The adjoint of ``np.concatenate(arrays, axis)``: one slice per array."""
+    if axis is None:
+        sizes = [np.size(x) for x in arrays]
+        pieces = np.split(np.ravel(grad), np.cumsum(sizes)[:-1])
+        return GradTuple(np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays))
+    sizes = [np.shape(x)[axis] for x in arrays]
+    pieces = np.split(grad, np.cumsum(sizes)[:-1], axis=axis)
+    return GradTuple(unbroadcast(p, x) for p, x in zip(pieces, arrays))
+
+
+def unstack_axis(grad, arrays, axis=0):
+    """The adjoint of ``np.stack(arrays, axis)``."""
+    return GradTuple(unbroadcast(np.take(grad, i, axis=axis), x) for i, x in enumerate(arrays))
+
+
+def unhstack(grad, arrays):
+    """The adjoint of ``np.hstack``."""
+    axis = 0 if all(np.ndim(x) <= 1 for x in arrays) else 1
+    pieces = unconcatenate(grad, [np.atleast_1d(x) for x in arrays], axis)
+    return GradTuple(np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays))
+
+
+def unvstack(grad, arrays):
+    """The adjoint of ``np.vstack``."""
+    pieces = unconcatenate(grad, [np.atleast_2d(x) for x in arrays], 0)
+    return GradTuple(np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays))
+
+
+def untake(grad, a, indices, axis=None):
+    """The adjoint of ``np.take``: scatter-add ``grad`` back."""
+    out = np.zeros_like(a)
+    if axis is None:
+        flat = np.ravel(out)
+        np.add.at(flat, np.ravel(indices), np.ravel(grad))
+        return np.reshape(flat, np.shape(a))
+    axis = axis % np.ndim(a)
+    k = np.ndim(indices)
+    moved = np.moveaxis(out, axis, 0)
+    np.add.at(moved, indices, np.moveaxis(grad, list(range(axis, axis + k)), list(range(k))))
+    return out
+
+
+def undiag(grad, v, k=0):
+    """The adjoint of ``np.diag(v, k)``."""
+    if np.ndim(v) == 1:
+        return np.diagonal(grad, offset=k)
+    out = np.zeros_like(v)
+    rows, cols = np.diag_indices_from(out) if k == 0 else (None, None)
+    if k == 0:
+        out[rows, cols] = grad
+    else:
+        n = np.shape(grad)[0]
+        r = np.arange(n) + max(0, -k)
+        c = np.arange(n) + max(0, k)
+        out[r, c] = grad
+    return out
+
+
+def undiagonal(grad, a, offset=0, axis1=0, axis2=1):
+    """The adjoint of ``np.diagonal``."""
+    out = np.zeros_like(a)
+    view = np.diagonal(out, offset=offset, axis1=axis1, axis2=axis2)
+    view.setflags(write=True)
+    view[...] = grad
+    return out
+
+
+def untrace(grad, a, offset=0, axis1=0, axis2=1):
+    """The adjoint of ``np.trace``."""
+    out = np.zeros_like(a)
+    view = np.diagonal(out, offset=offset, axis1=axis1, axis2=axis2)
+    view.setflags(write=True)
+    view[...] = np.expand_dims(grad, -1)
+    return out
+
+
+def dot_adjoint(grad, a, b):
+    """The adjoints of ``np.dot(a, b)`` for scalars, vectors and matrices."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return GradTuple((unbroadcast(grad * b, a), unbroadcast(grad * a, b)))
+    if np.ndim(a) <= 2 and np.ndim(b) <= 2:
+        return GradTuple((matmul_dx(grad, a, b), matmul_dy(grad, a, b)))
+    axes_a = np.ndim(a) - 1
+    da = np.tensordot(grad, np.moveaxis(b, -2, -1), axes=(tuple(range(axes_a, np.ndim(grad))), tuple(range(np.ndim(b) - 1))))
+    db = np.moveaxis(np.tensordot(a, grad, axes=(tuple(range(axes_a)), tuple(range(axes_a)))), 0, -2)
+    return GradTuple((da, db))
+
+
+def outer_adjoint(grad, a, b):
+    """The adjoints of ``np.outer(a, b)``."""
+    g = np.reshape(grad, (np.size(a), np.size(b)))
+    return GradTuple((np.reshape(g @ np.ravel(b), np.shape(a)), np.reshape(np.ravel(a) @ g, np.shape(b))))
+
+
+def inner_adjoint(grad, a, b):
+    """The adjoints of ``np.inner(a, b)`` (a contraction over the last axes)."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return GradTuple((unbroadcast(grad * b, a), unbroadcast(grad * a, b)))
+    na, nb = np.ndim(a) - 1, np.ndim(b) - 1
+    da = np.tensordot(grad, b, axes=(tuple(range(na, na + nb)), tuple(range(nb))))
+    db = np.tensordot(grad, a, axes=(tuple(range(na)), tuple(range(na))))
+    return GradTuple((da, db))
+
+
+def tensordot_adjoint(grad, a, b, axes=2):
+    """The adjoints of ``np.tensordot(a, b, axes)``."""
+    if isinstance(axes, int):
+        axes_a = list(range(np.ndim(a) - axes, np.ndim(a)))
+        axes_b = list(range(axes))
+    else:
+        axes_a, axes_b = ([axes[0]] if isinstance(axes[0], int) else list(axes[0])), ([axes[1]] if isinstance(axes[1], int) else list(axes[1]))
+        axes_a = [x % np.ndim(a) for x in axes_a]
+        axes_b = [x % np.ndim(b) for x in axes_b]
+    free_a = [i for i in range(np.ndim(a)) if i not in axes_a]
+    free_b = [i for i in range(np.ndim(b)) if i not in axes_b]
+    nfa = len(free_a)
+    # grad has axes free_a + free_b
+    # da: free_a, then b's contracted axes in b's order, each standing for its partner in a
+    da = np.tensordot(grad, b, axes=(list(range(nfa, nfa + len(free_b))), free_b))
+    da = np.transpose(da, np.argsort(free_a + [axes_a[axes_b.index(j)] for j in sorted(axes_b)]))
+    # db: a's contracted axes in a's order (standing for their partners in b), then free_b
+    db = np.tensordot(a, grad, axes=(free_a, list(range(nfa))))
+    db = np.transpose(db, np.argsort([axes_b[axes_a.index(i)] for i in sorted(axes_a)] + free_b))
+    return GradTuple((da, db))
+
+
+def einsum_adjoint(grad, subscripts, operands):
+    """The adjoints of ``np.einsum(subscripts, *operands)``, one per operand."""
+    spec = subscripts.replace(" ", "")
+    if "->" in spec:
+        inputs, output = spec.split("->")
+    else:
+        inputs = spec
+        letters = [c for c in inputs if c.isalpha()]
+        output = ("..." if "..." in inputs else "") + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    terms = inputs.split(",")
+    out = []
+    for i, term in enumerate(terms):
+        if len(set(c for c in term if c.isalpha())) != len([c for c in term if c.isalpha()]):
+            raise NotImplementedError(f"the adjoint of einsum with a repeated index in one operand ({term!r})")
+        others = [t for j, t in enumerate(terms) if j != i]
+        ops = [o for j, o in enumerate(operands) if j != i]
+        missing = "".join(c for c in term if c.isalpha() and c not in output and all(c not in t for t in others))
+        g = np.einsum(",".join([output] + others) + "->" + "".join(c for c in term if c not in missing), grad, *ops)
+        if missing:  # an index summed away by this operand alone: broadcast back
+            g = np.broadcast_to(np.expand_dims(g, tuple(term.index(c) for c in missing)), np.shape(operands[i]))
+        out.append(unbroadcast(g, operands[i]))
+    return GradTuple(out)
+
+
+def norm_adjoint(grad, result, x, ord=None, axis=None, keepdims=False):
+    """The adjoint of ``np.linalg.norm`` for Frobenius/2-norms and vector p-norms."""
+    g = unreduce(grad, x, axis, keepdims)
+    r = unreduce(result, x, axis, keepdims)
+    matrix = (axis is None and np.ndim(x) == 2) or (isinstance(axis, tuple) and len(axis) == 2)
+    if ord is None or ord == "fro" or (ord == 2 and not matrix):
+        return g * x / np.where(r == 0, 1.0, r)
+    if matrix:
+        raise NotImplementedError(f"the adjoint of a matrix norm with ord={ord!r}")
+    if np.isinf(ord):
+        at = np.abs(x) == r
+        return g * np.sign(x) * at / np.sum(at, axis=axis, keepdims=True)
+    if ord == 0:
+        return np.zeros_like(x)
+    return g * np.abs(x) ** (ord - 1) * np.sign(x) / np.where(r == 0, 1.0, r) ** (ord - 1)
+
+
+def solve_adjoint(grad, result, a, b):
+    """The adjoints of ``np.linalg.solve(a, b)``."""
+    vector = np.ndim(b) == 1
+    g = np.expand_dims(grad, -1) if vector else grad
+    z = np.expand_dims(result, -1) if vector else result
+    db = np.linalg.solve(np.swapaxes(a, -1, -2), g)
+    da = -(db @ np.swapaxes(z, -1, -2))
+    return unbroadcast(da, a), np.reshape(unbroadcast(db, np.expand_dims(b, -1) if vector else b), np.shape(b))
+
+
+def sum_adjoint(grad, items):
+    """The adjoint of the builtin ``sum(items)``: ``grad`` for each item."""
+    if isinstance(items, (tuple, list)):
+        return GradTuple(unbroadcast(grad, x) for x in items)
+    return np.broadcast_to(grad, np.shape(items))
+
+
+def extremum_args_adjoint(grad, result, args):
+    """The adjoints of the builtins ``max``/``min``: the first argument equal to the result."""
+    items = args[0] if len(args) == 1 else args
+    out = [zeros_like(x) for x in items]
+    for i, x in enumerate(items):
+        if np.all(x == result):
+            out[i] = grad
+            break
+    return (GradTuple(out),) if len(args) == 1 else GradTuple(out)

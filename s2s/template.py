@@ -80,8 +80,12 @@ class Template:
             target = stmt.targets[0].id
             if target in params or target in inputs:
                 raise self.loc.error(stmt, f"malformed {self.kind} template `{node.name}`: it must not assign `{target}`")
+            bound_here = {
+                t.id for c in gast.walk(stmt.value) if isinstance(c, gast.comprehension)
+                for t in gast.walk(c.target) if isinstance(t, gast.Name)
+            }  # comprehension variables are the expression's own
             for n in gast.walk(stmt.value):
-                if isinstance(n, gast.Name) and n.id not in params | inputs | temps:
+                if isinstance(n, gast.Name) and n.id not in params | inputs | temps | bound_here:
                     if n.id in outputs:
                         raise self.loc.error(n, f"malformed {self.kind} template `{node.name}`: `{n.id}` is written, not read")
                     if n.id not in ALLOWED_GLOBALS and not hasattr(builtins, n.id):
