@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, unbroadcast, unreduce
+from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, shape_of, unbroadcast, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
@@ -55,8 +55,7 @@ def loss_backward(saved, dloss):
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
     dlogits = unbroadcast(dlogits_2, logits)
     dmax_logits = unbroadcast(-dlogits_2, max_logits)
-    max_mask = unreduce(max_logits, logits, 1, True) == logits
-    dlogits = dlogits + unreduce(dmax_logits, logits, 1, True) * max_mask / unreduce(np.sum(max_mask, axis=1, keepdims=True), logits, 1, True)
+    dlogits = dlogits + extremum_adjoint(dmax_logits, max_logits, logits, 1, True)
     # mlp.py:18  logits = h @ W2 + b2
     dh_at_W2 = unbroadcast(dlogits, h_at_W2_shape)
     db2 = unbroadcast(dlogits, b2_shape)

@@ -2,7 +2,7 @@
 
     s2s grad FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward] [-o DIR]
     s2s show FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward]
-    s2s check DIR
+    s2s check DIR [--update]
 
 Errors in the user's code print as ``file:line:col: message`` and exit 2;
 no internal traceback reaches the user.
@@ -15,7 +15,7 @@ import os
 import sys
 
 from .errors import S2SError
-from .load import read_meta
+from .load import read_meta, write_atomic
 
 KINDS = ("grad", "value_and_grad", "vjp")
 
@@ -95,8 +95,6 @@ def output_path(fn, kind, wrt, out_dir):
 
 
 def cmd_grad(args):
-    from .load import write_atomic
-
     fn, generated = transform_target(args)
     path = output_path(fn, kind_of(args), parse_wrt(args.wrt), args.out_dir)
     write_atomic(path, generated.source)
@@ -150,7 +148,10 @@ def cmd_check(args):
             print(f"{path}: stale: cannot regenerate from {meta['origin']}::{meta['function']}: {exc}")
             stale += 1
             continue
-        if fresh != current:
+        if fresh != current and args.update:
+            write_atomic(path, fresh)
+            print(f"{path}: regenerated")
+        elif fresh != current:
             stale += 1
             sys.stdout.writelines(
                 difflib.unified_diff(current.splitlines(True), fresh.splitlines(True), path, path + " (regenerated)")
@@ -174,6 +175,7 @@ def build_parser():
             p.add_argument("-o", "--out-dir", default="generated", help="output directory (default: generated/)")
     p = sub.add_parser("check", help="fail with a diff if any generated file in DIR is stale")
     p.add_argument("directory")
+    p.add_argument("--update", action="store_true", help="regenerate stale files instead of failing")
     return parser
 
 
