@@ -146,6 +146,18 @@ def erfc(y, x):
     dx = -dy * 2.0 / math.sqrt(math.pi) * math.exp(-x * x)
 
 
+@adjoint(math.copysign)
+def copysign(z, x, y):
+    dx = dz * math.copysign(1.0, x) * math.copysign(1.0, y)
+
+
+@adjoint(math.fmod)
+def fmod(z, x, y):
+    """``fmod(x, y) = x - trunc(x / y) * y``."""
+    dx = dz
+    dy = -dz * math.trunc(x / y)
+
+
 if hasattr(math, "exp2"):  # Python 3.11+
 
     @adjoint(math.exp2)
