@@ -663,6 +663,11 @@ class Normalizer:
                 raise self.loc.error(kw.value, "calls with `**kwargs` are not supported")
         func = node.func
         args = list(node.args)
+        if isinstance(func, gast.Call) and self.scope.resolve(func.func) is _checkpoint():
+            # s2s.checkpoint(g)(x): a call of g (recomputation is not implemented yet)
+            if len(func.args) != 1 or func.keywords:
+                raise self.loc.error(func, "s2s.checkpoint takes one function: `s2s.checkpoint(g)(x)`")
+            func = func.args[0]
         root = self.scope.root(func)
         if isinstance(func, gast.Attribute) and (
             root is None or root.id in self.version or root.id in self.scope.locals or root.id in self.fixed
@@ -693,6 +698,12 @@ class Normalizer:
         call.s2s_target = target
         gast.copy_location(call, node)
         return call
+
+
+def _checkpoint():
+    from .api import checkpoint
+
+    return checkpoint
 
 
 def _insert_grad_of():

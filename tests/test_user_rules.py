@@ -95,3 +95,9 @@ def test_malformed_templates_are_refused_at_their_line(template, words):
     assert words in err.msg
     assert err.filename == inspect.getsourcefile(B)
     assert inspect.getsourcelines(template)[1] <= err.lineno <= inspect.getsourcelines(template)[1] + 2
+
+
+def test_checkpoint_is_accepted_in_both_forms():
+    rng = np.random.default_rng(4)
+    x, W = rng.normal(size=3), rng.normal(size=(3, 3))
+    assert_close(s2s.grad(P.uses_checkpoint, wrt=(0, 1))(x, W)[1], numeric_grad(P.uses_checkpoint, [x, W], 1))

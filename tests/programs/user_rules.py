@@ -66,3 +66,17 @@ def straight_through_inline(x, w):
     """Quantize in the forward pass, pass the gradient straight through in the backward."""
     q = x + s2s.stop_gradient(np.round(x * 4.0) / 4.0 - x)
     return np.sum(q * w)
+
+
+def layer(x, W):
+    return np.tanh(W @ x)
+
+
+@s2s.checkpoint
+def checkpointed_layer(x, W):
+    return np.tanh(W @ x)
+
+
+def uses_checkpoint(x, W):
+    h = s2s.checkpoint(layer)(x, W)
+    return np.sum(checkpointed_layer(h, W) ** 2)
