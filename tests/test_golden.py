@@ -45,3 +45,18 @@ def test_every_statement_sits_under_a_primal_line_comment(name):
         elif not seen_comment:
             # only unpacking the saved values and returning may precede the first block
             assert " = saved" in stripped or " = tangents" in stripped or stripped.startswith("return"), line
+
+
+def test_editing_an_example_makes_check_fail_with_a_diff(tmp_path):
+    import shutil
+
+    shutil.copytree(os.path.join(ROOT, "examples"), tmp_path / "examples")
+    shutil.copytree(GENERATED, tmp_path / "generated")
+    example = tmp_path / "examples" / "control_flow.py"
+    example.write_text(example.read_text().replace("h = np.tanh(W @ h + U @ xs[t])", "h = np.sin(W @ h + U @ xs[t])"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "s2s", "check", "generated"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "generated/control_flow_grad_rnn_loss_wrt_W_U_h0.py: stale" in proc.stdout
+    assert "+    # control_flow.py:20  h = np.sin(W @ h + U @ xs[t])" in proc.stdout
