@@ -60,7 +60,5 @@ def rnn_loss_backward(saved, drnn_loss):
         dU = dU + matmul_dx(dU_at_xs_item, U, xs_item)
         dW = dW + matmul_dx(dW_at_h_2, W, h_2)
         dh_2 = matmul_dy(dW_at_h_2, W, h_2)
-    dh = dh_2
-    # control_flow.py:18  h = h0
-    dh0 = dh
+    dh0 = dh_2
     return (dW, dU, dh0)
