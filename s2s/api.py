@@ -195,10 +195,14 @@ class insert_grad_of:
 
 
 def checkpoint(fn):
-    """Mark a user function whose calls the backward sweep may recompute instead of store.
+    """Mark a user function whose calls are recomputed in the backward sweep.
 
-    Accepted by the front end; for now the call is differentiated like any other.
+    As a decorator (``@s2s.checkpoint``) or at a call (``s2s.checkpoint(g)(x)``)
+    inside a differentiated function: the forward sweep calls ``g`` as it is
+    and keeps only its arguments; the backward sweep runs ``g``'s forward sweep
+    again, then its backward sweep.  Less memory, one more forward pass of ``g``.
     """
+    fn.__s2s_checkpoint__ = True
     return fn
 
 

@@ -668,6 +668,9 @@ class Normalizer:
             if len(func.args) != 1 or func.keywords:
                 raise self.loc.error(func, "s2s.checkpoint takes one function: `s2s.checkpoint(g)(x)`")
             func = func.args[0]
+            checkpoint = True
+        else:
+            checkpoint = False
         root = self.scope.root(func)
         if isinstance(func, gast.Attribute) and (
             root is None or root.id in self.version or root.id in self.scope.locals or root.id in self.fixed
@@ -696,6 +699,7 @@ class Normalizer:
             keywords=[gast.keyword(arg=k.arg, value=self.atom(k.value)) for k in node.keywords],
         )
         call.s2s_target = target
+        call.s2s_checkpoint = checkpoint
         gast.copy_location(call, node)
         return call
 

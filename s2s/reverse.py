@@ -120,6 +120,7 @@ class ReverseMode:
         self.out = []  # the backward block being built
         self.origin = None  # the primal statement being differentiated
         self.callees = {}  # id(stmt) -> (Callee, saved name)
+        self.checkpointed = set()  # id(stmt) of calls recomputed in the backward sweep
         self.plans = {}  # id(if or loop) -> Plan
         self.order = self.definition_order()
 
@@ -289,6 +290,9 @@ class ReverseMode:
                     target = stmt.targets[0]
                     saved = self.namer.fresh(f"{target.id if isinstance(target, gast.Name) else 'call'}_saved")
                     self.callees[id(stmt)] = (callee, saved)
+                    if getattr(rhs, "s2s_checkpoint", False) or getattr(rhs.s2s_target, "__s2s_checkpoint__", False):
+                        self.checkpointed.add(id(stmt))
+                        self.backward_locals.add(saved)
 
     def user_call(self, stmt):
         """The transformed callee of an active user call, or None for a constant call."""
@@ -321,7 +325,7 @@ class ReverseMode:
 
     def forward_statement(self, stmt):
         new = copy.deepcopy(stmt)
-        if id(stmt) in self.callees:
+        if id(stmt) in self.callees and id(stmt) not in self.checkpointed:
             callee, saved = self.callees[id(stmt)]
             new.value.func = name(callee.forward)
             new.targets = [gast.Tuple(elts=[new.targets[0], name(saved, True)], ctx=gast.Store())]
@@ -548,6 +552,11 @@ class ReverseMode:
         elif isinstance(rhs, gast.Call):
             fn = rhs.s2s_target
             if id(stmt) in self.callees:
+                if id(stmt) in self.checkpointed:  # recompute the callee's forward sweep, then its backward
+                    callee, saved = self.callees[id(stmt)]
+                    again = copy.deepcopy(rhs)
+                    again.func = name(callee.forward)
+                    self.emit(assign(gast.Tuple(elts=[name("_", True), name(saved, True)], ctx=gast.Store()), again))
                 self.user_backward(rhs, target, *self.callees[id(stmt)])
             else:
                 self.apply_rule(fn, target, rhs.args, {k.arg: k.value for k in rhs.keywords}, rhs)
