@@ -105,8 +105,9 @@ class ShapeOf:
 
 def shape_of(value):
     """The shape of ``value``, kept instead of the value (see :class:`ShapeOf`)."""
-    if isinstance(value, (tuple, list)):
-        return value  # a container keeps its items (references, no copies)
+    kind = type(value)
+    if kind is float or kind is int or kind is tuple or kind is list or kind is bool:
+        return value  # a Python scalar is as small as its shape; a container keeps references
     return ShapeOf(np.shape(value))
 
 
@@ -136,8 +137,13 @@ def seed_scalar(value, name="the function"):
     return np.ones_like(value) if hasattr(value, "dtype") else 1.0
 
 
+_PY_SCALARS = (float, int, bool)
+
+
 def unbroadcast(grad, like):
     """Reduce ``grad`` to the shape of ``like``, undoing numpy broadcasting."""
+    if type(like) in _PY_SCALARS:  # the fast path of scalar code
+        return grad if type(grad) in _PY_SCALARS or not np.ndim(grad) else np.sum(grad)
     if isinstance(like, (tuple, list)) or isinstance(grad, (tuple, list)):
         return grad  # containers do not broadcast
     shape = np.shape(like)
