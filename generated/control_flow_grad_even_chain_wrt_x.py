@@ -80,5 +80,5 @@ def odd_chain_backward(saved, dodd_chain):
         # control_flow.py:66  return even_chain(1.5 * x, n - 1)
         dx_even_chain = even_chain_backward(odd_chain_saved, dodd_chain)
         dtimes_x = dx_even_chain
-        dx = unbroadcast(dtimes_x * 1.5, x)
+        dx = dtimes_x * 1.5
     return dx

@@ -61,7 +61,7 @@ def newton_sqrt_backward(saved, dnewton_sqrt):
         # control_flow.py:29  step = (x * x - a) / (2.0 * x)
         dminus = unbroadcast(dstep_3 / times_x_2, minus_shape)
         dtimes_x_2 = unbroadcast(-dstep_3 * step_3 / times_x_2, times_x_2)
-        dx_2 = dx_2 + unbroadcast(dtimes_x_2 * 2.0, x_2)
+        dx_2 = dx_2 + dtimes_x_2 * 2.0
         dx_2_times_x_2 = unbroadcast(dminus, x_2_times_x_2_shape)
         da = da + unbroadcast(-dminus, a)
         dx_2 = dx_2 + unbroadcast(dx_2_times_x_2 * x_2, x_2)

@@ -19,7 +19,7 @@ import inspect
 import gast
 
 from .activity import is_user_function, simple_statements, targets
-from .reverse import ATTRIBUTE_FUNCTIONS, OPERATORS, assign, call, gast_text, name, _describe
+from .reverse import ATTRIBUTE_FUNCTIONS, OPERATORS, _describe, _others_scalar_constants, assign, call, gast_text, name
 from .template import Contribution
 
 
@@ -216,7 +216,7 @@ class ForwardMode:
         for item in template.instantiate(bindings, {k: v for k, v in derivatives.items() if not isinstance(v, gast.AST)}, self.namer.fresh):
             if isinstance(item, Contribution):
                 value = item.value
-                if rule.broadcast:
+                if rule.broadcast and not _others_scalar_constants(bindings, _read_param(item.value, derivatives), template):
                     self.runtime_used.add("rebroadcast")
                     value = call("rebroadcast", value, name(target.id))
                 terms.append(value)
@@ -251,3 +251,10 @@ class ForwardMode:
         new.value.args = [gast.Tuple(elts=[name(self.tangent(bound.arguments[p].id)) for p in active], ctx=gast.Load())] + new.value.args
         new.targets = [gast.Tuple(elts=[target, name(self.tangent(target.id), True)], ctx=gast.Store())]
         return [new]
+
+
+def _read_param(value, derivatives):
+    """The parameter whose tangent a tangent term reads (None if several or none)."""
+    read = {n.id for n in gast.walk(value) if isinstance(n, gast.Name)}
+    params = [d[1:] for d, generated in derivatives.items() if generated is not None and generated in read]
+    return params[0] if len(params) == 1 else None

@@ -607,7 +607,7 @@ class ReverseMode:
                     self.contribute(elt, gast.Subscript(value=name(parts), slice=gast.Constant(value=i, kind=None), ctx=gast.Load()))
                 continue
             value = item.value
-            if rule.broadcast and isinstance(bound, gast.Name):
+            if rule.broadcast and isinstance(bound, gast.Name) and not _others_scalar_constants(bindings, item.param, template):
                 self.runtime_used.add("unbroadcast")
                 value = call("unbroadcast", value, copy.deepcopy(bound))
             self.contribute(bound, value)
@@ -619,6 +619,21 @@ class ReverseMode:
         self.emit(assign(lhs, call(callee.backward, name(saved), name(self.adjoint(target.id)))))
         for param, g in zip(callee.active_params, grads):
             self.contribute(bound.arguments[param], name(g))
+
+
+def _others_scalar_constants(bindings, param, template):
+    """Whether every other argument of a broadcasting call is a number literal.
+
+    Then ``param`` has the result's shape (a scalar broadcasts to anything), so
+    its adjoint needs no reduction.
+    """
+    for other in template.params:
+        if other == param or other == template.result:
+            continue
+        node = bindings.get(other)
+        if not (isinstance(node, gast.Constant) and (node.value is None or isinstance(node.value, (int, float)))):
+            return False
+    return True
 
 
 def gast_text(node):
