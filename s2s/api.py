@@ -194,14 +194,23 @@ class insert_grad_of:
         return False
 
 
-def checkpoint(fn):
-    """Mark a user function whose calls are recomputed in the backward sweep.
+def checkpoint(fn, *, snapshots=None):
+    """Recompute instead of store: a user function's calls, or a long loop.
+
+    ``for t in s2s.checkpoint(range(n), snapshots=8):`` keeps at most 8 loop
+    states and re-runs iterations in the backward sweep on Revolve's binomial
+    schedule (memory O(snapshots) instead of O(n)).  Run as plain Python it
+    is the range itself.
+
+    For functions: mark a user function whose calls are recomputed in the backward sweep.
 
     As a decorator (``@s2s.checkpoint``) or at a call (``s2s.checkpoint(g)(x)``)
     inside a differentiated function: the forward sweep calls ``g`` as it is
     and keeps only its arguments; the backward sweep runs ``g``'s forward sweep
     again, then its backward sweep.  Less memory, one more forward pass of ``g``.
     """
+    if isinstance(fn, range):
+        return fn
     fn.__s2s_checkpoint__ = True
     return fn
 

@@ -448,12 +448,23 @@ class Normalizer:
                 self.version[name] = v
         loop = gast.For(target=target, iter=steps, body=body, orelse=[], type_comment=None)
         loop.s2s_break = stmt.s2s_break
+        loop.s2s_revolve = stmt.s2s_revolve
         self.emit(loop)
 
     def iteration(self, stmt):
         """(range atom, index name, element assignments) for ``for target in iter``."""
         it = stmt.iter
         target = stmt.target
+        stmt.s2s_revolve = None
+        if isinstance(it, gast.Call) and self.scope.resolve(it.func) is _checkpoint():
+            # for t in s2s.checkpoint(range(n), snapshots=s): Revolve checkpointing
+            snapshots = [k.value for k in it.keywords if k.arg == "snapshots"]
+            if len(it.args) != 1 or not snapshots or not isinstance(snapshots[0], gast.Constant) or not isinstance(snapshots[0].value, int):
+                raise self.loc.error(it, "a checkpointed loop reads `for t in s2s.checkpoint(range(n), snapshots=8):`")
+            stmt.s2s_revolve = snapshots[0].value
+            it = it.args[0]
+            if not (isinstance(it, gast.Call) and self.scope.resolve(it.func) is range):
+                raise self.loc.error(it, "only loops over range(...) can be checkpointed")
         if isinstance(it, gast.Call) and self.scope.resolve(it.func) is range and self.scope.root(it.func) and not self.is_local(self.scope.root(it.func)):
             if not isinstance(target, gast.Name):
                 raise self.loc.error(target, "the target of a loop over range must be a name")

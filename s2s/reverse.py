@@ -352,7 +352,9 @@ class ReverseMode:
         cond = [s for s in stmt.body if getattr(s, "s2s_cond", False)]
         body = self.forward_block(main)
         out = []
-        if plan.store:
+        if getattr(plan, "revolve", False):  # keep the starting state only
+            out.append(self.located(assign(plan.store, saved_tuple(plan.names)), stmt))
+        elif plan.store:
             out.append(self.located(assign(plan.store, gast.List(elts=[], ctx=gast.Load())), stmt))
             push = gast.Expr(value=call(
                 gast.Attribute(value=name(plan.store), attr="append", ctx=gast.Load()),
@@ -479,13 +481,17 @@ class ReverseMode:
         if not code:
             self.defined = before
             return set()
-        stack = self.namer.fresh(f"{stmt.target.id}_stack" if isinstance(stmt, gast.For) else "loop_stack")
         inside = self.assigned(stmt.body) | inside
         entries = self.pack(self.ordered(reads & inside), code)
-        self.plans[id(stmt)] = Plan(stack, [(n, bool(new)) for n, new in entries])
-        pop = call(gast.Attribute(value=name(stack), attr="pop", ctx=gast.Load()))
-        restore = self.unpack_saved(entries, pop, stmt) if entries else self.located(gast.Expr(value=pop), stmt)
-        code.insert(0, restore)
+        if getattr(stmt, "s2s_revolve", None):
+            loop, extra = self.revolve_loop(stmt, entries, code)
+        else:
+            stack = self.namer.fresh(f"{stmt.target.id}_stack" if isinstance(stmt, gast.For) else "loop_stack")
+            self.plans[id(stmt)] = Plan(stack, [(n, bool(new)) for n, new in entries])
+            pop = call(gast.Attribute(value=name(stack), attr="pop", ctx=gast.Load()))
+            restore = self.unpack_saved(entries, pop, stmt) if entries else self.located(gast.Expr(value=pop), stmt)
+            code.insert(0, restore)
+            loop, extra = gast.While(test=name(stack), body=code, orelse=[]), {stack}
         # zero adjoints the loop accumulates into, before it
         self.defined = before
         needed = [n for n in self.order if self.adjoint(n) in (assumed & written) | {self.adjoint(c) for c in carried}]
@@ -495,9 +501,58 @@ class ReverseMode:
                 self.zero_fill(n)
                 outer_reads.add(n)
         self.defined = before | {self.adjoint(n) for n in needed}
-        loop = gast.While(test=name(stack), body=code, orelse=[])
         self.out.append(self.located(loop, stmt))
-        return (reads - inside) | {stack} | outer_reads
+        return (reads - inside) | extra | outer_reads
+
+    def revolve_loop(self, stmt, entries, code):
+        """The backward loop of ``for t in s2s.checkpoint(range(n), snapshots=s)``.
+
+        Instead of one saved tuple per iteration, the forward sweep keeps the
+        loop's starting state; the backward sweep gets each iteration's tuple,
+        last first, from ``revolve``, which re-runs iterations from at most
+        ``s`` stored states (the binomial schedule of Griewank's Revolve).
+        """
+        if stmt.s2s_break:
+            raise self.loc.error(stmt, "a checkpointed loop (s2s.checkpoint(range(...), snapshots=...)) cannot `break` or `return`")
+        carried = [s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False)]
+        main = [s for s in stmt.body if not getattr(s, "s2s_carry", False)]
+        carry = [s for s in stmt.body if getattr(s, "s2s_carry", False)]
+        start = self.namer.fresh(f"{stmt.target.id}_start")
+        step = self.namer.fresh(f"{self.fdef.name}_iteration")
+        state = self.namer.fresh("state")
+        snapshot = self.namer.fresh("saved_iteration")
+        self.backward_locals |= {step, state, snapshot}
+        body = []
+        if carried:
+            body.append(assign(gast.Tuple(elts=[name(c, True) for c in carried], ctx=gast.Store()), name(state)))
+        body += self.forward_block(main)
+        saved = saved_tuple([(n, bool(new)) for n, new in entries])
+        body.append(assign(snapshot, saved))
+        body += self.forward_block(carry)
+        body.append(gast.Return(value=gast.Tuple(elts=[gast.Tuple(elts=[name(c) for c in carried], ctx=gast.Load()), name(snapshot)], ctx=gast.Load())))
+        for b in body:
+            self.located(b, stmt)
+        function = gast.FunctionDef(
+            name=step,
+            args=gast.arguments(args=[name(state, True), copy.deepcopy(stmt.target)], posonlyargs=[], vararg=None,
+                                kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]),
+            body=body, decorator_list=[], returns=None, type_comment=None, type_params=[],
+        )
+        function.args.args[1].ctx = gast.Param()
+        local = assigned(body) | {state, stmt.target.id}
+        free = {n for b in body for n in local_names(b)} - local
+        self.out.append(self.located(function, stmt))
+        self.plans[id(stmt)] = Plan(start, [(c, False) for c in carried])
+        self.plans[id(stmt)].revolve = True
+        self.runtime_used.add("revolve")
+        if entries:
+            code.insert(0, self.unpack_saved(entries, name(snapshot), stmt))
+        loop = gast.For(
+            target=name(snapshot, True),
+            iter=call("revolve", name(step), name(start), copy.deepcopy(stmt.iter), gast.Constant(value=stmt.s2s_revolve, kind=None)),
+            body=code or [gast.Pass()], orelse=[], type_comment=None,
+        )
+        return loop, {start, stmt.iter.id} | free
 
     # -- one statement's adjoint -----------------------------------------
     def check(self, stmt):
