@@ -16,7 +16,7 @@ def abs_(y, x):
 @adjoint(builtins.sum)
 def sum_(y, iterable, start=0):
     diterable = sum_adjoint(dy, iterable)
-    dstart = dy
+    dstart = unbroadcast(dy, start)
 
 
 @adjoint(builtins.max)
@@ -31,7 +31,7 @@ def float_(y, x=0.0):
     dx = dy
 
 
-@adjoint(builtins.pow)
+@adjoint(builtins.pow, broadcast=True)
 def pow_(z, base, exp, mod=None):
     dbase = dz * exp * base ** (exp - 1)
     dexp = dz * z * np.log(np.where(base > 0, base, 1.0))

@@ -120,6 +120,23 @@ def hypot(z, *coordinates):
     dcoordinates = tuple(dz * c / z for c in coordinates)
 
 
+@adjoint(math.dist)
+def dist(z, p, q):
+    dp = GradTuple(dz * (a - b) / z for a, b in zip(p, q))
+    dq = GradTuple(dz * (b - a) / z for a, b in zip(p, q))
+
+
+@adjoint(math.fsum)
+def fsum(y, seq):
+    dseq = sum_adjoint(dy, seq)
+
+
+@adjoint(math.prod)
+def prod(y, iterable, *, start=1):
+    diterable = prod_items_adjoint(dy, iterable, start)
+    dstart = dy * y / start
+
+
 @adjoint(math.atan2)
 def atan2(z, y, x):
     dy = dz * x / (x * x + y * y)

@@ -39,6 +39,7 @@ def true_divide(z, x1, x2):
 
 
 @adjoint(np.power, broadcast=True)
+@adjoint(np.float_power, broadcast=True)
 def power(z, x1, x2):
     dx1 = dz * x2 * x1 ** (x2 - 1)
     dx2 = dz * z * np.log(np.where(x1 > 0, x1, 1))
@@ -71,11 +72,13 @@ def reciprocal(y, x):
 
 
 @adjoint(np.absolute)
+@adjoint(np.fabs)
 def absolute(y, x):
     dx = dy * np.sign(x)
 
 
 @adjoint(np.maximum, broadcast=True)
+@adjoint(np.fmax, broadcast=True)
 def maximum(z, x1, x2):
     """Ties split the adjoint evenly."""
     dx1 = dz * ((x1 > x2) + 0.5 * (x1 == x2))
@@ -83,9 +86,24 @@ def maximum(z, x1, x2):
 
 
 @adjoint(np.minimum, broadcast=True)
+@adjoint(np.fmin, broadcast=True)
 def minimum(z, x1, x2):
     dx1 = dz * ((x1 < x2) + 0.5 * (x1 == x2))
     dx2 = dz * ((x2 < x1) + 0.5 * (x1 == x2))
+
+
+@adjoint(np.mod, broadcast=True)
+def mod(z, x1, x2):
+    """``mod(x1, x2) = x1 - floor(x1 / x2) * x2``; also the ``%`` operator."""
+    dx1 = dz
+    dx2 = -dz * np.floor_divide(x1, x2)
+
+
+@adjoint(np.fmod, broadcast=True)
+def fmod(z, x1, x2):
+    """``fmod(x1, x2) = x1 - trunc(x1 / x2) * x2``."""
+    dx1 = dz
+    dx2 = -dz * np.trunc(x1 / x2)
 
 
 @adjoint(np.where, broadcast=True)
@@ -134,6 +152,21 @@ def arccos(y, x):
 @adjoint(np.arctan)
 def arctan(y, x):
     dx = dy / (1.0 + x * x)
+
+
+@adjoint(np.arcsinh)
+def arcsinh(y, x):
+    dx = dy / np.sqrt(x * x + 1.0)
+
+
+@adjoint(np.arccosh)
+def arccosh(y, x):
+    dx = dy / np.sqrt(x * x - 1.0)
+
+
+@adjoint(np.arctanh)
+def arctanh(y, x):
+    dx = dy / (1.0 - x * x)
 
 
 @adjoint(np.sinh)
@@ -191,10 +224,33 @@ def sqrt(y, x):
     dx = dy / (2.0 * y)
 
 
+@adjoint(np.cbrt)
+def cbrt(y, x):
+    dx = dy / (3.0 * y * y)
+
+
+@adjoint(np.deg2rad)
+@adjoint(np.radians)
+def deg2rad(y, x):
+    dx = dy * (np.pi / 180.0)
+
+
+@adjoint(np.rad2deg)
+@adjoint(np.degrees)
+def rad2deg(y, x):
+    dx = dy * (180.0 / np.pi)
+
+
 @adjoint(np.logaddexp, broadcast=True)
 def logaddexp(z, x1, x2):
     dx1 = dz * np.exp(x1 - z)
     dx2 = dz * np.exp(x2 - z)
+
+
+@adjoint(np.logaddexp2, broadcast=True)
+def logaddexp2(z, x1, x2):
+    dx1 = dz * np.exp2(x1 - z)
+    dx2 = dz * np.exp2(x2 - z)
 
 
 @adjoint(np.arctan2, broadcast=True)
@@ -218,7 +274,7 @@ def conjugate(y, x):
 
 
 @adjoint(np.sum)
-def sum(y, a, axis=None, dtype=None, out=None, keepdims=False):
+def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
     da = unreduce(dy, a, axis, keepdims)
 
 
@@ -236,19 +292,20 @@ def prod(y, a, axis=None, dtype=None, out=None, keepdims=False):
 @adjoint(np.amax)
 @adjoint(np.min)
 @adjoint(np.amin)
-def extremum(y, a, axis=None, out=None, keepdims=False):
-    """Tied extrema share the adjoint evenly."""
+def extremum(y, a, axis=None, out=None, keepdims=False, initial=None):
+    """Tied extrema share the adjoint evenly; none gets it where ``initial`` wins."""
     da = extremum_adjoint(dy, y, a, axis, keepdims)
 
 
 @adjoint(np.var)
-def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    da = var_adjoint(dy, a, axis, ddof, keepdims)
+def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correction=0):
+    """``correction`` is the array API's name for ``ddof`` (numpy takes one of them)."""
+    da = var_adjoint(dy, a, axis, ddof + correction, keepdims)
 
 
 @adjoint(np.std)
-def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    da = var_adjoint(dy / (2.0 * y), a, axis, ddof, keepdims)
+def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correction=0):
+    da = var_adjoint(dy / (2.0 * y), a, axis, ddof + correction, keepdims)
 
 
 @adjoint(np.cumsum)
@@ -367,13 +424,78 @@ def vstack(y, tup, dtype=None, casting="same_kind"):
 
 
 @adjoint(np.split)
+@adjoint(np.array_split)
 def split(y, ary, indices_or_sections, axis=0):
     dary = np.concatenate(dy, axis=axis)
+
+
+@adjoint(np.hsplit)
+def hsplit(y, ary, indices_or_sections):
+    dary = np.hstack(dy)
+
+
+@adjoint(np.vsplit)
+def vsplit(y, ary, indices_or_sections):
+    dary = np.vstack(dy)
+
+
+@adjoint(np.flip)
+def flip(y, m, axis=None):
+    dm = np.flip(dy, axis)
+
+
+@adjoint(np.roll)
+def roll(y, a, shift, axis=None):
+    da = np.roll(dy, np.negative(shift), axis)
+
+
+@adjoint(np.tile)
+def tile(y, A, reps):
+    dA = untile(dy, A, reps)
+
+
+@adjoint(np.repeat)
+def repeat(y, a, repeats, axis=None):
+    da = unrepeat(dy, a, repeats, axis)
+
+
+@adjoint(np.diff)
+def diff(y, a, n=1, axis=-1):
+    """Not with ``prepend``/``append``."""
+    da = undiff(dy, n, axis)
+
+
+@adjoint(np.pad)
+def pad(y, array, pad_width, mode="constant", constant_values=0):
+    """Only ``mode="constant"``, with one (scalar) ``constant_values``."""
+    inside = unpad(dy, array, pad_width, mode)
+    darray = inside
+    dconstant_values = np.sum(dy) - np.sum(inside)
+
+
+@adjoint(np.sort)
+def sort(y, a, axis=-1, kind=None, order=None, *, stable=None):
+    da = unsort(dy, a, axis)
+
+
+@adjoint(np.triu)
+def triu(y, m, k=0):
+    dm = np.triu(dy, k)
+
+
+@adjoint(np.tril)
+def tril(y, m, k=0):
+    dm = np.tril(dy, k)
 
 
 @adjoint(np.take)
 def take(y, a, indices, axis=None, out=None, mode="raise"):
     da = untake(dy, a, indices, axis)
+
+
+@adjoint(np.take_along_axis)
+def take_along_axis(y, arr, indices, axis=-1):
+    darr = untake_along_axis(dy, arr, indices, axis)
 
 
 @adjoint(np.diag)
@@ -395,6 +517,26 @@ def copy(y, a, order="K", subok=False):
 def astype(y, x, dtype, copy=True):
     """A cast to an integer or boolean type has no derivative."""
     dx = np.astype(dy, x.dtype) if np.issubdtype(dtype, np.inexact) else np.zeros_like(x)
+
+
+# -- constructors: the adjoint flows back to the values filled in ------------------------
+
+
+@adjoint(np.full)
+def full(y, shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+    dfill_value = unbroadcast(dy, fill_value)
+
+
+@adjoint(np.full_like)
+def full_like(y, a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    dfill_value = unbroadcast(dy, fill_value)
+
+
+@adjoint(np.linspace)
+def linspace(y, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None):
+    adjoints = linspace_adjoint(dy, start, stop, num, endpoint, axis)
+    dstart = adjoints[0]
+    dstop = adjoints[1]
 
 
 @adjoint(np.array)
@@ -427,13 +569,32 @@ def det(y, a):
     da = np.expand_dims(dy * y, (-1, -2)) * np.swapaxes(np.linalg.inv(a), -1, -2)
 
 
+@adjoint(np.linalg.slogdet)
+def slogdet(y, a):
+    """``y`` is ``(sign, logabsdet)``; the sign has no derivative."""
+    da = np.expand_dims(dy[1], (-1, -2)) * np.swapaxes(np.linalg.inv(a), -1, -2)
+
+
+@adjoint(np.linalg.cholesky)
+def cholesky(y, a, *, upper=False):
+    """The symmetric adjoint: ``a`` is taken to be symmetric, as cholesky assumes."""
+    da = cholesky_adjoint(dy, y, upper)
+
+
+@adjoint(np.linalg.eigh)
+def eigh(y, a, UPLO="L"):
+    """``y`` is ``(eigenvalues, eigenvectors)``; the symmetric adjoint, for distinct eigenvalues."""
+    da = eigh_adjoint(dy, y)
+
+
 # -- no derivative ---------------------------------------------------------------------
 
 nondifferentiable(
-    np.floor_divide, np.mod, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
-    np.shape, np.ndim, np.size, np.argmax, np.argmin, np.argsort, np.nonzero, np.sort,
-    np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like, np.empty_like,
-    np.full_like, np.arange, np.linspace, np.eye, np.identity, np.diag_indices,
+    np.floor_divide, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc, np.fix,
+    np.heaviside, np.signbit, np.digitize, np.argwhere, np.flatnonzero,
+    np.shape, np.ndim, np.size, np.argmax, np.argmin, np.argsort, np.nonzero,
+    np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like,
+    np.arange, np.eye, np.identity, np.diag_indices,
     np.any, np.all, np.isnan, np.isinf, np.isfinite, np.isclose, np.allclose,
     np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor,

@@ -7,9 +7,22 @@ NumPy's ``__array_function__``/``__array_ufunc__`` protocols (cupy, dask) pass
 through without being converted to host numpy arrays.
 """
 
+import math
+
 import numpy as np
 
 __all__ = [
+    "matrix_norm_adjoint",
+    "unsort",
+    "untile",
+    "unrepeat",
+    "undiff",
+    "unpad",
+    "untake_along_axis",
+    "linspace_adjoint",
+    "cholesky_adjoint",
+    "eigh_adjoint",
+    "prod_items_adjoint",
     "revolve",
     "extremum_args_adjoint",
     "sum_adjoint",
@@ -335,7 +348,7 @@ def _axes(axis, ndim):
 def extremum_adjoint(grad, result, a, axis=None, keepdims=False):
     """The adjoint of ``np.max``/``np.min``: split evenly between tied extrema."""
     at = unreduce(result, a, axis, keepdims) == a
-    count = np.sum(at, axis=axis, keepdims=True)
+    count = np.maximum(np.sum(at, axis=axis, keepdims=True), 1)  # 0 where an `initial` value won
     return unreduce(grad, a, axis, keepdims) * at / np.broadcast_to(count, np.shape(a))
 
 
@@ -424,14 +437,8 @@ def undiag(grad, v, k=0):
     if np.ndim(v) == 1:
         return np.diagonal(grad, offset=k)
     out = np.zeros_like(v)
-    rows, cols = np.diag_indices_from(out) if k == 0 else (None, None)
-    if k == 0:
-        out[rows, cols] = grad
-    else:
-        n = np.shape(grad)[0]
-        r = np.arange(n) + max(0, -k)
-        c = np.arange(n) + max(0, k)
-        out[r, c] = grad
+    n = np.shape(grad)[0]
+    out[np.arange(n) + max(0, -k), np.arange(n) + max(0, k)] = grad
     return out
 
 
@@ -535,7 +542,7 @@ def norm_adjoint(grad, result, x, ord=None, axis=None, keepdims=False):
     if ord is None or ord == "fro" or (ord == 2 and not matrix):
         return g * x / np.where(r == 0, 1.0, r)
     if matrix:
-        raise NotImplementedError(f"the adjoint of a matrix norm with ord={ord!r}")
+        return matrix_norm_adjoint(grad, x, ord, axis, keepdims)
     if np.isinf(ord):
         at = np.abs(x) == r
         return g * np.sign(x) * at / np.sum(at, axis=axis, keepdims=True)
@@ -617,3 +624,137 @@ def revolve(step, state, steps, snapshots):
 
     if steps:
         yield from reverse(state, 0, len(steps), snapshots)
+
+
+# -- more helpers of the adjoint rules ----------------------------------------------------
+
+
+def matrix_norm_adjoint(grad, x, ord, axis=None, keepdims=False):
+    """The adjoint of a matrix norm ``np.linalg.norm(x, ord, axis=(rows, cols))``
+    for ``ord`` 2, -2, 'nuc' (through the SVD) and 1, -1, inf, -inf (the
+    extreme column or row sums of ``|x|``, ties sharing evenly)."""
+    rows, cols = (a % np.ndim(x) for a in (axis if axis is not None else (-2, -1)))
+    if keepdims:
+        grad = np.squeeze(grad, axis=(rows, cols))
+    xm = np.moveaxis(x, (rows, cols), (-2, -1))
+    if ord in (2, -2, "nuc"):
+        u, s, vh = np.linalg.svd(xm, full_matrices=False)
+        if ord == "nuc":
+            direction = u @ vh
+        else:
+            k = 0 if ord == 2 else np.shape(s)[-1] - 1  # singular values come largest first
+            direction = u[..., :, k:k + 1] @ vh[..., k:k + 1, :]
+    elif ord in (1, -1, np.inf, -np.inf):
+        summed = -2 if ord in (1, -1) else -1  # 1: column sums (over rows); inf: row sums
+        sums = np.sum(np.abs(xm), axis=summed, keepdims=True)
+        extreme = (np.max if ord > 0 else np.min)(sums, axis=(-2, -1), keepdims=True)
+        at = sums == extreme
+        direction = np.sign(xm) * at / np.sum(at, axis=(-2, -1), keepdims=True)
+    else:
+        raise NotImplementedError(f"the adjoint of a matrix norm with ord={ord!r}")
+    return np.moveaxis(np.expand_dims(grad, (-2, -1)) * direction, (-2, -1), (rows, cols))
+
+
+def unsort(grad, a, axis=-1):
+    """The adjoint of ``np.sort(a, axis)``: ``grad`` put back where each entry came from."""
+    if axis is None:
+        return np.reshape(unsort(grad, np.ravel(a), -1), np.shape(a))
+    order = np.argsort(a, axis=axis, kind="stable")
+    return np.take_along_axis(grad, np.argsort(order, axis=axis, kind="stable"), axis=axis)
+
+
+def untile(grad, A, reps):
+    """The adjoint of ``np.tile(A, reps)``: the sum over the copies."""
+    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
+    shape = np.shape(A)
+    n = max(len(shape), len(reps))
+    shape_n = (1,) * (n - len(shape)) + tuple(shape)
+    reps_n = (1,) * (n - len(reps)) + reps
+    copies = np.reshape(grad, tuple(d for pair in zip(reps_n, shape_n) for d in pair))
+    return np.reshape(np.sum(copies, axis=tuple(range(0, 2 * n, 2))), shape)
+
+
+def unrepeat(grad, a, repeats, axis=None):
+    """The adjoint of ``np.repeat(a, repeats, axis)``: the sum over each entry's repeats."""
+    g = grad if axis is None else np.moveaxis(grad, axis, 0)
+    n = np.size(a) if axis is None else np.shape(a)[axis]
+    if np.ndim(repeats) == 0:
+        out = np.sum(np.reshape(g, (n, repeats) + np.shape(g)[1:]), axis=1)
+    else:  # differences of running sums at the ends of the runs
+        counts = np.broadcast_to(repeats, (n,))
+        ends = np.cumsum(counts)
+        running = np.cumsum(g, axis=0)
+        running = np.concatenate([np.zeros_like(running[:1]), running], axis=0)
+        out = running[ends] - running[ends - counts]
+    return np.reshape(out, np.shape(a)) if axis is None else np.moveaxis(out, 0, axis)
+
+
+def undiff(grad, n=1, axis=-1):
+    """The adjoint of ``np.diff(a, n, axis)``: each difference gives back to its two ends."""
+    for _ in range(n):
+        edge = np.zeros_like(np.take(grad, [0], axis=axis))
+        grad = np.concatenate([edge, grad], axis=axis) - np.concatenate([grad, edge], axis=axis)
+    return grad
+
+
+def unpad(grad, array, pad_width, mode="constant"):
+    """The adjoint of ``np.pad(array, pad_width)`` in ``array``: the inner block."""
+    if mode != "constant":
+        raise NotImplementedError(f"the adjoint of np.pad with mode={mode!r} (only 'constant')")
+    widths = np.broadcast_to(pad_width, (np.ndim(array), 2))
+    return grad[tuple(slice(int(before), int(before) + n) for (before, _), n in zip(widths, np.shape(array)))]
+
+
+def untake_along_axis(grad, arr, indices, axis=-1):
+    """The adjoint of ``np.take_along_axis``: scatter-add ``grad`` back."""
+    if axis is None:
+        return np.reshape(untake(grad, np.ravel(arr), indices, 0), np.shape(arr))
+    axis = axis % np.ndim(grad)
+    shape = list(np.shape(grad))
+    shape[axis] = np.shape(arr)[axis]
+    out = np.zeros_like(arr, shape=tuple(shape))
+    index = tuple(
+        np.broadcast_to(indices, np.shape(grad)) if i == axis
+        else np.reshape(np.arange(n), tuple(n if j == i else 1 for j in range(len(shape))))
+        for i, n in enumerate(np.shape(grad))
+    )
+    np.add.at(out, index, grad)
+    return unbroadcast(out, arr)
+
+
+def linspace_adjoint(grad, start, stop, num=50, endpoint=True, axis=0):
+    """The adjoints of ``np.linspace(start, stop, num, endpoint, axis=axis)``."""
+    g = np.moveaxis(grad, axis, -1)
+    fraction = np.arange(num, like=g) / (num - 1 if endpoint and num > 1 else num)  # sample i: start + fraction[i] * (stop - start)
+    dstop = np.sum(g * fraction, axis=-1)
+    return GradTuple((unbroadcast(np.sum(g, axis=-1) - dstop, start), unbroadcast(dstop, stop)))
+
+
+def cholesky_adjoint(grad, factor, upper=False):
+    """The adjoint of ``np.linalg.cholesky(a)`` in a symmetric ``a`` (Murray, 2016)."""
+    lower = np.swapaxes(factor, -1, -2) if upper else factor
+    g = np.swapaxes(grad, -1, -2) if upper else grad
+    inner = np.tril(np.swapaxes(lower, -1, -2) @ g)
+    inner = inner - 0.5 * np.tril(np.triu(inner))  # halve the diagonal
+    inv = np.linalg.inv(lower)
+    s = np.swapaxes(inv, -1, -2) @ inner @ inv
+    return 0.5 * (s + np.swapaxes(s, -1, -2))
+
+
+def eigh_adjoint(grad, result):
+    """The adjoint of ``np.linalg.eigh(a)`` in a symmetric ``a`` with distinct eigenvalues."""
+    w, v = result
+    gw, gv = grad
+    vt = np.swapaxes(v, -1, -2)
+    s = np.zeros_like(v) if gw is None else (v * np.expand_dims(gw, -2)) @ vt  # v diag(gw) v^T
+    if gv is not None:
+        gap = np.expand_dims(w, -2) - np.expand_dims(w, -1)  # gap[i, j] = w[j] - w[i]
+        off = np.where(gap == 0, 0.0, 1.0 / np.where(gap == 0, 1.0, gap))
+        s = s + v @ (off * (vt @ gv)) @ vt
+    return 0.5 * (s + np.swapaxes(s, -1, -2))
+
+
+def prod_items_adjoint(grad, items, start=1):
+    """The adjoint of ``math.prod(items, start=start)``: the product of the others, per item."""
+    items = list(items)
+    return GradTuple(unbroadcast(grad * start * math.prod(items[:i] + items[i + 1:]), x) for i, x in enumerate(items))
