@@ -1,0 +1,1 @@
+"""Benchmarks of s2s gradients (not installed with the package): see bench/run.py."""

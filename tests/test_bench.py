@@ -1,0 +1,71 @@
+"""Smoke test of the benchmark suite (bench/): every s2s gradient equals the
+hand-written gradient of its workload, on small sizes.  No peer (autograd, JAX,
+PyTorch) is needed, and nothing is timed."""
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import s2s
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from bench.workloads import WORKLOADS  # noqa: E402
+
+
+def _as_tuple(out):
+    return out if isinstance(out, tuple) else (out,)
+
+
+@pytest.mark.parametrize("w", WORKLOADS, ids=[w.name for w in WORKLOADS])
+def test_s2s_gradient_equals_hand_written(w):
+    args = w.args("small")
+    expected = _as_tuple(w.grad(*args))
+    got = _as_tuple(s2s.grad(w.fn, wrt=w.wrt_arg)(*args))
+    assert len(got) == len(expected) == len(w.wrt)
+    for name, g, e in zip(w.wrt, got, expected):
+        assert type(g) is type(e), name  # a float argument gets a float gradient
+        assert np.shape(g) == np.shape(e), name
+        np.testing.assert_allclose(g, e, rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("w", WORKLOADS, ids=[w.name for w in WORKLOADS])
+def test_hand_written_gradient_matches_finite_differences(w):
+    args = list(w.args("small"))
+    eps = 1e-6
+    for pos, g in zip(w.positions(), _as_tuple(w.grad(*args))):
+        x = args[pos]
+        num = np.zeros_like(np.asarray(x, dtype=float))
+        for j in np.ndindex(num.shape):
+            up, down = list(args), list(args)
+            if isinstance(x, float):
+                up[pos], down[pos] = x + eps, x - eps
+            else:
+                up[pos], down[pos] = x.copy(), x.copy()
+                up[pos][j] += eps
+                down[pos][j] -= eps
+            num[j] = (w.fn(*up) - w.fn(*down)) / (2 * eps)
+        np.testing.assert_allclose(g, num, rtol=1e-5, atol=1e-7)
+
+
+def test_run_reports_a_missing_peer_without_crashing(monkeypatch):
+    """bench/run.py on one tiny workload with every peer missing: a note, not a crash."""
+    from bench import run
+
+    monkeypatch.setattr(
+        run, "load_peers",
+        lambda: ({"autograd": None, "jax": None, "torch": None},
+                 {"autograd": "not available", "jax": "not available", "torch": "not available"}),
+    )
+    w = next(w for w in WORKLOADS if w.name == "stencil_256")
+    monkeypatch.setattr(w, "sizes", {**w.sizes, "quick": w.sizes["small"]})
+    results, versions, rss_ok = run.run("quick", {"stencil_256"}, 0.001, 2, 0.1, False, log=lambda s: None)
+    (row,) = results
+    assert "best" in row["methods"]["s2s"] and "best" in row["methods"]["hand"]
+    assert row["methods"]["torch"]["note"] == "not installed"
+    text = run.tables(results, False, rss_ok)
+    assert "not installed" in text and "stencil_256" in text
