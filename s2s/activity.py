@@ -33,6 +33,21 @@ def local_names(node):
     ]
 
 
+def differentiated(stmt, activity):
+    """Whether a derivative flows through ``stmt``: an assignment to an active
+    name from at least one active value.
+
+    An active name can be assigned a constant on one path (``v = h(a)`` with
+    ``a`` inactive in one branch, ``v = y`` in the other): that assignment
+    needs no derivative rule and passes nothing back.
+    """
+    return (
+        isinstance(stmt, gast.Assign)
+        and any(n in activity for n in targets(stmt))
+        and any(n in activity for n in local_names(stmt.value))
+    )
+
+
 def targets(stmt):
     """Names a statement assigns."""
     if isinstance(stmt, gast.Assign):

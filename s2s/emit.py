@@ -39,11 +39,26 @@ def _with_comments(body, filename, comments):
     return out
 
 
+class _SignedConstants(ast.NodeTransformer):
+    """``Constant(-0.7)`` (made by constant folding) as ``-(0.7)``.
+
+    ``ast.unparse`` prints a negative constant without parentheses, so
+    ``Constant(-0.7) ** 2`` would read back as ``-(0.7 ** 2)``; a unary minus
+    node is parenthesized where precedence needs it.
+    """
+
+    def visit_Constant(self, node):
+        value = node.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (value < 0 or str(value).startswith("-")):
+            return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
+        return node
+
+
 def function_source(fdef, filename):
     """Source of one generated function, comments included."""
     comments = []
     fdef.body = _with_comments(fdef.body, filename, comments)
-    tree = gast.gast_to_ast(gast.Module(body=[fdef], type_ignores=[]))
+    tree = _SignedConstants().visit(gast.gast_to_ast(gast.Module(body=[fdef], type_ignores=[])))
     ast.fix_missing_locations(tree)
     lines = []
     for line in ast.unparse(tree).splitlines():

@@ -18,7 +18,7 @@ import inspect
 
 import gast
 
-from .activity import is_user_function, simple_statements, targets
+from .activity import differentiated, is_user_function, simple_statements, targets
 from .reverse import ATTRIBUTE_FUNCTIONS, OPERATORS, _describe, _others_scalar_constants, assign, call, gast_text, name
 from .template import Contribution
 
@@ -67,7 +67,7 @@ class ForwardMode:
 
     def check(self, stmt):
         """Raise ``S2SError`` if an active statement has no tangent rule."""
-        if not isinstance(stmt, gast.Assign) or not any(n in self.activity for n in targets(stmt)):
+        if not differentiated(stmt, self.activity):
             return
         rhs = stmt.value
         if isinstance(rhs, gast.BoolOp):
@@ -128,6 +128,10 @@ class ForwardMode:
         out = []
         if not isinstance(stmt, gast.Assign) or not any(n in self.activity for n in targets(stmt)):
             return [stmt]
+        if not differentiated(stmt, self.activity):  # a constant assigned to an active name
+            for t in targets(stmt):
+                self.zero(out, t)
+            return [stmt] + out
         rhs = stmt.value
         target = stmt.targets[0]
         if isinstance(rhs, gast.Call) and is_user_function(rhs.s2s_target, self.rules):

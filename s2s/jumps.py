@@ -94,10 +94,12 @@ class Lowering:
             if else_always and not then_always:
                 stmt.body, tail_always = self.block(list(source_body) + list(rest), loop)
                 return lowered, tail_always
+        # the flag is set exactly when a jump was taken, so if the rest always
+        # leaves too, every path through the guarded statements leaves
         flag = loop.skip if loop is not None else self.returned_flag()
-        tail, _ = self.block(rest, loop)
+        tail, tail_always = self.block(rest, loop)
         guard = gast.If(test=_not(flag), body=tail, orelse=[])
-        return lowered + [guard], False
+        return lowered + [guard], tail_always
 
     def statement(self, stmt, loop):
         """(statements, always_leaves, may_leave) for one statement."""

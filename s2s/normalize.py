@@ -373,6 +373,15 @@ class Normalizer:
                 continue
             if a is None or b is None:  # defined on one path only
                 self.version[name] = a or b
+                if name in self.all_reads_outside(stmt):
+                    # read later on paths where the other branch jumped past the
+                    # read (``elif ...: return``); bound to None there, so saving
+                    # it for the backward sweep never reads an unbound name
+                    undefined = gast.Assign(targets=[_name(a or b, True)], value=gast.Constant(value=None, kind=None), type_comment=None)
+                    undefined.s2s_phi = True
+                    undefined.s2s_line = self.loc.lineno(self.user_stmt)
+                    undefined.s2s_text = self.line_text(self.user_stmt)
+                    (orelse if a else body).append(undefined)
                 continue
             before_names = set(before.values())
             phi = a if a not in before_names else b if b not in before_names else self.namer.fresh(name)
@@ -474,18 +483,29 @@ class Normalizer:
                 raise self.loc.error(target, "loop over enumerate(...) needs a target `i, item`")
             if len(it.args) != 1 or it.keywords:
                 raise self.loc.error(it, "s2s supports enumerate(sequence) without a start")
-            length, elements = self.sequence(it.args[0], target.elts[1], target.elts[0].id)
+            length, elements = self.sequence(it.args[0], target.elts[1], target.elts[0].id, _assigned(stmt.body))
             return self.range_of(length), target.elts[0].id, elements
         index = self.namer.fresh("i" if "i" not in self.version else "index")
-        length, elements = self.sequence(it, target, index)
+        length, elements = self.sequence(it, target, index, _assigned(stmt.body))
         return self.range_of(length), index, elements
 
-    def sequence(self, it, target, index):
-        """(length atom, element assignments ``target = seq[index]``) for a sequence or zip."""
+    def sequence(self, it, target, index, rebound):
+        """(length atom, element assignments ``target = seq[index]``) for a sequence or zip.
+
+        The loop iterates the value the sequence has when the loop starts: a
+        name the body rebinds (``for row in x: x = ...``) is first copied to a
+        name of its own.
+        """
         idx = _name(index)
+
+        def iterated(node):
+            seq = self.atom(node, hint="items")
+            if not isinstance(seq, gast.Name) or (isinstance(node, gast.Name) and node.id in rebound):
+                seq = self.bind(seq, "items")
+            return seq
+
         if isinstance(it, gast.Call) and self.scope.resolve(it.func) is zip and not self.is_local(self.scope.root(it.func) or it.func):
-            seqs = [self.atom(a, hint="items") for a in it.args]
-            seqs = [s if isinstance(s, gast.Name) else self.bind(s, "items") for s in seqs]
+            seqs = [iterated(a) for a in it.args]
             for seq in seqs:
                 self.version.setdefault(seq.id, seq.id)
             lengths = [self.bind(_call_builtin("len", [s]), "n") for s in seqs]
@@ -498,9 +518,7 @@ class Normalizer:
                     raise self.loc.error(target, f"loop target unpacks {len(target.elts)} values from zip of {len(items)}")
                 return length, [gast.Assign(targets=[t], value=v, type_comment=None) for t, v in zip(target.elts, items)]
             return length, [gast.Assign(targets=[target], value=gast.Tuple(elts=items, ctx=gast.Load()), type_comment=None)]
-        seq = self.atom(it, hint="items")
-        if not isinstance(seq, gast.Name):
-            seq = self.bind(seq, "items")
+        seq = iterated(it)
         self.version.setdefault(seq.id, seq.id)
         length = self.bind(_call_builtin("len", [seq]), "n")
         item = gast.Subscript(value=seq, slice=idx, ctx=gast.Load())

@@ -24,7 +24,7 @@ import operator
 
 import gast
 
-from .activity import is_user_function, local_names, simple_statements, targets
+from .activity import differentiated, is_user_function, local_names, simple_statements, targets
 from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
 from .runtime import SHAPE_ONLY_ARGUMENTS
 from .template import Contribution
@@ -114,7 +114,7 @@ class ReverseMode:
         self.backward_name = backward_name
         self.namer = namer
         self.defined = set()  # adjoints that hold a value at this point of the backward sweep
-        self.contributed = set()  # adjoints written so far
+        self.contributed = set()  # adjoints written by the block being built (see backward_loop)
         self.backward_locals = set()
         self.runtime_used = set()
         self.out = []  # the backward block being built
@@ -468,7 +468,7 @@ class ReverseMode:
         before = set(self.defined)
         assumed = {self.adjoint(n) for n in outer | set(carried)}
         self.defined = before | assumed
-        contributed_before = set(self.contributed)
+        contributed_outside, self.contributed = self.contributed, set()
         code, reads = self.backward_block(body)
         self.origin = stmt
         saved_out, self.out = self.out, code
@@ -477,7 +477,8 @@ class ReverseMode:
                 self.zero_fill(c)
                 reads.add(c)
         self.out = saved_out
-        written = self.contributed - contributed_before
+        written = self.contributed  # by this loop's body, whatever other paths wrote
+        self.contributed = contributed_outside | written
         if not code:
             self.defined = before
             return set()
@@ -557,7 +558,7 @@ class ReverseMode:
     # -- one statement's adjoint -----------------------------------------
     def check(self, stmt):
         """Raise ``S2SError`` if an active statement has no derivative."""
-        if not isinstance(stmt, gast.Assign) or not any(n in self.activity for n in targets(stmt)):
+        if not differentiated(stmt, self.activity):
             return
         rhs = stmt.value
         if isinstance(rhs, gast.BoolOp):
@@ -580,10 +581,7 @@ class ReverseMode:
                 )
 
     def backward_statement(self, stmt):
-        if not isinstance(stmt, gast.Assign):
-            return
-        t = targets(stmt)
-        if not any(n in self.activity for n in t):
+        if not differentiated(stmt, self.activity):
             return
         target = stmt.targets[0]
         rhs = stmt.value
