@@ -121,6 +121,26 @@ def hypot(z, *coordinates):
     dz = sum(map(math.prod, zip(coordinates, dcoordinates))) / z
 
 
+@tangent(math.dist)
+def dist(z, p, q):
+    """``sum((p - q) * (dp - dq)) / z``, one term per point."""
+    dz = sum((pi - qi) * ti for pi, qi, ti in zip(p, q, dp)) / z
+    dz = sum((qi - pi) * ti for pi, qi, ti in zip(p, q, dq)) / z
+
+
+@tangent(math.fsum)
+def fsum(y, seq):
+    dy = math.fsum(dseq)
+
+
+@tangent(math.prod)
+def prod(y, iterable, *, start=1):
+    """Each item's tangent times the product of the others (exact with zeros)."""
+    items = list(iterable)
+    dy = sum(ti * start * math.prod(items[:i] + items[i + 1:]) for i, ti in enumerate(diterable))
+    dy = dstart * math.prod(items)
+
+
 @tangent(math.atan2)
 def atan2(z, y, x):
     dz = dy * x / (x * x + y * y)

@@ -34,5 +34,5 @@ def getitem(y, x, index):
 
 
 @tangent(np.array)
-def array(y, object, dtype=None, copy=True, order="K", subok=False, ndmin=0):
+def array(y, object, dtype=None, copy=True, order="K", subok=False, ndmin=0, like=None):
     dy = np.array(dobject, dtype=dtype, ndmin=ndmin)

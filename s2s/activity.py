@@ -33,19 +33,15 @@ def local_names(node):
     ]
 
 
-def differentiated(stmt, activity):
+def differentiated(stmt, activity, rules):
     """Whether a derivative flows through ``stmt``: an assignment to an active
-    name from at least one active value.
+    name that depends differentiably on at least one active value.
 
     An active name can be assigned a constant on one path (``v = h(a)`` with
-    ``a`` inactive in one branch, ``v = y`` in the other): that assignment
-    needs no derivative rule and passes nothing back.
+    ``a`` inactive, or ``v = np.zeros_like(x)``, in one branch and ``v = y`` in
+    the other): that assignment needs no derivative rule and passes nothing back.
     """
-    return (
-        isinstance(stmt, gast.Assign)
-        and any(n in activity for n in targets(stmt))
-        and any(n in activity for n in local_names(stmt.value))
-    )
+    return any(n in activity for n in targets(stmt)) and any(n in activity for n in dependencies(stmt, rules))
 
 
 def targets(stmt):

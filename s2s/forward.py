@@ -67,7 +67,7 @@ class ForwardMode:
 
     def check(self, stmt):
         """Raise ``S2SError`` if an active statement has no tangent rule."""
-        if not differentiated(stmt, self.activity):
+        if not differentiated(stmt, self.activity, self.rules):
             return
         rhs = stmt.value
         if isinstance(rhs, gast.BoolOp):
@@ -128,7 +128,7 @@ class ForwardMode:
         out = []
         if not isinstance(stmt, gast.Assign) or not any(n in self.activity for n in targets(stmt)):
             return [stmt]
-        if not differentiated(stmt, self.activity):  # a constant assigned to an active name
+        if not differentiated(stmt, self.activity, self.rules):  # a constant assigned to an active name
             for t in targets(stmt):
                 self.zero(out, t)
             return [stmt] + out

@@ -558,7 +558,7 @@ class ReverseMode:
     # -- one statement's adjoint -----------------------------------------
     def check(self, stmt):
         """Raise ``S2SError`` if an active statement has no derivative."""
-        if not differentiated(stmt, self.activity):
+        if not differentiated(stmt, self.activity, self.rules):
             return
         rhs = stmt.value
         if isinstance(rhs, gast.BoolOp):
@@ -581,7 +581,7 @@ class ReverseMode:
                 )
 
     def backward_statement(self, stmt):
-        if not differentiated(stmt, self.activity):
+        if not differentiated(stmt, self.activity, self.rules):
             return
         target = stmt.targets[0]
         rhs = stmt.value

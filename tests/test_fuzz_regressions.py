@@ -43,6 +43,8 @@ CASES = [
     pytest.param(P.early_return_then_loop, [A(2.3, 0.5, -0.2), 0.7], 0, id="early_return_then_loop-returns"),
     pytest.param(P.global_method_in_branch, [0.5], 0, id="global_method_in_branch-then"),
     pytest.param(P.global_method_in_branch, [-0.5], 0, id="global_method_in_branch-else"),
+    pytest.param(P.zeros_in_branch, [R(5, 3), 0.5], 0, id="zeros_in_branch-zeros"),
+    pytest.param(P.zeros_in_branch, [R(5, 3), -0.5], 0, id="zeros_in_branch-other"),
     pytest.param(P.negative_literal_power, [R(4, 3)], 0, id="negative_literal_power"),
 ]
 

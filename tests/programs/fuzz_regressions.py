@@ -102,3 +102,12 @@ def global_method_in_branch(a):
     else:
         v = a * np.ones(3)
     return np.sum(v * a)
+
+
+def zeros_in_branch(x, c):
+    """Was refused in forward mode: "no forward-mode (tangent) rule for
+    numpy.zeros_like".  ``np.zeros_like`` is not differentiable; the result is
+    active from the other branch [activity.differentiated asks the rules]."""
+    if c > 0.0:
+        return np.zeros_like(x)
+    return x * 2.0
