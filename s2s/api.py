@@ -23,7 +23,7 @@ from .rules import tangent as _register_tangent
 from .transform import resolve_wrt, transform
 
 
-def _transform(kind, fn, wrt, optimize, out_dir, rules=None):
+def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=()):
     if fn is None:
         return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules)
     rules = USER if rules is None else rules
@@ -34,15 +34,17 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None):
         "kind": kind, "wrt": list(wrt_names), "single": single, "optimize": optimize,
         "version": __version__, "toolchain": toolchain_fingerprint(), "rules": rules.fingerprint(),
     }
+    if scalars:
+        options["scalars"] = list(scalars)
     key = source_key(fn, options)
-    if out_dir is None:
+    if out_dir is None or scalars:
         path = os.path.join(cache_dir(), f"{fn.__name__}_{kind}_{key[:16]}.py")
     else:
         stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn) or "module"))[0]
         suffix = "" if wrt == 0 else "_wrt_" + "_".join(wrt_names)
         path = os.path.join(out_dir, f"{stem}_{kind}_{fn.__name__}{suffix}.py")
     source = None
-    if out_dir is None and os.path.exists(path):
+    if (out_dir is None or scalars) and os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             source = f.read()
         meta = read_meta(source)
@@ -52,12 +54,18 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None):
         else:
             entry = meta["entry"]
     if source is None:
-        generated = transform(fn, kind, wrt, optimize, rules)
+        generated = transform(fn, kind, wrt, optimize, rules, scalars)
         source, namespace = generated.source, generated.bindings
         write_atomic(path, source)
         entry = generated.entry
     module = load_module(path, source, namespace)
-    return _wrap(getattr(module, entry), fn, kind, wrt_names, single, path, source)
+    if scalars:
+        return getattr(module, entry)
+
+    def specialize(scalars):
+        return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars)
+
+    return _wrap(getattr(module, entry), fn, kind, wrt_names, single, path, source, specialize)
 
 
 def _rebind(fn, record):
@@ -72,8 +80,16 @@ def _rebind(fn, record):
     return namespace
 
 
-def _wrap(generated, fn, kind, wrt_names, single, path, source):
+def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
+    """The user-facing function around the generated entry ``generated``.
+
+    A reverse-mode call whose arguments include Python numbers runs a variant
+    of the generated code specialized to them (:mod:`s2s.shapes`: no
+    broadcasting reductions between scalars), generated on first use and
+    cached like the general one; arrays run the general code.
+    """
     sig = inspect.signature(fn)
+    variants = {(): generated}
 
     extra = len(wrt_names) if kind == "jvp" else 1 if kind == "vjp" else 0
     positional = [p.name for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -91,8 +107,15 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source):
             call_kwargs = {k: v for k, v in full.arguments.items() if k not in positional}
         else:
             call_args, call_kwargs = args, kwargs
+        if kind == "jvp":
+            run = generated
+        else:
+            scalars = tuple(k for k, v in bound.arguments.items() if isinstance(v, (int, float)))
+            run = variants.get(scalars)
+            if run is None:
+                run = variants[scalars] = specialize(scalars)
         try:
-            out = generated(*call_args, **call_kwargs)
+            out = run(*call_args, **call_kwargs)
         except RecursionError:
             raise RecursionError(
                 f"the derivative of {fn.__name__} recursed deeper than Python's recursion limit "
@@ -126,12 +149,15 @@ def _check_differentiable(name, value, fn):
 
 
 def _match_types(grads, bound, wrt_names, single):
-    """Give a Python float argument a Python float gradient, a tuple a tuple."""
+    """Give a Python float argument a Python float gradient, a tuple a tuple.
+
+    A gradient that is an array of another library (a 0-d cupy or dask array) stays
+    one: ``float()`` of it would synchronise the device or compute the graph."""
 
     def convert(name, g):
         value = bound.arguments.get(name)
         if type(value) is float:
-            return float(g)
+            return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) else g
         if isinstance(value, (tuple, list)):
             return type(value)(g)
         return g

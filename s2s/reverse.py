@@ -27,6 +27,7 @@ import gast
 from .activity import differentiated, is_user_function, local_names, simple_statements, targets
 from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
 from .runtime import SHAPE_ONLY_ARGUMENTS
+from .shapes import scalar_arguments
 from .template import Contribution
 
 
@@ -102,7 +103,7 @@ def saved_tuple(entries):
 
 
 class ReverseMode:
-    def __init__(self, parsed, fdef, namer, activity, active_params, rules, request, forward_name, backward_name):
+    def __init__(self, parsed, fdef, namer, activity, active_params, rules, request, forward_name, backward_name, scalar=frozenset()):
         self.parsed = parsed
         self.loc = parsed.loc
         self.fdef = fdef
@@ -113,6 +114,7 @@ class ReverseMode:
         self.forward_name = forward_name
         self.backward_name = backward_name
         self.namer = namer
+        self.scalar = scalar  # names that always hold scalars (s2s.shapes)
         self.defined = set()  # adjoints that hold a value at this point of the backward sweep
         self.contributed = set()  # adjoints written by the block being built (see backward_loop)
         self.backward_locals = set()
@@ -307,7 +309,7 @@ class ReverseMode:
         active = [param for param, value in bound.arguments.items() if self.active(value)]
         if not active:
             return None
-        return self.request(fn, tuple(active), rhs)
+        return self.request(fn, tuple(active), rhs, scalar_arguments(fn, rhs, self.scalar))
 
     # -- forward sweep ----------------------------------------------------
     def forward_block(self, stmts):
@@ -660,7 +662,7 @@ class ReverseMode:
                     self.contribute(elt, gast.Subscript(value=name(parts), slice=gast.Constant(value=i, kind=None), ctx=gast.Load()))
                 continue
             value = item.value
-            if rule.broadcast and isinstance(bound, gast.Name) and not _others_scalar_constants(bindings, item.param, template):
+            if rule.broadcast and isinstance(bound, gast.Name) and not others_scalar(bindings, item.param, template, self.scalar):
                 self.runtime_used.add("unbroadcast")
                 value = call("unbroadcast", value, copy.deepcopy(bound))
             self.contribute(bound, value)
@@ -674,18 +676,24 @@ class ReverseMode:
             self.contribute(bound.arguments[param], name(g))
 
 
-def _others_scalar_constants(bindings, param, template):
-    """Whether every other argument of a broadcasting call is a number literal.
+
+
+def others_scalar(bindings, param, template, scalar=()):
+    """Whether every other argument of a broadcasting call is a scalar: a
+    number literal, or a name in ``scalar`` (:mod:`s2s.shapes`).
 
     Then ``param`` has the result's shape (a scalar broadcasts to anything), so
-    its adjoint needs no reduction.
+    its derivative needs no reduction or broadcast.
     """
     for other in template.params:
         if other == param or other == template.result:
             continue
         node = bindings.get(other)
-        if not (isinstance(node, gast.Constant) and (node.value is None or isinstance(node.value, (int, float)))):
-            return False
+        if isinstance(node, gast.Constant) and (node.value is None or isinstance(node.value, (int, float))):
+            continue
+        if isinstance(node, gast.Name) and not hasattr(node, "s2s_global") and node.id in scalar:
+            continue
+        return False
     return True
 
 

@@ -18,7 +18,7 @@ import gast
 
 from . import __version__
 from . import runtime as runtime_module
-from .activity import analyse
+from .activity import analyse, is_user_function
 from .emit import module_source
 from .frontend import parse
 from .load import META_TAG
@@ -27,6 +27,7 @@ from .normalize import normalize
 from .optimize import optimize as optimize_function
 from .forward import ForwardMode
 from .reverse import Callee, ReverseMode, assign, call, name
+from .shapes import scalar_arguments, scalar_names
 from .rules import USER
 
 TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp")
@@ -78,6 +79,8 @@ class Program:
         self.functions = []
         self.bindings = {}
         self.runtime_used = set()
+        self.returns = {}  # (fn, scalar parameters) -> returns a scalar (None: being computed)
+        self.assumed = False  # whether an answer being computed used a None above
 
     def parse(self, fn):
         if fn not in self.parsed:
@@ -88,9 +91,10 @@ class Program:
                 self.namer.reserve(key)
         return self.parsed[fn]
 
-    def request(self, fn, active, node=None):
-        """The :class:`Callee` of ``fn`` with parameters ``active`` active."""
-        key = (fn, tuple(active))
+    def request(self, fn, active, node=None, scalars=()):
+        """The :class:`Callee` of ``fn`` with parameters ``active`` active and
+        parameters ``scalars`` known to be scalars (:mod:`s2s.shapes`)."""
+        key = (fn, tuple(active), tuple(scalars))
         if key not in self.callees:
             self.parse(fn)
             base = fn.__name__
@@ -103,20 +107,52 @@ class Program:
 
     def generate(self):
         while self.queue:
-            fn, active = self.queue.pop(0)
+            key = self.queue.pop(0)
+            fn, active, scalars = key
             parsed, fdef = self.parsed[fn]
-            callee = self.callees[(fn, active)]
+            callee = self.callees[key]
             activity = analyse(fdef, active, self.rules)
             namer = copy.deepcopy(fdef.s2s_namer)
             if self.mode == "forward":
                 mode = ForwardMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward)
                 functions = [mode.run()]
             else:
-                mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward)
+                scalar = scalar_names(fdef, scalars, self.returns_scalar)
+                mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar)
                 functions = list(mode.run())
             self.runtime_used |= mode.runtime_used
             self.bind_globals(parsed, functions)
             self.functions += functions
+
+    def returns_scalar(self, fn, call, scalar):
+        """Whether user function ``fn``, called by ``call`` in a function whose
+        scalar names are ``scalar``, always returns a scalar.
+
+        A recursive call is assumed to return a scalar while its function is
+        being analysed (a terminating recursion returns what a base case gives).
+        If the function then turns out not to, the answers recorded since,
+        which may rest on the assumption, are dropped.
+        """
+        if not is_user_function(fn, self.rules):
+            return False  # a function with rules (a runtime helper): no telling
+        key = (fn, scalar_arguments(fn, call, scalar))
+        if key in self.returns:
+            if self.returns[key] is None:
+                self.assumed = True
+                return True
+            return self.returns[key]
+        outer, self.assumed = self.assumed, False
+        self.returns[key] = None
+        start = len(self.returns)
+        _, fdef = self.parse(fn)
+        result = fdef.body[-1].value
+        value = isinstance(result, gast.Name) and result.id in scalar_names(fdef, key[1], self.returns_scalar)
+        if not value and self.assumed:
+            for later in list(self.returns)[start:]:
+                del self.returns[later]
+        self.returns[key] = value
+        self.assumed = outer or self.assumed
+        return value
 
     def bind_globals(self, parsed, functions):
         """Record the user-module names that generated code refers to."""
@@ -137,14 +173,18 @@ class Program:
             self.bindings[root.id] = (f"{parsed.fn.__module__}:{parsed.fn.__qualname__}", obj)
 
 
-def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER):
-    """Generate the module for ``kind`` (grad, value_and_grad, vjp) of ``fn``."""
+def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=()):
+    """Generate the module for ``kind`` (grad, value_and_grad, vjp) of ``fn``.
+
+    ``scalars`` names parameters that will be Python numbers: the reverse sweep
+    is specialized to them (:mod:`s2s.shapes`).
+    """
     if kind not in TRANSFORMS:
         raise ValueError(f"unknown transform {kind!r}; expected one of {TRANSFORMS}")
     program = Program(rules, "forward" if kind == "jvp" else "reverse")
     parsed, fdef = program.parse(fn)
     single, wrt_names = resolve_wrt(parsed.fn, wrt)
-    main = program.request(parsed.fn, wrt_names)
+    main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars) if kind != "jvp" else ())
     program.generate()
     if optimize:
         for f in program.functions:
@@ -165,13 +205,13 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER):
     runtime = sorted(n for n in used & set(runtime_module.__all__) if n not in program.bindings)
     if runtime:
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")
-    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, entry_name)
+    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, entry_name, scalars)
     source = module_source(header, imports, functions, parsed.filename)
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}
     return Generated(source, entry_name, bindings)
 
 
-def header_lines(parsed, kind, wrt, optimize, program, entry):
+def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=()):
     """The generated file's header: origin, transform, source hash, version, how to regenerate."""
     origin = os.path.relpath(parsed.filename)
     if origin.startswith(".."):
@@ -191,7 +231,8 @@ def header_lines(parsed, kind, wrt, optimize, program, entry):
         f"regenerate with: s2s grad {origin}::{parsed.name} --wrt {wrt_flag}"
         + {"grad": "", "jvp": " --mode forward"}.get(kind, f" --transform {kind}")
         + (" --no-optimize" if not optimize else ""),
-        f"transform: {kind}, wrt={tuple(wrt) if isinstance(wrt, list) else wrt!r}, optimize={optimize}",
+        f"transform: {kind}, wrt={tuple(wrt) if isinstance(wrt, list) else wrt!r}, optimize={optimize}"
+        + (f", specialized to Python numbers for {', '.join(scalars)}" if scalars else ""),
         f"source sha256: {parsed.sha256}",
         META_TAG + json.dumps(meta, sort_keys=True),
     ]
