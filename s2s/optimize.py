@@ -18,7 +18,16 @@ exactly the same values:
   moves into its reader (``s_3 = 0.9 * s_2 + 0.1 * sin`` instead of three
   statements), so each line's block reads like its source line.
 
-Passes that would need alias analysis (in-place accumulation) are not done.
+* accumulation in place: ``d = d + e`` becomes ``d += e``, and
+  ``d = d + unindex(g, like, (slice(1, -1), 2))`` becomes ``d[1:-1, 2] += g``
+  (an index of several constant parts: basic indexing, on an array), where
+  ``d`` is *owned*: it holds an array that the function made (an arithmetic
+  result, ``zeros_like``, ``unindex``, ``matmul_dx``/``matmul_dy``) and no
+  other name, container or call can hold a reference to it (its only reads
+  are as operands of arithmetic). Adding in place then changes nothing any
+  other name sees, and saves an allocation and a pass over the array.
+  Transformed again (higher order), ``+=`` reads as the functional update it
+  computes, so the outer derivative is unaffected.
 """
 
 import builtins
@@ -195,6 +204,123 @@ def _inline_single_use(fdef):
     return False
 
 
+# calls whose result is a new array (or an immutable number) that no other name holds
+FRESH_CALLS = {"zeros_like", "unindex", "matmul_dx", "matmul_dy"}
+# how a name may be read without another name, container or call holding its value
+_SAFE_PARENTS = (gast.BinOp, gast.UnaryOp, gast.Compare)
+
+
+def _fresh(value):
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        return True
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id in FRESH_CALLS
+
+
+def _aliasing_reads(node):
+    """Names read in ``node`` other than as an operand of arithmetic or a comparison."""
+    out = set()
+
+    def visit(n, parent):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and not isinstance(parent, _SAFE_PARENTS):
+            out.add(n.id)
+        for child in gast.iter_child_nodes(n):
+            visit(child, n)
+
+    visit(node, None)
+    return out
+
+
+def _block_facts(body):
+    """(names with an aliasing read, names assigned something not fresh) anywhere in ``body``."""
+    aliased, stale = set(), set()
+    for stmt in body:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Assign):
+                aliased |= _aliasing_reads(n.value)
+                for t in _names(n.targets[0], gast.Store):
+                    if not (isinstance(n.targets[0], gast.Name) and _fresh(n.value)):
+                        stale.add(t)
+            elif isinstance(n, (gast.Expr, gast.Return)) and n.value is not None:
+                aliased |= _aliasing_reads(n.value)
+            elif isinstance(n, gast.For):
+                stale |= set(_names(n.target, gast.Store))
+                aliased |= _aliasing_reads(n.iter)
+    return aliased, stale
+
+
+def _is_call(node, name):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == name
+
+
+def _basic_index(node):
+    """``(slice(1, -1, None), 2)`` as the subscript ``1:-1, 2``; None unless every
+    part is a constant integer or a slice of constants, and there are several
+    (a single index could address a list, whose adjoint is a tuple)."""
+    if not (isinstance(node, gast.Tuple) and len(node.elts) >= 2):
+        return None
+    parts = []
+    for elt in node.elts:
+        if isinstance(elt, gast.Constant) and type(elt.value) is int:
+            parts.append(elt)
+        elif _is_call(elt, "slice") and not elt.keywords and all(
+            isinstance(a, gast.Constant) and (a.value is None or type(a.value) is int) for a in elt.args
+        ) and len(elt.args) == 3:
+            lower, upper, step = (None if a.value is None else a for a in elt.args)
+            parts.append(gast.Slice(lower=lower, upper=upper, step=step))
+        else:
+            return None
+    return gast.Tuple(elts=parts, ctx=gast.Load())
+
+
+def _accumulate_in_place(body, owned):
+    """Rewrite the accumulations into owned names of ``body``; returns the names owned after it."""
+    owned = set(owned)
+    for k, stmt in enumerate(body):
+        if isinstance(stmt, gast.If):
+            a = _accumulate_in_place(stmt.body, owned)
+            b = _accumulate_in_place(stmt.orelse, owned)
+            owned = a & b
+            continue
+        if isinstance(stmt, (gast.For, gast.While)):
+            aliased, stale = _block_facts(stmt.body)
+            if isinstance(stmt, gast.For):
+                stale |= set(_names(stmt.target, gast.Store))
+            inside = owned - aliased - stale
+            _accumulate_in_place(stmt.body, inside)
+            owned = inside
+            continue
+        if not isinstance(stmt, gast.Assign):
+            if isinstance(stmt, (gast.Expr, gast.Return)) and stmt.value is not None:
+                owned -= _aliasing_reads(stmt.value)
+            continue
+        target = stmt.targets[0]
+        value = stmt.value
+        if (
+            isinstance(target, gast.Name)
+            and target.id in owned
+            and isinstance(value, gast.BinOp)
+            and isinstance(value.op, gast.Add)
+            and isinstance(value.left, gast.Name)
+            and value.left.id == target.id
+            and target.id not in _aliasing_reads(value.right)
+        ):
+            right = value.right
+            index = _basic_index(right.args[2]) if _is_call(right, "unindex") and len(right.args) == 3 else None
+            if index is not None:
+                target = gast.Subscript(value=gast.Name(id=target.id, ctx=gast.Load(), annotation=None, type_comment=None), slice=index, ctx=gast.Store())
+                right = right.args[0]
+            body[k] = gast.AugAssign(target=target, op=gast.Add(), value=right)
+            body[k].s2s_line = getattr(stmt, "s2s_line", None)
+            body[k].s2s_text = getattr(stmt, "s2s_text", None)
+            continue
+        owned -= _aliasing_reads(value)
+        for t in _names(target, gast.Store):
+            owned.discard(t)
+        if isinstance(target, gast.Name) and _fresh(value):
+            owned.add(target.id)
+    return owned
+
+
 def optimize(fdef):
     """Simplify ``fdef`` in place and return it."""
     for stmt in fdef.body:
@@ -209,4 +335,5 @@ def optimize(fdef):
     while changed:
         loads, _ = _counts(fdef)
         fdef.body, changed = _remove_dead(fdef.body, loads)
+    _accumulate_in_place(fdef.body, set())
     return fdef
