@@ -9,7 +9,7 @@ the shape of the others.
 from s2s import runtime
 from s2s.rules import adjoint, nondifferentiable, tangent
 
-nondifferentiable(runtime.shape_of, runtime.seed_scalar, runtime.zeros_like, runtime.untranspose_axes)
+nondifferentiable(runtime.shape_of, runtime.size_of, runtime.seed_scalar, runtime.zeros_like, runtime.untranspose_axes)
 
 
 @tangent(runtime.unbroadcast)

@@ -5,6 +5,12 @@ and ``from numpy import tanh`` resolve to one rule.  Python operators are
 differentiated with the rules of the numpy functions they stand for
 (``a @ b`` with ``np.matmul``), subscripts with ``operator.getitem``.
 
+A function of a library that mirrors numpy's namespace (cupy and ``cupy.linalg``;
+see ``MIRRORS``) has the rule of the numpy function of the same
+name: ``cp.tanh(x)`` is differentiated with ``np.tanh``'s rule.  Generated code
+still calls ``cp.tanh`` where the user's code does, and the rule templates'
+numpy calls dispatch to the library of the arrays they are given.
+
 The built-in rules live in :mod:`s2s.derivatives` (``derivatives/`` in the
 source tree) and are loaded on first use.  A :class:`RuleSet` can be layered
 over another, so user rules (``@s2s.adjoint``) can be scoped.
@@ -16,6 +22,7 @@ import importlib
 import importlib.util
 import math
 import operator
+import sys
 
 import gast
 import numpy
@@ -61,6 +68,40 @@ class Rule:
 
 _USER = object()  # default parent: the user rule set
 
+# Modules whose functions mirror numpy's, names, parameters and defaults: a function
+# found in one of them under a name has the rule of the numpy function of that name
+# in the module it maps to.  Not dask.array: some of its defaults differ from numpy's
+# (``da.take`` takes along axis 0, ``np.take`` flattens), so numpy's rule would bind
+# the call wrongly; numpy-written code runs on dask arrays as it is.
+MIRRORS = {
+    "cupy": "numpy",
+    "cupy.linalg": "numpy.linalg",
+}
+_mirror_names = {}  # module name -> (module, number of names, {id(obj): [names]})
+
+
+def numpy_twin(fn):
+    """The numpy function that ``fn``, a function of a module in ``MIRRORS`` (as
+    ``cupy.tanh`` or ``cupy.linalg.norm``), stands for; None for any other object."""
+    for mirror, target in MIRRORS.items():
+        module = sys.modules.get(mirror)
+        if module is None:
+            continue
+        names = vars(module)
+        cached = _mirror_names.get(mirror)
+        if cached is None or cached[0] is not module or cached[1] != len(names):
+            index = {}
+            for name, obj in list(names.items()):
+                if not name.startswith("_") and callable(obj) and not isinstance(obj, type):
+                    index.setdefault(id(obj), []).append(name)
+            cached = _mirror_names[mirror] = (module, len(names), index)
+        for name in cached[2].get(id(fn), ()):
+            if names.get(name) is fn:  # an id is only an object's while it lives
+                twin = vars(sys.modules[target]).get(name)
+                if twin is not None and twin is not fn:
+                    return twin
+    return None
+
 
 class RuleSet:
     """Rules keyed by callable; lookups fall through to ``parent``.
@@ -96,16 +137,25 @@ class RuleSet:
             return id(fn)
 
     def lookup(self, fn):
+        """The rule of ``fn``, or of its numpy twin (``cp.tanh``: ``np.tanh``), or None."""
+        rule = self._lookup(fn)
+        if rule is None and not _is_numpy(fn):
+            twin = numpy_twin(fn)
+            if twin is not None:
+                rule = self._lookup(twin)
+        return rule
+
+    def _lookup(self, fn):
         rule = self.rules.get(self._key(fn))
         if rule is None and self.parent is not None:
-            return self.parent.lookup(fn)
+            return self.parent._lookup(fn)
         return rule
 
     def rule(self, fn):
         """The rule for ``fn`` in this set, created if needed."""
         key = self._key(fn)
         if key not in self.rules:
-            inherited = self.parent.lookup(fn) if self.parent else None
+            inherited = self.parent._lookup(fn) if self.parent else None
             rule = Rule(fn, inherited.name if inherited else spell(fn))
             if inherited:
                 rule.__dict__.update(inherited.__dict__)
@@ -118,13 +168,13 @@ class _Builtin(RuleSet):
 
     loaded = False
 
-    def lookup(self, fn):
+    def _lookup(self, fn):
         if not self.loaded:
             self.loaded = True
             for name in RULE_MODULES:
                 if importlib.util.find_spec(f"s2s.derivatives.{name}") is not None:
                     importlib.import_module(f"s2s.derivatives.{name}")
-        return super().lookup(fn)
+        return super()._lookup(fn)
 
 
 BUILTIN = _Builtin(parent=None)
@@ -149,9 +199,17 @@ def spell(fn):
 
 
 def canonical_name(fn):
-    """The spelling of ``fn`` in generated code if it is a library function with a rule."""
-    rule = BUILTIN.lookup(fn)
+    """The spelling of ``fn`` in generated code if it is a library function with a rule.
+
+    Not for a function of a mirror library (``from cupy import zeros``): generated
+    code calls it as the user's code does, not as numpy's ``np.zeros``."""
+    rule = BUILTIN._lookup(fn)
     return rule.name if rule is not None else None
+
+
+def _is_numpy(fn):
+    module = getattr(fn, "__module__", None)
+    return isinstance(module, str) and (module == "numpy" or module.startswith("numpy."))
 
 
 def adjoint(fn, *, broadcast=False, rules=BUILTIN):

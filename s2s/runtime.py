@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 __all__ = [
+    "size_of",
     "matrix_norm_adjoint",
     "unsort",
     "untile",
@@ -126,7 +127,39 @@ def shape_of(value):
 
 
 # Positions of arguments that helpers and numpy functions read only the shape of.
-SHAPE_ONLY_ARGUMENTS = {"unbroadcast": 1, "unreduce": 1, "np.shape": 0, "np.ndim": 0, "np.size": 0}
+SHAPE_ONLY_ARGUMENTS = {"unbroadcast": 1, "unreduce": 1, "np.shape": 0, "np.ndim": 0, "np.size": 0, "size_of": 0}
+
+
+def size_of(value, axis=None):
+    """``np.size(value, axis)`` from the shape alone: dask has no ``np.size`` (its
+    fallback computes the array), and a :class:`ShapeOf` has no data."""
+    shape = np.shape(value)
+    if axis is not None:
+        return int(shape[axis])
+    return math.prod(int(n) for n in shape)
+
+
+def _is_host(value):
+    """A numpy array or numpy scalar (or a Python number): data in host memory."""
+    return isinstance(value, (np.ndarray, np.generic, float, int, complex, bool))
+
+
+def _library_array(*values):
+    """The first of ``values`` that is an array of another library (cupy, dask, ...):
+    what ``like=`` takes so that new arrays are made there; None for numpy."""
+    for value in values:
+        if not _is_host(value) and hasattr(value, "__array_function__"):
+            return value
+    return None
+
+
+def _broadcast_to(value, shape, like=None):
+    """``np.broadcast_to(value, shape)``, made in the library of ``like`` when ``value``
+    is a Python or numpy scalar: numpy would make a host array of it, which cupy
+    refuses to mix with its arrays."""
+    if like is not None and _is_host(value) and _library_array(like) is not None:
+        value = np.asarray(value, like=like)
+    return np.broadcast_to(value, shape)
 
 
 def zeros_like(value):
@@ -167,7 +200,7 @@ def unbroadcast(grad, like):
     if len(gshape) < len(shape) or any(
         g != s and s != 1 for g, s in zip(gshape[len(gshape) - len(shape):], shape)
     ):
-        return np.broadcast_to(grad, shape)
+        return _broadcast_to(grad, shape, like)
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
@@ -184,7 +217,7 @@ def unreduce(grad, like, axis=None, keepdims=False):
     if axis is not None and not keepdims:
         axes = axis if isinstance(axis, tuple) else (axis,)
         grad = np.expand_dims(grad, tuple(a % len(shape) for a in axes))
-    return np.broadcast_to(grad, shape)
+    return _broadcast_to(grad, shape, like)
 
 
 def _is_basic_index(index):
@@ -205,12 +238,66 @@ def unindex(grad, like, index):
         else:
             out[index] = grad
         return GradTuple(out)
-    out = np.zeros_like(like)
+    out = _zeros(like, grad)
     if _is_basic_index(index):
         out[index] = grad
+        return out
+    return _scatter_add(out, index, grad)
+
+
+def _zeros(like, grad):
+    """Zeros shaped like ``like``, made in the library of ``grad`` where ``like`` is
+    a host array and ``grad`` is not (a constant of the program indexed by a value)."""
+    other = _library_array(grad)
+    if other is not None and _library_array(like) is None:
+        return np.zeros_like(other, shape=np.shape(like))
+    return np.zeros_like(like)
+
+
+def _host_index(index):
+    """Whether every part of a subscript is host data (ints, slices, lists, numpy arrays)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        p is None or p is Ellipsis or isinstance(p, (slice, list, np.ndarray, np.generic, int))
+        for p in parts
+    )
+
+
+def _scatter_add(out, index, values):
+    """``out`` with ``values`` added at ``out[index]``, repeated positions accumulating:
+    ``np.add.at``, which numpy arrays have (it writes into ``out``) and lazy or device
+    arrays do not.  Elsewhere the flat positions ``index`` selects are found by indexing
+    a grid of positions (on the host when the index is host data), and the sums are a
+    weighted ``np.bincount``, which dask and cupy implement."""
+    if type(out) is np.ndarray and _library_array(values) is None:
+        np.add.at(out, index, values)
+        return out
+    shape = np.shape(out)
+    size = size_of(out)
+    if _host_index(index):
+        positions = np.reshape(np.arange(size), shape)[index]
     else:
-        np.add.at(out, index, grad)
-    return out
+        positions = np.reshape(np.arange(size, like=out), shape)[index]
+    return out + _bincount(positions, values, shape, out)
+
+
+def _bincount(positions, values, shape, like):
+    """An array of ``shape`` holding at each flat position the sum of the ``values`` at
+    that entry of ``positions`` (values broadcast to the positions' shape)."""
+    weights = np.ravel(_broadcast_to(values, np.shape(positions), like))
+    flat = np.ravel(positions)
+    if _library_array(flat) is None and _library_array(weights) is not None:
+        flat = np.asarray(flat, like=weights)
+    # an elementwise sum with the weights gives the positions the weights' chunks (dask)
+    flat = np.zeros_like(weights, dtype=flat.dtype) + flat
+    size = math.prod(shape)
+    if weights.dtype.kind == "c":
+        sums = np.bincount(flat, weights=np.real(weights), minlength=size) + 1j * np.bincount(
+            flat, weights=np.imag(weights), minlength=size
+        )
+    else:
+        sums = np.bincount(flat, weights=weights, minlength=size)
+    return np.reshape(sums.astype(like.dtype), shape)
 
 
 def unstack(grad, like):
@@ -235,12 +322,16 @@ def _as_matrices(grad, x, y):
 
 def matmul_dx(grad, x, y):
     """The adjoint of ``x`` in ``x @ y`` (1-D operands and batch dims included)."""
+    if np.ndim(x) == 2 and np.ndim(y) == 2:  # the common case, without reshapes
+        return grad @ y.T
     g, xm, ym = _as_matrices(grad, x, y)
     return np.reshape(unbroadcast(g @ np.swapaxes(ym, -1, -2), xm), np.shape(x))
 
 
 def matmul_dy(grad, x, y):
     """The adjoint of ``y`` in ``x @ y`` (1-D operands and batch dims included)."""
+    if np.ndim(x) == 2 and np.ndim(y) == 2:
+        return x.T @ grad
     g, xm, ym = _as_matrices(grad, x, y)
     return np.reshape(unbroadcast(np.swapaxes(xm, -1, -2) @ g, ym), np.shape(y))
 
@@ -249,7 +340,12 @@ def untranspose_axes(axes, like):
     """The axes that undo ``np.transpose(..., axes)``."""
     if axes is None:
         return None
-    return tuple(np.argsort([a % np.ndim(like) for a in axes]))
+    return _inverse_permutation([a % np.ndim(like) for a in axes])
+
+
+def _inverse_permutation(axes):
+    """The axes (a tuple of ints) that undo a transposition by ``axes``."""
+    return tuple(sorted(range(len(axes)), key=lambda i: axes[i]))
 
 
 def appended(items, item):
@@ -262,7 +358,7 @@ def updated(array, index, value):
     if isinstance(array, list):
         out = list(array)
     else:
-        out = np.copy(array)
+        out = array.copy()  # the method: dask has no np.copy
     out[index] = value
     return out
 
@@ -273,7 +369,7 @@ def zeroed(grad, index):
         out = list(grad)
         out[index] = zeros_like(out[index])
         return GradTuple(out)
-    out = np.copy(grad)
+    out = grad.copy()
     out[index] = 0
     return out
 
@@ -285,7 +381,7 @@ def rebroadcast(tangent, like):
     shape = np.shape(like)
     if np.shape(tangent) == shape:
         return tangent
-    return np.broadcast_to(tangent, shape)
+    return _broadcast_to(tangent, shape, like)
 
 
 def reduce_like(grad, like, axis=None, keepdims=False):
@@ -364,7 +460,8 @@ def prod_adjoint(grad, result, a, axis=None, keepdims=False):
 
 def var_adjoint(grad, a, axis=None, ddof=0, keepdims=False):
     """The adjoint of ``np.var``."""
-    count = np.size(a) / max(1, np.size(np.sum(a, axis=axis)))
+    shape = np.shape(a)
+    count = math.prod(shape[i] for i in _axes(axis, len(shape)))  # the entries in each mean
     centered = a - np.mean(a, axis=axis, keepdims=True)
     return unreduce(grad, a, axis, keepdims) * 2.0 * centered / (count - ddof)
 
@@ -392,12 +489,21 @@ def clip_mask(a, a_min, a_max, min=None, max=None):
 def unconcatenate(grad, arrays, axis=0):
     """The adjoint of ``np.concatenate(arrays, axis)``: one slice per array."""
     if axis is None:
-        sizes = [np.size(x) for x in arrays]
-        pieces = np.split(np.ravel(grad), np.cumsum(sizes)[:-1])
+        pieces = _split(np.ravel(grad), [size_of(x) for x in arrays], 0)
         return GradTuple(np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays))
-    sizes = [np.shape(x)[axis] for x in arrays]
-    pieces = np.split(grad, np.cumsum(sizes)[:-1], axis=axis)
+    pieces = _split(grad, [np.shape(x)[axis] for x in arrays], axis)
     return GradTuple(unbroadcast(p, x) for p, x in zip(pieces, arrays))
+
+
+def _split(array, sizes, axis):
+    """``array`` cut along ``axis`` into pieces of ``sizes``, by slicing (dask has no ``np.split``)."""
+    axis = axis % np.ndim(array)
+    pieces = []
+    start = 0
+    for n in sizes:
+        pieces.append(array[(slice(None),) * axis + (slice(start, start + n),)])
+        start += n
+    return pieces
 
 
 def unstack_axis(grad, arrays, axis=0):
@@ -420,44 +526,56 @@ def unvstack(grad, arrays):
 
 def untake(grad, a, indices, axis=None):
     """The adjoint of ``np.take``: scatter-add ``grad`` back."""
-    out = np.zeros_like(a)
     if axis is None:
-        flat = np.ravel(out)
-        np.add.at(flat, np.ravel(indices), np.ravel(grad))
-        return np.reshape(flat, np.shape(a))
+        return np.reshape(_scatter_add(_zeros(np.ravel(a), grad), indices, grad), np.shape(a))
     axis = axis % np.ndim(a)
-    k = np.ndim(indices)
-    moved = np.moveaxis(out, axis, 0)
-    np.add.at(moved, indices, np.moveaxis(grad, list(range(axis, axis + k)), list(range(k))))
-    return out
+    return _scatter_add(_zeros(a, grad), (slice(None),) * axis + (indices,), grad)
 
 
 def undiag(grad, v, k=0):
     """The adjoint of ``np.diag(v, k)``."""
     if np.ndim(v) == 1:
         return np.diagonal(grad, offset=k)
-    out = np.zeros_like(v)
-    n = np.shape(grad)[0]
-    out[np.arange(n) + max(0, -k), np.arange(n) + max(0, k)] = grad
-    return out
+    return undiagonal(grad, v, k)  # np.diag of a matrix is its diagonal
+
+
+def _on_diagonal(shape, axis1, axis2, offset, like):
+    """The mask (rows, cols) of the ``offset`` diagonal of the ``axis1``/``axis2`` plane
+    of an array of ``shape``, made in the library of ``like``."""
+    rows, cols = shape[axis1], shape[axis2]
+    r = np.arange(rows, like=like)
+    c = np.arange(cols, like=like)
+    return np.expand_dims(c, 0) - np.expand_dims(r, 1) == offset
+
+
+def _from_planes(planes, ndim, axis1, axis2):
+    """``planes`` (the two diagonal axes last) with those axes moved back to ``axis1``, ``axis2``."""
+    return np.moveaxis(planes, (-2, -1), (axis1 % ndim, axis2 % ndim))
 
 
 def undiagonal(grad, a, offset=0, axis1=0, axis2=1):
-    """The adjoint of ``np.diagonal``."""
-    out = np.zeros_like(a)
-    view = np.diagonal(out, offset=offset, axis1=axis1, axis2=axis2)
-    view.setflags(write=True)
-    view[...] = grad
-    return out
+    """The adjoint of ``np.diagonal``: ``grad`` on the diagonal of zeros, built with a
+    mask (lazy and device arrays have no views that write through)."""
+    shape = np.shape(a)
+    rows, cols = shape[axis1], shape[axis2]
+    grad = _broadcast_to(grad, np.shape(grad), a)
+    length = np.shape(grad)[-1]
+    # entry i of the diagonal sits at row i - min(offset, 0), column i + max(offset, 0):
+    # index the padded adjoint by the row (offset >= 0) or by the column (offset < 0)
+    n = rows if offset >= 0 else cols
+    if n > length:
+        grad = np.concatenate([grad, np.zeros_like(grad, shape=np.shape(grad)[:-1] + (n - length,))], axis=-1)
+    spread = np.expand_dims(grad, -1) if offset >= 0 else np.expand_dims(grad, -2)
+    mask = _on_diagonal(shape, axis1 % len(shape), axis2 % len(shape), offset, _library_array(grad, a))
+    return _from_planes(np.where(mask, spread, 0), len(shape), axis1, axis2)
 
 
 def untrace(grad, a, offset=0, axis1=0, axis2=1):
-    """The adjoint of ``np.trace``."""
-    out = np.zeros_like(a)
-    view = np.diagonal(out, offset=offset, axis1=axis1, axis2=axis2)
-    view.setflags(write=True)
-    view[...] = np.expand_dims(grad, -1)
-    return out
+    """The adjoint of ``np.trace``: ``grad`` on the diagonal of zeros."""
+    shape = np.shape(a)
+    mask = _on_diagonal(shape, axis1 % len(shape), axis2 % len(shape), offset, _library_array(grad, a))
+    grad = _broadcast_to(grad, np.shape(grad), a)
+    return _from_planes(np.where(mask, np.expand_dims(grad, (-2, -1)), 0), len(shape), axis1, axis2)
 
 
 def dot_adjoint(grad, a, b):
@@ -474,7 +592,7 @@ def dot_adjoint(grad, a, b):
 
 def outer_adjoint(grad, a, b):
     """The adjoints of ``np.outer(a, b)``."""
-    g = np.reshape(grad, (np.size(a), np.size(b)))
+    g = np.reshape(grad, (size_of(a), size_of(b)))
     return GradTuple((np.reshape(g @ np.ravel(b), np.shape(a)), np.reshape(np.ravel(a) @ g, np.shape(b))))
 
 
@@ -503,10 +621,10 @@ def tensordot_adjoint(grad, a, b, axes=2):
     # grad has axes free_a + free_b
     # da: free_a, then b's contracted axes in b's order, each standing for its partner in a
     da = np.tensordot(grad, b, axes=(list(range(nfa, nfa + len(free_b))), free_b))
-    da = np.transpose(da, np.argsort(free_a + [axes_a[axes_b.index(j)] for j in sorted(axes_b)]))
+    da = np.transpose(da, _inverse_permutation(free_a + [axes_a[axes_b.index(j)] for j in sorted(axes_b)]))
     # db: a's contracted axes in a's order (standing for their partners in b), then free_b
     db = np.tensordot(a, grad, axes=(free_a, list(range(nfa))))
-    db = np.transpose(db, np.argsort([axes_b[axes_a.index(i)] for i in sorted(axes_a)] + free_b))
+    db = np.transpose(db, _inverse_permutation([axes_b[axes_a.index(i)] for i in sorted(axes_a)] + free_b))
     return GradTuple((da, db))
 
 
@@ -565,7 +683,7 @@ def sum_adjoint(grad, items):
     """The adjoint of the builtin ``sum(items)``: ``grad`` for each item."""
     if isinstance(items, (tuple, list)):
         return GradTuple(unbroadcast(grad, x) for x in items)
-    return np.broadcast_to(grad, np.shape(items))
+    return _broadcast_to(grad, np.shape(items), items)
 
 
 def extremum_args_adjoint(grad, result, args):
@@ -677,7 +795,7 @@ def untile(grad, A, reps):
 def unrepeat(grad, a, repeats, axis=None):
     """The adjoint of ``np.repeat(a, repeats, axis)``: the sum over each entry's repeats."""
     g = grad if axis is None else np.moveaxis(grad, axis, 0)
-    n = np.size(a) if axis is None else np.shape(a)[axis]
+    n = size_of(a) if axis is None else np.shape(a)[axis]
     if np.ndim(repeats) == 0:
         out = np.sum(np.reshape(g, (n, repeats) + np.shape(g)[1:]), axis=1)
     else:  # differences of running sums at the ends of the runs
@@ -712,14 +830,29 @@ def untake_along_axis(grad, arr, indices, axis=-1):
     axis = axis % np.ndim(grad)
     shape = list(np.shape(grad))
     shape[axis] = np.shape(arr)[axis]
-    out = np.zeros_like(arr, shape=tuple(shape))
-    index = tuple(
-        np.broadcast_to(indices, np.shape(grad)) if i == axis
-        else np.reshape(np.arange(n), tuple(n if j == i else 1 for j in range(len(shape))))
-        for i, n in enumerate(np.shape(grad))
-    )
-    np.add.at(out, index, grad)
-    return unbroadcast(out, arr)
+    lib = _library_array(grad, indices, arr)
+    out = np.zeros_like(arr if lib is None else lib, dtype=getattr(arr, "dtype", None), shape=tuple(shape))
+    if lib is None:
+        index = tuple(
+            np.broadcast_to(indices, np.shape(grad)) if i == axis
+            else np.reshape(np.arange(n), tuple(n if j == i else 1 for j in range(len(shape))))
+            for i, n in enumerate(np.shape(grad))
+        )
+        np.add.at(out, index, grad)
+        return unbroadcast(out, arr)
+    # no np.add.at: the flat position of each entry of grad in out, then a bincount
+    if _library_array(indices) is None:
+        indices = np.asarray(indices, like=lib)
+    positions = 0
+    stride = 1
+    for i in reversed(range(len(shape))):
+        if i == axis:
+            part = np.broadcast_to(indices, np.shape(grad)) % shape[i]
+        else:
+            part = np.reshape(np.arange(shape[i], like=lib), tuple(shape[i] if j == i else 1 for j in range(len(shape))))
+        positions = positions + part * stride
+        stride *= shape[i]
+    return unbroadcast(out + _bincount(positions, grad, tuple(shape), out), arr)
 
 
 def linspace_adjoint(grad, start, stop, num=50, endpoint=True, axis=0):

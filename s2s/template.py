@@ -8,6 +8,15 @@ tangent template it is the other way round.  Any other assigned name is a
 local temporary.  Free names must be ``np``, ``math``, builtins or helpers from
 :mod:`s2s.runtime`, the only names a generated module has.
 
+Templates are written in numpy's spelling, and the code they become runs on
+every array library that follows numpy's dispatch protocols (cupy, dask): a
+call of a numpy function that another library lacks but the runtime computes
+from shapes is inlined as that helper (``np.size(x)`` as ``size_of(x)``), and
+a keyword argument of a numpy function whose value is numpy's default is left
+out (``np.reshape(dy, shape, order="C")`` becomes ``np.reshape(dy, shape)``:
+dask's ``reshape`` takes no ``order``), except ``axis``, whose default differs
+between libraries (dask's ``take`` defaults to ``axis=0``).
+
 Takes a function; guarantees a validated :class:`Template` whose
 :meth:`Template.instantiate` returns statements with every name substituted.
 """
@@ -18,11 +27,17 @@ import inspect
 import textwrap
 
 import gast
+import numpy
 
 from . import runtime
 from .errors import Located, S2SError
 
 ALLOWED_GLOBALS = {"np", "math"} | set(runtime.__all__)
+
+# numpy functions that some array libraries lack (dask computes the array and calls
+# numpy), and the runtime helper that templates are inlined with instead
+PORTABLE_CALLS = {"size": "size_of"}
+KEEP_DEFAULT_KEYWORDS = {"axis"}  # libraries disagree on these defaults
 
 
 class Contribution:
@@ -58,7 +73,7 @@ class Template:
         self.vararg = args.vararg.id if args.vararg else None
         sig = inspect.signature(fn)
         self.signature = sig.replace(parameters=list(sig.parameters.values())[1:])
-        self.body = [s for s in node.body if not _is_docstring(s)]
+        self.body = [_Portable().visit(s) for s in node.body if not _is_docstring(s)]
         self.globals_used = set()
         self.runtime_used = set()
         self._check(node)
@@ -142,6 +157,7 @@ class Template:
                 dropped.add(target)
                 continue
             value = _Substitute(bindings, derivatives, names).visit(copy.deepcopy(stmt.value))
+            value = _DropDefaults().visit(value)
             if target.startswith("d") and target[1:] in bindings and target not in names:
                 out.append(Contribution(target[1:], value))
             else:
@@ -164,6 +180,81 @@ class _Substitute(gast.NodeTransformer):
         if node.id in self.bindings:
             return copy.deepcopy(self.bindings[node.id])
         return node
+
+
+class _Portable(gast.NodeTransformer):
+    """``np.size(x)`` as ``size_of(x)`` (see ``PORTABLE_CALLS``)."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if (
+            isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
+            and func.value.id == "np" and func.attr in PORTABLE_CALLS
+        ):
+            name = gast.Name(id=PORTABLE_CALLS[func.attr], ctx=gast.Load(), annotation=None, type_comment=None)
+            node.func = gast.copy_location(name, func)
+        return node
+
+
+def _numpy_function(node):
+    """The numpy function a template's ``np.f``/``np.linalg.f`` refers to, or None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not (isinstance(node, gast.Name) and node.id == "np" and parts):
+        return None
+    obj = numpy
+    for part in reversed(parts):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+class _DropDefaults(gast.NodeTransformer):
+    """Leaves out the keyword arguments of numpy calls whose value is numpy's default."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if not node.keywords:
+            return node
+        params = _parameters(_numpy_function(node.func))
+        if params:
+            node.keywords = [k for k in node.keywords if not _is_default(k, params)]
+        return node
+
+
+_PARAMETERS = {}
+
+
+def _parameters(fn):
+    """The parameters of a numpy function, or None (ufuncs and builtins have no signature)."""
+    if fn is None:
+        return None
+    try:
+        return _PARAMETERS[fn]
+    except (KeyError, TypeError):
+        pass
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        params = None
+    try:
+        _PARAMETERS[fn] = params
+    except TypeError:  # unhashable
+        pass
+    return params
+
+
+def _is_default(keyword, params):
+    param = params.get(keyword.arg)
+    if param is None or param.default is inspect.Parameter.empty or keyword.arg in KEEP_DEFAULT_KEYWORDS:
+        return False
+    value = keyword.value
+    return (
+        isinstance(value, gast.Constant) and type(value.value) is type(param.default)
+        and value.value == param.default
+    )
 
 
 def _is_docstring(stmt):
