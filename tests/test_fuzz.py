@@ -5,7 +5,8 @@ optimize=True, and forward mode against reverse mode (tests/fuzz/oracles.py).
 CI profile: 1000 small programs, derandomized (the same programs every run).
 Long profile, ``S2S_FUZZ_LONG=1``: bigger programs, random (a new sample every
 run; hypothesis keeps failures in its example database), as many as
-``S2S_FUZZ_EXAMPLES`` (default 20000).  A failure is shrunk to a small program
+``S2S_FUZZ_EXAMPLES`` (default 20000).  ``S2S_FUZZ_NOSHRINK=1`` reports the
+first failure as generated, without shrinking it (faster while debugging).  A failure is shrunk to a small program
 and reported with its source; add it to tests/programs/fuzz_regressions.py and
 tests/test_fuzz_regressions.py.
 """
@@ -13,7 +14,7 @@ tests/test_fuzz_regressions.py.
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from fuzz.generator import LARGE, SMALL, programs
 from fuzz.oracles import check
@@ -35,6 +36,7 @@ else:
         derandomize=True,
         database=None,
         suppress_health_check=SLOW_CHECKS,
+        **({"phases": [Phase.explicit, Phase.generate]} if os.environ.get("S2S_FUZZ_NOSHRINK") == "1" else {}),
     )
     size = SMALL
 

@@ -45,6 +45,8 @@ CASES = [
     pytest.param(P.global_method_in_branch, [-0.5], 0, id="global_method_in_branch-else"),
     pytest.param(P.zeros_in_branch, [R(5, 3), 0.5], 0, id="zeros_in_branch-zeros"),
     pytest.param(P.zeros_in_branch, [R(5, 3), -0.5], 0, id="zeros_in_branch-other"),
+    pytest.param(P.global_zipped_in_branch, [R(6, 3, 3), 7], 0, id="global_zipped_in_branch-loop"),
+    pytest.param(P.global_zipped_in_branch, [R(6, 3, 3), 1], 0, id="global_zipped_in_branch-no-loop"),
     pytest.param(P.negative_literal_power, [R(4, 3)], 0, id="negative_literal_power"),
 ]
 

@@ -111,3 +111,18 @@ def zeros_in_branch(x, c):
     if c > 0.0:
         return np.zeros_like(x)
     return x * 2.0
+
+
+W0 = np.array([0.5, -1.0, 2.0])
+
+
+def global_zipped_in_branch(y, n):
+    """Was an UnboundLocalError for ``W0``: a global iterated in one branch was
+    taken for a local bound on that path only, and set to None on the other
+    [normalize.py: only local names get the None of an undefined path]."""
+    if n == 0:
+        return 3.0
+    if n > 5:
+        for row, q in zip(y, W0):
+            y = y + row * q
+    return W0[0] * np.sum(y)
