@@ -117,13 +117,14 @@ def fabs(y, x):
 
 @adjoint(math.hypot)
 def hypot(z, *coordinates):
-    dcoordinates = tuple(dz * c / z for c in coordinates)
+    dcoordinates = hypot_adjoint(dz, z, coordinates)
 
 
 @adjoint(math.dist)
 def dist(z, p, q):
-    dp = GradTuple(dz * (a - b) / z for a, b in zip(p, q))
-    dq = GradTuple(dz * (b - a) / z for a, b in zip(p, q))
+    adjoints = dist_adjoint(dz, z, p, q)
+    dp = adjoints[0]
+    dq = adjoints[1]
 
 
 @adjoint(math.fsum)

@@ -599,4 +599,5 @@ nondifferentiable(
     np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
     np.bitwise_and, np.bitwise_or, np.invert, np.count_nonzero, np.searchsorted,
+    np.issubdtype,
 )

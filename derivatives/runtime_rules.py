@@ -3,11 +3,15 @@ differentiated again: forward mode over a gradient (Hessian-vector products)
 and reverse mode over a gradient (second derivatives).
 
 Most helpers are linear in their first argument (an adjoint) and only read
-the shape of the others.
+the shape of the others.  The ones that read values (``prod_adjoint``,
+``norm_adjoint``, ``eigh_adjoint``, ...) have derivative helpers of their own in
+s2s/runtime.py (``*_tangent``, ``*_adjoint_adjoint``); those are second-order
+code, and differentiating them once more is refused (see the end of this file).
+tests/test_rules_hvp.py checks every helper of an adjoint rule here.
 """
 
 from s2s import runtime
-from s2s.rules import adjoint, nondifferentiable, tangent
+from s2s.rules import BUILTIN, adjoint, nondifferentiable, tangent
 
 nondifferentiable(runtime.shape_of, runtime.size_of, runtime.seed_scalar, runtime.zeros_like, runtime.untranspose_axes)
 
@@ -200,3 +204,383 @@ def tensordot_adjoint(y, grad, a, b, axes=2):
 
 
 nondifferentiable(runtime.clip_mask)
+
+
+# -- second order: the adjoints of the linear helpers above are the numpy functions
+# (or helpers) they are the adjoints of ------------------------------------------------------
+
+
+@adjoint(runtime.unconcatenate)
+def unconcatenate_(y, grad, arrays, axis=0):
+    dgrad = np.concatenate(dy, axis=axis)
+
+
+@adjoint(runtime.unstack_axis)
+def unstack_axis_(y, grad, arrays, axis=0):
+    dgrad = np.stack(dy, axis=axis)
+
+
+@adjoint(runtime.unhstack)
+def unhstack_(y, grad, arrays):
+    dgrad = np.hstack(dy)
+
+
+@adjoint(runtime.unvstack)
+def unvstack_(y, grad, arrays):
+    dgrad = np.vstack(dy)
+
+
+@adjoint(runtime.unstack)
+def unstack_(y, grad, like):
+    dgrad = restack(dy, like)
+
+
+@adjoint(runtime.untake)
+def untake_(y, grad, a, indices, axis=None):
+    dgrad = np.take(dy, indices, axis=axis)
+
+
+@adjoint(runtime.undiag)
+def undiag_(y, grad, v, k=0):
+    dgrad = np.diag(dy, k)
+
+
+@adjoint(runtime.undiagonal)
+def undiagonal_(y, grad, a, offset=0, axis1=0, axis2=1):
+    dgrad = np.diagonal(dy, offset, axis1, axis2)
+
+
+@adjoint(runtime.untrace)
+def untrace_(y, grad, a, offset=0, axis1=0, axis2=1):
+    dgrad = np.trace(dy, offset, axis1, axis2)
+
+
+@adjoint(runtime.uncumsum)
+def uncumsum_(y, grad, a, axis=None):
+    dgrad = np.cumsum(dy, axis=axis)
+
+
+@adjoint(runtime.sum_adjoint)
+def sum_adjoint_(y, grad, items):
+    dgrad = sum_adjoint_adjoint(dy, grad, items)
+
+
+@adjoint(runtime.extremum_adjoint)
+def extremum_adjoint_(y, grad, result, a, axis=None, keepdims=False):
+    """Linear in ``grad``; which entries are extrema does not change under a small step."""
+    dgrad = reduce_like(dy * extremum_adjoint(np.ones_like(grad), result, a, axis, keepdims), grad, axis, keepdims)
+
+
+@adjoint(runtime.extremum_args_adjoint)
+def extremum_args_adjoint_(y, grad, result, args):
+    dgrad = extremum_args_pick(dy, grad, result, args)
+
+
+@adjoint(runtime.var_adjoint)
+def var_adjoint_(y, grad, a, axis=None, ddof=0, keepdims=False):
+    """Bilinear in ``grad`` and ``a``: ``G * 2 (a - mean(a)) / (n - ddof)``, and centering
+    is its own adjoint."""
+    dgrad = reduce_like(dy * var_adjoint(np.ones_like(grad), a, axis, ddof, keepdims), grad, axis, keepdims)
+    da = var_adjoint(np.ones_like(grad), dy * unreduce(grad, a, axis, keepdims), axis, ddof, keepdims)
+
+
+@adjoint(runtime.dot_adjoint)
+def dot_adjoint_(y, grad, a, b):
+    """``(da, db) = (A(grad, b), B(grad, a))`` with ``A``, ``B`` the adjoints of ``np.dot``:
+    ``<ca, A(grad, b)> = <grad, dot(ca, b)>``, so ``grad`` gets ``dot(ca, b) + dot(a, cb)``."""
+    dgrad = np.dot(dy[0], b) + np.dot(a, dy[1])
+    da = dot_adjoint(grad, a, dy[1])[0]
+    db = dot_adjoint(grad, dy[0], b)[1]
+
+
+@adjoint(runtime.outer_adjoint)
+def outer_adjoint_(y, grad, a, b):
+    dgrad = np.outer(dy[0], b) + np.outer(a, dy[1])
+    da = outer_adjoint(grad, a, dy[1])[0]
+    db = outer_adjoint(grad, dy[0], b)[1]
+
+
+@adjoint(runtime.inner_adjoint)
+def inner_adjoint_(y, grad, a, b):
+    dgrad = np.inner(dy[0], b) + np.inner(a, dy[1])
+    da = inner_adjoint(grad, a, dy[1])[0]
+    db = inner_adjoint(grad, dy[0], b)[1]
+
+
+@adjoint(runtime.tensordot_adjoint)
+def tensordot_adjoint_(y, grad, a, b, axes=2):
+    dgrad = np.tensordot(dy[0], b, axes) + np.tensordot(a, dy[1], axes)
+    da = tensordot_adjoint(grad, a, dy[1], axes)[0]
+    db = tensordot_adjoint(grad, dy[0], b, axes)[1]
+
+
+# -- the remaining helpers of the adjoint rules (numpy_rules, math_rules) -----------------------
+# Linear ones: the tangent is the helper applied to the tangent of its adjoint argument, the
+# adjoint the numpy function the helper is the adjoint of.  The others read values of
+# their arguments; their derivatives are helpers of their own (s2s/runtime.py).
+
+
+@tangent(runtime.untile)
+def untile(y, grad, A, reps):
+    dy = untile(dgrad, A, reps)
+
+
+@adjoint(runtime.untile)
+def untile_(y, grad, A, reps):
+    dgrad = np.tile(dy, reps)
+
+
+@tangent(runtime.unrepeat)
+def unrepeat(y, grad, a, repeats, axis=None):
+    dy = unrepeat(dgrad, a, repeats, axis)
+
+
+@adjoint(runtime.unrepeat)
+def unrepeat_(y, grad, a, repeats, axis=None):
+    dgrad = np.repeat(dy, repeats, axis)
+
+
+@tangent(runtime.undiff)
+def undiff(y, grad, n=1, axis=-1):
+    dy = undiff(dgrad, n, axis)
+
+
+@adjoint(runtime.undiff)
+def undiff_(y, grad, n=1, axis=-1):
+    dgrad = np.diff(dy, n, axis)
+
+
+@tangent(runtime.unpad)
+def unpad(y, grad, array, pad_width, mode="constant"):
+    dy = unpad(dgrad, array, pad_width, mode)
+
+
+@adjoint(runtime.unpad)
+def unpad_(y, grad, array, pad_width, mode="constant"):
+    """``unpad`` takes only ``mode="constant"``: its adjoint pads with zeros."""
+    dgrad = np.pad(dy, pad_width)
+
+
+@tangent(runtime.unsort)
+def unsort(y, grad, a, axis=-1):
+    """Which entry goes where does not change under a small step of ``a``."""
+    dy = unsort(dgrad, a, axis)
+
+
+@adjoint(runtime.unsort)
+def unsort_(y, grad, a, axis=-1):
+    dgrad = np.take_along_axis(dy, np.argsort(a, axis=axis, kind="stable"), axis=axis)
+
+
+@tangent(runtime.untake_along_axis)
+def untake_along_axis(y, grad, arr, indices, axis=-1):
+    dy = untake_along_axis(dgrad, arr, indices, axis)
+
+
+@adjoint(runtime.untake_along_axis)
+def untake_along_axis_(y, grad, arr, indices, axis=-1):
+    dgrad = np.take_along_axis(dy, indices, axis=axis)
+
+
+@tangent(runtime.linspace_adjoint)
+def linspace_adjoint(y, grad, start, stop, num=50, endpoint=True, axis=0):
+    dy = linspace_adjoint(dgrad, start, stop, num, endpoint, axis)
+
+
+@adjoint(runtime.linspace_adjoint)
+def linspace_adjoint_(y, grad, start, stop, num=50, endpoint=True, axis=0):
+    dgrad = np.linspace(dy[0], dy[1], num, endpoint=endpoint, axis=axis)
+
+
+@tangent(runtime.reduce_like)
+def reduce_like(y, grad, like, axis=None, keepdims=False):
+    dy = reduce_like(dgrad, like, axis, keepdims)
+
+
+@adjoint(runtime.reduce_like)
+def reduce_like_(y, grad, like, axis=None, keepdims=False):
+    dgrad = unreduce(dy, grad, axis, keepdims)
+
+
+@tangent(runtime.matmul_dx_adjoint_grad)
+def matmul_dx_adjoint_grad(out, cot, grad, x, w):
+    dout = matmul_dx_adjoint_grad(dcot, grad, x, w)
+    dout = matmul_dx_adjoint_grad(cot, grad, x, dw)
+
+
+@tangent(runtime.matmul_dx_adjoint_w)
+def matmul_dx_adjoint_w(out, cot, grad, x, w):
+    dout = matmul_dx_adjoint_w(dcot, grad, x, w)
+    dout = matmul_dx_adjoint_w(cot, dgrad, x, w)
+
+
+@tangent(runtime.matmul_dy_adjoint_grad)
+def matmul_dy_adjoint_grad(out, cot, grad, x, w):
+    dout = matmul_dy_adjoint_grad(dcot, grad, x, w)
+    dout = matmul_dy_adjoint_grad(cot, grad, dx, w)
+
+
+@tangent(runtime.matmul_dy_adjoint_x)
+def matmul_dy_adjoint_x(out, cot, grad, x, w):
+    dout = matmul_dy_adjoint_x(dcot, grad, x, w)
+    dout = matmul_dy_adjoint_x(cot, dgrad, x, w)
+
+
+@tangent(runtime.prod_adjoint)
+def prod_adjoint(y, grad, result, a, axis=None, keepdims=False):
+    """The helper recomputes the products from ``a`` (``result`` is not read): exact with zeros."""
+    dy = prod_adjoint(dgrad, result, a, axis, keepdims)
+    dy = unreduce(grad, a, axis, keepdims) * prod_others_tangent(a, da, axis)
+
+
+@adjoint(runtime.prod_adjoint)
+def prod_adjoint_(y, grad, result, a, axis=None, keepdims=False):
+    dgrad = reduce_like(dy * prod_adjoint(np.ones_like(grad), result, a, axis, keepdims), grad, axis, keepdims)
+    da = prod_others_tangent(a, dy * unreduce(grad, a, axis, keepdims), axis)
+
+
+@tangent(runtime.prod_items_adjoint)
+def prod_items_adjoint(y, grad, items, start=1):
+    dy = prod_items_adjoint(dgrad, items, start)
+    dy = prod_items_adjoint_tangent(grad, items, ditems, start)
+    dy = prod_items_adjoint(grad, items, dstart)
+
+
+@adjoint(runtime.prod_items_adjoint)
+def prod_items_adjoint_(y, grad, items, start=1):
+    adjoints = prod_items_adjoint_adjoint(dy, grad, items, start)
+    dgrad = adjoints[0]
+    ditems = adjoints[1]
+    dstart = adjoints[2]
+
+
+@tangent(runtime.norm_adjoint)
+def norm_adjoint(y, grad, result, x, ord=None, axis=None, keepdims=False):
+    dy = norm_adjoint(dgrad, result, x, ord, axis, keepdims)
+    dy = norm_adjoint_tangent(grad, result, x, ord, axis, keepdims, dresult=dresult)
+    dy = norm_adjoint_tangent(grad, result, x, ord, axis, keepdims, dx=dx)
+
+
+@adjoint(runtime.norm_adjoint)
+def norm_adjoint_(y, grad, result, x, ord=None, axis=None, keepdims=False):
+    """Linear in ``grad``; its derivative in ``x`` is ``grad`` times the norm's Hessian
+    (elementwise for vector norms), symmetric, so the adjoint in ``x`` is the tangent."""
+    dgrad = reduce_like(dy * norm_adjoint(np.ones_like(grad), result, x, ord, axis, keepdims), grad, axis, keepdims)
+    dresult = reduce_like(dy * norm_adjoint_tangent(grad, result, x, ord, axis, keepdims, dresult=np.ones_like(result)), result, axis, keepdims)
+    dx = norm_adjoint_tangent(grad, result, x, ord, axis, keepdims, dx=dy)
+
+
+@tangent(runtime.matrix_norm_adjoint)
+def matrix_norm_adjoint(y, grad, x, ord, axis=None, keepdims=False):
+    """Called by the tangent rule of ``np.linalg.norm`` (forward mode over forward mode)."""
+    dy = matrix_norm_adjoint(dgrad, x, ord, axis, keepdims)
+    dy = matrix_norm_adjoint_tangent(grad, x, dx, ord, axis, keepdims)
+
+
+@adjoint(runtime.matrix_norm_adjoint)
+def matrix_norm_adjoint_(y, grad, x, ord, axis=None, keepdims=False):
+    dgrad = reduce_like(dy * matrix_norm_adjoint(np.ones_like(grad), x, ord, axis, keepdims), grad, (-2, -1) if axis is None else axis, keepdims)
+    dx = matrix_norm_adjoint_tangent(grad, x, dy, ord, axis, keepdims)
+
+
+@tangent(runtime.einsum_adjoint)
+def einsum_adjoint(y, grad, subscripts, operands):
+    dy = einsum_adjoint(dgrad, subscripts, operands)
+    dy = einsum_adjoint_tangent(grad, subscripts, operands, doperands)
+
+
+@adjoint(runtime.einsum_adjoint)
+def einsum_adjoint_(y, grad, subscripts, operands):
+    dgrad = einsum_tangent(subscripts, operands, dy)
+    doperands = einsum_adjoint_tangent(grad, subscripts, operands, dy)
+
+
+@tangent(runtime.solve_adjoint)
+def solve_adjoint(y, grad, result, a, b):
+    dy = GradTuple(solve_adjoint(dgrad, result, a, b))
+    dy = solve_adjoint_tangent(grad, result, a, b, dresult=dresult)
+    dy = solve_adjoint_tangent(grad, result, a, b, da=da)
+
+
+@adjoint(runtime.solve_adjoint)
+def solve_adjoint_(y, grad, result, a, b):
+    adjoints = solve_adjoint_adjoint(dy, grad, result, a, b)
+    dgrad = adjoints[0]
+    dresult = adjoints[1]
+    da = adjoints[2]
+
+
+@tangent(runtime.cholesky_adjoint)
+def cholesky_adjoint(y, grad, factor, upper=False):
+    dy = cholesky_adjoint(dgrad, factor, upper)
+    dy = cholesky_adjoint_tangent(grad, factor, dfactor, upper)
+
+
+@adjoint(runtime.cholesky_adjoint)
+def cholesky_adjoint_(y, grad, factor, upper=False):
+    adjoints = cholesky_adjoint_adjoint(dy, grad, factor, upper)
+    dgrad = adjoints[0]
+    dfactor = adjoints[1]
+
+
+@tangent(runtime.eigh_adjoint)
+def eigh_adjoint(y, grad, result):
+    dy = eigh_adjoint(dgrad, result)
+    dy = eigh_adjoint_tangent(grad, result, dresult)
+
+
+@adjoint(runtime.eigh_adjoint)
+def eigh_adjoint_(y, grad, result):
+    adjoints = eigh_adjoint_adjoint(dy, grad, result)
+    dgrad = adjoints[0]
+    dresult = adjoints[1]
+
+
+@tangent(runtime.hypot_adjoint)
+def hypot_adjoint(y, grad, result, coordinates):
+    dy = hypot_adjoint(dgrad, result, coordinates)
+    dy = hypot_adjoint(-grad * dresult / result, result, coordinates)
+    dy = hypot_adjoint(grad, result, dcoordinates)
+
+
+@adjoint(runtime.hypot_adjoint)
+def hypot_adjoint_(y, grad, result, coordinates):
+    adjoints = hypot_adjoint_adjoint(dy, grad, result, coordinates)
+    dgrad = adjoints[0]
+    dresult = adjoints[1]
+    dcoordinates = adjoints[2]
+
+
+@tangent(runtime.dist_adjoint)
+def dist_adjoint(y, grad, result, p, q):
+    dy = dist_adjoint(dgrad, result, p, q)
+    dy = dist_adjoint(-grad * dresult / result, result, p, q)
+    dy = dist_adjoint(grad, result, dp, zeros_like(q))
+    dy = dist_adjoint(grad, result, zeros_like(p), dq)
+
+
+@adjoint(runtime.dist_adjoint)
+def dist_adjoint_(y, grad, result, p, q):
+    adjoints = dist_adjoint_adjoint(dy, grad, result, p, q)
+    dgrad = adjoints[0]
+    dresult = adjoints[1]
+    dp = adjoints[2]
+    dq = adjoints[3]
+
+
+# -- third order is not provided -------------------------------------------------------------
+# These helpers appear only in second-order code (the templates above).  Each gets a rule
+# without templates, so that differentiating them once more is refused with an error that
+# names the helper, instead of s2s differentiating the helper's source, which special-cases
+# points (a product's zeros, coinciding eigenvalues) where that derivative would be wrong.
+
+for _helper in (
+    runtime.prod_others_tangent, runtime.prod_items_adjoint_tangent, runtime.prod_items_adjoint_adjoint,
+    runtime.norm_adjoint_tangent, runtime.matrix_norm_adjoint_tangent, runtime.einsum_adjoint_tangent,
+    runtime.solve_adjoint_tangent, runtime.solve_adjoint_adjoint,
+    runtime.cholesky_adjoint_tangent, runtime.cholesky_adjoint_adjoint,
+    runtime.eigh_adjoint_tangent, runtime.eigh_adjoint_adjoint,
+    runtime.hypot_adjoint_adjoint, runtime.dist_adjoint_adjoint,
+    runtime.extremum_args_pick, runtime.sum_adjoint_adjoint, runtime.restack,
+):
+    BUILTIN.rule(_helper)

@@ -24,6 +24,25 @@ __all__ = [
     "cholesky_adjoint",
     "eigh_adjoint",
     "prod_items_adjoint",
+    "prod_others_tangent",
+    "prod_items_adjoint_tangent",
+    "prod_items_adjoint_adjoint",
+    "norm_adjoint_tangent",
+    "matrix_norm_adjoint_tangent",
+    "einsum_adjoint_tangent",
+    "cholesky_adjoint_tangent",
+    "cholesky_adjoint_adjoint",
+    "eigh_adjoint_tangent",
+    "eigh_adjoint_adjoint",
+    "solve_adjoint_tangent",
+    "solve_adjoint_adjoint",
+    "hypot_adjoint",
+    "dist_adjoint",
+    "hypot_adjoint_adjoint",
+    "dist_adjoint_adjoint",
+    "extremum_args_pick",
+    "sum_adjoint_adjoint",
+    "restack",
     "revolve",
     "extremum_args_adjoint",
     "sum_adjoint",
@@ -121,7 +140,7 @@ class ShapeOf:
 def shape_of(value):
     """The shape of ``value``, kept instead of the value (see :class:`ShapeOf`)."""
     kind = type(value)
-    if kind is float or kind is int or kind is tuple or kind is list or kind is bool:
+    if kind is float or kind is int or kind is tuple or kind is list or kind is bool or kind is GradTuple:
         return value  # a Python scalar is as small as its shape; a container keeps references
     return ShapeOf(np.shape(value))
 
@@ -891,3 +910,353 @@ def prod_items_adjoint(grad, items, start=1):
     """The adjoint of ``math.prod(items, start=start)``: the product of the others, per item."""
     items = list(items)
     return GradTuple(unbroadcast(grad * start * math.prod(items[:i] + items[i + 1:]), x) for i, x in enumerate(items))
+
+
+# -- derivatives of the adjoint helpers (derivatives/runtime_rules.py): second order ----------
+
+
+def _swap(m):
+    return np.swapaxes(m, -1, -2)
+
+
+def prod_others_tangent(a, da, axis=None):
+    """The tangent along ``da`` of the products of the other entries that ``prod_adjoint``
+    multiplies by: entry i gets the sum over j != i of ``da[j]`` times the product of the
+    entries other than i and j, exact with zeros in ``a`` (no division by a zero).  The
+    second derivatives are symmetric in (i, j), so this is also its own adjoint."""
+    is_zero = a == 0
+    nonzero = np.where(is_zero, 1.0, a)
+    product = np.prod(nonzero, axis=axis, keepdims=True)
+    zeros = np.sum(is_zero, axis=axis, keepdims=True)
+    ratio = np.where(is_zero, 0.0, da / nonzero)
+    ratios = np.sum(ratio, axis=axis, keepdims=True)
+    at_zeros = np.sum(np.where(is_zero, da, 0.0), axis=axis, keepdims=True)
+    none = product / nonzero * (ratios - ratio)  # no zero: (P / a_i) (sum_j da_j / a_j - da_i / a_i)
+    one = np.where(is_zero, product * ratios, at_zeros * product / nonzero)
+    two = np.where(is_zero, (at_zeros - da) * product, 0.0)  # the other zero's tangent
+    return np.where(zeros == 0, none, np.where(zeros == 1, one, np.where(zeros == 2, two, 0.0)))
+
+
+def prod_items_adjoint_tangent(grad, items, ditems, start=1):
+    """The tangent of ``prod_items_adjoint(grad, items, start)`` along the items' tangents
+    ``ditems``: for item i, ``grad * start`` times the sum over j != i of ``ditems[j]``
+    times the product of the items other than i and j (no division: exact with zeros).
+    Symmetric in (i, j): with ``ditems`` a cotangent it is the adjoint in ``items``."""
+    items = list(items)
+    out = []
+    for i, x in enumerate(items):
+        total = 0.0
+        for j, t in enumerate(ditems):
+            if j != i and t is not None:
+                total = total + t * math.prod(items[k] for k in range(len(items)) if k != i and k != j)
+        out.append(unbroadcast(grad * start * total, x))
+    return GradTuple(out)
+
+
+def prod_items_adjoint_adjoint(cot, grad, items, start=1):
+    """The adjoints of ``prod_items_adjoint(grad, items, start)`` for the cotangent ``cot``
+    (one per item): ``(dgrad, ditems, dstart)``."""
+    items = list(items)
+    dgrad = 0.0
+    dstart = 0.0
+    for i, c in enumerate(cot):
+        if c is not None:
+            others = math.prod(items[:i] + items[i + 1:])
+            dgrad = dgrad + unbroadcast(c * start * others, grad)
+            dstart = dstart + np.sum(c * grad * others)
+    dgrad = rebroadcast(dgrad, grad) if np.shape(dgrad) != np.shape(grad) else dgrad
+    return GradTuple((dgrad, prod_items_adjoint_tangent(grad, items, cot, start), unbroadcast(dstart, start)))
+
+
+def _is_matrix_norm(x, axis):
+    return (axis is None and np.ndim(x) == 2) or (isinstance(axis, tuple) and len(axis) == 2)
+
+
+def norm_adjoint_tangent(grad, result, x, ord=None, axis=None, keepdims=False, dresult=None, dx=None):
+    """The tangent of ``norm_adjoint(grad, result, x, ord, axis, keepdims)`` along the tangent
+    ``dresult`` of ``result`` or ``dx`` of ``x`` (pass one; ``grad`` held: the helper is
+    linear in it).  Frobenius and vector p-norms differentiate ``g |x|^(p-1) sign(x) / r^(p-1)``;
+    the infinity norms, ``ord=0`` and the matrix 1 and infinity norms have a piecewise
+    constant adjoint (zero tangent); the matrix 2, -2 and nuclear norms differentiate the
+    singular vectors (``matrix_norm_adjoint_tangent``), which depend on ``x`` alone."""
+    matrix = _is_matrix_norm(x, axis)
+    g = unreduce(grad, x, axis, keepdims)
+    if ord is None or ord == "fro" or (ord == 2 and not matrix):
+        r = np.where(unreduce(result, x, axis, keepdims) == 0, 1.0, unreduce(result, x, axis, keepdims))
+        if dx is not None:
+            return g * dx / r
+        return -g * x * unreduce(dresult, x, axis, keepdims) / (r * r)
+    if matrix:
+        if dx is None:
+            return np.zeros_like(x)
+        return matrix_norm_adjoint_tangent(grad, x, dx, ord, axis, keepdims)
+    if np.isinf(ord) or ord == 0:
+        return np.zeros_like(x)
+    r = np.where(unreduce(result, x, axis, keepdims) == 0, 1.0, unreduce(result, x, axis, keepdims))
+    if dx is not None:
+        at_zero = x == 0  # |x|^(p-2) has no value there for p < 2: the kink gets zero
+        return g * (ord - 1) * np.where(at_zero, 0.0, np.where(at_zero, 1.0, np.abs(x)) ** (ord - 2)) * dx / r ** (ord - 1)
+    return -(ord - 1) * g * np.abs(x) ** (ord - 1) * np.sign(x) * unreduce(dresult, x, axis, keepdims) / r ** ord
+
+
+def matrix_norm_adjoint_tangent(grad, x, dx, ord, axis=None, keepdims=False):
+    """The tangent along ``dx`` of ``matrix_norm_adjoint(grad, x, ord, axis, keepdims)``.
+
+    With the thin SVD ``x = U S V^T`` and ``P = U^T dx V``: for ``'nuc'`` the direction
+    ``U V^T`` moves by ``U ((P - P^T) / (s_i + s_j)) V^T`` plus the parts of ``dx`` outside
+    the singular subspaces, ``(I - U U^T) dx V S^-1 V^T + U S^-1 U^T dx (I - V V^T)``; for
+    2 and -2 the direction ``u_k v_k^T`` moves with the singular vectors,
+    ``u_j . du_k = (s_k P_jk + s_j P_kj) / (s_k^2 - s_j^2)`` and
+    ``v_j . dv_k = (s_j P_jk + s_k P_kj) / (s_k^2 - s_j^2)`` (a simple extreme singular
+    value), plus ``(I - U U^T) dx v_k / s_k`` and ``(I - V V^T) dx^T u_k / s_k``.  The 1 and
+    infinity norms' directions are piecewise constant: zero."""
+    rows, cols = (a % np.ndim(x) for a in (axis if axis is not None else (-2, -1)))
+    if ord not in (2, -2, "nuc"):
+        if ord in (1, -1, np.inf, -np.inf):
+            return np.zeros_like(x)
+        raise NotImplementedError(f"the second derivative of a matrix norm with ord={ord!r}")
+    if keepdims:
+        grad = np.squeeze(grad, axis=(rows, cols))
+    xm = np.moveaxis(x, (rows, cols), (-2, -1))
+    dxm = np.moveaxis(dx, (rows, cols), (-2, -1))
+    u, s, vh = np.linalg.svd(xm, full_matrices=False)
+    v = _swap(vh)
+    p = _swap(u) @ dxm @ v
+    if ord == "nuc":
+        pairs = np.expand_dims(s, -1) + np.expand_dims(s, -2)
+        inside = u @ ((p - _swap(p)) / pairs) @ vh
+        left = (dxm @ v - u @ p) / np.expand_dims(s, -2) @ vh  # (I - U U^T) dx V S^-1 V^T
+        right = u @ (_swap(_swap(dxm) @ u - v @ _swap(p)) / np.expand_dims(s, -1))  # U S^-1 U^T dx (I - V V^T)
+        direction = inside + left + right
+    else:
+        k = 0 if ord == 2 else np.shape(s)[-1] - 1
+        sk = s[..., k:k + 1]
+        column = p[..., :, k]  # P_jk
+        row = p[..., k, :]  # P_kj
+        here = np.arange(np.shape(s)[-1], like=s) == k
+        gaps = np.where(here, 1.0, sk * sk - s * s)
+        a = np.where(here, 0.0, (sk * column + s * row) / gaps)
+        b = np.where(here, 0.0, (s * column + sk * row) / gaps)
+        uk = u[..., :, k:k + 1]
+        vk = v[..., :, k:k + 1]
+        sk = np.expand_dims(sk, -1)
+        du = u @ np.expand_dims(a, -1) + (dxm @ vk - u @ p[..., :, k:k + 1]) / sk
+        dv = v @ np.expand_dims(b, -1) + (_swap(dxm) @ uk - v @ _swap(p)[..., :, k:k + 1]) / sk
+        direction = du @ _swap(vk) + uk @ _swap(dv)
+    return np.moveaxis(np.expand_dims(grad, (-2, -1)) * direction, (-2, -1), (rows, cols))
+
+
+def einsum_adjoint_tangent(grad, subscripts, operands, doperands):
+    """The tangent of ``einsum_adjoint(grad, subscripts, operands)`` along the operands'
+    tangents ``doperands`` (``grad`` held): operand i's adjoint is multilinear in the other
+    operands, so its tangent is the sum over j != i of that adjoint with operand j replaced
+    by its tangent.  With ``doperands`` a cotangent of the adjoints, the same sum is the
+    adjoint in ``operands``."""
+    operands = list(operands)
+    total = [None] * len(operands)
+    for j, t in enumerate(doperands):
+        if t is None:
+            continue
+        adjoints = einsum_adjoint(grad, subscripts, operands[:j] + [t] + operands[j + 1:])
+        for i, a in enumerate(adjoints):
+            if i != j:
+                total[i] = a if total[i] is None else total[i] + a
+    return GradTuple(zeros_like(x) if t is None else t for x, t in zip(operands, total))
+
+
+def _lower_half_diagonal(m):
+    """The lower triangle of ``m`` with its diagonal halved (``Phi`` in Murray, 2016)."""
+    return np.tril(m) - 0.5 * np.tril(np.triu(m))
+
+
+def cholesky_adjoint_tangent(grad, factor, dfactor, upper=False):
+    """The tangent of ``cholesky_adjoint(grad, factor, upper)`` along ``dfactor`` (``grad``
+    held; the helper is linear in it): the product rule through ``L^-T Phi(L^T G) L^-1``."""
+    lower = _swap(factor) if upper else factor
+    dlower = _swap(dfactor) if upper else dfactor
+    g = _swap(grad) if upper else grad
+    inner = _lower_half_diagonal(_swap(lower) @ g)
+    inv = np.linalg.inv(lower)
+    dinv = -(inv @ dlower @ inv)
+    s = _swap(dinv) @ inner @ inv + _swap(inv) @ _lower_half_diagonal(_swap(dlower) @ g) @ inv + _swap(inv) @ inner @ dinv
+    return 0.5 * (s + _swap(s))
+
+
+def cholesky_adjoint_adjoint(cot, grad, factor, upper=False):
+    """The adjoints of ``cholesky_adjoint(grad, factor, upper)`` for the cotangent ``cot``:
+    ``(dgrad, dfactor)``.  With ``C`` the symmetric part of ``cot``, ``W = L^-1 C L^-T`` and
+    ``M = Phi(L^T G)``: ``dG = L Phi(W)``, ``dL = G Phi(W)^T - L^-T (M + M^T) L^-1 C L^-T``."""
+    lower = _swap(factor) if upper else factor
+    g = _swap(grad) if upper else grad
+    c = 0.5 * (cot + _swap(cot))
+    inv = np.linalg.inv(lower)
+    inner = _lower_half_diagonal(_swap(lower) @ g)
+    w = _lower_half_diagonal(inv @ c @ _swap(inv))
+    dgrad = lower @ w
+    dlower = g @ _swap(w) - _swap(inv) @ (inner + _swap(inner)) @ inv @ c @ _swap(inv)
+    return GradTuple((_swap(dgrad) if upper else dgrad, _swap(dlower) if upper else dlower))
+
+
+def _inverse_gaps(w):
+    """``1 / (w_j - w_i)`` at ``[i, j]``, zero where the eigenvalues coincide."""
+    gap = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    return np.where(gap == 0, 0.0, 1.0 / np.where(gap == 0, 1.0, gap))
+
+
+def eigh_adjoint_tangent(grad, result, dresult):
+    """The tangent of ``eigh_adjoint(grad, result)`` along the tangent ``dresult`` of the
+    eigendecomposition ``result`` (``grad`` held; the helper is linear in it): the product
+    rule through ``sym(V diag(gw) V^T + V (F * (V^T gv)) V^T)``, ``F = 1 / (w_j - w_i)``."""
+    w, v = result
+    gw, gv = grad
+    dw, dv = dresult
+    vt = _swap(v)
+    s = np.zeros_like(v)
+    if gw is not None and dv is not None:
+        s = s + 2.0 * ((dv * np.expand_dims(gw, -2)) @ vt)  # symmetrized below
+    if gv is not None:
+        off = _inverse_gaps(w)
+        projected = vt @ gv
+        if dw is not None:
+            dgap = np.expand_dims(dw, -2) - np.expand_dims(dw, -1)
+            s = s + v @ (-off * off * dgap * projected) @ vt
+        if dv is not None:
+            m = off * projected
+            s = s + dv @ m @ vt + v @ m @ _swap(dv) + v @ (off * (_swap(dv) @ gv)) @ vt
+    return 0.5 * (s + _swap(s))
+
+
+def eigh_adjoint_adjoint(cot, grad, result):
+    """The adjoints of ``eigh_adjoint(grad, result)`` for the cotangent ``cot``:
+    ``((dgw, dgv), (dw, dv))``.  With ``C`` the symmetric part of ``cot``, ``B = V^T C V``,
+    ``F = 1 / (w_j - w_i)`` and ``N = diag(gw) + F * (V^T gv)``: ``dgw = diag(B)``,
+    ``dgv = V (F * B)``, ``dV = C V (N + N^T) + gv (F * B)^T`` and ``dw`` from ``dF``."""
+    w, v = result
+    gw, gv = grad
+    c = 0.5 * (cot + _swap(cot))
+    vt = _swap(v)
+    b = vt @ c @ v
+    off = _inverse_gaps(w)
+    n = np.zeros_like(b)
+    dgw = dgv = None
+    dw = np.zeros_like(w)
+    if gw is not None:
+        dgw = np.diagonal(b, axis1=-2, axis2=-1)
+        n = n + np.where(_on_diagonal(np.shape(b), -2, -1, 0, _library_array(b)), np.expand_dims(gw, -2), 0.0)
+    dv = None
+    if gv is not None:
+        fb = off * b
+        dgv = v @ fb
+        projected = vt @ gv
+        n = n + off * projected
+        h = -b * projected * off * off
+        dw = np.sum(h, axis=-2) - np.sum(h, axis=-1)
+        dv = gv @ _swap(fb)
+    dv = c @ v @ (n + _swap(n)) + (0.0 if dv is None else dv)
+    return GradTuple((GradTuple((dgw, dgv)), GradTuple((dw, dv))))
+
+
+def solve_adjoint_tangent(grad, result, a, b, dresult=None, da=None):
+    """The tangent of ``solve_adjoint(grad, result, a, b)`` along the tangent ``dresult`` of
+    ``result`` or ``da`` of ``a`` (pass one; ``grad`` held: the helper is linear in it).
+    With ``db = a^-T g``: along ``da``, ``d(db) = -a^-T da^T db``; along ``dresult``,
+    only ``da = -db z^T`` moves."""
+    vector = np.ndim(b) == 1
+    g = np.expand_dims(grad, -1) if vector else grad
+    z = np.expand_dims(result, -1) if vector else result
+    db = np.linalg.solve(_swap(a), g)
+    if da is not None:
+        ddb = -np.linalg.solve(_swap(a), _swap(da) @ db)
+        dda = -(ddb @ _swap(z))
+    else:
+        dz = np.expand_dims(dresult, -1) if vector else dresult
+        ddb = np.zeros_like(db)
+        dda = -(db @ _swap(dz))
+    return GradTuple((unbroadcast(dda, a), np.reshape(unbroadcast(ddb, np.expand_dims(b, -1) if vector else b), np.shape(b))))
+
+
+def solve_adjoint_adjoint(cot, grad, result, a, b):
+    """The adjoints of ``solve_adjoint(grad, result, a, b)`` for the cotangent
+    ``cot = (ca, cb)``: ``(dgrad, dresult, da)``.  The cotangent of ``db = a^-T g`` is
+    ``cb - ca z``; then ``dg = a^-1 (cb - ca z)``, ``da = -db dg^T``, ``dz = -ca^T db``."""
+    vector = np.ndim(b) == 1
+    g = np.expand_dims(grad, -1) if vector else grad
+    z = np.expand_dims(result, -1) if vector else result
+    db = np.linalg.solve(_swap(a), g)
+    ca, cb = cot
+    ca = np.zeros_like(a) if ca is None else ca
+    cb = np.zeros_like(db) if cb is None else (np.expand_dims(cb, -1) if vector else cb)
+    ca = _broadcast_to(ca, np.shape(db)[:-2] + np.shape(ca)[-2:], db)
+    cdb = cb - ca @ z
+    dg = np.linalg.solve(a, cdb)
+    dgrad = unbroadcast(dg, g)
+    dz = unbroadcast(-(_swap(ca) @ db), z)
+    dgrad, dz = (dgrad[..., 0], dz[..., 0]) if vector else (dgrad, dz)
+    return GradTuple((dgrad, dz, unbroadcast(-(db @ _swap(dg)), a)))
+
+
+def hypot_adjoint(grad, result, coordinates):
+    """The adjoints of ``math.hypot(*coordinates)``: ``grad * c / result`` for each coordinate."""
+    return GradTuple(grad * c / result for c in coordinates)
+
+
+def dist_adjoint(grad, result, p, q):
+    """The adjoints ``(dp, dq)`` of ``math.dist(p, q)``: ``grad * (p - q) / result`` and its negative."""
+    dp = GradTuple(grad * (a - b) / result for a, b in zip(p, q))
+    return GradTuple((dp, GradTuple(-t for t in dp)))
+
+
+def _inner_items(a, b):
+    """The sum of the products of the paired items of ``a`` and ``b`` (``None`` is zero)."""
+    total = 0.0
+    for x, y in zip(a, b):
+        if x is not None and y is not None:
+            total = total + (np.sum(x * y) if np.ndim(x) or np.ndim(y) else x * y)
+    return total
+
+
+def hypot_adjoint_adjoint(cot, grad, result, coordinates):
+    """The adjoints of ``hypot_adjoint(grad, result, coordinates)`` for the cotangent ``cot``
+    (one per coordinate): ``(dgrad, dresult, dcoordinates)``."""
+    inner = _inner_items(cot, coordinates)
+    return GradTuple((inner / result, -grad * inner / (result * result), hypot_adjoint(grad, result, [0.0 if c is None else c for c in cot])))
+
+
+def dist_adjoint_adjoint(cot, grad, result, p, q):
+    """The adjoints of ``dist_adjoint(grad, result, p, q)`` for the cotangent ``cot = (cp, cq)``:
+    ``(dgrad, dresult, dp, dq)``."""
+    cp, cq = cot
+    e = [(0.0 if x is None else x) - (0.0 if y is None else y) for x, y in zip(cp, cq)]
+    inner = _inner_items(e, [a - b for a, b in zip(p, q)])
+    dp = hypot_adjoint(grad, result, e)
+    return GradTuple((inner / result, -grad * inner / (result * result), dp, GradTuple(-t for t in dp)))
+
+
+def extremum_args_pick(cot, grad, result, args):
+    """The adjoint in ``grad`` of ``extremum_args_adjoint(grad, result, args)``: the cotangent
+    of the argument that received ``grad`` (the first equal to the result)."""
+    items = args[0] if len(args) == 1 else args
+    cot = cot[0] if len(args) == 1 else cot
+    for i, x in enumerate(items):
+        if np.all(x == result):
+            return zeros_like(grad) if cot[i] is None else unbroadcast(cot[i], grad)
+    return zeros_like(grad)
+
+
+def sum_adjoint_adjoint(cot, grad, items):
+    """The adjoint in ``grad`` of ``sum_adjoint(grad, items)``: the items' cotangents summed,
+    each broadcast back to ``grad``'s shape."""
+    if isinstance(items, (tuple, list)):
+        total = zeros_like(grad)
+        for c in cot:
+            if c is not None:
+                total = total + rebroadcast(c, grad)
+        return total
+    return unbroadcast(np.sum(cot, axis=0), grad)
+
+
+def restack(cot, like):
+    """The adjoint of ``unstack(grad, like)``: the (nested) cotangents stacked into one array."""
+    if isinstance(like, (tuple, list)):
+        return np.stack([restack(c, x) for c, x in zip(cot, like)])
+    return zeros_like(like) if cot is None else cot
