@@ -11,12 +11,13 @@ import functools
 import inspect
 import os
 import sys
+import types
 
 import numpy as np
 
 from . import __version__
 from .frontend import Scope
-from .load import cache_dir, load_module, read_meta, reachable, source_key, toolchain_fingerprint, write_atomic
+from .load import cache_dir, check_bindings, load_module, read_meta, reachable, source_key, refuse_overwrite, toolchain_fingerprint, watch, write_atomic
 from .rules import BUILTIN, USER, RuleSet, nondifferentiable
 from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
@@ -26,6 +27,8 @@ from .transform import resolve_wrt, transform
 def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=()):
     if fn is None:
         return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules)
+    if inspect.ismethod(fn):
+        return _bound_method(fn, wrt, lambda f, w: _transform(kind, f, w, optimize, out_dir, rules, scalars))
     rules = USER if rules is None else rules
     if not isinstance(rules, RuleSet):
         raise TypeError(f"rules must be an s2s.RuleSet, not {type(rules).__name__}")
@@ -56,9 +59,11 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=()):
     if source is None:
         generated = transform(fn, kind, wrt, optimize, rules, scalars)
         source, namespace = generated.source, generated.bindings
+        refuse_overwrite(path)
         write_atomic(path, source)
         entry = generated.entry
     module = load_module(path, source, namespace)
+    watch(module, fn, source)
     if scalars:
         return getattr(module, entry)
 
@@ -66,6 +71,34 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=()):
         return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars)
 
     return _wrap(getattr(module, entry), fn, kind, wrt_names, single, path, source, specialize)
+
+
+def _bound_method(method, wrt, transform_function):
+    """``obj.f``: the transform of the function ``f`` with ``obj`` bound as its first argument.
+
+    ``wrt`` counts and names the arguments after ``obj``; the bound object itself
+    is never differentiated (its attributes are read as constants)."""
+    func, owner = method.__func__, method.__self__
+    if not isinstance(func, types.FunctionType):
+        return transform_function(func, wrt)  # refused by the front end, with its message
+    params = [p.name for p in inspect.signature(func).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+    def shift(w):
+        if isinstance(w, int) and not isinstance(w, bool):
+            return w + 1 if w >= 0 else w
+        if params and w == params[0]:
+            raise ValueError(f"wrt={w!r} names the object {method.__qualname__} is bound to; s2s differentiates with respect to arguments")
+        return w
+
+    inner = transform_function(func, tuple(shift(w) for w in wrt) if isinstance(wrt, (tuple, list)) else shift(wrt))
+
+    def bound(*args, **kwargs):
+        return inner(owner, *args, **kwargs)
+
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(bound, attr, getattr(method, attr))
+    bound.source, bound.path, bound.primal = inner.source, inner.path, method
+    return bound
 
 
 def _rebind(fn, record):
@@ -114,6 +147,7 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
             run = variants.get(scalars)
             if run is None:
                 run = variants[scalars] = specialize(scalars)
+        check_bindings(run)
         try:
             out = run(*call_args, **call_kwargs)
         except RecursionError:
@@ -258,6 +292,8 @@ def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     """
     if fn is None:
         return lambda f: hvp(f, wrt, optimize=optimize, out_dir=out_dir, rules=rules)
+    if inspect.ismethod(fn):
+        return _bound_method(fn, wrt, lambda f, w: hvp(f, w, optimize=optimize, out_dir=out_dir, rules=rules))
     gradient = grad(fn, wrt, optimize=optimize, out_dir=out_dir, rules=rules)
     single, wrt_names = resolve_wrt(inspect.unwrap(fn), wrt)
     forward_over_reverse = jvp(gradient.generated, wrt_names if not single else wrt_names[0], optimize=optimize, out_dir=out_dir, rules=rules)

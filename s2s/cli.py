@@ -15,7 +15,7 @@ import os
 import sys
 
 from .errors import S2SError
-from .load import read_meta, write_atomic
+from .load import read_meta, refuse_overwrite, write_atomic
 
 KINDS = ("grad", "value_and_grad", "vjp")
 
@@ -97,6 +97,10 @@ def output_path(fn, kind, wrt, out_dir):
 def cmd_grad(args):
     fn, generated = transform_target(args)
     path = output_path(fn, kind_of(args), parse_wrt(args.wrt), args.out_dir)
+    try:
+        refuse_overwrite(path)
+    except FileExistsError as exc:
+        raise UsageError(str(exc)) from None
     write_atomic(path, generated.source)
     print(path)
     return 0

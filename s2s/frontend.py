@@ -7,9 +7,12 @@ and a :class:`Scope` that resolves every free name against the function's
 closure, globals and builtins.  Local names are never resolved.
 """
 
+import ast
 import builtins
+import functools
 import hashlib
 import inspect
+import linecache
 import math
 import textwrap
 import types
@@ -88,14 +91,199 @@ def canonical_module(obj):
     return None
 
 
+# Builtins that generated code may call by their plain names (loops over
+# sequences, stacks, rule templates): a parameter with one of these names would
+# shadow them in the generated functions.
+GENERATED_BUILTINS = frozenset(
+    "abs all any bool enumerate float getattr int isinstance len list max min range reversed sum "
+    "tuple type zip".split()
+)
+
+
+def generated_names():
+    """Names generated code refers to as globals: the modules, the runtime helpers."""
+    from . import runtime
+
+    return {"np", "math"} | set(runtime.__all__)
+
+
+def refusal(fn):
+    """Why ``fn``, which is not a Python function, cannot be transformed."""
+    if inspect.ismethod(fn):
+        return (
+            f"{fn!r} is a bound method; s2s transforms the function underneath with its first "
+            f"argument bound (in Python: `s2s.grad(obj.{fn.__name__})`), but not from here; "
+            f"differentiate {getattr(fn.__func__, '__qualname__', fn.__name__)} with the object as "
+            "an ordinary argument"
+        )
+    if isinstance(fn, functools.partial):
+        return f"s2s cannot transform a functools.partial ({fn!r}): write a `def` that calls it"
+    if isinstance(fn, (types.BuiltinFunctionType, numpy.ufunc)) or callable(fn) and not hasattr(fn, "__code__"):
+        what = getattr(fn, "__name__", type(fn).__name__)
+        module = getattr(fn, "__module__", None) or ""
+        spelled = ("np." if isinstance(fn, numpy.ufunc) or module.startswith("numpy") else "math." if module == "math" else "") + what
+        return (
+            f"s2s can only transform Python functions defined in source files, not {fn!r} "
+            f"({type(fn).__name__}): `{what}` is compiled code with no Python source. To differentiate "
+            f"it, call it from a function of yours (`def f(x): return {spelled}(x)`) and transform that"
+        )
+    return f"s2s can only transform Python functions defined in source files, not {fn!r} ({type(fn).__name__})"
+
+
+def unwrap(fn):
+    """``fn`` without its ``functools.wraps`` wrappers.
+
+    s2s differentiates the innermost function, so every wrapper must do nothing
+    but pass its arguments on and return the result (logging, timing); a wrapper
+    that changes either is refused, instead of being silently ignored.  The
+    wrapper s2s's own transforms return stands for the generated function.
+    """
+    while True:
+        inner = getattr(fn, "__wrapped__", None)
+        if inner is None:
+            return fn
+        if getattr(fn, "generated", None) is inner or isinstance(fn, functools._lru_cache_wrapper):
+            fn = inner
+            continue
+        if not (isinstance(fn, types.FunctionType) and _passes_through(fn, inner)):
+            code = getattr(fn, "__code__", None)
+            raise S2SError(
+                f"{getattr(inner, '__qualname__', inner)!r} is wrapped (functools.wraps) by "
+                f"{getattr(code, 'co_qualname', None) or getattr(fn, '__qualname__', fn)!r}, which does more than pass its arguments on and "
+                "return the result; s2s would differentiate the wrapped function alone and ignore the "
+                "wrapper, so it refuses: transform the undecorated function, or write the wrapper's "
+                "effect into a function of its own",
+                code.co_filename if code else None,
+                code.co_firstlineno if code else None,
+            )
+        fn = inner
+
+
+def _passes_through(wrapper, inner):
+    """Whether ``wrapper``'s source calls ``inner`` once with its own arguments, unchanged,
+    returns that result unchanged, and assigns nothing but local names of its own."""
+    try:
+        tree = ast.parse(textwrap.dedent("".join(inspect.getsourcelines(wrapper.__code__)[0])))  # not __wrapped__'s
+    except (OSError, TypeError, SyntaxError):
+        return False
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.FunctionDef) or node.name != wrapper.__code__.co_name:
+        return False
+    args = node.args
+    params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+    params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+    scope = Scope(wrapper, set(wrapper.__code__.co_varnames))
+    calls = [
+        n for n in ast.walk(node)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and scope.lookup(n.func.id) is inner
+    ]
+    if len(calls) != 1:
+        return False
+    call = calls[0]
+    forwarded = [ast.Name(a.arg, ast.Load()) for a in args.posonlyargs + args.args]
+    if args.vararg:
+        forwarded.append(ast.Starred(ast.Name(args.vararg.arg, ast.Load()), ast.Load()))
+    keywords = [ast.keyword(a.arg, ast.Name(a.arg, ast.Load())) for a in args.kwonlyargs]
+    if args.kwarg:
+        keywords.append(ast.keyword(None, ast.Name(args.kwarg.arg, ast.Load())))
+    if ast.dump(ast.Module(body=[ast.Expr(ast.Call(call.func, forwarded, keywords))], type_ignores=[])) != ast.dump(
+        ast.Module(body=[ast.Expr(call)], type_ignores=[])
+    ):
+        return False
+    result = None
+    stores = {}
+    for n in ast.walk(node):
+        if isinstance(n, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.AugAssign, ast.Global, ast.Nonlocal)) and n is not node:
+            return False
+        if isinstance(n, (ast.Subscript, ast.Attribute, ast.Starred)) and isinstance(n.ctx, ast.Store):
+            return False
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            if n.id in params:
+                return False
+            stores[n.id] = stores.get(n.id, 0) + 1
+        if isinstance(n, ast.Assign) and n.value is call and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            result = n.targets[0].id
+    returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+    if not returns:
+        return False
+    for r in returns:
+        if r.value is call:
+            continue
+        if result is None or stores.get(result) != 1 or not (isinstance(r.value, ast.Name) and r.value.id == result):
+            return False
+    return True
+
+
+def code_matches_source(fn):
+    """Whether ``fn``'s file, as ``inspect`` reads it now, compiles to the code that runs.
+
+    The code that runs was compiled from the file as it was at import; s2s reads
+    the file as it is now.  The whole file is compiled again (a function's
+    bytecode depends on its module: names bound by imports, enclosing classes
+    and functions) and ``fn``'s code object is looked up by qualified name.
+    It must also start at the same line: ``inspect`` reads the lines the code
+    object names, which after an edit above the function hold other text.
+    """
+    code = fn.__code__
+    if any(n.startswith("@py") for n in _all_names(code)):
+        return True  # pytest rewrote the asserts of this test module: its bytecode is not the file's
+    text = "".join(linecache.getlines(code.co_filename, fn.__globals__))
+    compiled = _compiled(code.co_filename, text)
+    if compiled is None:
+        return False
+    qualname = getattr(code, "co_qualname", code.co_name)
+    return any(c.co_firstlineno == code.co_firstlineno and _same_code(c, code) for c in compiled.get(qualname, ()))
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(filename, text):
+    """``{qualname: [code objects]}`` of the module ``text``, or None if it does not compile."""
+    try:
+        module = compile(text, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+    out = {}
+    todo = [module]
+    while todo:
+        c = todo.pop()
+        out.setdefault(getattr(c, "co_qualname", c.co_name), []).append(c)
+        todo.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return out
+
+
+def _all_names(code):
+    names = set(code.co_names)
+    for k in code.co_consts:
+        if isinstance(k, types.CodeType):
+            names |= _all_names(k)
+    return names
+
+
+def _same_code(a, b):
+    if (a.co_code, a.co_names, a.co_varnames, a.co_freevars, a.co_cellvars) != (
+        b.co_code, b.co_names, b.co_varnames, b.co_freevars, b.co_cellvars
+    ):
+        return False
+    return len(a.co_consts) == len(b.co_consts) and all(_same_const(x, y) for x, y in zip(a.co_consts, b.co_consts))
+
+
+def _same_const(x, y):
+    if type(x) is not type(y):
+        return False
+    if isinstance(x, types.CodeType):
+        return _same_code(x, y)
+    if isinstance(x, tuple):
+        return len(x) == len(y) and all(_same_const(a, b) for a, b in zip(x, y))
+    if isinstance(x, (float, complex)):
+        return repr(x) == repr(y)
+    return x == y
+
+
 def parse(fn):
     """Parse a user function into a :class:`Parsed`, or raise ``S2SError``."""
-    fn = inspect.unwrap(fn)
+    fn = unwrap(fn)
     if not isinstance(fn, types.FunctionType):
-        raise S2SError(
-            f"s2s can only transform Python functions defined in source files, "
-            f"not {fn!r} ({type(fn).__name__})"
-        )
+        raise S2SError(refusal(fn))
     if fn.__name__ == "<lambda>":
         raise S2SError(
             "s2s cannot transform a lambda: define the function with `def` in a file",
@@ -113,6 +301,15 @@ def parse(fn):
             fn.__code__.co_firstlineno,
         ) from None
     raw = "".join(lines)
+    if not code_matches_source(fn):
+        raise S2SError(
+            f"the source of {fn.__qualname__} in {filename} is not the code that runs: the file "
+            "changed after it was imported (or the function was compiled from other text under this "
+            "file name). s2s differentiates source text, so it refuses rather than differentiate code "
+            "that does not run: reload the module (importlib.reload) or restart Python",
+            filename,
+            firstlineno,
+        )
     source = textwrap.dedent(raw)
     indent = len(lines[0]) - len(lines[0].lstrip()) - (
         len(source.splitlines()[0]) - len(source.splitlines()[0].lstrip())
@@ -138,5 +335,24 @@ def parse(fn):
         )
     node.decorator_list = []
     node.returns = None
+    _check_parameter_names(node, loc)
     local_names = set(fn.__code__.co_varnames) | set(fn.__code__.co_cellvars)
     return Parsed(fn, node, loc, source, Scope(fn, local_names))
+
+
+def _check_parameter_names(node, loc):
+    """Refuse parameters named like what generated code refers to (``np``, ``math``,
+    runtime helpers, the builtins it calls): they would shadow it.  Local
+    variables with such names are renamed by :mod:`s2s.normalize` instead."""
+    reserved = generated_names() | GENERATED_BUILTINS
+    args = node.args
+    for arg in args.posonlyargs + args.args + args.kwonlyargs:
+        if arg.id in reserved:
+            what = {"np": "numpy as `np`", "math": "the math module as `math`"}.get(
+                arg.id, f"`{arg.id}` ({'a builtin' if arg.id in GENERATED_BUILTINS else 'an s2s runtime helper'})"
+            )
+            raise loc.error(
+                arg,
+                f"parameter `{arg.id}` of {node.name} shadows a name generated code uses: it spells "
+                f"{what}; rename the parameter",
+            )

@@ -26,8 +26,8 @@ import copy
 import gast
 import numpy
 
-from .frontend import MISSING, canonical_module
-from . import runtime
+from .frontend import MISSING, canonical_module, generated_names
+from . import aliasing, runtime
 from .jumps import lower
 from .naming import OPERATOR_WORDS, Namer, short
 
@@ -103,6 +103,7 @@ class Normalizer:
         self.defined = set()
         self.fixed = set()  # flags and loop-condition temporaries: never versioned
         self.out = []  # the block being built
+        self.shadowing = generated_names() | set(dir(builtins))  # what generated code may refer to
         self.stmt = None  # the user statement being normalized
         self.user_stmt = None
 
@@ -119,6 +120,7 @@ class Normalizer:
         if body and _is_docstring(body[0]):
             body = body[1:]
         self.check_unsupported(body)
+        aliasing.check(self.parsed)
         result = self.namer.fresh(self.node.name)
         lowered, flags = lower(body, self.namer.fresh, result, self.loc, self.node)
         self.fixed |= flags
@@ -373,7 +375,7 @@ class Normalizer:
                 continue
             if a is None or b is None:  # defined on one path only
                 self.version[name] = a or b
-                if name in self.all_reads_outside(stmt):
+                if (a or b) in self.defined and name in self.all_reads_outside(stmt):
                     # read later on paths where the other branch jumped past the
                     # read (``elif ...: return``); bound to None there, so saving
                     # it for the backward sweep never reads an unbound name
@@ -554,8 +556,8 @@ class Normalizer:
     def store(self, name):
         if name in self.fixed:
             return _name(name, store=True)
-        if name in self.defined:
-            new = self.namer.fresh(name)
+        if name in self.defined or name in self.shadowing:
+            new = self.namer.fresh(name)  # a local named like np, a builtin or a runtime helper is renamed
         else:
             new = name
             self.namer.reserve(name)
@@ -701,6 +703,8 @@ class Normalizer:
         else:
             checkpoint = False
         root = self.scope.root(func)
+        if root is not None and root.id in self.scope.locals and root.id not in self.version and root.id not in self.fixed:
+            raise self.loc.error(root, f"`{root.id}` is used before it is assigned (it is a local variable of {self.node.name})")
         if isinstance(func, gast.Attribute) and (
             root is None or root.id in self.version or root.id in self.scope.locals or root.id in self.fixed
         ):

@@ -126,3 +126,13 @@ def global_zipped_in_branch(y, n):
         for row, q in zip(y, W0):
             y = y + row * q
     return W0[0] * np.sum(y)
+
+
+def number_rebound_after_broadcast(y):
+    """Was refused: "`+=` and the like write into `s`, which changes `v` too":
+    ``s`` is a Python number, which ``-=`` rebinds, so the view ``v`` made from
+    it cannot change [aliasing.py: names bound to numbers share nothing]."""
+    s = 1.0
+    v = np.broadcast_to(s, (3, 2))
+    s -= 3
+    return np.sum(v[:, -1] * y) + s * np.sum(y)

@@ -1,0 +1,426 @@
+"""Refusal of in-place writes that another name would see.
+
+s2s rewrites every in-place write as a new value: ``y[i] = v`` becomes
+``y = updated(y, i, v)``, ``y += v`` becomes ``y = y + v``, ``xs.append(v)``
+becomes ``xs = appended(xs, v)``.  That is exact as long as no other name
+refers to the object written into.  When one does (``y = x`` or a view
+``y = x[1:]``, ``x.T``, ``x.reshape(...)``, a loop variable over ``x``, a
+list holding ``x``, a global array, or a helper that writes into its
+parameter) Python's program sees the write through the other name and the
+generated one would not, so the derivative would be wrong: this module
+raises an ``S2SError`` at the write instead.
+
+The analysis is a flow-sensitive may-alias analysis over the user's
+function before normalization.  A name's value is a pair of sets of abstract
+objects: what it *is* (a parameter's object, a global's, one an assignment
+made) and what it *holds* (the elements of a list or tuple).  ``y = x`` and
+views share what ``x`` is; ``xs = [x]`` makes a new list that holds it.  A
+write changes what a name is; it is refused when a *different* name that is
+or holds one of those objects is read later (later in the source, or anywhere
+in a loop around the write), when the objects include a global's (the write
+would change module state for later calls), and, for a helper s2s transforms,
+when they include one of its parameters': a caller that reads that argument
+after the call is then refused at the call.  It is conservative:
+``y = x[[0, 1]]`` (a copy) counts as a view, and so does ``y = x[0]`` even
+where that is a number; ``y = x.copy()`` or arithmetic makes a new object.
+"""
+
+import builtins
+import inspect
+import types
+
+import gast
+import numpy
+
+from .errors import S2SError
+from .frontend import MISSING
+
+# Expressions whose value may be (a view of) their first operand.
+VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "view", "swapaxes", "diagonal"}
+VIEW_FUNCTIONS = {
+    "reshape", "ravel", "transpose", "squeeze", "asarray", "asanyarray", "ascontiguousarray", "atleast_1d",
+    "atleast_2d", "atleast_3d", "expand_dims", "moveaxis", "swapaxes", "broadcast_to", "diagonal", "real",
+    "imag", "stop_gradient", "rollaxis", "flip", "fliplr", "flipud", "rot90",
+}
+VIEW_ATTRIBUTES = {"T", "mT", "real", "imag", "flat"}
+# Builtins that make a new container of their arguments' elements.
+CONTAINER_BUILTINS = {"list", "tuple", "zip", "enumerate", "reversed", "sorted", "iter", "dict", "set", "frozenset"}
+# Builtins whose result holds nothing of their arguments.
+FRESH_BUILTINS = {"len", "float", "int", "abs", "range", "sum", "round", "bool", "complex", "pow", "divmod", "isinstance", "print"}
+
+NUMBER = ("number",)  # what a name bound to a Python number is: immutable, shared with nothing
+_summaries = {}  # code object -> {parameter: (file, line)} it writes into (None: being computed)
+EMPTY = (frozenset(), frozenset())  # (is, holds) of a value that shares nothing
+
+
+def check(parsed):
+    """Raise ``S2SError`` at the first in-place write another name would see."""
+    Analysis(parsed, summary=False).run()
+
+
+def written_parameters(fn):
+    """``{parameter: (file, line)}`` of the parameters ``fn`` writes into in place."""
+    key = fn.__code__
+    if key in _summaries:
+        return _summaries[key] or {}
+    _summaries[key] = None  # recursion: assumed to write into nothing
+    from .frontend import parse
+
+    try:
+        result = Analysis(parse(fn), summary=True).run()
+    except S2SError:
+        result = {}  # s2s refuses fn itself, with this error, if it has to transform it
+    _summaries[key] = result
+    return result
+
+
+class Analysis:
+    """The analysis of one function; ``summary``: only collect the parameters it writes into."""
+
+    def __init__(self, parsed, summary):
+        self.parsed = parsed
+        self.loc = parsed.loc
+        self.scope = parsed.scope
+        self.summary = summary
+        node = parsed.node
+        args = node.args
+        self.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+        self.locals = set(parsed.scope.locals)
+        self.reads = {}  # name -> [(line, col)] of its loads
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                self.reads.setdefault(n.id, []).append(_start(n))
+        self.loops = []  # spans of the loops around the statement being analysed
+        self.written = {}  # parameter -> (file, line) of a write into it
+
+    def run(self):
+        state = {p: (frozenset({("param", p)}), frozenset({("held by param", p)})) for p in self.params}
+        self.block(self.parsed.node.body, state)
+        return self.written
+
+    # -- objects --------------------------------------------------------------
+    def objects(self, node, state):
+        """``(is, holds)``: the abstract objects the value of ``node`` may be, and may hold."""
+        if node is None or isinstance(node, gast.Constant):
+            return EMPTY
+        if isinstance(node, gast.Name):
+            if node.id in self.locals:
+                is_, holds = state.get(node.id, EMPTY)
+                return is_ - {NUMBER}, holds
+            return self.global_objects(node.id, self.scope.lookup(node.id))
+        if isinstance(node, gast.Starred):
+            return self.objects(node.value, state)
+        if isinstance(node, gast.Subscript):  # a view of the array, or an element of the list
+            index = node.slice.value if isinstance(node.slice, gast.Constant) else None
+            return _element(self.objects(node.value, state), index if type(index) is int and index >= 0 else None)
+        if isinstance(node, gast.Attribute):
+            root = self.scope.root(node)
+            if root is not None and root.id not in self.locals:  # a global chain: np.pi, config.W
+                return self.global_objects(root.id, self.scope.resolve(node))
+            return _element(self.objects(node.value, state))  # x.T, a view; obj.w, held by obj
+        if isinstance(node, (gast.Tuple, gast.List)):
+            return frozenset(), _union(_both(self.objects(e, state)) for e in node.elts)
+        if isinstance(node, (gast.IfExp, gast.BoolOp)):
+            parts = [node.body, node.orelse] if isinstance(node, gast.IfExp) else node.values
+            found = [self.objects(v, state) for v in parts]
+            return _union(f[0] for f in found), _union(f[1] for f in found)
+        if isinstance(node, gast.Call):
+            return self.call_objects(node, state)
+        return EMPTY  # arithmetic, comparisons: a new value
+
+    def global_objects(self, name, value):
+        if not _mutable(value):
+            return EMPTY
+        return frozenset({("global", name)}), frozenset({("global", name)})
+
+    def call_objects(self, call, state):
+        func = call.func
+        root = self.scope.root(func)
+        if isinstance(func, gast.Attribute) and root is not None and root.id in self.locals:
+            return _element(self.objects(func.value, state)) if func.attr in VIEW_METHODS else EMPTY
+        target = self.scope.resolve(func) if root is not None else MISSING
+        name = getattr(target, "__name__", None)
+        args = [_both(self.objects(a, state)) for a in list(call.args) + [k.value for k in call.keywords]]
+        if name and getattr(builtins, name, None) is target:
+            if name in FRESH_BUILTINS:
+                return EMPTY
+            if name in CONTAINER_BUILTINS:
+                return frozenset(), _union(args)
+        elif _library(target):
+            return _element(self.objects(call.args[0], state)) if name in VIEW_FUNCTIONS and call.args else EMPTY
+        return _union(args), _union(args)  # a user function may return (part of) any argument
+
+    # -- statements -----------------------------------------------------------
+    def block(self, stmts, state):
+        for stmt in stmts:
+            state = self.statement(stmt, state)
+        return state
+
+    def statement(self, stmt, state):
+        if isinstance(stmt, (gast.Assign, gast.AnnAssign)):
+            value = stmt.value
+            if value is None:
+                return state
+            self.calls(value, stmt, state)
+            state = dict(state)
+            if isinstance(value, gast.Call) and _method(value, "pop") and self.is_local(value.func.value):
+                self.write(value.func.value.id, stmt, state, "`.pop()` removes from", structure=True)
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+            for target in targets:
+                self.bind(target, value, stmt, state)
+            return state
+        if isinstance(stmt, gast.AugAssign):
+            self.calls(stmt.value, stmt, state)
+            base = _base(stmt.target)
+            state = dict(state)
+            if base is not None and base.id in self.locals:
+                what = "`+=` and the like write into" if isinstance(stmt.target, gast.Name) else "item assignment writes into"
+                self.write(base.id, stmt, state, what)
+                self.hold(base.id, stmt.value, state)
+            return state
+        if isinstance(stmt, gast.Expr):
+            value = stmt.value
+            self.calls(value, stmt, state)
+            state = dict(state)
+            if isinstance(value, gast.Call) and _method(value, "append") and self.is_local(value.func.value):
+                name = value.func.value.id
+                self.write(name, stmt, state, "`.append` adds to", structure=True)
+                for a in value.args:
+                    self.hold(name, a, state)
+            return state
+        if isinstance(stmt, gast.If):
+            self.calls(stmt.test, stmt, state)
+            return _merge(self.block(stmt.body, dict(state)), self.block(stmt.orelse, dict(state)))
+        if isinstance(stmt, (gast.For, gast.While)):
+            self.loops.append((_start(stmt), _end(stmt)))
+            try:
+                if isinstance(stmt, gast.For):
+                    self.calls(stmt.iter, stmt, state)
+                    element = _element(self.objects(stmt.iter, state))
+                else:
+                    self.calls(stmt.test, stmt, state)
+                entry = state
+                for _ in range(2):  # twice: what one iteration binds reaches the next
+                    inner = dict(state)
+                    if isinstance(stmt, gast.For):
+                        for n in _names(stmt.target):
+                            inner[n] = element[0] | {("new", _start(stmt), n)}, element[1]
+                    state = _merge(state, self.block(stmt.body, inner))
+                state = _merge(entry, state)
+                return _merge(state, self.block(stmt.orelse, dict(state)))
+            finally:
+                self.loops.pop()
+        if isinstance(stmt, gast.Return):
+            self.calls(stmt.value, stmt, state)
+            return state
+        return state  # pass, break, continue, with insert_grad_of (backward-only), refused statements
+
+    def number(self, node, state):
+        """Whether ``node`` is certainly a Python number (immutable: ``+=`` rebinds it)."""
+        if isinstance(node, gast.Constant):
+            return isinstance(node.value, (int, float, complex))
+        if isinstance(node, gast.Name):
+            return node.id in self.locals and state.get(node.id, EMPTY)[0] == {NUMBER}
+        if isinstance(node, gast.BinOp):
+            return self.number(node.left, state) and self.number(node.right, state)
+        if isinstance(node, gast.UnaryOp):
+            return self.number(node.operand, state)
+        if isinstance(node, gast.Call) and self.scope.root(node.func) is not None:
+            target = self.scope.resolve(node.func)
+            if getattr(target, "__module__", None) == "math" or target in (len, float, int):
+                return True
+            if target in (abs, round, pow, min, max):
+                return all(self.number(a, state) for a in node.args)
+        return False
+
+    def bind(self, target, value, stmt, state):
+        if isinstance(target, gast.Name):
+            if self.number(value, state):
+                state[target.id] = frozenset({NUMBER}), frozenset()
+                return
+            is_, holds = self.objects(value, state)
+            state[target.id] = is_ | {("new", _start(stmt), target.id)}, holds
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+                before = dict(state)
+                for t, v in zip(target.elts, value.elts):
+                    is_, holds = self.objects(v, before)
+                    for n in _names(t):
+                        state[n] = is_ | {("new", _start(stmt), n)}, holds
+            else:
+                self.unpack(target, self.objects(value, state), stmt, state)
+        elif isinstance(target, gast.Subscript):
+            base = _base(target)
+            if base is not None and base.id in self.locals:
+                self.write(base.id, stmt, state, "item assignment writes into")
+                self.hold(base.id, value, state)
+
+    def unpack(self, target, objs, stmt, state):
+        """``a, (b, c) = value``: each name gets the element at its position."""
+        for k, elt in enumerate(target.elts):
+            element = _element(objs, k)
+            if isinstance(elt, (gast.Tuple, gast.List)):
+                self.unpack(elt, element, stmt, state)
+            elif isinstance(elt, gast.Name):
+                state[elt.id] = element[0] | {("new", _start(stmt), elt.id)}, element[1]
+
+    def hold(self, name, value, state):
+        """After a write of ``value`` into ``name``: ``name`` may hold it (a list) from now on."""
+        is_, holds = state.get(name, EMPTY)
+        state[name] = is_, holds | _both(self.objects(value, state))
+
+    def is_local(self, node):
+        return isinstance(node, gast.Name) and node.id in self.locals
+
+    # -- writes -----------------------------------------------------------------
+    def calls(self, expr, stmt, state):
+        """Calls in ``expr`` of helpers that write into their parameters: writes into the arguments."""
+        if expr is None:
+            return
+        for call in (n for n in gast.walk(expr) if isinstance(n, gast.Call)):
+            root = self.scope.root(call.func)
+            if root is None or root.id in self.locals:
+                continue
+            target = self.scope.resolve(call.func)
+            target = inspect.unwrap(target) if callable(target) else target
+            if not isinstance(target, types.FunctionType) or _library(target):
+                continue
+            written = written_parameters(target)
+            if not written:
+                continue
+            try:
+                bound = inspect.signature(target).bind_partial(*call.args, **{k.arg: k.value for k in call.keywords if k.arg})
+            except TypeError:
+                continue
+            for param, (filename, line) in sorted(written.items()):
+                arg = bound.arguments.get(param)
+                if isinstance(arg, gast.AST):
+                    what = f"`{target.__name__}` writes into its parameter `{param}` ({filename}:{line}), which changes"
+                    self.write_objects(_unview(_both(self.objects(arg, state))), None, stmt, state, what, call)
+
+    def write(self, name, stmt, state, what, structure=False):
+        """A write into ``name``: into its memory, or (``structure``) into the list itself.
+
+        A list's elements and an array's views share the array's memory but
+        not the list: appending to a list changes nothing its elements see."""
+        objs = state.get(name, EMPTY)[0] - {NUMBER}  # a number is rebound, not written into
+        objs = frozenset(o for o in objs if o[0] != "view") if structure else _unview(objs)
+        self.write_objects(objs, name, stmt, state, f"{what} `{name}`, which changes", stmt)
+
+    def write_objects(self, objs, name, stmt, state, what, node):
+        for obj in sorted(objs, key=repr):
+            base = _base_object(obj)
+            if base[0] == "global":
+                raise self.loc.error(node, (
+                    f"{what} the global `{base[1]}` in place; s2s rewrites the write as a new value, so the global "
+                    "would not change: make a copy first (`y = x.copy()`)"
+                ))
+            if base[0] in ("param", "held by param"):
+                self.written.setdefault(base[1], (self.loc.filename, self.loc.lineno(stmt)))
+        if self.summary:
+            return
+        end = _end(stmt)
+        loop = self.loops[0] if self.loops else None
+        for other, found in sorted(state.items()):
+            if other == name or not _overlap(_unview(_both(found)), objs):
+                continue
+            later = [p for p in self.reads.get(other, ()) if p > end or loop and loop[0] <= p <= loop[1]]
+            if later:
+                line = later[0][0] + self.loc.line_offset
+                raise self.loc.error(node, (
+                    f"{what} `{other}` too (they share memory), and `{other}` is read after it (line {line}); "
+                    "s2s rewrites in-place writes as new values, so that read would see the old value: make a copy "
+                    "(`y = x.copy()`), or write `y = y + v` instead of `y += v`"
+                ))
+
+
+def _library(obj):
+    """numpy, math, s2s itself or a builtin: code that s2s calls but does not transform."""
+    if isinstance(obj, (types.ModuleType, numpy.ufunc, types.BuiltinFunctionType)):
+        return True
+    module = getattr(obj, "__module__", None) or ""
+    return module.split(".")[0] in ("numpy", "math", "s2s", "builtins")
+
+
+def _mutable(value):
+    """Whether a write could change ``value`` in place (an array, a list; not a number)."""
+    if isinstance(value, (int, float, complex, str, bytes, type(None), numpy.generic, types.ModuleType, type)) or callable(value):
+        return False
+    if isinstance(value, (tuple, frozenset)):
+        return any(_mutable(v) for v in value)
+    return True
+
+
+def _method(call, name):
+    return isinstance(call.func, gast.Attribute) and call.func.attr == name
+
+
+def _base(target):
+    while isinstance(target, gast.Subscript):
+        target = target.value
+    return target if isinstance(target, gast.Name) else None
+
+
+def _names(target):
+    return [n.id for n in gast.walk(target) if isinstance(n, gast.Name)]
+
+
+def _element(pair, index=None):
+    """``(is, holds)`` of an element or a view of a value ``pair``: it shares the value's memory
+    (as a view) and is one of the objects the value holds (the one at ``index``, if known)."""
+    is_, holds = pair
+    views = frozenset(o if o[0] == "view" else ("view", o) for o in is_)
+    inside = frozenset(("in", index, o) for o in holds)
+    if index is None:
+        return views | holds, inside
+    return views | frozenset(("item", index, o) for o in holds), inside
+
+
+def _containers(obj):
+    """``obj`` and the objects it is an item of, or inside an item of."""
+    out = [obj]
+    while obj[0] in ("item", "in"):
+        if obj[0] == "in" and obj[1] is not None:
+            out.append(("item", obj[1], obj[2]))
+        obj = obj[2]
+        out.append(obj)
+    return out
+
+
+def _base_object(obj):
+    return _containers(obj)[-1]
+
+
+def _overlap(a, b):
+    """Whether a write into the objects ``b`` can change one of the objects ``a``: the same
+    object, or one holding the other (the items of one tuple at different positions do not)."""
+    if a & b:
+        return True
+    return any(x in _containers(y) or y in _containers(x) for x in a for y in b)
+
+
+def _unview(objs):
+    return frozenset(o[1] if o[0] == "view" else o for o in objs)
+
+
+def _both(pair):
+    return pair[0] | pair[1]
+
+
+def _union(sets):
+    out = frozenset()
+    for s in sets:
+        out |= s
+    return out
+
+
+def _merge(a, b):
+    return {k: (a.get(k, EMPTY)[0] | b.get(k, EMPTY)[0], a.get(k, EMPTY)[1] | b.get(k, EMPTY)[1]) for k in set(a) | set(b)}
+
+
+def _start(node):
+    return (getattr(node, "lineno", 0) or 0, getattr(node, "col_offset", 0) or 0)
+
+
+def _end(node):
+    return (getattr(node, "end_lineno", None) or getattr(node, "lineno", 0) or 0, getattr(node, "end_col_offset", None) or 0)
