@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import GradTuple, seed_scalar, shape_of, unbroadcast, unreduce, zeros_like
+from s2s.runtime import GradTuple, seed_scalar, shape_of, size_of, unbroadcast, unreduce, zeros_like
 
 
 def grad_orbit_loss(e, phase, t, x_observed, y_observed):
@@ -32,36 +32,27 @@ def orbit_loss_forward(e, phase, t, x_observed, y_observed):
 def orbit_loss_backward(saved, dorbit_loss):
     x_shape, y_shape, x_minus_x_observed, pow_shape, y_minus_y_observed, pow__2_shape, pow__plus_pow__2_shape, orbit_loss_shape, x_y_saved = saved
     # adaptive_solver.py:49  return np.mean((x - x_observed) ** 2 + (y - y_observed) ** 2)
-    dpow__plus_pow__2 = unreduce(dorbit_loss, pow__plus_pow__2_shape, None, False) * (np.size(orbit_loss_shape) / np.size(pow__plus_pow__2_shape))
-    dpow_ = unbroadcast(dpow__plus_pow__2, pow_shape)
-    dpow__2 = unbroadcast(dpow__plus_pow__2, pow__2_shape)
-    dy_minus_y_observed = dpow__2 * 2 * y_minus_y_observed
+    dpow__plus_pow__2 = unreduce(dorbit_loss, pow__plus_pow__2_shape, None, False) * (size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape))
+    dy_minus_y_observed = unbroadcast(dpow__plus_pow__2, pow__2_shape) * 2 * y_minus_y_observed
     dy = unbroadcast(dy_minus_y_observed, y_shape)
-    dx_minus_x_observed = dpow_ * 2 * x_minus_x_observed
+    dx_minus_x_observed = unbroadcast(dpow__plus_pow__2, pow_shape) * 2 * x_minus_x_observed
     dx = unbroadcast(dx_minus_x_observed, x_shape)
     # adaptive_solver.py:48  x, y = orbit(e, phase, t)
-    dx_y = GradTuple((dx, dy))
-    de, dphase = orbit_backward(x_y_saved, dx_y)
+    de, dphase = orbit_backward(x_y_saved, GradTuple((dx, dy)))
     return (de, dphase)
 
 
 def orbit_forward(e, phase, t):
     # adaptive_solver.py:42  M = 2.0 * np.pi * t + phase
-    times = 2.0 * np.pi
-    times_times_t = times * t
-    M = times_times_t + phase
+    M = 2.0 * np.pi * t + phase
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
     E_iterations, E_iterations_saved = kepler_forward(M, e)
     E, iterations = E_iterations
     # adaptive_solver.py:44  return np.cos(E) - e, np.sqrt(1.0 - e * e) * np.sin(E)
     cos_E = np.cos(E)
-    cos_E_minus_e = cos_E - e
-    e_times_e = e * e
-    minus_e_times_e = 1.0 - e_times_e
-    sqrt_minus_e_times_e = np.sqrt(minus_e_times_e)
+    sqrt_minus_e_times_e = np.sqrt(1.0 - e * e)
     sin_E = np.sin(E)
-    times_2 = sqrt_minus_e_times_e * sin_E
-    orbit = (cos_E_minus_e, times_2)
+    orbit = (cos_E - e, sqrt_minus_e_times_e * sin_E)
     return (orbit, (e, shape_of(phase), E, iterations, shape_of(cos_E), sqrt_minus_e_times_e, sin_E, E_iterations_saved))
 
 
@@ -71,19 +62,16 @@ def orbit_backward(saved, dorbit):
     dcos_E_minus_e = dorbit[0]
     dtimes_2 = dorbit[1]
     dsqrt_minus_e_times_e = unbroadcast(dtimes_2 * sin_E, sqrt_minus_e_times_e)
-    dsin_E = unbroadcast(dtimes_2 * sqrt_minus_e_times_e, sin_E)
-    dE = dsin_E * np.cos(E)
-    dminus_e_times_e = dsqrt_minus_e_times_e / (2.0 * sqrt_minus_e_times_e)
-    de_times_e = -dminus_e_times_e
+    dE = unbroadcast(dtimes_2 * sqrt_minus_e_times_e, sin_E) * np.cos(E)
+    de_times_e = -(dsqrt_minus_e_times_e / (2.0 * sqrt_minus_e_times_e))
     de = unbroadcast(de_times_e * e, e)
     de = de + unbroadcast(de_times_e * e, e)
-    dcos_E = unbroadcast(dcos_E_minus_e, cos_E_shape)
-    de = de + unbroadcast(-dcos_E_minus_e, e)
-    dE = dE + -dcos_E * np.sin(E)
+    de += unbroadcast(-dcos_E_minus_e, e)
+    dE += -unbroadcast(dcos_E_minus_e, cos_E_shape) * np.sin(E)
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
     dE_iterations = GradTuple((dE, zeros_like(iterations)))
     dM, de_kepler = kepler_backward(E_iterations_saved, dE_iterations)
-    de = de + de_kepler
+    de += de_kepler
     # adaptive_solver.py:42  M = 2.0 * np.pi * t + phase
     dphase = unbroadcast(dM, phase_shape)
     return (de, dphase)
@@ -113,8 +101,7 @@ def kepler_forward(M, e):
         minus = E_2 - e_times_sin_E_2
         minus_minus_M = minus - M
         cos_E_2 = np.cos(E_2)
-        e_times_cos_E_2 = e * cos_E_2
-        minus_2 = 1.0 - e_times_cos_E_2
+        minus_2 = 1.0 - e * cos_E_2
         step_3 = minus_minus_M / minus_2
         # adaptive_solver.py:35  E = E - step
         E_3 = E_2 - step_3
@@ -149,23 +136,19 @@ def kepler_backward(saved, dkepler):
         dstep_3 = unbroadcast(-dE_3, step_3)
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         dminus_minus_M = unbroadcast(dstep_3 / minus_2, minus_minus_M_shape)
-        dminus_2 = unbroadcast(-dstep_3 * step_3 / minus_2, minus_2)
-        de_times_cos_E_2 = -dminus_2
-        de = de + unbroadcast(de_times_cos_E_2 * cos_E_2, e)
-        dcos_E_2 = unbroadcast(de_times_cos_E_2 * e, cos_E_2)
-        dE_2 = dE_2 + -dcos_E_2 * np.sin(E_2)
+        de_times_cos_E_2 = -unbroadcast(-dstep_3 * step_3 / minus_2, minus_2)
+        de += unbroadcast(de_times_cos_E_2 * cos_E_2, e)
+        dE_2 = dE_2 + -unbroadcast(de_times_cos_E_2 * e, cos_E_2) * np.sin(E_2)
         dminus = unbroadcast(dminus_minus_M, minus_shape)
-        dM = dM + unbroadcast(-dminus_minus_M, M)
-        dE_2 = dE_2 + unbroadcast(dminus, E_2)
+        dM += unbroadcast(-dminus_minus_M, M)
+        dE_2 += unbroadcast(dminus, E_2)
         de_times_sin_E_2 = unbroadcast(-dminus, e_times_sin_E_2_shape)
-        de = de + unbroadcast(de_times_sin_E_2 * sin_E_2, e)
-        dsin_E_2 = unbroadcast(de_times_sin_E_2 * e, sin_E_2)
-        dE_2 = dE_2 + dsin_E_2 * np.cos(E_2)
+        de += unbroadcast(de_times_sin_E_2 * sin_E_2, e)
+        dE_2 += unbroadcast(de_times_sin_E_2 * e, sin_E_2) * np.cos(E_2)
     dE = dE_2
     # adaptive_solver.py:30  E = M + e * np.sin(M)
-    dM = dM + unbroadcast(dE, M)
+    dM += unbroadcast(dE, M)
     de_times_sin_M = unbroadcast(dE, e_times_sin_M_shape)
-    de = de + unbroadcast(de_times_sin_M * sin_M, e)
-    dsin_M = unbroadcast(de_times_sin_M * e, sin_M)
-    dM = dM + dsin_M * np.cos(M)
+    de += unbroadcast(de_times_sin_M * sin_M, e)
+    dM += unbroadcast(de_times_sin_M * e, sin_M) * np.cos(M)
     return (dM, de)

@@ -25,9 +25,7 @@ def even_chain_forward(x, n):
         branch = ()
     else:
         # control_flow.py:60  return odd_chain(np.sin(x), n - 1)
-        sin_x = np.sin(x)
-        n_minus_1 = n - 1
-        even_chain, even_chain_saved = odd_chain_forward(sin_x, n_minus_1)
+        even_chain, even_chain_saved = odd_chain_forward(np.sin(x), n - 1)
         # control_flow.py:58  if n == 0:
         branch = (even_chain_saved,)
     return (even_chain, (x, cond, branch))
@@ -44,8 +42,7 @@ def even_chain_backward(saved, deven_chain):
         even_chain_saved, = branch
         # control_flow.py:60  return odd_chain(np.sin(x), n - 1)
         dx_odd_chain = odd_chain_backward(even_chain_saved, deven_chain)
-        dsin_x = dx_odd_chain
-        dx = dsin_x * np.cos(x)
+        dx = dx_odd_chain * np.cos(x)
     return dx
 
 
@@ -59,9 +56,7 @@ def odd_chain_forward(x, n):
         branch = ()
     else:
         # control_flow.py:66  return even_chain(1.5 * x, n - 1)
-        times_x = 1.5 * x
-        n_minus_1 = n - 1
-        odd_chain, odd_chain_saved = even_chain_forward(times_x, n_minus_1)
+        odd_chain, odd_chain_saved = even_chain_forward(1.5 * x, n - 1)
         # control_flow.py:64  if n == 0:
         branch = (odd_chain_saved,)
     return (odd_chain, (x, cond, branch))
@@ -79,6 +74,5 @@ def odd_chain_backward(saved, dodd_chain):
         odd_chain_saved, = branch
         # control_flow.py:66  return even_chain(1.5 * x, n - 1)
         dx_even_chain = even_chain_backward(odd_chain_saved, dodd_chain)
-        dtimes_x = dx_even_chain
-        dx = dtimes_x * 1.5
+        dx = dx_even_chain * 1.5
     return dx

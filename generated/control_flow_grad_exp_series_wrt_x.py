@@ -28,13 +28,9 @@ def exp_series_forward(x):
     k_stack = []
     for k in steps:
         # control_flow.py:39  term = term * x / k
-        term_2_times_x = term_2 * x
-        term_3 = term_2_times_x / k
+        term_3 = term_2 * x / k
         # control_flow.py:40  if abs(term) < 1e-16 * abs(total):
-        abs_term_3 = abs(term_3)
-        abs_total_2 = abs(total_2)
-        times_abs_total_2 = 1e-16 * abs_total_2
-        cond = abs_term_3 < times_abs_total_2
+        cond = abs(term_3) < 1e-16 * abs(total_2)
         if cond:
             # control_flow.py:40  if abs(term) < 1e-16 * abs(total):
             broke = True
@@ -44,7 +40,7 @@ def exp_series_forward(x):
             # control_flow.py:42  total = total + term
             total_3 = total_2 + term_3
         # control_flow.py:38  for k in range(1, 200):
-        k_stack.append((term_2, shape_of(total_2), k, shape_of(term_2_times_x), shape_of(term_3), cond))
+        k_stack.append((term_2, shape_of(total_2), k, shape_of(term_3), cond))
         term_2 = term_3
         total_2 = total_3
         if broke:
@@ -63,7 +59,7 @@ def exp_series_backward(saved, dexp_series):
     dterm_2 = zeros_like(term_2)
     while k_stack:
         # control_flow.py:38  for k in range(1, 200):
-        term_2, total_2_shape, k, term_2_times_x_shape, term_3_shape, cond = k_stack.pop()
+        term_2, total_2_shape, k, term_3_shape, cond = k_stack.pop()
         dtotal_3 = dtotal_2
         dterm_3 = dterm_2
         # control_flow.py:40  if abs(term) < 1e-16 * abs(total):
@@ -75,7 +71,7 @@ def exp_series_backward(saved, dexp_series):
             dtotal_2 = unbroadcast(dtotal_3, total_2_shape)
             dterm_3 = dterm_3 + unbroadcast(dtotal_3, term_3_shape)
         # control_flow.py:39  term = term * x / k
-        dterm_2_times_x = unbroadcast(dterm_3 / k, term_2_times_x_shape)
+        dterm_2_times_x = dterm_3 / k
         dterm_2 = unbroadcast(dterm_2_times_x * x, term_2)
-        dx = dx + unbroadcast(dterm_2_times_x * term_2, x)
+        dx += unbroadcast(dterm_2_times_x * term_2, x)
     return dx

@@ -16,13 +16,11 @@ def grad_newton_sqrt(a):
 
 
 def newton_sqrt_forward(a):
-    # control_flow.py:26  x = a
-    x = a
     # control_flow.py:27  step = 1.0
     step = 1.0
     # control_flow.py:28  while abs(step) > 1e-12:
     step_2 = step
-    x_2 = x
+    x_2 = a
     abs_step_2 = abs(step_2)
     running = abs_step_2 > 1e-12
     loop_stack = []
@@ -60,13 +58,12 @@ def newton_sqrt_backward(saved, dnewton_sqrt):
         dstep_3 = unbroadcast(-dx_3, step_3)
         # control_flow.py:29  step = (x * x - a) / (2.0 * x)
         dminus = unbroadcast(dstep_3 / times_x_2, minus_shape)
-        dtimes_x_2 = unbroadcast(-dstep_3 * step_3 / times_x_2, times_x_2)
-        dx_2 = dx_2 + dtimes_x_2 * 2.0
+        dx_2 = dx_2 + unbroadcast(-dstep_3 * step_3 / times_x_2, times_x_2) * 2.0
         dx_2_times_x_2 = unbroadcast(dminus, x_2_times_x_2_shape)
-        da = da + unbroadcast(-dminus, a)
-        dx_2 = dx_2 + unbroadcast(dx_2_times_x_2 * x_2, x_2)
-        dx_2 = dx_2 + unbroadcast(dx_2_times_x_2 * x_2, x_2)
+        da += unbroadcast(-dminus, a)
+        dx_2 += unbroadcast(dx_2_times_x_2 * x_2, x_2)
+        dx_2 += unbroadcast(dx_2_times_x_2 * x_2, x_2)
     dx = dx_2
     # control_flow.py:26  x = a
-    da = da + dx
+    da += dx
     return da

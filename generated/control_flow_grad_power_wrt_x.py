@@ -25,11 +25,9 @@ def power_forward(x, n):
         branch_2 = ()
     else:
         # control_flow.py:50  half = power(x, n // 2)
-        n_floordiv_2 = n // 2
-        half, half_saved = power_forward(x, n_floordiv_2)
+        half, half_saved = power_forward(x, n // 2)
         # control_flow.py:51  if n % 2 == 0:
-        n_mod_2 = n % 2
-        cond_2 = n_mod_2 == 0
+        cond_2 = n % 2 == 0
         if cond_2:
             # control_flow.py:52  return half * half
             power_2 = half * half

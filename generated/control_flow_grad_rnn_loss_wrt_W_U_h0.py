@@ -16,21 +16,18 @@ def grad_rnn_loss(W, U, h0, xs):
 
 
 def rnn_loss_forward(W, U, h0, xs):
-    # control_flow.py:18  h = h0
-    h = h0
     # control_flow.py:19  for t in range(xs.shape[0]):
     xs_shape = xs.shape
     xs_shape_item = xs_shape[0]
     steps = range(xs_shape_item)
-    h_2 = h
+    h_2 = h0
     t_stack = []
     for t in steps:
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
         W_at_h_2 = W @ h_2
         xs_item = xs[t]
         U_at_xs_item = U @ xs_item
-        plus = W_at_h_2 + U_at_xs_item
-        h_3 = np.tanh(plus)
+        h_3 = np.tanh(W_at_h_2 + U_at_xs_item)
         # control_flow.py:19  for t in range(xs.shape[0]):
         t_stack.append((h_2, shape_of(W_at_h_2), xs_item, shape_of(U_at_xs_item), h_3))
         h_2 = h_3
@@ -56,9 +53,8 @@ def rnn_loss_backward(saved, drnn_loss):
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
         dplus = dh_3 * (1.0 - h_3 * h_3)
         dW_at_h_2 = unbroadcast(dplus, W_at_h_2_shape)
-        dU_at_xs_item = unbroadcast(dplus, U_at_xs_item_shape)
-        dU = dU + matmul_dx(dU_at_xs_item, U, xs_item)
-        dW = dW + matmul_dx(dW_at_h_2, W, h_2)
+        dU += matmul_dx(unbroadcast(dplus, U_at_xs_item_shape), U, xs_item)
+        dW += matmul_dx(dW_at_h_2, W, h_2)
         dh_2 = matmul_dy(dW_at_h_2, W, h_2)
     dh0 = dh_2
     return (dW, dU, dh0)

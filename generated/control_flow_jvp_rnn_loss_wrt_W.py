@@ -15,24 +15,18 @@ def jvp_rnn_loss(W, U, h0, xs, dW):
 
 def rnn_loss_jvp(tangents, W, U, h0, xs):
     dW, = tangents
-    # control_flow.py:18  h = h0
-    h = h0
     # control_flow.py:19  for t in range(xs.shape[0]):
     xs_shape = xs.shape
     xs_shape_item = xs_shape[0]
     steps = range(xs_shape_item)
-    h_2 = h
+    h_2 = h0
     dh_2 = zeros_like(h_2)
     for t in steps:
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
-        W_at_h_2 = W @ h_2
-        dW_at_h_2 = dW @ h_2 + W @ dh_2
         xs_item = xs[t]
-        U_at_xs_item = U @ xs_item
-        plus = W_at_h_2 + U_at_xs_item
-        dplus = rebroadcast(dW_at_h_2, plus)
+        plus = W @ h_2 + U @ xs_item
         h_3 = np.tanh(plus)
-        dh_3 = dplus * (1.0 - h_3 * h_3)
+        dh_3 = rebroadcast(dW @ h_2 + W @ dh_2, plus) * (1.0 - h_3 * h_3)
         # control_flow.py:19  for t in range(xs.shape[0]):
         h_2 = h_3
         dh_2 = dh_3

@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_scalar, shape_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, unreduce
 
 
 def grad_smooth_hinge_loss(w, X, labels):
@@ -29,10 +29,8 @@ def smooth_hinge_loss_forward(w, X, labels):
 def smooth_hinge_loss_backward(saved, dsmooth_hinge_loss):
     w, X, labels, X_at_w_shape, neg_margins, softplus_neg_margins, smooth_hinge_loss_shape = saved
     # custom_rule.py:33  return np.mean(softplus(-margins))
-    dsoftplus_neg_margins = unreduce(dsmooth_hinge_loss, softplus_neg_margins, None, False) * (np.size(smooth_hinge_loss_shape) / np.size(softplus_neg_margins))
-    dneg_margins = dsoftplus_neg_margins * np.exp(neg_margins - softplus_neg_margins)
-    dmargins = -dneg_margins
+    dsoftplus_neg_margins = unreduce(dsmooth_hinge_loss, softplus_neg_margins, None, False) * (size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins))
+    dmargins = -(dsoftplus_neg_margins * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)
-    dX_at_w = unbroadcast(dmargins * labels, X_at_w_shape)
-    dw = matmul_dy(dX_at_w, X, w)
+    dw = matmul_dy(unbroadcast(dmargins * labels, X_at_w_shape), X, w)
     return dw

@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, shape_of, unbroadcast, unreduce
+from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
@@ -18,8 +18,7 @@ def grad_loss(W1, b1, W2, b2, x, y):
 def loss_forward(W1, b1, W2, b2, x, y):
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     x_at_W1 = x @ W1
-    x_at_W1_plus_b1 = x_at_W1 + b1
-    h = np.tanh(x_at_W1_plus_b1)
+    h = np.tanh(x_at_W1 + b1)
     # mlp.py:18  logits = h @ W2 + b2
     h_at_W2 = h @ W2
     logits = h_at_W2 + b2
@@ -43,13 +42,12 @@ def loss_backward(saved, dloss):
     W1, b1_shape, W2, b2_shape, x, y, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, logits_2_shape, exp_logits_2, sum_exp_logits_2, log_sum_exp_logits_2_shape, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     dmean_sum_ = -dloss
-    dsum_ = unreduce(dmean_sum_, sum_shape, None, False) * (np.size(mean_sum_shape) / np.size(sum_shape))
+    dsum_ = unreduce(dmean_sum_, sum_shape, None, False) * (size_of(mean_sum_shape) / size_of(sum_shape))
     dy_times_log_probs = unreduce(dsum_, y_times_log_probs_shape, 1, False)
     dlog_probs = unbroadcast(dy_times_log_probs * y, log_probs_shape)
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     dlogits_2 = unbroadcast(dlog_probs, logits_2_shape)
-    dlog_sum_exp_logits_2 = unbroadcast(-dlog_probs, log_sum_exp_logits_2_shape)
-    dsum_exp_logits_2 = dlog_sum_exp_logits_2 / sum_exp_logits_2
+    dsum_exp_logits_2 = unbroadcast(-dlog_probs, log_sum_exp_logits_2_shape) / sum_exp_logits_2
     dexp_logits_2 = unreduce(dsum_exp_logits_2, exp_logits_2, 1, True)
     dlogits_2 = dlogits_2 + dexp_logits_2 * exp_logits_2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
@@ -63,7 +61,6 @@ def loss_backward(saved, dloss):
     dW2 = matmul_dy(dh_at_W2, h, W2)
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     dx_at_W1_plus_b1 = dh * (1.0 - h * h)
-    dx_at_W1 = unbroadcast(dx_at_W1_plus_b1, x_at_W1_shape)
     db1 = unbroadcast(dx_at_W1_plus_b1, b1_shape)
-    dW1 = matmul_dy(dx_at_W1, x, W1)
+    dW1 = matmul_dy(unbroadcast(dx_at_W1_plus_b1, x_at_W1_shape), x, W1)
     return (dW1, db1, dW2, db2)

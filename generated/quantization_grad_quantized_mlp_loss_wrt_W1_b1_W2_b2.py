@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, unbroadcast, unreduce, zeros_like
+from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, unreduce, zeros_like
 
 
 def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
@@ -19,8 +19,7 @@ def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
     # quantization.py:42  h = np.tanh(x @ quantize(W1) + b1)
     quantize_W1, quantize_W1_saved = quantize_forward(W1)
     x_at_quantize_W1 = x @ quantize_W1
-    plus = x_at_quantize_W1 + b1
-    h = np.tanh(plus)
+    h = np.tanh(x_at_quantize_W1 + b1)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
     quantize_W2, quantize_W2_saved = quantize_forward(W2)
     h_at_quantize_W2 = h @ quantize_W2
@@ -35,9 +34,8 @@ def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
 def quantized_mlp_loss_backward(saved, dquantized_mlp_loss):
     b1_shape, b2_shape, x, quantize_W1, x_at_quantize_W1_shape, h, quantize_W2, h_at_quantize_W2_shape, prediction_shape, prediction_minus_y, pow_shape, quantized_mlp_loss_shape, quantize_W1_saved, quantize_W2_saved = saved
     # quantization.py:44  return np.mean((prediction - y) ** 2)
-    dpow_ = unreduce(dquantized_mlp_loss, pow_shape, None, False) * (np.size(quantized_mlp_loss_shape) / np.size(pow_shape))
-    dprediction_minus_y = dpow_ * 2 * prediction_minus_y
-    dprediction = unbroadcast(dprediction_minus_y, prediction_shape)
+    dpow_ = unreduce(dquantized_mlp_loss, pow_shape, None, False) * (size_of(quantized_mlp_loss_shape) / size_of(pow_shape))
+    dprediction = unbroadcast(dpow_ * 2 * prediction_minus_y, prediction_shape)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
     dh_at_quantize_W2 = unbroadcast(dprediction, h_at_quantize_W2_shape)
     db2 = unbroadcast(dprediction, b2_shape)
@@ -46,20 +44,15 @@ def quantized_mlp_loss_backward(saved, dquantized_mlp_loss):
     dW2 = quantize_backward(quantize_W2_saved, dquantize_W2)
     # quantization.py:42  h = np.tanh(x @ quantize(W1) + b1)
     dplus = dh * (1.0 - h * h)
-    dx_at_quantize_W1 = unbroadcast(dplus, x_at_quantize_W1_shape)
     db1 = unbroadcast(dplus, b1_shape)
-    dquantize_W1 = matmul_dy(dx_at_quantize_W1, x, quantize_W1)
+    dquantize_W1 = matmul_dy(unbroadcast(dplus, x_at_quantize_W1_shape), x, quantize_W1)
     dW1 = quantize_backward(quantize_W1_saved, dquantize_W1)
     return (dW1, db1, dW2, db2)
 
 
 def quantize_forward(w):
     # quantization.py:37  return np.clip(np.floor(w * LEVELS + 0.5) / LEVELS, -1.0, 1.0)
-    w_times_LEVELS = w * LEVELS
-    w_times_LEVELS_plus = w_times_LEVELS + 0.5
-    floor = np.floor(w_times_LEVELS_plus)
-    floor_over_LEVELS = floor / LEVELS
-    quantize = np.clip(floor_over_LEVELS, -1.0, 1.0)
+    quantize = np.clip(np.floor(w * LEVELS + 0.5) / LEVELS, -1.0, 1.0)
     return (quantize, (w,))
 
 

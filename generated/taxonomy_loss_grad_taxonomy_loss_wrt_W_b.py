@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, shape_of, unbroadcast, unindex, unreduce, zeros_like
+from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
@@ -43,8 +43,7 @@ def taxonomy_loss_backward(saved, dtaxonomy_loss):
     dprobs = subtree_loss_backward(mass_target_loss_saved, dmass_target_loss)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
     de = unbroadcast(dprobs / sum_e, e)
-    dsum_e = unbroadcast(-dprobs * probs / sum_e, sum_e)
-    de = de + unreduce(dsum_e, e, 1, True)
+    de = de + unreduce(unbroadcast(-dprobs * probs / sum_e, sum_e), e, 1, True)
     # taxonomy_loss.py:61  e = np.exp(logits)
     dlogits_2 = de * e
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
@@ -52,9 +51,8 @@ def taxonomy_loss_backward(saved, dtaxonomy_loss):
     dmax_logits = unbroadcast(-dlogits_2, max_logits)
     dlogits = dlogits + extremum_adjoint(dmax_logits, max_logits, logits, 1, True)
     # taxonomy_loss.py:59  logits = x @ W + b
-    dx_at_W = unbroadcast(dlogits, x_at_W_shape)
     db = unbroadcast(dlogits, b_shape)
-    dW = matmul_dy(dx_at_W, x, W)
+    dW = matmul_dy(unbroadcast(dlogits, x_at_W_shape), x, W)
     return (dW, db)
 
 
@@ -66,8 +64,7 @@ def subtree_loss_forward(children, probs, onehot):
     # taxonomy_loss.py:42  loss = 0.0
     loss = 0.0
     # taxonomy_loss.py:43  for name, child in children:
-    n = len(children)
-    steps = range(n)
+    steps = range(len(children))
     loss_2 = loss
     mass_2 = mass
     target_2 = target
@@ -94,17 +91,16 @@ def subtree_loss_forward(children, probs, onehot):
             # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
             branch = (unpacked_saved,)
         # taxonomy_loss.py:51  loss = loss + child_loss - np.mean(child_target * np.log(child_mass))
-        plus = loss_2 + child_loss
         log_child_mass = np.log(child_mass)
         times = child_target * log_child_mass
         mean_times = np.mean(times)
-        loss_3 = plus - mean_times
+        loss_3 = loss_2 + child_loss - mean_times
         # taxonomy_loss.py:52  mass = mass + child_mass
         mass_3 = mass_2 + child_mass
         # taxonomy_loss.py:53  target = target + child_target
         target_3 = target_2 + child_target
         # taxonomy_loss.py:43  for name, child in children:
-        i_stack.append((shape_of(loss_2), shape_of(mass_2), shape_of(target_2), child, cond, child_mass, child_target, shape_of(child_loss), shape_of(plus), log_child_mass, shape_of(times), shape_of(mean_times), branch))
+        i_stack.append((shape_of(loss_2), shape_of(mass_2), shape_of(target_2), child, cond, child_mass, child_target, shape_of(child_loss), log_child_mass, shape_of(times), shape_of(mean_times), branch))
         loss_2 = loss_3
         mass_2 = mass_3
         target_2 = target_3
@@ -123,7 +119,7 @@ def subtree_loss_backward(saved, dsubtree_loss_2):
     dprobs = zeros_like(probs)
     while i_stack:
         # taxonomy_loss.py:43  for name, child in children:
-        loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, plus_shape, log_child_mass, times_shape, mean_times_shape, branch = i_stack.pop()
+        loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, mean_times_shape, branch = i_stack.pop()
         dtarget_3 = dtarget_2
         dmass_3 = dmass_2
         dloss_3 = dloss_2
@@ -134,23 +130,22 @@ def subtree_loss_backward(saved, dsubtree_loss_2):
         dmass_2 = unbroadcast(dmass_3, mass_2_shape)
         dchild_mass = unbroadcast(dmass_3, child_mass)
         # taxonomy_loss.py:51  loss = loss + child_loss - np.mean(child_target * np.log(child_mass))
-        dplus = unbroadcast(dloss_3, plus_shape)
         dmean_times = unbroadcast(-dloss_3, mean_times_shape)
-        dtimes = unreduce(dmean_times, times_shape, None, False) * (np.size(mean_times_shape) / np.size(times_shape))
+        dtimes = unreduce(dmean_times, times_shape, None, False) * (size_of(mean_times_shape) / size_of(times_shape))
         dchild_target = dchild_target + unbroadcast(dtimes * log_child_mass, child_target)
         dlog_child_mass = unbroadcast(dtimes * child_target, log_child_mass)
         dchild_mass = dchild_mass + dlog_child_mass / child_mass
-        dloss_2 = unbroadcast(dplus, loss_2_shape)
-        dchild_loss = unbroadcast(dplus, child_loss_shape)
+        dloss_2 = unbroadcast(dloss_3, loss_2_shape)
+        dchild_loss = unbroadcast(dloss_3, child_loss_shape)
         # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
         if cond:
             # taxonomy_loss.py:45  child_mass = probs[:, child]
-            dprobs = dprobs + unindex(dchild_mass, probs, (slice(None, None, None), child))
+            dprobs += unindex(dchild_mass, probs, (slice(None, None, None), child))
         else:
             # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
             unpacked_saved, = branch
             # taxonomy_loss.py:49  child_mass, child_target, child_loss = subtree_loss(child, probs, onehot)
             dunpacked = GradTuple((dchild_mass, dchild_target, dchild_loss))
             dprobs_subtree_loss = subtree_loss_backward(unpacked_saved, dunpacked)
-            dprobs = dprobs + dprobs_subtree_loss
+            dprobs += dprobs_subtree_loss
     return dprobs

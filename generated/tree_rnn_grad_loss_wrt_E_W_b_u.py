@@ -19,10 +19,7 @@ def loss_forward(E, W, b, u, trees, labels):
     # tree_rnn.py:41  total = 0.0
     total = 0.0
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
-    n = len(trees)
-    n_2 = len(labels)
-    n_3 = min(n, n_2)
-    steps = range(n_3)
+    steps = range(min(len(trees), len(labels)))
     total_2 = total
     i_stack = []
     for i in steps:
@@ -43,13 +40,13 @@ def loss_forward(E, W, b, u, trees, labels):
     # tree_rnn.py:45  return total / len(trees)
     len_trees = len(trees)
     loss = total_2 / len_trees
-    return (loss, (E, W, b, u, shape_of(total_2), len_trees, i_stack))
+    return (loss, (E, W, b, u, len_trees, i_stack))
 
 
 def loss_backward(saved, dloss):
-    E, W, b, u, total_2_shape_2, len_trees, i_stack = saved
+    E, W, b, u, len_trees, i_stack = saved
     # tree_rnn.py:45  return total / len(trees)
-    dtotal_2 = unbroadcast(dloss / len_trees, total_2_shape_2)
+    dtotal_2 = dloss / len_trees
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
     dE = zeros_like(E)
     dW = zeros_like(W)
@@ -61,16 +58,14 @@ def loss_backward(saved, dloss):
         dtotal_3 = dtotal_2
         # tree_rnn.py:44  total = total + np.logaddexp(0.0, -label * score)
         dtotal_2 = unbroadcast(dtotal_3, total_2_shape)
-        dlogaddexp = unbroadcast(dtotal_3, logaddexp)
-        dtimes = dlogaddexp * np.exp(times - logaddexp)
+        dtimes = unbroadcast(dtotal_3, logaddexp) * np.exp(times - logaddexp)
         dscore = unbroadcast(dtimes * neg_label, score_shape)
         # tree_rnn.py:43  score = u @ encode(tree, E, W, b)
-        du = du + matmul_dx(dscore, u, encode_tree)
-        dencode_tree = matmul_dy(dscore, u, encode_tree)
-        dE_encode, dW_encode, db_encode = encode_backward(encode_tree_saved, dencode_tree)
-        dE = dE + dE_encode
-        dW = dW + dW_encode
-        db = db + db_encode
+        du += matmul_dx(dscore, u, encode_tree)
+        dE_encode, dW_encode, db_encode = encode_backward(encode_tree_saved, matmul_dy(dscore, u, encode_tree))
+        dE += dE_encode
+        dW += dW_encode
+        db += db_encode
     return (dE, dW, db, du)
 
 
@@ -93,8 +88,7 @@ def encode_forward(tree, E, W, b):
         left_right = [left, right]
         concatenate = np.concatenate(left_right)
         W_at_concatenate = W @ concatenate
-        plus = W_at_concatenate + b
-        encode_2 = np.tanh(plus)
+        encode_2 = np.tanh(W_at_concatenate + b)
         # tree_rnn.py:32  if isinstance(tree, int):
         branch = (left_right, concatenate, shape_of(W_at_concatenate), left_saved, right_saved)
     return (encode_2, (tree, E, W, b, cond, encode_2, branch))
@@ -124,11 +118,11 @@ def encode_backward(saved, dencode_2):
         # tree_rnn.py:35  right = encode(tree[1], E, W, b)
         dE_encode, dW_encode, db_encode = encode_backward(right_saved, dright)
         dE = dE_encode
-        dW = dW + dW_encode
+        dW += dW_encode
         db = db + db_encode
         # tree_rnn.py:34  left = encode(tree[0], E, W, b)
         dE_encode_2, dW_encode_2, db_encode_2 = encode_backward(left_saved, dleft)
         dE = dE + dE_encode_2
-        dW = dW + dW_encode_2
-        db = db + db_encode_2
+        dW += dW_encode_2
+        db += db_encode_2
     return (dE, dW, db)

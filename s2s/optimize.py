@@ -30,6 +30,7 @@ exactly the same values:
   computes, so the outer derivative is unaffected.
 """
 
+import ast
 import builtins
 
 import gast
@@ -112,6 +113,7 @@ def _remove_dead(body, loads):
 def _coalesce(fdef):
     loads, stores = _counts(fdef)
     body = fdef.body
+    changed = False
     defining = {}
     for i, stmt in enumerate(body):
         if isinstance(stmt, gast.Assign):
@@ -127,9 +129,12 @@ def _coalesce(fdef):
         for t in gast.walk(body[defining[b]].targets[0]):
             if isinstance(t, gast.Name) and t.id == b:
                 t.id = a
+        defining[a] = defining.pop(b)
+        stores.pop(b)
+        loads.pop(b)
         body[i] = None
-        return True
-    return False
+        changed = True
+    return changed
 
 
 def _blocks(body):
@@ -147,60 +152,92 @@ def _names(node, ctx):
 
 
 def _propagate_copies(fdef):
-    """Remove one copy ``a = b`` (see the module docstring); whether one went."""
+    """Remove the copies ``a = b`` (see the module docstring) in one sweep."""
     loads, stores = _counts(fdef)
     for block in _blocks(fdef.body):
-        for i, stmt in enumerate(block):
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            i += 1
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Name)):
                 continue
             a, b = stmt.targets[0].id, stmt.value.id
             if stores.get(a) != 1 or stores.get(b) != 1 or a == b:
                 continue
-            rest = block[i + 1:]
+            rest = block[i:]
             if sum(_names(r, gast.Load).count(a) for r in rest) != loads.get(a, 0):
                 continue  # read elsewhere (another block, or a loop's next iteration)
             for r in rest:
                 for n in gast.walk(r):
                     if isinstance(n, gast.Name) and n.id == a and isinstance(n.ctx, gast.Load):
                         n.id = b
+            loads[b] = loads.get(b, 0) - 1 + loads.pop(a, 0)
+            stores.pop(a)
+            i -= 1
             del block[i]
-            return True
-    return False
+
+
+def _substitute(node, name, value):
+    """Replace the one load of ``name`` in ``node`` (not ``node`` itself) by ``value``."""
+    for n in gast.walk(node):
+        for field, child in gast.iter_fields(n):
+            if isinstance(child, gast.Name) and child.id == name:
+                setattr(n, field, value)
+                return
+            if isinstance(child, list):
+                for k, item in enumerate(child):
+                    if isinstance(item, gast.Name) and item.id == name:
+                        child[k] = value
+                        return
+
+
+MAX_INLINED = 72  # characters of an expression made by inlining
+
+
+def _text(node):
+    return ast.unparse(gast.gast_to_ast(node))
 
 
 def _inline_single_use(fdef):
-    """Move one single-use temporary into its reader (see the module docstring)."""
+    """Move single-use temporaries into their readers (see the module docstring), in one sweep.
+
+    Inlining ``t`` changes only ``t``'s counts (it goes), so the counts taken
+    once stay right for every other name.
+    """
     loads, stores = _counts(fdef)
     for block in _blocks(fdef.body):
-        for i, stmt in enumerate(block):
-            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
-                continue
-            t = stmt.targets[0].id
-            value = stmt.value
-            if stores.get(t) != 1 or loads.get(t) != 1 or not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) or not _pure(value):
-                continue
-            operands = set(_names(value, gast.Load))
-            for j in range(i + 1, len(block)):
-                reader = block[j]
-                if getattr(reader, "s2s_line", None) != getattr(stmt, "s2s_line", None):
-                    break
-                if not isinstance(reader, gast.Assign):
-                    break
-                if t in _names(reader.value, gast.Load):
-                    for n in gast.walk(reader.value):
-                        for field, child in gast.iter_fields(n):
-                            if isinstance(child, gast.Name) and child.id == t:
-                                setattr(n, field, value)
-                            elif isinstance(child, list):
-                                for k, item in enumerate(child):
-                                    if isinstance(item, gast.Name) and item.id == t:
-                                        child[k] = value
-                    if reader.value is not value and isinstance(reader.value, gast.Name) and reader.value.id == t:
-                        reader.value = value
-                    del block[i]
-                    return True
-                if not _pure(reader.value) or operands & set(_names(reader.targets[0], gast.Store)):
-                    break
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            if _inline_into_reader(block, i, loads, stores):
+                del block[i]
+            else:
+                i += 1
+
+
+def _inline_into_reader(block, i, loads, stores):
+    stmt = block[i]
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+        return False
+    t = stmt.targets[0].id
+    value = stmt.value
+    if stores.get(t) != 1 or loads.get(t) != 1 or not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) or not _pure(value):
+        return False
+    operands = set(_names(value, gast.Load))
+    for j in range(i + 1, len(block)):
+        reader = block[j]
+        if getattr(reader, "s2s_line", None) != getattr(stmt, "s2s_line", None) or not isinstance(reader, gast.Assign):
+            return False
+        if t in _names(reader.value, gast.Load):
+            if len(_text(reader.value)) - len(t) + len(_text(value)) > MAX_INLINED:
+                return False  # a line a reader could no longer take in at a glance
+            if isinstance(reader.value, gast.Name):
+                reader.value = value
+            else:
+                _substitute(reader.value, t, value)
+            return True
+        if not _pure(reader.value) or operands & set(_names(reader.targets[0], gast.Store)):
+            return False
     return False
 
 
@@ -327,10 +364,8 @@ def optimize(fdef):
         _Simplify().visit(stmt)
     while _coalesce(fdef):
         fdef.body = [s for s in fdef.body if s is not None]
-    while _propagate_copies(fdef):
-        pass
-    while _inline_single_use(fdef):
-        pass
+    _propagate_copies(fdef)
+    _inline_single_use(fdef)
     changed = True
     while changed:
         loads, _ = _counts(fdef)

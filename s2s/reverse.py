@@ -216,18 +216,18 @@ class ReverseMode:
                         arg = node.args[position].id
                         shape_loads[arg] = shape_loads.get(arg, 0) + 1
         entries = []
+        renamed = {}
         for n in names:
             shape = loads.get(n, 0) > 0 and shape_loads.get(n, 0) == loads[n] and n not in stores
             if shape:
-                new = self.fresh(f"{n.rstrip('_')}_shape")
+                renamed[n] = self.fresh(f"{n.rstrip('_')}_shape")
                 self.runtime_used.add("shape_of")
-                for stmt in code:
-                    for node in gast.walk(stmt):
-                        if isinstance(node, gast.Name) and node.id == n:
-                            node.id = new
-                entries.append((n, new))
-            else:
-                entries.append((n, None))
+            entries.append((n, renamed.get(n)))
+        if renamed:
+            for stmt in code:
+                for node in gast.walk(stmt):
+                    if isinstance(node, gast.Name) and node.id in renamed:
+                        node.id = renamed[node.id]
         return entries
 
     def unpack_saved(self, entries, source, origin):

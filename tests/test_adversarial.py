@@ -254,7 +254,7 @@ start = time.perf_counter()
 g = s2s.grad(huge_function.huge)
 elapsed = time.perf_counter() - start
 x = np.linspace(-1.0, 1.0, 4)
-np.testing.assert_allclose(g(x), numeric_grad(huge_function.huge, [x], 0), rtol=1e-5)
+np.testing.assert_allclose(g(x), numeric_grad(huge_function.huge, [x], 0), rtol=1e-5, atol=1e-9)
 print(elapsed)
 """
 
@@ -270,11 +270,6 @@ def test_thousand_statement_function_front_end_is_fast(tmp_path):
     assert len(fdef.body) >= 1000
 
 
-@pytest.mark.xfail(
-    raises=subprocess.TimeoutExpired, strict=False,
-    reason="quadratic passes take ~30 s: optimize._inline_single_use recounts every name of the function after "
-    "each inlining, reverse.ReverseMode.pack walks all code once per saved name",
-)
 def test_thousand_statement_function_transforms_in_bounded_time(tmp_path):
     (tmp_path / "huge_function.py").write_text(HUGE)
     env = dict(os.environ, S2S_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=os.pathsep.join([str(tmp_path), HERE, ROOT]))
