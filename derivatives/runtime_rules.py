@@ -584,3 +584,24 @@ for _helper in (
     runtime.extremum_args_pick, runtime.sum_adjoint_adjoint, runtime.restack,
 ):
     BUILTIN.rule(_helper)
+
+
+# x.copy() and x.astype(t), kept as methods (s2s/normalize.py METHOD_HELPERS)
+@adjoint(runtime.copy_of)
+def copy_of(y, x, order="K"):
+    dx = dy
+
+
+@tangent(runtime.copy_of)
+def copy_of_(y, x, order="K"):
+    dy = copy_of(dx)
+
+
+@adjoint(runtime.astype)
+def astype(y, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    dx = astype(dy, x.dtype) if np.issubdtype(dtype, np.inexact) else zeros_like(x)
+
+
+@tangent(runtime.astype)
+def astype_(y, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    dy = astype(dx, dtype) if np.issubdtype(dtype, np.inexact) else zeros_like(dx)

@@ -41,6 +41,9 @@ ARRAY_METHODS = {
     ).split()
 }
 ARRAY_METHODS["flatten"] = numpy.ravel
+# Methods kept as methods, through a runtime helper: numpy's function form
+# (np.copy, np.astype) is not one that every array library implements (dask).
+METHOD_HELPERS = {"copy": "copy_of", "astype": "astype"}
 REFUSED_BUILTINS = ("eval", "exec", "compile", "globals", "locals", "vars", "__import__", "setattr", "delattr")
 VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(a, b) == np.reshape(x, (a, b))
 
@@ -715,10 +718,13 @@ class Normalizer:
             if func.attr in VARARG_METHODS and len(args) > 1:
                 args = [gast.Tuple(elts=args, ctx=gast.Load())]
             args = [func.value] + args
-            name = "np." + ("ravel" if func.attr == "flatten" else func.attr)
-            func = _dotted_expr(name)
-            func.s2s_global = target
-            func.s2s_canonical = True
+            if func.attr in METHOD_HELPERS:
+                func = _runtime_ref(METHOD_HELPERS[func.attr])
+                target = func.s2s_global
+            else:
+                func = _dotted_expr("np." + ("ravel" if func.attr == "flatten" else func.attr))
+                func.s2s_global = target
+                func.s2s_canonical = True
         else:
             func = self.global_ref(func)
             if func is None:

@@ -12,6 +12,8 @@ import math
 import numpy as np
 
 __all__ = [
+    "copy_of",
+    "astype",
     "size_of",
     "matrix_norm_adjoint",
     "unsort",
@@ -179,6 +181,18 @@ def _broadcast_to(value, shape, like=None):
     if like is not None and _is_host(value) and _library_array(like) is not None:
         value = np.asarray(value, like=like)
     return np.broadcast_to(value, shape)
+
+
+def copy_of(x, order="K"):
+    """``x.copy()``: the method, which every array library has (dask has no ``np.copy``)."""
+    return x.copy(order=order) if isinstance(x, np.ndarray) else x.copy()
+
+
+def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    """``x.astype(dtype)``: the method (dask has no ``np.astype``); numpy's keywords pass on numpy arrays."""
+    if isinstance(x, np.ndarray):
+        return x.astype(dtype, order=order, casting=casting, subok=subok, copy=copy)
+    return x.astype(dtype)
 
 
 def zeros_like(value):

@@ -48,8 +48,6 @@ DASK_LIMITS = {  # the program's own code, on dask
     "np_take": "dask's take defaults to axis=0 where numpy's flattens: another result than numpy's",
     "np_copy": "dask does not implement np.copy (x.copy() works)",
     "np_astype": "dask does not implement np.astype (x.astype() works)",
-    "method_copy": "s2s rewrites x.copy() to np.copy(x), which dask does not implement (front end, issue 7)",
-    "method_astype_int": "s2s rewrites x.astype(t) to np.astype(x, t), which dask does not implement (front end, issue 7)",
     "det": "dask.array.linalg has no det",
     "det-batch": "dask.array.linalg has no det",
     "inv-batch": "dask.array.linalg is for 2-D arrays only",
@@ -59,9 +57,6 @@ DASK_LIMITS = {  # the program's own code, on dask
     "array_from_list-arrays-wrt0": "np.array([x, y, x * y]) makes a host array: numpy computes the dask arrays",
     # the control-flow corpus
     "setitem_index_array": "y = np.copy(x): dask does not implement np.copy",
-    "setitem_scale": "s2s rewrites x.copy() to np.copy(x), which dask does not implement (front end, issue 7)",
-    "setitem_rows_recurrence": "s2s rewrites X.copy() to np.copy(X), which dask does not implement (front end, issue 7)",
-    "setitem_branch": "s2s rewrites x.copy() to np.copy(x), which dask does not implement (front end, issue 7)",
 }
 
 
