@@ -225,7 +225,7 @@ def code_matches_source(fn):
     object names, which after an edit above the function hold other text.
     """
     code = fn.__code__
-    if any(n.startswith("@py") for n in _all_names(code)):
+    if any(n.startswith("@py") for n in code_names(code)):
         return True  # pytest rewrote the asserts of this test module: its bytecode is not the file's
     text = "".join(linecache.getlines(code.co_filename, fn.__globals__))
     compiled = _compiled(code.co_filename, text)
@@ -251,11 +251,12 @@ def _compiled(filename, text):
     return out
 
 
-def _all_names(code):
+def code_names(code):
+    """The global and attribute names a code object and the code nested in it use."""
     names = set(code.co_names)
     for k in code.co_consts:
         if isinstance(k, types.CodeType):
-            names |= _all_names(k)
+            names |= code_names(k)
     return names
 
 

@@ -15,6 +15,8 @@ import sys
 import tempfile
 import types
 
+from .frontend import code_names
+
 META_TAG = "s2s-meta: "
 
 
@@ -52,7 +54,7 @@ def reachable(fn):
         if key in seen:
             continue
         seen[key] = f
-        names = _code_names(f.__code__)
+        names = code_names(f.__code__)
         todo.extend(f.__globals__[n] for n in names if isinstance(f.__globals__.get(n), types.FunctionType))
         for cell in f.__closure__ or ():
             try:
@@ -61,14 +63,6 @@ def reachable(fn):
             except ValueError:
                 pass
     return seen
-
-
-def _code_names(code):
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _code_names(const)
-    return names
 
 
 def source_key(fn, options):
@@ -189,7 +183,7 @@ class Watch:
         self.upstream = list({id(w): w for w in (f.__globals__.get("__s2s_watch__") for f in functions.values()) if w is not None}.values())
         self.links = []  # (user function, name, mapping or cell, object): the functions they called then
         for f in functions.values():
-            for n in sorted(_code_names(f.__code__)):
+            for n in sorted(code_names(f.__code__)):
                 obj = f.__globals__.get(n)
                 if isinstance(obj, types.FunctionType):
                     self.links.append((f, n, f.__globals__, obj))
