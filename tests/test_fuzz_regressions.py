@@ -48,6 +48,7 @@ CASES = [
     pytest.param(P.global_zipped_in_branch, [R(6, 3, 3), 7], 0, id="global_zipped_in_branch-loop"),
     pytest.param(P.global_zipped_in_branch, [R(6, 3, 3), 1], 0, id="global_zipped_in_branch-no-loop"),
     pytest.param(P.number_rebound_after_broadcast, [R(7, 3)], 0, id="number_rebound_after_broadcast"),
+    pytest.param(P.copy_of_a_call, [0.5, R(8, 3)], (0, 1), id="copy_of_a_call"),
     pytest.param(P.negative_literal_power, [R(4, 3)], 0, id="negative_literal_power"),
 ]
 

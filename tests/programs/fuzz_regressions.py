@@ -136,3 +136,10 @@ def number_rebound_after_broadcast(y):
     v = np.broadcast_to(s, (3, 2))
     s -= 3
     return np.sum(v[:, -1] * y) + s * np.sum(y)
+
+
+def copy_of_a_call(a, y):
+    """Was an UnboundLocalError for ``copy_of``: the temporary holding
+    ``(...).copy()`` was named after the runtime helper the call goes through,
+    shadowing it [naming.py reserves the runtime helpers' names]."""
+    return np.sum((np.broadcast_to(a, (3,))).copy() * y)
