@@ -67,8 +67,7 @@ def odd_chain_backward(saved, dodd_chain):
     # control_flow.py:64  if n == 0:
     if cond:
         # control_flow.py:65  return x * x
-        dx = unbroadcast(dodd_chain * x, x)
-        dx = dx + unbroadcast(dodd_chain * x, x)
+        dx = unbroadcast(2 * (dodd_chain * x), x)
     else:
         # control_flow.py:64  if n == 0:
         odd_chain_saved, = branch

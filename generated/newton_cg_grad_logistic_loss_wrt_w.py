@@ -37,10 +37,9 @@ def logistic_loss_backward(saved, dlogistic_loss):
     dtimes = dlogistic_loss
     dsum_w_times_w = unbroadcast(dtimes * times_lam, sum_w_times_w_shape)
     dw_times_w = unreduce(dsum_w_times_w, w_times_w_shape, None, False)
-    dw = unbroadcast(dw_times_w * w, w)
-    dw = dw + unbroadcast(dw_times_w * w, w)
+    dw = unbroadcast(2 * (dw_times_w * w), w)
     dlogaddexp = unreduce(dmean_logaddexp, logaddexp, None, False) * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
     dmargins = -(dlogaddexp * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
-    dw += matmul_dy(unbroadcast(dmargins * y, X_at_w_shape), X, w)
+    dw = dw + matmul_dy(unbroadcast(dmargins * y, X_at_w_shape), X, w)
     return dw

@@ -4,7 +4,8 @@ Takes a generated ``gast.FunctionDef``; returns it simplified, computing
 exactly the same values:
 
 * arithmetic on constants folded; ``x * 1``, ``1 * x``, ``x + 0``, ``0 + x``,
-  ``x - 0``, ``x / 1`` and ``x ** 1`` reduced to ``x``;
+  ``x - 0``, ``x / 1`` and ``x ** 1`` reduced to ``x``; ``e + e`` (the two
+  contributions of ``x * x``) to ``2 * e``, which is exact;
 * dead code removed: assignments to names nothing reads, when what they call
   is pure (numpy, math, the runtime helpers, arithmetic);
 * copies coalesced: ``a = b`` where ``b`` is computed once, read only by the
@@ -57,6 +58,9 @@ class _Simplify(gast.NodeTransformer):
             return node.left
         if _const(node.left) and op in IDENTITY_LEFT and node.left.value == IDENTITY_LEFT[op]:
             return node.right
+        if op is gast.Add and _pure(node.left) and gast.dump(node.left) == gast.dump(node.right):
+            # e + e is exactly 2 * e in floating point, and computes e once
+            return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(), right=node.left)
         return node
 
 

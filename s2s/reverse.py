@@ -648,6 +648,10 @@ class ReverseMode:
         bindings[template.result] = name(target.id)
         derivatives = {template.derivative_name(template.result): self.adjoint(target.id)}
         self.runtime_used |= template.runtime_used
+        # a name bound to several parameters (``x * x``) gets one contribution, their sum
+        bound_names = [bindings[p].id for p in template.params if p != template.vararg and self.active(bindings.get(p))]
+        shared = {n for n in bound_names if bound_names.count(n) > 1}
+        pending = {}
         for item in template.instantiate(bindings, derivatives, self.fresh):
             if not isinstance(item, Contribution):
                 self.emit(item)
@@ -662,10 +666,23 @@ class ReverseMode:
                     self.contribute(elt, gast.Subscript(value=name(parts), slice=gast.Constant(value=i, kind=None), ctx=gast.Load()))
                 continue
             value = item.value
-            if rule.broadcast and isinstance(bound, gast.Name) and not others_scalar(bindings, item.param, template, self.scalar):
-                self.runtime_used.add("unbroadcast")
-                value = call("unbroadcast", value, copy.deepcopy(bound))
-            self.contribute(bound, value)
+            if isinstance(bound, gast.Name) and bound.id in shared:
+                if bound.id in pending:
+                    pending[bound.id][1] = gast.BinOp(left=pending[bound.id][1], op=gast.Add(), right=value)
+                else:
+                    pending[bound.id] = [item.param, value]
+                continue
+            self.contribute(bound, self.reduced(rule, bindings, item.param, template, value))
+        for param, value in pending.values():
+            self.contribute(bindings[param], self.reduced(rule, bindings, param, template, value))
+
+    def reduced(self, rule, bindings, param, template, value):
+        """``value`` reduced to the shape of the argument bound to ``param`` where broadcasting may have grown it."""
+        bound = bindings[param]
+        if rule.broadcast and isinstance(bound, gast.Name) and not others_scalar(bindings, param, template, self.scalar):
+            self.runtime_used.add("unbroadcast")
+            return call("unbroadcast", value, copy.deepcopy(bound))
+        return value
 
     def user_backward(self, rhs, target, callee, saved):
         bound = inspect.signature(rhs.s2s_target).bind(*rhs.args, **{k.arg: k.value for k in rhs.keywords})
