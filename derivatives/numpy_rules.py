@@ -467,7 +467,7 @@ def diff(y, a, n=1, axis=-1):
 
 @adjoint(np.pad)
 def pad(y, array, pad_width, mode="constant", constant_values=0):
-    """Only ``mode="constant"``, with one (scalar) ``constant_values``."""
+    """``mode="constant"`` (one scalar ``constant_values``) and the modes that copy entries."""
     inside = unpad(dy, array, pad_width, mode)
     darray = inside
     dconstant_values = np.sum(dy) - np.sum(inside)

@@ -357,8 +357,8 @@ def unpad(y, grad, array, pad_width, mode="constant"):
 
 @adjoint(runtime.unpad)
 def unpad_(y, grad, array, pad_width, mode="constant"):
-    """``unpad`` takes only ``mode="constant"``: its adjoint pads with zeros."""
-    dgrad = np.pad(dy, pad_width)
+    """``unpad`` is the transpose of ``np.pad`` in the same mode (zeros for "constant")."""
+    dgrad = np.pad(dy, pad_width, mode=mode)
 
 
 @tangent(runtime.unsort)

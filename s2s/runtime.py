@@ -802,7 +802,7 @@ def matrix_norm_adjoint(grad, x, ord, axis=None, keepdims=False):
         at = sums == extreme
         direction = np.sign(xm) * at / np.sum(at, axis=(-2, -1), keepdims=True)
     else:
-        raise NotImplementedError(f"the adjoint of a matrix norm with ord={ord!r}")
+        raise ValueError(f"Invalid norm order {ord!r} for matrices")  # numpy's forward refuses it too
     return np.moveaxis(np.expand_dims(grad, (-2, -1)) * direction, (-2, -1), (rows, cols))
 
 
@@ -848,10 +848,23 @@ def undiff(grad, n=1, axis=-1):
     return grad
 
 
+PAD_COPY_MODES = ("edge", "reflect", "symmetric", "wrap")  # every padded entry is a copy of an entry
+
+
 def unpad(grad, array, pad_width, mode="constant"):
-    """The adjoint of ``np.pad(array, pad_width)`` in ``array``: the inner block."""
+    """The adjoint of ``np.pad(array, pad_width, mode)`` in ``array``: the inner block
+    for ``"constant"``; for the modes that copy entries, each entry's gradient
+    summed over its copies (found by padding a grid of positions the same way)."""
+    if mode in PAD_COPY_MODES:
+        shape = np.shape(array)
+        positions = np.pad(np.arange(math.prod(shape)).reshape(shape), pad_width, mode=mode)
+        flat = np.zeros_like(grad, shape=(math.prod(shape),))
+        return np.reshape(_scatter_add(flat, positions, grad), shape)
     if mode != "constant":
-        raise NotImplementedError(f"the adjoint of np.pad with mode={mode!r} (only 'constant')")
+        raise ValueError(
+            f"s2s has no derivative of np.pad with mode={mode!r}: its derivative rule covers "
+            f"'constant' and the modes that copy entries {PAD_COPY_MODES}"
+        )
     widths = np.broadcast_to(pad_width, (np.ndim(array), 2))
     return grad[tuple(slice(int(before), int(before) + n) for (before, _), n in zip(widths, np.shape(array)))]
 
@@ -1028,7 +1041,7 @@ def matrix_norm_adjoint_tangent(grad, x, dx, ord, axis=None, keepdims=False):
     if ord not in (2, -2, "nuc"):
         if ord in (1, -1, np.inf, -np.inf):
             return np.zeros_like(x)
-        raise NotImplementedError(f"the second derivative of a matrix norm with ord={ord!r}")
+        raise ValueError(f"Invalid norm order {ord!r} for matrices")
     if keepdims:
         grad = np.squeeze(grad, axis=(rows, cols))
     xm = np.moveaxis(x, (rows, cols), (-2, -1))
