@@ -21,22 +21,21 @@ def orbit_loss_forward(e, phase, t, x_observed, y_observed):
     x, y = x_y
     # adaptive_solver.py:49  return np.mean((x - x_observed) ** 2 + (y - y_observed) ** 2)
     x_minus_x_observed = x - x_observed
-    pow_ = x_minus_x_observed ** 2
     y_minus_y_observed = y - y_observed
-    pow__2 = y_minus_y_observed ** 2
-    pow__plus_pow__2 = pow_ + pow__2
+    pow__plus_pow__2 = x_minus_x_observed ** 2 + y_minus_y_observed ** 2
     orbit_loss = np.mean(pow__plus_pow__2)
-    return (orbit_loss, (shape_of(x), shape_of(y), x_minus_x_observed, shape_of(pow_), y_minus_y_observed, shape_of(pow__2), shape_of(pow__plus_pow__2), shape_of(orbit_loss), x_y_saved))
+    return (orbit_loss, (shape_of(x), shape_of(y), x_minus_x_observed, y_minus_y_observed, shape_of(pow__plus_pow__2), shape_of(orbit_loss), x_y_saved))
 
 
 def orbit_loss_backward(saved, dorbit_loss):
-    x_shape, y_shape, x_minus_x_observed, pow_shape, y_minus_y_observed, pow__2_shape, pow__plus_pow__2_shape, orbit_loss_shape, x_y_saved = saved
+    x_shape, y_shape, x_minus_x_observed, y_minus_y_observed, pow__plus_pow__2_shape, orbit_loss_shape, x_y_saved = saved
     # adaptive_solver.py:49  return np.mean((x - x_observed) ** 2 + (y - y_observed) ** 2)
-    dpow__plus_pow__2 = unreduce(dorbit_loss, pow__plus_pow__2_shape, None, False) * (size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape))
-    dy_minus_y_observed = unbroadcast(dpow__plus_pow__2, pow__2_shape) * 2 * y_minus_y_observed
-    dy = unbroadcast(dy_minus_y_observed, y_shape)
-    dx_minus_x_observed = unbroadcast(dpow__plus_pow__2, pow_shape) * 2 * x_minus_x_observed
-    dx = unbroadcast(dx_minus_x_observed, x_shape)
+    dpow__plus_pow__2 = dorbit_loss * (size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape))
+    dpow__plus_pow__2 = unreduce(dpow__plus_pow__2, pow__plus_pow__2_shape, None, False)
+    dpow_ = unbroadcast(dpow__plus_pow__2, x_minus_x_observed)
+    dpow__2 = unbroadcast(dpow__plus_pow__2, y_minus_y_observed)
+    dy = unbroadcast(dpow__2 * 2 * y_minus_y_observed, y_shape)
+    dx = unbroadcast(dpow_ * 2 * x_minus_x_observed, x_shape)
     # adaptive_solver.py:48  x, y = orbit(e, phase, t)
     de, dphase = orbit_backward(x_y_saved, GradTuple((dx, dy)))
     return (de, dphase)
@@ -63,9 +62,8 @@ def orbit_backward(saved, dorbit):
     dtimes_2 = dorbit[1]
     dsqrt_minus_e_times_e = unbroadcast(dtimes_2 * sin_E, sqrt_minus_e_times_e)
     dE = unbroadcast(dtimes_2 * sqrt_minus_e_times_e, sin_E) * np.cos(E)
-    de_times_e = -(dsqrt_minus_e_times_e / (2.0 * sqrt_minus_e_times_e))
-    de = unbroadcast(2 * (de_times_e * e), e)
-    de = de + unbroadcast(-dcos_E_minus_e, e)
+    de = 2 * -(dsqrt_minus_e_times_e / (2.0 * sqrt_minus_e_times_e)) * e
+    de += unbroadcast(-dcos_E_minus_e, e)
     dE += -unbroadcast(dcos_E_minus_e, cos_E_shape) * np.sin(E)
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
     dE_iterations = GradTuple((dE, zeros_like(iterations)))

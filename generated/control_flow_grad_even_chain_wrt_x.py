@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import seed_scalar, unbroadcast
+from s2s.runtime import seed_scalar
 
 
 def grad_even_chain(x, n):
@@ -67,7 +67,7 @@ def odd_chain_backward(saved, dodd_chain):
     # control_flow.py:64  if n == 0:
     if cond:
         # control_flow.py:65  return x * x
-        dx = unbroadcast(2 * (dodd_chain * x), x)
+        dx = 2 * dodd_chain * x
     else:
         # control_flow.py:64  if n == 0:
         odd_chain_saved, = branch

@@ -61,7 +61,7 @@ def newton_sqrt_backward(saved, dnewton_sqrt):
         dx_2 = dx_2 + unbroadcast(-dstep_3 * step_3 / times_x_2, times_x_2) * 2.0
         dx_2_times_x_2 = unbroadcast(dminus, x_2_times_x_2_shape)
         da += unbroadcast(-dminus, a)
-        dx_2 += unbroadcast(2 * (dx_2_times_x_2 * x_2), x_2)
+        dx_2 += unbroadcast(2 * dx_2_times_x_2 * x_2, x_2)
     dx = dx_2
     # control_flow.py:26  x = a
     da += dx

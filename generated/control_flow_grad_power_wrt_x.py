@@ -56,17 +56,16 @@ def power_backward(saved, dpower_2):
         # control_flow.py:51  if n % 2 == 0:
         if cond_2:
             # control_flow.py:52  return half * half
-            dhalf = unbroadcast(2 * (dpower_2 * half), half)
+            dhalf = 2 * dpower_2 * half
             # control_flow.py:51  if n % 2 == 0:
             dx = zeros_like(x)
         else:
             # control_flow.py:51  if n % 2 == 0:
             half_times_half, = branch
             # control_flow.py:53  return half * half * x
-            dhalf_times_half = unbroadcast(dpower_2 * x, half_times_half)
             dx = unbroadcast(dpower_2 * half_times_half, x)
-            dhalf = unbroadcast(2 * (dhalf_times_half * half), half)
+            dhalf = 2 * unbroadcast(dpower_2 * x, half_times_half) * half
         # control_flow.py:50  half = power(x, n // 2)
         dx_power = power_backward(half_saved, dhalf)
-        dx = dx + dx_power
+        dx += dx_power
     return dx

@@ -40,8 +40,9 @@ def rnn_loss_forward(W, U, h0, xs):
 def rnn_loss_backward(saved, drnn_loss):
     W, U, h_2, h_2_times_h_2_shape, t_stack = saved
     # control_flow.py:21  return np.sum(h * h)
-    dh_2_times_h_2 = unreduce(drnn_loss, h_2_times_h_2_shape, None, False)
-    dh_2 = unbroadcast(2 * (dh_2_times_h_2 * h_2), h_2)
+    dh_2_times_h_2 = drnn_loss
+    dh_2_times_h_2 = unreduce(dh_2_times_h_2, h_2_times_h_2_shape, None, False)
+    dh_2 = unbroadcast(2 * dh_2_times_h_2 * h_2, h_2)
     # control_flow.py:19  for t in range(xs.shape[0]):
     dW = zeros_like(W)
     dU = zeros_like(U)

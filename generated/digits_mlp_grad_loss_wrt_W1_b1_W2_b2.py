@@ -28,39 +28,33 @@ def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     exp_logits_2 = np.exp(logits_2)
     sum_exp_logits_2 = np.sum(exp_logits_2, axis=1, keepdims=True)
-    log_sum_exp_logits_2 = np.log(sum_exp_logits_2)
-    log_probs = logits_2 - log_sum_exp_logits_2
+    log_probs = logits_2 - np.log(sum_exp_logits_2)
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
     y_times_log_probs = y * log_probs
     sum_ = np.sum(y_times_log_probs, axis=1)
     mean_sum_ = np.mean(sum_)
     data_loss = -mean_sum_
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    W1_times_W1 = W1 * W1
-    W2_times_W2 = W2 * W2
-    plus = np.sum(W1_times_W1) + np.sum(W2_times_W2)
+    plus = np.sum(W1 * W1) + np.sum(W2 * W2)
     loss = data_loss + weight_decay * plus
-    return (loss, (W1, shape_of(b1), W2, shape_of(b2), x, y, weight_decay, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, shape_of(logits_2), exp_logits_2, sum_exp_logits_2, shape_of(log_sum_exp_logits_2), shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_), shape_of(data_loss), shape_of(W1_times_W1), shape_of(W2_times_W2), shape_of(plus)))
+    return (loss, (W1, shape_of(b1), W2, shape_of(b2), x, y, weight_decay, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_), shape_of(data_loss), shape_of(plus)))
 
 
 def loss_backward(saved, dloss):
-    W1, b1_shape, W2, b2_shape, x, y, weight_decay, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, logits_2_shape, exp_logits_2, sum_exp_logits_2, log_sum_exp_logits_2_shape, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape, data_loss_shape, W1_times_W1_shape, W2_times_W2_shape, plus_shape = saved
+    W1, b1_shape, W2, b2_shape, x, y, weight_decay, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape, data_loss_shape, plus_shape = saved
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     ddata_loss = unbroadcast(dloss, data_loss_shape)
-    dtimes = dloss
-    dplus = unbroadcast(dtimes * weight_decay, plus_shape)
-    dW2_times_W2 = unreduce(dplus, W2_times_W2_shape, None, False)
-    dW2 = unbroadcast(2 * (dW2_times_W2 * W2), W2)
-    dW1_times_W1 = unreduce(dplus, W1_times_W1_shape, None, False)
-    dW1 = unbroadcast(2 * (dW1_times_W1 * W1), W1)
+    dplus = unbroadcast(dloss * weight_decay, plus_shape)
+    dW2 = 2 * dplus * W2
+    dW1 = 2 * dplus * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    dmean_sum_ = -ddata_loss
-    dsum_ = unreduce(dmean_sum_, sum_shape, None, False) * (size_of(mean_sum_shape) / size_of(sum_shape))
+    dsum_ = -ddata_loss * (size_of(mean_sum_shape) / size_of(sum_shape))
+    dsum_ = unreduce(dsum_, sum_shape, None, False)
     dy_times_log_probs = unreduce(dsum_, y_times_log_probs_shape, 1, False)
     dlog_probs = unbroadcast(dy_times_log_probs * y, log_probs_shape)
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    dlogits_2 = unbroadcast(dlog_probs, logits_2_shape)
-    dsum_exp_logits_2 = unbroadcast(-dlog_probs, log_sum_exp_logits_2_shape) / sum_exp_logits_2
+    dlogits_2 = unbroadcast(dlog_probs, exp_logits_2)
+    dsum_exp_logits_2 = unbroadcast(-dlog_probs, sum_exp_logits_2) / sum_exp_logits_2
     dexp_logits_2 = unreduce(dsum_exp_logits_2, exp_logits_2, 1, True)
     dlogits_2 = dlogits_2 + dexp_logits_2 * exp_logits_2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
@@ -71,9 +65,9 @@ def loss_backward(saved, dloss):
     dh_at_W2 = unbroadcast(dlogits, h_at_W2_shape)
     db2 = unbroadcast(dlogits, b2_shape)
     dh = matmul_dx(dh_at_W2, h, W2)
-    dW2 = dW2 + matmul_dy(dh_at_W2, h, W2)
+    dW2 += matmul_dy(dh_at_W2, h, W2)
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
     dx_at_W1_plus_b1 = dh * (1.0 - h * h)
     db1 = unbroadcast(dx_at_W1_plus_b1, b1_shape)
-    dW1 = dW1 + matmul_dy(unbroadcast(dx_at_W1_plus_b1, x_at_W1_shape), x, W1)
+    dW1 += matmul_dy(unbroadcast(dx_at_W1_plus_b1, x_at_W1_shape), x, W1)
     return (dW1, db1, dW2, db2)

@@ -28,26 +28,25 @@ def loss_forward(W1, b1, W2, b2, x, y):
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     exp_logits_2 = np.exp(logits_2)
     sum_exp_logits_2 = np.sum(exp_logits_2, axis=1, keepdims=True)
-    log_sum_exp_logits_2 = np.log(sum_exp_logits_2)
-    log_probs = logits_2 - log_sum_exp_logits_2
+    log_probs = logits_2 - np.log(sum_exp_logits_2)
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     y_times_log_probs = y * log_probs
     sum_ = np.sum(y_times_log_probs, axis=1)
     mean_sum_ = np.mean(sum_)
     loss = -mean_sum_
-    return (loss, (W1, shape_of(b1), W2, shape_of(b2), x, y, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, shape_of(logits_2), exp_logits_2, sum_exp_logits_2, shape_of(log_sum_exp_logits_2), shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_)))
+    return (loss, (W1, shape_of(b1), W2, shape_of(b2), x, y, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_)))
 
 
 def loss_backward(saved, dloss):
-    W1, b1_shape, W2, b2_shape, x, y, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, logits_2_shape, exp_logits_2, sum_exp_logits_2, log_sum_exp_logits_2_shape, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
+    W1, b1_shape, W2, b2_shape, x, y, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
-    dmean_sum_ = -dloss
-    dsum_ = unreduce(dmean_sum_, sum_shape, None, False) * (size_of(mean_sum_shape) / size_of(sum_shape))
+    dsum_ = -dloss * (size_of(mean_sum_shape) / size_of(sum_shape))
+    dsum_ = unreduce(dsum_, sum_shape, None, False)
     dy_times_log_probs = unreduce(dsum_, y_times_log_probs_shape, 1, False)
     dlog_probs = unbroadcast(dy_times_log_probs * y, log_probs_shape)
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    dlogits_2 = unbroadcast(dlog_probs, logits_2_shape)
-    dsum_exp_logits_2 = unbroadcast(-dlog_probs, log_sum_exp_logits_2_shape) / sum_exp_logits_2
+    dlogits_2 = unbroadcast(dlog_probs, exp_logits_2)
+    dsum_exp_logits_2 = unbroadcast(-dlog_probs, sum_exp_logits_2) / sum_exp_logits_2
     dexp_logits_2 = unreduce(dsum_exp_logits_2, exp_logits_2, 1, True)
     dlogits_2 = dlogits_2 + dexp_logits_2 * exp_logits_2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)

@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dy, seed_scalar, shape_of, size_of, unbroadcast
 
 
 def grad_logistic_loss(w, X, y, lam):
@@ -24,22 +24,18 @@ def logistic_loss_forward(w, X, y, lam):
     logaddexp = np.logaddexp(0.0, neg_margins)
     mean_logaddexp = np.mean(logaddexp)
     times_lam = 0.5 * lam
-    w_times_w = w * w
-    sum_w_times_w = np.sum(w_times_w)
+    sum_w_times_w = np.sum(w * w)
     logistic_loss = mean_logaddexp + times_lam * sum_w_times_w
-    return (logistic_loss, (w, X, y, shape_of(X_at_w), neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam, shape_of(w_times_w), shape_of(sum_w_times_w)))
+    return (logistic_loss, (w, X, y, shape_of(X_at_w), neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam, shape_of(sum_w_times_w)))
 
 
 def logistic_loss_backward(saved, dlogistic_loss):
-    w, X, y, X_at_w_shape, neg_margins, logaddexp, mean_logaddexp_shape, times_lam, w_times_w_shape, sum_w_times_w_shape = saved
+    w, X, y, X_at_w_shape, neg_margins, logaddexp, mean_logaddexp_shape, times_lam, sum_w_times_w_shape = saved
     # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
     dmean_logaddexp = unbroadcast(dlogistic_loss, mean_logaddexp_shape)
-    dtimes = dlogistic_loss
-    dsum_w_times_w = unbroadcast(dtimes * times_lam, sum_w_times_w_shape)
-    dw_times_w = unreduce(dsum_w_times_w, w_times_w_shape, None, False)
-    dw = unbroadcast(2 * (dw_times_w * w), w)
-    dlogaddexp = unreduce(dmean_logaddexp, logaddexp, None, False) * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
+    dw = 2 * unbroadcast(dlogistic_loss * times_lam, sum_w_times_w_shape) * w
+    dlogaddexp = dmean_logaddexp * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
     dmargins = -(dlogaddexp * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
-    dw = dw + matmul_dy(unbroadcast(dmargins * y, X_at_w_shape), X, w)
+    dw += matmul_dy(unbroadcast(dmargins * y, X_at_w_shape), X, w)
     return dw

@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, unreduce, zeros_like
+from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, zeros_like
 
 
 def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
@@ -26,15 +26,14 @@ def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
     prediction = h_at_quantize_W2 + b2
     # quantization.py:44  return np.mean((prediction - y) ** 2)
     prediction_minus_y = prediction - y
-    pow_ = prediction_minus_y ** 2
-    quantized_mlp_loss = np.mean(pow_)
-    return (quantized_mlp_loss, (shape_of(b1), shape_of(b2), x, quantize_W1, shape_of(x_at_quantize_W1), h, quantize_W2, shape_of(h_at_quantize_W2), shape_of(prediction), prediction_minus_y, shape_of(pow_), shape_of(quantized_mlp_loss), quantize_W1_saved, quantize_W2_saved))
+    quantized_mlp_loss = np.mean(prediction_minus_y ** 2)
+    return (quantized_mlp_loss, (shape_of(b1), shape_of(b2), x, quantize_W1, shape_of(x_at_quantize_W1), h, quantize_W2, shape_of(h_at_quantize_W2), shape_of(prediction), prediction_minus_y, shape_of(quantized_mlp_loss), quantize_W1_saved, quantize_W2_saved))
 
 
 def quantized_mlp_loss_backward(saved, dquantized_mlp_loss):
-    b1_shape, b2_shape, x, quantize_W1, x_at_quantize_W1_shape, h, quantize_W2, h_at_quantize_W2_shape, prediction_shape, prediction_minus_y, pow_shape, quantized_mlp_loss_shape, quantize_W1_saved, quantize_W2_saved = saved
+    b1_shape, b2_shape, x, quantize_W1, x_at_quantize_W1_shape, h, quantize_W2, h_at_quantize_W2_shape, prediction_shape, prediction_minus_y, quantized_mlp_loss_shape, quantize_W1_saved, quantize_W2_saved = saved
     # quantization.py:44  return np.mean((prediction - y) ** 2)
-    dpow_ = unreduce(dquantized_mlp_loss, pow_shape, None, False) * (size_of(quantized_mlp_loss_shape) / size_of(pow_shape))
+    dpow_ = dquantized_mlp_loss * (size_of(quantized_mlp_loss_shape) / size_of(prediction_minus_y))
     dprediction = unbroadcast(dpow_ * 2 * prediction_minus_y, prediction_shape)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
     dh_at_quantize_W2 = unbroadcast(dprediction, h_at_quantize_W2_shape)

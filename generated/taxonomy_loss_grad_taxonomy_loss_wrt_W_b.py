@@ -36,14 +36,12 @@ def taxonomy_loss_forward(W, b, x, onehot):
 
 def taxonomy_loss_backward(saved, dtaxonomy_loss):
     W, b_shape, x, x_at_W_shape, logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved = saved
-    # taxonomy_loss.py:64  return loss
-    dloss = dtaxonomy_loss
     # taxonomy_loss.py:63  mass, target, loss = subtree_loss(TAXONOMY, probs, onehot)
-    dmass_target_loss = GradTuple((zeros_like(mass), zeros_like(target), dloss))
+    dmass_target_loss = GradTuple((zeros_like(mass), zeros_like(target), dtaxonomy_loss))
     dprobs = subtree_loss_backward(mass_target_loss_saved, dmass_target_loss)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
     de = unbroadcast(dprobs / sum_e, e)
-    de = de + unreduce(unbroadcast(-dprobs * probs / sum_e, sum_e), e, 1, True)
+    de += unreduce(unbroadcast(-dprobs * probs / sum_e, sum_e), e, 1, True)
     # taxonomy_loss.py:61  e = np.exp(logits)
     dlogits_2 = de * e
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
@@ -131,7 +129,8 @@ def subtree_loss_backward(saved, dsubtree_loss_2):
         dchild_mass = unbroadcast(dmass_3, child_mass)
         # taxonomy_loss.py:51  loss = loss + child_loss - np.mean(child_target * np.log(child_mass))
         dmean_times = unbroadcast(-dloss_3, mean_times_shape)
-        dtimes = unreduce(dmean_times, times_shape, None, False) * (size_of(mean_times_shape) / size_of(times_shape))
+        dtimes = dmean_times * (size_of(mean_times_shape) / size_of(times_shape))
+        dtimes = unreduce(dtimes, times_shape, None, False)
         dchild_target = dchild_target + unbroadcast(dtimes * log_child_mass, child_target)
         dlog_child_mass = unbroadcast(dtimes * child_target, log_child_mass)
         dchild_mass = dchild_mass + dlog_child_mass / child_mass

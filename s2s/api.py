@@ -24,11 +24,11 @@ from .rules import tangent as _register_tangent
 from .transform import resolve_wrt, transform
 
 
-def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=()):
+def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), groups=()):
     if fn is None:
         return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules)
     if inspect.ismethod(fn):
-        return _bound_method(fn, wrt, lambda f, w: _transform(kind, f, w, optimize, out_dir, rules, scalars))
+        return _bound_method(fn, wrt, lambda f, w: _transform(kind, f, w, optimize, out_dir, rules, scalars, groups))
     rules = USER if rules is None else rules
     if not isinstance(rules, RuleSet):
         raise TypeError(f"rules must be an s2s.RuleSet, not {type(rules).__name__}")
@@ -37,17 +37,20 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=()):
         "kind": kind, "wrt": list(wrt_names), "single": single, "optimize": optimize,
         "version": __version__, "toolchain": toolchain_fingerprint(), "rules": rules.fingerprint(),
     }
+    specialized = bool(scalars or groups)
     if scalars:
         options["scalars"] = list(scalars)
+    if groups:
+        options["groups"] = [list(g) for g in groups]
     key = source_key(fn, options)
-    if out_dir is None or scalars:
+    if out_dir is None or specialized:
         path = os.path.join(cache_dir(), f"{fn.__name__}_{kind}_{key[:16]}.py")
     else:
         stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn) or "module"))[0]
         suffix = "" if wrt == 0 else "_wrt_" + "_".join(wrt_names)
         path = os.path.join(out_dir, f"{stem}_{kind}_{fn.__name__}{suffix}.py")
     source = None
-    if (out_dir is None or scalars) and os.path.exists(path):
+    if (out_dir is None or specialized) and os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             source = f.read()
         meta = read_meta(source)
@@ -57,18 +60,18 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=()):
         else:
             entry = meta["entry"]
     if source is None:
-        generated = transform(fn, kind, wrt, optimize, rules, scalars)
+        generated = transform(fn, kind, wrt, optimize, rules, scalars, groups)
         source, namespace = generated.source, generated.bindings
         refuse_overwrite(path)
         write_atomic(path, source)
         entry = generated.entry
     module = load_module(path, source, namespace)
     watch(module, fn, source)
-    if scalars:
+    if specialized:
         return getattr(module, entry)
 
-    def specialize(scalars):
-        return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars)
+    def specialize(scalars, groups):
+        return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, groups)
 
     return _wrap(getattr(module, entry), fn, kind, wrt_names, single, path, source, specialize)
 
@@ -116,13 +119,14 @@ def _rebind(fn, record):
 def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
     """The user-facing function around the generated entry ``generated``.
 
-    A reverse-mode call whose arguments include Python numbers runs a variant
-    of the generated code specialized to them (:mod:`s2s.shapes`: no
-    broadcasting reductions between scalars), generated on first use and
-    cached like the general one; arrays run the general code.
+    A reverse-mode call whose arguments include Python numbers, or arrays of
+    equal shapes, runs a variant of the generated code specialized to them
+    (:mod:`s2s.shapes`: no broadcasting reductions between scalars, or between
+    arrays known to have one shape), generated on first use and cached like
+    the general one; other calls run the general code.
     """
     sig = inspect.signature(fn)
-    variants = {(): generated}
+    variants = {((), ()): generated}
 
     extra = len(wrt_names) if kind == "jvp" else 1 if kind == "vjp" else 0
     positional = [p.name for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -144,9 +148,10 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
             run = generated
         else:
             scalars = tuple(k for k, v in bound.arguments.items() if isinstance(v, (int, float)))
-            run = variants.get(scalars)
+            key = (scalars, _shape_groups(bound.arguments))
+            run = variants.get(key)
             if run is None:
-                run = variants[scalars] = specialize(scalars)
+                run = variants[key] = specialize(*key)
         check_bindings(run)
         try:
             out = run(*call_args, **call_kwargs)
@@ -169,6 +174,16 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
     wrapper.generated = generated
     wrapper.__wrapped__ = generated
     return wrapper
+
+
+def _shape_groups(arguments):
+    """The parameters holding arrays of one shape, as groups of two or more names."""
+    by_shape = {}
+    for k, v in arguments.items():
+        shape = getattr(v, "shape", None)
+        if type(shape) is tuple and shape and all(type(n) is int for n in shape):
+            by_shape.setdefault(shape, []).append(k)
+    return tuple(tuple(g) for g in by_shape.values() if len(g) > 1)
 
 
 def _check_differentiable(name, value, fn):

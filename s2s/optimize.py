@@ -5,7 +5,9 @@ exactly the same values:
 
 * arithmetic on constants folded; ``x * 1``, ``1 * x``, ``x + 0``, ``0 + x``,
   ``x - 0``, ``x / 1`` and ``x ** 1`` reduced to ``x``; ``e + e`` (the two
-  contributions of ``x * x``) to ``2 * e``, which is exact;
+  contributions of ``x * x``) to ``2 * e``, which is exact; ``k * (a * b)``
+  to ``(k * a) * b`` for ``k`` a power of two (exact too), so that ``k``
+  meets a number before an array where the product starts with one;
 * dead code removed: assignments to names nothing reads, when what they call
   is pure (numpy, math, the runtime helpers, arithmetic);
 * copies coalesced: ``a = b`` where ``b`` is computed once, read only by the
@@ -14,16 +16,21 @@ exactly the same values:
 
 * copies propagated: ``a = b`` where both are assigned once and ``a`` is read
   only later in the same block goes, and ``a``'s readers read ``b``;
-* single-use temporaries inlined: ``t = expr`` read once, later in the same
-  block and for the same primal line, with only pure assignments between,
-  moves into its reader (``s_3 = 0.9 * s_2 + 0.1 * sin`` instead of three
+* single-use temporaries inlined: ``t = expr`` (an operation, or a subscript
+  by constants such as ``u[1:-1, 2:]``) read once, later in the same block
+  and for the same primal line, with only pure assignments between, moves
+  into its reader when the result is no longer than 72 characters or the
+  user's own line (``s_3 = 0.9 * s_2 + 0.1 * sin`` instead of three
   statements), so each line's block reads like its source line.
 
-* accumulation in place: ``d = d + e`` becomes ``d += e``, and
+* ``a + -b`` and ``a - -b`` become ``a - b`` and ``a + b`` (negation is exact);
+* accumulation in place: ``d = d + e`` becomes ``d += e`` (``d -= e`` where
+  ``e`` is a negation), and
   ``d = d + unindex(g, like, (slice(1, -1), 2))`` becomes ``d[1:-1, 2] += g``
   (an index of several constant parts: basic indexing, on an array), where
   ``d`` is *owned*: it holds an array that the function made (an arithmetic
-  result, ``zeros_like``, ``unindex``, ``matmul_dx``/``matmul_dy``) and no
+  result, ``zeros_like``, ``unindex``, ``matmul_dx``/``matmul_dy``,
+  ``unbroadcast`` of a new array) and no
   other name, container or call can hold a reference to it (its only reads
   are as operands of arithmetic). Adding in place then changes nothing any
   other name sees, and saves an allocation and a pass over the array.
@@ -33,6 +40,7 @@ exactly the same values:
 
 import ast
 import builtins
+import math
 
 import gast
 
@@ -58,10 +66,27 @@ class _Simplify(gast.NodeTransformer):
             return node.left
         if _const(node.left) and op in IDENTITY_LEFT and node.left.value == IDENTITY_LEFT[op]:
             return node.right
+        if op in (gast.Add, gast.Sub) and isinstance(node.right, gast.UnaryOp) and isinstance(node.right.op, gast.USub):
+            # a + -b is a - b, a - -b is a + b: negation is exact, and this saves a pass
+            return gast.BinOp(left=node.left, op=gast.Sub() if op is gast.Add else gast.Add(), right=node.right.operand)
         if op is gast.Add and _pure(node.left) and gast.dump(node.left) == gast.dump(node.right):
             # e + e is exactly 2 * e in floating point, and computes e once
-            return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(), right=node.left)
+            return self.visit_BinOp(gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(), right=node.left))
+        if op is gast.Mult and _power_of_two(node.left) and isinstance(node.right, gast.BinOp) and isinstance(node.right.op, gast.Mult):
+            # k * (a * b) is exactly (k * a) * b for k a power of two: down the product's left
+            # operands, k meets the first factor, often a number (g * 0.5 * x), so an array pass goes
+            inner = node.right
+            inner.left = self.visit_BinOp(gast.BinOp(left=node.left, op=gast.Mult(), right=inner.left))
+            return inner
         return node
+
+
+def _power_of_two(node):
+    """A number literal that is ± a power of two: multiplying by it is exact."""
+    if not _const(node) or node.value == 0:
+        return False
+    mantissa, _ = math.frexp(node.value)
+    return abs(mantissa) == 0.5
 
 
 def _pure(node):
@@ -83,7 +108,7 @@ def _pure(node):
 
 def _counts(fdef):
     loads, stores = {}, {}
-    for n in gast.walk(fdef):
+    for n in (n for stmt in fdef.body for n in gast.walk(stmt)):  # parameters: one store each, below
         if isinstance(n, gast.Name):
             table = stores if isinstance(n.ctx, gast.Store) else loads
             table[n.id] = table.get(n.id, 0) + 1
@@ -225,15 +250,17 @@ def _inline_into_reader(block, i, loads, stores):
         return False
     t = stmt.targets[0].id
     value = stmt.value
-    if stores.get(t) != 1 or loads.get(t) != 1 or not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) or not _pure(value):
+    view = isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and _constant_slices(value.slice)
+    if stores.get(t) != 1 or loads.get(t) != 1 or not (view or isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and _pure(value)):
         return False
+    limit = max(MAX_INLINED, len(getattr(stmt, "s2s_text", None) or ""))  # as long as the user's own line
     operands = set(_names(value, gast.Load))
     for j in range(i + 1, len(block)):
         reader = block[j]
         if getattr(reader, "s2s_line", None) != getattr(stmt, "s2s_line", None) or not isinstance(reader, gast.Assign):
             return False
         if t in _names(reader.value, gast.Load):
-            if len(_text(reader.value)) - len(t) + len(_text(value)) > MAX_INLINED:
+            if len(_text(reader.value)) - len(t) + len(_text(value)) > limit:
                 return False  # a line a reader could no longer take in at a glance
             if isinstance(reader.value, gast.Name):
                 reader.value = value
@@ -251,9 +278,21 @@ FRESH_CALLS = {"zeros_like", "unindex", "matmul_dx", "matmul_dy"}
 _SAFE_PARENTS = (gast.BinOp, gast.UnaryOp, gast.Compare)
 
 
+def _constant_slices(index):
+    """An index of slices by number literals (``1:-1, 2:``): the subscript is a view, which
+    reads the same values wherever it is taken while its base name is not rebound."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return all(
+        isinstance(p, gast.Slice) and all(b is None or (isinstance(b, gast.Constant) and type(b.value) is int) for b in (p.lower, p.upper, p.step))
+        for p in parts
+    )
+
+
 def _fresh(value):
     if isinstance(value, (gast.BinOp, gast.UnaryOp)):
         return True
+    if _is_call(value, "unbroadcast") and len(value.args) == 2 and not value.keywords:
+        return _fresh(value.args[0])  # the array itself, a reduction of it, or a new broadcast copy
     return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id in FRESH_CALLS
 
 
@@ -350,7 +389,10 @@ def _accumulate_in_place(body, owned):
             if index is not None:
                 target = gast.Subscript(value=gast.Name(id=target.id, ctx=gast.Load(), annotation=None, type_comment=None), slice=index, ctx=gast.Store())
                 right = right.args[0]
-            body[k] = gast.AugAssign(target=target, op=gast.Add(), value=right)
+            op = gast.Add()
+            if isinstance(right, gast.UnaryOp) and isinstance(right.op, gast.USub):
+                op, right = gast.Sub(), right.operand
+            body[k] = gast.AugAssign(target=target, op=op, value=right)
             body[k].s2s_line = getattr(stmt, "s2s_line", None)
             body[k].s2s_text = getattr(stmt, "s2s_text", None)
             continue
@@ -370,6 +412,8 @@ def optimize(fdef):
         fdef.body = [s for s in fdef.body if s is not None]
     _propagate_copies(fdef)
     _inline_single_use(fdef)
+    for stmt in fdef.body:  # again, on the expressions inlining made
+        _Simplify().visit(stmt)
     changed = True
     while changed:
         loads, _ = _counts(fdef)

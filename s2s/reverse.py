@@ -23,6 +23,7 @@ import inspect
 import operator
 
 import gast
+import numpy
 
 from .activity import differentiated, is_user_function, local_names, simple_statements, targets
 from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
@@ -103,7 +104,7 @@ def saved_tuple(entries):
 
 
 class ReverseMode:
-    def __init__(self, parsed, fdef, namer, activity, active_params, rules, request, forward_name, backward_name, scalar=frozenset()):
+    def __init__(self, parsed, fdef, namer, activity, active_params, rules, request, forward_name, backward_name, scalar=frozenset(), classes=None):
         self.parsed = parsed
         self.loc = parsed.loc
         self.fdef = fdef
@@ -115,7 +116,13 @@ class ReverseMode:
         self.backward_name = backward_name
         self.namer = namer
         self.scalar = scalar  # names that always hold scalars (s2s.shapes)
+        self.classes = classes or {}  # name -> shape class (s2s.shapes)
         self.defined = set()  # adjoints that hold a value at this point of the backward sweep
+        self.uniform = {}  # adjoint -> (its primal, block), for adjoints held as one number (see contribute)
+        self.block_defs = set()  # names the statements of the block being built assign
+        self.block = self.top = None  # id of the block being built, and of the function's body
+        args = fdef.args
+        self.params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
         self.contributed = set()  # adjoints written by the block being built (see backward_loop)
         self.backward_locals = set()
         self.runtime_used = set()
@@ -162,15 +169,92 @@ class ReverseMode:
         return isinstance(atom, gast.Name) and not hasattr(atom, "s2s_global") and atom.id in self.activity
 
     def contribute(self, atom, value):
-        """Add ``value`` to the adjoint of ``atom`` if it is an active name."""
+        """Add ``value`` to the adjoint of ``atom`` if it is an active name.
+
+        A *uniform* contribution, every entry the same number (the adjoint of a
+        full reduction, ``unreduce(g, t, None, False)``), is kept as that
+        number when ``atom`` has a shape class (:mod:`s2s.shapes`) and the
+        block being built defines it: the adjoint is then "``g`` everywhere in
+        ``atom``'s shape", and the elementwise rule of ``atom``'s definition
+        multiplies by the number instead of by a broadcast array
+        (:meth:`apply_rule`).  Held so, the adjoint is a number or (after an
+        array was added to it) an array of ``atom``'s shape; it never leaves
+        the block.  A parameter's adjoint may be one too, in the function's
+        body; it becomes an array before the backward sweep returns it.
+        """
         if not self.active(atom):
             return
         adj = self.adjoint(atom.id)
-        if adj in self.defined:
+        if self.uniform_value(value):
+            value = self.strip_unreduce(value)
+            if adj in self.defined:
+                value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)  # an array and a number
+            elif atom.id in self.classes and (atom.id in self.block_defs or (atom.id in self.params and self.block == self.top)):
+                self.uniform[adj] = (atom.id, self.block)
+            else:
+                self.runtime_used.add("unreduce")
+                value = call("unreduce", value, name(atom.id), gast.Constant(value=None, kind=None), gast.Constant(value=False, kind=None))
+        elif adj in self.defined:
             value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)
+            if self.uniform.get(adj, (None, None))[1] == self.block:
+                del self.uniform[adj]  # an array now (elsewhere: a number or an array of atom's shape)
         self.defined.add(adj)
         self.contributed.add(adj)
         self.emit(assign(adj, value))
+
+    def materialize(self, adj):
+        """A uniform adjoint (see :meth:`contribute`) as an array of its primal's shape."""
+        primal, _ = self.uniform.pop(adj, (None, None))
+        if primal is not None:
+            self.runtime_used.add("unreduce")
+            self.emit(assign(adj, call("unreduce", name(adj), name(primal), gast.Constant(value=None, kind=None), gast.Constant(value=False, kind=None))))
+
+    def uniform_value(self, node):
+        """Whether ``node`` is one number standing for an array: arithmetic of
+        full-reduction adjoints ``unreduce(g, t, None, False)``, uniform adjoints,
+        scalars and sizes, with at least one of the first two."""
+        return self.kind(node, None) == "uniform" and any(
+            _is_unreduce_all(n) or (isinstance(n, gast.Name) and n.id in self.uniform) for n in gast.walk(node)
+        )
+
+    def kind(self, node, cls):
+        """``"uniform"`` (a number), ``"full"`` (an array of shape class ``cls``)
+        or None (anything else) for an elementwise expression of a rule's output."""
+        if isinstance(node, gast.Constant):
+            return "uniform" if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) else None
+        if isinstance(node, gast.Name):
+            if hasattr(node, "s2s_global"):
+                return None
+            if node.id in self.uniform or node.id in self.scalar:
+                return "uniform"
+            return "full" if cls is not None and self.classes.get(node.id) == cls else None
+        if _is_unreduce_all(node):
+            return "uniform" if self.kind(node.args[0], None) == "uniform" or isinstance(node.args[0], gast.Name) else None
+        if isinstance(node, gast.Call) and _spelling(node.func) in SIZES:
+            return "uniform"
+        if isinstance(node, gast.BinOp) and not isinstance(node.op, gast.MatMult):
+            parts = [node.left, node.right]
+        elif isinstance(node, gast.UnaryOp) and not isinstance(node.op, gast.Not):
+            parts = [node.operand]
+        elif isinstance(node, gast.Call) and isinstance(_numpy_function(node.func), numpy.ufunc) and not node.keywords:
+            parts = node.args
+        else:
+            return None
+        kinds = {self.kind(p, cls) for p in parts}
+        if None in kinds:
+            return None
+        return "full" if "full" in kinds else "uniform"
+
+    def strip_unreduce(self, node):
+        """``node`` with each ``unreduce(g, t, None, False)`` replaced by ``g``."""
+        if _is_unreduce_all(node):
+            return node.args[0]
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, gast.AST):
+                setattr(node, field, self.strip_unreduce(value))
+            elif isinstance(value, list):
+                setattr(node, field, [self.strip_unreduce(v) if isinstance(v, gast.AST) else v for v in value])
+        return node
 
     def zero_fill(self, primal):
         """``dv = zeros_like(v)``: a zero adjoint where a path contributed nothing."""
@@ -200,7 +284,10 @@ class ReverseMode:
         """Decide how ``names`` are saved for ``code``: ``[(name, shape_only)]``.
 
         A name that ``code`` reads only for its shape (``unbroadcast(g, t)``)
-        is saved as ``shape_of(t)``, and ``code`` reads ``t_shape`` instead.
+        is saved as ``shape_of(t)``, and ``code`` reads ``t_shape`` instead;
+        or, where a name saved whole is known to have the same shape
+        (:func:`s2s.shapes.shape_classes`), ``code`` reads that name and
+        nothing is saved for ``t``.
         """
         loads, shape_loads, stores = {}, {}, set()
         for stmt in code:
@@ -215,14 +302,20 @@ class ReverseMode:
                     if position is not None and len(node.args) > position and isinstance(node.args[position], gast.Name):
                         arg = node.args[position].id
                         shape_loads[arg] = shape_loads.get(arg, 0) + 1
+        shape_only = {n for n in names if loads.get(n, 0) > 0 and shape_loads.get(n, 0) == loads[n] and n not in stores}
+        # a name saved whole that has the same shape stands in for a shape-only one (s2s.shapes)
+        stand_ins = {self.classes[n]: n for n in names if n not in shape_only and n in self.classes and loads.get(n)}
         entries = []
         renamed = {}
         for n in names:
-            shape = loads.get(n, 0) > 0 and shape_loads.get(n, 0) == loads[n] and n not in stores
-            if shape:
-                renamed[n] = self.fresh(f"{n.rstrip('_')}_shape")
-                self.runtime_used.add("shape_of")
-            entries.append((n, renamed.get(n)))
+            if n in shape_only:
+                renamed[n] = stand_ins.get(self.classes.get(n))
+                if renamed[n] is None:
+                    renamed[n] = self.fresh(f"{n.rstrip('_')}_shape")
+                    self.runtime_used.add("shape_of")
+                    entries.append((n, renamed[n]))
+            else:
+                entries.append((n, None))
         if renamed:
             for stmt in code:
                 for node in gast.walk(stmt):
@@ -250,13 +343,18 @@ class ReverseMode:
             self.defined.add(seed)
         else:
             seed = self.fresh("dresult")
-        code, reads = self.backward_block(body[:-1])
+        top = body[:-1]
+        self.top = id(top)
+        code, reads = self.backward_block(top)
         self.out = code
         self.origin = body[-1]
         returned = []
         for param in self.active_params:
             if self.adjoint(param) not in self.defined:
                 self.zero_fill(param)
+                reads.add(param)
+            elif self.adjoint(param) in self.uniform:
+                self.materialize(self.adjoint(param))
                 reads.add(param)
             returned.append(name(self.adjoint(param)))
         saved = self.pack(self.ordered(reads), self.out)
@@ -375,8 +473,10 @@ class ReverseMode:
     # -- backward sweep ---------------------------------------------------
     def backward_block(self, stmts):
         """The adjoint of ``stmts`` (walked in reverse) and the primal names it reads."""
-        saved_out = self.out
+        saved_out, saved_defs, saved_block = self.out, self.block_defs, self.block
         self.out = []
+        self.block = id(stmts)
+        self.block_defs = {s.targets[0].id for s in stmts if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
         reads = set()
         try:
             for stmt in reversed(stmts):
@@ -393,9 +493,10 @@ class ReverseMode:
                     reads |= self.reads(self.out[start:])
                     for t in targets(stmt):  # the value before this statement is another value
                         self.defined.discard(self.namer.adjoints.get(t))
+                        self.uniform.pop(self.namer.adjoints.get(t), None)
             return self.out, reads
         finally:
-            self.out = saved_out
+            self.out, self.block_defs, self.block = saved_out, saved_defs, saved_block
 
     def backward_hook(self, stmt):
         """The block of ``with insert_grad_of(x) as dx:``, run on the adjoint of ``x``."""
@@ -407,6 +508,7 @@ class ReverseMode:
         if self.adjoint(primal) not in self.defined:
             self.zero_fill(primal)
         adj = self.adjoint(primal)
+        self.materialize(adj)
         self.backward_locals |= set(stmt.s2s_hook_locals)
         for node in stmt.s2s_hook_body:
             node = copy.deepcopy(node)
@@ -596,6 +698,10 @@ class ReverseMode:
         dy = name(adj)
         if isinstance(rhs, gast.Constant) or hasattr(rhs, "s2s_global"):
             return  # a constant: nothing flows back
+        if adj in self.uniform and not isinstance(rhs, (gast.BinOp, gast.UnaryOp, gast.Call, gast.Name)):
+            self.materialize(adj)
+        if adj in self.uniform and isinstance(rhs, gast.Call) and id(stmt) in self.callees:
+            self.materialize(adj)
         if isinstance(rhs, gast.Name):
             self.contribute(rhs, dy)
         elif isinstance(rhs, (gast.Tuple, gast.List)):
@@ -646,13 +752,26 @@ class ReverseMode:
         except TypeError as exc:
             raise self.loc.error(node, f"the derivative rule for {what} does not accept this call: {exc}") from None
         bindings[template.result] = name(target.id)
-        derivatives = {template.derivative_name(template.result): self.adjoint(target.id)}
+        adj = self.adjoint(target.id)
+        derivatives = {template.derivative_name(template.result): adj}
         self.runtime_used |= template.runtime_used
+        items = None
+        if adj in self.uniform:  # the rule may take the number if it is elementwise in it
+            cls = self.classes[target.id]
+            items = list(template.instantiate(bindings, derivatives, self.fresh))
+            if template.vararg or any(
+                self.active(bindings.get(p)) and self.classes.get(bindings[p].id) != cls for p in template.params if p != template.result
+            ) or not all(
+                isinstance(i, Contribution) and (not self.active(bindings.get(i.param)) or self.kind(i.value, cls) is not None)
+                for i in items
+            ):
+                self.materialize(adj)
+                items = None
         # a name bound to several parameters (``x * x``) gets one contribution, their sum
         bound_names = [bindings[p].id for p in template.params if p != template.vararg and self.active(bindings.get(p))]
         shared = {n for n in bound_names if bound_names.count(n) > 1}
         pending = {}
-        for item in template.instantiate(bindings, derivatives, self.fresh):
+        for item in items if items is not None else template.instantiate(bindings, derivatives, self.fresh):
             if not isinstance(item, Contribution):
                 self.emit(item)
                 continue
@@ -679,7 +798,7 @@ class ReverseMode:
     def reduced(self, rule, bindings, param, template, value):
         """``value`` reduced to the shape of the argument bound to ``param`` where broadcasting may have grown it."""
         bound = bindings[param]
-        if rule.broadcast and isinstance(bound, gast.Name) and not others_scalar(bindings, param, template, self.scalar):
+        if rule.broadcast and isinstance(bound, gast.Name) and not others_scalar(bindings, param, template, self.scalar, self.classes):
             self.runtime_used.add("unbroadcast")
             return call("unbroadcast", value, copy.deepcopy(bound))
         return value
@@ -695,23 +814,49 @@ class ReverseMode:
 
 
 
-def others_scalar(bindings, param, template, scalar=()):
-    """Whether every other argument of a broadcasting call is a scalar: a
-    number literal, or a name in ``scalar`` (:mod:`s2s.shapes`).
+def others_scalar(bindings, param, template, scalar=(), classes=None):
+    """Whether every other argument of a broadcasting call is a scalar (a
+    number literal, or a name in ``scalar``) or has the shape of the argument
+    bound to ``param`` (the same class in ``classes``, see :mod:`s2s.shapes`).
 
     Then ``param`` has the result's shape (a scalar broadcasts to anything), so
     its derivative needs no reduction or broadcast.
     """
+    classes = classes or {}
+    own = bindings.get(param)
+    own = classes.get(own.id) if isinstance(own, gast.Name) and not hasattr(own, "s2s_global") else None
     for other in template.params:
         if other == param or other == template.result:
             continue
         node = bindings.get(other)
         if isinstance(node, gast.Constant) and (node.value is None or isinstance(node.value, (int, float))):
             continue
-        if isinstance(node, gast.Name) and not hasattr(node, "s2s_global") and node.id in scalar:
+        if isinstance(node, gast.Name) and not hasattr(node, "s2s_global") and (
+            node.id in scalar or (own is not None and classes.get(node.id) == own)
+        ):
             continue
         return False
     return True
+
+
+SIZES = {"np.size", "np.ndim", "size_of", "len"}
+
+
+def _is_unreduce_all(node):
+    """``unreduce(g, t, None, False)``: the adjoint of a reduction of all of ``t`` to a number."""
+    return (
+        isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "unreduce"
+        and len(node.args) == 4 and not node.keywords
+        and isinstance(node.args[2], gast.Constant) and node.args[2].value is None
+        and isinstance(node.args[3], gast.Constant) and node.args[3].value is False
+    )
+
+
+def _numpy_function(func):
+    """The numpy object ``np.name`` spells, or None."""
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and func.value.id == "np":
+        return getattr(numpy, func.attr, None)
+    return None
 
 
 def gast_text(node):

@@ -232,8 +232,8 @@ def unbroadcast(grad, like):
         return grad
     if len(gshape) < len(shape) or any(
         g != s and s != 1 for g, s in zip(gshape[len(gshape) - len(shape):], shape)
-    ):
-        return _broadcast_to(grad, shape, like)
+    ):  # a new array, not a read-only view: generated code may add into it in place
+        return _broadcast_to(grad, shape, like).copy()
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1

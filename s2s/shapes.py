@@ -1,4 +1,5 @@
-"""Scalar analysis: which names of an ANF function always hold a scalar.
+"""Shape analysis: which names of an ANF function always hold a scalar, and
+which names always hold values of the same shape.
 
 Takes a normalized function (:mod:`s2s.normalize`), the parameters known to be
 scalars (Python numbers at the call being specialized, see :mod:`s2s.api`) and
@@ -12,6 +13,16 @@ the cost of a gradient of scalar code.  The analysis is flow-insensitive and
 optimistic: every assigned name starts scalar and loses it when one of its
 assignments may not give a scalar, until nothing changes.  A name is scalar
 only if *all* its assignments are, so loops and branches need no special case.
+
+:func:`shape_classes` adds "same shape as" facts: names assigned once (and
+parameters never reassigned) get a class, a key such that two names with equal
+keys hold values of equal shapes wherever both are read.  Elementwise
+arithmetic and ufuncs of operands of one class (or of scalars) stay in it;
+slices ``u[1:-1, 2:]`` of a name with a class get the class of the base and
+the slices' lengths relative to it (``1:-1``, ``:-2`` and ``2:`` all take two
+from a dimension of any length).  The reverse sweep then drops the
+``unbroadcast`` of an argument whose class is the result's, and with it the
+shape the backward sweep would have needed saved.
 """
 
 import inspect
@@ -125,3 +136,79 @@ def scalar_arguments(fn, call, scalar):
             out.append(p.name)
     return tuple(out)
 
+
+
+def shape_classes(fdef, scalar, groups=()):
+    """Name -> shape class (a hashable key) of the names of ``fdef`` whose shape
+    is known relative to another name's (see the module docstring); names with
+    no class are absent.  ``scalar`` is :func:`scalar_names`' result;
+    ``groups`` lists groups of parameters known to hold arrays of one shape
+    (the call being specialized, see :mod:`s2s.api`)."""
+    counts = {}
+    args = fdef.args
+    params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+    for p in params:
+        counts[p] = 1
+    single = []
+    for stmt in _all_statements(fdef.body):
+        names = []
+        if isinstance(stmt, gast.For):
+            names = [n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name)]
+        elif isinstance(stmt, (gast.Assign, gast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+            names = [n.id for t in targets for n in gast.walk(t) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)]
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                single.append(stmt)
+        for n in names:
+            counts[n] = counts.get(n, 0) + 1
+    group_of = {p: i for i, g in enumerate(groups) for p in g}
+    classes = {p: ("group", group_of[p]) if p in group_of else ("param", p) for p in params if counts[p] == 1 and p not in scalar}
+    for stmt in single:  # in order: ANF defines every operand before its reader
+        target = stmt.targets[0].id
+        if counts[target] == 1 and target not in scalar:  # a shape of its own, if none is known
+            classes[target] = _class_of(stmt.value, classes, scalar) or ("name", target)
+    return classes
+
+
+def _class_of(rhs, classes, scalar):
+    if isinstance(rhs, gast.Name) and not hasattr(rhs, "s2s_global"):
+        return classes.get(rhs.id)
+    if isinstance(rhs, gast.BinOp) and not isinstance(rhs.op, gast.MatMult):
+        return _elementwise([rhs.left, rhs.right], classes, scalar)
+    if isinstance(rhs, gast.UnaryOp) and not isinstance(rhs.op, gast.Not):
+        return _elementwise([rhs.operand], classes, scalar)
+    if isinstance(rhs, gast.Call) and isinstance(getattr(rhs, "s2s_target", None), numpy.ufunc) and not rhs.keywords:
+        if rhs.s2s_target.nout == 1 and len(rhs.args) == rhs.s2s_target.nin:
+            return _elementwise(rhs.args, classes, scalar)
+    if isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name) and rhs.value.id in classes:
+        parts = rhs.slice.elts if isinstance(rhs.slice, gast.Tuple) else [rhs.slice]
+        lengths = tuple(_slice_length(p) for p in parts)
+        if None not in lengths:
+            return ("slice", classes[rhs.value.id], lengths)
+    return None
+
+
+def _elementwise(operands, classes, scalar):
+    """The class of an elementwise result: that of its non-scalar operands, if they share one."""
+    keys = {classes.get(a.id) if isinstance(a, gast.Name) and not hasattr(a, "s2s_global") else None
+            for a in operands if not _scalar_atom(a, scalar)}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _slice_length(part):
+    """A key for the length ``part`` leaves of a dimension of any length n: for
+    ``a:b`` with a >= 0 and b < 0 (or absent) it is n - a + b (at least 0), so
+    the key b - a; None for any other index."""
+    if not isinstance(part, gast.Slice) or part.step is not None:
+        return None
+    lower = 0 if part.lower is None else _int_constant(part.lower)
+    upper = 0 if part.upper is None else _int_constant(part.upper)
+    if lower is None or upper is None or lower < 0 or upper > 0 or (part.upper is not None and upper == 0):
+        return None
+    return upper - lower
+
+
+def _int_constant(node):
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return node.value
+    return None

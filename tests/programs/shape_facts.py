@@ -1,0 +1,139 @@
+"""Programs for the shape facts of s2s.shapes and the uniform adjoints of s2s.reverse.
+
+Each exercises one way a "same shape as" fact or a one-number adjoint
+(``np.sum(t)``'s adjoint, every entry the same) could go wrong.
+"""
+
+import numpy as np
+
+import s2s
+
+
+def stencil(u, f):
+    """Slices of one array with equal lengths: elementwise arithmetic needs no reductions."""
+    lap = 4.0 * u[1:-1, 1:-1] - u[:-2, 1:-1] - u[2:, 1:-1] - u[1:-1, :-2] - u[1:-1, 2:]
+    return 0.5 * np.sum(lap * lap) - np.sum(f * u)
+
+
+def unequal_slices(u):
+    """u[1:-1], u[2:] and u[:-2] agree in length; u[1:] is longer."""
+    a = u[1:-1] * u[2:]
+    return np.sum(a) + np.sum(u[1:]) * np.sum(u[:-2])
+
+
+def sum_of_square(x):
+    return np.sum(x * x)
+
+
+def shifted(x):
+    """The number flows through x + 1.0 to x unchanged, and meets an array at sin."""
+    t = x + 1.0
+    return np.sum(t) + np.sum(np.sin(t))
+
+
+def scalar_partner(x, c):
+    """c is a number: its adjoint is the sum over t, not the number."""
+    t = c + x
+    return np.sum(t)
+
+
+def broadcast_partner(x, b):
+    """b broadcasts against x: no shape fact, the reduction stays."""
+    t = x * b - b
+    return np.sum(t)
+
+
+def mean_of(x):
+    return np.mean(np.tanh(x))
+
+
+def through_subscript(x):
+    """A subscript's rule is not elementwise: the number becomes an array first."""
+    t = x[1:] * 2.0
+    return np.sum(t)
+
+
+def through_matmul(A, x):
+    t = A @ x
+    return np.sum(t * t)
+
+
+def in_branch(x, flag):
+    t = x * x
+    s = np.sum(t)
+    if flag:
+        s = s + np.sum(t * 3.0)
+    return s
+
+
+def in_loop(x, n):
+    t = np.cos(x)
+    s = 0.0
+    for i in range(n):
+        s = s + np.sum(t) * i
+    return s
+
+
+def copied(x):
+    t = x * 2.0
+    y = t
+    return np.sum(y) + np.sum(y * t)
+
+
+def used_twice(x):
+    t = np.exp(x)
+    return np.sum(t) + np.sum(t * x)
+
+
+def twice(t):
+    return t * 2.0
+
+
+def through_user_call(x):
+    t = twice(x)
+    return np.sum(t * t) + np.sum(twice(t))
+
+
+def reshaped(x):
+    t = np.reshape(x * 3.0, (-1,))
+    return np.sum(t)
+
+
+def hooked(x):
+    t = x * 3.0
+    with s2s.insert_grad_of(t) as dt:
+        dt = dt * 2.0
+    return np.sum(t)
+
+
+def rebound(x, n):
+    """t is assigned on every iteration and shrinks: no shape fact for it."""
+    t = x * 2.0
+    for i in range(n):
+        t = t[1:] * t[:-1]
+    return np.sum(t)
+
+
+def pair(x, y):
+    """Two parameters: a call with arrays of one shape runs a variant that knows it."""
+    c = np.sin(x) * y + x
+    return np.sum(c * c + y)
+
+
+def total(x):
+    """The adjoint of x is the number until the backward sweep returns it."""
+    return np.sum(x)
+
+
+def param_in_loop(x, n):
+    s = np.sum(x)
+    for i in range(n):
+        s = s + np.sum(x * i)
+    return s
+
+
+def param_in_branch(x, flag):
+    s = np.mean(x)
+    if flag:
+        s = s * np.sum(np.cos(x))
+    return s

@@ -1,0 +1,119 @@
+"""Shape facts (s2s.shapes.shape_classes) and uniform adjoints: gradients stay
+right, and the generated code loses the reductions and saves they make needless."""
+
+import gast
+import numpy as np
+import pytest
+
+import s2s
+from s2s.shapes import scalar_names, shape_classes
+from s2s.transform import Program
+from s2s.rules import USER
+
+from gradcheck import check_grad
+from programs import shape_facts as P
+
+rng = np.random.default_rng(7)
+
+CASES = [
+    (P.stencil, (rng.normal(size=(6, 5)), rng.normal(size=(6, 5))), (0, 1)),
+    (P.unequal_slices, (rng.normal(size=7),), 0),
+    (P.sum_of_square, (rng.normal(size=(3, 4)),), 0),
+    (P.shifted, (rng.normal(size=5),), 0),
+    (P.scalar_partner, (rng.normal(size=(2, 3)), 0.7), (0, 1)),
+    (P.scalar_partner, (rng.normal(size=(2, 3)), np.float64(0.7)), (0, 1)),
+    (P.broadcast_partner, (rng.normal(size=(4, 3)), rng.normal(size=3)), (0, 1)),
+    (P.mean_of, (rng.normal(size=(3, 3)),), 0),
+    (P.through_subscript, (rng.normal(size=5),), 0),
+    (P.through_matmul, (rng.normal(size=(3, 4)), rng.normal(size=4)), (0, 1)),
+    (P.in_branch, (rng.normal(size=4), True), 0),
+    (P.in_branch, (rng.normal(size=4), False), 0),
+    (P.in_loop, (rng.normal(size=4), 3), 0),
+    (P.in_loop, (rng.normal(size=4), 0), 0),
+    (P.copied, (rng.normal(size=4),), 0),
+    (P.used_twice, (rng.normal(size=4),), 0),
+    (P.through_user_call, (rng.normal(size=4),), 0),
+    (P.reshaped, (rng.normal(size=(2, 3)),), 0),
+    (P.rebound, (rng.normal(size=5), 3), 0),
+    (P.total, (rng.normal(size=(2, 3)),), 0),
+    (P.param_in_loop, (rng.normal(size=3), 2), 0),
+    (P.param_in_loop, (rng.normal(size=3), 0), 0),
+    (P.param_in_branch, (rng.normal(size=3), True), 0),
+    (P.param_in_branch, (rng.normal(size=3), False), 0),
+    (P.pair, (rng.normal(size=(2, 3)), rng.normal(size=(2, 3))), (0, 1)),
+]
+
+
+@pytest.mark.parametrize("optimize", [True, False])
+@pytest.mark.parametrize("fn, args, wrt", CASES, ids=[c[0].__name__ for c in CASES])
+def test_gradients_match_finite_differences(fn, args, wrt, optimize):
+    check_grad(fn, args, wrt, optimize=optimize)
+
+
+def test_hook_sees_an_array_of_the_values_shape():
+    g = s2s.grad(P.hooked)(np.ones((2, 3)))
+    np.testing.assert_allclose(g, np.full((2, 3), 6.0))
+
+
+def classes_of(fn):
+    _, fdef = Program(USER).parse(fn)
+    return shape_classes(fdef, scalar_names(fdef, (), None))
+
+
+def test_slices_of_equal_length_share_a_class():
+    classes = classes_of(P.stencil)
+    slices = [classes[n] for n in ("u_item", "u_item_2", "u_item_3", "u_item_4", "u_item_5")]
+    assert len(set(slices)) == 1
+    assert classes["lap"] == slices[0]
+    assert classes["u"] != classes["f"]  # two parameters: nothing known
+
+
+def test_unequal_slices_and_reassigned_names_have_no_common_class():
+    classes = classes_of(P.unequal_slices)
+    assert classes["u_item"] == classes["a"]
+    names = {n for n in classes if n.startswith("u_item")}
+    assert len({classes[n] for n in names}) == 2  # 1:-1, 2: and :-2 agree; 1: is longer
+    _, fdef = Program(USER).parse(P.rebound)
+    stores = {}
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    carried = {n for n, k in stores.items() if k > 1}
+    assert carried and not carried & set(classes_of(P.rebound))
+
+
+def test_stencil_backward_has_no_reductions_and_saves_no_shapes():
+    source = s2s.grad(P.stencil, wrt="u").source
+    backward = source[source.index("def stencil_backward"):]
+    assert "unbroadcast(" not in backward.split("du[1:-1")[1]  # the lap line's adjoint
+    assert "lap_shape" not in source and "times_lap" not in source
+    assert "dlap = 2 * dstencil * 0.5 * lap" in source
+    assert "du[1:-1, 2:] -= dlap" in source
+
+
+def test_sum_of_square_is_one_product():
+    source = s2s.grad(P.sum_of_square).source
+    assert "dx = 2 * dsum_of_square * x" in source
+    assert "unreduce" not in source and "shape_of" not in source
+
+
+def test_arrays_of_one_shape_run_a_variant_without_reductions():
+    from s2s.transform import transform
+
+    general = transform(P.pair, wrt=("x", "y")).source
+    special = transform(P.pair, wrt=("x", "y"), groups=(("x", "y"),)).source
+    assert "unbroadcast" in general
+    assert "specialized to equal shapes of x, y" in special
+    assert "unbroadcast" not in special and "unreduce" not in special and "shape_of" not in special
+
+
+def test_one_decorated_function_serves_equal_and_broadcasting_shapes():
+    g = s2s.grad(P.pair, wrt=("x", "y"))
+    x = rng.normal(size=(3, 4))
+    for y in (rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(1, 4))):
+        got = g(x, y)
+        for i, value in enumerate(got):
+            from gradcheck import assert_close, numeric_grad
+
+            assert np.shape(value) == np.shape((x, y)[i])
+            assert_close(value, numeric_grad(P.pair, (x, y), i))
