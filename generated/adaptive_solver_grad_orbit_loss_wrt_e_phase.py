@@ -48,15 +48,14 @@ def orbit_forward(e, phase, t):
     E_iterations, E_iterations_saved = kepler_forward(M, e)
     E, iterations = E_iterations
     # adaptive_solver.py:44  return np.cos(E) - e, np.sqrt(1.0 - e * e) * np.sin(E)
-    cos_E = np.cos(E)
     sqrt_minus_e_times_e = np.sqrt(1.0 - e * e)
     sin_E = np.sin(E)
-    orbit = (cos_E - e, sqrt_minus_e_times_e * sin_E)
-    return (orbit, (e, shape_of(phase), E, iterations, shape_of(cos_E), sqrt_minus_e_times_e, sin_E, E_iterations_saved))
+    orbit = (np.cos(E) - e, sqrt_minus_e_times_e * sin_E)
+    return (orbit, (e, shape_of(phase), E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved))
 
 
 def orbit_backward(saved, dorbit):
-    e, phase_shape, E, iterations, cos_E_shape, sqrt_minus_e_times_e, sin_E, E_iterations_saved = saved
+    e, phase_shape, E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved = saved
     # adaptive_solver.py:44  return np.cos(E) - e, np.sqrt(1.0 - e * e) * np.sin(E)
     dcos_E_minus_e = dorbit[0]
     dtimes_2 = dorbit[1]
@@ -64,7 +63,7 @@ def orbit_backward(saved, dorbit):
     dE = unbroadcast(dtimes_2 * sqrt_minus_e_times_e, sin_E) * np.cos(E)
     de = 2 * -(dsqrt_minus_e_times_e / (2.0 * sqrt_minus_e_times_e)) * e
     de += unbroadcast(-dcos_E_minus_e, e)
-    dE += -unbroadcast(dcos_E_minus_e, cos_E_shape) * np.sin(E)
+    dE += -unbroadcast(dcos_E_minus_e, sin_E) * np.sin(E)
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
     dE_iterations = GradTuple((dE, zeros_like(iterations)))
     dM, de_kepler = kepler_backward(E_iterations_saved, dE_iterations)

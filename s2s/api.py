@@ -24,11 +24,11 @@ from .rules import tangent as _register_tangent
 from .transform import resolve_wrt, transform
 
 
-def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), groups=()):
+def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()):
     if fn is None:
         return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules)
     if inspect.ismethod(fn):
-        return _bound_method(fn, wrt, lambda f, w: _transform(kind, f, w, optimize, out_dir, rules, scalars, groups))
+        return _bound_method(fn, wrt, lambda f, w: _transform(kind, f, w, optimize, out_dir, rules, scalars, dims))
     rules = USER if rules is None else rules
     if not isinstance(rules, RuleSet):
         raise TypeError(f"rules must be an s2s.RuleSet, not {type(rules).__name__}")
@@ -37,11 +37,11 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), groups=
         "kind": kind, "wrt": list(wrt_names), "single": single, "optimize": optimize,
         "version": __version__, "toolchain": toolchain_fingerprint(), "rules": rules.fingerprint(),
     }
-    specialized = bool(scalars or groups)
+    specialized = bool(scalars or dims)
     if scalars:
         options["scalars"] = list(scalars)
-    if groups:
-        options["groups"] = [list(g) for g in groups]
+    if dims:
+        options["dims"] = [[p, list(d)] for p, d in dims]
     key = source_key(fn, options)
     if out_dir is None or specialized:
         path = os.path.join(cache_dir(), f"{fn.__name__}_{kind}_{key[:16]}.py")
@@ -60,7 +60,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), groups=
         else:
             entry = meta["entry"]
     if source is None:
-        generated = transform(fn, kind, wrt, optimize, rules, scalars, groups)
+        generated = transform(fn, kind, wrt, optimize, rules, scalars, dims)
         source, namespace = generated.source, generated.bindings
         refuse_overwrite(path)
         write_atomic(path, source)
@@ -70,8 +70,8 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), groups=
     if specialized:
         return getattr(module, entry)
 
-    def specialize(scalars, groups):
-        return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, groups)
+    def specialize(scalars, dims):
+        return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims)
 
     return _wrap(getattr(module, entry), fn, kind, wrt_names, single, path, source, specialize)
 
@@ -119,11 +119,12 @@ def _rebind(fn, record):
 def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
     """The user-facing function around the generated entry ``generated``.
 
-    A reverse-mode call whose arguments include Python numbers, or arrays of
-    equal shapes, runs a variant of the generated code specialized to them
-    (:mod:`s2s.shapes`: no broadcasting reductions between scalars, or between
-    arrays known to have one shape), generated on first use and cached like
-    the general one; other calls run the general code.
+    A reverse-mode call runs a variant of the generated code specialized to
+    the arguments that are Python numbers and to the pattern of the arrays'
+    dimensions (which sizes are equal, which are 1; :mod:`s2s.shapes`: no
+    broadcasting reductions where shapes are known to agree), generated on
+    first use and cached like the general one; a call with neither runs the
+    general code.
     """
     sig = inspect.signature(fn)
     variants = {((), ()): generated}
@@ -148,9 +149,10 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
             run = generated
         else:
             scalars = tuple(k for k, v in bound.arguments.items() if isinstance(v, (int, float)))
-            key = (scalars, _shape_groups(bound.arguments))
+            key = (scalars, _dimension_symbols(bound.arguments))
             run = variants.get(key)
             if run is None:
+                check_bindings(generated)  # made from the function as the general code saw it, or refused
                 run = variants[key] = specialize(*key)
         check_bindings(run)
         try:
@@ -176,14 +178,21 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
     return wrapper
 
 
-def _shape_groups(arguments):
-    """The parameters holding arrays of one shape, as groups of two or more names."""
-    by_shape = {}
+def _dimension_symbols(arguments):
+    """``((parameter, dims), ...)`` for the arguments that are arrays: each size a
+    letter, equal sizes the same letter, size 1 the number 1 (a pattern that
+    calls with other sizes share)."""
+    letters = {1: 1}
+    out = []
     for k, v in arguments.items():
         shape = getattr(v, "shape", None)
-        if type(shape) is tuple and shape and all(type(n) is int for n in shape):
-            by_shape.setdefault(shape, []).append(k)
-    return tuple(tuple(g) for g in by_shape.values() if len(g) > 1)
+        if type(shape) is tuple and all(type(n) is int for n in shape) and not isinstance(v, (int, float)):
+            out.append((k, tuple(letters.setdefault(n, _letter(len(letters) - 1)) for n in shape)))
+    return tuple(out)
+
+
+def _letter(i):
+    return "abcdefghijklmnopqrstuvwxyz"[i] if i < 26 else f"n{i}"
 
 
 def _check_differentiable(name, value, fn):

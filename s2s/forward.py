@@ -19,7 +19,7 @@ import inspect
 import gast
 
 from .activity import differentiated, is_user_function, simple_statements, targets
-from .reverse import ATTRIBUTE_FUNCTIONS, OPERATORS, _describe, assign, others_scalar, call, gast_text, name
+from .reverse import ATTRIBUTE_FUNCTIONS, OPERATORS, _describe, assign, others_conform, call, gast_text, name
 from .template import Contribution
 
 
@@ -220,7 +220,7 @@ class ForwardMode:
         for item in template.instantiate(bindings, {k: v for k, v in derivatives.items() if not isinstance(v, gast.AST)}, self.namer.fresh):
             if isinstance(item, Contribution):
                 value = item.value
-                if rule.broadcast and not others_scalar(bindings, _read_param(item.value, derivatives), template):
+                if rule.broadcast and not others_conform(bindings, _read_param(item.value, derivatives), template):
                     self.runtime_used.add("rebroadcast")
                     value = call("rebroadcast", value, name(target.id))
                 terms.append(value)

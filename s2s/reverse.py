@@ -18,6 +18,7 @@ materialized except for an active parameter that received nothing.  A call
 that needs a derivative and has no rule raises ``S2SError`` at the call.
 """
 
+import collections
 import copy
 import inspect
 import operator
@@ -123,6 +124,8 @@ class ReverseMode:
         self.block = self.top = None  # id of the block being built, and of the function's body
         args = fdef.args
         self.params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+        stores = collections.Counter(n.id for n in gast.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param)))
+        self.once = {n for n, k in stores.items() if k == 1}  # names assigned once (parameters: never again)
         self.contributed = set()  # adjoints written by the block being built (see backward_loop)
         self.backward_locals = set()
         self.runtime_used = set()
@@ -173,8 +176,8 @@ class ReverseMode:
 
         A *uniform* contribution, every entry the same number (the adjoint of a
         full reduction, ``unreduce(g, t, None, False)``), is kept as that
-        number when ``atom`` has a shape class (:mod:`s2s.shapes`) and the
-        block being built defines it: the adjoint is then "``g`` everywhere in
+        number when ``atom`` has a shape class (:mod:`s2s.shapes`), is
+        assigned once and the block being built assigns it: the adjoint is then "``g`` everywhere in
         ``atom``'s shape", and the elementwise rule of ``atom``'s definition
         multiplies by the number instead of by a broadcast array
         (:meth:`apply_rule`).  Held so, the adjoint is a number or (after an
@@ -189,11 +192,10 @@ class ReverseMode:
             value = self.strip_unreduce(value)
             if adj in self.defined:
                 value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)  # an array and a number
-            elif atom.id in self.classes and (atom.id in self.block_defs or (atom.id in self.params and self.block == self.top)):
+            elif atom.id in self.classes and atom.id in self.once and (atom.id in self.block_defs or (atom.id in self.params and self.block == self.top)):
                 self.uniform[adj] = (atom.id, self.block)
             else:
-                self.runtime_used.add("unreduce")
-                value = call("unreduce", value, name(atom.id), gast.Constant(value=None, kind=None), gast.Constant(value=False, kind=None))
+                value = self.unreduce_all(value, atom.id)
         elif adj in self.defined:
             value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)
             if self.uniform.get(adj, (None, None))[1] == self.block:
@@ -206,8 +208,12 @@ class ReverseMode:
         """A uniform adjoint (see :meth:`contribute`) as an array of its primal's shape."""
         primal, _ = self.uniform.pop(adj, (None, None))
         if primal is not None:
-            self.runtime_used.add("unreduce")
-            self.emit(assign(adj, call("unreduce", name(adj), name(primal), gast.Constant(value=None, kind=None), gast.Constant(value=False, kind=None))))
+            self.emit(assign(adj, self.unreduce_all(name(adj), primal)))
+
+    def unreduce_all(self, value, primal):
+        """``unreduce(value, primal, None, False)``: the number ``value`` everywhere in ``primal``'s shape."""
+        self.runtime_used.add("unreduce")
+        return call("unreduce", value, name(primal), gast.Constant(value=None, kind=None), gast.Constant(value=False, kind=None))
 
     def uniform_value(self, node):
         """Whether ``node`` is one number standing for an array: arithmetic of
@@ -698,10 +704,8 @@ class ReverseMode:
         dy = name(adj)
         if isinstance(rhs, gast.Constant) or hasattr(rhs, "s2s_global"):
             return  # a constant: nothing flows back
-        if adj in self.uniform and not isinstance(rhs, (gast.BinOp, gast.UnaryOp, gast.Call, gast.Name)):
-            self.materialize(adj)
-        if adj in self.uniform and isinstance(rhs, gast.Call) and id(stmt) in self.callees:
-            self.materialize(adj)
+        if not isinstance(rhs, (gast.BinOp, gast.UnaryOp, gast.Call, gast.Name)) or id(stmt) in self.callees:
+            self.materialize(adj)  # only rules and copies take a uniform adjoint
         if isinstance(rhs, gast.Name):
             self.contribute(rhs, dy)
         elif isinstance(rhs, (gast.Tuple, gast.List)):
@@ -755,23 +759,21 @@ class ReverseMode:
         adj = self.adjoint(target.id)
         derivatives = {template.derivative_name(template.result): adj}
         self.runtime_used |= template.runtime_used
-        items = None
+        items = list(template.instantiate(bindings, derivatives, self.fresh))
         if adj in self.uniform:  # the rule may take the number if it is elementwise in it
             cls = self.classes[target.id]
-            items = list(template.instantiate(bindings, derivatives, self.fresh))
             if template.vararg or any(
                 self.active(bindings.get(p)) and self.classes.get(bindings[p].id) != cls for p in template.params if p != template.result
             ) or not all(
                 isinstance(i, Contribution) and (not self.active(bindings.get(i.param)) or self.kind(i.value, cls) is not None)
                 for i in items
             ):
-                self.materialize(adj)
-                items = None
+                self.materialize(adj)  # the items read the adjoint by name: now the array
         # a name bound to several parameters (``x * x``) gets one contribution, their sum
         bound_names = [bindings[p].id for p in template.params if p != template.vararg and self.active(bindings.get(p))]
         shared = {n for n in bound_names if bound_names.count(n) > 1}
         pending = {}
-        for item in items if items is not None else template.instantiate(bindings, derivatives, self.fresh):
+        for item in items:
             if not isinstance(item, Contribution):
                 self.emit(item)
                 continue
@@ -798,7 +800,13 @@ class ReverseMode:
     def reduced(self, rule, bindings, param, template, value):
         """``value`` reduced to the shape of the argument bound to ``param`` where broadcasting may have grown it."""
         bound = bindings[param]
-        if rule.broadcast and isinstance(bound, gast.Name) and not others_scalar(bindings, param, template, self.scalar, self.classes):
+        if rule.broadcast and isinstance(bound, gast.Name) and not others_conform(bindings, param, template, self.scalar, self.classes):
+            axes = known_reduction(self.classes.get(bound.id), self.classes.get(bindings[template.result].id))
+            if axes is not None:  # shapes known: the sum that unbroadcast would find, written out
+                axis, keepdims = axes
+                keywords = [gast.keyword(arg="axis", value=axis)]
+                keywords += [gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))] if keepdims else []
+                return gast.Call(func=gast.Attribute(value=name("np"), attr="sum", ctx=gast.Load()), args=[value], keywords=keywords)
             self.runtime_used.add("unbroadcast")
             return call("unbroadcast", value, copy.deepcopy(bound))
         return value
@@ -814,17 +822,41 @@ class ReverseMode:
 
 
 
-def others_scalar(bindings, param, template, scalar=(), classes=None):
-    """Whether every other argument of a broadcasting call is a scalar (a
-    number literal, or a name in ``scalar``) or has the shape of the argument
-    bound to ``param`` (the same class in ``classes``, see :mod:`s2s.shapes`).
+def known_reduction(own, result):
+    """``(axis, keepdims)`` of the sum that reduces an array of the result's shape to
+    the argument's, where both are known dimensions (``("dims", ...)`` classes of
+    :mod:`s2s.shapes`) and one sum does it; else None."""
+    if not (isinstance(own, tuple) and own[0] == "dims" and isinstance(result, tuple) and result[0] == "dims"):
+        return None
+    own, result = own[1], result[1]
+    lead = len(result) - len(own)
+    if lead < 0 or any(o != r and o != 1 for o, r in zip(own, result[lead:])):
+        return None
+    ones = [lead + i for i, (o, r) in enumerate(zip(own, result[lead:])) if o == 1 and r != 1]
+    if lead and ones or not (lead or ones):
+        return None
+    axes = list(range(lead)) or ones
+    axis = gast.Constant(value=axes[0], kind=None) if len(axes) == 1 else gast.Tuple(elts=[gast.Constant(value=a, kind=None) for a in axes], ctx=gast.Load())
+    return axis, bool(ones)
+
+
+def others_conform(bindings, param, template, scalar=(), classes=None):
+    """Whether the argument bound to ``param`` has the result's shape: it is in
+    the result's class (``classes``, see :mod:`s2s.shapes`), or every other
+    argument is a scalar (a number literal, or a name in ``scalar``) or in
+    the argument's class.
 
     Then ``param`` has the result's shape (a scalar broadcasts to anything), so
     its derivative needs no reduction or broadcast.
     """
     classes = classes or {}
-    own = bindings.get(param)
-    own = classes.get(own.id) if isinstance(own, gast.Name) and not hasattr(own, "s2s_global") else None
+
+    def key(node):
+        return classes.get(node.id) if isinstance(node, gast.Name) and not hasattr(node, "s2s_global") else None
+
+    own = key(bindings.get(param))
+    if own is not None and own == key(bindings.get(template.result)):
+        return True  # the argument has the result's shape
     for other in template.params:
         if other == param or other == template.result:
             continue

@@ -138,61 +138,198 @@ def scalar_arguments(fn, call, scalar):
 
 
 
-def shape_classes(fdef, scalar, groups=()):
+TOP = object()  # no assignment evaluated yet (see shape_classes)
+
+
+def shape_classes(fdef, scalar, dims=None):
     """Name -> shape class (a hashable key) of the names of ``fdef`` whose shape
     is known relative to another name's (see the module docstring); names with
-    no class are absent.  ``scalar`` is :func:`scalar_names`' result;
-    ``groups`` lists groups of parameters known to hold arrays of one shape
-    (the call being specialized, see :mod:`s2s.api`)."""
-    counts = {}
+    no class are absent.  ``scalar`` is :func:`scalar_names`' result.
+
+    ``dims`` maps parameters to the dimensions of the arrays a specialized call
+    passes them (:mod:`s2s.api`): symbols equal where the sizes are equal, 1
+    for a dimension of size 1.  Shapes then follow through broadcasting,
+    matrix products, indexing, reductions and transposes as tuples of those
+    symbols, ``("dims", (...))``, the same for any sizes with that pattern,
+    and through loop-carried names, which are assigned several times
+    (an optimistic fixed point: a name has the shape all its assignments
+    agree on).  Other keys name the shape of one value (``("name", t)``) and
+    are given to names assigned once only.
+    """
+    dims = dims or {}
     args = fdef.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
-    for p in params:
-        counts[p] = 1
-    single = []
+    assignments = {}  # name -> its right-hand sides (None: a store that is not `name = expr`)
+    indices = set()  # loop indices: integers
     for stmt in _all_statements(fdef.body):
-        names = []
         if isinstance(stmt, gast.For):
-            names = [n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name)]
+            for n in (n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name)):
+                indices.add(n)
+                assignments.setdefault(n, []).append(None)
+        elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            assignments.setdefault(stmt.targets[0].id, []).append(stmt.value)
         elif isinstance(stmt, (gast.Assign, gast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
-            names = [n.id for t in targets for n in gast.walk(t) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)]
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-                single.append(stmt)
-        for n in names:
-            counts[n] = counts.get(n, 0) + 1
-    group_of = {p: i for i, g in enumerate(groups) for p in g}
-    classes = {p: ("group", group_of[p]) if p in group_of else ("param", p) for p in params if counts[p] == 1 and p not in scalar}
-    for stmt in single:  # in order: ANF defines every operand before its reader
-        target = stmt.targets[0].id
-        if counts[target] == 1 and target not in scalar:  # a shape of its own, if none is known
-            classes[target] = _class_of(stmt.value, classes, scalar) or ("name", target)
-    return classes
+            for n in (n for t in targets for n in gast.walk(t) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)):
+                assignments.setdefault(n.id, []).append(None)
+    keys = {}
+    for p in params:
+        if p in scalar:
+            continue
+        if p in assignments:  # reassigned: only its call-time dimensions can be trusted everywhere
+            assignments[p].append(("dims", tuple(dims[p])) if p in dims else None)
+        else:
+            keys[p] = ("dims", tuple(dims[p])) if p in dims else ("param", p)
+    state = {n: TOP for n in assignments if n not in scalar}
+    keys.update(state)
+    changed = True
+    while changed:
+        changed = False
+        for n in state:
+            values = [v if isinstance(v, tuple) or v is None else _key_of(v, keys, scalar, indices) for v in assignments[n]]
+            known = [v for v in values if v is not TOP]
+            if not known:
+                new = TOP
+            elif len(assignments[n]) == 1:
+                new = known[0] or ("name", n)  # one value: a shape of its own, if none is known
+            else:
+                new = known[0] if known[0] is not None and known[0][0] == "dims" and all(v == known[0] for v in known) else None
+            if new != keys[n]:
+                keys[n] = new
+                changed = True
+    return {n: k for n, k in keys.items() if k is not None and k is not TOP}
 
 
-def _class_of(rhs, classes, scalar):
+def _key_of(rhs, keys, scalar, indices):
+    """The class of ``rhs`` from its operands' (TOP while one of them is TOP)."""
+    operands = [n for n in gast.walk(rhs) if isinstance(n, gast.Name) and not hasattr(n, "s2s_global")]
+    if any(keys.get(n.id) is TOP for n in operands):
+        return TOP
     if isinstance(rhs, gast.Name) and not hasattr(rhs, "s2s_global"):
-        return classes.get(rhs.id)
+        return ("dims", ()) if rhs.id in scalar else keys.get(rhs.id)
     if isinstance(rhs, gast.BinOp) and not isinstance(rhs.op, gast.MatMult):
-        return _elementwise([rhs.left, rhs.right], classes, scalar)
+        return _elementwise([rhs.left, rhs.right], keys, scalar)
+    if isinstance(rhs, gast.BinOp):
+        return _matmul(_dims(rhs.left, keys, scalar), _dims(rhs.right, keys, scalar))
     if isinstance(rhs, gast.UnaryOp) and not isinstance(rhs.op, gast.Not):
-        return _elementwise([rhs.operand], classes, scalar)
-    if isinstance(rhs, gast.Call) and isinstance(getattr(rhs, "s2s_target", None), numpy.ufunc) and not rhs.keywords:
-        if rhs.s2s_target.nout == 1 and len(rhs.args) == rhs.s2s_target.nin:
-            return _elementwise(rhs.args, classes, scalar)
-    if isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name) and rhs.value.id in classes:
-        parts = rhs.slice.elts if isinstance(rhs.slice, gast.Tuple) else [rhs.slice]
-        lengths = tuple(_slice_length(p) for p in parts)
-        if None not in lengths:
-            return ("slice", classes[rhs.value.id], lengths)
+        return _elementwise([rhs.operand], keys, scalar)
+    if isinstance(rhs, gast.Attribute) and rhs.attr == "T":
+        shape = _dims(rhs.value, keys, scalar)
+        return ("dims", shape[::-1]) if shape is not None else None
+    if isinstance(rhs, gast.Call):
+        return _call_key(rhs, keys, scalar)
+    if isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name):
+        return _subscript_key(rhs, keys, indices)
     return None
 
 
-def _elementwise(operands, classes, scalar):
-    """The class of an elementwise result: that of its non-scalar operands, if they share one."""
-    keys = {classes.get(a.id) if isinstance(a, gast.Name) and not hasattr(a, "s2s_global") else None
-            for a in operands if not _scalar_atom(a, scalar)}
-    return keys.pop() if len(keys) == 1 else None
+def _dims(node, keys, scalar):
+    """The dimensions of an atom, or None."""
+    if _scalar_atom(node, scalar):
+        return ()
+    key = keys.get(node.id) if isinstance(node, gast.Name) and not hasattr(node, "s2s_global") else None
+    return key[1] if isinstance(key, tuple) and key[0] == "dims" else None
+
+
+def _elementwise(operands, keys, scalar):
+    """The class of an elementwise result: that of its non-scalar operands if they
+    share one, else their broadcast shape where all shapes are known."""
+    arrays = [a for a in operands if not _scalar_atom(a, scalar)]
+    found = {keys.get(a.id) if isinstance(a, gast.Name) and not hasattr(a, "s2s_global") else None for a in arrays}
+    if len(found) == 1:
+        return found.pop()
+    if not arrays:
+        return ("dims", ())
+    shape = ()
+    for a in arrays:
+        shape = _broadcast(shape, _dims(a, keys, scalar))
+        if shape is None:
+            return None
+    return ("dims", shape)
+
+
+def _broadcast(a, b):
+    if a is None or b is None:
+        return None
+    out = []
+    for i in range(1, max(len(a), len(b)) + 1):
+        x = a[-i] if i <= len(a) else 1
+        y = b[-i] if i <= len(b) else 1
+        if x != y and x != 1 and y != 1:
+            return None
+        out.append(y if x == 1 else x)
+    return tuple(reversed(out))
+
+
+def _matmul(a, b):
+    if a is None or b is None or not a or not b or len(a) > 2 or len(b) > 2:
+        return None
+    if a[-1] != b[0]:
+        return None
+    return ("dims", a[:-1] + b[1:])
+
+
+REDUCING = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
+SAME_SHAPE = {numpy.zeros_like, numpy.ones_like, numpy.empty_like}
+
+
+def _call_key(rhs, keys, scalar):
+    fn = getattr(rhs, "s2s_target", None)
+    if isinstance(fn, numpy.ufunc) and not rhs.keywords and fn.nout == 1 and len(rhs.args) == fn.nin:
+        return _elementwise(rhs.args, keys, scalar)
+    if _in(fn, SAME_SHAPE) and len(rhs.args) == 1 and not rhs.keywords and isinstance(rhs.args[0], gast.Name):
+        return keys.get(rhs.args[0].id)
+    if (fn is numpy.transpose and len(rhs.args) == 1 and not rhs.keywords):
+        shape = _dims(rhs.args[0], keys, scalar)
+        return ("dims", shape[::-1]) if shape is not None else None
+    if _in(fn, REDUCING) and len(rhs.args) in (1, 2):
+        options = {k.arg: k.value for k in rhs.keywords}
+        if len(rhs.args) == 2:
+            options["axis"] = rhs.args[1]
+        if set(options) - {"axis", "keepdims"}:
+            return None
+        shape = _dims(rhs.args[0], keys, scalar)
+        axis = options.get("axis")
+        keep = options.get("keepdims")
+        keep = False if keep is None else keep.value if isinstance(keep, gast.Constant) and type(keep.value) is bool else None
+        if shape is None or keep is None:
+            return None
+        if axis is None or isinstance(axis, gast.Constant) and axis.value is None:
+            axes = range(len(shape))
+        else:
+            parts = axis.elts if isinstance(axis, gast.Tuple) else [axis]
+            axes = [_int_constant(a) for a in parts]
+            if None in axes or any(not -len(shape) <= a < len(shape) for a in axes):
+                return None
+            axes = {a % len(shape) for a in axes}
+        return ("dims", tuple(1 if i in axes else d for i, d in enumerate(shape) if keep or i not in axes))
+    return None
+
+
+def _subscript_key(rhs, keys, indices):
+    base = keys.get(rhs.value.id)
+    parts = rhs.slice.elts if isinstance(rhs.slice, gast.Tuple) else [rhs.slice]
+    if isinstance(base, tuple) and base[0] == "dims":
+        shape = base[1]
+        if len(parts) > len(shape):
+            return None
+        out = []
+        for d, p in zip(shape, parts):
+            if isinstance(p, gast.Slice):
+                length = _slice_length(p)
+                if length is None:
+                    return None
+                out.append(d if length == 0 else ("slice", d, length))
+            elif _int_constant(p) is not None or (isinstance(p, gast.Name) and p.id in indices):
+                continue  # an integer takes the dimension away
+            else:
+                return None
+        return ("dims", tuple(out) + shape[len(parts):])
+    if base is not None:
+        lengths = tuple(_slice_length(p) for p in parts)
+        if None not in lengths:
+            return ("slice", base, lengths)
+    return None
 
 
 def _slice_length(part):

@@ -81,7 +81,7 @@ class Program:
         self.runtime_used = set()
         self.returns = {}  # (fn, scalar parameters) -> returns a scalar (None: being computed)
         self.assumed = False  # whether an answer being computed used a None above
-        self.groups = {}  # function -> groups of its parameters that hold arrays of one shape
+        self.dims = {}  # function -> {parameter: dimension symbols of the array it holds}
 
     def parse(self, fn):
         if fn not in self.parsed:
@@ -119,7 +119,7 @@ class Program:
                 functions = [mode.run()]
             else:
                 scalar = scalar_names(fdef, scalars, self.returns_scalar)
-                mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, shape_classes(fdef, scalar, self.groups.get(fn, ())))
+                mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, shape_classes(fdef, scalar, self.dims.get(fn)))
                 functions = list(mode.run())
             self.runtime_used |= mode.runtime_used
             self.bind_globals(parsed, functions)
@@ -174,11 +174,12 @@ class Program:
             self.bindings[root.id] = (f"{parsed.fn.__module__}:{parsed.fn.__qualname__}", obj)
 
 
-def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), groups=()):
+def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=()):
     """Generate the module for ``kind`` (grad, value_and_grad, vjp) of ``fn``.
 
-    ``scalars`` names parameters that will be Python numbers, ``groups`` groups
-    of parameters that will hold arrays of one shape: the reverse sweep is
+    ``scalars`` names parameters that will be Python numbers, ``dims`` pairs
+    parameters that will hold arrays with the symbols of their dimensions
+    (equal symbols for equal sizes, 1 for size 1): the reverse sweep is
     specialized to them (:mod:`s2s.shapes`).
     """
     if kind not in TRANSFORMS:
@@ -187,7 +188,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), gro
     parsed, fdef = program.parse(fn)
     single, wrt_names = resolve_wrt(parsed.fn, wrt)
     main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars) if kind != "jvp" else ())
-    program.groups = {parsed.fn: tuple(groups)} if kind != "jvp" else {}
+    program.dims = {parsed.fn: dict(dims)} if kind != "jvp" else {}
     program.generate()
     if optimize:
         for f in program.functions:
@@ -208,13 +209,13 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), gro
     runtime = sorted(n for n in used & set(runtime_module.__all__) if n not in program.bindings)
     if runtime:
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")
-    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, entry_name, scalars, groups)
+    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, entry_name, scalars, dims)
     source = module_source(header, imports, functions, parsed.filename)
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}
     return Generated(source, entry_name, bindings)
 
 
-def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), groups=()):
+def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=()):
     """The generated file's header: origin, transform, source hash, version, how to regenerate."""
     origin = os.path.relpath(parsed.filename)
     if origin.startswith(".."):
@@ -236,7 +237,7 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), groups
         + (" --no-optimize" if not optimize else ""),
         f"transform: {kind}, wrt={tuple(wrt) if isinstance(wrt, list) else wrt!r}, optimize={optimize}"
         + (f", specialized to Python numbers for {', '.join(scalars)}" if scalars else "")
-        + "".join(f", specialized to equal shapes of {', '.join(g)}" for g in groups),
+        + (", specialized to shapes " + ", ".join(f"{p} ({', '.join(map(str, d))}{',' if len(d) == 1 else ''})" for p, d in dims) if dims else ""),
         f"source sha256: {parsed.sha256}",
         META_TAG + json.dumps(meta, sort_keys=True),
     ]

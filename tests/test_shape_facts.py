@@ -41,6 +41,13 @@ CASES = [
     (P.param_in_branch, (rng.normal(size=3), True), 0),
     (P.param_in_branch, (rng.normal(size=3), False), 0),
     (P.pair, (rng.normal(size=(2, 3)), rng.normal(size=(2, 3))), (0, 1)),
+    (P.carried, (rng.normal(size=3), 0), 0),
+    (P.carried, (rng.normal(size=3), 2), 0),
+    (P.bias, (rng.normal(size=(3, 4)), rng.normal(size=4)), (0, 1)),
+    (P.bias, (rng.normal(size=(3, 4)), rng.normal(size=(1, 4))), (0, 1)),
+    (P.bias, (rng.normal(size=(3, 4)), rng.normal(size=(3, 1))), (0, 1)),
+    (P.bias, (rng.normal(size=(2, 3, 4)), rng.normal(size=(3, 1))), (0, 1)),
+    (P.recurrent, (rng.normal(size=(4, 4)), rng.normal(size=(2, 4)), rng.normal(size=(3, 4)), rng.normal(size=(5, 3, 2))), (0, 1, 2)),
 ]
 
 
@@ -101,9 +108,9 @@ def test_arrays_of_one_shape_run_a_variant_without_reductions():
     from s2s.transform import transform
 
     general = transform(P.pair, wrt=("x", "y")).source
-    special = transform(P.pair, wrt=("x", "y"), groups=(("x", "y"),)).source
+    special = transform(P.pair, wrt=("x", "y"), dims=(("x", ("a", "b")), ("y", ("a", "b")))).source
     assert "unbroadcast" in general
-    assert "specialized to equal shapes of x, y" in special
+    assert "specialized to shapes x (a, b), y (a, b)" in special
     assert "unbroadcast" not in special and "unreduce" not in special and "shape_of" not in special
 
 
@@ -117,3 +124,22 @@ def test_one_decorated_function_serves_equal_and_broadcasting_shapes():
 
             assert np.shape(value) == np.shape((x, y)[i])
             assert_close(value, numeric_grad(P.pair, (x, y), i))
+
+
+def test_call_shapes_name_dimensions_by_equality():
+    from s2s.api import _dimension_symbols
+
+    args = {"W": np.zeros((4, 4)), "b": np.zeros(4), "h": np.zeros((1, 4)), "n": 3, "xs": np.zeros((5, 1, 2))}
+    assert _dimension_symbols(args) == (("W", ("a", "a")), ("b", ("a",)), ("h", (1, "a")), ("xs", ("b", 1, "c")))
+
+
+def test_known_shapes_leave_no_runtime_reductions():
+    from s2s.transform import transform
+
+    rec = transform(P.recurrent, wrt=("W", "U"), dims=(("W", ("a", "a")), ("U", ("b", "a")), ("h", ("c", "a")), ("xs", ("d", "c", "b")))).source
+    assert "unbroadcast" not in rec and "shape_of" not in rec and "unreduce" not in rec
+    assert "dh_3 = dh_3 + 2 * dloss_3 * h_3" in rec
+    source = transform(P.bias, wrt="b", dims=(("x", ("a", "b")), ("b", ("b",)))).source
+    assert "db = np.sum(" in source and "axis=0)" in source and "unbroadcast" not in source
+    kept = transform(P.bias, wrt="b", dims=(("x", ("a", "b")), ("b", (1, "b")))).source
+    assert "axis=0, keepdims=True)" in kept
