@@ -13,7 +13,7 @@ tests/test_rules_hvp.py checks every helper of an adjoint rule here.
 from s2s import runtime
 from s2s.rules import BUILTIN, adjoint, nondifferentiable, tangent
 
-nondifferentiable(runtime.shape_of, runtime.size_of, runtime.seed_scalar, runtime.zeros_like, runtime.untranspose_axes)
+nondifferentiable(runtime.shape_of, runtime.size_of, runtime.seed_scalar, runtime.seed_like, runtime.zeros_like, runtime.untranspose_axes)
 
 
 @tangent(runtime.unbroadcast)

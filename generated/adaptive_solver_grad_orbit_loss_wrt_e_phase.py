@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import GradTuple, seed_scalar, shape_of, size_of, unbroadcast, unreduce, zeros_like
+from s2s.runtime import GradTuple, seed_like, shape_of, size_of, unbroadcast, unreduce, zeros_like
 
 
 def grad_orbit_loss(e, phase, t, x_observed, y_observed):
-    orbit_loss, saved = orbit_loss_forward(e, phase, t, x_observed, y_observed)
-    dorbit_loss = seed_scalar(orbit_loss, 'orbit_loss')
+    saved = orbit_loss_forward(e, phase, t, x_observed, y_observed)
+    dorbit_loss = seed_like(e, phase)
     return orbit_loss_backward(saved, dorbit_loss)
 
 
@@ -24,7 +24,7 @@ def orbit_loss_forward(e, phase, t, x_observed, y_observed):
     y_minus_y_observed = y - y_observed
     pow__plus_pow__2 = x_minus_x_observed ** 2 + y_minus_y_observed ** 2
     orbit_loss = np.mean(pow__plus_pow__2)
-    return (orbit_loss, (shape_of(x), shape_of(y), x_minus_x_observed, y_minus_y_observed, shape_of(pow__plus_pow__2), shape_of(orbit_loss), x_y_saved))
+    return (shape_of(x), shape_of(y), x_minus_x_observed, y_minus_y_observed, shape_of(pow__plus_pow__2), shape_of(orbit_loss), x_y_saved)
 
 
 def orbit_loss_backward(saved, dorbit_loss):

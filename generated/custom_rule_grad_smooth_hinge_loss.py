@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dy, seed_like, shape_of, size_of, unbroadcast, unreduce
 
 
 def grad_smooth_hinge_loss(w, X, labels):
-    smooth_hinge_loss, saved = smooth_hinge_loss_forward(w, X, labels)
-    dsmooth_hinge_loss = seed_scalar(smooth_hinge_loss, 'smooth_hinge_loss')
+    saved = smooth_hinge_loss_forward(w, X, labels)
+    dsmooth_hinge_loss = seed_like(w)
     return smooth_hinge_loss_backward(saved, dsmooth_hinge_loss)
 
 
@@ -23,7 +23,7 @@ def smooth_hinge_loss_forward(w, X, labels):
     neg_margins = -margins
     softplus_neg_margins = softplus(neg_margins)
     smooth_hinge_loss = np.mean(softplus_neg_margins)
-    return (smooth_hinge_loss, (w, X, labels, shape_of(X_at_w), neg_margins, softplus_neg_margins, shape_of(smooth_hinge_loss)))
+    return (w, X, labels, shape_of(X_at_w), neg_margins, softplus_neg_margins, shape_of(smooth_hinge_loss))
 
 
 def smooth_hinge_loss_backward(saved, dsmooth_hinge_loss):

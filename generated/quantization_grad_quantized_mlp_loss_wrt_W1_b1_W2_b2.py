@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, zeros_like
+from s2s.runtime import matmul_dx, matmul_dy, seed_like, shape_of, size_of, unbroadcast, zeros_like
 
 
 def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
-    quantized_mlp_loss, saved = quantized_mlp_loss_forward(W1, b1, W2, b2, x, y)
-    dquantized_mlp_loss = seed_scalar(quantized_mlp_loss, 'quantized_mlp_loss')
+    saved = quantized_mlp_loss_forward(W1, b1, W2, b2, x, y)
+    dquantized_mlp_loss = seed_like(W1, b1, W2, b2)
     return quantized_mlp_loss_backward(saved, dquantized_mlp_loss)
 
 
@@ -27,7 +27,7 @@ def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
     # quantization.py:44  return np.mean((prediction - y) ** 2)
     prediction_minus_y = prediction - y
     quantized_mlp_loss = np.mean(prediction_minus_y ** 2)
-    return (quantized_mlp_loss, (shape_of(b1), shape_of(b2), x, quantize_W1, shape_of(x_at_quantize_W1), h, quantize_W2, shape_of(h_at_quantize_W2), shape_of(prediction), prediction_minus_y, shape_of(quantized_mlp_loss), quantize_W1_saved, quantize_W2_saved))
+    return (shape_of(b1), shape_of(b2), x, quantize_W1, shape_of(x_at_quantize_W1), h, quantize_W2, shape_of(h_at_quantize_W2), shape_of(prediction), prediction_minus_y, shape_of(quantized_mlp_loss), quantize_W1_saved, quantize_W2_saved)
 
 
 def quantized_mlp_loss_backward(saved, dquantized_mlp_loss):

@@ -82,6 +82,7 @@ __all__ = [
     "zeroed",
     "matmul_dx",
     "matmul_dy",
+    "seed_like",
     "seed_scalar",
     "unbroadcast",
     "unindex",
@@ -204,6 +205,23 @@ def zeros_like(value):
     if isinstance(value, (bool, int, float, complex)):
         return type(value)(0) if not isinstance(value, bool) else 0.0
     return np.zeros_like(value)
+
+
+def seed_like(*arguments):
+    """The seed 1 of an output known to be a scalar, without the output: in the
+    floating dtype of the arguments differentiated for (float32 arrays give a
+    float32 seed, as the output they make would be) and their array library,
+    or a Python float."""
+    arrays = []
+    for a in arguments:
+        for v in a if isinstance(a, (tuple, list)) else (a,):
+            dtype = getattr(v, "dtype", None)
+            if dtype is not None and np.issubdtype(dtype, np.inexact):
+                arrays.append(v)
+    if not arrays:
+        return 1.0
+    one = np.ones_like(arrays[0], dtype=np.result_type(*(v.dtype for v in arrays)), shape=())
+    return one[()] if isinstance(one, np.ndarray) else one  # a 0-d array of the arguments' library
 
 
 def seed_scalar(value, name="the function"):

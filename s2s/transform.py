@@ -82,6 +82,7 @@ class Program:
         self.returns = {}  # (fn, scalar parameters) -> returns a scalar (None: being computed)
         self.assumed = False  # whether an answer being computed used a None above
         self.dims = {}  # function -> {parameter: dimension symbols of the array it holds}
+        self.scalar_sets = {}  # callee key -> its names that always hold scalars
 
     def parse(self, fn):
         if fn not in self.parsed:
@@ -118,7 +119,7 @@ class Program:
                 mode = ForwardMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward)
                 functions = [mode.run()]
             else:
-                scalar = scalar_names(fdef, scalars, self.returns_scalar)
+                scalar = self.scalar_sets[key] = scalar_names(fdef, scalars, self.returns_scalar)
                 mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, shape_classes(fdef, scalar, self.dims.get(fn)))
                 functions = list(mode.run())
             self.runtime_used |= mode.runtime_used
@@ -190,6 +191,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars) if kind != "jvp" else ())
     program.dims = {parsed.fn: dict(dims)} if kind != "jvp" else {}
     program.generate()
+    value_unused = kind == "grad" and drop_value(program, main, fdef, (parsed.fn, tuple(wrt_names), tuple(scalars)))
     if optimize:
         for f in program.functions:
             optimize_function(f)
@@ -197,8 +199,8 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     if kind == "jvp":
         entry = jvp_entry(entry_name, fdef, main)
     else:
-        entry = entry_function(kind, entry_name, fdef, main, single)
-        program.runtime_used |= {"seed_scalar"} if kind != "vjp" else set()
+        entry = entry_function(kind, entry_name, fdef, main, single, wrt_names if value_unused else None)
+        program.runtime_used |= {"seed_like" if value_unused else "seed_scalar"} if kind != "vjp" else set()
     functions = [entry] + program.functions
     used = set()
     for f in functions:
@@ -260,8 +262,36 @@ def jvp_entry(entry_name, fdef, main):
     return gast.FunctionDef(name=entry_name, args=args, body=[gast.Return(value=forward_call)], decorator_list=[], returns=None, type_comment=None, type_params=[])
 
 
-def entry_function(kind, entry_name, fdef, main, single):
-    """``grad_f``: run the forward sweep, seed the output adjoint, run the backward sweep."""
+def _one_tuple(grads, single, main):
+    """``(g,)`` for ``wrt=(x,)``: a one-name tuple ``wrt`` gets a one-element tuple."""
+    return gast.Tuple(elts=[grads], ctx=gast.Load()) if not single and len(main.active_params) == 1 else grads
+
+
+def drop_value(program, main, fdef, key):
+    """Make ``main``'s forward sweep return only what it saves, where ``grad``
+    needs its value for nothing else: the output is a scalar (:mod:`s2s.shapes`),
+    so the seed needs no look at it, and no other generated code calls that
+    forward sweep (recursion). The optimizer then drops the computations only
+    the value needed (``np.sum(lap * lap)`` of a loss whose gradient reads
+    ``lap``), which a gradient written by hand would not do either."""
+    result = fdef.body[-1].value
+    if not (isinstance(result, gast.Name) and result.id in program.scalar_sets.get(key, ())):
+        return False
+    forward = next(f for f in program.functions if f.name == main.forward)
+    if any(isinstance(n, gast.Name) and n.id == main.forward for f in program.functions if f is not forward for n in gast.walk(f)):
+        return False
+    if any(isinstance(n, gast.Name) and n.id == main.forward for n in gast.walk(forward)):
+        return False
+    ret = forward.body[-1]
+    ret.value = ret.value.elts[1]
+    return True
+
+
+def entry_function(kind, entry_name, fdef, main, single, seed_from=None):
+    """``grad_f``: run the forward sweep, seed the output adjoint, run the backward sweep.
+
+    With ``seed_from`` (see :func:`drop_value`), the forward sweep returns only
+    what it saves and the seed 1 takes the floating dtype of those arguments."""
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
     kwonly = [a.id for a in fdef.args.kwonlyargs]
     namer = Namer(params + kwonly + [entry_name])
@@ -273,12 +303,14 @@ def entry_function(kind, entry_name, fdef, main, single):
         func=name(main.forward), args=[name(p) for p in params],
         keywords=[gast.keyword(arg=k, value=name(k)) for k in kwonly],
     )
+    if seed_from is not None:
+        body = [assign(saved, forward_call), assign(seed, call("seed_like", *[name(p) for p in seed_from]))]
+        body.append(gast.Return(value=_one_tuple(call(main.backward, name(saved), name(seed)), single, main)))
+        return gast.FunctionDef(name=entry_name, args=copy.deepcopy(fdef.args), body=body, decorator_list=[], returns=None, type_comment=None, type_params=[])
     body = [assign(gast.Tuple(elts=[name(value, True), name(saved, True)], ctx=gast.Store()), forward_call)]
     if kind != "vjp":
         body.append(assign(seed, call("seed_scalar", name(value), gast.Constant(value=fdef.name, kind=None))))
-    grads = call(main.backward, name(saved), name(seed))
-    if not single and len(main.active_params) == 1:
-        grads = gast.Tuple(elts=[grads], ctx=gast.Load())
+    grads = _one_tuple(call(main.backward, name(saved), name(seed)), single, main)
     body.append(gast.Return(value=gast.Tuple(elts=[name(value), grads], ctx=gast.Load()) if kind == "value_and_grad" else grads))
     args = copy.deepcopy(fdef.args)
     if kind == "vjp":

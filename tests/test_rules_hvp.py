@@ -52,7 +52,7 @@ def second_order_params():
 PARAMS = second_order_params()
 
 # helpers of the elementwise, broadcasting and reduction rules, and the ones with no derivative
-ELEMENTARY = {"unbroadcast", "unreduce", "rebroadcast", "GradTuple", "seed_scalar", "shape_of", "zeros_like", "size_of", "untranspose_axes", "clip_mask"}
+ELEMENTARY = {"unbroadcast", "unreduce", "rebroadcast", "GradTuple", "seed_scalar", "seed_like", "shape_of", "zeros_like", "size_of", "untranspose_axes", "clip_mask"}
 
 
 def helpers_called(f):

@@ -47,6 +47,7 @@ CASES = [
     (P.bias, (rng.normal(size=(3, 4)), rng.normal(size=(1, 4))), (0, 1)),
     (P.bias, (rng.normal(size=(3, 4)), rng.normal(size=(3, 1))), (0, 1)),
     (P.bias, (rng.normal(size=(2, 3, 4)), rng.normal(size=(3, 1))), (0, 1)),
+    (P.halving, (rng.normal(size=3), 2), 0),
     (P.recurrent, (rng.normal(size=(4, 4)), rng.normal(size=(2, 4)), rng.normal(size=(3, 4)), rng.normal(size=(5, 3, 2))), (0, 1, 2)),
 ]
 
@@ -143,3 +144,25 @@ def test_known_shapes_leave_no_runtime_reductions():
     assert "db = np.sum(" in source and "axis=0)" in source and "unbroadcast" not in source
     kept = transform(P.bias, wrt="b", dims=(("x", ("a", "b")), ("b", (1, "b")))).source
     assert "axis=0, keepdims=True)" in kept
+
+
+def test_grad_computes_no_value_it_does_not_return():
+    from s2s.transform import transform
+
+    source = transform(P.stencil, wrt="u", dims=(("u", ("a", "b")), ("f", ("a", "b")))).source
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    assert "np.sum(lap * lap)" not in code and "f * u" not in code
+    assert "dstencil = seed_like(u)" in source
+    both = transform(P.stencil, "value_and_grad", wrt="u", dims=(("u", ("a", "b")), ("f", ("a", "b")))).source
+    assert "np.sum(lap * lap)" in both and "seed_scalar" in both
+    recursive = transform(P.halving, wrt="x", dims=(("x", ("a",)),), scalars=("n",)).source
+    assert "seed_scalar" in recursive
+
+
+def test_seed_like_has_the_arguments_dtype():
+    from s2s.runtime import seed_like
+
+    assert seed_like(np.ones(2, np.float32)).dtype == np.float32
+    assert seed_like(np.ones(2, np.float32), np.ones(2)).dtype == np.float64
+    assert seed_like((np.ones(2, np.float32),)).dtype == np.float32
+    assert seed_like(0.5) == 1.0 and type(seed_like(0.5)) is float

@@ -159,3 +159,10 @@ def recurrent(W, U, h, xs):
         h = np.tanh(h @ W + xs[t] @ U + 0.1)
         loss = loss + np.sum(h * h)
     return loss
+
+
+def halving(x, n):
+    """Recursive: the forward sweep's value is needed by the call above, so grad keeps it."""
+    if n == 0:
+        return np.sum(x * x)
+    return halving(x * 0.5, n - 1) + np.sum(x)
