@@ -360,20 +360,23 @@ def check(result, expected, to_numpy):
 
 
 def s2s_transform_times(w, repeats, args):
-    """(cold, warm) seconds of ``s2s.grad(fn, wrt=...)`` and its first call, less the time
-    of a gradient: the general code, then the variant for the call's argument shapes
-    (:mod:`s2s.api`); with an empty cache, then with the cached modules."""
+    """(cold, warm) seconds of ``s2s.grad(fn, wrt=...)`` and of building the variant a
+    call with ``args`` runs (:mod:`s2s.api`: specialized to the Python numbers and the
+    arrays' dimension pattern): with an empty cache, then with the cached modules."""
+    from s2s.api import _dimension_symbols, _transform
+
+    bound = inspect.signature(w.fn).bind(*args)
+    scalars = tuple(k for k, v in bound.arguments.items() if isinstance(v, (int, float)))
+    dims = _dimension_symbols(bound.arguments)
     old = os.environ.get("S2S_CACHE_DIR")
     cold, warm = [], []
 
     def once():
         t0 = time.perf_counter()
-        g = s2s.grad(w.fn, wrt=w.wrt_arg)
-        g(*args)
-        t1 = time.perf_counter()
-        g(*args)
-        t2 = time.perf_counter()
-        return max((t1 - t0) - (t2 - t1), 0.0)
+        s2s.grad(w.fn, wrt=w.wrt_arg)
+        if scalars or dims:
+            _transform("grad", w.fn, w.wrt_arg, True, None, None, scalars, dims)
+        return time.perf_counter() - t0
 
     try:
         for _ in range(repeats):
@@ -552,9 +555,9 @@ def tables(results, memory, rss_ok):
                 lines.append(f"| {r['name']} | " + " | ".join(cells) + " |")
 
     lines.append("")
-    lines.append("**Transform and gradient/forward ratios**: s2s cold = `s2s.grad` and its first call with an empty "
-                 "cache, less one gradient's time (transform, write, compile and load the general code and the "
-                 "variant for the call's shapes); warm = the same loading the cached modules; "
+    lines.append("**Transform and gradient/forward ratios**: s2s cold = `s2s.grad` and the variant its first call "
+                 "builds for the arguments' shapes, with an empty cache (transform, write, compile, load both); "
+                 "warm = the same loading the cached modules; "
                  "gradient / forward = time of one gradient over time of one call of the function itself "
                  "(the cheap-gradient bound is a small constant); JAX jit first call = trace + compile + one run. "
                  f"The first transform in a process also imports the rule library: {fmt_time(FIRST_TRANSFORM[0])} "
