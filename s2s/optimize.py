@@ -181,29 +181,33 @@ def _names(node, ctx):
 
 
 def _propagate_copies(fdef):
-    """Remove the copies ``a = b`` (see the module docstring) in one sweep."""
+    """Remove the copies ``a = b`` (see the module docstring), in time linear in the code:
+    each block's loads are indexed once, and a copy renames only the loads of ``a``."""
     loads, stores = _counts(fdef)
     for block in _blocks(fdef.body):
-        i = 0
-        while i < len(block):
-            stmt = block[i]
-            i += 1
+        where = {}  # name -> [(index of the block's statement, Name node)] of its loads
+        for i, stmt in enumerate(block):
+            for n in gast.walk(stmt):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                    where.setdefault(n.id, []).append((i, n))
+        dead = set()
+        for i, stmt in enumerate(block):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Name)):
                 continue
             a, b = stmt.targets[0].id, stmt.value.id
             if stores.get(a) != 1 or stores.get(b) != 1 or a == b:
                 continue
-            rest = block[i:]
-            if sum(_names(r, gast.Load).count(a) for r in rest) != loads.get(a, 0):
+            uses = [(j, n) for j, n in where.get(a, ()) if j > i]
+            if len(uses) != loads.get(a, 0):
                 continue  # read elsewhere (another block, or a loop's next iteration)
-            for r in rest:
-                for n in gast.walk(r):
-                    if isinstance(n, gast.Name) and n.id == a and isinstance(n.ctx, gast.Load):
-                        n.id = b
+            for _, n in uses:
+                n.id = b
+            where.setdefault(b, []).extend(uses)
             loads[b] = loads.get(b, 0) - 1 + loads.pop(a, 0)
             stores.pop(a)
-            i -= 1
-            del block[i]
+            dead.add(i)
+        if dead:
+            block[:] = [stmt for i, stmt in enumerate(block) if i not in dead]
 
 
 def _substitute(node, name, value):
