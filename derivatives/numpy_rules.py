@@ -261,8 +261,9 @@ def arctan2(z, x1, x2):
 
 @adjoint(np.hypot, broadcast=True)
 def hypot(z, x1, x2):
-    dx1 = dz * x1 / z
-    dx2 = dz * x2 / z
+    # at z == 0 both arguments are 0: the gradient 0 (the smallest subgradient), not 0 / 0
+    dx1 = dz * x1 / np.where(z == 0, 1.0, z)
+    dx2 = dz * x2 / np.where(z == 0, 1.0, z)
 
 
 @adjoint(np.conjugate)

@@ -228,8 +228,8 @@ def arctan2(z, x1, x2):
 
 @tangent(np.hypot)
 def hypot(z, x1, x2):
-    dz = dx1 * x1 / z
-    dz = dx2 * x2 / z
+    dz = dx1 * x1 / np.where(z == 0, 1.0, z)
+    dz = dx2 * x2 / np.where(z == 0, 1.0, z)
 
 
 # -- selection ----------------------------------------------------------------------

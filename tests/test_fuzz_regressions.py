@@ -25,6 +25,8 @@ def A(*values):
 
 
 CASES = [
+    pytest.param(P.hypot_at_zero, [A(0.5, -0.2, 0.3), 0.1], 0, id="hypot_at_zero-zero"),
+    pytest.param(P.hypot_at_zero, [A(0.5, -0.2, 0.3), 0.5], 0, id="hypot_at_zero-nonzero"),
     pytest.param(P.return_in_nested_if, [A(0.5, 1.5, -0.2)], 0, id="return_in_nested_if-returns"),
     pytest.param(P.return_in_nested_if, [A(0.5, 0.7, -0.2)], 0, id="return_in_nested_if-falls-through"),
     pytest.param(P.return_in_elif, [A(0.5, 0.7, -0.2)], 0, id="return_in_elif-returns"),

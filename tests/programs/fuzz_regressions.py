@@ -143,3 +143,11 @@ def copy_of_a_call(a, y):
     ``(...).copy()`` was named after the runtime helper the call goes through,
     shadowing it [naming.py reserves the runtime helpers' names]."""
     return np.sum((np.broadcast_to(a, (3,))).copy() * y)
+
+
+def hypot_at_zero(x, a):
+    """Was NaN: np.hypot's adjoint divided by the result, 0 where both arguments
+    are 0 [numpy_rules.hypot: the gradient there is 0, the smallest subgradient,
+    which finite differences give by symmetry]."""
+    z1 = np.zeros((3, 2))
+    return np.sum(np.hypot((a > 0.31) * x, np.copy(z1).T), axis=0)
