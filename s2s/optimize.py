@@ -8,8 +8,9 @@ exactly the same values:
   contributions of ``x * x``) to ``2 * e``, which is exact; ``k * (a * b)``
   to ``(k * a) * b`` for ``k`` a power of two (exact too), so that ``k``
   meets a number before an array where the product starts with one;
-* dead code removed: assignments to names nothing reads, when what they call
-  is pure (numpy, math, the runtime helpers, arithmetic);
+* dead code removed: pure assignments (numpy, math, the runtime helpers,
+  arithmetic) whose values reach nothing the function returns or does,
+  including values that only feed each other around a loop;
 * copies coalesced: ``a = b`` where ``b`` is computed once, read only by the
   copy, and ``a`` is assigned only there becomes one assignment to ``a``
   (``dW1, db1 = layer_backward(...)`` instead of a temporary and two copies).
@@ -117,26 +118,54 @@ def _counts(fdef):
     return loads, stores
 
 
-def _remove_dead(body, loads):
-    changed = False
-    out = []
-    for stmt in body:
-        for field in ("body", "orelse"):
-            block = getattr(stmt, field, None)
-            if isinstance(block, list) and (block or field == "body"):
-                new, c = _remove_dead(block, loads)
-                setattr(stmt, field, new or ([gast.Pass()] if field == "body" else []))
-                changed |= c
-        if (
-            isinstance(stmt, gast.Assign)
-            and isinstance(stmt.targets[0], gast.Name)
-            and loads.get(stmt.targets[0].id, 0) == 0
-            and _pure(stmt.value)
-        ):
-            changed = True
+def _removable(stmt):
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and _pure(stmt.value)
+
+
+def _remove_dead(fdef):
+    """Remove the pure assignments whose values reach nothing the function does.
+
+    Liveness from the roots: a name is live if something other than a pure
+    assignment reads it (a return, a call kept for its effect, a loop's range,
+    a test, an assignment into an item), or if a pure assignment to a live
+    name does. So values that only feed each other are dead too, such as a
+    running sum carried around a loop that the forward sweep no longer returns
+    (``loss_3 = loss_2 + ...; loss_2 = loss_3``).
+    """
+    defs = {}  # name -> names the pure assignments to it read
+    live = set()
+    for stmt in (n for n in gast.walk(fdef) if isinstance(n, gast.stmt) and n is not fdef):
+        if _removable(stmt):
+            defs.setdefault(stmt.targets[0].id, set()).update(_names(stmt.value, gast.Load))
             continue
-        out.append(stmt)
-    return out, changed
+        if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+            live.add(stmt.target.id)  # d += e reads d
+        for field, value in gast.iter_fields(stmt):
+            if field in ("body", "orelse"):
+                continue
+            for node in value if isinstance(value, list) else [value]:
+                if isinstance(node, gast.AST):
+                    live.update(_names(node, gast.Load))
+    work = list(live)
+    while work:
+        for n in defs.get(work.pop(), ()):
+            if n not in live:
+                live.add(n)
+                work.append(n)
+
+    def sweep(body):
+        out = []
+        for stmt in body:
+            for field in ("body", "orelse"):
+                block = getattr(stmt, field, None)
+                if isinstance(block, list) and (block or field == "body"):
+                    setattr(stmt, field, sweep(block) or ([gast.Pass()] if field == "body" else []))
+            if _removable(stmt) and stmt.targets[0].id not in live:
+                continue
+            out.append(stmt)
+        return out
+
+    fdef.body = sweep(fdef.body)
 
 
 def _coalesce(fdef):
@@ -418,9 +447,6 @@ def optimize(fdef):
     _inline_single_use(fdef)
     for stmt in fdef.body:  # again, on the expressions inlining made
         _Simplify().visit(stmt)
-    changed = True
-    while changed:
-        loads, _ = _counts(fdef)
-        fdef.body, changed = _remove_dead(fdef.body, loads)
+    _remove_dead(fdef)
     _accumulate_in_place(fdef.body, set())
     return fdef

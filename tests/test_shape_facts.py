@@ -166,3 +166,14 @@ def test_seed_like_has_the_arguments_dtype():
     assert seed_like(np.ones(2, np.float32), np.ones(2)).dtype == np.float64
     assert seed_like((np.ones(2, np.float32),)).dtype == np.float32
     assert seed_like(0.5) == 1.0 and type(seed_like(0.5)) is float
+
+
+def test_a_running_sum_only_the_value_needed_goes_with_it():
+    from s2s.transform import transform
+
+    source = transform(P.recurrent, wrt=("W", "U"), dims=(("W", ("a", "a")), ("U", ("b", "a")), ("h", ("c", "a")), ("xs", ("d", "c", "b")))).source
+    forward = source[source.index("def recurrent_forward"):source.index("def recurrent_backward")]
+    code = [line for line in forward.splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in code if "loss" in line]  # loss_3 = loss_2 + ...; loss_2 = loss_3 feed only each other
+    both = transform(P.recurrent, "value_and_grad", wrt=("W", "U")).source
+    assert "loss_3 = loss_2 + np.sum" in both
