@@ -60,10 +60,10 @@ def orbit_backward(saved, dorbit):
     dcos_E_minus_e = dorbit[0]
     dtimes_2 = dorbit[1]
     dsqrt_minus_e_times_e = unbroadcast(dtimes_2 * sin_E, sqrt_minus_e_times_e)
-    dE = unbroadcast(dtimes_2 * sqrt_minus_e_times_e, sin_E) * np.cos(E)
-    de = 2 * -(dsqrt_minus_e_times_e / (2.0 * sqrt_minus_e_times_e)) * e
-    de += unbroadcast(-dcos_E_minus_e, e)
-    dE += -unbroadcast(dcos_E_minus_e, sin_E) * np.sin(E)
+    dsin_E = unbroadcast(dtimes_2 * sqrt_minus_e_times_e, sin_E)
+    de_times_e = -(dsqrt_minus_e_times_e / (2.0 * sqrt_minus_e_times_e))
+    de = 2 * de_times_e * e + unbroadcast(-dcos_E_minus_e, e)
+    dE = dsin_E * np.cos(E) - unbroadcast(dcos_E_minus_e, sin_E) * np.sin(E)
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
     dE_iterations = GradTuple((dE, zeros_like(iterations)))
     dM, de_kepler = kepler_backward(E_iterations_saved, dE_iterations)
@@ -134,7 +134,7 @@ def kepler_backward(saved, dkepler):
         dminus_minus_M = unbroadcast(dstep_3 / minus_2, minus_minus_M_shape)
         de_times_cos_E_2 = -unbroadcast(-dstep_3 * step_3 / minus_2, minus_2)
         de += unbroadcast(de_times_cos_E_2 * cos_E_2, e)
-        dE_2 = dE_2 + -unbroadcast(de_times_cos_E_2 * e, cos_E_2) * np.sin(E_2)
+        dE_2 = dE_2 - unbroadcast(de_times_cos_E_2 * e, cos_E_2) * np.sin(E_2)
         dminus = unbroadcast(dminus_minus_M, minus_shape)
         dM += unbroadcast(-dminus_minus_M, M)
         dE_2 += unbroadcast(dminus, E_2)

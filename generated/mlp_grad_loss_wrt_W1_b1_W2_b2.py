@@ -44,14 +44,12 @@ def loss_backward(saved, dloss):
     dy_times_log_probs = unreduce(dsum_, y_times_log_probs_shape, 1, False)
     dlog_probs = unbroadcast(dy_times_log_probs * y, log_probs_shape)
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    dlogits_2 = unbroadcast(dlog_probs, exp_logits_2)
     dsum_exp_logits_2 = unbroadcast(-dlog_probs, sum_exp_logits_2) / sum_exp_logits_2
     dexp_logits_2 = unreduce(dsum_exp_logits_2, exp_logits_2, 1, True)
-    dlogits_2 = dlogits_2 + dexp_logits_2 * exp_logits_2
+    dlogits_2 = unbroadcast(dlog_probs, exp_logits_2) + dexp_logits_2 * exp_logits_2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
-    dlogits = unbroadcast(dlogits_2, logits)
     dmax_logits = unbroadcast(-dlogits_2, max_logits)
-    dlogits = dlogits + extremum_adjoint(dmax_logits, max_logits, logits, 1, True)
+    dlogits = unbroadcast(dlogits_2, logits) + extremum_adjoint(dmax_logits, max_logits, logits, 1, True)
     # mlp.py:18  logits = h @ W2 + b2
     dh_at_W2 = unbroadcast(dlogits, h_at_W2_shape)
     db2 = unbroadcast(dlogits, b2_shape)

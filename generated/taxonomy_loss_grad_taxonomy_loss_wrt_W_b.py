@@ -40,14 +40,13 @@ def taxonomy_loss_backward(saved, dtaxonomy_loss):
     dmass_target_loss = GradTuple((zeros_like(mass), zeros_like(target), dtaxonomy_loss))
     dprobs = subtree_loss_backward(mass_target_loss_saved, dmass_target_loss)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
-    de = unbroadcast(dprobs / sum_e, e)
-    de += unreduce(unbroadcast(-dprobs * probs / sum_e, sum_e), e, 1, True)
+    dsum_e = unbroadcast(-dprobs * probs / sum_e, sum_e)
+    de = unbroadcast(dprobs / sum_e, e) + unreduce(dsum_e, e, 1, True)
     # taxonomy_loss.py:61  e = np.exp(logits)
     dlogits_2 = de * e
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    dlogits = unbroadcast(dlogits_2, logits)
     dmax_logits = unbroadcast(-dlogits_2, max_logits)
-    dlogits = dlogits + extremum_adjoint(dmax_logits, max_logits, logits, 1, True)
+    dlogits = unbroadcast(dlogits_2, logits) + extremum_adjoint(dmax_logits, max_logits, logits, 1, True)
     # taxonomy_loss.py:59  logits = x @ W + b
     db = unbroadcast(dlogits, b_shape)
     dW = matmul_dy(unbroadcast(dlogits, x_at_W_shape), x, W)

@@ -24,7 +24,8 @@ exactly the same values:
   user's own line (``s_3 = 0.9 * s_2 + 0.1 * sin`` instead of three
   statements), so each line's block reads like its source line.
 
-* ``a + -b`` and ``a - -b`` become ``a - b`` and ``a + b`` (negation is exact);
+* ``a + -b``, ``a - -b * c`` and ``-a + b`` become ``a - b``, ``a + b * c`` and
+  ``b - a`` (negation is exact, addition commutes);
 * accumulation in place: ``d = d + e`` becomes ``d += e`` (``d -= e`` where
   ``e`` is a negation), and
   ``d = d + unindex(g, like, (slice(1, -1), 2))`` becomes ``d[1:-1, 2] += g``
@@ -67,9 +68,12 @@ class _Simplify(gast.NodeTransformer):
             return node.left
         if _const(node.left) and op in IDENTITY_LEFT and node.left.value == IDENTITY_LEFT[op]:
             return node.right
-        if op in (gast.Add, gast.Sub) and isinstance(node.right, gast.UnaryOp) and isinstance(node.right.op, gast.USub):
-            # a + -b is a - b, a - -b is a + b: negation is exact, and this saves a pass
-            return gast.BinOp(left=node.left, op=gast.Sub() if op is gast.Add else gast.Add(), right=node.right.operand)
+        if op in (gast.Add, gast.Sub) and _negation(node.right) is not None:
+            # a + -b is a - b, a - -b * c is a + b * c: negation is exact, and this saves a pass
+            return gast.BinOp(left=node.left, op=gast.Sub() if op is gast.Add else gast.Add(), right=_negation(node.right))
+        if op is gast.Add and _negation(node.left) is not None and _pure(node):
+            # -a + b is b - a (addition commutes exactly)
+            return gast.BinOp(left=node.right, op=gast.Sub(), right=_negation(node.left))
         if op is gast.Add and _pure(node.left) and gast.dump(node.left) == gast.dump(node.right):
             # e + e is exactly 2 * e in floating point, and computes e once
             return self.visit_BinOp(gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(), right=node.left))
@@ -80,6 +84,18 @@ class _Simplify(gast.NodeTransformer):
             inner.left = self.visit_BinOp(gast.BinOp(left=node.left, op=gast.Mult(), right=inner.left))
             return inner
         return node
+
+
+def _negation(node):
+    """``b`` for ``-b``, ``b * c`` for ``-b * c`` (down a product's or quotient's left
+    operands): the same value negated, exactly; None for anything else."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return node.operand
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)):
+        inner = _negation(node.left)
+        if inner is not None:
+            return gast.BinOp(left=inner, op=node.op, right=node.right)
+    return None
 
 
 def _power_of_two(node):
@@ -237,6 +253,43 @@ def _propagate_copies(fdef):
             dead.add(i)
         if dead:
             block[:] = [stmt for i, stmt in enumerate(block) if i not in dead]
+
+
+def _merge_accumulations(fdef):
+    """``d = a`` followed, for the same source line, by ``d = d + b`` (or ``- b``)
+    becomes ``d = a + b``: the same one addition of the same two values, so the
+    result is exact, and a statement (and for arrays a pass) goes.
+
+    ``a`` must be pure and not read ``d`` (``d = d + e; d = d + b`` stays: an
+    accumulation that becomes in place), the statements between pure assignments to names that
+    neither ``a`` reads nor are ``d``; ``b`` must not read ``d``, nor be an
+    ``unindex`` (that becomes an in-place update of a part, below).
+    """
+    for block in _blocks(fdef.body):
+        first = {}  # d -> index of ``d = a`` still open for merging
+        for j, stmt in enumerate(block):
+            target = stmt.targets[0].id if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) else None
+            value = getattr(stmt, "value", None)
+            i = first.get(target)
+            if (
+                i is not None
+                and isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub))
+                and isinstance(value.left, gast.Name) and value.left.id == target
+                and target not in _names(value.right, gast.Load)
+                and not _is_call(value.right, "unindex")
+                and getattr(block[i], "s2s_line", None) == getattr(stmt, "s2s_line", None)
+            ):
+                between = [s for s in block[i + 1:j] if s is not None]
+                reads = set(_names(block[i].value, gast.Load))
+                if all(_removable(s) and not reads & set(_names(s.targets[0], gast.Store)) for s in between):
+                    value.left = block[i].value
+                    block[i] = None
+            for name_ in list(first):  # what this statement touches is closed for merging
+                if name_ == target or name_ in _names(stmt, gast.Load) or not _removable(stmt):
+                    first.pop(name_)
+            if target is not None and _pure(value) and target not in _names(value, gast.Load):
+                first[target] = j  # a new value of d, not an accumulation into it
+        block[:] = [s for s in block if s is not None]
 
 
 def _substitute(node, name, value):
@@ -444,6 +497,7 @@ def optimize(fdef):
     while _coalesce(fdef):
         fdef.body = [s for s in fdef.body if s is not None]
     _propagate_copies(fdef)
+    _merge_accumulations(fdef)
     _inline_single_use(fdef)
     for stmt in fdef.body:  # again, on the expressions inlining made
         _Simplify().visit(stmt)

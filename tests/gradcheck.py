@@ -33,7 +33,9 @@ def assert_close(actual, expected, rtol=1e-6, atol=1e-8):
 
 
 def check_grad(f, args, wrt=0, rtol=1e-6, atol=1e-8, **options):
-    """Assert that ``s2s.grad(f, wrt)`` matches central differences; return the gradient."""
+    """Assert that ``s2s.grad(f, wrt)`` matches central differences; return the gradient.
+
+    With ``optimize=False``, also that the optimized gradient is bit for bit the same."""
     import s2s
 
     g = s2s.grad(f, wrt=wrt, **options)
@@ -41,6 +43,10 @@ def check_grad(f, args, wrt=0, rtol=1e-6, atol=1e-8, **options):
     wrts = wrt if isinstance(wrt, tuple) else (wrt,)
     gots = got if isinstance(wrt, tuple) else (got,)
     names = list(__import__("inspect").signature(f).parameters)
+    if options.get("optimize") is False:  # the optimized code must compute exactly the same values
+        optimized = s2s.grad(f, wrt=wrt, **{**options, "optimize": True})(*args)
+        for value, same in zip(gots, optimized if isinstance(wrt, tuple) else (optimized,)):
+            np.testing.assert_array_equal(value, same, err_msg="optimize=True and optimize=False differ")
     for w, value in zip(wrts, gots):
         index = w if isinstance(w, int) else names.index(w)
         expected = numeric_grad(f, args, index)
