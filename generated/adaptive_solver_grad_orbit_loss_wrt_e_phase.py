@@ -17,7 +17,8 @@ def grad_orbit_loss(e, phase, t, x_observed, y_observed):
 
 def orbit_loss_forward(e, phase, t, x_observed, y_observed):
     # adaptive_solver.py:48  x, y = orbit(e, phase, t)
-    x_y, x_y_saved = orbit_forward(e, phase, t)
+    x_y_saved = orbit_forward(e, phase, t)
+    x_y = x_y_saved[0]
     x, y = x_y
     # adaptive_solver.py:49  return np.mean((x - x_observed) ** 2 + (y - y_observed) ** 2)
     x_minus_x_observed = x - x_observed
@@ -30,7 +31,7 @@ def orbit_loss_forward(e, phase, t, x_observed, y_observed):
 def orbit_loss_backward(saved, dorbit_loss):
     x_shape, y_shape, x_minus_x_observed, y_minus_y_observed, pow__plus_pow__2_shape, orbit_loss_shape, x_y_saved = saved
     # adaptive_solver.py:49  return np.mean((x - x_observed) ** 2 + (y - y_observed) ** 2)
-    dpow__plus_pow__2 = dorbit_loss * (size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape))
+    dpow__plus_pow__2 = size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape)
     dpow__plus_pow__2 = unreduce(dpow__plus_pow__2, pow__plus_pow__2_shape, None, False)
     dpow_ = unbroadcast(dpow__plus_pow__2, x_minus_x_observed)
     dpow__2 = unbroadcast(dpow__plus_pow__2, y_minus_y_observed)
@@ -45,17 +46,18 @@ def orbit_forward(e, phase, t):
     # adaptive_solver.py:42  M = 2.0 * np.pi * t + phase
     M = 2.0 * np.pi * t + phase
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
-    E_iterations, E_iterations_saved = kepler_forward(M, e)
+    E_iterations_saved = kepler_forward(M, e)
+    E_iterations = E_iterations_saved[0]
     E, iterations = E_iterations
     # adaptive_solver.py:44  return np.cos(E) - e, np.sqrt(1.0 - e * e) * np.sin(E)
     sqrt_minus_e_times_e = np.sqrt(1.0 - e * e)
     sin_E = np.sin(E)
     orbit = (np.cos(E) - e, sqrt_minus_e_times_e * sin_E)
-    return (orbit, (e, shape_of(phase), E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved))
+    return (orbit, e, shape_of(phase), E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved)
 
 
 def orbit_backward(saved, dorbit):
-    e, phase_shape, E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved = saved
+    _, e, phase_shape, E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved = saved
     # adaptive_solver.py:44  return np.cos(E) - e, np.sqrt(1.0 - e * e) * np.sin(E)
     dcos_E_minus_e = dorbit[0]
     dtimes_2 = dorbit[1]
@@ -113,19 +115,18 @@ def kepler_forward(M, e):
         running = max_abs_step_2 > 1e-12
     # adaptive_solver.py:37  return E, iterations
     kepler = (E_2, iterations_2)
-    return (kepler, (M, e, sin_M, shape_of(e_times_sin_M), loop_stack))
+    return (kepler, M, e, sin_M, shape_of(e_times_sin_M), loop_stack)
 
 
 def kepler_backward(saved, dkepler):
-    M, e, sin_M, e_times_sin_M_shape, loop_stack = saved
+    _, M, e, sin_M, e_times_sin_M_shape, loop_stack = saved
     # adaptive_solver.py:37  return E, iterations
     dE_2 = dkepler[0]
     # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
     dM = zeros_like(M)
     de = zeros_like(e)
-    while loop_stack:
+    for E_2, sin_E_2, e_times_sin_E_2_shape, minus_shape, minus_minus_M_shape, cos_E_2, minus_2, step_3 in reversed(loop_stack):
         # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
-        E_2, sin_E_2, e_times_sin_E_2_shape, minus_shape, minus_minus_M_shape, cos_E_2, minus_2, step_3 = loop_stack.pop()
         dE_3 = dE_2
         # adaptive_solver.py:35  E = E - step
         dE_2 = unbroadcast(dE_3, E_2)

@@ -10,7 +10,8 @@ from s2s.runtime import seed_scalar
 
 
 def grad_even_chain(x, n):
-    even_chain, saved = even_chain_forward(x, n)
+    saved = even_chain_forward(x, n)
+    even_chain = saved[0]
     deven_chain = seed_scalar(even_chain, 'even_chain')
     return even_chain_backward(saved, deven_chain)
 
@@ -22,24 +23,23 @@ def even_chain_forward(x, n):
         # control_flow.py:59  return x
         even_chain = x
         # control_flow.py:58  if n == 0:
-        branch = ()
+        return (even_chain, cond)
     else:
         # control_flow.py:60  return odd_chain(np.sin(x), n - 1)
-        even_chain, even_chain_saved = odd_chain_forward(np.sin(x), n - 1)
+        even_chain_saved = odd_chain_forward(np.sin(x), n - 1)
+        even_chain = even_chain_saved[0]
         # control_flow.py:58  if n == 0:
-        branch = (even_chain_saved,)
-    return (even_chain, (x, cond, branch))
+        return (even_chain, cond, x, even_chain_saved)
 
 
 def even_chain_backward(saved, deven_chain):
-    x, cond, branch = saved
     # control_flow.py:58  if n == 0:
-    if cond:
+    if saved[1]:
+        _, cond = saved
         # control_flow.py:59  return x
         dx = deven_chain
     else:
-        # control_flow.py:58  if n == 0:
-        even_chain_saved, = branch
+        _, cond, x, even_chain_saved = saved
         # control_flow.py:60  return odd_chain(np.sin(x), n - 1)
         dx_odd_chain = odd_chain_backward(even_chain_saved, deven_chain)
         dx = dx_odd_chain * np.cos(x)
@@ -53,24 +53,23 @@ def odd_chain_forward(x, n):
         # control_flow.py:65  return x * x
         odd_chain = x * x
         # control_flow.py:64  if n == 0:
-        branch = ()
+        return (odd_chain, cond, x)
     else:
         # control_flow.py:66  return even_chain(1.5 * x, n - 1)
-        odd_chain, odd_chain_saved = even_chain_forward(1.5 * x, n - 1)
+        odd_chain_saved = even_chain_forward(1.5 * x, n - 1)
+        odd_chain = odd_chain_saved[0]
         # control_flow.py:64  if n == 0:
-        branch = (odd_chain_saved,)
-    return (odd_chain, (x, cond, branch))
+        return (odd_chain, cond, odd_chain_saved)
 
 
 def odd_chain_backward(saved, dodd_chain):
-    x, cond, branch = saved
     # control_flow.py:64  if n == 0:
-    if cond:
+    if saved[1]:
+        _, cond, x = saved
         # control_flow.py:65  return x * x
         dx = 2 * dodd_chain * x
     else:
-        # control_flow.py:64  if n == 0:
-        odd_chain_saved, = branch
+        _, cond, odd_chain_saved = saved
         # control_flow.py:66  return even_chain(1.5 * x, n - 1)
         dx_even_chain = even_chain_backward(odd_chain_saved, dodd_chain)
         dx = dx_even_chain * 1.5

@@ -10,7 +10,8 @@ from s2s.runtime import seed_scalar, shape_of, unbroadcast, zeros_like
 
 
 def grad_exp_series(x):
-    exp_series, saved = exp_series_forward(x)
+    saved = exp_series_forward(x)
+    exp_series = saved[0]
     dexp_series = seed_scalar(exp_series, 'exp_series')
     return exp_series_backward(saved, dexp_series)
 
@@ -47,19 +48,18 @@ def exp_series_forward(x):
             break
     # control_flow.py:43  return total
     exp_series = total_2
-    return (exp_series, (x, term_2, k_stack))
+    return (exp_series, x, term_2, k_stack)
 
 
 def exp_series_backward(saved, dexp_series):
-    x, term_2, k_stack = saved
+    _, x, term_2, k_stack = saved
     # control_flow.py:43  return total
     dtotal_2 = dexp_series
     # control_flow.py:38  for k in range(1, 200):
     dx = zeros_like(x)
     dterm_2 = zeros_like(term_2)
-    while k_stack:
+    for term_2, total_2_shape, k, term_3_shape, cond in reversed(k_stack):
         # control_flow.py:38  for k in range(1, 200):
-        term_2, total_2_shape, k, term_3_shape, cond = k_stack.pop()
         dtotal_3 = dtotal_2
         dterm_3 = dterm_2
         # control_flow.py:40  if abs(term) < 1e-16 * abs(total):

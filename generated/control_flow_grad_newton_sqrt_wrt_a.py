@@ -10,7 +10,8 @@ from s2s.runtime import seed_scalar, shape_of, unbroadcast, zeros_like
 
 
 def grad_newton_sqrt(a):
-    newton_sqrt, saved = newton_sqrt_forward(a)
+    saved = newton_sqrt_forward(a)
+    newton_sqrt = saved[0]
     dnewton_sqrt = seed_scalar(newton_sqrt, 'newton_sqrt')
     return newton_sqrt_backward(saved, dnewton_sqrt)
 
@@ -40,18 +41,17 @@ def newton_sqrt_forward(a):
         running = abs_step_2 > 1e-12
     # control_flow.py:31  return x
     newton_sqrt = x_2
-    return (newton_sqrt, (a, loop_stack))
+    return (newton_sqrt, a, loop_stack)
 
 
 def newton_sqrt_backward(saved, dnewton_sqrt):
-    a, loop_stack = saved
+    _, a, loop_stack = saved
     # control_flow.py:31  return x
     dx_2 = dnewton_sqrt
     # control_flow.py:28  while abs(step) > 1e-12:
     da = zeros_like(a)
-    while loop_stack:
+    for x_2, x_2_times_x_2_shape, minus_shape, times_x_2, step_3 in reversed(loop_stack):
         # control_flow.py:28  while abs(step) > 1e-12:
-        x_2, x_2_times_x_2_shape, minus_shape, times_x_2, step_3 = loop_stack.pop()
         dx_3 = dx_2
         # control_flow.py:30  x = x - step
         dx_2 = unbroadcast(dx_3, x_2)

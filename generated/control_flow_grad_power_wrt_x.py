@@ -10,7 +10,8 @@ from s2s.runtime import seed_scalar, unbroadcast, zeros_like
 
 
 def grad_power(x, n):
-    power_2, saved = power_forward(x, n)
+    saved = power_forward(x, n)
+    power_2 = saved[0]
     dpower_2 = seed_scalar(power_2, 'power')
     return power_backward(saved, dpower_2)
 
@@ -22,10 +23,11 @@ def power_forward(x, n):
         # control_flow.py:49  return 1.0
         power_2 = 1.0
         # control_flow.py:48  if n == 0:
-        branch_2 = ()
+        return (power_2, cond, x)
     else:
         # control_flow.py:50  half = power(x, n // 2)
-        half, half_saved = power_forward(x, n // 2)
+        half_saved = power_forward(x, n // 2)
+        half = half_saved[0]
         # control_flow.py:51  if n % 2 == 0:
         cond_2 = n % 2 == 0
         if cond_2:
@@ -40,19 +42,17 @@ def power_forward(x, n):
             # control_flow.py:51  if n % 2 == 0:
             branch = (half_times_half,)
         # control_flow.py:48  if n == 0:
-        branch_2 = (half, cond_2, half_saved, branch)
-    return (power_2, (x, cond, branch_2))
+        return (power_2, cond, x, half, cond_2, half_saved, branch)
 
 
 def power_backward(saved, dpower_2):
-    x, cond, branch_2 = saved
     # control_flow.py:48  if n == 0:
-    if cond:
+    if saved[1]:
+        _, cond, x = saved
         # control_flow.py:48  if n == 0:
         dx = zeros_like(x)
     else:
-        # control_flow.py:48  if n == 0:
-        half, cond_2, half_saved, branch = branch_2
+        _, cond, x, half, cond_2, half_saved, branch = saved
         # control_flow.py:51  if n % 2 == 0:
         if cond_2:
             # control_flow.py:52  return half * half

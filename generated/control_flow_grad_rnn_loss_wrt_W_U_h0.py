@@ -45,9 +45,8 @@ def rnn_loss_backward(saved, drnn_loss):
     # control_flow.py:19  for t in range(xs.shape[0]):
     dW = zeros_like(W)
     dU = zeros_like(U)
-    while t_stack:
+    for h_2, W_at_h_2_shape, xs_item, U_at_xs_item_shape, h_3 in reversed(t_stack):
         # control_flow.py:19  for t in range(xs.shape[0]):
-        h_2, W_at_h_2_shape, xs_item, U_at_xs_item_shape, h_3 = t_stack.pop()
         dh_3 = dh_2
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
         dplus = dh_3 * (1.0 - h_3 * h_3)

@@ -29,7 +29,7 @@ def smooth_hinge_loss_forward(w, X, labels):
 def smooth_hinge_loss_backward(saved, dsmooth_hinge_loss):
     w, X, labels, X_at_w_shape, neg_margins, softplus_neg_margins, smooth_hinge_loss_shape = saved
     # custom_rule.py:33  return np.mean(softplus(-margins))
-    dsoftplus_neg_margins = dsmooth_hinge_loss * (size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins))
+    dsoftplus_neg_margins = size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins)
     dsoftplus_neg_margins = unreduce(dsoftplus_neg_margins, softplus_neg_margins, None, False)
     dmargins = -(dsoftplus_neg_margins * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)

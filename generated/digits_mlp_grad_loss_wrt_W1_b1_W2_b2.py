@@ -10,7 +10,8 @@ from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, sha
 
 
 def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
-    loss, saved = loss_forward(W1, b1, W2, b2, x, y, weight_decay)
+    saved = loss_forward(W1, b1, W2, b2, x, y, weight_decay)
+    loss = saved[0]
     dloss = seed_scalar(loss, 'loss')
     return loss_backward(saved, dloss)
 
@@ -37,11 +38,11 @@ def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     plus = np.sum(W1 * W1) + np.sum(W2 * W2)
     loss = data_loss + weight_decay * plus
-    return (loss, (W1, shape_of(b1), W2, shape_of(b2), x, y, weight_decay, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_), shape_of(data_loss), shape_of(plus)))
+    return (loss, W1, shape_of(b1), W2, shape_of(b2), x, y, weight_decay, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_), shape_of(data_loss), shape_of(plus))
 
 
 def loss_backward(saved, dloss):
-    W1, b1_shape, W2, b2_shape, x, y, weight_decay, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape, data_loss_shape, plus_shape = saved
+    _, W1, b1_shape, W2, b2_shape, x, y, weight_decay, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape, data_loss_shape, plus_shape = saved
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     ddata_loss = unbroadcast(dloss, data_loss_shape)
     dplus = unbroadcast(dloss * weight_decay, plus_shape)

@@ -39,7 +39,7 @@ def loss_forward(W1, b1, W2, b2, x, y):
 def loss_backward(saved, dloss):
     W1, b1_shape, W2, b2_shape, x, y, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
-    dsum_ = -dloss * (size_of(mean_sum_shape) / size_of(sum_shape))
+    dsum_ = -(size_of(mean_sum_shape) / size_of(sum_shape))
     dsum_ = unreduce(dsum_, sum_shape, None, False)
     dy_times_log_probs = unreduce(dsum_, y_times_log_probs_shape, 1, False)
     dlog_probs = unbroadcast(dy_times_log_probs * y, log_probs_shape)

@@ -10,7 +10,8 @@ from s2s.runtime import matmul_dy, seed_scalar, shape_of, size_of, unbroadcast
 
 
 def grad_logistic_loss(w, X, y, lam):
-    logistic_loss, saved = logistic_loss_forward(w, X, y, lam)
+    saved = logistic_loss_forward(w, X, y, lam)
+    logistic_loss = saved[0]
     dlogistic_loss = seed_scalar(logistic_loss, 'logistic_loss')
     return logistic_loss_backward(saved, dlogistic_loss)
 
@@ -26,11 +27,11 @@ def logistic_loss_forward(w, X, y, lam):
     times_lam = 0.5 * lam
     sum_w_times_w = np.sum(w * w)
     logistic_loss = mean_logaddexp + times_lam * sum_w_times_w
-    return (logistic_loss, (w, X, y, shape_of(X_at_w), neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam, shape_of(sum_w_times_w)))
+    return (logistic_loss, w, X, y, shape_of(X_at_w), neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam, shape_of(sum_w_times_w))
 
 
 def logistic_loss_backward(saved, dlogistic_loss):
-    w, X, y, X_at_w_shape, neg_margins, logaddexp, mean_logaddexp_shape, times_lam, sum_w_times_w_shape = saved
+    _, w, X, y, X_at_w_shape, neg_margins, logaddexp, mean_logaddexp_shape, times_lam, sum_w_times_w_shape = saved
     # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
     dmean_logaddexp = unbroadcast(dlogistic_loss, mean_logaddexp_shape)
     dw = 2 * unbroadcast(dlogistic_loss * times_lam, sum_w_times_w_shape) * w

@@ -17,11 +17,13 @@ def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
 
 def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
     # quantization.py:42  h = np.tanh(x @ quantize(W1) + b1)
-    quantize_W1, quantize_W1_saved = quantize_forward(W1)
+    quantize_W1_saved = quantize_forward(W1)
+    quantize_W1 = quantize_W1_saved[0]
     x_at_quantize_W1 = x @ quantize_W1
     h = np.tanh(x_at_quantize_W1 + b1)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
-    quantize_W2, quantize_W2_saved = quantize_forward(W2)
+    quantize_W2_saved = quantize_forward(W2)
+    quantize_W2 = quantize_W2_saved[0]
     h_at_quantize_W2 = h @ quantize_W2
     prediction = h_at_quantize_W2 + b2
     # quantization.py:44  return np.mean((prediction - y) ** 2)
@@ -33,7 +35,7 @@ def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
 def quantized_mlp_loss_backward(saved, dquantized_mlp_loss):
     b1_shape, b2_shape, x, quantize_W1, x_at_quantize_W1_shape, h, quantize_W2, h_at_quantize_W2_shape, prediction_shape, prediction_minus_y, quantized_mlp_loss_shape, quantize_W1_saved, quantize_W2_saved = saved
     # quantization.py:44  return np.mean((prediction - y) ** 2)
-    dpow_ = dquantized_mlp_loss * (size_of(quantized_mlp_loss_shape) / size_of(prediction_minus_y))
+    dpow_ = size_of(quantized_mlp_loss_shape) / size_of(prediction_minus_y)
     dprediction = unbroadcast(dpow_ * 2 * prediction_minus_y, prediction_shape)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
     dh_at_quantize_W2 = unbroadcast(dprediction, h_at_quantize_W2_shape)
@@ -52,11 +54,11 @@ def quantized_mlp_loss_backward(saved, dquantized_mlp_loss):
 def quantize_forward(w):
     # quantization.py:37  return np.clip(np.floor(w * LEVELS + 0.5) / LEVELS, -1.0, 1.0)
     quantize = np.clip(np.floor(w * LEVELS + 0.5) / LEVELS, -1.0, 1.0)
-    return (quantize, (w,))
+    return (quantize, w)
 
 
 def quantize_backward(saved, dresult):
-    w, = saved
+    _, w = saved
     # quantization.py:37  return np.clip(np.floor(w * LEVELS + 0.5) / LEVELS, -1.0, 1.0)
     dw = zeros_like(w)
     return dw

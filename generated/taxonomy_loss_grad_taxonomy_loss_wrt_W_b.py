@@ -10,7 +10,8 @@ from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, sha
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
-    taxonomy_loss, saved = taxonomy_loss_forward(W, b, x, onehot)
+    saved = taxonomy_loss_forward(W, b, x, onehot)
+    taxonomy_loss = saved[0]
     dtaxonomy_loss = seed_scalar(taxonomy_loss, 'taxonomy_loss')
     return taxonomy_loss_backward(saved, dtaxonomy_loss)
 
@@ -28,14 +29,15 @@ def taxonomy_loss_forward(W, b, x, onehot):
     sum_e = np.sum(e, axis=1, keepdims=True)
     probs = e / sum_e
     # taxonomy_loss.py:63  mass, target, loss = subtree_loss(TAXONOMY, probs, onehot)
-    mass_target_loss, mass_target_loss_saved = subtree_loss_forward(TAXONOMY, probs, onehot)
+    mass_target_loss_saved = subtree_loss_forward(TAXONOMY, probs, onehot)
+    mass_target_loss = mass_target_loss_saved[0]
     mass, target, taxonomy_loss = mass_target_loss
     # taxonomy_loss.py:64  return loss
-    return (taxonomy_loss, (W, shape_of(b), x, shape_of(x_at_W), logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved))
+    return (taxonomy_loss, W, shape_of(b), x, shape_of(x_at_W), logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved)
 
 
 def taxonomy_loss_backward(saved, dtaxonomy_loss):
-    W, b_shape, x, x_at_W_shape, logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved = saved
+    _, W, b_shape, x, x_at_W_shape, logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved = saved
     # taxonomy_loss.py:63  mass, target, loss = subtree_loss(TAXONOMY, probs, onehot)
     dmass_target_loss = GradTuple((zeros_like(mass), zeros_like(target), dtaxonomy_loss))
     dprobs = subtree_loss_backward(mass_target_loss_saved, dmass_target_loss)
@@ -83,7 +85,8 @@ def subtree_loss_forward(children, probs, onehot):
             branch = ()
         else:
             # taxonomy_loss.py:49  child_mass, child_target, child_loss = subtree_loss(child, probs, onehot)
-            unpacked, unpacked_saved = subtree_loss_forward(child, probs, onehot)
+            unpacked_saved = subtree_loss_forward(child, probs, onehot)
+            unpacked = unpacked_saved[0]
             child_mass, child_target, child_loss = unpacked
             # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
             branch = (unpacked_saved,)
@@ -103,20 +106,19 @@ def subtree_loss_forward(children, probs, onehot):
         target_2 = target_3
     # taxonomy_loss.py:54  return mass, target, loss
     subtree_loss_2 = (mass_2, target_2, loss_2)
-    return (subtree_loss_2, (probs, i_stack))
+    return (subtree_loss_2, probs, i_stack)
 
 
 def subtree_loss_backward(saved, dsubtree_loss_2):
-    probs, i_stack = saved
+    _, probs, i_stack = saved
     # taxonomy_loss.py:54  return mass, target, loss
     dmass_2 = dsubtree_loss_2[0]
     dtarget_2 = dsubtree_loss_2[1]
     dloss_2 = dsubtree_loss_2[2]
     # taxonomy_loss.py:43  for name, child in children:
     dprobs = zeros_like(probs)
-    while i_stack:
+    for loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, mean_times_shape, branch in reversed(i_stack):
         # taxonomy_loss.py:43  for name, child in children:
-        loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, mean_times_shape, branch = i_stack.pop()
         dtarget_3 = dtarget_2
         dmass_3 = dmass_2
         dloss_3 = dloss_2

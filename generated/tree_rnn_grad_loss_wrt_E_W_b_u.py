@@ -10,7 +10,8 @@ from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, unbroadcast
 
 
 def grad_loss(E, W, b, u, trees, labels):
-    loss, saved = loss_forward(E, W, b, u, trees, labels)
+    saved = loss_forward(E, W, b, u, trees, labels)
+    loss = saved[0]
     dloss = seed_scalar(loss, 'loss')
     return loss_backward(saved, dloss)
 
@@ -27,7 +28,8 @@ def loss_forward(E, W, b, u, trees, labels):
         tree = trees[i]
         label = labels[i]
         # tree_rnn.py:43  score = u @ encode(tree, E, W, b)
-        encode_tree, encode_tree_saved = encode_forward(tree, E, W, b)
+        encode_tree_saved = encode_forward(tree, E, W, b)
+        encode_tree = encode_tree_saved[0]
         score = u @ encode_tree
         # tree_rnn.py:44  total = total + np.logaddexp(0.0, -label * score)
         neg_label = -label
@@ -40,11 +42,11 @@ def loss_forward(E, W, b, u, trees, labels):
     # tree_rnn.py:45  return total / len(trees)
     len_trees = len(trees)
     loss = total_2 / len_trees
-    return (loss, (E, W, b, u, len_trees, i_stack))
+    return (loss, E, W, b, u, len_trees, i_stack)
 
 
 def loss_backward(saved, dloss):
-    E, W, b, u, len_trees, i_stack = saved
+    _, E, W, b, u, len_trees, i_stack = saved
     # tree_rnn.py:45  return total / len(trees)
     dtotal_2 = dloss / len_trees
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
@@ -52,9 +54,8 @@ def loss_backward(saved, dloss):
     dW = zeros_like(W)
     db = zeros_like(b)
     du = zeros_like(u)
-    while i_stack:
+    for total_2_shape, encode_tree, score_shape, neg_label, times, logaddexp, encode_tree_saved in reversed(i_stack):
         # tree_rnn.py:42  for tree, label in zip(trees, labels):
-        total_2_shape, encode_tree, score_shape, neg_label, times, logaddexp, encode_tree_saved = i_stack.pop()
         dtotal_3 = dtotal_2
         # tree_rnn.py:44  total = total + np.logaddexp(0.0, -label * score)
         dtotal_2 = unbroadcast(dtotal_3, total_2_shape)
@@ -76,36 +77,36 @@ def encode_forward(tree, E, W, b):
         # tree_rnn.py:33  return E[tree]
         encode_2 = E[tree]
         # tree_rnn.py:32  if isinstance(tree, int):
-        branch = ()
+        return (encode_2, cond, tree, E, W, b)
     else:
         # tree_rnn.py:34  left = encode(tree[0], E, W, b)
         tree_item = tree[0]
-        left, left_saved = encode_forward(tree_item, E, W, b)
+        left_saved = encode_forward(tree_item, E, W, b)
+        left = left_saved[0]
         # tree_rnn.py:35  right = encode(tree[1], E, W, b)
         tree_item_2 = tree[1]
-        right, right_saved = encode_forward(tree_item_2, E, W, b)
+        right_saved = encode_forward(tree_item_2, E, W, b)
+        right = right_saved[0]
         # tree_rnn.py:36  return np.tanh(W @ np.concatenate([left, right]) + b)
         left_right = [left, right]
         concatenate = np.concatenate(left_right)
         W_at_concatenate = W @ concatenate
         encode_2 = np.tanh(W_at_concatenate + b)
         # tree_rnn.py:32  if isinstance(tree, int):
-        branch = (left_right, concatenate, shape_of(W_at_concatenate), left_saved, right_saved)
-    return (encode_2, (tree, E, W, b, cond, encode_2, branch))
+        return (encode_2, cond, W, b, encode_2, left_right, concatenate, shape_of(W_at_concatenate), left_saved, right_saved)
 
 
 def encode_backward(saved, dencode_2):
-    tree, E, W, b, cond, encode_2, branch = saved
     # tree_rnn.py:32  if isinstance(tree, int):
-    if cond:
+    if saved[1]:
+        _, cond, tree, E, W, b = saved
         # tree_rnn.py:33  return E[tree]
         dE = unindex(dencode_2, E, tree)
         # tree_rnn.py:32  if isinstance(tree, int):
         dW = zeros_like(W)
         db = zeros_like(b)
     else:
-        # tree_rnn.py:32  if isinstance(tree, int):
-        left_right, concatenate, W_at_concatenate_shape, left_saved, right_saved = branch
+        _, cond, W, b, encode_2, left_right, concatenate, W_at_concatenate_shape, left_saved, right_saved = saved
         # tree_rnn.py:36  return np.tanh(W @ np.concatenate([left, right]) + b)
         dplus = dencode_2 * (1.0 - encode_2 * encode_2)
         dW_at_concatenate = unbroadcast(dplus, W_at_concatenate_shape)

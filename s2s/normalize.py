@@ -490,8 +490,17 @@ class Normalizer:
                 raise self.loc.error(it, "s2s supports enumerate(sequence) without a start")
             length, elements = self.sequence(it.args[0], target.elts[1], target.elts[0].id, _assigned(stmt.body))
             return self.range_of(length), target.elts[0].id, elements
+        backwards = isinstance(it, gast.Call) and self.scope.resolve(it.func) is reversed and not self.is_local(self.scope.root(it.func) or it.func)
+        if backwards:  # for item in reversed(seq): the indices of seq, last first
+            if len(it.args) != 1 or it.keywords:
+                raise self.loc.error(it, "reversed takes one sequence")
+            it = it.args[0]
         index = self.namer.fresh("i" if "i" not in self.version else "index")
         length, elements = self.sequence(it, target, index, _assigned(stmt.body))
+        if backwards:
+            last = self.bind(gast.BinOp(left=length, op=gast.Sub(), right=gast.Constant(value=1, kind=None)), "last")
+            minus_one = gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=1, kind=None))
+            return self.bind(_call_builtin("range", [last, minus_one, copy.deepcopy(minus_one)]), "steps"), index, elements
         return self.range_of(length), index, elements
 
     def sequence(self, it, target, index, rebound):

@@ -24,6 +24,8 @@ exactly the same values:
   user's own line (``s_3 = 0.9 * s_2 + 0.1 * sin`` instead of three
   statements), so each line's block reads like its source line.
 
+* loop invariants hoisted: ``t = 0.01 * x`` in a loop that never changes
+  ``x`` is computed once, before the loop;
 * ``a + -b``, ``a - -b * c`` and ``-a + b`` become ``a - b``, ``a + b * c`` and
   ``b - a`` (negation is exact, addition commutes);
 * accumulation in place: ``d = d + e`` becomes ``d += e`` (``d -= e`` where
@@ -42,6 +44,7 @@ exactly the same values:
 
 import ast
 import builtins
+import copy
 import math
 
 import gast
@@ -292,6 +295,171 @@ def _merge_accumulations(fdef):
         block[:] = [s for s in block if s is not None]
 
 
+def _drop_unit(fdef):
+    """Multiplications by the seed of ``grad``'s backward sweep, which is exactly one, go:
+    ``2 * dloss * 0.5 * lap`` becomes ``2 * 0.5 * lap``, then ``lap``; ``x - dloss * f``
+    becomes ``x - f``.
+
+    Multiplying a floating value by one changes no value, but the seed also
+    carries the arguments' floating dtype, so a product loses it only inside
+    arithmetic that reads a floating name of the program (an active value or
+    an adjoint: ``fdef.s2s_floats``), which gives the result a floating dtype
+    anyway.  Where the product was all that kept a name from being another
+    name's alias (``dlap = lap``), the one stays unless every read of the
+    target is an operand of arithmetic (a gradient returned to the caller is
+    never the caller's own array).
+    """
+    unit = getattr(fdef, "s2s_unit", None)
+    if unit is None or any(unit in _names(stmt, gast.Store) for stmt in fdef.body):
+        return
+    floats = fdef.s2s_floats
+    safe = _operand_only(fdef)
+    for block in _blocks(fdef.body):
+        for stmt in block:
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+                continue
+            value = _without_unit(copy.deepcopy(stmt.value), unit, floats)
+            if value is None:
+                continue
+            value = _Simplify().visit(value)
+            if isinstance(value, gast.Name) and stmt.targets[0].id not in safe:
+                continue
+            stmt.value = value
+
+
+def _arithmetic(node):
+    return isinstance(node, gast.BinOp) and not isinstance(node.op, gast.MatMult) or isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd))
+
+
+def _without_unit(node, unit, floats):
+    """``node`` with the factors ``unit`` of its arithmetic taken out, or None if it has none."""
+    changed = False
+
+    def is_unit(n):
+        return isinstance(n, gast.Name) and n.id == unit
+
+    def strip(n):
+        nonlocal changed
+        if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Mult):
+            n.left, n.right = strip(n.left), strip(n.right)
+            for one, other in ((n.left, n.right), (n.right, n.left)):
+                if is_unit(one):
+                    changed = True
+                    return other
+                if isinstance(one, gast.UnaryOp) and isinstance(one.op, gast.USub) and is_unit(one.operand):
+                    changed = True
+                    return gast.UnaryOp(op=gast.USub(), operand=other)
+            return n
+        if _arithmetic(n):
+            for field in ("left", "right", "operand"):
+                if hasattr(n, field):
+                    setattr(n, field, strip(getattr(n, field)))
+            return n
+        return visit(n)
+
+    def visit(n):  # outside arithmetic: each arithmetic tree that reads a floating name
+        if _arithmetic(n):
+            leaves = _arithmetic_leaves(n)
+            return strip(n) if any(isinstance(leaf, gast.Name) and leaf.id in floats for leaf in leaves) else n
+        for field, child in gast.iter_fields(n):
+            if isinstance(child, gast.AST):
+                setattr(n, field, visit(child))
+            elif isinstance(child, list):
+                child[:] = [visit(c) if isinstance(c, gast.AST) else c for c in child]
+        return n
+
+    node = visit(node)
+    return node if changed else None
+
+
+def _arithmetic_leaves(node):
+    if _arithmetic(node):
+        return [leaf for field in ("left", "right", "operand") if hasattr(node, field) for leaf in _arithmetic_leaves(getattr(node, field))]
+    return [node]
+
+
+def _operand_only(fdef):
+    """Names assigned once whose every read is an operand of arithmetic (or the value of an
+    augmented assignment) and that nothing updates in place: an alias in them is harmless."""
+    _, stores = _counts(fdef)
+    bad = set()
+
+    def visit(n, parent):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            if not (isinstance(parent, _SAFE_PARENTS) or isinstance(parent, gast.AugAssign) and parent.value is n):
+                bad.add(n.id)
+        for child in gast.iter_child_nodes(n):
+            visit(child, n)
+
+    for stmt in fdef.body:
+        visit(stmt, None)
+    for n in gast.walk(fdef):
+        if isinstance(n, gast.AugAssign):
+            bad.update(_names(n.target, gast.Load) + _names(n.target, gast.Store))
+    return {n for n, k in stores.items() if k == 1} - bad
+
+
+INVARIANT_OPS = (gast.Add, gast.Sub, gast.Mult)  # cannot raise where the loop would not have run
+
+
+def _hoist_invariants(body, stores):
+    """Move loop-invariant assignments out of the loops in ``body`` (inner loops first).
+
+    ``t = e`` at the top of a loop's body moves before the loop where ``t`` is
+    assigned only there, ``e`` is ``+``, ``-``, ``*`` of constants and names the
+    loop never assigns nor can change in place (not assigned, not updated
+    through an index or attribute, not handed to a call), and what it reads
+    moved out already or comes from outside.  The value is the same on every
+    iteration, so computing it once changes nothing but the time: ``0.01 * x``
+    of ``s = 0.9 * s + 0.01 * x * x`` is no longer computed, nor saved, per
+    iteration.
+    """
+    out = []
+    for stmt in body:
+        for field in ("body", "orelse"):
+            block = getattr(stmt, field, None)
+            if isinstance(block, list) and block:
+                setattr(stmt, field, _hoist_invariants(block, stores))
+        if isinstance(stmt, (gast.For, gast.While)):
+            changed = _changed_in(stmt)
+            kept = []
+            for inner in stmt.body:
+                if (
+                    isinstance(inner, gast.Assign) and isinstance(inner.targets[0], gast.Name)
+                    and stores.get(inner.targets[0].id) == 1 and _invariant(inner.value, changed)
+                ):
+                    out.append(inner)
+                    continue
+                kept.append(inner)
+            stmt.body = kept or [gast.Pass()]
+        out.append(stmt)
+    return out
+
+
+def _changed_in(loop):
+    """Names a loop assigns, updates through an index or attribute, or hands to a call."""
+    changed = set(_names(loop, gast.Store))
+    for n in gast.walk(loop):
+        if isinstance(n, (gast.AugAssign, gast.Assign)):
+            for t in ([n.target] if isinstance(n, gast.AugAssign) else n.targets):
+                changed.update(_names(t, gast.Load))
+        elif isinstance(n, gast.Call):
+            changed.update(a.id for a in n.args + [k.value for k in n.keywords] if isinstance(a, gast.Name))
+            if isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name):
+                changed.add(n.func.value.id)  # a method may change its object
+    return changed
+
+
+def _invariant(node, changed):
+    if isinstance(node, gast.BinOp) and isinstance(node.op, INVARIANT_OPS):
+        return _invariant(node.left, changed) and _invariant(node.right, changed)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return _invariant(node.operand, changed)
+    if isinstance(node, gast.Name):
+        return node.id not in changed
+    return _const(node)
+
+
 def _substitute(node, name, value):
     """Replace the one load of ``name`` in ``node`` (not ``node`` itself) by ``value``."""
     for n in gast.walk(node):
@@ -499,8 +667,11 @@ def optimize(fdef):
     _propagate_copies(fdef)
     _merge_accumulations(fdef)
     _inline_single_use(fdef)
+    fdef.body = _hoist_invariants(fdef.body, _counts(fdef)[1])
+    _drop_unit(fdef)
     for stmt in fdef.body:  # again, on the expressions inlining made
         _Simplify().visit(stmt)
+    _propagate_copies(fdef)  # copies the simplification made (dlap = lap)
     _remove_dead(fdef)
     _accumulate_in_place(fdef.body, set())
     return fdef

@@ -384,6 +384,7 @@ class ReverseMode:
             ),
             body=backward_body, decorator_list=[], returns=None, type_comment=None, type_params=[],
         )
+        backward.s2s_floats = set(self.activity.active) | set(self.namer.adjoints.values())  # hold floating values
         return forward, backward
 
     def prepare_calls(self, stmts):
@@ -599,10 +600,10 @@ class ReverseMode:
         else:
             stack = self.namer.fresh(f"{stmt.target.id}_stack" if isinstance(stmt, gast.For) else "loop_stack")
             self.plans[id(stmt)] = Plan(stack, [(n, bool(new)) for n, new in entries])
-            pop = call(gast.Attribute(value=name(stack), attr="pop", ctx=gast.Load()))
-            restore = self.unpack_saved(entries, pop, stmt) if entries else self.located(gast.Expr(value=pop), stmt)
-            code.insert(0, restore)
-            loop, extra = gast.While(test=name(stack), body=code, orelse=[]), {stack}
+            # each iteration's saved tuple, last first
+            target = gast.Tuple(elts=[name(new or n, True) for n, new in entries], ctx=gast.Store()) if entries else name("_", True)
+            loop = gast.For(target=target, iter=call("reversed", name(stack)), body=code, orelse=[], type_comment=None)
+            extra = {stack}
         # zero adjoints the loop accumulates into, before it
         self.defined = before
         needed = [n for n in self.order if self.adjoint(n) in (assumed & written) | {self.adjoint(c) for c in carried}]

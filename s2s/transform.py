@@ -21,10 +21,12 @@ from . import runtime as runtime_module
 from .activity import analyse, is_user_function
 from .emit import module_source
 from .frontend import parse
+from .layout import flatten_branches, one_tuple_returns
 from .load import META_TAG
 from .naming import Namer
 from .normalize import normalize
 from .optimize import optimize as optimize_function
+from .remat import rematerialize
 from .forward import ForwardMode
 from .reverse import Callee, ReverseMode, assign, call, name
 from .shapes import scalar_arguments, scalar_names, shape_classes
@@ -193,8 +195,16 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     program.generate()
     value_unused = kind == "grad" and drop_value(program, main, fdef, (parsed.fn, tuple(wrt_names), tuple(scalars)))
     if optimize:
+        by_name = {f.name: f for f in program.functions}
+        for callee in program.callees.values() if kind != "jvp" else ():
+            flatten_branches(by_name[callee.forward], by_name[callee.backward])
         for f in program.functions:
             optimize_function(f)
+        for callee in program.callees.values() if kind != "jvp" else ():
+            pair = by_name[callee.forward], by_name[callee.backward]
+            if rematerialize(*pair):
+                for f in pair:
+                    optimize_function(f)
     entry_name = program.namer.fresh(f"{kind}_{parsed.name}")
     if kind == "jvp":
         entry = jvp_entry(entry_name, fdef, main)
@@ -202,6 +212,8 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
         entry = entry_function(kind, entry_name, fdef, main, single, wrt_names if value_unused else None)
         program.runtime_used |= {"seed_like" if value_unused else "seed_scalar"} if kind != "vjp" else set()
     functions = [entry] + program.functions
+    if optimize and kind != "jvp":
+        one_tuple_returns(functions, program.callees.values())
     used = set()
     for f in functions:
         used |= {n.id for n in gast.walk(f) if isinstance(n, gast.Name)}
@@ -284,6 +296,8 @@ def drop_value(program, main, fdef, key):
         return False
     ret = forward.body[-1]
     ret.value = ret.value.elts[1]
+    backward = next(f for f in program.functions if f.name == main.backward)
+    backward.s2s_unit = backward.args.args[1].id  # its seed is the number one (optimize: _drop_unit)
     return True
 
 

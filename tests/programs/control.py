@@ -504,6 +504,20 @@ def for_list_branch(a, b, c):
     return acc
 
 
+def reversed_rows(X, w):
+    h = w
+    for row in reversed(X):  # last row first: a recurrence run backwards
+        h = np.tanh(row * h + 0.5 * w)
+    return np.sum(h * h)
+
+
+def reversed_list(a, b, c):
+    acc = 0.0
+    for v in reversed([a, b, c]):
+        acc = 0.5 * acc + np.sum(np.sin(v))
+    return acc
+
+
 # ---------------------------------------------------------------------------
 # enumerate and zip, and enumerate(zip(...))
 # ---------------------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""The optimizer's rewrites: what they make of generated code, and that they keep its values.
+
+Every parametrized finite-difference test with ``optimize=False`` also checks
+that the optimized gradient is bit for bit the same (tests/gradcheck.py); the
+tests here pin the shapes the rewrites give and the cases they must leave
+alone.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import s2s
+
+rng = np.random.default_rng(7)
+
+
+def half_square(x):
+    return 0.5 * np.sum(x * x)
+
+
+def weighted(x, k):
+    return np.sum(k * x)
+
+
+def test_grad_seed_is_one_and_multiplies_nothing():
+    g = s2s.grad(half_square)
+    assert "dx = x" not in g.source  # ...but the gradient is not the argument itself
+    x = rng.normal(size=5)
+    dx = g(x)
+    np.testing.assert_array_equal(dx, x)
+    assert dx is not x and not np.shares_memory(dx, x)
+
+
+def test_seed_stays_where_only_integers_would_remain():
+    k = np.arange(4)
+    x = rng.normal(size=4)
+    dx = s2s.grad(weighted)(x, k)
+    assert dx.dtype == np.float64 and not np.shares_memory(dx, k)
+    np.testing.assert_array_equal(dx, k)
+
+
+def test_float32_gradient_stays_float32():
+    x = rng.normal(size=5).astype(np.float32)
+    assert s2s.grad(half_square)(x).dtype == np.float32
+
+
+def accumulate(x, y):
+    return np.sum(np.sin(x) * y + x * y * y)
+
+
+def test_a_first_contribution_and_its_addition_merge():
+    source = s2s.grad(accumulate, wrt=(0, 1)).source
+    backward = source[source.index("def accumulate_backward"):]
+    assert backward.count("dx =") + backward.count("dx +=") == 1, backward
+
+
+def loop_with_invariant(x, a, n):
+    s = 0.0
+    for i in range(n):
+        s = 0.9 * s + 0.1 * math.sin(x * s + a) + 0.01 * x * x
+    return s
+
+
+def test_loop_invariant_is_computed_once():
+    source = s2s.grad(loop_with_invariant, wrt=(0, 1)).source
+    forward = source[source.index("def loop_with_invariant_forward"):source.index("def loop_with_invariant_backward")]
+    loop = forward.index("\n    for i in ")
+    assert forward.index("times_x = 0.01 * x") < loop
+    g = s2s.grad(loop_with_invariant, wrt=(0, 1), optimize=False)(0.7, 0.3, 20)
+    assert s2s.grad(loop_with_invariant, wrt=(0, 1))(0.7, 0.3, 20) == g
+
+
+def loop_changing_operand(x, n):
+    s = 0.0
+    w = x
+    for i in range(n):
+        s = s + 0.5 * w * x
+        w = w * 0.9
+    return s
+
+
+def test_a_name_the_loop_changes_is_not_invariant():
+    x = 0.8
+    eps = 1e-6
+    g = s2s.grad(loop_changing_operand)(x, 5)
+    assert g == pytest.approx((loop_changing_operand(x + eps, 5) - loop_changing_operand(x - eps, 5)) / (2 * eps), rel=1e-7)
+
+
+def backwards_loop(xs):
+    acc = 0.0
+    for v in reversed(xs):
+        acc = 0.5 * acc + np.sin(v)
+    return acc
+
+
+def test_user_loop_over_reversed():
+    xs = rng.normal(size=6)
+    g = s2s.grad(backwards_loop)(xs)
+    eps = 1e-6
+    fd = [(backwards_loop(xs + eps * e) - backwards_loop(xs - eps * e)) / (2 * eps) for e in np.eye(6)]
+    np.testing.assert_allclose(g, fd, rtol=1e-7)
