@@ -90,9 +90,8 @@ def kepler_forward(M, e):
     step_2 = step
     abs_step_2 = np.abs(step_2)
     max_abs_step_2 = np.max(abs_step_2)
-    running = max_abs_step_2 > 1e-12
     loop_stack = []
-    while running:
+    while max_abs_step_2 > 1e-12:
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         sin_E_2 = np.sin(E_2)
         e_times_sin_E_2 = e * sin_E_2
@@ -104,15 +103,13 @@ def kepler_forward(M, e):
         # adaptive_solver.py:35  E = E - step
         E_3 = E_2 - step_3
         # adaptive_solver.py:36  iterations = iterations + 1
-        iterations_3 = iterations_2 + 1
+        iterations_2 = iterations_2 + 1
         # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
         loop_stack.append((E_2, sin_E_2, shape_of(e_times_sin_E_2), shape_of(minus), shape_of(minus_minus_M), cos_E_2, minus_2, step_3))
         E_2 = E_3
-        iterations_2 = iterations_3
         step_2 = step_3
         abs_step_2 = np.abs(step_2)
         max_abs_step_2 = np.max(abs_step_2)
-        running = max_abs_step_2 > 1e-12
     # adaptive_solver.py:37  return E, iterations
     kepler = (E_2, iterations_2)
     return (kepler, M, e, sin_M, shape_of(e_times_sin_M), loop_stack)

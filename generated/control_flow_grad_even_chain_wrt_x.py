@@ -71,6 +71,5 @@ def odd_chain_backward(saved, dodd_chain):
     else:
         _, cond, odd_chain_saved = saved
         # control_flow.py:66  return even_chain(1.5 * x, n - 1)
-        dx_even_chain = even_chain_backward(odd_chain_saved, dodd_chain)
-        dx = dx_even_chain * 1.5
+        dx = even_chain_backward(odd_chain_saved, dodd_chain) * 1.5
     return dx

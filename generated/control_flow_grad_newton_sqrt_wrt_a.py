@@ -23,9 +23,8 @@ def newton_sqrt_forward(a):
     step_2 = step
     x_2 = a
     abs_step_2 = abs(step_2)
-    running = abs_step_2 > 1e-12
     loop_stack = []
-    while running:
+    while abs_step_2 > 1e-12:
         # control_flow.py:29  step = (x * x - a) / (2.0 * x)
         x_2_times_x_2 = x_2 * x_2
         minus = x_2_times_x_2 - a
@@ -38,7 +37,6 @@ def newton_sqrt_forward(a):
         step_2 = step_3
         x_2 = x_3
         abs_step_2 = abs(step_2)
-        running = abs_step_2 > 1e-12
     # control_flow.py:31  return x
     newton_sqrt = x_2
     return (newton_sqrt, a, loop_stack)

@@ -66,6 +66,5 @@ def power_backward(saved, dpower_2):
             dx = unbroadcast(dpower_2 * half_times_half, x)
             dhalf = 2 * unbroadcast(dpower_2 * x, half_times_half) * half
         # control_flow.py:50  half = power(x, n // 2)
-        dx_power = power_backward(half_saved, dhalf)
-        dx += dx_power
+        dx += power_backward(half_saved, dhalf)
     return dx

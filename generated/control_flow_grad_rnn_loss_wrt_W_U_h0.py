@@ -46,10 +46,8 @@ def rnn_loss_backward(saved, drnn_loss):
     dW = zeros_like(W)
     dU = zeros_like(U)
     for h_2, W_at_h_2_shape, xs_item, U_at_xs_item_shape, h_3 in reversed(t_stack):
-        # control_flow.py:19  for t in range(xs.shape[0]):
-        dh_3 = dh_2
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
-        dplus = dh_3 * (1.0 - h_3 * h_3)
+        dplus = dh_2 * (1.0 - h_3 * h_3)
         dW_at_h_2 = unbroadcast(dplus, W_at_h_2_shape)
         dU += matmul_dx(unbroadcast(dplus, U_at_xs_item_shape), U, xs_item)
         dW += matmul_dx(dW_at_h_2, W, h_2)

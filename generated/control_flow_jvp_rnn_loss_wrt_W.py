@@ -26,10 +26,9 @@ def rnn_loss_jvp(tangents, W, U, h0, xs):
         xs_item = xs[t]
         plus = W @ h_2 + U @ xs_item
         h_3 = np.tanh(plus)
-        dh_3 = rebroadcast(dW @ h_2 + W @ dh_2, plus) * (1.0 - h_3 * h_3)
+        dh_2 = rebroadcast(dW @ h_2 + W @ dh_2, plus) * (1.0 - h_3 * h_3)
         # control_flow.py:19  for t in range(xs.shape[0]):
         h_2 = h_3
-        dh_2 = dh_3
     # control_flow.py:21  return np.sum(h * h)
     h_2_times_h_2 = h_2 * h_2
     dh_2_times_h_2 = rebroadcast(dh_2 * h_2, h_2_times_h_2) + rebroadcast(h_2 * dh_2, h_2_times_h_2)

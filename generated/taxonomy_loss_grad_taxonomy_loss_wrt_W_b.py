@@ -146,6 +146,5 @@ def subtree_loss_backward(saved, dsubtree_loss_2):
             unpacked_saved, = branch
             # taxonomy_loss.py:49  child_mass, child_target, child_loss = subtree_loss(child, probs, onehot)
             dunpacked = GradTuple((dchild_mass, dchild_target, dchild_loss))
-            dprobs_subtree_loss = subtree_loss_backward(unpacked_saved, dunpacked)
-            dprobs += dprobs_subtree_loss
+            dprobs += subtree_loss_backward(unpacked_saved, dunpacked)
     return dprobs

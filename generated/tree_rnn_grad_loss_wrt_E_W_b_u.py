@@ -93,7 +93,7 @@ def encode_forward(tree, E, W, b):
         W_at_concatenate = W @ concatenate
         encode_2 = np.tanh(W_at_concatenate + b)
         # tree_rnn.py:32  if isinstance(tree, int):
-        return (encode_2, cond, W, b, encode_2, left_right, concatenate, shape_of(W_at_concatenate), left_saved, right_saved)
+        return (encode_2, cond, W, b, left_right, concatenate, shape_of(W_at_concatenate), left_saved, right_saved)
 
 
 def encode_backward(saved, dencode_2):
@@ -106,7 +106,7 @@ def encode_backward(saved, dencode_2):
         dW = zeros_like(W)
         db = zeros_like(b)
     else:
-        _, cond, W, b, encode_2, left_right, concatenate, W_at_concatenate_shape, left_saved, right_saved = saved
+        encode_2, cond, W, b, left_right, concatenate, W_at_concatenate_shape, left_saved, right_saved = saved
         # tree_rnn.py:36  return np.tanh(W @ np.concatenate([left, right]) + b)
         dplus = dencode_2 * (1.0 - encode_2 * encode_2)
         dW_at_concatenate = unbroadcast(dplus, W_at_concatenate_shape)

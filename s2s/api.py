@@ -132,12 +132,17 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
     extra = len(wrt_names) if kind == "jvp" else 1 if kind == "vjp" else 0
     positional = [p.name for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
+    plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in sig.parameters.values())
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        bound = sig.bind(*(args[: len(args) - extra] if extra else args), **kwargs)
+        if plain and not kwargs and not extra and len(args) == len(positional):
+            arguments = dict(zip(positional, args))  # what sig.bind gives, at a tenth of its cost
+        else:
+            arguments = sig.bind(*(args[: len(args) - extra] if extra else args), **kwargs).arguments
         for name in wrt_names:
-            if name in bound.arguments:
-                _check_differentiable(name, bound.arguments[name], fn)
+            if name in arguments:
+                _check_differentiable(name, arguments[name], fn)
         if extra:  # tangents or the cotangent follow all positional parameters, defaults filled in
             full = sig.bind(*args[: len(args) - extra], **kwargs)
             full.apply_defaults()
@@ -148,8 +153,8 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
         if kind == "jvp":
             run = generated
         else:
-            scalars = tuple(k for k, v in bound.arguments.items() if isinstance(v, (int, float)))
-            key = (scalars, _dimension_symbols(bound.arguments))
+            scalars = tuple(k for k, v in arguments.items() if isinstance(v, (int, float)))
+            key = (scalars, _dimension_symbols(arguments))
             run = variants.get(key)
             if run is None:
                 check_bindings(generated)  # made from the function as the general code saw it, or refused
@@ -167,8 +172,8 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
         if kind == "jvp":
             return out
         if kind == "value_and_grad":
-            return out[0], _match_types(out[1], bound, wrt_names, single)
-        return _match_types(out, bound, wrt_names, single)
+            return out[0], _match_types(out[1], arguments, wrt_names, single)
+        return _match_types(out, arguments, wrt_names, single)
 
     wrapper.source = source
     wrapper.path = path
@@ -206,14 +211,14 @@ def _check_differentiable(name, value, fn):
         )
 
 
-def _match_types(grads, bound, wrt_names, single):
+def _match_types(grads, arguments, wrt_names, single):
     """Give a Python float argument a Python float gradient, a tuple a tuple.
 
     A gradient that is an array of another library (a 0-d cupy or dask array) stays
     one: ``float()`` of it would synchronise the device or compute the graph."""
 
     def convert(name, g):
-        value = bound.arguments.get(name)
+        value = arguments.get(name)
         if type(value) is float:
             return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) else g
         if isinstance(value, (tuple, list)):
@@ -331,7 +336,7 @@ def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
         for name in wrt_names:
             _check_differentiable(name, bound.arguments.get(name), fn)
         _, hv = forward_over_reverse(*args, *tangents)
-        return _match_types(hv, bound, wrt_names, single)
+        return _match_types(hv, bound.arguments, wrt_names, single)
 
     wrapper.source = forward_over_reverse.source
     wrapper.path = forward_over_reverse.path

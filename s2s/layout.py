@@ -144,6 +144,29 @@ def one_tuple_returns(functions, callees):
                 node.targets[0].elts.insert(0, name("_", True))
             else:
                 node.slice.value += 1
+        _value_saved_once(returns, uses)
+
+
+def _value_saved_once(returns, uses):
+    """Where a return's value is also one of its saved entries (``(tree_2, cond, tree_2, ...)``),
+    keep it once, in the first place, and have the backward sweep's unpacking of that tuple
+    name the first place instead.  A return and an unpacking belong together when they are
+    the only two of their length; indexed places after the entry would move, so then nothing
+    changes."""
+    unpacks = [u for u in uses if isinstance(u, gast.Assign)]
+    indexed = [u.slice.value for u in uses if isinstance(u, gast.Subscript)]
+    for r in returns:
+        elts = r.value.elts
+        same = [u for u in unpacks if len(u.targets[0].elts) == len(elts)]
+        if len(same) != 1 or sum(len(q.value.elts) == len(elts) for q in returns) != 1 or not isinstance(elts[0], gast.Name):
+            continue
+        targets = same[0].targets[0].elts
+        places = [k for k in range(1, len(elts)) if isinstance(elts[k], gast.Name) and elts[k].id == elts[0].id and targets[k].id == elts[0].id]
+        if not places or any(k >= places[0] for k in indexed):
+            continue
+        k = places[0]
+        del elts[k]
+        targets[0] = targets.pop(k)
 
 
 def _statements(body):

@@ -26,6 +26,9 @@ exactly the same values:
 
 * loop invariants hoisted: ``t = 0.01 * x`` in a loop that never changes
   ``x`` is computed once, before the loop;
+* a loop's copies of its carried names folded (``i_2 = i_2 + 1``, no
+  ``ds_3 = ds_2``) and ``running = i < n`` kept by nobody else tested
+  directly (``while i_2 < n:``);
 * ``a + -b``, ``a - -b * c`` and ``-a + b`` become ``a - b``, ``a + b * c`` and
   ``b - a`` (negation is exact, addition commutes);
 * accumulation in place: ``d = d + e`` becomes ``d += e`` (``d -= e`` where
@@ -212,6 +215,114 @@ def _coalesce(fdef):
         body[i] = None
         changed = True
     return changed
+
+
+def _loop_copies(fdef):
+    """The copies a loop makes of its carried names, where they can go.
+
+    * ``t = e; ...; v = t`` (``v`` the carried name, ``t`` read only by the
+      copy, ``v`` untouched between) becomes ``v = e`` in ``t``'s place
+      (``i_2 = i_2 + 1``);
+    * ``a = v`` at the top of an iteration (``ds_3 = ds_2``), with ``a``
+      assigned only there and read only in this block before ``v`` is
+      assigned again, goes, and its readers read ``v``.
+    """
+    loads, stores = _counts(fdef)
+    for loop in (n for n in gast.walk(fdef) if isinstance(n, (gast.For, gast.While))):
+        body = loop.body
+        i = 0
+        while i < len(body):
+            stmt = body[i]
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Name)):
+                i += 1
+                continue
+            a, b = stmt.targets[0].id, stmt.value.id
+            if _copy_into_definition(body, i, a, b, loads, stores) or _copy_read_through(body, i, a, b, loads, stores):
+                continue  # body[i] went
+            i += 1
+
+
+def _copy_into_definition(body, i, v, t, loads, stores):
+    if stores.get(t) != 1 or loads.get(t) != 1:
+        return False
+    for k in range(i - 1, -1, -1):
+        prior = body[k]
+        if isinstance(prior, gast.Assign) and isinstance(prior.targets[0], gast.Name) and prior.targets[0].id == t:
+            prior.targets[0].id = v
+            del body[i]
+            stores[v] -= 1
+            stores.pop(t)
+            loads.pop(t)
+            return True
+        if v in _names(prior, gast.Load) + _names(prior, gast.Store) or not isinstance(prior, (gast.Assign, gast.Expr)):
+            return False
+    return False
+
+
+def _copy_read_through(body, i, a, v, loads, stores):
+    if stores.get(a) != 1 or a == v:
+        return False
+    readers = [k for k in range(i + 1, len(body)) if a in _names(body[k], gast.Load)]
+    if not readers or sum(_names(body[k], gast.Load).count(a) for k in readers) != loads.get(a, 0):
+        return False  # read in another block
+    last = readers[-1]
+    for k in range(i + 1, last + 1):
+        stmt = body[k]
+        if not isinstance(stmt, gast.Assign) and k != last or isinstance(stmt, (gast.For, gast.While, gast.If)):
+            return False
+        written = _names(stmt.targets[0], gast.Store) if isinstance(stmt, gast.Assign) else _names(stmt, gast.Store)
+        if v in written and (k != last or not isinstance(stmt, gast.Assign)):
+            return False  # v changes while a is still read
+    for k in readers:
+        for n in gast.walk(body[k]):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id == a:
+                n.id = v
+    loads[v] = loads.get(v, 0) + loads.pop(a)
+    stores.pop(a)
+    del body[i]
+    return True
+
+
+def _while_test(fdef):
+    """``r = e`` before a ``while r:`` and again at the end of its body, ``r`` read by
+    nothing else and ``e`` a comparison of names and numbers: ``while e:``."""
+    loads, stores = _counts(fdef)
+    for block in _blocks(fdef.body):
+        for j, loop in enumerate(block):
+            if not (isinstance(loop, gast.While) and isinstance(loop.test, gast.Name)):
+                continue
+            r = loop.test.id
+            last = loop.body[-1] if loop.body else None
+            if loads.get(r) != 1 or stores.get(r) != 2 or not _assigns(last, r) or not _simple_test(last.value):
+                continue
+            reads = set(_names(last.value, gast.Load))
+            for i in range(j - 1, -1, -1):
+                stmt = block[i]
+                if _assigns(stmt, r):
+                    if gast.dump(stmt.value) == gast.dump(last.value):
+                        loop.test = last.value
+                        loop.body.pop()
+                        if not loop.body:
+                            loop.body.append(gast.Pass())
+                        block[i] = None
+                    break
+                if reads & set(_names(stmt, gast.Store)) or not isinstance(stmt, gast.Assign):
+                    break
+        block[:] = [s for s in block if s is not None]
+
+
+def _assigns(stmt, target):
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == target
+
+
+def _simple_test(node):
+    if isinstance(node, gast.Compare):
+        return all(_simple_test(n) for n in [node.left] + node.comparators)
+    if isinstance(node, gast.BoolOp):
+        return all(_simple_test(n) for n in node.values)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.Not):
+        return _simple_test(node.operand)
+    return isinstance(node, gast.Name) or _const(node)
 
 
 def _blocks(body):
@@ -505,7 +616,11 @@ def _inline_into_reader(block, i, loads, stores):
     t = stmt.targets[0].id
     value = stmt.value
     view = isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and _constant_slices(value.slice)
-    if stores.get(t) != 1 or loads.get(t) != 1 or not (view or isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and _pure(value)):
+    if stores.get(t) != 1 or loads.get(t) != 1:
+        return False
+    if isinstance(value, gast.Call) and not _pure(value):
+        return _inline_call_into_next(block, i, t)
+    if not (view or isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and _pure(value)):
         return False
     limit = max(MAX_INLINED, len(getattr(stmt, "s2s_text", None) or ""))  # as long as the user's own line
     operands = set(_names(value, gast.Load))
@@ -524,6 +639,25 @@ def _inline_into_reader(block, i, loads, stores):
         if not _pure(reader.value) or operands & set(_names(reader.targets[0], gast.Store)):
             return False
     return False
+
+
+def _inline_call_into_next(block, i, t):
+    """``t = f(...)`` (a call that may have effects, such as a callee's backward sweep)
+    read once, by arithmetic in the very next statement for the same line that calls
+    nothing else: the call moves into it (``dx = tree_backward(saved, dright) * 1.1``).
+    Nothing with an effect runs between, so the order of effects is the same."""
+    stmt = block[i]
+    if i + 1 >= len(block):
+        return False
+    reader = block[i + 1]
+    if not isinstance(reader, gast.Assign) or getattr(reader, "s2s_line", None) != getattr(stmt, "s2s_line", None):
+        return False
+    if not _arithmetic(reader.value) or any(isinstance(n, gast.Call) for n in gast.walk(reader.value)):
+        return False
+    if t not in _names(reader.value, gast.Load):
+        return False
+    _substitute(reader.value, t, stmt.value)
+    return True
 
 
 # calls whose result is a new array (or an immutable number) that no other name holds
@@ -673,5 +807,7 @@ def optimize(fdef):
         _Simplify().visit(stmt)
     _propagate_copies(fdef)  # copies the simplification made (dlap = lap)
     _remove_dead(fdef)
+    _loop_copies(fdef)
+    _while_test(fdef)
     _accumulate_in_place(fdef.body, set())
     return fdef

@@ -176,4 +176,4 @@ def test_a_running_sum_only_the_value_needed_goes_with_it():
     code = [line for line in forward.splitlines() if not line.lstrip().startswith("#")]
     assert not [line for line in code if "loss" in line]  # loss_3 = loss_2 + ...; loss_2 = loss_3 feed only each other
     both = transform(P.recurrent, "value_and_grad", wrt=("W", "U")).source
-    assert "loss_3 = loss_2 + np.sum" in both
+    assert "loss_2 = loss_2 + np.sum" in both  # value_and_grad keeps it (carried in place: no copy per iteration)
