@@ -10,11 +10,10 @@ from s2s.runtime import rebroadcast, zeros_like
 
 
 def jvp_rnn_loss(W, U, h0, xs, dW):
-    return rnn_loss_jvp((dW,), W, U, h0, xs)
+    return rnn_loss_jvp(dW, W, U, h0, xs)
 
 
-def rnn_loss_jvp(tangents, W, U, h0, xs):
-    dW, = tangents
+def rnn_loss_jvp(dW, W, U, h0, xs):
     # control_flow.py:19  for t in range(xs.shape[0]):
     xs_shape = xs.shape
     xs_shape_item = xs_shape[0]

@@ -21,10 +21,11 @@ from .load import cache_dir, check_bindings, load_module, read_meta, reachable, 
 from .rules import BUILTIN, USER, RuleSet, nondifferentiable
 from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
-from .transform import resolve_wrt, transform
+from .errors import S2SError
+from .transform import NotForward, resolve_wrt, transform
 
 
-def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()):
+def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=(), by_forward=False):
     if fn is None:
         return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules)
     if inspect.ismethod(fn):
@@ -40,6 +41,8 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
     specialized = bool(scalars or dims)
     if scalars:
         options["scalars"] = list(scalars)
+    if by_forward:
+        options["mode"] = "forward"
     if dims:
         options["dims"] = [[p, list(d)] for p, d in dims]
     key = source_key(fn, options)
@@ -60,7 +63,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
         else:
             entry = meta["entry"]
     if source is None:
-        generated = transform(fn, kind, wrt, optimize, rules, scalars, dims)
+        generated = transform(fn, kind, wrt, optimize, rules, scalars, dims, by_forward)
         source, namespace = generated.source, generated.bindings
         refuse_overwrite(path)
         write_atomic(path, source)
@@ -71,6 +74,11 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
         return getattr(module, entry)
 
     def specialize(scalars, dims):
+        if kind in ("grad", "value_and_grad") and len(wrt_names) == 1 and wrt_names[0] in scalars:
+            try:  # the derivative of one number: forward mode, one sweep and nothing saved
+                return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims, by_forward=True)
+            except (NotForward, S2SError):
+                pass  # reverse mode gives it (or its own error)
         return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims)
 
     return _wrap(getattr(module, entry), fn, kind, wrt_names, single, path, source, specialize)
@@ -119,12 +127,13 @@ def _rebind(fn, record):
 def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
     """The user-facing function around the generated entry ``generated``.
 
-    A reverse-mode call runs a variant of the generated code specialized to
-    the arguments that are Python numbers and to the pattern of the arrays'
+    A call runs a variant of the generated code specialized to the arguments
+    that are Python numbers and (reverse mode) to the pattern of the arrays'
     dimensions (which sizes are equal, which are 1; :mod:`s2s.shapes`: no
     broadcasting reductions where shapes are known to agree), generated on
     first use and cached like the general one; a call with neither runs the
-    general code.
+    general code.  ``grad`` with respect to one Python number runs forward
+    mode where that gives what reverse mode gives (see ``specialize``).
     """
     sig = inspect.signature(fn)
     variants = {((), ()): generated}
@@ -150,15 +159,12 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
             call_kwargs = {k: v for k, v in full.arguments.items() if k not in positional}
         else:
             call_args, call_kwargs = args, kwargs
-        if kind == "jvp":
-            run = generated
-        else:
-            scalars = tuple(k for k, v in arguments.items() if isinstance(v, (int, float)))
-            key = (scalars, _dimension_symbols(arguments))
-            run = variants.get(key)
-            if run is None:
-                check_bindings(generated)  # made from the function as the general code saw it, or refused
-                run = variants[key] = specialize(*key)
+        scalars = tuple(k for k, v in arguments.items() if isinstance(v, (int, float)))
+        key = (scalars, _dimension_symbols(arguments) if kind != "jvp" else ())
+        run = variants.get(key)
+        if run is None:
+            check_bindings(generated)  # made from the function as the general code saw it, or refused
+            run = variants[key] = specialize(*key)
         check_bindings(run)
         try:
             out = run(*call_args, **call_kwargs)

@@ -1,9 +1,9 @@
 """Forward mode: one function that computes values and their tangents together.
 
 Takes an ANF function (:mod:`s2s.normalize`), its :class:`~s2s.activity.Activity`
-and the rules.  Returns ``<f>_jvp(tangents, <f's parameters>)``: ``tangents``
-is the tuple of the tangents of the active parameters, and the function
-returns ``(value, tangent_of_value)``.
+and the rules.  Returns ``<f>_jvp(<tangents>, <f's parameters>)``: first the
+tangents of the active parameters (``dx``, ...), then ``f``'s own; the
+function returns ``(value, tangent_of_value)``.
 
 Guarantees: each statement that computes an active value is followed by the
 statements computing its tangent (``dx`` for ``x``), inlined from the rule's
@@ -20,11 +20,12 @@ import gast
 
 from .activity import differentiated, is_user_function, simple_statements, targets
 from .reverse import ATTRIBUTE_FUNCTIONS, OPERATORS, _describe, assign, others_conform, call, gast_text, name
+from .shapes import scalar_arguments
 from .template import Contribution
 
 
 class ForwardMode:
-    def __init__(self, parsed, fdef, namer, activity, active_params, rules, request, jvp_name):
+    def __init__(self, parsed, fdef, namer, activity, active_params, rules, request, jvp_name, scalar=frozenset()):
         self.parsed = parsed
         self.loc = parsed.loc
         self.fdef = fdef
@@ -34,6 +35,7 @@ class ForwardMode:
         self.rules = rules
         self.request = request  # (fn, active_params, node) -> Callee
         self.jvp_name = jvp_name
+        self.scalar = scalar  # names that always hold scalars (s2s.shapes): no rebroadcast needed
         self.runtime_used = set()
         self.origin = None
 
@@ -46,11 +48,8 @@ class ForwardMode:
     def run(self):
         for stmt in simple_statements(self.fdef.body):
             self.check(stmt)
-        tangents = self.namer.fresh("tangents")
         params = [self.tangent(p) for p in self.active_params]
-        head = assign(gast.Tuple(elts=[name(t, True) for t in params] + ([] if params else []), ctx=gast.Store()), name(tangents))
-        head.s2s_line = None
-        body = [head] + self.block(self.fdef.body[:-1])
+        body = self.block(self.fdef.body[:-1])
         result = self.fdef.body[-1].value
         self.origin = self.fdef.body[-1]
         if self.active(result):
@@ -62,7 +61,7 @@ class ForwardMode:
         ret.s2s_line = None
         body.append(ret)
         args = copy.deepcopy(self.fdef.args)
-        args.args = [name(tangents, True)] + args.args
+        args.args = [name(t, True) for t in params] + args.args
         return gast.FunctionDef(name=self.jvp_name, args=args, body=body, decorator_list=[], returns=None, type_comment=None, type_params=[])
 
     def check(self, stmt):
@@ -220,7 +219,7 @@ class ForwardMode:
         for item in template.instantiate(bindings, {k: v for k, v in derivatives.items() if not isinstance(v, gast.AST)}, self.namer.fresh):
             if isinstance(item, Contribution):
                 value = item.value
-                if rule.broadcast and not others_conform(bindings, _read_param(item.value, derivatives), template):
+                if rule.broadcast and not others_conform(bindings, _read_param(item.value, derivatives), template, self.scalar):
                     self.runtime_used.add("rebroadcast")
                     value = call("rebroadcast", value, name(target.id))
                 terms.append(value)
@@ -249,10 +248,10 @@ class ForwardMode:
             if isinstance(target, gast.Name):
                 self.zero(out, target.id)
             return out
-        callee = self.request(fn, tuple(active), rhs)
+        callee = self.request(fn, tuple(active), rhs, scalar_arguments(fn, rhs, self.scalar))
         new = copy.deepcopy(stmt)
         new.value.func = name(callee.forward)
-        new.value.args = [gast.Tuple(elts=[name(self.tangent(bound.arguments[p].id)) for p in active], ctx=gast.Load())] + new.value.args
+        new.value.args = [name(self.tangent(bound.arguments[p].id)) for p in active] + new.value.args
         new.targets = [gast.Tuple(elts=[target, name(self.tangent(target.id), True)], ctx=gast.Store())]
         return [new]
 

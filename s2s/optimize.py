@@ -311,6 +311,20 @@ def _while_test(fdef):
         block[:] = [s for s in block if s is not None]
 
 
+def _inline_tests(fdef):
+    """``t = e`` right before ``if t:``, ``t`` read by nothing else and ``e`` a comparison
+    of names and numbers: ``if e:`` (the branch test of forward mode, which saves nothing)."""
+    loads, stores = _counts(fdef)
+    for block in _blocks(fdef.body):
+        for j, stmt in enumerate(block):
+            if j and isinstance(stmt, gast.If) and isinstance(stmt.test, gast.Name):
+                prior, t = block[j - 1], stmt.test.id
+                if _assigns(prior, t) and loads.get(t) == 1 and stores.get(t) == 1 and _simple_test(prior.value):
+                    stmt.test = prior.value
+                    block[j - 1] = None
+        block[:] = [s for s in block if s is not None]
+
+
 def _assigns(stmt, target):
     return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == target
 
@@ -809,5 +823,6 @@ def optimize(fdef):
     _remove_dead(fdef)
     _loop_copies(fdef)
     _while_test(fdef)
+    _inline_tests(fdef)
     _accumulate_in_place(fdef.body, set())
     return fdef

@@ -129,6 +129,16 @@ class RuleSet:
             rules = rules.parent
         return h.hexdigest()
 
+    def user_rule(self, fn):
+        """The rule registered for ``fn`` in this set or a parent that is not the built-in set, or None."""
+        rules = self
+        while rules is not None and not isinstance(rules, _Builtin):
+            rule = rules.rules.get(rules._key(fn))
+            if rule is not None:
+                return rule
+            rules = rules.parent
+        return None
+
     def _key(self, fn):
         try:
             hash(fn)

@@ -118,7 +118,8 @@ class Program:
             activity = analyse(fdef, active, self.rules)
             namer = copy.deepcopy(fdef.s2s_namer)
             if self.mode == "forward":
-                mode = ForwardMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward)
+                scalar = self.scalar_sets[key] = scalar_names(fdef, scalars, self.returns_scalar)
+                mode = ForwardMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, scalar)
                 functions = [mode.run()]
             else:
                 scalar = self.scalar_sets[key] = scalar_names(fdef, scalars, self.returns_scalar)
@@ -177,30 +178,45 @@ class Program:
             self.bindings[root.id] = (f"{parsed.fn.__module__}:{parsed.fn.__qualname__}", obj)
 
 
-def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=()):
-    """Generate the module for ``kind`` (grad, value_and_grad, vjp) of ``fn``.
+class NotForward(Exception):
+    """A gradient that forward mode would not give as reverse mode does (see :func:`transform`)."""
+
+
+def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=(), by_forward=False):
+    """Generate the module for ``kind`` (grad, value_and_grad, vjp, jvp) of ``fn``.
 
     ``scalars`` names parameters that will be Python numbers, ``dims`` pairs
     parameters that will hold arrays with the symbols of their dimensions
-    (equal symbols for equal sizes, 1 for size 1): the reverse sweep is
-    specialized to them (:mod:`s2s.shapes`).
+    (equal symbols for equal sizes, 1 for size 1): the code is specialized to
+    them (:mod:`s2s.shapes`).
+
+    ``by_forward``: ``grad``/``value_and_grad`` with respect to one Python
+    number computed in forward mode, the tangent of the output for the tangent
+    1 of that number: one sweep, nothing saved (a derivative of one input is
+    what forward mode is cheapest at).  Raises :class:`NotForward` where the
+    result could differ from reverse mode's: an ``insert_grad_of`` hook (it
+    acts on adjoints) or a call with a user-registered rule (its adjoint and
+    tangent need not agree).
     """
     if kind not in TRANSFORMS:
         raise ValueError(f"unknown transform {kind!r}; expected one of {TRANSFORMS}")
-    program = Program(rules, "forward" if kind == "jvp" else "reverse")
+    forward_mode = kind == "jvp" or by_forward
+    program = Program(rules, "forward" if forward_mode else "reverse")
     parsed, fdef = program.parse(fn)
     single, wrt_names = resolve_wrt(parsed.fn, wrt)
-    main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars) if kind != "jvp" else ())
-    program.dims = {parsed.fn: dict(dims)} if kind != "jvp" else {}
+    main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
+    program.dims = {parsed.fn: dict(dims)} if not forward_mode else {}
     program.generate()
-    value_unused = kind == "grad" and drop_value(program, main, fdef, (parsed.fn, tuple(wrt_names), tuple(scalars)))
+    if by_forward:
+        _check_forward_agrees(program)
+    value_unused = kind == "grad" and not by_forward and drop_value(program, main, fdef, (parsed.fn, tuple(wrt_names), tuple(scalars)))
     if optimize:
         by_name = {f.name: f for f in program.functions}
-        for callee in program.callees.values() if kind != "jvp" else ():
+        for callee in program.callees.values() if not forward_mode else ():
             flatten_branches(by_name[callee.forward], by_name[callee.backward])
         for f in program.functions:
             optimize_function(f)
-        for callee in program.callees.values() if kind != "jvp" else ():
+        for callee in program.callees.values() if not forward_mode else ():
             pair = by_name[callee.forward], by_name[callee.backward]
             if rematerialize(*pair):
                 for f in pair:
@@ -208,11 +224,14 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     entry_name = program.namer.fresh(f"{kind}_{parsed.name}")
     if kind == "jvp":
         entry = jvp_entry(entry_name, fdef, main)
+    elif by_forward:
+        entry = forward_grad_entry(kind, entry_name, fdef, main, single)
+        program.runtime_used.add("seed_scalar")
     else:
         entry = entry_function(kind, entry_name, fdef, main, single, wrt_names if value_unused else None)
         program.runtime_used |= {"seed_like" if value_unused else "seed_scalar"} if kind != "vjp" else set()
     functions = [entry] + program.functions
-    if optimize and kind != "jvp":
+    if optimize and not forward_mode:
         one_tuple_returns(functions, program.callees.values())
     used = set()
     for f in functions:
@@ -223,13 +242,13 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     runtime = sorted(n for n in used & set(runtime_module.__all__) if n not in program.bindings)
     if runtime:
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")
-    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, entry_name, scalars, dims)
+    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, entry_name, scalars, dims, by_forward)
     source = module_source(header, imports, functions, parsed.filename)
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}
     return Generated(source, entry_name, bindings)
 
 
-def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=()):
+def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(), by_forward=False):
     """The generated file's header: origin, transform, source hash, version, how to regenerate."""
     origin = os.path.relpath(parsed.filename)
     if origin.startswith(".."):
@@ -251,10 +270,44 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(
         + (" --no-optimize" if not optimize else ""),
         f"transform: {kind}, wrt={tuple(wrt) if isinstance(wrt, list) else wrt!r}, optimize={optimize}"
         + (f", specialized to Python numbers for {', '.join(scalars)}" if scalars else "")
-        + (", specialized to shapes " + ", ".join(f"{p} ({', '.join(map(str, d))}{',' if len(d) == 1 else ''})" for p, d in dims) if dims else ""),
+        + (", specialized to shapes " + ", ".join(f"{p} ({', '.join(map(str, d))}{',' if len(d) == 1 else ''})" for p, d in dims) if dims else "")
+        + (", in forward mode (the derivative of one number: one sweep, nothing saved)" if by_forward else ""),
         f"source sha256: {parsed.sha256}",
         META_TAG + json.dumps(meta, sort_keys=True),
     ]
+
+
+def _check_forward_agrees(program):
+    """Raise :class:`NotForward` if forward mode could give another gradient than reverse mode."""
+    for fn, (_, fdef) in program.parsed.items():
+        for node in gast.walk(fdef):
+            if getattr(node, "s2s_grad_of", False):
+                raise NotForward(f"{fn.__name__} has an insert_grad_of hook")
+            target = getattr(node, "s2s_target", None) if isinstance(node, gast.Call) else None
+            if target is not None and program.rules.user_rule(target) is not None:
+                raise NotForward(f"{fn.__name__} calls {getattr(target, '__name__', target)}, which has a user-registered rule")
+
+
+def forward_grad_entry(kind, entry_name, fdef, main, single):
+    """``grad_f(x, n)`` in forward mode: the tangent of the output for tangent 1 of ``x``."""
+    params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
+    kwonly = [a.id for a in fdef.args.kwonlyargs]
+    namer = Namer(params + kwonly + [entry_name])
+    result = fdef.body[-1].value
+    value = namer.fresh(result.id if isinstance(result, gast.Name) and result.id not in params else "value")
+    tangent = namer.fresh("d" + value)
+    jvp_call = gast.Call(
+        func=name(main.forward),
+        args=[gast.Constant(value=1.0, kind=None)] + [name(p) for p in params],
+        keywords=[gast.keyword(arg=k, value=name(k)) for k in kwonly],
+    )
+    grads = _one_tuple(name(tangent), single, main)
+    body = [
+        assign(gast.Tuple(elts=[name(value, True), name(tangent, True)], ctx=gast.Store()), jvp_call),
+        gast.Expr(value=call("seed_scalar", name(value), gast.Constant(value=fdef.name, kind=None))),  # grad needs a scalar output
+        gast.Return(value=gast.Tuple(elts=[name(value), grads], ctx=gast.Load()) if kind == "value_and_grad" else grads),
+    ]
+    return gast.FunctionDef(name=entry_name, args=copy.deepcopy(fdef.args), body=body, decorator_list=[], returns=None, type_comment=None, type_params=[])
 
 
 def jvp_entry(entry_name, fdef, main):
@@ -265,7 +318,7 @@ def jvp_entry(entry_name, fdef, main):
     tangents = [namer.adjoint(p) for p in main.active_params]
     forward_call = gast.Call(
         func=name(main.forward),
-        args=[gast.Tuple(elts=[name(t) for t in tangents], ctx=gast.Load())] + [name(p) for p in params],
+        args=[name(t) for t in tangents] + [name(p) for p in params],
         keywords=[gast.keyword(arg=k, value=name(k)) for k in kwonly],
     )
     args = copy.deepcopy(fdef.args)

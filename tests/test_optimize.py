@@ -101,3 +101,23 @@ def test_user_loop_over_reversed():
     eps = 1e-6
     fd = [(backwards_loop(xs + eps * e) - backwards_loop(xs - eps * e)) / (2 * eps) for e in np.eye(6)]
     np.testing.assert_allclose(g, fd, rtol=1e-7)
+
+
+def test_one_number_is_differentiated_in_forward_mode(tmp_path, monkeypatch):
+    from test_stacks import tree as recursion
+
+    monkeypatch.setenv("S2S_CACHE_DIR", str(tmp_path))
+    g = s2s.grad(recursion)
+    value = g(0.4, 4)
+    eps = 1e-6
+    assert value == pytest.approx((recursion(0.4 + eps, 4) - recursion(0.4 - eps, 4)) / (2 * eps), rel=1e-7)
+    (variant,) = [p for p in tmp_path.iterdir() if "in forward mode" in p.read_text()]
+    source = variant.read_text()
+    assert "def tree_jvp(dx, x, depth):" in source and "rebroadcast" not in source and "_saved" not in source
+    assert s2s.grad(recursion, optimize=False)(0.4, 4) == value
+    v, d = s2s.value_and_grad(recursion)(0.4, 4)
+    assert v == recursion(0.4, 4) and d == value
+    # an array argument, or two numbers, stay in reverse mode
+    two = s2s.grad(loop_with_invariant, wrt=(0, 1))
+    two(0.7, 0.3, 5)
+    assert not any("in forward mode" in p.read_text() and "loop_with_invariant" in p.read_text() for p in tmp_path.iterdir())

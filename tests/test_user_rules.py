@@ -106,3 +106,25 @@ def test_checkpoint_recomputes_instead_of_storing():
     rng = np.random.default_rng(4)
     x, W = rng.normal(size=3), rng.normal(size=(3, 3))
     assert_close(s2s.grad(P.uses_checkpoint, wrt=(0, 1))(x, W)[1], numeric_grad(P.uses_checkpoint, [x, W], 1))
+
+
+def scalar_hooked(x):
+    y = x * x
+    with s2s.insert_grad_of(y) as dy:
+        dy = dy * 0.5  # halve the gradient through y
+    return np.sin(y)
+
+
+def scalar_floor(x):
+    return np.floor(x * 4.0) * x
+
+
+def test_hooks_and_user_rules_keep_reverse_mode_for_one_number():
+    """The gradient of one Python number runs forward mode, except where a hook or a
+    user rule acts on adjoints: those must see reverse mode (s2s.transform.NotForward)."""
+    x = 0.7
+    g = s2s.grad(scalar_hooked)
+    assert g(x) == pytest.approx(0.5 * np.cos(x * x) * 2 * x, rel=1e-12)
+    ste = s2s.grad(scalar_floor, rules=P.straight_through)
+    assert ste(x) == pytest.approx(4.0 * x + np.floor(4.0 * x), rel=1e-12)  # floor's straight-through adjoint
+    assert s2s.grad(scalar_floor)(x) == pytest.approx(np.floor(4.0 * x), rel=1e-12)  # forward mode, floor's own derivative
