@@ -90,7 +90,14 @@ def kepler_forward(M, e):
     step_2 = step
     abs_step_2 = np.abs(step_2)
     max_abs_step_2 = np.max(abs_step_2)
-    loop_stack = []
+    E_2_stack = []
+    sin_E_2_stack = []
+    e_times_sin_E_2_shape_stack = []
+    minus_shape_stack = []
+    minus_minus_M_shape_stack = []
+    cos_E_2_stack = []
+    minus_2_stack = []
+    step_3_stack = []
     while max_abs_step_2 > 1e-12:
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         sin_E_2 = np.sin(E_2)
@@ -105,11 +112,19 @@ def kepler_forward(M, e):
         # adaptive_solver.py:36  iterations = iterations + 1
         iterations_2 = iterations_2 + 1
         # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
-        loop_stack.append((E_2, sin_E_2, shape_of(e_times_sin_E_2), shape_of(minus), shape_of(minus_minus_M), cos_E_2, minus_2, step_3))
+        E_2_stack.append(E_2)
+        sin_E_2_stack.append(sin_E_2)
+        e_times_sin_E_2_shape_stack.append(shape_of(e_times_sin_E_2))
+        minus_shape_stack.append(shape_of(minus))
+        minus_minus_M_shape_stack.append(shape_of(minus_minus_M))
+        cos_E_2_stack.append(cos_E_2)
+        minus_2_stack.append(minus_2)
+        step_3_stack.append(step_3)
         E_2 = E_3
         step_2 = step_3
         abs_step_2 = np.abs(step_2)
         max_abs_step_2 = np.max(abs_step_2)
+    loop_stack = (E_2_stack, sin_E_2_stack, e_times_sin_E_2_shape_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack)
     # adaptive_solver.py:37  return E, iterations
     kepler = (E_2, iterations_2)
     return (kepler, M, e, sin_M, shape_of(e_times_sin_M), loop_stack)
@@ -120,9 +135,10 @@ def kepler_backward(saved, dkepler):
     # adaptive_solver.py:37  return E, iterations
     dE_2 = dkepler[0]
     # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
+    E_2_stack, sin_E_2_stack, e_times_sin_E_2_shape_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack = loop_stack
     dM = zeros_like(M)
     de = zeros_like(e)
-    for E_2, sin_E_2, e_times_sin_E_2_shape, minus_shape, minus_minus_M_shape, cos_E_2, minus_2, step_3 in reversed(loop_stack):
+    for E_2, sin_E_2, e_times_sin_E_2_shape, minus_shape, minus_minus_M_shape, cos_E_2, minus_2, step_3 in zip(reversed(E_2_stack), reversed(sin_E_2_stack), reversed(e_times_sin_E_2_shape_stack), reversed(minus_shape_stack), reversed(minus_minus_M_shape_stack), reversed(cos_E_2_stack), reversed(minus_2_stack), reversed(step_3_stack)):
         # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
         dE_3 = dE_2
         # adaptive_solver.py:35  E = E - step

@@ -26,7 +26,11 @@ def exp_series_forward(x):
     steps = range(1, 200)
     term_2 = term
     total_2 = total
-    k_stack = []
+    term_2_stack = []
+    total_2_shape_stack = []
+    k_stack_2 = []
+    term_3_shape_stack = []
+    cond_stack = []
     for k in steps:
         # control_flow.py:39  term = term * x / k
         term_3 = term_2 * x / k
@@ -41,11 +45,16 @@ def exp_series_forward(x):
             # control_flow.py:42  total = total + term
             total_3 = total_2 + term_3
         # control_flow.py:38  for k in range(1, 200):
-        k_stack.append((term_2, shape_of(total_2), k, shape_of(term_3), cond))
+        term_2_stack.append(term_2)
+        total_2_shape_stack.append(shape_of(total_2))
+        k_stack_2.append(k)
+        term_3_shape_stack.append(shape_of(term_3))
+        cond_stack.append(cond)
         term_2 = term_3
         total_2 = total_3
         if broke:
             break
+    k_stack = (term_2_stack, total_2_shape_stack, k_stack_2, term_3_shape_stack, cond_stack)
     # control_flow.py:43  return total
     exp_series = total_2
     return (exp_series, x, term_2, k_stack)
@@ -56,9 +65,10 @@ def exp_series_backward(saved, dexp_series):
     # control_flow.py:43  return total
     dtotal_2 = dexp_series
     # control_flow.py:38  for k in range(1, 200):
+    term_2_stack, total_2_shape_stack, k_stack_2, term_3_shape_stack, cond_stack = k_stack
     dx = zeros_like(x)
     dterm_2 = zeros_like(term_2)
-    for term_2, total_2_shape, k, term_3_shape, cond in reversed(k_stack):
+    for term_2, total_2_shape, k, term_3_shape, cond in zip(reversed(term_2_stack), reversed(total_2_shape_stack), reversed(k_stack_2), reversed(term_3_shape_stack), reversed(cond_stack)):
         # control_flow.py:38  for k in range(1, 200):
         dtotal_3 = dtotal_2
         dterm_3 = dterm_2

@@ -23,7 +23,11 @@ def newton_sqrt_forward(a):
     step_2 = step
     x_2 = a
     abs_step_2 = abs(step_2)
-    loop_stack = []
+    x_2_stack = []
+    x_2_times_x_2_shape_stack = []
+    minus_shape_stack = []
+    times_x_2_stack = []
+    step_3_stack = []
     while abs_step_2 > 1e-12:
         # control_flow.py:29  step = (x * x - a) / (2.0 * x)
         x_2_times_x_2 = x_2 * x_2
@@ -33,10 +37,15 @@ def newton_sqrt_forward(a):
         # control_flow.py:30  x = x - step
         x_3 = x_2 - step_3
         # control_flow.py:28  while abs(step) > 1e-12:
-        loop_stack.append((x_2, shape_of(x_2_times_x_2), shape_of(minus), times_x_2, step_3))
+        x_2_stack.append(x_2)
+        x_2_times_x_2_shape_stack.append(shape_of(x_2_times_x_2))
+        minus_shape_stack.append(shape_of(minus))
+        times_x_2_stack.append(times_x_2)
+        step_3_stack.append(step_3)
         step_2 = step_3
         x_2 = x_3
         abs_step_2 = abs(step_2)
+    loop_stack = (x_2_stack, x_2_times_x_2_shape_stack, minus_shape_stack, times_x_2_stack, step_3_stack)
     # control_flow.py:31  return x
     newton_sqrt = x_2
     return (newton_sqrt, a, loop_stack)
@@ -47,8 +56,9 @@ def newton_sqrt_backward(saved, dnewton_sqrt):
     # control_flow.py:31  return x
     dx_2 = dnewton_sqrt
     # control_flow.py:28  while abs(step) > 1e-12:
+    x_2_stack, x_2_times_x_2_shape_stack, minus_shape_stack, times_x_2_stack, step_3_stack = loop_stack
     da = zeros_like(a)
-    for x_2, x_2_times_x_2_shape, minus_shape, times_x_2, step_3 in reversed(loop_stack):
+    for x_2, x_2_times_x_2_shape, minus_shape, times_x_2, step_3 in zip(reversed(x_2_stack), reversed(x_2_times_x_2_shape_stack), reversed(minus_shape_stack), reversed(times_x_2_stack), reversed(step_3_stack)):
         # control_flow.py:28  while abs(step) > 1e-12:
         dx_3 = dx_2
         # control_flow.py:30  x = x - step

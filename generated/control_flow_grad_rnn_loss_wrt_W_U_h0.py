@@ -21,7 +21,11 @@ def rnn_loss_forward(W, U, h0, xs):
     xs_shape_item = xs_shape[0]
     steps = range(xs_shape_item)
     h_2 = h0
-    t_stack = []
+    h_2_stack = []
+    W_at_h_2_shape_stack = []
+    xs_item_stack = []
+    U_at_xs_item_shape_stack = []
+    h_3_stack = []
     for t in steps:
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
         W_at_h_2 = W @ h_2
@@ -29,8 +33,13 @@ def rnn_loss_forward(W, U, h0, xs):
         U_at_xs_item = U @ xs_item
         h_3 = np.tanh(W_at_h_2 + U_at_xs_item)
         # control_flow.py:19  for t in range(xs.shape[0]):
-        t_stack.append((h_2, shape_of(W_at_h_2), xs_item, shape_of(U_at_xs_item), h_3))
+        h_2_stack.append(h_2)
+        W_at_h_2_shape_stack.append(shape_of(W_at_h_2))
+        xs_item_stack.append(xs_item)
+        U_at_xs_item_shape_stack.append(shape_of(U_at_xs_item))
+        h_3_stack.append(h_3)
         h_2 = h_3
+    t_stack = (h_2_stack, W_at_h_2_shape_stack, xs_item_stack, U_at_xs_item_shape_stack, h_3_stack)
     # control_flow.py:21  return np.sum(h * h)
     h_2_times_h_2 = h_2 * h_2
     return (W, U, h_2, shape_of(h_2_times_h_2), t_stack)
@@ -43,9 +52,10 @@ def rnn_loss_backward(saved, drnn_loss):
     dh_2_times_h_2 = unreduce(dh_2_times_h_2, h_2_times_h_2_shape, None, False)
     dh_2 = unbroadcast(2 * dh_2_times_h_2 * h_2, h_2)
     # control_flow.py:19  for t in range(xs.shape[0]):
+    h_2_stack, W_at_h_2_shape_stack, xs_item_stack, U_at_xs_item_shape_stack, h_3_stack = t_stack
     dW = zeros_like(W)
     dU = zeros_like(U)
-    for h_2, W_at_h_2_shape, xs_item, U_at_xs_item_shape, h_3 in reversed(t_stack):
+    for h_2, W_at_h_2_shape, xs_item, U_at_xs_item_shape, h_3 in zip(reversed(h_2_stack), reversed(W_at_h_2_shape_stack), reversed(xs_item_stack), reversed(U_at_xs_item_shape_stack), reversed(h_3_stack)):
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
         dplus = dh_2 * (1.0 - h_3 * h_3)
         dW_at_h_2 = unbroadcast(dplus, W_at_h_2_shape)

@@ -67,7 +67,18 @@ def subtree_loss_forward(children, probs, onehot):
     loss_2 = loss
     mass_2 = mass
     target_2 = target
-    i_stack = []
+    loss_2_shape_stack = []
+    mass_2_shape_stack = []
+    target_2_shape_stack = []
+    child_stack = []
+    cond_stack = []
+    child_mass_stack = []
+    child_target_stack = []
+    child_loss_shape_stack = []
+    log_child_mass_stack = []
+    times_shape_stack = []
+    mean_times_shape_stack = []
+    branch_stack = []
     for i in steps:
         # taxonomy_loss.py:43  for name, child in children:
         name_child = children[i]
@@ -100,10 +111,22 @@ def subtree_loss_forward(children, probs, onehot):
         # taxonomy_loss.py:53  target = target + child_target
         target_3 = target_2 + child_target
         # taxonomy_loss.py:43  for name, child in children:
-        i_stack.append((shape_of(loss_2), shape_of(mass_2), shape_of(target_2), child, cond, child_mass, child_target, shape_of(child_loss), log_child_mass, shape_of(times), shape_of(mean_times), branch))
+        loss_2_shape_stack.append(shape_of(loss_2))
+        mass_2_shape_stack.append(shape_of(mass_2))
+        target_2_shape_stack.append(shape_of(target_2))
+        child_stack.append(child)
+        cond_stack.append(cond)
+        child_mass_stack.append(child_mass)
+        child_target_stack.append(child_target)
+        child_loss_shape_stack.append(shape_of(child_loss))
+        log_child_mass_stack.append(log_child_mass)
+        times_shape_stack.append(shape_of(times))
+        mean_times_shape_stack.append(shape_of(mean_times))
+        branch_stack.append(branch)
         loss_2 = loss_3
         mass_2 = mass_3
         target_2 = target_3
+    i_stack = (loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack)
     # taxonomy_loss.py:54  return mass, target, loss
     subtree_loss_2 = (mass_2, target_2, loss_2)
     return (subtree_loss_2, probs, i_stack)
@@ -116,8 +139,9 @@ def subtree_loss_backward(saved, dsubtree_loss_2):
     dtarget_2 = dsubtree_loss_2[1]
     dloss_2 = dsubtree_loss_2[2]
     # taxonomy_loss.py:43  for name, child in children:
+    loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack = i_stack
     dprobs = zeros_like(probs)
-    for loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, mean_times_shape, branch in reversed(i_stack):
+    for loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, mean_times_shape, branch in zip(reversed(loss_2_shape_stack), reversed(mass_2_shape_stack), reversed(target_2_shape_stack), reversed(child_stack), reversed(cond_stack), reversed(child_mass_stack), reversed(child_target_stack), reversed(child_loss_shape_stack), reversed(log_child_mass_stack), reversed(times_shape_stack), reversed(mean_times_shape_stack), reversed(branch_stack)):
         # taxonomy_loss.py:43  for name, child in children:
         dtarget_3 = dtarget_2
         dmass_3 = dmass_2

@@ -22,7 +22,13 @@ def loss_forward(E, W, b, u, trees, labels):
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
     steps = range(min(len(trees), len(labels)))
     total_2 = total
-    i_stack = []
+    total_2_shape_stack = []
+    encode_tree_stack = []
+    score_shape_stack = []
+    neg_label_stack = []
+    times_stack = []
+    logaddexp_stack = []
+    encode_tree_saved_stack = []
     for i in steps:
         # tree_rnn.py:42  for tree, label in zip(trees, labels):
         tree = trees[i]
@@ -37,8 +43,15 @@ def loss_forward(E, W, b, u, trees, labels):
         logaddexp = np.logaddexp(0.0, times)
         total_3 = total_2 + logaddexp
         # tree_rnn.py:42  for tree, label in zip(trees, labels):
-        i_stack.append((shape_of(total_2), encode_tree, shape_of(score), neg_label, times, logaddexp, encode_tree_saved))
+        total_2_shape_stack.append(shape_of(total_2))
+        encode_tree_stack.append(encode_tree)
+        score_shape_stack.append(shape_of(score))
+        neg_label_stack.append(neg_label)
+        times_stack.append(times)
+        logaddexp_stack.append(logaddexp)
+        encode_tree_saved_stack.append(encode_tree_saved)
         total_2 = total_3
+    i_stack = (total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack)
     # tree_rnn.py:45  return total / len(trees)
     len_trees = len(trees)
     loss = total_2 / len_trees
@@ -50,11 +63,12 @@ def loss_backward(saved, dloss):
     # tree_rnn.py:45  return total / len(trees)
     dtotal_2 = dloss / len_trees
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
+    total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack = i_stack
     dE = zeros_like(E)
     dW = zeros_like(W)
     db = zeros_like(b)
     du = zeros_like(u)
-    for total_2_shape, encode_tree, score_shape, neg_label, times, logaddexp, encode_tree_saved in reversed(i_stack):
+    for total_2_shape, encode_tree, score_shape, neg_label, times, logaddexp, encode_tree_saved in zip(reversed(total_2_shape_stack), reversed(encode_tree_stack), reversed(score_shape_stack), reversed(neg_label_stack), reversed(times_stack), reversed(logaddexp_stack), reversed(encode_tree_saved_stack)):
         # tree_rnn.py:42  for tree, label in zip(trees, labels):
         dtotal_3 = dtotal_2
         # tree_rnn.py:44  total = total + np.logaddexp(0.0, -label * score)

@@ -490,10 +490,8 @@ class Normalizer:
                 raise self.loc.error(it, "s2s supports enumerate(sequence) without a start")
             length, elements = self.sequence(it.args[0], target.elts[1], target.elts[0].id, _assigned(stmt.body))
             return self.range_of(length), target.elts[0].id, elements
-        backwards = isinstance(it, gast.Call) and self.scope.resolve(it.func) is reversed and not self.is_local(self.scope.root(it.func) or it.func)
+        backwards = self.is_reversed(it)
         if backwards:  # for item in reversed(seq): the indices of seq, last first
-            if len(it.args) != 1 or it.keywords:
-                raise self.loc.error(it, "reversed takes one sequence")
             it = it.args[0]
         index = self.namer.fresh("i" if "i" not in self.version else "index")
         length, elements = self.sequence(it, target, index, _assigned(stmt.body))
@@ -502,6 +500,14 @@ class Normalizer:
             minus_one = gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=1, kind=None))
             return self.bind(_call_builtin("range", [last, minus_one, copy.deepcopy(minus_one)]), "steps"), index, elements
         return self.range_of(length), index, elements
+
+    def is_reversed(self, node):
+        """Whether ``node`` is ``reversed(seq)`` (the builtin)."""
+        if not (isinstance(node, gast.Call) and self.scope.resolve(node.func) is reversed and not self.is_local(self.scope.root(node.func) or node.func)):
+            return False
+        if len(node.args) != 1 or node.keywords:
+            raise self.loc.error(node, "reversed takes one sequence")
+        return True
 
     def sequence(self, it, target, index, rebound):
         """(length atom, element assignments ``target = seq[index]``) for a sequence or zip.
@@ -519,14 +525,21 @@ class Normalizer:
             return seq
 
         if isinstance(it, gast.Call) and self.scope.resolve(it.func) is zip and not self.is_local(self.scope.root(it.func) or it.func):
-            seqs = [iterated(a) for a in it.args]
+            backwards = [self.is_reversed(a) for a in it.args]  # zip(reversed(a), ...): a read from its end
+            seqs = [iterated(a.args[0] if b else a) for a, b in zip(it.args, backwards)]
             for seq in seqs:
                 self.version.setdefault(seq.id, seq.id)
             lengths = [self.bind(_call_builtin("len", [s]), "n") for s in seqs]
             length = lengths[0]
             if len(lengths) > 1:
                 length = self.bind(_call_builtin("min", lengths), "n")
-            items = [gast.Subscript(value=s, slice=idx, ctx=gast.Load()) for s in seqs]
+            items = []
+            for s, n, b in zip(seqs, lengths, backwards):
+                place = idx
+                if b:
+                    last = self.bind(gast.BinOp(left=n, op=gast.Sub(), right=gast.Constant(value=1, kind=None)), "last")
+                    place = gast.BinOp(left=last, op=gast.Sub(), right=_name(index))  # in the body: normalized there
+                items.append(gast.Subscript(value=s, slice=place, ctx=gast.Load()))
             if isinstance(target, (gast.Tuple, gast.List)):
                 if len(target.elts) != len(items):
                     raise self.loc.error(target, f"loop target unpacks {len(target.elts)} values from zip of {len(items)}")

@@ -561,6 +561,13 @@ def _hoist_invariants(body, stores):
     return out
 
 
+def hoist_invariants(fdef):
+    """:func:`_hoist_invariants` on a whole function (also run on the normal form, before
+    differentiation, where it also spares the adjoint: ``dt`` of an invariant ``t`` is
+    summed over the iterations and taken back through ``t``'s definition once)."""
+    fdef.body = _hoist_invariants(fdef.body, _counts(fdef)[1])
+
+
 def _changed_in(loop):
     """Names a loop assigns, updates through an index or attribute, or hands to a call."""
     changed = set(_names(loop, gast.Store))

@@ -94,8 +94,9 @@ class Plan:
     """
 
     def __init__(self, store=None, names=()):
-        self.store = store  # the tuple (if) or list (loop) variable, or None
+        self.store = store  # the tuple (if, loop: of its columns) or list (loop saving nothing) variable, or None
         self.names = list(names)
+        self.columns = []  # a loop's list per saved name
 
 
 def saved_tuple(entries):
@@ -461,11 +462,17 @@ class ReverseMode:
         out = []
         if getattr(plan, "revolve", False):  # keep the starting state only
             out.append(self.located(assign(plan.store, saved_tuple(plan.names)), stmt))
-        elif plan.store:
+        elif plan.store and plan.columns:  # one list per saved name, the lists in one tuple after the loop
+            for column in plan.columns:
+                out.append(self.located(assign(column, gast.List(elts=[], ctx=gast.Load())), stmt))
+            for column, value in zip(plan.columns, saved_tuple(plan.names).elts):
+                push = gast.Expr(value=call(gast.Attribute(value=name(column), attr="append", ctx=gast.Load()), value))
+                body.append(self.located(push, stmt))
+        elif plan.store:  # nothing to save but the number of iterations
             out.append(self.located(assign(plan.store, gast.List(elts=[], ctx=gast.Load())), stmt))
             push = gast.Expr(value=call(
                 gast.Attribute(value=name(plan.store), attr="append", ctx=gast.Load()),
-                saved_tuple(plan.names),
+                gast.Tuple(elts=[], ctx=gast.Load()),
             ))
             body.append(self.located(push, stmt))
         body += self.forward_block(carry)
@@ -475,6 +482,9 @@ class ReverseMode:
         new = copy.copy(stmt)
         new.body = body or [gast.Pass()]
         out.append(self.located(new, stmt))
+        if plan.store and plan.columns and not getattr(plan, "revolve", False):
+            # made after the loop, of the lists as they end: transformed again, ``append`` makes new lists
+            out.append(self.located(assign(plan.store, gast.Tuple(elts=[name(c) for c in plan.columns], ctx=gast.Load())), stmt))
         return out
 
     # -- backward sweep ---------------------------------------------------
@@ -599,10 +609,18 @@ class ReverseMode:
             loop, extra = self.revolve_loop(stmt, entries, code)
         else:
             stack = self.namer.fresh(f"{stmt.target.id}_stack" if isinstance(stmt, gast.For) else "loop_stack")
-            self.plans[id(stmt)] = Plan(stack, [(n, bool(new)) for n, new in entries])
-            # each iteration's saved tuple, last first
-            target = gast.Tuple(elts=[name(new or n, True) for n, new in entries], ctx=gast.Store()) if entries else name("_", True)
-            loop = gast.For(target=target, iter=call("reversed", name(stack)), body=code, orelse=[], type_comment=None)
+            plan = self.plans[id(stmt)] = Plan(stack, [(n, bool(new)) for n, new in entries])
+            # each iteration's saved values, last first: one list per name (a tuple per
+            # iteration would cost an allocation that a list of numbers does not)
+            plan.columns = [self.fresh(f"{new or n}_stack") for n, new in entries]
+            if not entries:
+                loop = gast.For(target=name("_", True), iter=call("reversed", name(stack)), body=code, orelse=[], type_comment=None)
+            else:
+                columns = [call("reversed", name(c)) for c in plan.columns]
+                names_ = [name(new or n, True) for n, new in entries]
+                target = names_[0] if len(entries) == 1 else gast.Tuple(elts=names_, ctx=gast.Store())
+                loop = gast.For(target=target, iter=columns[0] if len(columns) == 1 else call("zip", *columns), body=code, orelse=[], type_comment=None)
+                self.out.append(self.located(assign(gast.Tuple(elts=[name(c, True) for c in plan.columns], ctx=gast.Store()), name(stack)), stmt))
             extra = {stack}
         # zero adjoints the loop accumulates into, before it
         self.defined = before

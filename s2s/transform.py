@@ -25,7 +25,7 @@ from .layout import flatten_branches, one_tuple_returns
 from .load import META_TAG
 from .naming import Namer
 from .normalize import normalize
-from .optimize import optimize as optimize_function
+from .optimize import hoist_invariants, optimize as optimize_function
 from .remat import rematerialize
 from .forward import ForwardMode
 from .reverse import Callee, ReverseMode, assign, call, name
@@ -90,6 +90,7 @@ class Program:
         if fn not in self.parsed:
             parsed = parse(fn)
             fdef = normalize(parsed)
+            hoist_invariants(fdef)  # before differentiation: an invariant's adjoint then sums once, after the loop
             self.parsed[fn] = (parsed, fdef)
             for key in fn.__globals__:
                 self.namer.reserve(key)

@@ -132,6 +132,7 @@ CASES = [
     # enumerate and zip
     (P.reversed_rows, [lambda: [R(70, 3, 4), R(71, 4)], lambda: [R(70, 1, 4), R(71, 4)]], (0, 1)),
     (P.reversed_list, [lambda: [R(74, 2), 0.3, R(76, 2, 2)]], (0, 1, 2)),
+    (P.zip_reversed, [lambda: [R(77, 4), R(78, 3)], lambda: [R(77, 2), R(78, 5)]], (0, 1)),
     (P.enumerate_array, [lambda: [R(72, 4)], lambda: [R(73, 2)]], 0),
     (P.enumerate_list, [lambda: [R(74, 2), R(75, 3), R(76, 2, 2)]], (0, 1, 2)),
     (P.enumerate_rows, [lambda: [R(77, 3, 2)], lambda: [R(78, 1, 4)]], 0),

@@ -511,6 +511,13 @@ def reversed_rows(X, w):
     return np.sum(h * h)
 
 
+def zip_reversed(x, y):
+    acc = 0.0
+    for u, v in zip(reversed(x), y):  # x from its end, y from its start (unequal lengths: zip stops)
+        acc = 0.5 * acc + u * np.sin(v)
+    return acc
+
+
 def reversed_list(a, b, c):
     acc = 0.0
     for v in reversed([a, b, c]):
