@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_like, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dy, shape_of, size_of, unbroadcast, unreduce
 
 
 def grad_smooth_hinge_loss(w, X, labels):
     saved = smooth_hinge_loss_forward(w, X, labels)
-    dsmooth_hinge_loss = seed_like(w)
+    dsmooth_hinge_loss = 1.0
     return smooth_hinge_loss_backward(saved, dsmooth_hinge_loss)
 
 

@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, shape_of, size_of, unbroadcast, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
     saved = loss_forward(W1, b1, W2, b2, x, y)
-    dloss = seed_like(W1, b1, W2, b2)
+    dloss = 1.0
     return loss_backward(saved, dloss)
 
 

@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, seed_like, shape_of, size_of, unbroadcast, zeros_like
+from s2s.runtime import matmul_dx, matmul_dy, shape_of, size_of, unbroadcast, zeros_like
 
 
 def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
     saved = quantized_mlp_loss_forward(W1, b1, W2, b2, x, y)
-    dquantized_mlp_loss = seed_like(W1, b1, W2, b2)
+    dquantized_mlp_loss = 1.0
     return quantized_mlp_loss_backward(saved, dquantized_mlp_loss)
 
 

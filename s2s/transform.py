@@ -229,8 +229,10 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
         entry = forward_grad_entry(kind, entry_name, fdef, main, single)
         program.runtime_used.add("seed_scalar")
     else:
-        entry = entry_function(kind, entry_name, fdef, main, single, wrt_names if value_unused else None)
-        program.runtime_used |= {"seed_like" if value_unused else "seed_scalar"} if kind != "vjp" else set()
+        backward = next(f for f in program.functions if f.name == main.backward)
+        seed = backward.args.args[1].id
+        unread = value_unused and not any(isinstance(n, gast.Name) and n.id == seed and isinstance(n.ctx, gast.Load) for n in gast.walk(backward))
+        entry = entry_function(kind, entry_name, fdef, main, single, wrt_names if value_unused else None, unread)
     functions = [entry] + program.functions
     if optimize and not forward_mode:
         one_tuple_returns(functions, program.callees.values())
@@ -355,11 +357,13 @@ def drop_value(program, main, fdef, key):
     return True
 
 
-def entry_function(kind, entry_name, fdef, main, single, seed_from=None):
+def entry_function(kind, entry_name, fdef, main, single, seed_from=None, seed_unread=False):
     """``grad_f``: run the forward sweep, seed the output adjoint, run the backward sweep.
 
     With ``seed_from`` (see :func:`drop_value`), the forward sweep returns only
-    what it saves and the seed 1 takes the floating dtype of those arguments."""
+    what it saves and the seed 1 takes the floating dtype of those arguments;
+    with ``seed_unread`` too (the optimizer took every multiplication by it
+    away), the backward sweep gets the number 1.0."""
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
     kwonly = [a.id for a in fdef.args.kwonlyargs]
     namer = Namer(params + kwonly + [entry_name])
@@ -372,7 +376,8 @@ def entry_function(kind, entry_name, fdef, main, single, seed_from=None):
         keywords=[gast.keyword(arg=k, value=name(k)) for k in kwonly],
     )
     if seed_from is not None:
-        body = [assign(saved, forward_call), assign(seed, call("seed_like", *[name(p) for p in seed_from]))]
+        one = gast.Constant(value=1.0, kind=None) if seed_unread else call("seed_like", *[name(p) for p in seed_from])
+        body = [assign(saved, forward_call), assign(seed, one)]
         body.append(gast.Return(value=_one_tuple(call(main.backward, name(saved), name(seed)), single, main)))
         return gast.FunctionDef(name=entry_name, args=copy.deepcopy(fdef.args), body=body, decorator_list=[], returns=None, type_comment=None, type_params=[])
     body = [assign(gast.Tuple(elts=[name(value, True), name(saved, True)], ctx=gast.Store()), forward_call)]
