@@ -52,6 +52,8 @@ CASES = [
     pytest.param(P.number_rebound_after_broadcast, [R(7, 3)], 0, id="number_rebound_after_broadcast"),
     pytest.param(P.copy_of_a_call, [0.5, R(8, 3)], (0, 1), id="copy_of_a_call"),
     pytest.param(P.negative_literal_power, [R(4, 3)], 0, id="negative_literal_power"),
+    pytest.param(P.norm_at_zero, [0.2, R(9, 3)], (0, 1), id="norm_at_zero-zero"),
+    pytest.param(P.norm_at_zero, [0.5, R(9, 3)], (0, 1), id="norm_at_zero-nonzero"),
 ]
 
 

@@ -151,3 +151,11 @@ def hypot_at_zero(x, a):
     which finite differences give by symmetry]."""
     z1 = np.zeros((3, 2))
     return np.sum(np.hypot((a > 0.31) * x, np.copy(z1).T), axis=0)
+
+
+def norm_at_zero(a, y):
+    """Was NaN in forward mode: np.linalg.norm's tangent divided by the result, 0
+    where the vector is 0 (the adjoint guarded it and gave 0) [numpy_tangents.norm:
+    0 there too]."""
+    masked = (np.broadcast_to(a, (3,)) > 0.31) * np.sin(y)
+    return np.linalg.norm(np.sin(masked))
