@@ -36,7 +36,6 @@ class ForwardMode:
         self.request = request  # (fn, active_params, node) -> Callee
         self.jvp_name = jvp_name
         self.scalar = scalar  # names that always hold scalars (s2s.shapes): no rebroadcast needed
-        self.runtime_used = set()
         self.origin = None
 
     def tangent(self, primal):
@@ -55,7 +54,6 @@ class ForwardMode:
         if self.active(result):
             dresult = name(self.tangent(result.id))
         else:
-            self.runtime_used.add("zeros_like")
             dresult = call("zeros_like", copy.deepcopy(result))
         ret = gast.Return(value=gast.Tuple(elts=[copy.deepcopy(result), dresult], ctx=gast.Load()))
         ret.s2s_line = None
@@ -159,7 +157,6 @@ class ForwardMode:
         return out
 
     def zero(self, out, primal):
-        self.runtime_used.add("zeros_like")
         self.emit(out, assign(self.tangent(primal), call("zeros_like", name(primal))))
 
     def terms(self, target, rhs):
@@ -172,13 +169,11 @@ class ForwardMode:
         if isinstance(rhs, (gast.Tuple, gast.List)):
             if not any(self.active(e) for e in rhs.elts):
                 return []
-            self.runtime_used.add("GradTuple")
             elts = []
             for e in rhs.elts:
                 if self.active(e):
                     elts.append(name(self.tangent(e.id)))
                 else:
-                    self.runtime_used.add("zeros_like")
                     elts.append(call("zeros_like", copy.deepcopy(e)))
             return [call("GradTuple", gast.Tuple(elts=elts, ctx=gast.Load()))]
         if isinstance(rhs, gast.Subscript):
@@ -210,17 +205,14 @@ class ForwardMode:
             if param == template.vararg:
                 derivatives[d] = None
                 if any(self.active(e) for e in bound.elts):
-                    self.runtime_used.add("zeros_like")
                     derivatives[d] = self.varargs_tangent(bound)
             else:
                 derivatives[d] = self.tangent(bound.id) if self.active(bound) else None
-        self.runtime_used |= template.runtime_used
         terms = []
         for item in template.instantiate(bindings, {k: v for k, v in derivatives.items() if not isinstance(v, gast.AST)}, self.namer.fresh):
             if isinstance(item, Contribution):
                 value = item.value
                 if rule.broadcast and not others_conform(bindings, _read_param(item.value, derivatives), template, self.scalar):
-                    self.runtime_used.add("rebroadcast")
                     value = call("rebroadcast", value, name(target.id))
                 terms.append(value)
             else:

@@ -13,8 +13,7 @@ exactly the same values:
   including values that only feed each other around a loop;
 * copies coalesced: ``a = b`` where ``b`` is computed once, read only by the
   copy, and ``a`` is assigned only there becomes one assignment to ``a``
-  (``dW1, db1 = layer_backward(...)`` instead of a temporary and two copies).
-
+  (``dW1, db1 = layer_backward(...)`` instead of a temporary and two copies);
 * copies propagated: ``a = b`` where both are assigned once and ``a`` is read
   only later in the same block goes, and ``a``'s readers read ``b``;
 * single-use temporaries inlined: ``t = expr`` (an operation, or a subscript
@@ -22,13 +21,18 @@ exactly the same values:
   and for the same primal line, with only pure assignments between, moves
   into its reader when the result is no longer than 72 characters or the
   user's own line (``s_3 = 0.9 * s_2 + 0.1 * sin`` instead of three
-  statements), so each line's block reads like its source line.
-
+  statements), so each line's block reads like its source line; a call
+  that may have effects moves only into the very next statement, when that
+  is arithmetic calling nothing else;
+* ``d = a`` then ``d = d + b`` for one source line merged into ``d = a + b``
+  (the same one addition);
+* the seed of ``grad``'s backward sweep, exactly one, taken out of products
+  that read a floating value anyway (``2 * dloss * 0.5 * lap`` is ``lap``);
 * loop invariants hoisted: ``t = 0.01 * x`` in a loop that never changes
   ``x`` is computed once, before the loop;
 * a loop's copies of its carried names folded (``i_2 = i_2 + 1``, no
   ``ds_3 = ds_2``) and ``running = i < n`` kept by nobody else tested
-  directly (``while i_2 < n:``);
+  directly (``while i_2 < n:``), ``cond = e; if cond:`` likewise ``if e:``;
 * ``a + -b``, ``a - -b * c`` and ``-a + b`` become ``a - b``, ``a + b * c`` and
   ``b - a`` (negation is exact, addition commutes);
 * accumulation in place: ``d = d + e`` becomes ``d += e`` (``d -= e`` where

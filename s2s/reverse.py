@@ -129,7 +129,6 @@ class ReverseMode:
         self.once = {n for n, k in stores.items() if k == 1}  # names assigned once (parameters: never again)
         self.contributed = set()  # adjoints written by the block being built (see backward_loop)
         self.backward_locals = set()
-        self.runtime_used = set()
         self.out = []  # the backward block being built
         self.origin = None  # the primal statement being differentiated
         self.callees = {}  # id(stmt) -> (Callee, saved name)
@@ -213,7 +212,6 @@ class ReverseMode:
 
     def unreduce_all(self, value, primal):
         """``unreduce(value, primal, None, False)``: the number ``value`` everywhere in ``primal``'s shape."""
-        self.runtime_used.add("unreduce")
         return call("unreduce", value, name(primal), gast.Constant(value=None, kind=None), gast.Constant(value=False, kind=None))
 
     def uniform_value(self, node):
@@ -266,7 +264,6 @@ class ReverseMode:
     def zero_fill(self, primal):
         """``dv = zeros_like(v)``: a zero adjoint where a path contributed nothing."""
         adj = self.adjoint(primal)
-        self.runtime_used.add("zeros_like")
         self.emit(assign(adj, call("zeros_like", name(primal))))
         self.defined.add(adj)
 
@@ -319,7 +316,6 @@ class ReverseMode:
                 renamed[n] = stand_ins.get(self.classes.get(n))
                 if renamed[n] is None:
                     renamed[n] = self.fresh(f"{n.rstrip('_')}_shape")
-                    self.runtime_used.add("shape_of")
                     entries.append((n, renamed[n]))
             else:
                 entries.append((n, None))
@@ -674,7 +670,6 @@ class ReverseMode:
         self.out.append(self.located(function, stmt))
         self.plans[id(stmt)] = Plan(start, [(c, False) for c in carried])
         self.plans[id(stmt)].revolve = True
-        self.runtime_used.add("revolve")
         if entries:
             code.insert(0, self.unpack_saved(entries, name(snapshot), stmt))
         loop = gast.For(
@@ -760,10 +755,8 @@ class ReverseMode:
                 elts.append(name(adj))
                 any_defined = True
             else:
-                self.runtime_used.add("zeros_like")
                 elts.append(call("zeros_like", name(elt.id)))
         if any_defined:
-            self.runtime_used.add("GradTuple")
             self.contribute(source, call("GradTuple", gast.Tuple(elts=elts, ctx=gast.Load())))
 
     def apply_rule(self, fn, target, args, keywords, node):
@@ -777,7 +770,6 @@ class ReverseMode:
         bindings[template.result] = name(target.id)
         adj = self.adjoint(target.id)
         derivatives = {template.derivative_name(template.result): adj}
-        self.runtime_used |= template.runtime_used
         items = list(template.instantiate(bindings, derivatives, self.fresh))
         if adj in self.uniform:  # the rule may take the number if it is elementwise in it
             cls = self.classes[target.id]
@@ -826,7 +818,6 @@ class ReverseMode:
                 keywords = [gast.keyword(arg="axis", value=axis)]
                 keywords += [gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))] if keepdims else []
                 return gast.Call(func=gast.Attribute(value=name("np"), attr="sum", ctx=gast.Load()), args=[value], keywords=keywords)
-            self.runtime_used.add("unbroadcast")
             return call("unbroadcast", value, copy.deepcopy(bound))
         return value
 

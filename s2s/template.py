@@ -75,7 +75,6 @@ class Template:
         self.signature = sig.replace(parameters=list(sig.parameters.values())[1:])
         self.body = [_Portable().visit(s) for s in node.body if not _is_docstring(s)]
         self.globals_used = set()
-        self.runtime_used = set()
         self._check(node)
 
     def derivative_name(self, param):
@@ -121,7 +120,6 @@ class Template:
                 )
         if not contributes:
             raise self.loc.error(node, f"malformed {self.kind} template `{node.name}`: it assigns none of {sorted(outputs)}")
-        self.runtime_used = self.globals_used & set(runtime.__all__)
 
     def bind(self, args, keywords):
         """Map template parameters to call atoms: ``{param: node}`` or raise TypeError."""

@@ -80,7 +80,6 @@ class Program:
         self.parsed = {}
         self.functions = []
         self.bindings = {}
-        self.runtime_used = set()
         self.returns = {}  # (fn, scalar parameters) -> returns a scalar (None: being computed)
         self.assumed = False  # whether an answer being computed used a None above
         self.dims = {}  # function -> {parameter: dimension symbols of the array it holds}
@@ -126,7 +125,6 @@ class Program:
                 scalar = self.scalar_sets[key] = scalar_names(fdef, scalars, self.returns_scalar)
                 mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, shape_classes(fdef, scalar, self.dims.get(fn)))
                 functions = list(mode.run())
-            self.runtime_used |= mode.runtime_used
             self.bind_globals(parsed, functions)
             self.functions += functions
 
@@ -227,7 +225,6 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
         entry = jvp_entry(entry_name, fdef, main)
     elif by_forward:
         entry = forward_grad_entry(kind, entry_name, fdef, main, single)
-        program.runtime_used.add("seed_scalar")
     else:
         backward = next(f for f in program.functions if f.name == main.backward)
         seed = backward.args.args[1].id
