@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import GradTuple, shape_of, size_of, unbroadcast, unreduce, zeros_like
+from s2s.runtime import GradTuple, seed_like, shape_of, size_of, unbroadcast, unreduce, zeros_like
 
 
 def grad_orbit_loss(e, phase, t, x_observed, y_observed):
     saved = orbit_loss_forward(e, phase, t, x_observed, y_observed)
-    dorbit_loss = 1.0
+    dorbit_loss = seed_like(e, phase)
     return orbit_loss_backward(saved, dorbit_loss)
 
 
@@ -31,7 +31,7 @@ def orbit_loss_forward(e, phase, t, x_observed, y_observed):
 def orbit_loss_backward(saved, dorbit_loss):
     x_shape, y_shape, x_minus_x_observed, y_minus_y_observed, pow__plus_pow__2_shape, orbit_loss_shape, x_y_saved = saved
     # adaptive_solver.py:49  return np.mean((x - x_observed) ** 2 + (y - y_observed) ** 2)
-    dpow__plus_pow__2 = size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape)
+    dpow__plus_pow__2 = dorbit_loss * (size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape))
     dpow__plus_pow__2 = unreduce(dpow__plus_pow__2, pow__plus_pow__2_shape, None, False)
     dpow_ = unbroadcast(dpow__plus_pow__2, x_minus_x_observed)
     dpow__2 = unbroadcast(dpow__plus_pow__2, y_minus_y_observed)

@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dy, seed_like, shape_of, size_of, unbroadcast, unreduce
 
 
 def grad_smooth_hinge_loss(w, X, labels):
     saved = smooth_hinge_loss_forward(w, X, labels)
-    dsmooth_hinge_loss = 1.0
+    dsmooth_hinge_loss = seed_like(w)
     return smooth_hinge_loss_backward(saved, dsmooth_hinge_loss)
 
 
@@ -29,7 +29,7 @@ def smooth_hinge_loss_forward(w, X, labels):
 def smooth_hinge_loss_backward(saved, dsmooth_hinge_loss):
     w, X, labels, X_at_w_shape, neg_margins, softplus_neg_margins, smooth_hinge_loss_shape = saved
     # custom_rule.py:33  return np.mean(softplus(-margins))
-    dsoftplus_neg_margins = size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins)
+    dsoftplus_neg_margins = dsmooth_hinge_loss * (size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins))
     dsoftplus_neg_margins = unreduce(dsoftplus_neg_margins, softplus_neg_margins, None, False)
     dmargins = -(dsoftplus_neg_margins * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)

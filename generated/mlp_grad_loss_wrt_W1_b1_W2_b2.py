@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, shape_of, size_of, unbroadcast, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
     saved = loss_forward(W1, b1, W2, b2, x, y)
-    dloss = 1.0
+    dloss = seed_like(W1, b1, W2, b2)
     return loss_backward(saved, dloss)
 
 
@@ -39,7 +39,7 @@ def loss_forward(W1, b1, W2, b2, x, y):
 def loss_backward(saved, dloss):
     W1, b1_shape, W2, b2_shape, x, y, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
-    dsum_ = -(size_of(mean_sum_shape) / size_of(sum_shape))
+    dsum_ = -dloss * (size_of(mean_sum_shape) / size_of(sum_shape))
     dsum_ = unreduce(dsum_, sum_shape, None, False)
     dy_times_log_probs = unreduce(dsum_, y_times_log_probs_shape, 1, False)
     dlog_probs = unbroadcast(dy_times_log_probs * y, log_probs_shape)

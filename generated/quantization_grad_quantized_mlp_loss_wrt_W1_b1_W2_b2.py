@@ -6,12 +6,12 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, shape_of, size_of, unbroadcast, zeros_like
+from s2s.runtime import matmul_dx, matmul_dy, seed_like, shape_of, size_of, unbroadcast, zeros_like
 
 
 def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
     saved = quantized_mlp_loss_forward(W1, b1, W2, b2, x, y)
-    dquantized_mlp_loss = 1.0
+    dquantized_mlp_loss = seed_like(W1, b1, W2, b2)
     return quantized_mlp_loss_backward(saved, dquantized_mlp_loss)
 
 
@@ -35,7 +35,7 @@ def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
 def quantized_mlp_loss_backward(saved, dquantized_mlp_loss):
     b1_shape, b2_shape, x, quantize_W1, x_at_quantize_W1_shape, h, quantize_W2, h_at_quantize_W2_shape, prediction_shape, prediction_minus_y, quantized_mlp_loss_shape, quantize_W1_saved, quantize_W2_saved = saved
     # quantization.py:44  return np.mean((prediction - y) ** 2)
-    dpow_ = size_of(quantized_mlp_loss_shape) / size_of(prediction_minus_y)
+    dpow_ = dquantized_mlp_loss * (size_of(quantized_mlp_loss_shape) / size_of(prediction_minus_y))
     dprediction = unbroadcast(dpow_ * 2 * prediction_minus_y, prediction_shape)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
     dh_at_quantize_W2 = unbroadcast(dprediction, h_at_quantize_W2_shape)

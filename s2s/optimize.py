@@ -489,7 +489,7 @@ def _without_unit(node, unit, floats):
     def visit(n):  # outside arithmetic: each arithmetic tree that reads a floating name
         if _arithmetic(n):
             leaves = _arithmetic_leaves(n)
-            return strip(n) if any(isinstance(leaf, gast.Name) and leaf.id in floats for leaf in leaves) else n
+            return strip(n) if any(isinstance(leaf, gast.Name) and leaf.id in floats and leaf.id != unit for leaf in leaves) else n
         for field, child in gast.iter_fields(n):
             if isinstance(child, gast.AST):
                 setattr(n, field, visit(child))

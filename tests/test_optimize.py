@@ -121,3 +121,17 @@ def test_one_number_is_differentiated_in_forward_mode(tmp_path, monkeypatch):
     two = s2s.grad(loop_with_invariant, wrt=(0, 1))
     two(0.7, 0.3, 5)
     assert not any("in forward mode" in p.read_text() and "loop_with_invariant" in p.read_text() for p in tmp_path.iterdir())
+
+
+def scaled_mean(x):
+    return -np.mean(np.sum(x * x, axis=1)) * 3
+
+
+def test_the_seed_stays_in_products_of_sizes_and_numbers():
+    """Only a floating value of the program may take the seed's place: a product of the seed
+    and sizes alone keeps it (dropping it would leave integer arithmetic)."""
+    source = s2s.grad(scaled_mean).source
+    backward = source[source.index("def scaled_mean_backward"):]
+    assert "dscaled_mean" in backward.split("\n", 2)[2]  # read past the signature
+    x = rng.normal(size=(4, 3))
+    np.testing.assert_allclose(s2s.grad(scaled_mean)(x), -6 * x / 4, rtol=1e-12)
