@@ -75,6 +75,7 @@ class Template:
         self.signature = sig.replace(parameters=list(sig.parameters.values())[1:])
         self.body = [_Portable().visit(s) for s in node.body if not _is_docstring(s)]
         self.globals_used = set()
+        self.runtime_used = set()
         self._check(node)
 
     def derivative_name(self, param):
@@ -120,6 +121,7 @@ class Template:
                 )
         if not contributes:
             raise self.loc.error(node, f"malformed {self.kind} template `{node.name}`: it assigns none of {sorted(outputs)}")
+        self.runtime_used = self.globals_used & set(runtime.__all__)  # the helpers it calls (each needs rules of its own)
 
     def bind(self, args, keywords):
         """Map template parameters to call atoms: ``{param: node}`` or raise TypeError."""
