@@ -41,7 +41,7 @@ def flatten_branches(forward, backward):
     bunpack, bif = backward.body[0], backward.body[1]
     if not (isinstance(fif, gast.If) and isinstance(fif.test, gast.Name) and isinstance(ret, gast.Return)):
         return
-    saved = ret.value.elts[1] if _is_pair(ret.value) else ret.value
+    saved = ret.value.elts[1] if is_pair(ret.value) else ret.value
     if not (isinstance(saved, gast.Tuple) and isinstance(bunpack, gast.Assign) and isinstance(bunpack.targets[0], gast.Tuple)):
         return
     saved_param = backward.args.args[0].id
@@ -69,7 +69,7 @@ def flatten_branches(forward, backward):
         reads = {n.id for stmt in bblock for n in gast.walk(stmt) if isinstance(n, gast.Name)} | after
         kept = [(elt, t) for elt, t in common if t in reads]
         flat = gast.Tuple(elts=[name(test)] + [elt for elt, _ in kept] + list(entries), ctx=gast.Load())
-        value = gast.Tuple(elts=[copy.deepcopy(ret.value.elts[0]), flat], ctx=gast.Load()) if _is_pair(ret.value) else flat
+        value = gast.Tuple(elts=[copy.deepcopy(ret.value.elts[0]), flat], ctx=gast.Load()) if is_pair(ret.value) else flat
         fblock[-1] = _located(gast.Return(value=value), ret)
         targets = [name(test, True)] + [name(t, True) for _, t in kept] + [name(t, True) for t in own]
         bblock.insert(0, _located(assign(gast.Tuple(elts=targets, ctx=gast.Store()), name(saved_param)), bunpack))
@@ -78,7 +78,7 @@ def flatten_branches(forward, backward):
     del backward.body[0]
 
 
-def _is_pair(value):
+def is_pair(value):
     """``(value, saved)``: the forward sweep of a function whose value is returned too."""
     return isinstance(value, gast.Tuple) and len(value.elts) == 2 and isinstance(value.elts[1], gast.Tuple)
 
@@ -128,7 +128,7 @@ def one_tuple_returns(functions, callees):
         sites = _call_sites(functions, forward.name)
         saved = backward.args.args[0].id
         uses = _saved_uses(backward, saved)
-        if returns is None or sites is None or uses is None or not all(_is_pair(r.value) for r in returns):
+        if returns is None or sites is None or uses is None or not all(is_pair(r.value) for r in returns):
             continue
         for r in returns:
             value, entries = r.value.elts

@@ -586,14 +586,20 @@ def _changed_in(loop):
     return changed
 
 
-def _invariant(node, changed):
-    if isinstance(node, gast.BinOp) and isinstance(node.op, INVARIANT_OPS):
-        return _invariant(node.left, changed) and _invariant(node.right, changed)
+def arithmetic_of(node, ops, name_ok=lambda n: True):
+    """Whether ``node`` is arithmetic by ``ops`` (and negation) of number literals and names
+    that ``name_ok`` accepts: no calls, nothing that could raise where these cannot."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, ops):
+        return arithmetic_of(node.left, ops, name_ok) and arithmetic_of(node.right, ops, name_ok)
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-        return _invariant(node.operand, changed)
+        return arithmetic_of(node.operand, ops, name_ok)
     if isinstance(node, gast.Name):
-        return node.id not in changed
+        return name_ok(node)
     return _const(node)
+
+
+def _invariant(node, changed):
+    return arithmetic_of(node, INVARIANT_OPS, lambda n: n.id not in changed)
 
 
 def _substitute(node, name, value):

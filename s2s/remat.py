@@ -18,7 +18,8 @@ unpacks and never reassigns, and nothing else in the forward sweep read it.
 
 import gast
 
-from .optimize import _counts, _names
+from .layout import is_pair
+from .optimize import _counts, _names, arithmetic_of
 
 CHEAP = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
@@ -28,8 +29,7 @@ def rematerialize(forward, backward):
     if not (forward.body and backward.body and isinstance(forward.body[-1], gast.Return)):
         return False
     ret = forward.body[-1].value
-    pair = isinstance(ret, gast.Tuple) and len(ret.elts) == 2 and isinstance(ret.elts[1], gast.Tuple)
-    saved = ret.elts[1] if pair else ret
+    saved = ret.elts[1] if is_pair(ret) else ret
     unpack = backward.body[0]
     if not (
         isinstance(saved, gast.Tuple) and isinstance(unpack, gast.Assign)
@@ -71,10 +71,4 @@ def rematerialize(forward, backward):
 
 def _cheap(node):
     """Elementwise arithmetic of names and number literals (no calls, no matrix products)."""
-    if isinstance(node, gast.BinOp):
-        return isinstance(node.op, CHEAP) and _cheap(node.left) and _cheap(node.right)
-    if isinstance(node, gast.UnaryOp):
-        return isinstance(node.op, gast.USub) and _cheap(node.operand)
-    if isinstance(node, gast.Name):
-        return True
-    return isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    return arithmetic_of(node, CHEAP)
