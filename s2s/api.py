@@ -23,6 +23,7 @@ from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
 from .errors import S2SError
 from .transform import NotForward, resolve_wrt, transform
+from .variants import file_suffix, key_of, spec_of
 
 
 def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=(), by_forward=False):
@@ -49,9 +50,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
     if out_dir is None or specialized:
         path = os.path.join(cache_dir(), f"{fn.__name__}_{kind}_{key[:16]}.py")
     else:
-        stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn) or "module"))[0]
-        suffix = "" if wrt == 0 else "_wrt_" + "_".join(wrt_names)
-        path = os.path.join(out_dir, f"{stem}_{kind}_{fn.__name__}{suffix}.py")
+        path = os.path.join(out_dir, _file_name(fn, kind, wrt, wrt_names) + ".py")
     source = None
     if (out_dir is None or specialized) and os.path.exists(path):
         with open(path, encoding="utf-8") as f:
@@ -70,18 +69,38 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
         entry = generated.entry
     module = load_module(path, source, namespace)
     watch(module, fn, source)
+    run = getattr(module, entry)
+    run.source, run.path = source, path
     if specialized:
-        return getattr(module, entry)
+        return run
 
-    def specialize(scalars, dims):
-        if kind in ("grad", "value_and_grad") and len(wrt_names) == 1 and wrt_names[0] in scalars:
-            try:  # the derivative of one number: forward mode, one sweep and nothing saved
-                return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims, by_forward=True)
-            except (NotForward, S2SError):
-                pass  # reverse mode gives it (or its own error)
-        return _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims)
+    def build_variant(scalars, dims):
+        return forward_or_reverse(
+            lambda forward: _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims, by_forward=forward),
+            kind, wrt_names, scalars,
+        )
 
-    return _wrap(getattr(module, entry), fn, kind, wrt_names, single, path, source, specialize)
+    keep = out_dir if out_dir is not None else os.environ.get("S2S_VARIANTS_DIR") if rules is USER else None
+    kept_as = None if keep is None else os.path.join(keep, _file_name(fn, kind, wrt, wrt_names))
+    return _wrap(run, fn, kind, wrt_names, single, build_variant, kept_as)
+
+
+def _file_name(fn, kind, wrt, wrt_names):
+    """``mlp_grad_loss_wrt_W1_b1``: the name (without ``.py``) of ``fn``'s file in an ``out_dir``."""
+    stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn) or "module"))[0]
+    return f"{stem}_{kind}_{fn.__name__}" + ("" if wrt == 0 else "_wrt_" + "_".join(wrt_names))
+
+
+def forward_or_reverse(build, kind, wrt_names, scalars):
+    """``build(True)``, the variant in forward mode, for the derivative of one
+    Python number where forward mode gives what reverse mode gives (one sweep
+    and nothing saved; see :func:`s2s.transform.transform`), else ``build(False)``."""
+    if kind in ("grad", "value_and_grad") and len(wrt_names) == 1 and wrt_names[0] in scalars:
+        try:
+            return build(True)
+        except (NotForward, S2SError):
+            pass  # reverse mode gives it (or its own error)
+    return build(False)
 
 
 def _bound_method(method, wrt, transform_function):
@@ -109,6 +128,8 @@ def _bound_method(method, wrt, transform_function):
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
         setattr(bound, attr, getattr(method, attr))
     bound.source, bound.path, bound.primal = inner.source, inner.path, method
+    if hasattr(inner, "specialize"):
+        bound.specialize = lambda *args, **kwargs: inner.specialize(owner, *args, **kwargs)
     return bound
 
 
@@ -124,16 +145,18 @@ def _rebind(fn, record):
     return namespace
 
 
-def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
+def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     """The user-facing function around the generated entry ``generated``.
 
     A call runs a variant of the generated code specialized to the arguments
     that are Python numbers and (reverse mode) to the pattern of the arrays'
-    dimensions (which sizes are equal, which are 1; :mod:`s2s.shapes`: no
-    broadcasting reductions where shapes are known to agree), generated on
-    first use and cached like the general one; a call with neither runs the
-    general code.  ``grad`` with respect to one Python number runs forward
-    mode where that gives what reverse mode gives (see ``specialize``).
+    dimensions (which sizes are equal, which are 1; :mod:`s2s.variants`,
+    :mod:`s2s.shapes`: no broadcasting reductions where shapes are known to
+    agree), generated on first use and cached like the general one; a call
+    with neither runs the general code.  ``grad`` with respect to one Python
+    number runs forward mode where that gives what reverse mode gives (see
+    :func:`forward_or_reverse`).  With ``kept_as`` (a path without ``.py``),
+    each variant built is also written to that path plus its shapes.
     """
     sig = inspect.signature(fn)
     variants = {((), ()): generated}
@@ -143,28 +166,38 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
 
     plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in sig.parameters.values())
 
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def bind(args, kwargs):
+        """The primal's arguments by name, and the arguments of the generated entry."""
         if plain and not kwargs and not extra and len(args) == len(positional):
             arguments = dict(zip(positional, args))  # what sig.bind gives, at a tenth of its cost
         else:
             arguments = sig.bind(*(args[: len(args) - extra] if extra else args), **kwargs).arguments
-        for name in wrt_names:
-            if name in arguments:
-                _check_differentiable(name, arguments[name], fn)
-        if extra:  # tangents or the cotangent follow all positional parameters, defaults filled in
-            full = sig.bind(*args[: len(args) - extra], **kwargs)
-            full.apply_defaults()
-            call_args = [full.arguments[p] for p in positional] + list(args[len(args) - extra:])
-            call_kwargs = {k: v for k, v in full.arguments.items() if k not in positional}
-        else:
-            call_args, call_kwargs = args, kwargs
-        scalars = tuple(k for k, v in arguments.items() if isinstance(v, (int, float)))
-        key = (scalars, _dimension_symbols(arguments) if kind != "jvp" else ())
+        if not extra:
+            return arguments, args, kwargs
+        # tangents or the cotangent follow all positional parameters, defaults filled in
+        full = sig.bind(*args[: len(args) - extra], **kwargs)
+        full.apply_defaults()
+        call_args = [full.arguments[p] for p in positional] + list(args[len(args) - extra:])
+        return arguments, call_args, {k: v for k, v in full.arguments.items() if k not in positional}
+
+    def variant(arguments):
+        spec = spec_of(arguments)
+        key = key_of(spec, kind)
         run = variants.get(key)
         if run is None:
             check_bindings(generated)  # made from the function as the general code saw it, or refused
-            run = variants[key] = specialize(*key)
+            run = variants[key] = build_variant(*key)
+            if kept_as is not None:
+                _keep(run, kept_as + file_suffix(spec) + ".py")
+        return run
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        arguments, call_args, call_kwargs = bind(args, kwargs)
+        for name in wrt_names:
+            if name in arguments:
+                _check_differentiable(name, arguments[name], fn)
+        run = variant(arguments)
         check_bindings(run)
         try:
             out = run(*call_args, **call_kwargs)
@@ -181,29 +214,33 @@ def _wrap(generated, fn, kind, wrt_names, single, path, source, specialize):
             return out[0], _match_types(out[1], arguments, wrt_names, single)
         return _match_types(out, arguments, wrt_names, single)
 
-    wrapper.source = source
-    wrapper.path = path
+    def specialize(*args, **kwargs):
+        """The variant a call with these arguments runs (building it if no call has):
+        its generated entry function, with the module text as ``.source`` and
+        its file as ``.path``.  Called with the entry's arguments (those of the
+        call), it runs exactly that code; the arrays' values are not read."""
+        return variant(bind(args, kwargs)[0])
+
+    wrapper.source = generated.source
+    wrapper.path = generated.path
     wrapper.primal = fn
     wrapper.generated = generated
+    wrapper.specialize = specialize
     wrapper.__wrapped__ = generated
     return wrapper
 
 
+def _keep(run, path):
+    """Write variant ``run``'s source to ``path`` too (unless it holds it already), and say so in ``run.path``."""
+    refuse_overwrite(path)
+    if not os.path.isfile(path) or open(path, encoding="utf-8").read() != run.source:
+        write_atomic(path, run.source)
+    run.path = path
+
+
 def _dimension_symbols(arguments):
-    """``((parameter, dims), ...)`` for the arguments that are arrays: each size a
-    letter, equal sizes the same letter, size 1 the number 1 (a pattern that
-    calls with other sizes share)."""
-    letters = {1: 1}
-    out = []
-    for k, v in arguments.items():
-        shape = getattr(v, "shape", None)
-        if type(shape) is tuple and all(type(n) is int for n in shape) and not isinstance(v, (int, float)):
-            out.append((k, tuple(letters.setdefault(n, _letter(len(letters) - 1)) for n in shape)))
-    return tuple(out)
-
-
-def _letter(i):
-    return "abcdefghijklmnopqrstuvwxyz"[i] if i < 26 else f"n{i}"
+    """The ``dims`` of the variant a reverse-mode call with ``arguments`` runs (:func:`s2s.variants.key_of`)."""
+    return key_of(spec_of(arguments), "grad")[1]
 
 
 def _check_differentiable(name, value, fn):

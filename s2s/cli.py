@@ -1,16 +1,23 @@
 """The ``s2s`` command line (see shared/API.md).
 
-    s2s grad FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward] [-o DIR]
-    s2s show FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward]
+    s2s grad FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward] [--shapes SPEC] [-o DIR]
+    s2s show FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward] [--shapes SPEC]
     s2s check DIR [--update]
 
+``--shapes W=784x256,b=256,lr=float`` writes the variant that a call with
+arguments of those shapes runs (:mod:`s2s.variants`) instead of the general
+code, named after the shapes; its header records them, so ``s2s check``
+regenerates it like any other file.
+
 Errors in the user's code print as ``file:line:col: message`` and exit 2;
-no internal traceback reaches the user.
+no internal traceback reaches the user.  ``s2s check`` exits 1 if a file is
+stale, 2 if one cannot be checked (its origin cannot be imported).
 """
 
 import argparse
 import difflib
 import importlib.util
+import inspect
 import os
 import sys
 
@@ -22,6 +29,14 @@ KINDS = ("grad", "value_and_grad", "vjp")
 
 class UsageError(Exception):
     """A problem with the command line or the target file, printed on one line."""
+
+
+class ImportFailed(UsageError):
+    """Importing the target file raised ``error``."""
+
+    def __init__(self, path, error):
+        super().__init__(f"{path}: importing it raised {type(error).__name__}: {error}")
+        self.path, self.error = path, error
 
 
 def load_file_module(path):
@@ -40,7 +55,7 @@ def load_file_module(path):
     except SyntaxError as exc:
         raise S2SError(f"syntax error: {exc.msg}", exc.filename or path, exc.lineno, (exc.offset or 1) - 1) from None
     except Exception as exc:  # the user's module failed while importing: report, don't trace
-        raise UsageError(f"{path}: importing it raised {type(exc).__name__}: {exc}") from None
+        raise ImportFailed(path, exc) from None
     return module
 
 
@@ -71,10 +86,34 @@ def parse_wrt(text):
 
 
 def transform_target(args):
-    from .transform import transform
+    """The target function, its generated module and the file name's suffix for its shapes."""
+    from .variants import file_suffix, key_of, parse_spec
 
     fn = load_target(args.target)
-    return fn, transform(fn, kind_of(args), parse_wrt(args.wrt), optimize=not args.no_optimize)
+    kind, wrt, optimize = kind_of(args), parse_wrt(args.wrt), not args.no_optimize
+    if args.shapes is None:
+        return fn, generate(fn, kind, wrt, optimize), ""
+    try:
+        spec = parse_spec(args.shapes, list(inspect.signature(fn).parameters))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    scalars, dims = key_of(spec, kind)
+    if not scalars and not dims:
+        raise UsageError(f"--shapes {args.shapes!r} selects the general code (it names no array or number, or only arrays in forward mode, where only numbers specialize): drop it")
+    return fn, generate(fn, kind, wrt, optimize, scalars, dims), file_suffix(spec)
+
+
+def generate(fn, kind, wrt, optimize, scalars=(), dims=()):
+    """The module a transform generates for ``fn``, or its variant for ``scalars``
+    and ``dims``: what a call with such arguments runs (see :func:`s2s.api.forward_or_reverse`)."""
+    from .api import forward_or_reverse
+    from .transform import resolve_wrt, transform
+
+    _, wrt_names = resolve_wrt(fn, wrt)
+    return forward_or_reverse(
+        lambda forward: transform(fn, kind, wrt, optimize, scalars=scalars, dims=dims, by_forward=forward),
+        kind, wrt_names, scalars,
+    )
 
 
 def kind_of(args):
@@ -86,17 +125,15 @@ def kind_of(args):
     return args.transform
 
 
-def output_path(fn, kind, wrt, out_dir):
-    import inspect
-
+def output_path(fn, kind, wrt, out_dir, shapes=""):
     stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn)))[0]
     suffix = "" if wrt == 0 else "_wrt_" + "_".join(str(w) for w in (wrt if isinstance(wrt, tuple) else (wrt,)))
-    return os.path.join(out_dir, f"{stem}_{kind}_{fn.__name__}{suffix}.py")
+    return os.path.join(out_dir, f"{stem}_{kind}_{fn.__name__}{suffix}{shapes}.py")
 
 
 def cmd_grad(args):
-    fn, generated = transform_target(args)
-    path = output_path(fn, kind_of(args), parse_wrt(args.wrt), args.out_dir)
+    fn, generated, shapes = transform_target(args)
+    path = output_path(fn, kind_of(args), parse_wrt(args.wrt), args.out_dir, shapes)
     try:
         refuse_overwrite(path)
     except FileExistsError as exc:
@@ -107,7 +144,7 @@ def cmd_grad(args):
 
 
 def cmd_show(args):
-    _, generated = transform_target(args)
+    _, generated, _ = transform_target(args)
     text = generated.source
     if sys.stdout.isatty():
         try:
@@ -123,12 +160,11 @@ def cmd_show(args):
 
 
 def regenerate(meta):
-    """Regenerate a file's source from its header record."""
-    from .transform import transform
-
+    """Regenerate a file's source from its header record (a variant for the shapes it records)."""
     wrt = meta["wrt"]
     fn = load_target(f"{meta['origin']}::{meta['function']}")
-    return transform(fn, meta["kind"], tuple(wrt) if isinstance(wrt, list) else wrt, optimize=meta["optimize"]).source
+    dims = tuple((p, tuple(d)) for p, d in meta.get("dims", ()))
+    return generate(fn, meta["kind"], tuple(wrt) if isinstance(wrt, list) else wrt, meta["optimize"], tuple(meta.get("scalars", ())), dims).source
 
 
 def cmd_check(args):
@@ -136,6 +172,7 @@ def cmd_check(args):
         raise UsageError(f"{args.directory}: no such directory")
     stale = 0
     checked = 0
+    unchecked = 0
     for entry in sorted(os.listdir(args.directory)):
         path = os.path.join(args.directory, entry)
         if not entry.endswith(".py") or not os.path.isfile(path):
@@ -148,6 +185,10 @@ def cmd_check(args):
         checked += 1
         try:
             fresh = regenerate(meta)
+        except ImportFailed as exc:
+            print(f"{path}: cannot check: importing {exc.path} raised {type(exc.error).__name__}: {exc.error}")
+            unchecked += 1
+            continue
         except (UsageError, S2SError) as exc:
             print(f"{path}: stale: cannot regenerate from {meta['origin']}::{meta['function']}: {exc}")
             stale += 1
@@ -161,8 +202,8 @@ def cmd_check(args):
                 difflib.unified_diff(current.splitlines(True), fresh.splitlines(True), path, path + " (regenerated)")
             )
             print(f"{path}: stale")
-    print(f"s2s check: {checked} generated file(s), {stale} stale")
-    return 1 if stale else 0
+    print(f"s2s check: {checked} generated file(s), {stale} stale" + (f", {unchecked} not checked" if unchecked else ""))
+    return 2 if unchecked else 1 if stale else 0
 
 
 def build_parser():
@@ -175,6 +216,11 @@ def build_parser():
         p.add_argument("--mode", choices=("reverse", "forward"), default="reverse")
         p.add_argument("--transform", choices=KINDS, default="grad", help="which reverse-mode function to generate")
         p.add_argument("--no-optimize", action="store_true", help="skip the simplification passes")
+        p.add_argument(
+            "--shapes", metavar="SPEC",
+            help="the variant a call with these arguments runs: W=784x256,b=256,s=(),lr=float "
+            "(every array argument; int/float: a Python number)",
+        )
         if name == "grad":
             p.add_argument("-o", "--out-dir", default="generated", help="output directory (default: generated/)")
     p = sub.add_parser("check", help="fail with a diff if any generated file in DIR is stale")
