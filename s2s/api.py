@@ -17,7 +17,7 @@ import numpy as np
 
 from . import __version__
 from .frontend import Scope
-from .load import cache_dir, check_bindings, load_module, read_meta, reachable, source_key, refuse_overwrite, toolchain_fingerprint, watch, write_atomic
+from .load import cache_dir, check_bindings, is_generated, load_module, read_meta, reachable, source_key, refuse_overwrite, toolchain_fingerprint, watch, write_atomic
 from .rules import BUILTIN, USER, RuleSet, nondifferentiable
 from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
@@ -80,9 +80,21 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
             kind, wrt_names, scalars,
         )
 
-    keep = out_dir if out_dir is not None else os.environ.get("S2S_VARIANTS_DIR") if rules is USER else None
+    keep = _variants_dir(out_dir, fn, rules)
     kept_as = None if keep is None else os.path.join(keep, _file_name(fn, kind, wrt, wrt_names))
     return _wrap(run, fn, kind, wrt_names, single, build_variant, kept_as)
+
+
+def _variants_dir(out_dir, fn, rules):
+    """Where the variants a transform's calls build are kept as well as cached:
+    ``out_dir``, else ``$S2S_VARIANTS_DIR`` for the transforms ``s2s check``
+    can regenerate (the default rules, a function of a file s2s did not write)."""
+    if out_dir is not None:
+        return out_dir
+    source_file = inspect.getsourcefile(fn)
+    if rules is not USER or source_file is None or is_generated(source_file):
+        return None
+    return os.environ.get("S2S_VARIANTS_DIR")
 
 
 def _file_name(fn, kind, wrt, wrt_names):

@@ -120,3 +120,18 @@ def test_cli_check_fresh_then_stale(tmp_path):
     assert gone.returncode == 1
     assert "stale" in gone.stdout
     assert out.exists()
+
+
+def test_cli_check_cannot_check_a_file_whose_origin_cannot_be_imported(tmp_path):
+    src = tmp_path / "model.py"
+    src.write_text("import numpy as np\n\n\ndef loss(w):\n    return np.sum(np.tanh(w) ** 2)\n")
+    assert run(["-m", "s2s", "grad", "model.py::loss", "-o", "generated"], cwd=tmp_path).returncode == 0
+    src.write_text("import s2s_missing_optional_dependency\n" + src.read_text())
+    proc = run(["-m", "s2s", "check", "generated"], cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert (
+        "generated/model_grad_loss.py: cannot check: importing model.py raised ModuleNotFoundError: "
+        "No module named 's2s_missing_optional_dependency'"
+    ) in proc.stdout
+    assert "stale" not in proc.stdout.replace("0 stale", "")
+    assert "Traceback" not in proc.stdout + proc.stderr

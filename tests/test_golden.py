@@ -1,10 +1,18 @@
-"""Golden files: generated/ holds reviewed derivatives; they must stay fresh."""
+"""Golden files: generated/ holds reviewed derivatives; they must stay fresh.
 
+Besides the general code of each derivative, generated/ holds the variants the
+examples' calls run (specialized to their shapes and Python numbers, see
+s2s/variants.py): exactly those, as a run of each example keeps them.
+"""
+
+import json
 import os
 import subprocess
 import sys
 
 import pytest
+
+from s2s.load import read_meta
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATED = os.path.join(ROOT, "generated")
@@ -61,3 +69,41 @@ def test_editing_an_example_makes_check_fail_with_a_diff(tmp_path):
     assert "generated/control_flow_grad_rnn_loss_wrt_W_U_h0.py: stale" in proc.stdout
     added = [line for line in proc.stdout.splitlines() if line.startswith("+")]
     assert any("# control_flow.py:20  h = np.sin(W @ h + U @ xs[t])" in line for line in added)
+
+
+def golden_variants():
+    """{origin: {variant key: source}} of the variant files in generated/."""
+    out = {}
+    for name in generated_files():
+        source = open(os.path.join(GENERATED, name)).read()
+        meta = read_meta(source)
+        if "dims" in meta:
+            out.setdefault(meta["origin"], {})[variant_key(meta)] = source
+    return out
+
+
+def variant_key(meta):
+    """What a variant is of: function, transform, options, shapes (not where the bindings' module was imported)."""
+    return json.dumps({k: v for k, v in meta.items() if k != "bindings"}, sort_keys=True)
+
+
+def without_meta(source):
+    return [line for line in source.splitlines() if read_meta(line) is None]
+
+
+@pytest.mark.parametrize("origin", sorted(golden_variants()))
+def test_generated_holds_the_variants_the_example_runs(origin, tmp_path):
+    """Run the example keeping the variants its calls build ($S2S_VARIANTS_DIR):
+    generated/ has each of them, and none it did not build."""
+    env = dict(os.environ, S2S_QUICK="1", MPLBACKEND="Agg", S2S_VARIANTS_DIR=str(tmp_path))
+    proc = subprocess.run([sys.executable, origin], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    kept = {}
+    for name in os.listdir(tmp_path):
+        source = (tmp_path / name).read_text()
+        kept[variant_key(read_meta(source))] = source
+    golden = golden_variants()[origin]
+    assert sorted(kept) == sorted(golden), f"keep them: S2S_VARIANTS_DIR=generated python {origin}; s2s check generated --update"
+    for key, source in kept.items():
+        # run as a script, the example's module is __main__ in the bindings' record
+        assert without_meta(source) == without_meta(golden[key])
