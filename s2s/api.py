@@ -91,10 +91,11 @@ def _variants_dir(out_dir, fn, rules):
     can regenerate (the default rules, a function of a file s2s did not write)."""
     if out_dir is not None:
         return out_dir
+    directory = os.environ.get("S2S_VARIANTS_DIR")
     source_file = inspect.getsourcefile(fn)
-    if rules is not USER or source_file is None or is_generated(source_file):
+    if not directory or rules is not USER or source_file is None or is_generated(source_file):
         return None
-    return os.environ.get("S2S_VARIANTS_DIR")
+    return directory
 
 
 def _file_name(fn, kind, wrt, wrt_names):
@@ -245,8 +246,12 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
 def _keep(run, path):
     """Write variant ``run``'s source to ``path`` too (unless it holds it already), and say so in ``run.path``."""
     refuse_overwrite(path)
-    if not os.path.isfile(path) or open(path, encoding="utf-8").read() != run.source:
-        write_atomic(path, run.source)
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            if f.read() == run.source:
+                run.path = path
+                return
+    write_atomic(path, run.source)
     run.path = path
 
 

@@ -11,8 +11,8 @@ of the Python-number parameters, and each array's dimensions as symbols,
 equal sizes one letter, size 1 the number 1) and to the suffix of the file
 name that keeps the variant next to the general file (:func:`file_suffix`).
 :func:`spell_key` writes a key back as ``--shapes`` text, so that a variant's
-header says how to regenerate it.  No dependencies: the front end, the API
-and the command line all read it.
+header says how to regenerate it.  No dependencies: the transform's header,
+the API and the command line all read it.
 """
 
 NUMBERS = ("int", "float")
