@@ -19,7 +19,9 @@ The convention, documented in the README (the AD literature's):
   taken), and failing that the next free numbered name; never a silent clash.
   The user's ``x_bar`` keeps its name and its adjoint is ``x_bar_bar``;
 * the part of ``W``'s adjoint that one call of a user function ``layer``
-  returns is ``W_bar_layer`` (summed into ``W_bar``);
+  returns is ``W_bar_layer`` (summed into ``W_bar``); the seed of ``grad``'s
+  backward sweep is the adjoint of the returned value (``loss_bar``), while
+  ``vjp``'s output cotangent keeps the name the public API gives it, ``dout``;
 * a temporary is named after what it holds (``tanh_z``, ``x_at_W1``).
 """
 
