@@ -12,8 +12,8 @@ from s2s.runtime import seed_scalar
 def grad_even_chain(x, n):
     saved = even_chain_forward(x, n)
     even_chain = saved[0]
-    deven_chain = seed_scalar(even_chain, 'even_chain')
-    return even_chain_backward(saved, deven_chain)
+    even_chain_bar = seed_scalar(even_chain, 'even_chain')
+    return even_chain_backward(saved, even_chain_bar)
 
 
 def even_chain_forward(x, n):
@@ -32,18 +32,18 @@ def even_chain_forward(x, n):
         return (even_chain, cond, x, even_chain_saved)
 
 
-def even_chain_backward(saved, deven_chain):
+def even_chain_backward(saved, even_chain_bar):
     # control_flow.py:58  if n == 0:
     if saved[1]:
         _, cond = saved
         # control_flow.py:59  return x
-        dx = deven_chain
+        x_bar = even_chain_bar
     else:
         _, cond, x, even_chain_saved = saved
         # control_flow.py:60  return odd_chain(np.sin(x), n - 1)
-        dx_odd_chain = odd_chain_backward(even_chain_saved, deven_chain)
-        dx = dx_odd_chain * np.cos(x)
-    return dx
+        x_bar_odd_chain = odd_chain_backward(even_chain_saved, even_chain_bar)
+        x_bar = x_bar_odd_chain * np.cos(x)
+    return x_bar
 
 
 def odd_chain_forward(x, n):
@@ -62,14 +62,14 @@ def odd_chain_forward(x, n):
         return (odd_chain, cond, odd_chain_saved)
 
 
-def odd_chain_backward(saved, dodd_chain):
+def odd_chain_backward(saved, odd_chain_bar):
     # control_flow.py:64  if n == 0:
     if saved[1]:
         _, cond, x = saved
         # control_flow.py:65  return x * x
-        dx = 2 * dodd_chain * x
+        x_bar = 2 * odd_chain_bar * x
     else:
         _, cond, odd_chain_saved = saved
         # control_flow.py:66  return even_chain(1.5 * x, n - 1)
-        dx = even_chain_backward(odd_chain_saved, dodd_chain) * 1.5
-    return dx
+        x_bar = even_chain_backward(odd_chain_saved, odd_chain_bar) * 1.5
+    return x_bar

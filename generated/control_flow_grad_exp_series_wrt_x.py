@@ -12,8 +12,8 @@ from s2s.runtime import seed_scalar, shape_of, unbroadcast, zeros_like
 def grad_exp_series(x):
     saved = exp_series_forward(x)
     exp_series = saved[0]
-    dexp_series = seed_scalar(exp_series, 'exp_series')
-    return exp_series_backward(saved, dexp_series)
+    exp_series_bar = seed_scalar(exp_series, 'exp_series')
+    return exp_series_backward(saved, exp_series_bar)
 
 
 def exp_series_forward(x):
@@ -60,28 +60,28 @@ def exp_series_forward(x):
     return (exp_series, x, term_2, k_stack)
 
 
-def exp_series_backward(saved, dexp_series):
+def exp_series_backward(saved, exp_series_bar):
     _, x, term_2, k_stack = saved
     # control_flow.py:43  return total
-    dtotal_2 = dexp_series
+    total_2_bar = exp_series_bar
     # control_flow.py:38  for k in range(1, 200):
     term_2_stack, total_2_shape_stack, k_stack_2, term_3_shape_stack, cond_stack = k_stack
-    dx = zeros_like(x)
-    dterm_2 = zeros_like(term_2)
+    x_bar = zeros_like(x)
+    term_2_bar = zeros_like(term_2)
     for term_2, total_2_shape, k, term_3_shape, cond in zip(reversed(term_2_stack), reversed(total_2_shape_stack), reversed(k_stack_2), reversed(term_3_shape_stack), reversed(cond_stack)):
         # control_flow.py:38  for k in range(1, 200):
-        dtotal_3 = dtotal_2
-        dterm_3 = dterm_2
+        total_3_bar = total_2_bar
+        term_3_bar = term_2_bar
         # control_flow.py:40  if abs(term) < 1e-16 * abs(total):
         if cond:
             # control_flow.py:42  total = total + term
-            dtotal_2 = dtotal_3
+            total_2_bar = total_3_bar
         else:
             # control_flow.py:42  total = total + term
-            dtotal_2 = unbroadcast(dtotal_3, total_2_shape)
-            dterm_3 = dterm_3 + unbroadcast(dtotal_3, term_3_shape)
+            total_2_bar = unbroadcast(total_3_bar, total_2_shape)
+            term_3_bar = term_3_bar + unbroadcast(total_3_bar, term_3_shape)
         # control_flow.py:39  term = term * x / k
-        dterm_2_times_x = dterm_3 / k
-        dterm_2 = unbroadcast(dterm_2_times_x * x, term_2)
-        dx += unbroadcast(dterm_2_times_x * term_2, x)
-    return dx
+        term_2_times_x_bar = term_3_bar / k
+        term_2_bar = unbroadcast(term_2_times_x_bar * x, term_2)
+        x_bar += unbroadcast(term_2_times_x_bar * term_2, x)
+    return x_bar

@@ -12,8 +12,8 @@ from s2s.runtime import seed_scalar, shape_of, unbroadcast, zeros_like
 def grad_newton_sqrt(a):
     saved = newton_sqrt_forward(a)
     newton_sqrt = saved[0]
-    dnewton_sqrt = seed_scalar(newton_sqrt, 'newton_sqrt')
-    return newton_sqrt_backward(saved, dnewton_sqrt)
+    newton_sqrt_bar = seed_scalar(newton_sqrt, 'newton_sqrt')
+    return newton_sqrt_backward(saved, newton_sqrt_bar)
 
 
 def newton_sqrt_forward(a):
@@ -51,26 +51,26 @@ def newton_sqrt_forward(a):
     return (newton_sqrt, a, loop_stack)
 
 
-def newton_sqrt_backward(saved, dnewton_sqrt):
+def newton_sqrt_backward(saved, newton_sqrt_bar):
     _, a, loop_stack = saved
     # control_flow.py:31  return x
-    dx_2 = dnewton_sqrt
+    x_2_bar = newton_sqrt_bar
     # control_flow.py:28  while abs(step) > 1e-12:
     x_2_stack, x_2_times_x_2_shape_stack, minus_shape_stack, times_x_2_stack, step_3_stack = loop_stack
-    da = zeros_like(a)
+    a_bar = zeros_like(a)
     for x_2, x_2_times_x_2_shape, minus_shape, times_x_2, step_3 in zip(reversed(x_2_stack), reversed(x_2_times_x_2_shape_stack), reversed(minus_shape_stack), reversed(times_x_2_stack), reversed(step_3_stack)):
         # control_flow.py:28  while abs(step) > 1e-12:
-        dx_3 = dx_2
+        x_3_bar = x_2_bar
         # control_flow.py:30  x = x - step
-        dx_2 = unbroadcast(dx_3, x_2)
-        dstep_3 = unbroadcast(-dx_3, step_3)
+        x_2_bar = unbroadcast(x_3_bar, x_2)
+        step_3_bar = unbroadcast(-x_3_bar, step_3)
         # control_flow.py:29  step = (x * x - a) / (2.0 * x)
-        dminus = unbroadcast(dstep_3 / times_x_2, minus_shape)
-        dx_2 = dx_2 + unbroadcast(-dstep_3 * step_3 / times_x_2, times_x_2) * 2.0
-        dx_2_times_x_2 = unbroadcast(dminus, x_2_times_x_2_shape)
-        da += unbroadcast(-dminus, a)
-        dx_2 += unbroadcast(2 * dx_2_times_x_2 * x_2, x_2)
-    dx = dx_2
+        minus_bar = unbroadcast(step_3_bar / times_x_2, minus_shape)
+        x_2_bar = x_2_bar + unbroadcast(-step_3_bar * step_3 / times_x_2, times_x_2) * 2.0
+        x_2_times_x_2_bar = unbroadcast(minus_bar, x_2_times_x_2_shape)
+        a_bar += unbroadcast(-minus_bar, a)
+        x_2_bar += unbroadcast(2 * x_2_times_x_2_bar * x_2, x_2)
+    x_bar = x_2_bar
     # control_flow.py:26  x = a
-    da += dx
-    return da
+    a_bar += x_bar
+    return a_bar

@@ -12,8 +12,8 @@ from s2s.runtime import seed_scalar, unbroadcast, zeros_like
 def grad_power(x, n):
     saved = power_forward(x, n)
     power_2 = saved[0]
-    dpower_2 = seed_scalar(power_2, 'power')
-    return power_backward(saved, dpower_2)
+    power_2_bar = seed_scalar(power_2, 'power')
+    return power_backward(saved, power_2_bar)
 
 
 def power_forward(x, n):
@@ -45,26 +45,26 @@ def power_forward(x, n):
         return (power_2, cond, x, half, cond_2, half_saved, branch)
 
 
-def power_backward(saved, dpower_2):
+def power_backward(saved, power_2_bar):
     # control_flow.py:48  if n == 0:
     if saved[1]:
         _, cond, x = saved
         # control_flow.py:48  if n == 0:
-        dx = zeros_like(x)
+        x_bar = zeros_like(x)
     else:
         _, cond, x, half, cond_2, half_saved, branch = saved
         # control_flow.py:51  if n % 2 == 0:
         if cond_2:
             # control_flow.py:52  return half * half
-            dhalf = 2 * dpower_2 * half
+            half_bar = 2 * power_2_bar * half
             # control_flow.py:51  if n % 2 == 0:
-            dx = zeros_like(x)
+            x_bar = zeros_like(x)
         else:
             # control_flow.py:51  if n % 2 == 0:
             half_times_half, = branch
             # control_flow.py:53  return half * half * x
-            dx = unbroadcast(dpower_2 * half_times_half, x)
-            dhalf = 2 * unbroadcast(dpower_2 * x, half_times_half) * half
+            x_bar = unbroadcast(power_2_bar * half_times_half, x)
+            half_bar = 2 * unbroadcast(power_2_bar * x, half_times_half) * half
         # control_flow.py:50  half = power(x, n // 2)
-        dx += power_backward(half_saved, dhalf)
-    return dx
+        x_bar += power_backward(half_saved, half_bar)
+    return x_bar

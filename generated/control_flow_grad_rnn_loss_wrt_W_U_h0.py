@@ -11,8 +11,8 @@ from s2s.runtime import matmul_dx, matmul_dy, seed_like, shape_of, unbroadcast, 
 
 def grad_rnn_loss(W, U, h0, xs):
     saved = rnn_loss_forward(W, U, h0, xs)
-    drnn_loss = seed_like(W, U, h0)
-    return rnn_loss_backward(saved, drnn_loss)
+    rnn_loss_bar = seed_like(W, U, h0)
+    return rnn_loss_backward(saved, rnn_loss_bar)
 
 
 def rnn_loss_forward(W, U, h0, xs):
@@ -45,22 +45,22 @@ def rnn_loss_forward(W, U, h0, xs):
     return (W, U, h_2, shape_of(h_2_times_h_2), t_stack)
 
 
-def rnn_loss_backward(saved, drnn_loss):
+def rnn_loss_backward(saved, rnn_loss_bar):
     W, U, h_2, h_2_times_h_2_shape, t_stack = saved
     # control_flow.py:21  return np.sum(h * h)
-    dh_2_times_h_2 = drnn_loss
-    dh_2_times_h_2 = unreduce(dh_2_times_h_2, h_2_times_h_2_shape, None, False)
-    dh_2 = unbroadcast(2 * dh_2_times_h_2 * h_2, h_2)
+    h_2_times_h_2_bar = rnn_loss_bar
+    h_2_times_h_2_bar = unreduce(h_2_times_h_2_bar, h_2_times_h_2_shape, None, False)
+    h_2_bar = unbroadcast(2 * h_2_times_h_2_bar * h_2, h_2)
     # control_flow.py:19  for t in range(xs.shape[0]):
     h_2_stack, W_at_h_2_shape_stack, xs_item_stack, U_at_xs_item_shape_stack, h_3_stack = t_stack
-    dW = zeros_like(W)
-    dU = zeros_like(U)
+    W_bar = zeros_like(W)
+    U_bar = zeros_like(U)
     for h_2, W_at_h_2_shape, xs_item, U_at_xs_item_shape, h_3 in zip(reversed(h_2_stack), reversed(W_at_h_2_shape_stack), reversed(xs_item_stack), reversed(U_at_xs_item_shape_stack), reversed(h_3_stack)):
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
-        dplus = dh_2 * (1.0 - h_3 * h_3)
-        dW_at_h_2 = unbroadcast(dplus, W_at_h_2_shape)
-        dU += matmul_dx(unbroadcast(dplus, U_at_xs_item_shape), U, xs_item)
-        dW += matmul_dx(dW_at_h_2, W, h_2)
-        dh_2 = matmul_dy(dW_at_h_2, W, h_2)
-    dh0 = dh_2
-    return (dW, dU, dh0)
+        plus_bar = h_2_bar * (1.0 - h_3 * h_3)
+        W_at_h_2_bar = unbroadcast(plus_bar, W_at_h_2_shape)
+        U_bar += matmul_dx(unbroadcast(plus_bar, U_at_xs_item_shape), U, xs_item)
+        W_bar += matmul_dx(W_at_h_2_bar, W, h_2)
+        h_2_bar = matmul_dy(W_at_h_2_bar, W, h_2)
+    h0_bar = h_2_bar
+    return (W_bar, U_bar, h0_bar)

@@ -9,28 +9,28 @@ import numpy as np
 from s2s.runtime import rebroadcast, zeros_like
 
 
-def jvp_rnn_loss(W, U, h0, xs, dW):
-    return rnn_loss_jvp(dW, W, U, h0, xs)
+def jvp_rnn_loss(W, U, h0, xs, W_dot):
+    return rnn_loss_jvp(W_dot, W, U, h0, xs)
 
 
-def rnn_loss_jvp(dW, W, U, h0, xs):
+def rnn_loss_jvp(W_dot, W, U, h0, xs):
     # control_flow.py:19  for t in range(xs.shape[0]):
     xs_shape = xs.shape
     xs_shape_item = xs_shape[0]
     steps = range(xs_shape_item)
     h_2 = h0
-    dh_2 = zeros_like(h_2)
+    h_2_dot = zeros_like(h_2)
     for t in steps:
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
         xs_item = xs[t]
         plus = W @ h_2 + U @ xs_item
         h_3 = np.tanh(plus)
-        dh_2 = rebroadcast(dW @ h_2 + W @ dh_2, plus) * (1.0 - h_3 * h_3)
+        h_2_dot = rebroadcast(W_dot @ h_2 + W @ h_2_dot, plus) * (1.0 - h_3 * h_3)
         # control_flow.py:19  for t in range(xs.shape[0]):
         h_2 = h_3
     # control_flow.py:21  return np.sum(h * h)
     h_2_times_h_2 = h_2 * h_2
-    dh_2_times_h_2 = rebroadcast(dh_2 * h_2, h_2_times_h_2) + rebroadcast(h_2 * dh_2, h_2_times_h_2)
+    h_2_times_h_2_dot = rebroadcast(h_2_dot * h_2, h_2_times_h_2) + rebroadcast(h_2 * h_2_dot, h_2_times_h_2)
     rnn_loss = np.sum(h_2_times_h_2)
-    drnn_loss = np.sum(dh_2_times_h_2, axis=None, keepdims=False)
-    return (rnn_loss, drnn_loss)
+    rnn_loss_dot = np.sum(h_2_times_h_2_dot, axis=None, keepdims=False)
+    return (rnn_loss, rnn_loss_dot)

@@ -12,8 +12,8 @@ from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, sha
 def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     saved = loss_forward(W1, b1, W2, b2, x, y, weight_decay)
     loss = saved[0]
-    dloss = seed_scalar(loss, 'loss')
-    return loss_backward(saved, dloss)
+    loss_bar = seed_scalar(loss, 'loss')
+    return loss_backward(saved, loss_bar)
 
 
 def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
@@ -41,32 +41,33 @@ def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     return (loss, W1, shape_of(b1), W2, shape_of(b2), x, y, weight_decay, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_), shape_of(data_loss), shape_of(plus))
 
 
-def loss_backward(saved, dloss):
+def loss_backward(saved, loss_bar):
     _, W1, b1_shape, W2, b2_shape, x, y, weight_decay, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape, data_loss_shape, plus_shape = saved
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    ddata_loss = unbroadcast(dloss, data_loss_shape)
-    dplus = unbroadcast(dloss * weight_decay, plus_shape)
-    dW2 = 2 * dplus * W2
-    dW1 = 2 * dplus * W1
+    data_loss_bar = unbroadcast(loss_bar, data_loss_shape)
+    plus_bar = unbroadcast(loss_bar * weight_decay, plus_shape)
+    W2_bar = 2 * plus_bar * W2
+    W1_bar = 2 * plus_bar * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    dsum_ = -ddata_loss * (size_of(mean_sum_shape) / size_of(sum_shape))
-    dsum_ = unreduce(dsum_, sum_shape, None, False)
-    dy_times_log_probs = unreduce(dsum_, y_times_log_probs_shape, 1, False)
-    dlog_probs = unbroadcast(dy_times_log_probs * y, log_probs_shape)
+    sum_bar = -data_loss_bar * (size_of(mean_sum_shape) / size_of(sum_shape))
+    sum_bar = unreduce(sum_bar, sum_shape, None, False)
+    y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs_shape, 1, False)
+    log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs_shape)
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    dsum_exp_logits_2 = unbroadcast(-dlog_probs, sum_exp_logits_2) / sum_exp_logits_2
-    dexp_logits_2 = unreduce(dsum_exp_logits_2, exp_logits_2, 1, True)
-    dlogits_2 = unbroadcast(dlog_probs, exp_logits_2) + dexp_logits_2 * exp_logits_2
+    sum_exp_logits_2_bar = unbroadcast(-log_probs_bar, sum_exp_logits_2) / sum_exp_logits_2
+    exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
+    logits_2_bar = unbroadcast(log_probs_bar, exp_logits_2) + exp_logits_2_bar * exp_logits_2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
-    dmax_logits = unbroadcast(-dlogits_2, max_logits)
-    dlogits = unbroadcast(dlogits_2, logits) + extremum_adjoint(dmax_logits, max_logits, logits, 1, True)
+    max_logits_bar = unbroadcast(-logits_2_bar, max_logits)
+    logits_bar = unbroadcast(logits_2_bar, logits) + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # digits_mlp.py:41  logits = h @ W2 + b2
-    dh_at_W2 = unbroadcast(dlogits, h_at_W2_shape)
-    db2 = unbroadcast(dlogits, b2_shape)
-    dh = matmul_dx(dh_at_W2, h, W2)
-    dW2 += matmul_dy(dh_at_W2, h, W2)
+    h_at_W2_bar = unbroadcast(logits_bar, h_at_W2_shape)
+    b2_bar = unbroadcast(logits_bar, b2_shape)
+    h_bar = matmul_dx(h_at_W2_bar, h, W2)
+    W2_bar += matmul_dy(h_at_W2_bar, h, W2)
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
-    dx_at_W1_plus_b1 = dh * (1.0 - h * h)
-    db1 = unbroadcast(dx_at_W1_plus_b1, b1_shape)
-    dW1 += matmul_dy(unbroadcast(dx_at_W1_plus_b1, x_at_W1_shape), x, W1)
-    return (dW1, db1, dW2, db2)
+    x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
+    x_at_W1_bar = unbroadcast(x_at_W1_plus_b1_bar, x_at_W1_shape)
+    b1_bar = unbroadcast(x_at_W1_plus_b1_bar, b1_shape)
+    W1_bar += matmul_dy(x_at_W1_bar, x, W1)
+    return (W1_bar, b1_bar, W2_bar, b2_bar)

@@ -12,8 +12,8 @@ from s2s.runtime import matmul_dy, seed_scalar, shape_of, size_of, unbroadcast
 def grad_logistic_loss(w, X, y, lam):
     saved = logistic_loss_forward(w, X, y, lam)
     logistic_loss = saved[0]
-    dlogistic_loss = seed_scalar(logistic_loss, 'logistic_loss')
-    return logistic_loss_backward(saved, dlogistic_loss)
+    logistic_loss_bar = seed_scalar(logistic_loss, 'logistic_loss')
+    return logistic_loss_backward(saved, logistic_loss_bar)
 
 
 def logistic_loss_forward(w, X, y, lam):
@@ -30,13 +30,13 @@ def logistic_loss_forward(w, X, y, lam):
     return (logistic_loss, w, X, y, shape_of(X_at_w), neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam, shape_of(sum_w_times_w))
 
 
-def logistic_loss_backward(saved, dlogistic_loss):
+def logistic_loss_backward(saved, logistic_loss_bar):
     _, w, X, y, X_at_w_shape, neg_margins, logaddexp, mean_logaddexp_shape, times_lam, sum_w_times_w_shape = saved
     # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
-    dmean_logaddexp = unbroadcast(dlogistic_loss, mean_logaddexp_shape)
-    dw = 2 * unbroadcast(dlogistic_loss * times_lam, sum_w_times_w_shape) * w
-    dlogaddexp = dmean_logaddexp * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
-    dmargins = -(dlogaddexp * np.exp(neg_margins - logaddexp))
+    mean_logaddexp_bar = unbroadcast(logistic_loss_bar, mean_logaddexp_shape)
+    w_bar = 2 * unbroadcast(logistic_loss_bar * times_lam, sum_w_times_w_shape) * w
+    logaddexp_bar = mean_logaddexp_bar * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
+    margins_bar = -(logaddexp_bar * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
-    dw += matmul_dy(unbroadcast(dmargins * y, X_at_w_shape), X, w)
-    return dw
+    w_bar += matmul_dy(unbroadcast(margins_bar * y, X_at_w_shape), X, w)
+    return w_bar

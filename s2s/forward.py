@@ -19,6 +19,7 @@ import inspect
 import gast
 
 from .activity import differentiated, is_user_function, simple_statements, targets
+from .naming import tangent_name
 from .reverse import ATTRIBUTE_FUNCTIONS, OPERATORS, _describe, assign, others_conform, call, gast_text, name
 from .shapes import scalar_arguments
 from .template import Contribution
@@ -39,7 +40,7 @@ class ForwardMode:
         self.origin = None
 
     def tangent(self, primal):
-        return self.namer.adjoint(primal)
+        return self.namer.tangent(primal)
 
     def active(self, atom):
         return isinstance(atom, gast.Name) and not hasattr(atom, "s2s_global") and atom.id in self.activity
@@ -221,7 +222,7 @@ class ForwardMode:
 
     def varargs_tangent(self, bound):
         """A tuple of tangents for a ``*args`` parameter (zeros for inactive entries)."""
-        parts = self.namer.fresh("dparts")
+        parts = self.namer.fresh(tangent_name("parts"))
         elts = [name(self.tangent(e.id)) if self.active(e) else call("zeros_like", copy.deepcopy(e)) for e in bound.elts]
         self.pending.append(assign(parts, gast.Tuple(elts=elts, ctx=gast.Load())))
         return parts

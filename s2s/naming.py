@@ -1,9 +1,28 @@
 """Names in generated code, derived from the user's names.
 
-The convention, documented in the README: the adjoint of ``x`` is ``dx``
-(``d_x`` if the user already has a ``dx``); a temporary is named after what it
-holds (``tanh_z``, ``x_at_W1``); a re-assigned variable gets a version suffix
-(``h``, ``h_2``).  Every name is unique within its function.
+Takes the names a function already uses (:class:`Namer` is seeded with every
+name of the normalized function) and hands out new ones; guarantees every name
+it hands out is unique within its function and shadows no builtin, keyword,
+module or runtime helper that generated code may refer to.
+
+The convention, documented in the README (the AD literature's):
+
+* the adjoint of ``x`` is ``x_bar``, its tangent ``x_dot``: a suffix, so it
+  never collides with ``dx``, ``dt`` or ``dtheta`` that numerical code
+  already uses (the adjoint of ``dtheta`` is ``dtheta_bar``);
+* a re-assigned variable gets a version suffix (``h``, ``h_2``, ``h_3``), and
+  the derivative suffix follows it: the adjoint of version ``h_2`` is
+  ``h_2_bar``, its tangent ``h_2_dot``; a trailing underscore that kept a name
+  off a builtin is dropped (the adjoint of ``sum_`` is ``sum_bar``);
+* where the function has its own ``x_bar`` (a statistician's mean), the
+  adjoint of ``x`` is ``x_adj`` (the tangent ``x_tan`` where ``x_dot`` is
+  taken), and failing that the next free numbered name; never a silent clash.
+  The user's ``x_bar`` keeps its name and its adjoint is ``x_bar_bar``;
+* the part of ``W``'s adjoint that one call of a user function ``layer``
+  returns is ``W_bar_layer`` (summed into ``W_bar``); the seed of ``grad``'s
+  backward sweep is the adjoint of the returned value (``loss_bar``), while
+  ``vjp``'s output cotangent keeps the name the public API gives it, ``dout``;
+* a temporary is named after what it holds (``tanh_z``, ``x_at_W1``).
 """
 
 import builtins
@@ -33,13 +52,34 @@ OPERATOR_WORDS = {
 
 MAX_NAME = 20
 
+# (suffix, suffix where the function already has a name with the first)
+ADJOINT = ("bar", "adj")
+TANGENT = ("dot", "tan")
+
+
+def derivative_name(name, suffix, part=None):
+    """``x_bar`` for ``("x", "bar")``; ``W_bar_layer`` for the part that ``layer`` gives."""
+    return "_".join(p for p in (name.rstrip("_") or name, suffix, part) if p)
+
+
+def adjoint_name(name, part=None):
+    """The spelling of ``name``'s adjoint (or of its ``part``), not yet made unique:
+    pass it to :meth:`Namer.fresh` for a temporary that holds an adjoint."""
+    return derivative_name(name, ADJOINT[0], part)
+
+
+def tangent_name(name):
+    """The spelling of ``name``'s tangent, not yet made unique (see :func:`adjoint_name`)."""
+    return derivative_name(name, TANGENT[0])
+
 
 class Namer:
     """Hands out names unique within one generated function."""
 
     def __init__(self, taken=()):
         self.taken = set(taken)
-        self.adjoints = {}
+        self.adjoints = {}  # primal name -> its adjoint's name
+        self.tangents = {}  # primal name -> its tangent's name
 
     def reserve(self, name):
         self.taken.add(name)
@@ -61,13 +101,21 @@ class Namer:
         return f"{stem}_{k}"
 
     def adjoint(self, name):
-        """The adjoint name of primal ``name``: ``dname``, or ``d_name``."""
-        if name not in self.adjoints:
-            base = "d" + name
-            if base in self.taken:
-                base = "d_" + name
-            self.adjoints[name] = self.fresh(base)
-        return self.adjoints[name]
+        """The adjoint of primal ``name``: ``name_bar`` (see the module docstring)."""
+        return self._derivative(name, self.adjoints, ADJOINT)
+
+    def tangent(self, name):
+        """The tangent of primal ``name``: ``name_dot`` (see the module docstring)."""
+        return self._derivative(name, self.tangents, TANGENT)
+
+    def _derivative(self, name, known, spelling):
+        if name not in known:
+            suffix, fallback = spelling
+            for base in (derivative_name(name, suffix), derivative_name(name, fallback)):
+                if base not in self.taken:
+                    break
+            known[name] = self.fresh(base)
+        return known[name]
 
 
 def short(*parts, fallback):

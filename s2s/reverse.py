@@ -27,6 +27,7 @@ import gast
 import numpy
 
 from .activity import differentiated, is_user_function, local_names, simple_statements, targets
+from .naming import adjoint_name
 from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
 from .runtime import SHAPE_ONLY_ARGUMENTS
 from .shapes import scalar_arguments
@@ -345,7 +346,7 @@ class ReverseMode:
             seed = self.adjoint(result.id)
             self.defined.add(seed)
         else:
-            seed = self.fresh("dresult")
+            seed = self.fresh(adjoint_name("result"))
         top = body[:-1]
         self.top = id(top)
         code, reads = self.backward_block(top)
@@ -792,7 +793,7 @@ class ReverseMode:
             if item.param == template.vararg:
                 if not any(isinstance(e, gast.Name) and e.id in self.activity for e in bound.elts):
                     continue
-                parts = self.fresh(f"d{item.param}")
+                parts = self.fresh(adjoint_name(item.param))
                 self.emit(assign(parts, item.value))
                 for i, elt in enumerate(bound.elts):
                     self.contribute(elt, gast.Subscript(value=name(parts), slice=gast.Constant(value=i, kind=None), ctx=gast.Load()))
@@ -823,7 +824,7 @@ class ReverseMode:
 
     def user_backward(self, rhs, target, callee, saved):
         bound = inspect.signature(rhs.s2s_target).bind(*rhs.args, **{k.arg: k.value for k in rhs.keywords})
-        grads = [self.fresh(f"d{p}_{callee.forward.rsplit('_forward', 1)[0]}") for p in callee.active_params]
+        grads = [self.fresh(adjoint_name(p, callee.forward.rsplit('_forward', 1)[0])) for p in callee.active_params]
         lhs = name(grads[0], True) if len(grads) == 1 else gast.Tuple(elts=[name(g, True) for g in grads], ctx=gast.Store())
         self.emit(assign(lhs, call(callee.backward, name(saved), name(self.adjoint(target.id)))))
         for param, g in zip(callee.active_params, grads):

@@ -299,7 +299,7 @@ def forward_grad_entry(kind, entry_name, fdef, main, single):
     namer = Namer(params + kwonly + [entry_name])
     result = fdef.body[-1].value
     value = namer.fresh(result.id if isinstance(result, gast.Name) and result.id not in params else "value")
-    tangent = namer.fresh("d" + value)
+    tangent = namer.tangent(value)
     jvp_call = gast.Call(
         func=name(main.forward),
         args=[gast.Constant(value=1.0, kind=None)] + [name(p) for p in params],
@@ -315,11 +315,11 @@ def forward_grad_entry(kind, entry_name, fdef, main, single):
 
 
 def jvp_entry(entry_name, fdef, main):
-    """``jvp_f(x, ..., dx, ...)``: the primal's arguments, then one tangent per ``wrt`` entry."""
+    """``jvp_f(x, ..., x_dot, ...)``: the primal's arguments, then one tangent per ``wrt`` entry."""
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
     kwonly = [a.id for a in fdef.args.kwonlyargs]
-    namer = Namer(params + kwonly + [entry_name])
-    tangents = [namer.adjoint(p) for p in main.active_params]
+    namer = copy.deepcopy(fdef.s2s_namer)  # as in the jvp function, which names its parameters' tangents first
+    tangents = [namer.tangent(p) for p in main.active_params]
     forward_call = gast.Call(
         func=name(main.forward),
         args=[name(t) for t in tangents] + [name(p) for p in params],
@@ -371,7 +371,7 @@ def entry_function(kind, entry_name, fdef, main, single, seed_from=None, seed_un
     result = fdef.body[-1].value
     value = namer.fresh(result.id if isinstance(result, gast.Name) and result.id not in params else "value")
     saved = namer.fresh("saved")
-    seed = namer.fresh("d" + value) if kind != "vjp" else namer.fresh("dout")
+    seed = namer.adjoint(value) if kind != "vjp" else namer.fresh("dout")
     forward_call = gast.Call(
         func=name(main.forward), args=[name(p) for p in params],
         keywords=[gast.keyword(arg=k, value=name(k)) for k in kwonly],

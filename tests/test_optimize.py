@@ -26,7 +26,7 @@ def weighted(x, k):
 
 def test_grad_seed_is_one_and_multiplies_nothing():
     g = s2s.grad(half_square)
-    assert "dx = x" not in g.source  # ...but the gradient is not the argument itself
+    assert "x_bar = x\n" not in g.source  # ...but the gradient is not the argument itself
     x = rng.normal(size=5)
     dx = g(x)
     np.testing.assert_array_equal(dx, x)
@@ -53,7 +53,7 @@ def accumulate(x, y):
 def test_a_first_contribution_and_its_addition_merge():
     source = s2s.grad(accumulate, wrt=(0, 1)).source
     backward = source[source.index("def accumulate_backward"):]
-    assert backward.count("dx =") + backward.count("dx +=") == 1, backward
+    assert backward.count(" x_bar =") + backward.count(" x_bar +=") == 1, backward
 
 
 def loop_with_invariant(x, a, n):
@@ -113,7 +113,7 @@ def test_one_number_is_differentiated_in_forward_mode(tmp_path, monkeypatch):
     assert value == pytest.approx((recursion(0.4 + eps, 4) - recursion(0.4 - eps, 4)) / (2 * eps), rel=1e-7)
     (variant,) = [p for p in tmp_path.iterdir() if "in forward mode" in p.read_text()]
     source = variant.read_text()
-    assert "def tree_jvp(dx, x, depth):" in source and "rebroadcast" not in source and "_saved" not in source
+    assert "def tree_jvp(x_dot, x, depth):" in source and "rebroadcast" not in source and "_saved" not in source
     assert s2s.grad(recursion, optimize=False)(0.4, 4) == value
     v, d = s2s.value_and_grad(recursion)(0.4, 4)
     assert v == recursion(0.4, 4) and d == value
@@ -132,6 +132,6 @@ def test_the_seed_stays_in_products_of_sizes_and_numbers():
     and sizes alone keeps it (dropping it would leave integer arithmetic)."""
     source = s2s.grad(scaled_mean).source
     backward = source[source.index("def scaled_mean_backward"):]
-    assert "dscaled_mean" in backward.split("\n", 2)[2]  # read past the signature
+    assert "scaled_mean_bar" in backward.split("\n", 2)[2]  # read past the signature
     x = rng.normal(size=(4, 3))
     np.testing.assert_allclose(s2s.grad(scaled_mean)(x), -6 * x / 4, rtol=1e-12)
