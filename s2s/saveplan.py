@@ -159,11 +159,11 @@ class SavePlan:
         """Raise :class:`PlanError` unless every exit and the dispatch are where the plan says."""
         require(self.layout in LAYOUTS, f"unknown layout {self.layout!r}")
         returns = {id(n) for n in gast.walk(self.forward) if isinstance(n, gast.Return)}
+        require(returns == {id(e.ret) for e in self.exits}, f"{self.forward.name} returns where the plan has no exit")
         statements = {id(n) for n in gast.walk(self.backward) if isinstance(n, gast.Assign)}
         reads = [n for n in gast.walk(self.backward) if isinstance(n, gast.Name) and n.id == self.saved_param and isinstance(n.ctx, gast.Load)]
         expected = []
         for exit in self.exits:
-            require(id(exit.ret) in returns, f"a return of {self.forward.name} is no longer in it")
             value = exit.ret.value
             shape = {
                 "saved": isinstance(value, gast.Tuple),
@@ -199,10 +199,10 @@ class SavePlan:
             exit.ret.value = exit.ret.value.elts[1]
         self.layout = "saved"
 
-    def keep_only(self, exit, keep):
-        """Remove the entries of ``exit`` whose unpacked name is not in ``keep``, from both sweeps."""
-        pairs = [(s, t) for s, t in self.entries(exit) if t.id in keep]
+    def drop_saved(self, exit, gone):
+        """Stop saving the names in ``gone`` at ``exit``: from its tuple and from its unpacking."""
+        require(self.layout in ("pair", "saved"), "a flat tuple's entries cannot be dropped")
+        pairs = [(s, t) for s, t in self.entries(exit) if not (isinstance(s, gast.Name) and s.id in gone)]
         saved = exit.ret.value if self.layout == "saved" else exit.ret.value.elts[1]
-        require(self.layout != "flat", "a flat tuple's entries cannot be dropped")
         saved.elts = [s for s, _ in pairs]
         exit.unpack.targets[0].elts = [t for _, t in pairs]
