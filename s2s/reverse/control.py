@@ -11,6 +11,7 @@ zero-filled where the paths meet.
 """
 
 import copy
+import re
 
 import gast
 
@@ -99,7 +100,7 @@ class ControlFlow:
         if getattr(stmt, "s2s_revolve", None):
             loop, extra = self.revolve_loop(stmt, entries, code)
         else:
-            stack = self.namer.fresh(f"{stmt.target.id}_stack" if isinstance(stmt, gast.For) else "loop_stack")
+            stack = self.namer.fresh(f"{loop_name(stmt)}_{'loop_stacks' if entries else 'iterations'}")
             # each iteration's saved values, last first: one list per name (a tuple per
             # iteration would cost an allocation that a list of numbers does not)
             columns = [self.fresh(f"{new or n}_stack") for n, new in entries]
@@ -176,3 +177,10 @@ class ControlFlow:
             body=code or [gast.Pass()], orelse=[], type_comment=None,
         )
         return loop, {start, stmt.iter.id} | free
+
+
+def loop_name(stmt):
+    """What a loop's saved stacks are named after: the first value it carries from
+    one iteration to the next (``total`` of ``total = total + term``), else ``loop``."""
+    carried = [s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False)]
+    return re.sub(r"_\d+$", "", carried[0]) if carried else "loop"
