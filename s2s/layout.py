@@ -16,8 +16,8 @@ branches each record their saved values in a tuple of their own
         branch = (left, right)                    return (value, (cond, tree_2, left, right))
     return (value, (x, cond, tree_2, branch))
 
-and the backward sweep tests the first entry and unpacks the branch's own
-tuple (``if saved[0]: cond, x = saved``).  Each branch saves only the values
+and the backward sweep names the first entry, tests it and unpacks the
+branch's own tuple (``cond = saved[0]``, ``if cond: _, x = saved``).  Each branch saves only the values
 its backward code reads.  A recursive function's base case and recursive case
 are the common shape: one tuple per call instead of two or three, which for
 a recursion on Python floats is most of what its gradient allocates and
@@ -79,12 +79,15 @@ def flatten_branches(plan):
         flat = gast.Tuple(elts=[name(test)] + [elt for elt, _ in kept] + list(pack.value.elts), ctx=gast.Load())
         value = gast.Tuple(elts=[copy.deepcopy(exit.ret.value.elts[0]), flat], ctx=gast.Load()) if plan.layout == "pair" else flat
         fblock[-1] = _located(gast.Return(value=value), exit.ret)
-        targets = [name(test, True)] + [name(t, True) for _, t in kept] + [name(t, True) for t in own]
-        bblock.insert(0, _located(assign(gast.Tuple(elts=targets, ctx=gast.Store()), name(plan.saved_param)), exit.unpack))
-        exits.append(Exit(fblock[-1], bblock[0]))
+        targets = [name("_", True)] + [name(t, True) for _, t in kept] + [name(t, True) for t in own]  # the test: read before
+        unpacking = None
+        if kept or own:
+            unpacking = _located(assign(gast.Tuple(elts=targets, ctx=gast.Store()), name(plan.saved_param)), exit.unpack)
+            bblock.insert(0, unpacking)
+        exits.append(Exit(fblock[-1], unpacking))
     del forward.body[-1]
-    branch.backward.test = plan.dispatch = gast.Subscript(value=name(plan.saved_param), slice=gast.Constant(value=0, kind=None), ctx=gast.Load())
-    del backward.body[0]
+    plan.dispatch = gast.Subscript(value=name(plan.saved_param), slice=gast.Constant(value=0, kind=None), ctx=gast.Load())
+    backward.body[0] = _located(assign(test, plan.dispatch), exit.unpack)
     plan.exits, plan.tail = exits, None
     branch.packs, branch.unpacks = [None, None], [None, None]  # its tuple is now part of the exits
     plan.check()

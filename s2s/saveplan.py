@@ -17,7 +17,8 @@ It records the decision in one :class:`SavePlan` per forward/backward pair:
   :func:`s2s.layout.one_tuple_returns`; the unpackings then name the first
   place too, ``_`` or the value).
 * ``dispatch``: after :func:`s2s.layout.flatten_branches`, the ``saved[k]``
-  that the backward sweep's ``if`` tests to know which exit's tuple it got.
+  the backward sweep names (``cond = saved[k]``) and tests to know which
+  exit's tuple it got.
 * ``tail``: the :class:`BranchSave` of an ``if`` that ends the forward sweep
   just before its ``return`` (what ``flatten_branches`` turns into one
   exit per branch), or None.

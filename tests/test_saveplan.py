@@ -121,11 +121,11 @@ def f_forward(x, c):
         return (y, (cond,))
 
 def f_backward(saved, dy):
-    if saved[0]:
-        cond, x = saved
+    cond = saved[0]
+    if cond:
+        _, x = saved
         dx = dy * np.cos(x)
     else:
-        (cond,) = saved
         dx = dy * 2.0
     return dx
 """
@@ -190,11 +190,11 @@ def f_forward(x, c):
         return (y, cond)
 
 def f_backward(saved, dy):
-    if saved[1]:
-        _, cond, x = saved
+    cond = saved[1]
+    if cond:
+        _, _, x = saved
         dx = dy * np.cos(x)
     else:
-        _, cond = saved
         dx = dy * 2.0
     return dx
 """
