@@ -99,14 +99,16 @@ class LoopSave:
     ``store`` is the tuple of its starting state (``entries`` then name the
     carried values) and whose iterations' tuples ``revolve`` recomputes.
     ``unpack``: the backward sweep's ``columns... = store``, None where there
-    is none."""
+    is none; ``forward``/``backward``: the loop of each sweep (the backward
+    one takes an iteration's values from the columns, ``for a, b in
+    zip(reversed(a_stack), reversed(b_stack))``, or from ``revolve``)."""
 
     def __init__(self, store, entries=(), columns=(), revolve=False):
         self.store = store
         self.entries = list(entries)
         self.columns = list(columns)
         self.revolve = revolve
-        self.unpack = None
+        self.unpack = self.forward = self.backward = None
 
 
 class CallSave:

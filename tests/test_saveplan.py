@@ -3,11 +3,13 @@ before/after example, through a saved-values plan (s2s.saveplan) built here by h
 for the "before" code, as reverse mode would record it."""
 
 import ast
+import inspect
 import textwrap
 
 import gast
 import pytest
 
+from s2s.errors import S2SError
 from s2s.layout import flatten_branches, one_tuple_returns
 from s2s.remat import rematerialize
 from s2s.reverse import Callee, CallSite
@@ -218,3 +220,47 @@ def test_one_tuple_returns_fails_loudly_on_a_call_the_plan_does_not_know():
     callee.plan = plan  # the entry's call is not among its sites
     with pytest.raises(PlanError, match="called 1 times, its plan knows 0"):
         one_tuple_returns([entry, plan.forward, plan.backward], [callee])
+
+
+def plans_of(fn):
+    from s2s.rules import USER
+    from s2s.transform import Program
+
+    program = Program(USER)
+    program.request(program.parse(fn)[0].fn, (next(iter(inspect.signature(fn).parameters)),))
+    program.generate()
+    return [callee.plan for callee in program.callees.values()]
+
+
+def program_functions():
+    from programs import control, revolve
+
+    for module in (control, revolve):
+        for name, fn in sorted(vars(module).items()):
+            if inspect.isfunction(fn) and fn.__module__ == module.__name__:
+                yield pytest.param(fn, id=f"{module.__name__.rsplit('.', 1)[-1]}.{name}")
+
+
+def inside(node, tree):
+    return any(n is node for n in gast.walk(tree))
+
+
+@pytest.mark.parametrize("fn", list(program_functions()))
+def test_reverse_mode_records_a_plan_that_matches_its_code(fn):
+    """Every statement the plan names is in the sweep it belongs to (s2s.saveplan)."""
+    try:
+        plans = plans_of(fn)
+    except S2SError:
+        pytest.skip("not differentiable (a test of an error)")
+    for plan in plans:
+        plan.check()
+        for branch in plan.branches:
+            assert all(p is None or inside(p, branch.forward) for p in branch.packs)
+            assert all(u is None or inside(u, branch.backward) for u in branch.unpacks)
+            assert (branch.store is None) == (branch.packs == [None, None])
+        for loop in plan.loops:
+            assert inside(loop.forward, plan.forward) and inside(loop.backward, plan.backward)
+            assert loop.unpack is None or inside(loop.unpack, plan.backward)
+            assert len(loop.columns) == (0 if loop.revolve else len(loop.entries))
+        for call in plan.calls:
+            assert call.callee.plan is not None

@@ -126,6 +126,7 @@ class ControlFlow:
                 outer_reads.add(n)
         self.defined = before | {self.adjoint(n) for n in needed}
         self.out.append(located(loop, stmt))
+        self.saves[id(stmt)].backward = loop
         return (reads - inside) | extra | outer_reads
 
     def revolve_loop(self, stmt, entries, code):

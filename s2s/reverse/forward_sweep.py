@@ -93,6 +93,7 @@ class ForwardSweep:
         new = copy.copy(stmt)
         new.body = body or [gast.Pass()]
         out.append(located(new, stmt))
+        save.forward = new
         if save.store and save.columns and not save.revolve:
             # made after the loop, of the lists as they end: transformed again, ``append`` makes new lists
             out.append(located(assign(save.store, gast.Tuple(elts=[name(c) for c in save.columns], ctx=gast.Load())), stmt))
