@@ -1,6 +1,8 @@
 """The pipeline driver: one transform of one user function to module source.
 
-front end -> normalize -> activity -> reverse mode -> optimize -> emit.
+front end -> normalize -> activity -> reverse (or forward) mode -> the passes
+after differentiation, listed in order in :data:`PASSES` (saved-tuple layout,
+optimize, rematerialization, the entry function) -> emit.
 Takes a user function and options; returns a :class:`Generated`: the module
 text, the entry function's name, and the names the loader must bind from the
 user's modules.  Each user function is parsed and normalized once, and gets
@@ -207,7 +209,15 @@ class Build:
 
 
 def check_forward_agrees(build):
-    _check_forward_agrees(build.program)
+    """Raise :class:`NotForward` if forward mode could give another gradient than reverse mode."""
+    program = build.program
+    for fn, (_, fdef) in program.parsed.items():
+        for node in gast.walk(fdef):
+            if getattr(node, "s2s_grad_of", False):
+                raise NotForward(f"{fn.__name__} has an insert_grad_of hook")
+            target = getattr(node, "s2s_target", None) if isinstance(node, gast.Call) else None
+            if target is not None and program.rules.user_rule(target) is not None:
+                raise NotForward(f"{fn.__name__} calls {getattr(target, '__name__', target)}, which has a user-registered rule")
 
 
 def drop_value(build):
@@ -350,17 +360,6 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(
         f"source sha256: {parsed.sha256}",
         META_TAG + json.dumps(meta, sort_keys=True),
     ]
-
-
-def _check_forward_agrees(program):
-    """Raise :class:`NotForward` if forward mode could give another gradient than reverse mode."""
-    for fn, (_, fdef) in program.parsed.items():
-        for node in gast.walk(fdef):
-            if getattr(node, "s2s_grad_of", False):
-                raise NotForward(f"{fn.__name__} has an insert_grad_of hook")
-            target = getattr(node, "s2s_target", None) if isinstance(node, gast.Call) else None
-            if target is not None and program.rules.user_rule(target) is not None:
-                raise NotForward(f"{fn.__name__} calls {getattr(target, '__name__', target)}, which has a user-registered rule")
 
 
 def forward_grad_entry(kind, entry_name, fdef, main, single):
