@@ -20,7 +20,8 @@ import gast
 
 from .activity import differentiated, is_user_function, simple_statements, targets
 from .naming import tangent_name
-from .reverse import ATTRIBUTE_FUNCTIONS, OPERATORS, _describe, assign, others_conform, call, gast_text, name
+from .reverse import assign, call, describe, gast_text, name, others_conform
+from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
 from .shapes import scalar_arguments
 from .template import Contribution
 
@@ -83,10 +84,10 @@ class ForwardMode:
             return
         rule = self.rules.lookup(fn) if fn is not None else None
         if rule is None or rule.tangent is None:
-            what = gast_text(rhs) if not isinstance(rhs, gast.Call) else _describe(fn)
+            what = gast_text(rhs) if not isinstance(rhs, gast.Call) else describe(fn)
             raise self.loc.error(
                 rhs,
-                f"no forward-mode (tangent) rule for {what}; register one with @s2s.tangent({_describe(fn)})",
+                f"no forward-mode (tangent) rule for {what}; register one with @s2s.tangent({describe(fn)})",
             )
 
     # -- blocks -------------------------------------------------------------
@@ -196,7 +197,7 @@ class ForwardMode:
         try:
             bindings = template.bind(args, keywords)
         except TypeError as exc:
-            raise self.loc.error(node, f"the tangent rule for {rule.name or _describe(fn)} does not accept this call: {exc}") from None
+            raise self.loc.error(node, f"the tangent rule for {rule.name or describe(fn)} does not accept this call: {exc}") from None
         bindings[template.result] = name(target.id)
         derivatives = {}
         for param, bound in bindings.items():

@@ -1,45 +1,42 @@
 """Recompute cheap saved values in the backward sweep instead of saving them.
 
-Takes an optimized forward sweep and its backward sweep, where the forward
-sweep ends ``return saved_tuple`` (``grad`` of a scalar function,
-:func:`s2s.transform.drop_value`) or ``return (value, saved_tuple)`` and the
-backward sweep starts by unpacking that tuple.  A saved name ``t`` that the
-forward sweep computes only to save it, as arithmetic of other saved names
-(``u_times_u_minus = u * u - 1.0``), is no longer saved: the backward sweep
-computes it from those names, where its readers then take it in
-(``du = (u * u - 1.0) * u - f``, as by hand).  The same operations run, once,
-on the same values, so every value is the same; what changes is that ``t``
-is not kept alive between the sweeps (one array less held per such name)
-and the forward sweep does not compute what only the backward sweep reads.
+Takes the :class:`~s2s.saveplan.SavePlan` of an optimized forward/backward
+pair with one exit (a function that does not end in a flattened branch,
+:mod:`s2s.layout`), whose saved entries are all names saved whole.  A saved
+name ``t`` that the forward sweep computes only to save it, as arithmetic of
+other saved names (``u_times_u_minus = u * u - 1.0``), is no longer saved:
+the backward sweep computes it from those names, right after its unpacking,
+where its readers then take it in (``du = (u * u - 1.0) * u - f``, as by
+hand).  The same operations run, once, on the same values, so every value is
+the same; what changes is that ``t`` is not kept alive between the sweeps
+(one array less held per such name) and the forward sweep does not compute
+what only the backward sweep reads.
 
 Guarantees: each moved assignment reads only names the backward sweep
 unpacks and never reassigns, and nothing else in the forward sweep read it.
+A plan that does not match its code raises :class:`~s2s.saveplan.PlanError`.
 """
 
 import gast
 
-from .layout import is_pair
 from .optimize import _counts, _names, arithmetic_of
+from .saveplan import require
 
 CHEAP = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
 
-def rematerialize(forward, backward):
-    """Move the cheap saved values of ``forward`` into ``backward``; True if any moved."""
-    if not (forward.body and backward.body and isinstance(forward.body[-1], gast.Return)):
-        return False
-    ret = forward.body[-1].value
-    saved = ret.elts[1] if is_pair(ret) else ret
-    unpack = backward.body[0]
-    if not (
-        isinstance(saved, gast.Tuple) and isinstance(unpack, gast.Assign)
-        and isinstance(unpack.targets[0], gast.Tuple) and isinstance(unpack.value, gast.Name)
-        and unpack.value.id == backward.args.args[0].id and len(unpack.targets[0].elts) == len(saved.elts)
-    ):
-        return False
-    pairs = list(zip(saved.elts, unpack.targets[0].elts))
-    if not all(isinstance(s, gast.Name) and isinstance(t, gast.Name) for s, t in pairs):
-        return False
+def rematerialize(plan):
+    """Move the cheap saved values of ``plan.forward`` into ``plan.backward``; True if any moved."""
+    if len(plan.exits) != 1 or plan.exits[0].unpack is None:
+        return False  # one tuple per branch, or nothing saved
+    plan.check()
+    forward, backward = plan.forward, plan.backward
+    exit = plan.exits[0]
+    require(forward.body[-1] is exit.ret, f"{forward.name} does not end with the return of its plan")
+    require(backward.body[0] is exit.unpack, f"{backward.name} does not start with the unpacking of its plan")
+    pairs = plan.entries(exit)
+    if not all(isinstance(s, gast.Name) for s, _ in pairs):
+        return False  # a value saved as its shape
     available = {s.id for s, t in pairs if s.id == t.id}
     f_loads, f_stores = _counts(forward)
     _, b_stores = _counts(backward)
@@ -53,7 +50,7 @@ def rematerialize(forward, backward):
             continue  # computed elsewhere, or read by the forward sweep itself
         stmt = definitions[t][1]
         operands = set(_names(stmt.value, gast.Load))
-        if not _cheap(stmt.value) or not operands <= available - {m.targets[0].id for m in moved} - {t}:
+        if not arithmetic_of(stmt.value, CHEAP) or not operands <= available - {m.targets[0].id for m in moved} - {t}:
             continue
         if any(f_stores.get(n) != 1 or b_stores.get(n) != 1 for n in operands):
             continue  # a value the two sweeps might not see alike
@@ -62,13 +59,6 @@ def rematerialize(forward, backward):
         return False
     gone = {m.targets[0].id for m in moved}
     forward.body = [s for s in forward.body if not any(s is m for m in moved)]
-    keep = [(s, t) for s, t in pairs if s.id not in gone]
-    saved.elts = [s for s, _ in keep]
-    unpack.targets[0].elts = [t for _, t in keep]
+    plan.drop_saved(exit, gone)
     backward.body[1:1] = moved  # in the forward sweep's order: each reads only what is unpacked or before it
     return True
-
-
-def _cheap(node):
-    """Elementwise arithmetic of names and number literals (no calls, no matrix products)."""
-    return arithmetic_of(node, CHEAP)

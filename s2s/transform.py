@@ -1,6 +1,8 @@
 """The pipeline driver: one transform of one user function to module source.
 
-front end -> normalize -> activity -> reverse mode -> optimize -> emit.
+front end -> normalize -> activity -> reverse (or forward) mode -> the passes
+after differentiation, listed in order in :data:`PASSES` (saved-tuple layout,
+optimize, rematerialization, the entry function) -> emit.
 Takes a user function and options; returns a :class:`Generated`: the module
 text, the entry function's name, and the names the loader must bind from the
 user's modules.  Each user function is parsed and normalized once, and gets
@@ -28,7 +30,7 @@ from .normalize import normalize
 from .optimize import hoist_invariants, optimize as optimize_function
 from .remat import rematerialize
 from .forward import ForwardMode
-from .reverse import Callee, ReverseMode, assign, call, name
+from .reverse import Callee, CallSite, ReverseMode, assign, call, name
 from .shapes import scalar_arguments, scalar_names, shape_classes
 from .variants import spell_key
 from .rules import USER
@@ -126,6 +128,7 @@ class Program:
                 scalar = self.scalar_sets[key] = scalar_names(fdef, scalars, self.returns_scalar)
                 mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, shape_classes(fdef, scalar, self.dims.get(fn)))
                 functions = list(mode.run())
+                callee.plan = mode.plan
             self.bind_globals(parsed, functions)
             self.functions += functions
 
@@ -182,6 +185,110 @@ class NotForward(Exception):
     """A gradient that forward mode would not give as reverse mode does (see :func:`transform`)."""
 
 
+class Build:
+    """One transform in progress: what the passes after differentiation read and write."""
+
+    def __init__(self, program, kind, optimize, by_forward, parsed, fdef, main, single, wrt_names, scalars):
+        self.program = program
+        self.kind = kind
+        self.optimize = optimize
+        self.by_forward = by_forward
+        self.reverse = program.mode == "reverse"
+        self.parsed = parsed
+        self.fdef = fdef
+        self.main = main  # the Callee of the function transformed
+        self.single = single
+        self.wrt_names = wrt_names
+        self.scalars = tuple(scalars)
+        self.value_unused = False  # set by drop_value
+        self.entry = None  # set by add_entry
+
+    @property
+    def plans(self):
+        """The saved-values plan of every forward/backward pair (s2s.saveplan)."""
+        return [callee.plan for callee in self.program.callees.values()] if self.reverse else []
+
+
+def check_forward_agrees(build):
+    """Raise :class:`NotForward` if forward mode could give another gradient than reverse mode."""
+    program = build.program
+    for fn, (_, fdef) in program.parsed.items():
+        for node in gast.walk(fdef):
+            if getattr(node, "s2s_grad_of", False):
+                raise NotForward(f"{fn.__name__} has an insert_grad_of hook")
+            target = getattr(node, "s2s_target", None) if isinstance(node, gast.Call) else None
+            if target is not None and program.rules.user_rule(target) is not None:
+                raise NotForward(f"{fn.__name__} calls {getattr(target, '__name__', target)}, which has a user-registered rule")
+
+
+def drop_value(build):
+    """Make the main function's forward sweep return only what it saves, where
+    ``grad`` needs its value for nothing else: the output is a scalar
+    (:mod:`s2s.shapes`), so the seed needs no look at it, and no other generated
+    code calls that forward sweep (recursion). The optimizer then drops the
+    computations only the value needed (``np.sum(lap * lap)`` of a loss whose
+    gradient reads ``lap``), which a gradient written by hand would not do either."""
+    main, result = build.main, build.fdef.body[-1].value
+    key = (build.parsed.fn, tuple(build.wrt_names), build.scalars)
+    if not (isinstance(result, gast.Name) and result.id in build.program.scalar_sets.get(key, ())) or main.sites:
+        return
+    main.plan.drop_value()
+    backward = main.plan.backward
+    backward.s2s_unit = backward.args.args[1].id  # its seed is the number one (optimize: _drop_unit)
+    build.value_unused = True
+
+
+def flatten_all_branches(build):
+    for plan in build.plans:
+        flatten_branches(plan)
+
+
+def optimize_all(build):
+    for f in build.program.functions:
+        optimize_function(f)
+
+
+def rematerialize_all(build):
+    for plan in build.plans:
+        if rematerialize(plan):
+            optimize_function(plan.forward)
+            optimize_function(plan.backward)
+
+
+def add_entry(build):
+    """The entry function (``grad_f``), first of the module's functions."""
+    program, kind, main, fdef = build.program, build.kind, build.main, build.fdef
+    entry_name = program.namer.fresh(f"{kind}_{build.parsed.name}")
+    if kind == "jvp":
+        entry = jvp_entry(entry_name, fdef, main)
+    elif build.by_forward:
+        entry = forward_grad_entry(kind, entry_name, fdef, main, build.single)
+    else:
+        backward = main.plan.backward
+        seed = backward.args.args[1].id
+        unread = build.value_unused and not any(isinstance(n, gast.Name) and n.id == seed and isinstance(n.ctx, gast.Load) for n in gast.walk(backward))
+        entry = entry_function(kind, entry_name, fdef, main, build.single, build.wrt_names if build.value_unused else None, unread)
+        main.sites.append(CallSite(entry.body[0]))
+    build.entry = entry
+    program.functions.insert(0, entry)
+
+
+def one_tuple_returns_all(build):
+    one_tuple_returns(build.program.functions, build.program.callees.values())
+
+
+# The passes after differentiation, in order: (what it does, whether it runs, the pass).
+PASSES = (
+    ("refuse forward mode where it could differ", lambda b: b.by_forward, check_forward_agrees),
+    ("grad of a scalar: the forward sweep returns only its saved tuple", lambda b: b.kind == "grad" and not b.by_forward, drop_value),
+    ("one exit per branch of a final `if` (s2s.layout)", lambda b: b.optimize and b.reverse, flatten_all_branches),
+    ("simplify every function (s2s.optimize)", lambda b: b.optimize, optimize_all),
+    ("recompute cheap saved values (s2s.remat)", lambda b: b.optimize and b.reverse, rematerialize_all),
+    ("the entry function", lambda b: True, add_entry),
+    ("one flat tuple per call (s2s.layout)", lambda b: b.optimize and b.reverse, one_tuple_returns_all),
+)
+
+
 def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=(), by_forward=False):
     """Generate the module for ``kind`` (grad, value_and_grad, vjp, jvp) of ``fn``.
 
@@ -207,33 +314,11 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
     program.dims = {parsed.fn: dict(dims)} if not forward_mode else {}
     program.generate()
-    if by_forward:
-        _check_forward_agrees(program)
-    value_unused = kind == "grad" and not by_forward and drop_value(program, main, fdef, (parsed.fn, tuple(wrt_names), tuple(scalars)))
-    if optimize:
-        by_name = {f.name: f for f in program.functions}
-        for callee in program.callees.values() if not forward_mode else ():
-            flatten_branches(by_name[callee.forward], by_name[callee.backward])
-        for f in program.functions:
-            optimize_function(f)
-        for callee in program.callees.values() if not forward_mode else ():
-            pair = by_name[callee.forward], by_name[callee.backward]
-            if rematerialize(*pair):
-                for f in pair:
-                    optimize_function(f)
-    entry_name = program.namer.fresh(f"{kind}_{parsed.name}")
-    if kind == "jvp":
-        entry = jvp_entry(entry_name, fdef, main)
-    elif by_forward:
-        entry = forward_grad_entry(kind, entry_name, fdef, main, single)
-    else:
-        backward = next(f for f in program.functions if f.name == main.backward)
-        seed = backward.args.args[1].id
-        unread = value_unused and not any(isinstance(n, gast.Name) and n.id == seed and isinstance(n.ctx, gast.Load) for n in gast.walk(backward))
-        entry = entry_function(kind, entry_name, fdef, main, single, wrt_names if value_unused else None, unread)
-    functions = [entry] + program.functions
-    if optimize and not forward_mode:
-        one_tuple_returns(functions, program.callees.values())
+    build = Build(program, kind, optimize, by_forward, parsed, fdef, main, single, wrt_names, scalars)
+    for _, applies, run in PASSES:
+        if applies(build):
+            run(build)
+    functions = program.functions
     used = set()
     for f in functions:
         used |= {n.id for n in gast.walk(f) if isinstance(n, gast.Name)}
@@ -243,10 +328,10 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     runtime = sorted(n for n in used & set(runtime_module.__all__) if n not in program.bindings)
     if runtime:
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")
-    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, entry_name, scalars, dims, by_forward)
+    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward)
     source = module_source(header, imports, functions, parsed.filename)
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}
-    return Generated(source, entry_name, bindings)
+    return Generated(source, build.entry.name, bindings)
 
 
 def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(), by_forward=False):
@@ -279,17 +364,6 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(
         f"source sha256: {parsed.sha256}",
         META_TAG + json.dumps(meta, sort_keys=True),
     ]
-
-
-def _check_forward_agrees(program):
-    """Raise :class:`NotForward` if forward mode could give another gradient than reverse mode."""
-    for fn, (_, fdef) in program.parsed.items():
-        for node in gast.walk(fdef):
-            if getattr(node, "s2s_grad_of", False):
-                raise NotForward(f"{fn.__name__} has an insert_grad_of hook")
-            target = getattr(node, "s2s_target", None) if isinstance(node, gast.Call) else None
-            if target is not None and program.rules.user_rule(target) is not None:
-                raise NotForward(f"{fn.__name__} calls {getattr(target, '__name__', target)}, which has a user-registered rule")
 
 
 def forward_grad_entry(kind, entry_name, fdef, main, single):
@@ -334,28 +408,6 @@ def jvp_entry(entry_name, fdef, main):
 def _one_tuple(grads, single, main):
     """``(g,)`` for ``wrt=(x,)``: a one-name tuple ``wrt`` gets a one-element tuple."""
     return gast.Tuple(elts=[grads], ctx=gast.Load()) if not single and len(main.active_params) == 1 else grads
-
-
-def drop_value(program, main, fdef, key):
-    """Make ``main``'s forward sweep return only what it saves, where ``grad``
-    needs its value for nothing else: the output is a scalar (:mod:`s2s.shapes`),
-    so the seed needs no look at it, and no other generated code calls that
-    forward sweep (recursion). The optimizer then drops the computations only
-    the value needed (``np.sum(lap * lap)`` of a loss whose gradient reads
-    ``lap``), which a gradient written by hand would not do either."""
-    result = fdef.body[-1].value
-    if not (isinstance(result, gast.Name) and result.id in program.scalar_sets.get(key, ())):
-        return False
-    forward = next(f for f in program.functions if f.name == main.forward)
-    if any(isinstance(n, gast.Name) and n.id == main.forward for f in program.functions if f is not forward for n in gast.walk(f)):
-        return False
-    if any(isinstance(n, gast.Name) and n.id == main.forward for n in gast.walk(forward)):
-        return False
-    ret = forward.body[-1]
-    ret.value = ret.value.elts[1]
-    backward = next(f for f in program.functions if f.name == main.backward)
-    backward.s2s_unit = backward.args.args[1].id  # its seed is the number one (optimize: _drop_unit)
-    return True
 
 
 def entry_function(kind, entry_name, fdef, main, single, seed_from=None, seed_unread=False):

@@ -1,0 +1,154 @@
+"""Adjoint accumulation: the first contribution to an adjoint assigns it, later ones add.
+
+Part of :class:`s2s.reverse.ReverseMode` (a mixin; the state it shares is
+declared in ``ReverseMode.__init__``).  Reads ``activity``, ``namer``,
+``classes``, ``scalar``, ``once``, ``params``, ``block``/``top``/``block_defs``
+(the block being built) and ``origin`` (the primal statement being
+differentiated); writes ``out`` (the backward block being built),
+``defined`` (adjoints holding a value here), ``uniform`` (adjoints held as one
+number), ``contributed`` and ``backward_locals``.
+"""
+
+import gast
+import numpy
+
+from .syntax import assign, call, name, spelling
+
+
+class Adjoints:
+    """Naming, emitting and accumulating adjoints, uniform adjoints included."""
+
+    def adjoint(self, primal):
+        adj = self.namer.adjoint(primal)
+        self.backward_locals.add(adj)
+        return adj
+
+    def fresh(self, base):
+        new = self.namer.fresh(base)
+        self.backward_locals.add(new)
+        return new
+
+    def emit(self, stmt):
+        stmt.s2s_line = self.origin.s2s_line
+        stmt.s2s_text = self.origin.s2s_text
+        self.out.append(stmt)
+
+    def active(self, atom):
+        return isinstance(atom, gast.Name) and not hasattr(atom, "s2s_global") and atom.id in self.activity
+
+    def contribute(self, atom, value):
+        """Add ``value`` to the adjoint of ``atom`` if it is an active name.
+
+        A *uniform* contribution, every entry the same number (the adjoint of a
+        full reduction, ``unreduce(g, t, None, False)``), is kept as that
+        number when ``atom`` has a shape class (:mod:`s2s.shapes`), is
+        assigned once and the block being built assigns it: the adjoint is then "``g`` everywhere in
+        ``atom``'s shape", and the elementwise rule of ``atom``'s definition
+        multiplies by the number instead of by a broadcast array
+        (:meth:`apply_rule`).  Held so, the adjoint is a number or (after an
+        array was added to it) an array of ``atom``'s shape; it never leaves
+        the block.  A parameter's adjoint may be one too, in the function's
+        body; it becomes an array before the backward sweep returns it.
+        """
+        if not self.active(atom):
+            return
+        adj = self.adjoint(atom.id)
+        if self.uniform_value(value):
+            value = self.strip_unreduce(value)
+            if adj in self.defined:
+                value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)  # an array and a number
+            elif atom.id in self.classes and atom.id in self.once and (atom.id in self.block_defs or (atom.id in self.params and self.block == self.top)):
+                self.uniform[adj] = (atom.id, self.block)
+            else:
+                value = self.unreduce_all(value, atom.id)
+        elif adj in self.defined:
+            value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)
+            if self.uniform.get(adj, (None, None))[1] == self.block:
+                del self.uniform[adj]  # an array now (elsewhere: a number or an array of atom's shape)
+        self.defined.add(adj)
+        self.contributed.add(adj)
+        self.emit(assign(adj, value))
+
+    def materialize(self, adj):
+        """A uniform adjoint (see :meth:`contribute`) as an array of its primal's shape."""
+        primal, _ = self.uniform.pop(adj, (None, None))
+        if primal is not None:
+            self.emit(assign(adj, self.unreduce_all(name(adj), primal)))
+
+    def unreduce_all(self, value, primal):
+        """``unreduce(value, primal, None, False)``: the number ``value`` everywhere in ``primal``'s shape."""
+        return call("unreduce", value, name(primal), gast.Constant(value=None, kind=None), gast.Constant(value=False, kind=None))
+
+    def uniform_value(self, node):
+        """Whether ``node`` is one number standing for an array: arithmetic of
+        full-reduction adjoints ``unreduce(g, t, None, False)``, uniform adjoints,
+        scalars and sizes, with at least one of the first two."""
+        return self.kind(node, None) == "uniform" and any(
+            _is_unreduce_all(n) or (isinstance(n, gast.Name) and n.id in self.uniform) for n in gast.walk(node)
+        )
+
+    def kind(self, node, cls):
+        """``"uniform"`` (a number), ``"full"`` (an array of shape class ``cls``)
+        or None (anything else) for an elementwise expression of a rule's output."""
+        if isinstance(node, gast.Constant):
+            return "uniform" if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) else None
+        if isinstance(node, gast.Name):
+            if hasattr(node, "s2s_global"):
+                return None
+            if node.id in self.uniform or node.id in self.scalar:
+                return "uniform"
+            return "full" if cls is not None and self.classes.get(node.id) == cls else None
+        if _is_unreduce_all(node):
+            return "uniform" if self.kind(node.args[0], None) == "uniform" or isinstance(node.args[0], gast.Name) else None
+        if isinstance(node, gast.Call) and spelling(node.func) in SIZES:
+            return "uniform"
+        if isinstance(node, gast.BinOp) and not isinstance(node.op, gast.MatMult):
+            parts = [node.left, node.right]
+        elif isinstance(node, gast.UnaryOp) and not isinstance(node.op, gast.Not):
+            parts = [node.operand]
+        elif isinstance(node, gast.Call) and isinstance(_numpy_function(node.func), numpy.ufunc) and not node.keywords:
+            parts = node.args
+        else:
+            return None
+        kinds = {self.kind(p, cls) for p in parts}
+        if None in kinds:
+            return None
+        return "full" if "full" in kinds else "uniform"
+
+    def strip_unreduce(self, node):
+        """``node`` with each ``unreduce(g, t, None, False)`` replaced by ``g``."""
+        if _is_unreduce_all(node):
+            return node.args[0]
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, gast.AST):
+                setattr(node, field, self.strip_unreduce(value))
+            elif isinstance(value, list):
+                setattr(node, field, [self.strip_unreduce(v) if isinstance(v, gast.AST) else v for v in value])
+        return node
+
+    def zero_fill(self, primal):
+        """``dv = zeros_like(v)``: a zero adjoint where a path contributed nothing."""
+        adj = self.adjoint(primal)
+        self.emit(assign(adj, call("zeros_like", name(primal))))
+        self.defined.add(adj)
+
+
+SIZES = {"np.size", "np.ndim", "size_of", "len"}
+
+
+def _is_unreduce_all(node):
+    """``unreduce(g, t, None, False)``: the adjoint of a reduction of all of ``t`` to a number."""
+    return (
+        isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "unreduce"
+        and len(node.args) == 4 and not node.keywords
+        and isinstance(node.args[2], gast.Constant) and node.args[2].value is None
+        and isinstance(node.args[3], gast.Constant) and node.args[3].value is False
+    )
+
+
+def _numpy_function(func):
+    """The numpy object ``np.name`` spells, or None."""
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and func.value.id == "np":
+        return getattr(numpy, func.attr, None)
+    return None
+

@@ -1,0 +1,176 @@
+"""Calls: inlining a rule's adjoint template, and calling a user function's backward sweep.
+
+Part of :class:`s2s.reverse.ReverseMode` (a mixin).  ``prepare_calls``
+requests the transformed callee of every active call of a user function
+before either sweep is written, and records it (:class:`~s2s.saveplan.CallSave`)
+in ``callees`` and in the function's plan.  ``apply_rule`` binds a rule's
+adjoint template to a call, inlines it and hands each contribution to
+:class:`~s2s.reverse.adjoints.Adjoints`, reduced to the argument's shape
+where broadcasting may have grown it (``reduced``, with the shape facts of
+:mod:`s2s.shapes`: ``known_reduction``, ``others_conform``).
+"""
+
+import copy
+import inspect
+
+import gast
+
+from ..activity import is_user_function, simple_statements, targets
+from ..naming import adjoint_name
+from ..saveplan import CallSave
+from ..shapes import scalar_arguments
+from ..template import Contribution
+from .syntax import assign, call, describe, name
+
+
+class CallsAndRules:
+    """User-function calls and rule templates."""
+
+    def prepare_calls(self, stmts):
+        """Transformed callees for the active user-function calls."""
+        for stmt in simple_statements(stmts):
+            rhs = getattr(stmt, "value", None)
+            if isinstance(stmt, gast.Assign) and isinstance(rhs, gast.Call) and is_user_function(rhs.s2s_target, self.rules):
+                callee = self.user_call(stmt)
+                if callee is not None:
+                    target = stmt.targets[0]
+                    saved = self.namer.fresh(f"{target.id if isinstance(target, gast.Name) else 'call'}_saved")
+                    checkpointed = getattr(rhs, "s2s_checkpoint", False) or getattr(rhs.s2s_target, "__s2s_checkpoint__", False)
+                    self.callees[id(stmt)] = CallSave(callee, saved, checkpointed)
+                    self.plan.calls.append(self.callees[id(stmt)])
+                    if checkpointed:
+                        self.backward_locals.add(saved)
+
+    def user_call(self, stmt):
+        """The transformed callee of an active user call, or None for a constant call."""
+        rhs = stmt.value
+        if not any(n in self.activity for n in targets(stmt)):
+            return None
+        fn = rhs.s2s_target
+        try:
+            bound = inspect.signature(fn).bind(*rhs.args, **{k.arg: k.value for k in rhs.keywords})
+        except TypeError as exc:
+            raise self.loc.error(rhs, f"bad call to {fn.__name__}: {exc}") from None
+        active = [param for param, value in bound.arguments.items() if self.active(value)]
+        if not active:
+            return None
+        return self.request(fn, tuple(active), rhs, scalar_arguments(fn, rhs, self.scalar))
+
+    def apply_rule(self, fn, target, args, keywords, node):
+        rule = self.rules.lookup(fn)
+        what = rule.name or describe(fn)
+        template = rule.adjoint
+        try:
+            bindings = template.bind(args, keywords)
+        except TypeError as exc:
+            raise self.loc.error(node, f"the derivative rule for {what} does not accept this call: {exc}") from None
+        bindings[template.result] = name(target.id)
+        adj = self.adjoint(target.id)
+        derivatives = {template.derivative_name(template.result): adj}
+        items = list(template.instantiate(bindings, derivatives, self.fresh))
+        if adj in self.uniform:  # the rule may take the number if it is elementwise in it
+            cls = self.classes[target.id]
+            if template.vararg or any(
+                self.active(bindings.get(p)) and self.classes.get(bindings[p].id) != cls for p in template.params if p != template.result
+            ) or not all(
+                isinstance(i, Contribution) and (not self.active(bindings.get(i.param)) or self.kind(i.value, cls) is not None)
+                for i in items
+            ):
+                self.materialize(adj)  # the items read the adjoint by name: now the array
+        # a name bound to several parameters (``x * x``) gets one contribution, their sum
+        bound_names = [bindings[p].id for p in template.params if p != template.vararg and self.active(bindings.get(p))]
+        shared = {n for n in bound_names if bound_names.count(n) > 1}
+        pending = {}
+        for item in items:
+            if not isinstance(item, Contribution):
+                self.emit(item)
+                continue
+            bound = bindings[item.param]
+            if item.param == template.vararg:
+                if not any(isinstance(e, gast.Name) and e.id in self.activity for e in bound.elts):
+                    continue
+                parts = self.fresh(adjoint_name(item.param))
+                self.emit(assign(parts, item.value))
+                for i, elt in enumerate(bound.elts):
+                    self.contribute(elt, gast.Subscript(value=name(parts), slice=gast.Constant(value=i, kind=None), ctx=gast.Load()))
+                continue
+            value = item.value
+            if isinstance(bound, gast.Name) and bound.id in shared:
+                if bound.id in pending:
+                    pending[bound.id][1] = gast.BinOp(left=pending[bound.id][1], op=gast.Add(), right=value)
+                else:
+                    pending[bound.id] = [item.param, value]
+                continue
+            self.contribute(bound, self.reduced(rule, bindings, item.param, template, value))
+        for param, value in pending.values():
+            self.contribute(bindings[param], self.reduced(rule, bindings, param, template, value))
+
+    def reduced(self, rule, bindings, param, template, value):
+        """``value`` reduced to the shape of the argument bound to ``param`` where broadcasting may have grown it."""
+        bound = bindings[param]
+        if rule.broadcast and isinstance(bound, gast.Name) and not others_conform(bindings, param, template, self.scalar, self.classes):
+            axes = known_reduction(self.classes.get(bound.id), self.classes.get(bindings[template.result].id))
+            if axes is not None:  # shapes known: the sum that unbroadcast would find, written out
+                axis, keepdims = axes
+                keywords = [gast.keyword(arg="axis", value=axis)]
+                keywords += [gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))] if keepdims else []
+                return gast.Call(func=gast.Attribute(value=name("np"), attr="sum", ctx=gast.Load()), args=[value], keywords=keywords)
+            return call("unbroadcast", value, copy.deepcopy(bound))
+        return value
+
+    def user_backward(self, rhs, target, callee, saved):
+        bound = inspect.signature(rhs.s2s_target).bind(*rhs.args, **{k.arg: k.value for k in rhs.keywords})
+        grads = [self.fresh(adjoint_name(p, callee.forward.rsplit('_forward', 1)[0])) for p in callee.active_params]
+        lhs = name(grads[0], True) if len(grads) == 1 else gast.Tuple(elts=[name(g, True) for g in grads], ctx=gast.Store())
+        self.emit(assign(lhs, call(callee.backward, name(saved), name(self.adjoint(target.id)))))
+        for param, g in zip(callee.active_params, grads):
+            self.contribute(bound.arguments[param], name(g))
+
+
+def known_reduction(own, result):
+    """``(axis, keepdims)`` of the sum that reduces an array of the result's shape to
+    the argument's, where both are known dimensions (``("dims", ...)`` classes of
+    :mod:`s2s.shapes`) and one sum does it; else None."""
+    if not (isinstance(own, tuple) and own[0] == "dims" and isinstance(result, tuple) and result[0] == "dims"):
+        return None
+    own, result = own[1], result[1]
+    lead = len(result) - len(own)
+    if lead < 0 or any(o != r and o != 1 for o, r in zip(own, result[lead:])):
+        return None
+    ones = [lead + i for i, (o, r) in enumerate(zip(own, result[lead:])) if o == 1 and r != 1]
+    if lead and ones or not (lead or ones):
+        return None
+    axes = list(range(lead)) or ones
+    axis = gast.Constant(value=axes[0], kind=None) if len(axes) == 1 else gast.Tuple(elts=[gast.Constant(value=a, kind=None) for a in axes], ctx=gast.Load())
+    return axis, bool(ones)
+
+
+def others_conform(bindings, param, template, scalar=(), classes=None):
+    """Whether the argument bound to ``param`` has the result's shape: it is in
+    the result's class (``classes``, see :mod:`s2s.shapes`), or every other
+    argument is a scalar (a number literal, or a name in ``scalar``) or in
+    the argument's class.
+
+    Then ``param`` has the result's shape (a scalar broadcasts to anything), so
+    its derivative needs no reduction or broadcast.
+    """
+    classes = classes or {}
+
+    def key(node):
+        return classes.get(node.id) if isinstance(node, gast.Name) and not hasattr(node, "s2s_global") else None
+
+    own = key(bindings.get(param))
+    if own is not None and own == key(bindings.get(template.result)):
+        return True  # the argument has the result's shape
+    for other in template.params:
+        if other == param or other == template.result:
+            continue
+        node = bindings.get(other)
+        if isinstance(node, gast.Constant) and (node.value is None or isinstance(node.value, (int, float))):
+            continue
+        if isinstance(node, gast.Name) and not hasattr(node, "s2s_global") and (
+            node.id in scalar or (own is not None and classes.get(node.id) == own)
+        ):
+            continue
+        return False
+    return True

@@ -1,0 +1,187 @@
+"""The backward sweep of control flow: ``if``, loops, checkpointed loops (revolve).
+
+Part of :class:`s2s.reverse.ReverseMode` (a mixin).  Each method builds the
+adjoint of one compound statement from the adjoints of its blocks
+(:meth:`~s2s.reverse.backward_sweep.BackwardSweep.backward_block`), decides
+what the forward sweep must save for it (a tuple per branch, a stack per
+saved name of a loop, a loop's starting state for revolve) and records that
+in ``saves`` and in the function's :class:`~s2s.saveplan.SavePlan`
+(``plan.branches``, ``plan.loops``).  Adjoints that only some paths define are
+zero-filled where the paths meet.
+"""
+
+import copy
+import re
+
+import gast
+
+from ..activity import local_names, simple_statements
+from ..saveplan import BranchSave, LoopSave
+from .syntax import assign, assigned, call, located, name, saved_tuple, unpack_names
+
+
+class ControlFlow:
+    """Adjoints of ``if``, ``for``/``while`` and checkpointed loops."""
+
+    def backward_if(self, stmt):
+        before = set(self.defined)
+        self.defined = set(before)
+        then_code, then_reads = self.backward_block(stmt.body)
+        then_defined = self.defined
+        self.defined = set(before)
+        else_code, else_reads = self.backward_block(stmt.orelse)
+        else_defined = self.defined
+        assigned_then = self.assigned(stmt.body)
+        assigned_else = self.assigned(stmt.orelse)
+        local = assigned_then | assigned_else
+        dead = {self.namer.adjoints.get(n) for n in local}
+        then_defined -= dead
+        else_defined -= dead
+        merged = then_defined | else_defined
+        self.origin = stmt
+        for code, defined, reads in ((then_code, then_defined, then_reads), (else_code, else_defined, else_reads)):
+            saved_out, self.out = self.out, code
+            for primal in sorted(p for p, a in self.namer.adjoints.items() if a in merged - defined):
+                self.zero_fill(primal)
+                reads.add(primal)
+            self.out = saved_out
+        self.defined = merged
+        if not then_code and not else_code:
+            return set()
+        phi = assigned_then & assigned_else
+        names = (
+            self.ordered(then_reads & (assigned_then - phi)),
+            self.ordered(else_reads & (assigned_else - phi)),
+        )
+        save = BranchSave()
+        if names[0] or names[1]:
+            save = BranchSave(self.namer.fresh("branch"), ((), ()))
+            for k, (code, ns) in enumerate(((then_code, names[0]), (else_code, names[1]))):
+                entries = self.pack(ns, code)
+                save.entries[k] = [(n, bool(new)) for n, new in entries]
+                if entries:
+                    save.unpacks[k] = self.unpack_saved(entries, save.store, stmt)
+                    code.insert(0, save.unpacks[k])
+        self.saves[id(stmt)] = save
+        self.plan.branches.append(save)
+        save.test = stmt.test
+        reads = (then_reads - (assigned_then - phi)) | (else_reads - (assigned_else - phi))
+        reads |= self.reads([stmt.test]) if isinstance(stmt.test, gast.Name) else set()
+        if save.store:
+            reads.add(save.store)
+        save.backward = located(gast.If(test=copy.deepcopy(stmt.test), body=then_code or [gast.Pass()], orelse=else_code), stmt)
+        self.out.append(save.backward)
+        return reads
+
+    def backward_loop(self, stmt):
+        inside = assigned(stmt.body) | ({stmt.target.id} if isinstance(stmt, gast.For) else set())
+        carried = [s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False) and s.targets[0].id in self.activity]
+        body = [s for s in stmt.body if not getattr(s, "s2s_cond", False)]
+        outer = {n for s in simple_statements(body) for n in local_names(s) if n not in inside and n in self.activity}
+        before = set(self.defined)
+        assumed = {self.adjoint(n) for n in outer | set(carried)}
+        self.defined = before | assumed
+        contributed_outside, self.contributed = self.contributed, set()
+        code, reads = self.backward_block(body)
+        self.origin = stmt
+        saved_out, self.out = self.out, code
+        for c in carried:  # the adjoint of the value carried into this iteration
+            if self.adjoint(c) not in self.defined:
+                self.zero_fill(c)
+                reads.add(c)
+        self.out = saved_out
+        written = self.contributed  # by this loop's body, whatever other paths wrote
+        self.contributed = contributed_outside | written
+        if not code:
+            self.defined = before
+            return set()
+        inside = self.assigned(stmt.body) | inside
+        entries = self.pack(self.ordered(reads & inside), code)
+        if getattr(stmt, "s2s_revolve", None):
+            loop, extra = self.revolve_loop(stmt, entries, code)
+        else:
+            stack = self.namer.fresh(f"{loop_name(stmt)}_{'loop_stacks' if entries else 'iterations'}")
+            # each iteration's saved values, last first: one list per name (a tuple per
+            # iteration would cost an allocation that a list of numbers does not)
+            columns = [self.fresh(f"{new or n}_stack") for n, new in entries]
+            save = self.saves[id(stmt)] = LoopSave(stack, [(n, bool(new)) for n, new in entries], columns)
+            self.plan.loops.append(save)
+            if not entries:
+                loop = gast.For(target=name("_", True), iter=call("reversed", name(stack)), body=code, orelse=[], type_comment=None)
+            else:
+                columns = [call("reversed", name(c)) for c in save.columns]
+                names_ = [name(new or n, True) for n, new in entries]
+                target = names_[0] if len(entries) == 1 else gast.Tuple(elts=names_, ctx=gast.Store())
+                loop = gast.For(target=target, iter=columns[0] if len(columns) == 1 else call("zip", *columns), body=code, orelse=[], type_comment=None)
+                save.unpack = located(unpack_names(save.columns, name(stack)), stmt)
+                self.out.append(save.unpack)
+            extra = {stack}
+        # zero adjoints the loop accumulates into, before it
+        self.defined = before
+        needed = [n for n in self.order if self.adjoint(n) in (assumed & written) | {self.adjoint(c) for c in carried}]
+        outer_reads = set()
+        for n in dict.fromkeys(needed):
+            if self.adjoint(n) not in before:
+                self.zero_fill(n)
+                outer_reads.add(n)
+        self.defined = before | {self.adjoint(n) for n in needed}
+        self.out.append(located(loop, stmt))
+        self.saves[id(stmt)].backward = loop
+        return (reads - inside) | extra | outer_reads
+
+    def revolve_loop(self, stmt, entries, code):
+        """The backward loop of ``for t in s2s.checkpoint(range(n), snapshots=s)``.
+
+        Instead of one saved tuple per iteration, the forward sweep keeps the
+        loop's starting state; the backward sweep gets each iteration's tuple,
+        last first, from ``revolve``, which re-runs iterations from at most
+        ``s`` stored states (the binomial schedule of Griewank's Revolve).
+        """
+        if stmt.s2s_break:
+            raise self.loc.error(stmt, "a checkpointed loop (s2s.checkpoint(range(...), snapshots=...)) cannot `break` or `return`")
+        carried = [s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False)]
+        main = [s for s in stmt.body if not getattr(s, "s2s_carry", False)]
+        carry = [s for s in stmt.body if getattr(s, "s2s_carry", False)]
+        start = self.namer.fresh(f"{stmt.target.id}_start")
+        step = self.namer.fresh(f"{self.fdef.name}_iteration")
+        state = self.namer.fresh("state")
+        snapshot = self.namer.fresh("saved_iteration")
+        self.backward_locals |= {step, state, snapshot}
+        body = []
+        if carried:
+            body.append(assign(gast.Tuple(elts=[name(c, True) for c in carried], ctx=gast.Store()), name(state)))
+        self.in_step = True  # call sites in the step function are nested (see CallSite)
+        body += self.forward_block(main)
+        body.append(assign(snapshot, saved_tuple([(n, bool(new)) for n, new in entries])))
+        body += self.forward_block(carry)
+        self.in_step = False
+        body.append(gast.Return(value=gast.Tuple(elts=[gast.Tuple(elts=[name(c) for c in carried], ctx=gast.Load()), name(snapshot)], ctx=gast.Load())))
+        for b in body:
+            located(b, stmt)
+        function = gast.FunctionDef(
+            name=step,
+            args=gast.arguments(args=[name(state, True), copy.deepcopy(stmt.target)], posonlyargs=[], vararg=None,
+                                kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]),
+            body=body, decorator_list=[], returns=None, type_comment=None, type_params=[],
+        )
+        function.args.args[1].ctx = gast.Param()
+        local = assigned(body) | {state, stmt.target.id}
+        free = {n for b in body for n in local_names(b)} - local
+        self.out.append(located(function, stmt))
+        save = self.saves[id(stmt)] = LoopSave(start, [(c, False) for c in carried], revolve=True)
+        self.plan.loops.append(save)
+        if entries:
+            code.insert(0, self.unpack_saved(entries, snapshot, stmt))
+        loop = gast.For(
+            target=name(snapshot, True),
+            iter=call("revolve", name(step), name(start), copy.deepcopy(stmt.iter), gast.Constant(value=stmt.s2s_revolve, kind=None)),
+            body=code or [gast.Pass()], orelse=[], type_comment=None,
+        )
+        return loop, {start, stmt.iter.id} | free
+
+
+def loop_name(stmt):
+    """What a loop's saved stacks are named after: the first value it carries from
+    one iteration to the next (``total`` of ``total = total + term``), else ``loop``."""
+    carried = [s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False)]
+    return re.sub(r"_\d+$", "", carried[0]) if carried else "loop"
