@@ -125,18 +125,18 @@ def kepler_forward(M, e):
         step_2 = step_3
         abs_step_2 = np.abs(step_2)
         max_abs_step_2 = np.max(abs_step_2)
-    loop_stack = (E_2_stack, sin_E_2_stack, e_times_sin_E_2_shape_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack)
+    E_loop_stacks = (E_2_stack, sin_E_2_stack, e_times_sin_E_2_shape_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack)
     # adaptive_solver.py:37  return E, iterations
     kepler = (E_2, iterations_2)
-    return (kepler, M, e, sin_M, shape_of(e_times_sin_M), loop_stack)
+    return (kepler, M, e, sin_M, shape_of(e_times_sin_M), E_loop_stacks)
 
 
 def kepler_backward(saved, kepler_bar):
-    _, M, e, sin_M, e_times_sin_M_shape, loop_stack = saved
+    _, M, e, sin_M, e_times_sin_M_shape, E_loop_stacks = saved
     # adaptive_solver.py:37  return E, iterations
     E_2_bar = kepler_bar[0]
     # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
-    E_2_stack, sin_E_2_stack, e_times_sin_E_2_shape_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack = loop_stack
+    E_2_stack, sin_E_2_stack, e_times_sin_E_2_shape_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack = E_loop_stacks
     M_bar = zeros_like(M)
     e_bar = zeros_like(e)
     for E_2, sin_E_2, e_times_sin_E_2_shape, minus_shape, minus_minus_M_shape, cos_E_2, minus_2, step_3 in zip(reversed(E_2_stack), reversed(sin_E_2_stack), reversed(e_times_sin_E_2_shape_stack), reversed(minus_shape_stack), reversed(minus_minus_M_shape_stack), reversed(cos_E_2_stack), reversed(minus_2_stack), reversed(step_3_stack)):

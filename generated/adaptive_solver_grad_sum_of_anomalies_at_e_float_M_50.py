@@ -10,35 +10,35 @@ from s2s.runtime import GradTuple, rebroadcast, seed_scalar, zeros_like
 
 
 def grad_sum_of_anomalies(e, M):
-    sum_of_anomalies, dsum_of_anomalies = sum_of_anomalies_jvp(1.0, e, M)
+    sum_of_anomalies, sum_of_anomalies_dot = sum_of_anomalies_jvp(1.0, e, M)
     seed_scalar(sum_of_anomalies, 'sum_of_anomalies')
-    return dsum_of_anomalies
+    return sum_of_anomalies_dot
 
 
-def sum_of_anomalies_jvp(de, e, M):
+def sum_of_anomalies_jvp(e_dot, e, M):
     # adaptive_solver.py:53  E, iterations = kepler(M, e)
-    E_iterations, dE_iterations = kepler_jvp(de, M, e)
+    E_iterations, E_iterations_dot = kepler_jvp(e_dot, M, e)
     E, iterations = E_iterations
-    dE, diterations = dE_iterations
+    E_dot, iterations_dot = E_iterations_dot
     # adaptive_solver.py:54  return np.sum(E)
     sum_of_anomalies = np.sum(E)
-    dsum_of_anomalies = np.sum(dE, axis=None, keepdims=False)
-    return (sum_of_anomalies, dsum_of_anomalies)
+    sum_of_anomalies_dot = np.sum(E_dot, axis=None, keepdims=False)
+    return (sum_of_anomalies, sum_of_anomalies_dot)
 
 
-def kepler_jvp(de, M, e):
+def kepler_jvp(e_dot, M, e):
     # adaptive_solver.py:30  E = M + e * np.sin(M)
     sin_M = np.sin(M)
     e_times_sin_M = e * sin_M
     E = M + e_times_sin_M
-    dE = rebroadcast(rebroadcast(de * sin_M, e_times_sin_M), E)
+    E_dot = rebroadcast(rebroadcast(e_dot * sin_M, e_times_sin_M), E)
     # adaptive_solver.py:31  iterations = 0
     iterations = 0
     # adaptive_solver.py:32  step = np.ones_like(M)
     step = np.ones_like(M)
     # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
     E_2 = E
-    dE_2 = dE
+    E_2_dot = E_dot
     iterations_2 = iterations
     step_2 = step
     abs_step_2 = np.abs(step_2)
@@ -46,21 +46,23 @@ def kepler_jvp(de, M, e):
     while max_abs_step_2 > 1e-12:
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         sin_E_2 = np.sin(E_2)
+        sin_E_2_dot = E_2_dot * np.cos(E_2)
         e_times_sin_E_2 = e * sin_E_2
-        de_times_sin_E_2 = rebroadcast(de * sin_E_2, e_times_sin_E_2) + e * (dE_2 * np.cos(E_2))
+        e_times_sin_E_2_dot = rebroadcast(e_dot * sin_E_2, e_times_sin_E_2) + e * sin_E_2_dot
         minus = E_2 - e_times_sin_E_2
-        dminus = rebroadcast(dE_2, minus) + rebroadcast(-de_times_sin_E_2, minus)
+        minus_dot = rebroadcast(E_2_dot, minus) + rebroadcast(-e_times_sin_E_2_dot, minus)
         minus_minus_M = minus - M
-        dminus_minus_M = rebroadcast(dminus, minus_minus_M)
+        minus_minus_M_dot = rebroadcast(minus_dot, minus_minus_M)
         cos_E_2 = np.cos(E_2)
+        cos_E_2_dot = -E_2_dot * np.sin(E_2)
         e_times_cos_E_2 = e * cos_E_2
         minus_2 = 1.0 - e_times_cos_E_2
-        dminus_2 = -(rebroadcast(de * cos_E_2, e_times_cos_E_2) + e * (-dE_2 * np.sin(E_2)))
+        minus_2_dot = -(rebroadcast(e_dot * cos_E_2, e_times_cos_E_2) + e * cos_E_2_dot)
         step_3 = minus_minus_M / minus_2
-        dstep_3 = rebroadcast(dminus_minus_M / minus_2, step_3) + rebroadcast(-dminus_2 * step_3 / minus_2, step_3)
+        step_3_dot = rebroadcast(minus_minus_M_dot / minus_2, step_3) + rebroadcast(-minus_2_dot * step_3 / minus_2, step_3)
         # adaptive_solver.py:35  E = E - step
         E_3 = E_2 - step_3
-        dE_2 = rebroadcast(dE_2, E_3) + rebroadcast(-dstep_3, E_3)
+        E_2_dot = rebroadcast(E_2_dot, E_3) + rebroadcast(-step_3_dot, E_3)
         # adaptive_solver.py:36  iterations = iterations + 1
         iterations_2 = iterations_2 + 1
         # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
@@ -70,5 +72,5 @@ def kepler_jvp(de, M, e):
         max_abs_step_2 = np.max(abs_step_2)
     # adaptive_solver.py:37  return E, iterations
     kepler = (E_2, iterations_2)
-    dkepler = GradTuple((dE_2, zeros_like(iterations_2)))
-    return (kepler, dkepler)
+    kepler_dot = GradTuple((E_2_dot, zeros_like(iterations_2)))
+    return (kepler, kepler_dot)

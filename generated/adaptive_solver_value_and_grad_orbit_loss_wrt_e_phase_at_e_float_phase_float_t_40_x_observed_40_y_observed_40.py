@@ -12,8 +12,8 @@ from s2s.runtime import GradTuple, seed_scalar, shape_of, size_of, unbroadcast, 
 def value_and_grad_orbit_loss(e, phase, t, x_observed, y_observed):
     saved = orbit_loss_forward(e, phase, t, x_observed, y_observed)
     orbit_loss = saved[0]
-    dorbit_loss = seed_scalar(orbit_loss, 'orbit_loss')
-    return (orbit_loss, orbit_loss_backward(saved, dorbit_loss))
+    orbit_loss_bar = seed_scalar(orbit_loss, 'orbit_loss')
+    return (orbit_loss, orbit_loss_backward(saved, orbit_loss_bar))
 
 
 def orbit_loss_forward(e, phase, t, x_observed, y_observed):
@@ -29,18 +29,18 @@ def orbit_loss_forward(e, phase, t, x_observed, y_observed):
     return (orbit_loss, shape_of(x), shape_of(y), x_minus_x_observed, y_minus_y_observed, shape_of(pow__plus_pow__2), shape_of(orbit_loss), x_y_saved)
 
 
-def orbit_loss_backward(saved, dorbit_loss):
+def orbit_loss_backward(saved, orbit_loss_bar):
     _, x_shape, y_shape, x_minus_x_observed, y_minus_y_observed, pow__plus_pow__2_shape, orbit_loss_shape, x_y_saved = saved
     # adaptive_solver.py:49  return np.mean((x - x_observed) ** 2 + (y - y_observed) ** 2)
-    dpow__plus_pow__2 = dorbit_loss * (size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape))
-    dpow__plus_pow__2 = unreduce(dpow__plus_pow__2, pow__plus_pow__2_shape, None, False)
-    dpow_ = unbroadcast(dpow__plus_pow__2, x_minus_x_observed)
-    dpow__2 = unbroadcast(dpow__plus_pow__2, y_minus_y_observed)
-    dy = unbroadcast(dpow__2 * 2 * y_minus_y_observed, y_shape)
-    dx = unbroadcast(dpow_ * 2 * x_minus_x_observed, x_shape)
+    pow__plus_pow__2_bar = orbit_loss_bar * (size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape))
+    pow__plus_pow__2_bar = unreduce(pow__plus_pow__2_bar, pow__plus_pow__2_shape, None, False)
+    pow_bar = unbroadcast(pow__plus_pow__2_bar, x_minus_x_observed)
+    pow__2_bar = unbroadcast(pow__plus_pow__2_bar, y_minus_y_observed)
+    y_bar = unbroadcast(pow__2_bar * 2 * y_minus_y_observed, y_shape)
+    x_bar = unbroadcast(pow_bar * 2 * x_minus_x_observed, x_shape)
     # adaptive_solver.py:48  x, y = orbit(e, phase, t)
-    de, dphase = orbit_backward(x_y_saved, GradTuple((dx, dy)))
-    return (de, dphase)
+    e_bar, phase_bar = orbit_backward(x_y_saved, GradTuple((x_bar, y_bar)))
+    return (e_bar, phase_bar)
 
 
 def orbit_forward(e, phase, t):
@@ -57,22 +57,23 @@ def orbit_forward(e, phase, t):
     return (orbit, e, shape_of(phase), E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved)
 
 
-def orbit_backward(saved, dorbit):
+def orbit_backward(saved, orbit_bar):
     _, e, phase_shape, E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved = saved
     # adaptive_solver.py:44  return np.cos(E) - e, np.sqrt(1.0 - e * e) * np.sin(E)
-    dcos_E_minus_e = dorbit[0]
-    dtimes_2 = dorbit[1]
-    dsqrt_minus_e_times_e = unbroadcast(dtimes_2 * sin_E, sqrt_minus_e_times_e)
-    de_times_e = -(dsqrt_minus_e_times_e / (2.0 * sqrt_minus_e_times_e))
-    de = 2 * de_times_e * e + unbroadcast(-dcos_E_minus_e, e)
-    dE = dtimes_2 * sqrt_minus_e_times_e * np.cos(E) - dcos_E_minus_e * np.sin(E)
+    cos_E_minus_e_bar = orbit_bar[0]
+    times_2_bar = orbit_bar[1]
+    sqrt_minus_e_times_e_bar = unbroadcast(times_2_bar * sin_E, sqrt_minus_e_times_e)
+    sin_E_bar = times_2_bar * sqrt_minus_e_times_e
+    e_times_e_bar = -(sqrt_minus_e_times_e_bar / (2.0 * sqrt_minus_e_times_e))
+    e_bar = 2 * e_times_e_bar * e + unbroadcast(-cos_E_minus_e_bar, e)
+    E_bar = sin_E_bar * np.cos(E) - cos_E_minus_e_bar * np.sin(E)
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
-    dE_iterations = GradTuple((dE, zeros_like(iterations)))
-    dM, de_kepler = kepler_backward(E_iterations_saved, dE_iterations)
-    de += de_kepler
+    E_iterations_bar = GradTuple((E_bar, zeros_like(iterations)))
+    M_bar, e_bar_kepler = kepler_backward(E_iterations_saved, E_iterations_bar)
+    e_bar += e_bar_kepler
     # adaptive_solver.py:42  M = 2.0 * np.pi * t + phase
-    dphase = unbroadcast(dM, phase_shape)
-    return (de, dphase)
+    phase_bar = unbroadcast(M_bar, phase_shape)
+    return (e_bar, phase_bar)
 
 
 def kepler_forward(M, e):
@@ -120,40 +121,40 @@ def kepler_forward(M, e):
         step_2 = step_3
         abs_step_2 = np.abs(step_2)
         max_abs_step_2 = np.max(abs_step_2)
-    loop_stack = (E_2_stack, sin_E_2_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack)
+    E_loop_stacks = (E_2_stack, sin_E_2_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack)
     # adaptive_solver.py:37  return E, iterations
     kepler = (E_2, iterations_2)
-    return (kepler, M, e, sin_M, loop_stack)
+    return (kepler, M, e, sin_M, E_loop_stacks)
 
 
-def kepler_backward(saved, dkepler):
-    _, M, e, sin_M, loop_stack = saved
+def kepler_backward(saved, kepler_bar):
+    _, M, e, sin_M, E_loop_stacks = saved
     # adaptive_solver.py:37  return E, iterations
-    dE_2 = dkepler[0]
+    E_2_bar = kepler_bar[0]
     # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
-    E_2_stack, sin_E_2_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack = loop_stack
-    dM = zeros_like(M)
-    de = zeros_like(e)
+    E_2_stack, sin_E_2_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack = E_loop_stacks
+    M_bar = zeros_like(M)
+    e_bar = zeros_like(e)
     for E_2, sin_E_2, minus_shape, minus_minus_M_shape, cos_E_2, minus_2, step_3 in zip(reversed(E_2_stack), reversed(sin_E_2_stack), reversed(minus_shape_stack), reversed(minus_minus_M_shape_stack), reversed(cos_E_2_stack), reversed(minus_2_stack), reversed(step_3_stack)):
         # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
-        dE_3 = dE_2
+        E_3_bar = E_2_bar
         # adaptive_solver.py:35  E = E - step
-        dE_2 = unbroadcast(dE_3, E_2)
-        dstep_3 = unbroadcast(-dE_3, step_3)
+        E_2_bar = unbroadcast(E_3_bar, E_2)
+        step_3_bar = unbroadcast(-E_3_bar, step_3)
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
-        dminus_minus_M = unbroadcast(dstep_3 / minus_2, minus_minus_M_shape)
-        de_times_cos_E_2 = -unbroadcast(-dstep_3 * step_3 / minus_2, minus_2)
-        de += unbroadcast(de_times_cos_E_2 * cos_E_2, e)
-        dE_2 = dE_2 - de_times_cos_E_2 * e * np.sin(E_2)
-        dminus = unbroadcast(dminus_minus_M, minus_shape)
-        dM += unbroadcast(-dminus_minus_M, M)
-        dE_2 += unbroadcast(dminus, E_2)
-        de_times_sin_E_2 = unbroadcast(-dminus, sin_E_2)
-        de += unbroadcast(de_times_sin_E_2 * sin_E_2, e)
-        dE_2 += de_times_sin_E_2 * e * np.cos(E_2)
-    dE = dE_2
+        minus_minus_M_bar = unbroadcast(step_3_bar / minus_2, minus_minus_M_shape)
+        e_times_cos_E_2_bar = -unbroadcast(-step_3_bar * step_3 / minus_2, minus_2)
+        e_bar += unbroadcast(e_times_cos_E_2_bar * cos_E_2, e)
+        E_2_bar = E_2_bar - e_times_cos_E_2_bar * e * np.sin(E_2)
+        minus_bar = unbroadcast(minus_minus_M_bar, minus_shape)
+        M_bar += unbroadcast(-minus_minus_M_bar, M)
+        E_2_bar += unbroadcast(minus_bar, E_2)
+        e_times_sin_E_2_bar = unbroadcast(-minus_bar, sin_E_2)
+        e_bar += unbroadcast(e_times_sin_E_2_bar * sin_E_2, e)
+        E_2_bar += e_times_sin_E_2_bar * e * np.cos(E_2)
+    E_bar = E_2_bar
     # adaptive_solver.py:30  E = M + e * np.sin(M)
-    dM += dE
-    de += unbroadcast(dE * sin_M, e)
-    dM += dE * e * np.cos(M)
-    return (dM, de)
+    M_bar += E_bar
+    e_bar += unbroadcast(E_bar * sin_M, e)
+    M_bar += E_bar * e * np.cos(M)
+    return (M_bar, e_bar)

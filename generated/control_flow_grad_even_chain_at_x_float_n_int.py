@@ -10,30 +10,30 @@ from s2s.runtime import seed_scalar
 
 
 def grad_even_chain(x, n):
-    even_chain, deven_chain = even_chain_jvp(1.0, x, n)
+    even_chain, even_chain_dot = even_chain_jvp(1.0, x, n)
     seed_scalar(even_chain, 'even_chain')
-    return deven_chain
+    return even_chain_dot
 
 
-def even_chain_jvp(dx, x, n):
+def even_chain_jvp(x_dot, x, n):
     # control_flow.py:58  if n == 0:
     if n == 0:
         # control_flow.py:59  return x
         even_chain = x
-        deven_chain = dx
+        even_chain_dot = x_dot
     else:
         # control_flow.py:60  return odd_chain(np.sin(x), n - 1)
-        even_chain, deven_chain = odd_chain_jvp(dx * np.cos(x), np.sin(x), n - 1)
-    return (even_chain, deven_chain)
+        even_chain, even_chain_dot = odd_chain_jvp(x_dot * np.cos(x), np.sin(x), n - 1)
+    return (even_chain, even_chain_dot)
 
 
-def odd_chain_jvp(dx, x, n):
+def odd_chain_jvp(x_dot, x, n):
     # control_flow.py:64  if n == 0:
     if n == 0:
         # control_flow.py:65  return x * x
         odd_chain = x * x
-        dodd_chain = dx * x + x * dx
+        odd_chain_dot = x_dot * x + x * x_dot
     else:
         # control_flow.py:66  return even_chain(1.5 * x, n - 1)
-        odd_chain, dodd_chain = even_chain_jvp(1.5 * dx, 1.5 * x, n - 1)
-    return (odd_chain, dodd_chain)
+        odd_chain, odd_chain_dot = even_chain_jvp(1.5 * x_dot, 1.5 * x, n - 1)
+    return (odd_chain, odd_chain_dot)

@@ -33,13 +33,13 @@ def even_chain_forward(x, n):
 
 
 def even_chain_backward(saved, even_chain_bar):
+    cond = saved[1]
     # control_flow.py:58  if n == 0:
-    if saved[1]:
-        _, cond = saved
+    if cond:
         # control_flow.py:59  return x
         x_bar = even_chain_bar
     else:
-        _, cond, x, even_chain_saved = saved
+        _, _, x, even_chain_saved = saved
         # control_flow.py:60  return odd_chain(np.sin(x), n - 1)
         x_bar_odd_chain = odd_chain_backward(even_chain_saved, even_chain_bar)
         x_bar = x_bar_odd_chain * np.cos(x)
@@ -63,13 +63,14 @@ def odd_chain_forward(x, n):
 
 
 def odd_chain_backward(saved, odd_chain_bar):
+    cond = saved[1]
     # control_flow.py:64  if n == 0:
-    if saved[1]:
-        _, cond, x = saved
+    if cond:
+        _, _, x = saved
         # control_flow.py:65  return x * x
         x_bar = 2 * odd_chain_bar * x
     else:
-        _, cond, odd_chain_saved = saved
+        _, _, odd_chain_saved = saved
         # control_flow.py:66  return even_chain(1.5 * x, n - 1)
         x_bar = even_chain_backward(odd_chain_saved, odd_chain_bar) * 1.5
     return x_bar

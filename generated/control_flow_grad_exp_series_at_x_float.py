@@ -10,12 +10,12 @@ from s2s.runtime import seed_scalar, zeros_like
 
 
 def grad_exp_series(x):
-    exp_series, dexp_series = exp_series_jvp(1.0, x)
+    exp_series, exp_series_dot = exp_series_jvp(1.0, x)
     seed_scalar(exp_series, 'exp_series')
-    return dexp_series
+    return exp_series_dot
 
 
-def exp_series_jvp(dx, x):
+def exp_series_jvp(x_dot, x):
     # control_flow.py:36  total = 1.0
     total = 1.0
     # control_flow.py:37  term = 1.0
@@ -24,13 +24,13 @@ def exp_series_jvp(dx, x):
     # control_flow.py:38  for k in range(1, 200):
     steps = range(1, 200)
     term_2 = term
-    dterm_2 = zeros_like(term_2)
+    term_2_dot = zeros_like(term_2)
     total_2 = total
-    dtotal_2 = zeros_like(total_2)
+    total_2_dot = zeros_like(total_2)
     for k in steps:
         # control_flow.py:39  term = term * x / k
         term_3 = term_2 * x / k
-        dterm_3 = (dterm_2 * x + term_2 * dx) / k
+        term_3_dot = (term_2_dot * x + term_2 * x_dot) / k
         # control_flow.py:40  if abs(term) < 1e-16 * abs(total):
         cond = abs(term_3) < 1e-16 * abs(total_2)
         if cond:
@@ -38,19 +38,19 @@ def exp_series_jvp(dx, x):
             broke = True
             # control_flow.py:42  total = total + term
             total_3 = total_2
-            dtotal_3 = dtotal_2
+            total_3_dot = total_2_dot
         else:
             # control_flow.py:42  total = total + term
             total_3 = total_2 + term_3
-            dtotal_3 = dtotal_2 + dterm_3
+            total_3_dot = total_2_dot + term_3_dot
         # control_flow.py:38  for k in range(1, 200):
         term_2 = term_3
-        dterm_2 = dterm_3
+        term_2_dot = term_3_dot
         total_2 = total_3
-        dtotal_2 = dtotal_3
+        total_2_dot = total_3_dot
         if broke:
             break
     # control_flow.py:43  return total
     exp_series = total_2
-    dexp_series = dtotal_2
-    return (exp_series, dexp_series)
+    exp_series_dot = total_2_dot
+    return (exp_series, exp_series_dot)

@@ -28,7 +28,7 @@ def exp_series_forward(x):
     total_2 = total
     term_2_stack = []
     total_2_shape_stack = []
-    k_stack_2 = []
+    k_stack = []
     term_3_shape_stack = []
     cond_stack = []
     for k in steps:
@@ -47,28 +47,28 @@ def exp_series_forward(x):
         # control_flow.py:38  for k in range(1, 200):
         term_2_stack.append(term_2)
         total_2_shape_stack.append(shape_of(total_2))
-        k_stack_2.append(k)
+        k_stack.append(k)
         term_3_shape_stack.append(shape_of(term_3))
         cond_stack.append(cond)
         term_2 = term_3
         total_2 = total_3
         if broke:
             break
-    k_stack = (term_2_stack, total_2_shape_stack, k_stack_2, term_3_shape_stack, cond_stack)
+    term_loop_stacks = (term_2_stack, total_2_shape_stack, k_stack, term_3_shape_stack, cond_stack)
     # control_flow.py:43  return total
     exp_series = total_2
-    return (exp_series, x, term_2, k_stack)
+    return (exp_series, x, term_2, term_loop_stacks)
 
 
 def exp_series_backward(saved, exp_series_bar):
-    _, x, term_2, k_stack = saved
+    _, x, term_2, term_loop_stacks = saved
     # control_flow.py:43  return total
     total_2_bar = exp_series_bar
     # control_flow.py:38  for k in range(1, 200):
-    term_2_stack, total_2_shape_stack, k_stack_2, term_3_shape_stack, cond_stack = k_stack
+    term_2_stack, total_2_shape_stack, k_stack, term_3_shape_stack, cond_stack = term_loop_stacks
     x_bar = zeros_like(x)
     term_2_bar = zeros_like(term_2)
-    for term_2, total_2_shape, k, term_3_shape, cond in zip(reversed(term_2_stack), reversed(total_2_shape_stack), reversed(k_stack_2), reversed(term_3_shape_stack), reversed(cond_stack)):
+    for term_2, total_2_shape, k, term_3_shape, cond in zip(reversed(term_2_stack), reversed(total_2_shape_stack), reversed(k_stack), reversed(term_3_shape_stack), reversed(cond_stack)):
         # control_flow.py:38  for k in range(1, 200):
         total_3_bar = total_2_bar
         term_3_bar = term_2_bar

@@ -10,32 +10,32 @@ from s2s.runtime import seed_scalar
 
 
 def grad_newton_sqrt(a):
-    newton_sqrt, dnewton_sqrt = newton_sqrt_jvp(1.0, a)
+    newton_sqrt, newton_sqrt_dot = newton_sqrt_jvp(1.0, a)
     seed_scalar(newton_sqrt, 'newton_sqrt')
-    return dnewton_sqrt
+    return newton_sqrt_dot
 
 
-def newton_sqrt_jvp(da, a):
+def newton_sqrt_jvp(a_dot, a):
     # control_flow.py:27  step = 1.0
     step = 1.0
     # control_flow.py:28  while abs(step) > 1e-12:
     step_2 = step
     x_2 = a
-    dx_2 = da
+    x_2_dot = a_dot
     abs_step_2 = abs(step_2)
     while abs_step_2 > 1e-12:
         # control_flow.py:29  step = (x * x - a) / (2.0 * x)
-        dminus = dx_2 * x_2 + x_2 * dx_2 - da
+        minus_dot = x_2_dot * x_2 + x_2 * x_2_dot - a_dot
         times_x_2 = 2.0 * x_2
         step_3 = (x_2 * x_2 - a) / times_x_2
-        dstep_3 = dminus / times_x_2 - 2.0 * dx_2 * step_3 / times_x_2
+        step_3_dot = minus_dot / times_x_2 - 2.0 * x_2_dot * step_3 / times_x_2
         # control_flow.py:30  x = x - step
         x_2 = x_2 - step_3
-        dx_2 = dx_2 - dstep_3
+        x_2_dot = x_2_dot - step_3_dot
         # control_flow.py:28  while abs(step) > 1e-12:
         step_2 = step_3
         abs_step_2 = abs(step_2)
     # control_flow.py:31  return x
     newton_sqrt = x_2
-    dnewton_sqrt = dx_2
-    return (newton_sqrt, dnewton_sqrt)
+    newton_sqrt_dot = x_2_dot
+    return (newton_sqrt, newton_sqrt_dot)

@@ -45,18 +45,18 @@ def newton_sqrt_forward(a):
         step_2 = step_3
         x_2 = x_3
         abs_step_2 = abs(step_2)
-    loop_stack = (x_2_stack, x_2_times_x_2_shape_stack, minus_shape_stack, times_x_2_stack, step_3_stack)
+    step_loop_stacks = (x_2_stack, x_2_times_x_2_shape_stack, minus_shape_stack, times_x_2_stack, step_3_stack)
     # control_flow.py:31  return x
     newton_sqrt = x_2
-    return (newton_sqrt, a, loop_stack)
+    return (newton_sqrt, a, step_loop_stacks)
 
 
 def newton_sqrt_backward(saved, newton_sqrt_bar):
-    _, a, loop_stack = saved
+    _, a, step_loop_stacks = saved
     # control_flow.py:31  return x
     x_2_bar = newton_sqrt_bar
     # control_flow.py:28  while abs(step) > 1e-12:
-    x_2_stack, x_2_times_x_2_shape_stack, minus_shape_stack, times_x_2_stack, step_3_stack = loop_stack
+    x_2_stack, x_2_times_x_2_shape_stack, minus_shape_stack, times_x_2_stack, step_3_stack = step_loop_stacks
     a_bar = zeros_like(a)
     for x_2, x_2_times_x_2_shape, minus_shape, times_x_2, step_3 in zip(reversed(x_2_stack), reversed(x_2_times_x_2_shape_stack), reversed(minus_shape_stack), reversed(times_x_2_stack), reversed(step_3_stack)):
         # control_flow.py:28  while abs(step) > 1e-12:

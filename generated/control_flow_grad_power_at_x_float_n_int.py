@@ -10,29 +10,29 @@ from s2s.runtime import seed_scalar, zeros_like
 
 
 def grad_power(x, n):
-    power_2, dpower_2 = power_jvp(1.0, x, n)
+    power_2, power_2_dot = power_jvp(1.0, x, n)
     seed_scalar(power_2, 'power')
-    return dpower_2
+    return power_2_dot
 
 
-def power_jvp(dx, x, n):
+def power_jvp(x_dot, x, n):
     # control_flow.py:48  if n == 0:
     if n == 0:
         # control_flow.py:49  return 1.0
         power_2 = 1.0
-        dpower_2 = zeros_like(power_2)
+        power_2_dot = zeros_like(power_2)
     else:
         # control_flow.py:50  half = power(x, n // 2)
-        half, dhalf = power_jvp(dx, x, n // 2)
+        half, half_dot = power_jvp(x_dot, x, n // 2)
         # control_flow.py:51  if n % 2 == 0:
         cond_2 = n % 2 == 0
         if cond_2:
             # control_flow.py:52  return half * half
             power_2 = half * half
-            dpower_2 = dhalf * half + half * dhalf
+            power_2_dot = half_dot * half + half * half_dot
         else:
             # control_flow.py:53  return half * half * x
             half_times_half = half * half
             power_2 = half_times_half * x
-            dpower_2 = (dhalf * half + half * dhalf) * x + half_times_half * dx
-    return (power_2, dpower_2)
+            power_2_dot = (half_dot * half + half * half_dot) * x + half_times_half * x_dot
+    return (power_2, power_2_dot)

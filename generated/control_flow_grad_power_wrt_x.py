@@ -46,13 +46,14 @@ def power_forward(x, n):
 
 
 def power_backward(saved, power_2_bar):
+    cond = saved[1]
     # control_flow.py:48  if n == 0:
-    if saved[1]:
-        _, cond, x = saved
+    if cond:
+        _, _, x = saved
         # control_flow.py:48  if n == 0:
         x_bar = zeros_like(x)
     else:
-        _, cond, x, half, cond_2, half_saved, branch = saved
+        _, _, x, half, cond_2, half_saved, branch = saved
         # control_flow.py:51  if n % 2 == 0:
         if cond_2:
             # control_flow.py:52  return half * half

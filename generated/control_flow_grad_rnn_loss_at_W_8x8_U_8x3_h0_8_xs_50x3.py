@@ -11,8 +11,8 @@ from s2s.runtime import matmul_dx, matmul_dy, zeros_like
 
 def grad_rnn_loss(W, U, h0, xs):
     saved = rnn_loss_forward(W, U, h0, xs)
-    drnn_loss = 1.0
-    return rnn_loss_backward(saved, drnn_loss)
+    rnn_loss_bar = 1.0
+    return rnn_loss_backward(saved, rnn_loss_bar)
 
 
 def rnn_loss_forward(W, U, h0, xs):
@@ -31,21 +31,21 @@ def rnn_loss_forward(W, U, h0, xs):
         h_2_stack.append(h_2)
         h_3_stack.append(h_3)
         h_2 = h_3
-    t_stack = (h_2_stack, h_3_stack)
+    h_loop_stacks = (h_2_stack, h_3_stack)
     # control_flow.py:21  return np.sum(h * h)
-    return (W, h_2, t_stack)
+    return (W, h_2, h_loop_stacks)
 
 
-def rnn_loss_backward(saved, drnn_loss):
-    W, h_2, t_stack = saved
+def rnn_loss_backward(saved, rnn_loss_bar):
+    W, h_2, h_loop_stacks = saved
     # control_flow.py:21  return np.sum(h * h)
-    dh_2 = 2 * h_2
+    h_2_bar = 2 * h_2
     # control_flow.py:19  for t in range(xs.shape[0]):
-    h_2_stack, h_3_stack = t_stack
-    dW = zeros_like(W)
+    h_2_stack, h_3_stack = h_loop_stacks
+    W_bar = zeros_like(W)
     for h_2, h_3 in zip(reversed(h_2_stack), reversed(h_3_stack)):
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
-        dplus = dh_2 * (1.0 - h_3 * h_3)
-        dW += matmul_dx(dplus, W, h_2)
-        dh_2 = matmul_dy(dplus, W, h_2)
-    return dW
+        plus_bar = h_2_bar * (1.0 - h_3 * h_3)
+        W_bar += matmul_dx(plus_bar, W, h_2)
+        h_2_bar = matmul_dy(plus_bar, W, h_2)
+    return W_bar

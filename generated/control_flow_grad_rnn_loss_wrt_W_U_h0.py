@@ -39,20 +39,20 @@ def rnn_loss_forward(W, U, h0, xs):
         U_at_xs_item_shape_stack.append(shape_of(U_at_xs_item))
         h_3_stack.append(h_3)
         h_2 = h_3
-    t_stack = (h_2_stack, W_at_h_2_shape_stack, xs_item_stack, U_at_xs_item_shape_stack, h_3_stack)
+    h_loop_stacks = (h_2_stack, W_at_h_2_shape_stack, xs_item_stack, U_at_xs_item_shape_stack, h_3_stack)
     # control_flow.py:21  return np.sum(h * h)
     h_2_times_h_2 = h_2 * h_2
-    return (W, U, h_2, shape_of(h_2_times_h_2), t_stack)
+    return (W, U, h_2, shape_of(h_2_times_h_2), h_loop_stacks)
 
 
 def rnn_loss_backward(saved, rnn_loss_bar):
-    W, U, h_2, h_2_times_h_2_shape, t_stack = saved
+    W, U, h_2, h_2_times_h_2_shape, h_loop_stacks = saved
     # control_flow.py:21  return np.sum(h * h)
     h_2_times_h_2_bar = rnn_loss_bar
     h_2_times_h_2_bar = unreduce(h_2_times_h_2_bar, h_2_times_h_2_shape, None, False)
     h_2_bar = unbroadcast(2 * h_2_times_h_2_bar * h_2, h_2)
     # control_flow.py:19  for t in range(xs.shape[0]):
-    h_2_stack, W_at_h_2_shape_stack, xs_item_stack, U_at_xs_item_shape_stack, h_3_stack = t_stack
+    h_2_stack, W_at_h_2_shape_stack, xs_item_stack, U_at_xs_item_shape_stack, h_3_stack = h_loop_stacks
     W_bar = zeros_like(W)
     U_bar = zeros_like(U)
     for h_2, W_at_h_2_shape, xs_item, U_at_xs_item_shape, h_3 in zip(reversed(h_2_stack), reversed(W_at_h_2_shape_stack), reversed(xs_item_stack), reversed(U_at_xs_item_shape_stack), reversed(h_3_stack)):

@@ -11,8 +11,8 @@ from s2s.runtime import matmul_dy, seed_like, shape_of, size_of, unreduce
 
 def grad_smooth_hinge_loss(w, X, labels):
     saved = smooth_hinge_loss_forward(w, X, labels)
-    dsmooth_hinge_loss = seed_like(w)
-    return smooth_hinge_loss_backward(saved, dsmooth_hinge_loss)
+    smooth_hinge_loss_bar = seed_like(w)
+    return smooth_hinge_loss_backward(saved, smooth_hinge_loss_bar)
 
 
 def smooth_hinge_loss_forward(w, X, labels):
@@ -25,12 +25,12 @@ def smooth_hinge_loss_forward(w, X, labels):
     return (w, X, labels, neg_margins, softplus_neg_margins, shape_of(smooth_hinge_loss))
 
 
-def smooth_hinge_loss_backward(saved, dsmooth_hinge_loss):
+def smooth_hinge_loss_backward(saved, smooth_hinge_loss_bar):
     w, X, labels, neg_margins, softplus_neg_margins, smooth_hinge_loss_shape = saved
     # custom_rule.py:33  return np.mean(softplus(-margins))
-    dsoftplus_neg_margins = dsmooth_hinge_loss * (size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins))
-    dsoftplus_neg_margins = unreduce(dsoftplus_neg_margins, softplus_neg_margins, None, False)
-    dmargins = -(dsoftplus_neg_margins * np.exp(neg_margins - softplus_neg_margins))
+    softplus_neg_margins_bar = smooth_hinge_loss_bar * (size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins))
+    softplus_neg_margins_bar = unreduce(softplus_neg_margins_bar, softplus_neg_margins, None, False)
+    margins_bar = -(softplus_neg_margins_bar * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)
-    dw = matmul_dy(dmargins * labels, X, w)
-    return dw
+    w_bar = matmul_dy(margins_bar * labels, X, w)
+    return w_bar

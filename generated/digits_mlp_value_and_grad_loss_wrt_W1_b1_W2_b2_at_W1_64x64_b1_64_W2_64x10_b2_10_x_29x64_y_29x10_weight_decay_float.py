@@ -12,8 +12,8 @@ from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, sha
 def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     saved = loss_forward(W1, b1, W2, b2, x, y, weight_decay)
     loss = saved[0]
-    dloss = seed_scalar(loss, 'loss')
-    return (loss, loss_backward(saved, dloss))
+    loss_bar = seed_scalar(loss, 'loss')
+    return (loss, loss_backward(saved, loss_bar))
 
 
 def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
@@ -37,29 +37,29 @@ def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     return (loss, W1, W2, x, y, weight_decay, h, logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(sum_), shape_of(mean_sum_))
 
 
-def loss_backward(saved, dloss):
+def loss_backward(saved, loss_bar):
     _, W1, W2, x, y, weight_decay, h, logits, max_logits, exp_logits_2, sum_exp_logits_2, sum_shape, mean_sum_shape = saved
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    dplus = dloss * weight_decay
-    dW2 = 2 * dplus * W2
-    dW1 = 2 * dplus * W1
+    plus_bar = loss_bar * weight_decay
+    W2_bar = 2 * plus_bar * W2
+    W1_bar = 2 * plus_bar * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    dsum_ = -dloss * (size_of(mean_sum_shape) / size_of(sum_shape))
-    dsum_ = unreduce(dsum_, sum_shape, None, False)
-    dlog_probs = unreduce(dsum_, exp_logits_2, 1, False) * y
+    sum_bar = -loss_bar * (size_of(mean_sum_shape) / size_of(sum_shape))
+    sum_bar = unreduce(sum_bar, sum_shape, None, False)
+    log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    dsum_exp_logits_2 = np.sum(-dlog_probs, axis=1, keepdims=True) / sum_exp_logits_2
-    dexp_logits_2 = unreduce(dsum_exp_logits_2, exp_logits_2, 1, True)
-    dlogits_2 = dlog_probs + dexp_logits_2 * exp_logits_2
+    sum_exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
+    exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
+    logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
-    dmax_logits = np.sum(-dlogits_2, axis=1, keepdims=True)
-    dlogits = dlogits_2 + extremum_adjoint(dmax_logits, max_logits, logits, 1, True)
+    max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)
+    logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # digits_mlp.py:41  logits = h @ W2 + b2
-    db2 = np.sum(dlogits, axis=0)
-    dh = matmul_dx(dlogits, h, W2)
-    dW2 += matmul_dy(dlogits, h, W2)
+    b2_bar = np.sum(logits_bar, axis=0)
+    h_bar = matmul_dx(logits_bar, h, W2)
+    W2_bar += matmul_dy(logits_bar, h, W2)
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
-    dx_at_W1_plus_b1 = dh * (1.0 - h * h)
-    db1 = np.sum(dx_at_W1_plus_b1, axis=0)
-    dW1 += matmul_dy(dx_at_W1_plus_b1, x, W1)
-    return (dW1, db1, dW2, db2)
+    x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
+    b1_bar = np.sum(x_at_W1_plus_b1_bar, axis=0)
+    W1_bar += matmul_dy(x_at_W1_plus_b1_bar, x, W1)
+    return (W1_bar, b1_bar, W2_bar, b2_bar)

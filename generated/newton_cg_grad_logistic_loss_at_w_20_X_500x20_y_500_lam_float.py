@@ -11,8 +11,8 @@ from s2s.runtime import matmul_dy, seed_like, shape_of, size_of
 
 def grad_logistic_loss(w, X, y, lam):
     saved = logistic_loss_forward(w, X, y, lam)
-    dlogistic_loss = seed_like(w)
-    return logistic_loss_backward(saved, dlogistic_loss)
+    logistic_loss_bar = seed_like(w)
+    return logistic_loss_backward(saved, logistic_loss_bar)
 
 
 def logistic_loss_forward(w, X, y, lam):
@@ -26,12 +26,12 @@ def logistic_loss_forward(w, X, y, lam):
     return (w, X, y, neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam)
 
 
-def logistic_loss_backward(saved, dlogistic_loss):
+def logistic_loss_backward(saved, logistic_loss_bar):
     w, X, y, neg_margins, logaddexp, mean_logaddexp_shape, times_lam = saved
     # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
-    dw = 2 * times_lam * w
-    dlogaddexp = dlogistic_loss * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
-    dmargins = -(dlogaddexp * np.exp(neg_margins - logaddexp))
+    w_bar = 2 * times_lam * w
+    logaddexp_bar = logistic_loss_bar * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
+    margins_bar = -(logaddexp_bar * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
-    dw += matmul_dy(dmargins * y, X, w)
-    return dw
+    w_bar += matmul_dy(margins_bar * y, X, w)
+    return w_bar

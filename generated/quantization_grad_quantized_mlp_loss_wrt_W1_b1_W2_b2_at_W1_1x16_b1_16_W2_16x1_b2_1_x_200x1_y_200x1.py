@@ -11,8 +11,8 @@ from s2s.runtime import matmul_dx, matmul_dy, seed_like, shape_of, size_of, unbr
 
 def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
     saved = quantized_mlp_loss_forward(W1, b1, W2, b2, x, y)
-    dquantized_mlp_loss = seed_like(W1, b1, W2, b2)
-    return quantized_mlp_loss_backward(saved, dquantized_mlp_loss)
+    quantized_mlp_loss_bar = seed_like(W1, b1, W2, b2)
+    return quantized_mlp_loss_backward(saved, quantized_mlp_loss_bar)
 
 
 def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
@@ -32,23 +32,23 @@ def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
     return (shape_of(b1), shape_of(b2), x, quantize_W1, shape_of(x_at_quantize_W1), h, quantize_W2, shape_of(h_at_quantize_W2), shape_of(prediction), prediction_minus_y, shape_of(quantized_mlp_loss), quantize_W1_saved, quantize_W2_saved)
 
 
-def quantized_mlp_loss_backward(saved, dquantized_mlp_loss):
+def quantized_mlp_loss_backward(saved, quantized_mlp_loss_bar):
     b1_shape, b2_shape, x, quantize_W1, x_at_quantize_W1_shape, h, quantize_W2, h_at_quantize_W2_shape, prediction_shape, prediction_minus_y, quantized_mlp_loss_shape, quantize_W1_saved, quantize_W2_saved = saved
     # quantization.py:44  return np.mean((prediction - y) ** 2)
-    dpow_ = dquantized_mlp_loss * (size_of(quantized_mlp_loss_shape) / size_of(prediction_minus_y))
-    dprediction = unbroadcast(dpow_ * 2 * prediction_minus_y, prediction_shape)
+    pow_bar = quantized_mlp_loss_bar * (size_of(quantized_mlp_loss_shape) / size_of(prediction_minus_y))
+    prediction_bar = unbroadcast(pow_bar * 2 * prediction_minus_y, prediction_shape)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
-    dh_at_quantize_W2 = unbroadcast(dprediction, h_at_quantize_W2_shape)
-    db2 = unbroadcast(dprediction, b2_shape)
-    dh = matmul_dx(dh_at_quantize_W2, h, quantize_W2)
-    dquantize_W2 = matmul_dy(dh_at_quantize_W2, h, quantize_W2)
-    dW2 = quantize_backward(quantize_W2_saved, dquantize_W2)
+    h_at_quantize_W2_bar = unbroadcast(prediction_bar, h_at_quantize_W2_shape)
+    b2_bar = unbroadcast(prediction_bar, b2_shape)
+    h_bar = matmul_dx(h_at_quantize_W2_bar, h, quantize_W2)
+    quantize_W2_bar = matmul_dy(h_at_quantize_W2_bar, h, quantize_W2)
+    W2_bar = quantize_backward(quantize_W2_saved, quantize_W2_bar)
     # quantization.py:42  h = np.tanh(x @ quantize(W1) + b1)
-    dplus = dh * (1.0 - h * h)
-    db1 = unbroadcast(dplus, b1_shape)
-    dquantize_W1 = matmul_dy(unbroadcast(dplus, x_at_quantize_W1_shape), x, quantize_W1)
-    dW1 = quantize_backward(quantize_W1_saved, dquantize_W1)
-    return (dW1, db1, dW2, db2)
+    plus_bar = h_bar * (1.0 - h * h)
+    b1_bar = unbroadcast(plus_bar, b1_shape)
+    quantize_W1_bar = matmul_dy(unbroadcast(plus_bar, x_at_quantize_W1_shape), x, quantize_W1)
+    W1_bar = quantize_backward(quantize_W1_saved, quantize_W1_bar)
+    return (W1_bar, b1_bar, W2_bar, b2_bar)
 
 
 def quantize_forward(w):
@@ -57,8 +57,8 @@ def quantize_forward(w):
     return (quantize, w)
 
 
-def quantize_backward(saved, dresult):
+def quantize_backward(saved, result_bar):
     _, w = saved
     # quantization.py:37  return np.clip(np.floor(w * LEVELS + 0.5) / LEVELS, -1.0, 1.0)
-    dw = zeros_like(w)
-    return dw
+    w_bar = zeros_like(w)
+    return w_bar

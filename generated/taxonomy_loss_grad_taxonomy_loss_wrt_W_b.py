@@ -126,20 +126,20 @@ def subtree_loss_forward(children, probs, onehot):
         loss_2 = loss_3
         mass_2 = mass_3
         target_2 = target_3
-    i_stack = (loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack)
+    loss_loop_stacks = (loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack)
     # taxonomy_loss.py:54  return mass, target, loss
     subtree_loss_2 = (mass_2, target_2, loss_2)
-    return (subtree_loss_2, probs, i_stack)
+    return (subtree_loss_2, probs, loss_loop_stacks)
 
 
 def subtree_loss_backward(saved, subtree_loss_2_bar):
-    _, probs, i_stack = saved
+    _, probs, loss_loop_stacks = saved
     # taxonomy_loss.py:54  return mass, target, loss
     mass_2_bar = subtree_loss_2_bar[0]
     target_2_bar = subtree_loss_2_bar[1]
     loss_2_bar = subtree_loss_2_bar[2]
     # taxonomy_loss.py:43  for name, child in children:
-    loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack = i_stack
+    loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack = loss_loop_stacks
     probs_bar = zeros_like(probs)
     for loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, mean_times_shape, branch in zip(reversed(loss_2_shape_stack), reversed(mass_2_shape_stack), reversed(target_2_shape_stack), reversed(child_stack), reversed(cond_stack), reversed(child_mass_stack), reversed(child_target_stack), reversed(child_loss_shape_stack), reversed(log_child_mass_stack), reversed(times_shape_stack), reversed(mean_times_shape_stack), reversed(branch_stack)):
         # taxonomy_loss.py:43  for name, child in children:

@@ -12,8 +12,8 @@ from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, sha
 def grad_taxonomy_loss(W, b, x, onehot):
     saved = taxonomy_loss_forward(W, b, x, onehot)
     taxonomy_loss = saved[0]
-    dtaxonomy_loss = seed_scalar(taxonomy_loss, 'taxonomy_loss')
-    return taxonomy_loss_backward(saved, dtaxonomy_loss)
+    taxonomy_loss_bar = seed_scalar(taxonomy_loss, 'taxonomy_loss')
+    return taxonomy_loss_backward(saved, taxonomy_loss_bar)
 
 
 def taxonomy_loss_forward(W, b, x, onehot):
@@ -35,23 +35,23 @@ def taxonomy_loss_forward(W, b, x, onehot):
     return (taxonomy_loss, W, x, logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved)
 
 
-def taxonomy_loss_backward(saved, dtaxonomy_loss):
+def taxonomy_loss_backward(saved, taxonomy_loss_bar):
     _, W, x, logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved = saved
     # taxonomy_loss.py:63  mass, target, loss = subtree_loss(TAXONOMY, probs, onehot)
-    dmass_target_loss = GradTuple((zeros_like(mass), zeros_like(target), dtaxonomy_loss))
-    dprobs = subtree_loss_backward(mass_target_loss_saved, dmass_target_loss)
+    mass_target_loss_bar = GradTuple((zeros_like(mass), zeros_like(target), taxonomy_loss_bar))
+    probs_bar = subtree_loss_backward(mass_target_loss_saved, mass_target_loss_bar)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
-    dsum_e = np.sum(-dprobs * probs / sum_e, axis=1, keepdims=True)
-    de = dprobs / sum_e + unreduce(dsum_e, e, 1, True)
+    sum_e_bar = np.sum(-probs_bar * probs / sum_e, axis=1, keepdims=True)
+    e_bar = probs_bar / sum_e + unreduce(sum_e_bar, e, 1, True)
     # taxonomy_loss.py:61  e = np.exp(logits)
-    dlogits_2 = de * e
+    logits_2_bar = e_bar * e
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    dmax_logits = np.sum(-dlogits_2, axis=1, keepdims=True)
-    dlogits = dlogits_2 + extremum_adjoint(dmax_logits, max_logits, logits, 1, True)
+    max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)
+    logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # taxonomy_loss.py:59  logits = x @ W + b
-    db = np.sum(dlogits, axis=0)
-    dW = matmul_dy(dlogits, x, W)
-    return (dW, db)
+    b_bar = np.sum(logits_bar, axis=0)
+    W_bar = matmul_dy(logits_bar, x, W)
+    return (W_bar, b_bar)
 
 
 def subtree_loss_forward(children, probs, onehot):
@@ -125,49 +125,49 @@ def subtree_loss_forward(children, probs, onehot):
         loss_2 = loss_3
         mass_2 = mass_3
         target_2 = target_3
-    i_stack = (loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack)
+    loss_loop_stacks = (loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack)
     # taxonomy_loss.py:54  return mass, target, loss
     subtree_loss_2 = (mass_2, target_2, loss_2)
-    return (subtree_loss_2, probs, i_stack)
+    return (subtree_loss_2, probs, loss_loop_stacks)
 
 
-def subtree_loss_backward(saved, dsubtree_loss_2):
-    _, probs, i_stack = saved
+def subtree_loss_backward(saved, subtree_loss_2_bar):
+    _, probs, loss_loop_stacks = saved
     # taxonomy_loss.py:54  return mass, target, loss
-    dmass_2 = dsubtree_loss_2[0]
-    dtarget_2 = dsubtree_loss_2[1]
-    dloss_2 = dsubtree_loss_2[2]
+    mass_2_bar = subtree_loss_2_bar[0]
+    target_2_bar = subtree_loss_2_bar[1]
+    loss_2_bar = subtree_loss_2_bar[2]
     # taxonomy_loss.py:43  for name, child in children:
-    loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack = i_stack
-    dprobs = zeros_like(probs)
+    loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack = loss_loop_stacks
+    probs_bar = zeros_like(probs)
     for loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, mean_times_shape, branch in zip(reversed(loss_2_shape_stack), reversed(mass_2_shape_stack), reversed(target_2_shape_stack), reversed(child_stack), reversed(cond_stack), reversed(child_mass_stack), reversed(child_target_stack), reversed(child_loss_shape_stack), reversed(log_child_mass_stack), reversed(times_shape_stack), reversed(mean_times_shape_stack), reversed(branch_stack)):
         # taxonomy_loss.py:43  for name, child in children:
-        dtarget_3 = dtarget_2
-        dmass_3 = dmass_2
-        dloss_3 = dloss_2
+        target_3_bar = target_2_bar
+        mass_3_bar = mass_2_bar
+        loss_3_bar = loss_2_bar
         # taxonomy_loss.py:53  target = target + child_target
-        dtarget_2 = unbroadcast(dtarget_3, target_2_shape)
-        dchild_target = unbroadcast(dtarget_3, child_target)
+        target_2_bar = unbroadcast(target_3_bar, target_2_shape)
+        child_target_bar = unbroadcast(target_3_bar, child_target)
         # taxonomy_loss.py:52  mass = mass + child_mass
-        dmass_2 = unbroadcast(dmass_3, mass_2_shape)
-        dchild_mass = unbroadcast(dmass_3, child_mass)
+        mass_2_bar = unbroadcast(mass_3_bar, mass_2_shape)
+        child_mass_bar = unbroadcast(mass_3_bar, child_mass)
         # taxonomy_loss.py:51  loss = loss + child_loss - np.mean(child_target * np.log(child_mass))
-        dmean_times = unbroadcast(-dloss_3, mean_times_shape)
-        dtimes = dmean_times * (size_of(mean_times_shape) / size_of(times_shape))
-        dtimes = unreduce(dtimes, times_shape, None, False)
-        dchild_target = dchild_target + unbroadcast(dtimes * log_child_mass, child_target)
-        dlog_child_mass = unbroadcast(dtimes * child_target, log_child_mass)
-        dchild_mass = dchild_mass + dlog_child_mass / child_mass
-        dloss_2 = unbroadcast(dloss_3, loss_2_shape)
-        dchild_loss = unbroadcast(dloss_3, child_loss_shape)
+        mean_times_bar = unbroadcast(-loss_3_bar, mean_times_shape)
+        times_bar = mean_times_bar * (size_of(mean_times_shape) / size_of(times_shape))
+        times_bar = unreduce(times_bar, times_shape, None, False)
+        child_target_bar = child_target_bar + unbroadcast(times_bar * log_child_mass, child_target)
+        log_child_mass_bar = unbroadcast(times_bar * child_target, log_child_mass)
+        child_mass_bar = child_mass_bar + log_child_mass_bar / child_mass
+        loss_2_bar = unbroadcast(loss_3_bar, loss_2_shape)
+        child_loss_bar = unbroadcast(loss_3_bar, child_loss_shape)
         # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
         if cond:
             # taxonomy_loss.py:45  child_mass = probs[:, child]
-            dprobs += unindex(dchild_mass, probs, (slice(None, None, None), child))
+            probs_bar += unindex(child_mass_bar, probs, (slice(None, None, None), child))
         else:
             # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
             unpacked_saved, = branch
             # taxonomy_loss.py:49  child_mass, child_target, child_loss = subtree_loss(child, probs, onehot)
-            dunpacked = GradTuple((dchild_mass, dchild_target, dchild_loss))
-            dprobs += subtree_loss_backward(unpacked_saved, dunpacked)
-    return dprobs
+            unpacked_bar = GradTuple((child_mass_bar, child_target_bar, child_loss_bar))
+            probs_bar += subtree_loss_backward(unpacked_saved, unpacked_bar)
+    return probs_bar

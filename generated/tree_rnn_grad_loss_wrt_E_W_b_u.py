@@ -51,19 +51,19 @@ def loss_forward(E, W, b, u, trees, labels):
         logaddexp_stack.append(logaddexp)
         encode_tree_saved_stack.append(encode_tree_saved)
         total_2 = total_3
-    i_stack = (total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack)
+    total_loop_stacks = (total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack)
     # tree_rnn.py:45  return total / len(trees)
     len_trees = len(trees)
     loss = total_2 / len_trees
-    return (loss, E, W, b, u, len_trees, i_stack)
+    return (loss, E, W, b, u, len_trees, total_loop_stacks)
 
 
 def loss_backward(saved, loss_bar):
-    _, E, W, b, u, len_trees, i_stack = saved
+    _, E, W, b, u, len_trees, total_loop_stacks = saved
     # tree_rnn.py:45  return total / len(trees)
     total_2_bar = loss_bar / len_trees
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
-    total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack = i_stack
+    total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack = total_loop_stacks
     E_bar = zeros_like(E)
     W_bar = zeros_like(W)
     b_bar = zeros_like(b)
@@ -111,16 +111,17 @@ def encode_forward(tree, E, W, b):
 
 
 def encode_backward(saved, encode_2_bar):
+    cond = saved[1]
     # tree_rnn.py:32  if isinstance(tree, int):
-    if saved[1]:
-        _, cond, tree, E, W, b = saved
+    if cond:
+        _, _, tree, E, W, b = saved
         # tree_rnn.py:33  return E[tree]
         E_bar = unindex(encode_2_bar, E, tree)
         # tree_rnn.py:32  if isinstance(tree, int):
         W_bar = zeros_like(W)
         b_bar = zeros_like(b)
     else:
-        encode_2, cond, W, b, left_right, concatenate, W_at_concatenate_shape, left_saved, right_saved = saved
+        encode_2, _, W, b, left_right, concatenate, W_at_concatenate_shape, left_saved, right_saved = saved
         # tree_rnn.py:36  return np.tanh(W @ np.concatenate([left, right]) + b)
         plus_bar = encode_2_bar * (1.0 - encode_2 * encode_2)
         W_at_concatenate_bar = unbroadcast(plus_bar, W_at_concatenate_shape)

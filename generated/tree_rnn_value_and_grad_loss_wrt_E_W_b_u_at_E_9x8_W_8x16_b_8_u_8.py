@@ -12,8 +12,8 @@ from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, unbroadcast
 def value_and_grad_loss(E, W, b, u, trees, labels):
     saved = loss_forward(E, W, b, u, trees, labels)
     loss = saved[0]
-    dloss = seed_scalar(loss, 'loss')
-    return (loss, loss_backward(saved, dloss))
+    loss_bar = seed_scalar(loss, 'loss')
+    return (loss, loss_backward(saved, loss_bar))
 
 
 def loss_forward(E, W, b, u, trees, labels):
@@ -51,37 +51,37 @@ def loss_forward(E, W, b, u, trees, labels):
         logaddexp_stack.append(logaddexp)
         encode_tree_saved_stack.append(encode_tree_saved)
         total_2 = total_3
-    i_stack = (total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack)
+    total_loop_stacks = (total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack)
     # tree_rnn.py:45  return total / len(trees)
     len_trees = len(trees)
     loss = total_2 / len_trees
-    return (loss, E, W, b, u, len_trees, i_stack)
+    return (loss, E, W, b, u, len_trees, total_loop_stacks)
 
 
-def loss_backward(saved, dloss):
-    _, E, W, b, u, len_trees, i_stack = saved
+def loss_backward(saved, loss_bar):
+    _, E, W, b, u, len_trees, total_loop_stacks = saved
     # tree_rnn.py:45  return total / len(trees)
-    dtotal_2 = dloss / len_trees
+    total_2_bar = loss_bar / len_trees
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
-    total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack = i_stack
-    dE = zeros_like(E)
-    dW = zeros_like(W)
-    db = zeros_like(b)
-    du = zeros_like(u)
+    total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack = total_loop_stacks
+    E_bar = zeros_like(E)
+    W_bar = zeros_like(W)
+    b_bar = zeros_like(b)
+    u_bar = zeros_like(u)
     for total_2_shape, encode_tree, score_shape, neg_label, times, logaddexp, encode_tree_saved in zip(reversed(total_2_shape_stack), reversed(encode_tree_stack), reversed(score_shape_stack), reversed(neg_label_stack), reversed(times_stack), reversed(logaddexp_stack), reversed(encode_tree_saved_stack)):
         # tree_rnn.py:42  for tree, label in zip(trees, labels):
-        dtotal_3 = dtotal_2
+        total_3_bar = total_2_bar
         # tree_rnn.py:44  total = total + np.logaddexp(0.0, -label * score)
-        dtotal_2 = unbroadcast(dtotal_3, total_2_shape)
-        dtimes = unbroadcast(dtotal_3, logaddexp) * np.exp(times - logaddexp)
-        dscore = unbroadcast(dtimes * neg_label, score_shape)
+        total_2_bar = unbroadcast(total_3_bar, total_2_shape)
+        times_bar = unbroadcast(total_3_bar, logaddexp) * np.exp(times - logaddexp)
+        score_bar = unbroadcast(times_bar * neg_label, score_shape)
         # tree_rnn.py:43  score = u @ encode(tree, E, W, b)
-        du += matmul_dx(dscore, u, encode_tree)
-        dE_encode, dW_encode, db_encode = encode_backward(encode_tree_saved, matmul_dy(dscore, u, encode_tree))
-        dE += dE_encode
-        dW += dW_encode
-        db += db_encode
-    return (dE, dW, db, du)
+        u_bar += matmul_dx(score_bar, u, encode_tree)
+        E_bar_encode, W_bar_encode, b_bar_encode = encode_backward(encode_tree_saved, matmul_dy(score_bar, u, encode_tree))
+        E_bar += E_bar_encode
+        W_bar += W_bar_encode
+        b_bar += b_bar_encode
+    return (E_bar, W_bar, b_bar, u_bar)
 
 
 def encode_forward(tree, E, W, b):
@@ -110,34 +110,35 @@ def encode_forward(tree, E, W, b):
         return (encode_2, cond, W, b, left_right, concatenate, shape_of(W_at_concatenate), left_saved, right_saved)
 
 
-def encode_backward(saved, dencode_2):
+def encode_backward(saved, encode_2_bar):
+    cond = saved[1]
     # tree_rnn.py:32  if isinstance(tree, int):
-    if saved[1]:
-        _, cond, tree, E, W, b = saved
+    if cond:
+        _, _, tree, E, W, b = saved
         # tree_rnn.py:33  return E[tree]
-        dE = unindex(dencode_2, E, tree)
+        E_bar = unindex(encode_2_bar, E, tree)
         # tree_rnn.py:32  if isinstance(tree, int):
-        dW = zeros_like(W)
-        db = zeros_like(b)
+        W_bar = zeros_like(W)
+        b_bar = zeros_like(b)
     else:
-        encode_2, cond, W, b, left_right, concatenate, W_at_concatenate_shape, left_saved, right_saved = saved
+        encode_2, _, W, b, left_right, concatenate, W_at_concatenate_shape, left_saved, right_saved = saved
         # tree_rnn.py:36  return np.tanh(W @ np.concatenate([left, right]) + b)
-        dplus = dencode_2 * (1.0 - encode_2 * encode_2)
-        dW_at_concatenate = unbroadcast(dplus, W_at_concatenate_shape)
-        db = unbroadcast(dplus, b)
-        dW = matmul_dx(dW_at_concatenate, W, concatenate)
-        dconcatenate = matmul_dy(dW_at_concatenate, W, concatenate)
-        dleft_right = unconcatenate(dconcatenate, left_right, 0)
-        dleft = dleft_right[0]
-        dright = dleft_right[1]
+        plus_bar = encode_2_bar * (1.0 - encode_2 * encode_2)
+        W_at_concatenate_bar = unbroadcast(plus_bar, W_at_concatenate_shape)
+        b_bar = unbroadcast(plus_bar, b)
+        W_bar = matmul_dx(W_at_concatenate_bar, W, concatenate)
+        concatenate_bar = matmul_dy(W_at_concatenate_bar, W, concatenate)
+        left_right_bar = unconcatenate(concatenate_bar, left_right, 0)
+        left_bar = left_right_bar[0]
+        right_bar = left_right_bar[1]
         # tree_rnn.py:35  right = encode(tree[1], E, W, b)
-        dE_encode, dW_encode, db_encode = encode_backward(right_saved, dright)
-        dE = dE_encode
-        dW += dW_encode
-        db = db + db_encode
+        E_bar_encode, W_bar_encode, b_bar_encode = encode_backward(right_saved, right_bar)
+        E_bar = E_bar_encode
+        W_bar += W_bar_encode
+        b_bar = b_bar + b_bar_encode
         # tree_rnn.py:34  left = encode(tree[0], E, W, b)
-        dE_encode_2, dW_encode_2, db_encode_2 = encode_backward(left_saved, dleft)
-        dE = dE + dE_encode_2
-        dW += dW_encode_2
-        db += db_encode_2
-    return (dE, dW, db)
+        E_bar_encode_2, W_bar_encode_2, b_bar_encode_2 = encode_backward(left_saved, left_bar)
+        E_bar = E_bar + E_bar_encode_2
+        W_bar += W_bar_encode_2
+        b_bar += b_bar_encode_2
+    return (E_bar, W_bar, b_bar)
