@@ -19,7 +19,7 @@ unpacks and never reassigns, and nothing else in the forward sweep read it.
 import gast
 
 from .layout import is_pair
-from .optimize import _counts, _names, arithmetic_of
+from .optimize import arithmetic_of, def_use as _counts, names as _names
 
 CHEAP = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
