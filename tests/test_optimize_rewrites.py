@@ -14,6 +14,7 @@ import gast
 from s2s.optimize import def_use, hoist_invariants, pipeline
 from s2s.optimize.accumulate import accumulate_in_place, merge_accumulations
 from s2s.optimize.arithmetic import drop_unit_seed, simplify_arithmetic
+from s2s.optimize.common import share_common_subexpressions
 from s2s.optimize.copies import coalesce_copies, fold_loop_copies, propagate_copies
 from s2s.optimize.dead import remove_dead
 from s2s.optimize.inlining import inline_if_test, inline_single_use, inline_while_test
@@ -25,7 +26,7 @@ def parse(source):
 
 
 def text(fdef):
-    return ast.unparse(gast.gast_to_ast(fdef))
+    return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(fdef)))
 
 
 def rewritten(rewrite, before, **attributes):
@@ -361,3 +362,42 @@ def test_a_rewrite_reporting_no_change_changed_nothing(monkeypatch):
         transform(f, "grad", wrt)
     for f, _, wrt in CASES[1::8]:
         transform(f, "jvp", wrt)
+
+
+def test_share_common_subexpressions():
+    assert rewritten(share_common_subexpressions, """
+        def f(dplus, W1, W2, g):
+            dW2 = 2 * dplus * W2
+            dW1 = 2 * dplus * W1
+            t = 2 * dplus
+            u = t * g
+            return (dW1, dW2, u)
+    """) == same("""
+        def f(dplus, W1, W2, g):
+            dplus_times_2 = 2 * dplus
+            dW2 = dplus_times_2 * W2
+            dW1 = dplus_times_2 * W1
+            u = dplus_times_2 * g
+            return (dW1, dW2, u)
+    """)
+    # a name assigned the expression first keeps it for the others
+    assert rewritten(share_common_subexpressions, """
+        def f(H, x):
+            a = 2 * H
+            b = 2 * H
+            return (a, b * x)
+    """) == same("""
+        def f(H, x):
+            a = 2 * H
+            return (a, a * x)
+    """)
+    assert unchanged(share_common_subexpressions, """
+        def f(H, x):
+            a = 2 * H
+            b = 2 * H
+            c = np.sum(a) + np.sum(b)
+            H = H * 2
+            d = (2 * H + x) * x
+            e = x if H > 0 else 2 * H + x
+            return (c, d, e)
+    """)  # a and b must not be one array; H changes before d; e's 2 * H only sometimes runs

@@ -12,7 +12,7 @@ The package reads as the optimizer:
   a simple test?).
 * one module per family of rewrites: ``arithmetic`` (exact algebra, the seed
   of ``grad``), ``copies``, ``inlining``, ``dead``, ``loops`` (invariant
-  hoisting), ``accumulate``.
+  hoisting), ``common`` (common subexpressions), ``accumulate``.
 * ``pipeline`` -- the run list: which rewrites run, in what order, which to a
   fixed point; the only place facts are recomputed.
 

@@ -8,6 +8,7 @@ is handed facts true of the tree it gets.
 
 from .accumulate import accumulate_in_place, merge_accumulations
 from .arithmetic import drop_unit_seed, simplify_arithmetic
+from .common import share_common_subexpressions
 from .copies import coalesce_copies, fold_loop_copies, propagate_copies
 from .dead import remove_dead
 from .facts import def_use
@@ -30,6 +31,7 @@ PIPELINE = (
     (fold_loop_copies, ONCE),
     (inline_while_test, ONCE),
     (inline_if_test, ONCE),
+    (share_common_subexpressions, TO_FIXED_POINT),  # a shared name can make two larger expressions alike
     (accumulate_in_place, ONCE),  # last: owned names are judged on the final code
 )
 
