@@ -19,7 +19,7 @@ A plan that does not match its code raises :class:`~s2s.saveplan.PlanError`.
 
 import gast
 
-from .optimize import _counts, _names, arithmetic_of
+from .optimize import arithmetic_of, def_use, names
 from .saveplan import require
 
 CHEAP = (gast.Add, gast.Sub, gast.Mult, gast.Div)
@@ -38,8 +38,8 @@ def rematerialize(plan):
     if not all(isinstance(s, gast.Name) for s, _ in pairs):
         return False  # a value saved as its shape
     available = {s.id for s, t in pairs if s.id == t.id}
-    f_loads, f_stores = _counts(forward)
-    _, b_stores = _counts(backward)
+    f_loads, f_stores = def_use(forward)
+    _, b_stores = def_use(backward)
     definitions = {
         stmt.targets[0].id: (i, stmt) for i, stmt in enumerate(forward.body)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
@@ -49,7 +49,7 @@ def rematerialize(plan):
         if t not in definitions or f_stores.get(t) != 1 or f_loads.get(t) != 1 or b_stores.get(t) != 1:
             continue  # computed elsewhere, or read by the forward sweep itself
         stmt = definitions[t][1]
-        operands = set(_names(stmt.value, gast.Load))
+        operands = set(names(stmt.value, gast.Load))
         if not arithmetic_of(stmt.value, CHEAP) or not operands <= available - {m.targets[0].id for m in moved} - {t}:
             continue
         if any(f_stores.get(n) != 1 or b_stores.get(n) != 1 for n in operands):

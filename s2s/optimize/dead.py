@@ -1,0 +1,75 @@
+"""Dead-code removal: pure assignments whose values reach nothing the function does go.
+
+Takes a generated function and removes, in place, the pure assignments
+(numpy, math, the runtime helpers, arithmetic) that no effect, test, index
+store or return depends on (see the package docstring for the calling
+convention).
+"""
+
+import gast
+
+from .expressions import removable
+from .facts import names
+
+
+def remove_dead(fdef, facts):
+    """Remove the pure assignments whose values reach nothing the function does::
+
+        t = np.sin(x)                 ->    s = x * 2.0
+        s = x * 2.0                         for i in range(n):
+        for i in range(n):                      pass
+            loss_3 = loss_2 + s             return s
+            loss_2 = loss_3
+        return s
+
+    Liveness from the roots: a name is live if something other than a pure
+    assignment reads it (a return, a call kept for its effect, a loop's range,
+    a test, an assignment into an item), or if a pure assignment to a live
+    name does. So values that only feed each other are dead too, such as a
+    running sum carried around a loop that the forward sweep no longer returns
+    (``loss_3 = loss_2 + ...; loss_2 = loss_3``).
+    """
+    live = _live(fdef)
+    changed = False
+
+    def sweep(body):
+        nonlocal changed
+        out = []
+        for stmt in body:
+            for field in ("body", "orelse"):
+                block = getattr(stmt, field, None)
+                if isinstance(block, list) and (block or field == "body"):
+                    setattr(stmt, field, sweep(block) or ([gast.Pass()] if field == "body" else []))
+            if removable(stmt) and stmt.targets[0].id not in live:
+                changed = True
+                continue
+            out.append(stmt)
+        return out
+
+    fdef.body = sweep(fdef.body)
+    return changed
+
+
+def _live(fdef):
+    """The names whose values reach something other than a pure assignment."""
+    defs = {}  # name -> names the pure assignments to it read
+    live = set()
+    for stmt in (n for n in gast.walk(fdef) if isinstance(n, gast.stmt) and n is not fdef):
+        if removable(stmt):
+            defs.setdefault(stmt.targets[0].id, set()).update(names(stmt.value, gast.Load))
+            continue
+        if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+            live.add(stmt.target.id)  # d += e reads d
+        for field, value in gast.iter_fields(stmt):
+            if field in ("body", "orelse"):
+                continue
+            for node in value if isinstance(value, list) else [value]:
+                if isinstance(node, gast.AST):
+                    live.update(names(node, gast.Load))
+    work = list(live)
+    while work:
+        for n in defs.get(work.pop(), ()):
+            if n not in live:
+                live.add(n)
+                work.append(n)
+    return live
