@@ -46,8 +46,9 @@ def loss_backward(saved, loss_bar):
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     data_loss_bar = unbroadcast(loss_bar, data_loss_shape)
     plus_bar = unbroadcast(loss_bar * weight_decay, plus_shape)
-    W2_bar = 2 * plus_bar * W2
-    W1_bar = 2 * plus_bar * W1
+    plus_bar_times_2 = 2 * plus_bar
+    W2_bar = plus_bar_times_2 * W2
+    W1_bar = plus_bar_times_2 * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
     sum_bar = -data_loss_bar * (size_of(mean_sum_shape) / size_of(sum_shape))
     sum_bar = unreduce(sum_bar, sum_shape, None, False)
