@@ -234,7 +234,7 @@ def drop_value(build):
         return
     main.plan.drop_value()
     backward = main.plan.backward
-    backward.s2s_unit = backward.args.args[1].id  # its seed is the number one (optimize: _drop_unit)
+    backward.s2s_unit = backward.args.args[1].id  # its seed is the number one (optimize.arithmetic.drop_unit_seed)
     build.value_unused = True
 
 
