@@ -48,22 +48,31 @@ class Contribution:
         self.value = value
 
 
+def parse_definition(fn, kind):
+    """``(node, loc, source)``: the gast ``FunctionDef`` of the rule definition ``fn``,
+    the :class:`Located` that maps its lines to the file, and its source text."""
+    try:
+        lines, first = inspect.getsourcelines(fn)
+    except (OSError, TypeError):
+        raise S2SError(
+            f"cannot read the source of the {kind} template {getattr(fn, '__qualname__', fn)!r}: "
+            "rule templates must be functions defined with `def` in a file"
+        ) from None
+    source = textwrap.dedent("".join(lines))
+    return gast.parse(source).body[0], Located(inspect.getsourcefile(fn), first - 1, 0), source
+
+
 class Template:
-    def __init__(self, fn, kind):
+    """The template of ``fn``: its body, or ``body`` (statements derived from ``fn``'s
+    definition by a rule family, :mod:`s2s.families`, carrying the definition's
+    line numbers, so errors point at the definition)."""
+
+    def __init__(self, fn, kind, body=None):
         self.fn = fn
         self.kind = kind
-        try:
-            lines, first = inspect.getsourcelines(fn)
-        except (OSError, TypeError):
-            raise S2SError(
-                f"cannot read the source of the {kind} template {getattr(fn, '__qualname__', fn)!r}: "
-                "rule templates must be functions defined with `def` in a file"
-            ) from None
-        source = textwrap.dedent("".join(lines))
-        self.source = source
-        filename = inspect.getsourcefile(fn)
-        self.loc = Located(filename, first - 1, 0)
-        node = gast.parse(source).body[0]
+        node, self.loc, self.source = parse_definition(fn, kind)
+        if body is not None:
+            node.body = body
         args = node.args
         if args.kwarg or not args.args:
             raise self.loc.error(node, f"malformed {kind} template `{node.name}`: parameters must be (result, arg, ..., [*args], [keyword-only, ...])")
@@ -146,6 +155,9 @@ class Template:
         statements that read a zero derivative are dropped.  ``fresh(base)``
         names temporaries.  Returns a list of
         ``gast.Assign`` (temporaries) and :class:`Contribution` items.
+        Temporaries are named after the template's function, less a trailing
+        underscore (``prod_``, the tangent beside ``prod``'s adjoint, names them
+        ``prod_...``).
         """
         names = {}
         out = []
@@ -161,7 +173,7 @@ class Template:
             if target.startswith("d") and target[1:] in bindings and target not in names:
                 out.append(Contribution(target[1:], value))
             else:
-                names[target] = fresh(f"{self.fn.__name__}_{target}")
+                names[target] = fresh(f"{self.fn.__name__.rstrip('_')}_{target}")
                 out.append(gast.Assign(targets=[gast.Name(id=names[target], ctx=gast.Store(), annotation=None, type_comment=None)], value=value, type_comment=None))
         return out
 
