@@ -1,7 +1,7 @@
 """Rules for the math module (Python floats) that numpy's have no twin of.
 
 The elementwise functions that have a numpy twin get their rules with it
-(:mod:`derivatives.numpy_elementwise`, ``@elementwise(np.tanh, math.tanh)``);
+(:mod:`s2s.derivatives.numpy_elementwise`, ``@elementwise(np.tanh, math.tanh)``);
 here are the others, one definition each where a family fits
 (:mod:`s2s.families`), adjoint and tangent side by side where none does.
 """

@@ -1,6 +1,6 @@
 """numpy.linalg: adjoint and tangent rules side by side.
 
-See :mod:`derivatives.numpy_special` (``s2s.derivatives.numpy_special``) for how the
+See :mod:`s2s.derivatives.numpy_special` for how the
 templates read.
 """
 

@@ -63,18 +63,23 @@ def elementwise(*fns):
         partials = returned.elts if isinstance(returned, gast.Tuple) else [returned]
         if len(partials) > len(args):
             raise loc.error(returned, f"`{node.name}` returns {len(partials)} derivatives for {len(args)} arguments")
+        templates = {}  # one pair per spelling: numpy's, math's
         for fn in fns:
             if fn is None:
                 continue
             in_math = getattr(fn, "__module__", None) == "math"
-            terms = [
-                (arg, _MathSpelling(loc).visit(copy.deepcopy(p)) if in_math else p)
-                for arg, p in zip(args, partials)
-                if not (isinstance(p, gast.Constant) and p.value is None)
-            ]
-            adjoint = [_assign("d" + arg, _times(_name("d" + result), p), p) for arg, p in terms]
-            tangent = [_assign("d" + result, _times(_name("d" + arg), p), p) for arg, p in terms]
-            _register(fn, definition, adjoint, tangent, broadcast=len(partials) > 1 and not in_math)
+            if in_math not in templates:
+                terms = [
+                    (arg, _MathSpelling(loc).visit(copy.deepcopy(p)) if in_math else p)
+                    for arg, p in zip(args, partials)
+                    if not (isinstance(p, gast.Constant) and p.value is None)
+                ]
+                templates[in_math] = _templates(
+                    definition,
+                    [_assign("d" + arg, _times(_name("d" + result), p), p) for arg, p in terms],
+                    [_assign("d" + result, _times(_name("d" + arg), p), p) for arg, p in terms],
+                )
+            _register(fn, templates[in_math], broadcast=len(partials) > 1 and not in_math)
         return definition
 
     return register
@@ -102,17 +107,17 @@ def linear(*fns, broadcast=False):
                 _assign("d" + result, _Replace(arg, "d" + arg).visit(copy.deepcopy(application)), application)
                 for arg in linear_in
             ]
-            _register(fn, definition, body, tangent, broadcast=broadcast)
+            _register(fn, _templates(definition, body, tangent), broadcast=broadcast)
         return definition
 
     return register
 
 
-def _register(fn, definition, adjoint, tangent, *, broadcast):
-    templates = (
-        Template(definition, "adjoint", body=copy.deepcopy(adjoint)),
-        Template(definition, "tangent", body=copy.deepcopy(tangent)),
-    )
+def _templates(definition, adjoint, tangent):
+    return Template(definition, "adjoint", body=adjoint), Template(definition, "tangent", body=tangent)
+
+
+def _register(fn, templates, *, broadcast):
     rule = BUILTIN.rule(fn)
     rule.adjoint, rule.tangent = templates
     rule.broadcast = broadcast

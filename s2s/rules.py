@@ -12,7 +12,8 @@ still calls ``cp.tanh`` where the user's code does, and the rule templates'
 numpy calls dispatch to the library of the arrays they are given.
 
 The built-in rules live in :mod:`s2s.derivatives` (``derivatives/`` in the
-source tree) and are loaded on first use.  A :class:`RuleSet` can be layered
+source tree) and are loaded on first use; most are registered by the rule
+families of :mod:`s2s.families`, which derive both templates from one definition.  A :class:`RuleSet` can be layered
 over another, so user rules (``@s2s.adjoint``) can be scoped.
 """
 

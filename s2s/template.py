@@ -17,8 +17,10 @@ out (``np.reshape(dy, shape, order="C")`` becomes ``np.reshape(dy, shape)``:
 dask's ``reshape`` takes no ``order``), except ``axis``, whose default differs
 between libraries (dask's ``take`` defaults to ``axis=0``).
 
-Takes a function; guarantees a validated :class:`Template` whose
-:meth:`Template.instantiate` returns statements with every name substituted.
+Takes a function (and, for a rule family of :mod:`s2s.families`, the body it
+derived from that function's definition); guarantees a validated
+:class:`Template` whose :meth:`Template.instantiate` returns statements with
+every name substituted.
 """
 
 import builtins
@@ -48,9 +50,19 @@ class Contribution:
         self.value = value
 
 
+_DEFINITIONS = {}  # fn -> (node, loc, source): a family's templates share one parse
+
+
 def parse_definition(fn, kind):
-    """``(node, loc, source)``: the gast ``FunctionDef`` of the rule definition ``fn``,
-    the :class:`Located` that maps its lines to the file, and its source text."""
+    """``(node, loc, source)``: the gast ``FunctionDef`` of the rule definition ``fn``
+    (parsed once; shared, so callers build new nodes rather than edit it), the
+    :class:`Located` that maps its lines to the file, and its source text."""
+    if fn not in _DEFINITIONS:
+        _DEFINITIONS[fn] = _parse_definition(fn, kind)
+    return _DEFINITIONS[fn]
+
+
+def _parse_definition(fn, kind):
     try:
         lines, first = inspect.getsourcelines(fn)
     except (OSError, TypeError):
@@ -72,6 +84,7 @@ class Template:
         self.kind = kind
         node, self.loc, self.source = parse_definition(fn, kind)
         if body is not None:
+            node = copy.copy(node)
             node.body = body
         args = node.args
         if args.kwarg or not args.args:
