@@ -6,8 +6,7 @@ arguments) in each argument; :func:`s2s.families.elementwise` makes the adjoint
 functions listed get the same derivative spelled with ``math``.  Parameter names are
 numpy's, so keyword calls bind.  Write a derivative in the order its product with
 the incoming derivative should be computed (see :mod:`s2s.families`): ``1.0 / x``
-divides by ``x``.  Constants are ``math.log(2.0)``, not ``np.log(2.0)`` (a float64
-scalar), so float32 arrays keep float32 derivatives.
+divides by ``x``.
 """
 
 import builtins
@@ -158,7 +157,7 @@ def exp(y, x):
 
 @elementwise(np.exp2, getattr(math, "exp2", None))  # math.exp2: Python 3.11+
 def exp2(y, x):
-    return y * math.log(2.0)
+    return y * np.log(2.0)
 
 
 @elementwise(np.expm1, math.expm1)
@@ -173,12 +172,12 @@ def log(y, x):
 
 @elementwise(np.log2, math.log2)
 def log2(y, x):
-    return 1.0 / (x * math.log(2.0))
+    return 1.0 / (x * np.log(2.0))
 
 
 @elementwise(np.log10, math.log10)
 def log10(y, x):
-    return 1.0 / (x * math.log(10.0))
+    return 1.0 / (x * np.log(10.0))
 
 
 @elementwise(np.log1p, math.log1p)

@@ -22,7 +22,6 @@ import hashlib
 import importlib
 import importlib.util
 import math
-import operator
 import sys
 
 import gast
