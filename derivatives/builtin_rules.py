@@ -1,16 +1,14 @@
-"""Adjoint rules for Python builtins.
+"""Rules for Python builtins, adjoint and tangent side by side.
 
-See :mod:`s2s.derivatives.numpy_rules` for how an adjoint template reads.
+``abs`` has the rule of ``np.absolute`` (:mod:`s2s.derivatives.numpy_elementwise`).
+``*args`` tangents are tuples, with zeros for inactive entries.  See
+:mod:`s2s.template` for how a template reads, :mod:`s2s.families` for the families.
 """
 
 import builtins
 
-from s2s.rules import adjoint, nondifferentiable
-
-
-@adjoint(builtins.abs)
-def abs_(y, x):
-    dx = dy * np.sign(x)
+from s2s.families import elementwise, linear
+from s2s.rules import adjoint, nondifferentiable, tangent
 
 
 @adjoint(builtins.sum)
@@ -19,22 +17,34 @@ def sum_(y, iterable, start=0):
     dstart = unbroadcast(dy, start)
 
 
-@adjoint(builtins.max)
-@adjoint(builtins.min)
+@tangent(builtins.sum)
+def sum__(y, iterable, start=0):
+    dy = sum(diterable)
+    dy = dstart
+
+
+@adjoint(builtins.max, builtins.min)
 def extremum(y, *args):
     """The first argument equal to the result gets the adjoint."""
     dargs = extremum_args_adjoint(dy, y, args)
 
 
-@adjoint(builtins.float)
+@tangent(builtins.max, builtins.min)
+def extremum_(y, *args):
+    """The tangent of the first item equal to the result: ``max(a, b, ...)`` or ``max(iterable)``."""
+    position = list(args if len(args) > 1 else args[0]).index(y)
+    dy = (dargs if len(args) > 1 else dargs[0])[position]
+
+
+@linear(builtins.float)
 def float_(y, x=0.0):
     dx = dy
+    return float(x)
 
 
-@adjoint(builtins.pow, broadcast=True)
+@elementwise(builtins.pow)
 def pow_(z, base, exp, mod=None):
-    dbase = dz * exp * base ** (exp - 1)
-    dexp = dz * z * np.log(np.where(base > 0, base, 1.0))
+    return exp * base ** (exp - 1), z * np.log(np.where(base > 0, base, 1.0))
 
 
 nondifferentiable(

@@ -3,7 +3,9 @@ differentiated again: forward mode over a gradient (Hessian-vector products)
 and reverse mode over a gradient (second derivatives).
 
 Most helpers are linear in their first argument (an adjoint) and only read
-the shape of the others.  The ones that read values (``prod_adjoint``,
+the shape of the others: one definition each (:func:`s2s.families.linear`) gives the
+tangent (the helper applied to that argument's tangent) and the adjoint (the numpy
+function, or helper, the helper is the transpose of).  The ones that read values (``prod_adjoint``,
 ``norm_adjoint``, ``eigh_adjoint``, ...) have derivative helpers of their own in
 s2s/runtime.py (``*_tangent``, ``*_adjoint_adjoint``); those are second-order
 code, and differentiating them once more is refused (see the end of this file).
@@ -11,277 +13,179 @@ tests/test_rules_hvp.py checks every helper of an adjoint rule here.
 """
 
 from s2s import runtime
+from s2s.families import linear
 from s2s.rules import BUILTIN, adjoint, nondifferentiable, tangent
 
 nondifferentiable(runtime.shape_of, runtime.size_of, runtime.seed_scalar, runtime.seed_like, runtime.zeros_like, runtime.untranspose_axes)
 
 
-@tangent(runtime.unbroadcast)
+# -- linear in their first argument (an adjoint): the transpose is the adjoint; the tangent
+# is the helper applied to the tangent of each argument the transpose assigns ------------------
+
+
+@linear(runtime.unbroadcast)
 def unbroadcast(y, grad, like):
-    dy = unbroadcast(dgrad, like)
-
-
-@adjoint(runtime.unbroadcast)
-def unbroadcast_(y, grad, like):
     dgrad = rebroadcast(dy, grad)
 
 
-@tangent(runtime.rebroadcast)
+@linear(runtime.rebroadcast)
 def rebroadcast(y, tangent, like):
-    dy = rebroadcast(dtangent, like)
-
-
-@adjoint(runtime.rebroadcast)
-def rebroadcast_(y, tangent, like):
     dtangent = unbroadcast(dy, tangent)
 
 
-@tangent(runtime.unreduce)
+@linear(runtime.unreduce)
 def unreduce(y, grad, like, axis=None, keepdims=False):
-    dy = unreduce(dgrad, like, axis, keepdims)
-
-
-@adjoint(runtime.unreduce)
-def unreduce_(y, grad, like, axis=None, keepdims=False):
     dgrad = reduce_like(dy, grad, axis, keepdims)
 
 
-@tangent(runtime.unindex)
+@linear(runtime.reduce_like)
+def reduce_like(y, grad, like, axis=None, keepdims=False):
+    dgrad = unreduce(dy, grad, axis, keepdims)
+
+
+@linear(runtime.unindex)
 def unindex(y, grad, like, index):
-    dy = unindex(dgrad, like, index)
-
-
-@adjoint(runtime.unindex)
-def unindex_(y, grad, like, index):
     dgrad = dy[index]
 
 
-@tangent(runtime.zeroed)
+@linear(runtime.zeroed)
 def zeroed(y, grad, index):
-    dy = zeroed(dgrad, index)
-
-
-@adjoint(runtime.zeroed)
-def zeroed_(y, grad, index):
     dgrad = zeroed(dy, index)
 
 
-@tangent(runtime.unstack)
+@linear(runtime.unstack)
 def unstack(y, grad, like):
-    dy = unstack(dgrad, like)
+    dgrad = restack(dy, like)
 
 
-@tangent(runtime.matmul_dx)
+@linear(runtime.GradTuple)
+def grad_tuple(y, items=()):
+    ditems = dy
+
+
+@linear(runtime.matmul_dx)
 def matmul_dx(y, grad, x, w):
-    dy = matmul_dx(dgrad, x, w)
-    dy = matmul_dx(grad, x, dw)
-
-
-@adjoint(runtime.matmul_dx)
-def matmul_dx_(y, grad, x, w):
     dgrad = matmul_dx_adjoint_grad(dy, grad, x, w)
     dw = matmul_dx_adjoint_w(dy, grad, x, w)
 
 
-@tangent(runtime.matmul_dy)
+@linear(runtime.matmul_dy)
 def matmul_dy(y, grad, x, w):
-    dy = matmul_dy(dgrad, x, w)
-    dy = matmul_dy(grad, dx, w)
-
-
-@adjoint(runtime.matmul_dy)
-def matmul_dy_(y, grad, x, w):
     dgrad = matmul_dy_adjoint_grad(dy, grad, x, w)
     dx = matmul_dy_adjoint_x(dy, grad, x, w)
 
 
-@tangent(runtime.GradTuple)
-def grad_tuple(y, items=()):
-    dy = GradTuple(ditems)
+@linear(runtime.var_adjoint)
+def var_adjoint(y, grad, a, axis=None, ddof=0, keepdims=False):
+    """Bilinear in ``grad`` and ``a``: ``G * 2 (a - mean(a)) / (n - ddof)``, and centering
+    is its own adjoint."""
+    dgrad = reduce_like(dy * var_adjoint(np.ones_like(grad), a, axis, ddof, keepdims), grad, axis, keepdims)
+    da = var_adjoint(np.ones_like(grad), dy * unreduce(grad, a, axis, keepdims), axis, ddof, keepdims)
 
 
-@adjoint(runtime.GradTuple)
-def grad_tuple_(y, items=()):
-    ditems = dy
-
-
-# -- the helpers of the numpy adjoint rules: linear in the adjoint they take first --
-
-
-@tangent(runtime.unconcatenate)
+@linear(runtime.unconcatenate)
 def unconcatenate(y, grad, arrays, axis=0):
-    dy = unconcatenate(dgrad, arrays, axis)
+    dgrad = np.concatenate(dy, axis=axis)
 
 
-@tangent(runtime.unstack_axis)
+@linear(runtime.unstack_axis)
 def unstack_axis(y, grad, arrays, axis=0):
-    dy = unstack_axis(dgrad, arrays, axis)
+    dgrad = np.stack(dy, axis=axis)
 
 
-@tangent(runtime.unhstack)
+@linear(runtime.unhstack)
 def unhstack(y, grad, arrays):
-    dy = unhstack(dgrad, arrays)
+    dgrad = np.hstack(dy)
 
 
-@tangent(runtime.unvstack)
+@linear(runtime.unvstack)
 def unvstack(y, grad, arrays):
-    dy = unvstack(dgrad, arrays)
+    dgrad = np.vstack(dy)
 
 
-@tangent(runtime.untake)
+@linear(runtime.untake)
 def untake(y, grad, a, indices, axis=None):
-    dy = untake(dgrad, a, indices, axis)
+    dgrad = np.take(dy, indices, axis=axis)
 
 
-@tangent(runtime.undiag)
+@linear(runtime.undiag)
 def undiag(y, grad, v, k=0):
-    dy = undiag(dgrad, v, k)
+    dgrad = np.diag(dy, k)
 
 
-@tangent(runtime.undiagonal)
+@linear(runtime.undiagonal)
 def undiagonal(y, grad, a, offset=0, axis1=0, axis2=1):
-    dy = undiagonal(dgrad, a, offset, axis1, axis2)
+    dgrad = np.diagonal(dy, offset, axis1, axis2)
 
 
-@tangent(runtime.untrace)
+@linear(runtime.untrace)
 def untrace(y, grad, a, offset=0, axis1=0, axis2=1):
-    dy = untrace(dgrad, a, offset, axis1, axis2)
+    dgrad = np.trace(dy, offset, axis1, axis2)
 
 
-@tangent(runtime.uncumsum)
+@linear(runtime.uncumsum)
 def uncumsum(y, grad, a, axis=None):
-    dy = uncumsum(dgrad, a, axis)
+    dgrad = np.cumsum(dy, axis=axis)
 
 
-@tangent(runtime.sum_adjoint)
+@linear(runtime.sum_adjoint)
 def sum_adjoint(y, grad, items):
-    dy = sum_adjoint(dgrad, items)
+    dgrad = sum_adjoint_adjoint(dy, grad, items)
 
 
-@tangent(runtime.extremum_adjoint)
+@linear(runtime.extremum_adjoint)
 def extremum_adjoint(y, grad, result, a, axis=None, keepdims=False):
     """Which entries are extrema does not change under a small step."""
-    dy = extremum_adjoint(dgrad, result, a, axis, keepdims)
+    dgrad = reduce_like(dy * extremum_adjoint(np.ones_like(grad), result, a, axis, keepdims), grad, axis, keepdims)
 
 
-@tangent(runtime.extremum_args_adjoint)
+@linear(runtime.extremum_args_adjoint)
 def extremum_args_adjoint(y, grad, result, args):
-    dy = extremum_args_adjoint(dgrad, result, args)
+    dgrad = extremum_args_pick(dy, grad, result, args)
 
 
-@tangent(runtime.var_adjoint)
-def var_adjoint(y, grad, a, axis=None, ddof=0, keepdims=False):
-    dy = var_adjoint(dgrad, a, axis, ddof, keepdims)
-    dy = var_adjoint(grad, da, axis, ddof, keepdims)
+@linear(runtime.untile)
+def untile(y, grad, A, reps):
+    dgrad = np.tile(dy, reps)
 
 
-@tangent(runtime.dot_adjoint)
-def dot_adjoint(y, grad, a, b):
-    dy = dot_adjoint(dgrad, a, b)
-    dy = dot_adjoint(grad, da, zeros_like(b))
-    dy = dot_adjoint(grad, zeros_like(a), db)
+@linear(runtime.unrepeat)
+def unrepeat(y, grad, a, repeats, axis=None):
+    dgrad = np.repeat(dy, repeats, axis)
 
 
-@tangent(runtime.outer_adjoint)
-def outer_adjoint(y, grad, a, b):
-    dy = outer_adjoint(dgrad, a, b)
-    dy = outer_adjoint(grad, da, zeros_like(b))
-    dy = outer_adjoint(grad, zeros_like(a), db)
+@linear(runtime.undiff)
+def undiff(y, grad, n=1, axis=-1):
+    dgrad = np.diff(dy, n, axis)
 
 
-@tangent(runtime.inner_adjoint)
-def inner_adjoint(y, grad, a, b):
-    dy = inner_adjoint(dgrad, a, b)
-    dy = inner_adjoint(grad, da, zeros_like(b))
-    dy = inner_adjoint(grad, zeros_like(a), db)
+@linear(runtime.unpad)
+def unpad(y, grad, array, pad_width, mode="constant"):
+    """``unpad`` is the transpose of ``np.pad`` in the same mode (zeros for "constant")."""
+    dgrad = np.pad(dy, pad_width, mode=mode)
 
 
-@tangent(runtime.tensordot_adjoint)
-def tensordot_adjoint(y, grad, a, b, axes=2):
-    dy = tensordot_adjoint(dgrad, a, b, axes)
-    dy = tensordot_adjoint(grad, da, zeros_like(b), axes)
-    dy = tensordot_adjoint(grad, zeros_like(a), db, axes)
+@linear(runtime.unsort)
+def unsort(y, grad, a, axis=-1):
+    """Which entry goes where does not change under a small step of ``a``."""
+    dgrad = np.take_along_axis(dy, np.argsort(a, axis=axis, kind="stable"), axis=axis)
+
+
+@linear(runtime.untake_along_axis)
+def untake_along_axis(y, grad, arr, indices, axis=-1):
+    dgrad = np.take_along_axis(dy, indices, axis=axis)
+
+
+@linear(runtime.linspace_adjoint)
+def linspace_adjoint(y, grad, start, stop, num=50, endpoint=True, axis=0):
+    dgrad = np.linspace(dy[0], dy[1], num, endpoint=endpoint, axis=axis)
 
 
 nondifferentiable(runtime.clip_mask)
 
 
-# -- second order: the adjoints of the linear helpers above are the numpy functions
-# (or helpers) they are the adjoints of ------------------------------------------------------
-
-
-@adjoint(runtime.unconcatenate)
-def unconcatenate_(y, grad, arrays, axis=0):
-    dgrad = np.concatenate(dy, axis=axis)
-
-
-@adjoint(runtime.unstack_axis)
-def unstack_axis_(y, grad, arrays, axis=0):
-    dgrad = np.stack(dy, axis=axis)
-
-
-@adjoint(runtime.unhstack)
-def unhstack_(y, grad, arrays):
-    dgrad = np.hstack(dy)
-
-
-@adjoint(runtime.unvstack)
-def unvstack_(y, grad, arrays):
-    dgrad = np.vstack(dy)
-
-
-@adjoint(runtime.unstack)
-def unstack_(y, grad, like):
-    dgrad = restack(dy, like)
-
-
-@adjoint(runtime.untake)
-def untake_(y, grad, a, indices, axis=None):
-    dgrad = np.take(dy, indices, axis=axis)
-
-
-@adjoint(runtime.undiag)
-def undiag_(y, grad, v, k=0):
-    dgrad = np.diag(dy, k)
-
-
-@adjoint(runtime.undiagonal)
-def undiagonal_(y, grad, a, offset=0, axis1=0, axis2=1):
-    dgrad = np.diagonal(dy, offset, axis1, axis2)
-
-
-@adjoint(runtime.untrace)
-def untrace_(y, grad, a, offset=0, axis1=0, axis2=1):
-    dgrad = np.trace(dy, offset, axis1, axis2)
-
-
-@adjoint(runtime.uncumsum)
-def uncumsum_(y, grad, a, axis=None):
-    dgrad = np.cumsum(dy, axis=axis)
-
-
-@adjoint(runtime.sum_adjoint)
-def sum_adjoint_(y, grad, items):
-    dgrad = sum_adjoint_adjoint(dy, grad, items)
-
-
-@adjoint(runtime.extremum_adjoint)
-def extremum_adjoint_(y, grad, result, a, axis=None, keepdims=False):
-    """Linear in ``grad``; which entries are extrema does not change under a small step."""
-    dgrad = reduce_like(dy * extremum_adjoint(np.ones_like(grad), result, a, axis, keepdims), grad, axis, keepdims)
-
-
-@adjoint(runtime.extremum_args_adjoint)
-def extremum_args_adjoint_(y, grad, result, args):
-    dgrad = extremum_args_pick(dy, grad, result, args)
-
-
-@adjoint(runtime.var_adjoint)
-def var_adjoint_(y, grad, a, axis=None, ddof=0, keepdims=False):
-    """Bilinear in ``grad`` and ``a``: ``G * 2 (a - mean(a)) / (n - ddof)``, and centering
-    is its own adjoint."""
-    dgrad = reduce_like(dy * var_adjoint(np.ones_like(grad), a, axis, ddof, keepdims), grad, axis, keepdims)
-    da = var_adjoint(np.ones_like(grad), dy * unreduce(grad, a, axis, keepdims), axis, ddof, keepdims)
+# -- the adjoints of the products' adjoint helpers: ``f_adjoint(grad, a, b)`` is the pair
+# ``(A(grad, b), B(grad, a))``, linear in ``grad`` and in ``a`` and ``b`` jointly ------------
 
 
 @adjoint(runtime.dot_adjoint)
@@ -293,11 +197,25 @@ def dot_adjoint_(y, grad, a, b):
     db = dot_adjoint(grad, dy[0], b)[1]
 
 
+@tangent(runtime.dot_adjoint)
+def dot_adjoint(y, grad, a, b):
+    dy = dot_adjoint(dgrad, a, b)
+    dy = dot_adjoint(grad, da, zeros_like(b))
+    dy = dot_adjoint(grad, zeros_like(a), db)
+
+
 @adjoint(runtime.outer_adjoint)
 def outer_adjoint_(y, grad, a, b):
     dgrad = np.outer(dy[0], b) + np.outer(a, dy[1])
     da = outer_adjoint(grad, a, dy[1])[0]
     db = outer_adjoint(grad, dy[0], b)[1]
+
+
+@tangent(runtime.outer_adjoint)
+def outer_adjoint(y, grad, a, b):
+    dy = outer_adjoint(dgrad, a, b)
+    dy = outer_adjoint(grad, da, zeros_like(b))
+    dy = outer_adjoint(grad, zeros_like(a), db)
 
 
 @adjoint(runtime.inner_adjoint)
@@ -307,6 +225,13 @@ def inner_adjoint_(y, grad, a, b):
     db = inner_adjoint(grad, dy[0], b)[1]
 
 
+@tangent(runtime.inner_adjoint)
+def inner_adjoint(y, grad, a, b):
+    dy = inner_adjoint(dgrad, a, b)
+    dy = inner_adjoint(grad, da, zeros_like(b))
+    dy = inner_adjoint(grad, zeros_like(a), db)
+
+
 @adjoint(runtime.tensordot_adjoint)
 def tensordot_adjoint_(y, grad, a, b, axes=2):
     dgrad = np.tensordot(dy[0], b, axes) + np.tensordot(a, dy[1], axes)
@@ -314,92 +239,15 @@ def tensordot_adjoint_(y, grad, a, b, axes=2):
     db = tensordot_adjoint(grad, dy[0], b, axes)[1]
 
 
-# -- the remaining helpers of the adjoint rules (numpy_rules, math_rules) -----------------------
-# Linear ones: the tangent is the helper applied to the tangent of its adjoint argument, the
-# adjoint the numpy function the helper is the adjoint of.  The others read values of
-# their arguments; their derivatives are helpers of their own (s2s/runtime.py).
+@tangent(runtime.tensordot_adjoint)
+def tensordot_adjoint(y, grad, a, b, axes=2):
+    dy = tensordot_adjoint(dgrad, a, b, axes)
+    dy = tensordot_adjoint(grad, da, zeros_like(b), axes)
+    dy = tensordot_adjoint(grad, zeros_like(a), db, axes)
 
 
-@tangent(runtime.untile)
-def untile(y, grad, A, reps):
-    dy = untile(dgrad, A, reps)
-
-
-@adjoint(runtime.untile)
-def untile_(y, grad, A, reps):
-    dgrad = np.tile(dy, reps)
-
-
-@tangent(runtime.unrepeat)
-def unrepeat(y, grad, a, repeats, axis=None):
-    dy = unrepeat(dgrad, a, repeats, axis)
-
-
-@adjoint(runtime.unrepeat)
-def unrepeat_(y, grad, a, repeats, axis=None):
-    dgrad = np.repeat(dy, repeats, axis)
-
-
-@tangent(runtime.undiff)
-def undiff(y, grad, n=1, axis=-1):
-    dy = undiff(dgrad, n, axis)
-
-
-@adjoint(runtime.undiff)
-def undiff_(y, grad, n=1, axis=-1):
-    dgrad = np.diff(dy, n, axis)
-
-
-@tangent(runtime.unpad)
-def unpad(y, grad, array, pad_width, mode="constant"):
-    dy = unpad(dgrad, array, pad_width, mode)
-
-
-@adjoint(runtime.unpad)
-def unpad_(y, grad, array, pad_width, mode="constant"):
-    """``unpad`` is the transpose of ``np.pad`` in the same mode (zeros for "constant")."""
-    dgrad = np.pad(dy, pad_width, mode=mode)
-
-
-@tangent(runtime.unsort)
-def unsort(y, grad, a, axis=-1):
-    """Which entry goes where does not change under a small step of ``a``."""
-    dy = unsort(dgrad, a, axis)
-
-
-@adjoint(runtime.unsort)
-def unsort_(y, grad, a, axis=-1):
-    dgrad = np.take_along_axis(dy, np.argsort(a, axis=axis, kind="stable"), axis=axis)
-
-
-@tangent(runtime.untake_along_axis)
-def untake_along_axis(y, grad, arr, indices, axis=-1):
-    dy = untake_along_axis(dgrad, arr, indices, axis)
-
-
-@adjoint(runtime.untake_along_axis)
-def untake_along_axis_(y, grad, arr, indices, axis=-1):
-    dgrad = np.take_along_axis(dy, indices, axis=axis)
-
-
-@tangent(runtime.linspace_adjoint)
-def linspace_adjoint(y, grad, start, stop, num=50, endpoint=True, axis=0):
-    dy = linspace_adjoint(dgrad, start, stop, num, endpoint, axis)
-
-
-@adjoint(runtime.linspace_adjoint)
-def linspace_adjoint_(y, grad, start, stop, num=50, endpoint=True, axis=0):
-    dgrad = np.linspace(dy[0], dy[1], num, endpoint=endpoint, axis=axis)
-
-
-@tangent(runtime.reduce_like)
-def reduce_like(y, grad, like, axis=None, keepdims=False):
-    dy = reduce_like(dgrad, like, axis, keepdims)
-
-
-@adjoint(runtime.reduce_like)
-def reduce_like_(y, grad, like, axis=None, keepdims=False):
-    dgrad = unreduce(dy, grad, axis, keepdims)
+# -- helpers that read values of their arguments: their derivatives are helpers of their
+# own (s2s/runtime.py) ------------------------------------------------------------------------
 
 
 @tangent(runtime.matmul_dx_adjoint_grad)
@@ -587,21 +435,13 @@ for _helper in (
 
 
 # x.copy() and x.astype(t), kept as methods (s2s/normalize.py METHOD_HELPERS)
-@adjoint(runtime.copy_of)
+@linear(runtime.copy_of)
 def copy_of(y, x, order="K"):
     dx = dy
+    return copy_of(x)
 
 
-@tangent(runtime.copy_of)
-def copy_of_(y, x, order="K"):
-    dy = copy_of(dx)
-
-
-@adjoint(runtime.astype)
+@linear(runtime.astype)
 def astype(y, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
     dx = astype(dy, x.dtype) if np.issubdtype(dtype, np.inexact) else zeros_like(x)
-
-
-@tangent(runtime.astype)
-def astype_(y, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
-    dy = astype(dx, dtype) if np.issubdtype(dtype, np.inexact) else zeros_like(dx)
+    return astype(x, dtype) if np.issubdtype(dtype, np.inexact) else zeros_like(x)

@@ -12,7 +12,8 @@ still calls ``cp.tanh`` where the user's code does, and the rule templates'
 numpy calls dispatch to the library of the arrays they are given.
 
 The built-in rules live in :mod:`s2s.derivatives` (``derivatives/`` in the
-source tree) and are loaded on first use.  A :class:`RuleSet` can be layered
+source tree) and are loaded on first use; most are registered by the rule
+families of :mod:`s2s.families`, which derive both templates from one definition.  A :class:`RuleSet` can be layered
 over another, so user rules (``@s2s.adjoint``) can be scoped.
 """
 
@@ -21,7 +22,6 @@ import hashlib
 import importlib
 import importlib.util
 import math
-import operator
 import sys
 
 import gast
@@ -29,10 +29,10 @@ import numpy
 
 from .template import Template
 
-RULE_MODULES = (
-    "numpy_rules", "math_rules", "builtin_rules", "structure_rules",
-    "numpy_tangents", "math_tangents", "builtin_tangents", "structure_tangents",
-    "runtime_rules",
+RULE_MODULES = (  # each registers adjoint and tangent rules, side by side or derived by a family
+    "numpy_elementwise", "numpy_linear", "numpy_special", "numpy_linalg",
+    "math_rules", "builtin_rules", "structure_rules",
+    "runtime_rules",  # the helpers generated code calls: second order
 )
 
 OPERATORS = {
@@ -222,26 +222,30 @@ def _is_numpy(fn):
     return isinstance(module, str) and (module == "numpy" or module.startswith("numpy."))
 
 
-def adjoint(fn, *, broadcast=False, rules=BUILTIN):
-    """Register the decorated template as the adjoint rule of ``fn``."""
+def adjoint(*fns, broadcast=False, rules=BUILTIN):
+    """Register the decorated template as the adjoint rule of each of ``fns``."""
 
     def register(template_fn):
-        rule = rules.rule(fn)
-        rule.adjoint = Template(template_fn, "adjoint")
-        rule.broadcast = broadcast
-        rule.nondifferentiable = False
+        template = Template(template_fn, "adjoint")
+        for fn in fns:
+            rule = rules.rule(fn)
+            rule.adjoint = template
+            rule.broadcast = broadcast
+            rule.nondifferentiable = False
         return template_fn
 
     return register
 
 
-def tangent(fn, *, rules=BUILTIN):
-    """Register the decorated template as the tangent (forward-mode) rule of ``fn``."""
+def tangent(*fns, rules=BUILTIN):
+    """Register the decorated template as the tangent (forward-mode) rule of each of ``fns``."""
 
     def register(template_fn):
-        rule = rules.rule(fn)
-        rule.tangent = Template(template_fn, "tangent")
-        rule.nondifferentiable = False
+        template = Template(template_fn, "tangent")
+        for fn in fns:
+            rule = rules.rule(fn)
+            rule.tangent = template
+            rule.nondifferentiable = False
         return template_fn
 
     return register

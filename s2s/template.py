@@ -17,8 +17,10 @@ out (``np.reshape(dy, shape, order="C")`` becomes ``np.reshape(dy, shape)``:
 dask's ``reshape`` takes no ``order``), except ``axis``, whose default differs
 between libraries (dask's ``take`` defaults to ``axis=0``).
 
-Takes a function; guarantees a validated :class:`Template` whose
-:meth:`Template.instantiate` returns statements with every name substituted.
+Takes a function (and, for a rule family of :mod:`s2s.families`, the body it
+derived from that function's definition); guarantees a validated
+:class:`Template` whose :meth:`Template.instantiate` returns statements with
+every name substituted.
 """
 
 import builtins
@@ -48,22 +50,42 @@ class Contribution:
         self.value = value
 
 
+_DEFINITIONS = {}  # fn -> (node, loc, source): a family's templates share one parse
+
+
+def parse_definition(fn, kind):
+    """``(node, loc, source)``: the gast ``FunctionDef`` of the rule definition ``fn``
+    (parsed once; shared, so callers build new nodes rather than edit it), the
+    :class:`Located` that maps its lines to the file, and its source text."""
+    if fn not in _DEFINITIONS:
+        _DEFINITIONS[fn] = _parse_definition(fn, kind)
+    return _DEFINITIONS[fn]
+
+
+def _parse_definition(fn, kind):
+    try:
+        lines, first = inspect.getsourcelines(fn)
+    except (OSError, TypeError):
+        raise S2SError(
+            f"cannot read the source of the {kind} template {getattr(fn, '__qualname__', fn)!r}: "
+            "rule templates must be functions defined with `def` in a file"
+        ) from None
+    source = textwrap.dedent("".join(lines))
+    return gast.parse(source).body[0], Located(inspect.getsourcefile(fn), first - 1, 0), source
+
+
 class Template:
-    def __init__(self, fn, kind):
+    """The template of ``fn``: its body, or ``body`` (statements derived from ``fn``'s
+    definition by a rule family, :mod:`s2s.families`, carrying the definition's
+    line numbers, so errors point at the definition)."""
+
+    def __init__(self, fn, kind, body=None):
         self.fn = fn
         self.kind = kind
-        try:
-            lines, first = inspect.getsourcelines(fn)
-        except (OSError, TypeError):
-            raise S2SError(
-                f"cannot read the source of the {kind} template {getattr(fn, '__qualname__', fn)!r}: "
-                "rule templates must be functions defined with `def` in a file"
-            ) from None
-        source = textwrap.dedent("".join(lines))
-        self.source = source
-        filename = inspect.getsourcefile(fn)
-        self.loc = Located(filename, first - 1, 0)
-        node = gast.parse(source).body[0]
+        node, self.loc, self.source = parse_definition(fn, kind)
+        if body is not None:
+            node = copy.copy(node)
+            node.body = body
         args = node.args
         if args.kwarg or not args.args:
             raise self.loc.error(node, f"malformed {kind} template `{node.name}`: parameters must be (result, arg, ..., [*args], [keyword-only, ...])")
@@ -146,6 +168,9 @@ class Template:
         statements that read a zero derivative are dropped.  ``fresh(base)``
         names temporaries.  Returns a list of
         ``gast.Assign`` (temporaries) and :class:`Contribution` items.
+        Temporaries are named after the template's function, less a trailing
+        underscore (``prod_``, the tangent beside ``prod``'s adjoint, names them
+        ``prod_...``).
         """
         names = {}
         out = []
@@ -161,7 +186,7 @@ class Template:
             if target.startswith("d") and target[1:] in bindings and target not in names:
                 out.append(Contribution(target[1:], value))
             else:
-                names[target] = fresh(f"{self.fn.__name__}_{target}")
+                names[target] = fresh(f"{self.fn.__name__.rstrip('_')}_{target}")
                 out.append(gast.Assign(targets=[gast.Name(id=names[target], ctx=gast.Store(), annotation=None, type_comment=None)], value=value, type_comment=None))
         return out
 

@@ -15,6 +15,12 @@ import pytest
 
 from gradcheck import check_grad
 
+from s2s.rules import RULE_MODULES
+
+# the modules of first-order rules for library functions (not the value forms of
+# structure_rules.py, nor the runtime helpers' rules)
+LIBRARIES = tuple(m for m in RULE_MODULES if m not in ("structure_rules", "runtime_rules"))
+
 RNG = np.random.default_rng(1234)
 
 
@@ -86,6 +92,7 @@ def np_radians(x, w): return np.sum(np.radians(x) * w)
 def np_rad2deg(x, w): return np.sum(np.rad2deg(x) * w)
 def np_degrees(x, w): return np.sum(np.degrees(x) * w)
 def np_fabs(x, w): return np.sum(np.fabs(x) * w)
+def np_sinc(x, w): return np.sum(np.sinc(x) * w)
 def op_neg(x, w): return np.sum(-x * w)
 
 
@@ -99,7 +106,7 @@ UNARY = [
     (np_reciprocal, away(3, 4)), (np_conjugate, A(3, 4)), (op_neg, A(3, 4)), (np_arcsinh, A(3, 4)),
     (np_arccosh, A(3, 4, lo=1.5, hi=3.0)), (np_arctanh, A(3, 4, **UNIT)), (np_cbrt, away(3, 4)),
     (np_deg2rad, A(3, 4)), (np_radians, A(3, 4)), (np_rad2deg, A(3, 4)), (np_degrees, A(3, 4)),
-    (np_fabs, away(3, 4)), (np_sin, F()),
+    (np_fabs, away(3, 4)), (np_sin, F()), (np_sinc, A(3, 4)),  # at 0: test_rule_families.py
 ]
 
 # -- numpy: binary ufuncs and operators, with broadcasting ---------------------------------------
@@ -833,7 +840,7 @@ def test_every_rule_of_the_library_has_a_case():
                 called.add(OPERATORS[type(node.op)])
             elif isinstance(node, gast.Attribute) and node.attr in ATTRIBUTE_FUNCTIONS:
                 called.add(ATTRIBUTE_FUNCTIONS[node.attr])
-    libraries = {f"s2s.derivatives.{m}" for m in ("numpy_rules", "math_rules", "builtin_rules")}
+    libraries = {f"s2s.derivatives.{m}" for m in LIBRARIES}
     untested = sorted(
         rule.name for key, rule in BUILTIN.rules.items()
         if rule.adjoint is not None and rule.adjoint.fn.__module__ in libraries and key not in called

@@ -1,0 +1,271 @@
+"""Linear and bilinear numpy functions: the transpose (the adjoint) and the function itself.
+
+Each definition's body is the transpose of the function in each argument it is linear
+in (``da = ...``, reading the incoming adjoint ``dy``); it returns the function as the
+tangent applies it, to the tangent of each of those arguments in turn (see
+:func:`s2s.families.linear`).  ``broadcast=True`` rules have every contribution
+reduced to its argument's shape by the transformer (``unbroadcast``).  Parameter names
+and defaults are numpy's, so keyword calls bind.
+"""
+
+import numpy as np
+
+from s2s.families import linear
+
+# -- products ---------------------------------------------------------------------------
+
+
+@linear(np.multiply, broadcast=True)
+def multiply(z, x1, x2):
+    dx1 = dz * x2
+    dx2 = dz * x1
+    return x1 * x2
+
+
+@linear(np.matmul)
+def matmul(z, x1, x2):
+    dx1 = matmul_dx(dz, x1, x2)
+    dx2 = matmul_dy(dz, x1, x2)
+    return x1 @ x2
+
+
+@linear(np.dot)
+def dot(z, a, b, out=None):
+    adjoints = dot_adjoint(dz, a, b)
+    da = adjoints[0]
+    db = adjoints[1]
+    return np.dot(a, b)
+
+
+@linear(np.outer)
+def outer(z, a, b, out=None):
+    adjoints = outer_adjoint(dz, a, b)
+    da = adjoints[0]
+    db = adjoints[1]
+    return np.outer(a, b)
+
+
+@linear(np.inner)
+def inner(z, a, b):
+    adjoints = inner_adjoint(dz, a, b)
+    da = adjoints[0]
+    db = adjoints[1]
+    return np.inner(a, b)
+
+
+@linear(np.tensordot)
+def tensordot(z, a, b, axes=2):
+    adjoints = tensordot_adjoint(dz, a, b, axes)
+    da = adjoints[0]
+    db = adjoints[1]
+    return np.tensordot(a, b, axes=axes)
+
+
+@linear(np.conjugate)
+def conjugate(y, x):
+    dx = np.conjugate(dy)
+    return np.conjugate(x)
+
+
+# -- reductions ----------------------------------------------------------------------
+
+
+@linear(np.sum)
+def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
+    da = unreduce(dy, a, axis, keepdims)
+    return np.sum(a, axis=axis, keepdims=keepdims)
+
+
+@linear(np.mean)
+def mean(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    da = unreduce(dy, a, axis, keepdims) * (np.size(y) / np.size(a))
+    return np.mean(a, axis=axis, keepdims=keepdims)
+
+
+@linear(np.cumsum)
+def cumsum(y, a, axis=None, dtype=None, out=None):
+    da = uncumsum(dy, a, axis)
+    return np.cumsum(a, axis=axis)
+
+
+@linear(np.trace)
+def trace(y, a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    da = untrace(dy, a, offset, axis1, axis2)
+    return np.trace(a, offset=offset, axis1=axis1, axis2=axis2)
+
+
+# -- shapes: the inverse rearrangement of the adjoint ------------------------------------
+
+
+@linear(np.transpose)
+def transpose(y, a, axes=None):
+    da = np.transpose(dy, untranspose_axes(axes, dy))
+    return np.transpose(a, axes)
+
+
+@linear(np.swapaxes)
+def swapaxes(y, a, axis1, axis2):
+    da = np.swapaxes(dy, axis1, axis2)
+    return np.swapaxes(a, axis1, axis2)
+
+
+@linear(np.moveaxis)
+def moveaxis(y, a, source, destination):
+    da = np.moveaxis(dy, destination, source)
+    return np.moveaxis(a, source, destination)
+
+
+@linear(np.reshape)
+def reshape(y, a, shape=None, order="C", newshape=None, copy=None):
+    da = np.reshape(dy, np.shape(a), order=order)
+    return np.reshape(a, np.shape(y), order=order)
+
+
+@linear(np.ravel)
+def ravel(y, a, order="C"):
+    da = np.reshape(dy, np.shape(a), order=order)
+    return np.ravel(a, order=order)
+
+
+@linear(np.squeeze)
+def squeeze(y, a, axis=None):
+    da = np.reshape(dy, np.shape(a))
+    return np.reshape(a, np.shape(y))
+
+
+@linear(np.expand_dims)
+def expand_dims(y, a, axis):
+    da = np.reshape(dy, np.shape(a))
+    return np.expand_dims(a, axis)
+
+
+@linear(np.broadcast_to)
+def broadcast_to(y, array, shape, subok=False):
+    darray = unbroadcast(dy, array)
+    return np.broadcast_to(array, shape)
+
+
+@linear(np.concatenate)
+def concatenate(y, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    """``dtype`` is passed on only when given (not every array library takes it)."""
+    darrays = unconcatenate(dy, arrays, axis)
+    return np.concatenate(arrays, axis=axis) if dtype is None else np.concatenate(arrays, axis=axis, dtype=dtype)
+
+
+@linear(np.stack)
+def stack(y, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    darrays = unstack_axis(dy, arrays, axis)
+    return np.stack(arrays, axis=axis) if dtype is None else np.stack(arrays, axis=axis, dtype=dtype)
+
+
+@linear(np.hstack)
+def hstack(y, tup, dtype=None, casting="same_kind"):
+    dtup = unhstack(dy, tup)
+    return np.hstack(tup) if dtype is None else np.hstack(tup, dtype=dtype)
+
+
+@linear(np.vstack)
+def vstack(y, tup, dtype=None, casting="same_kind"):
+    dtup = unvstack(dy, tup)
+    return np.vstack(tup) if dtype is None else np.vstack(tup, dtype=dtype)
+
+
+@linear(np.flip)
+def flip(y, m, axis=None):
+    dm = np.flip(dy, axis)
+    return np.flip(m, axis)
+
+
+@linear(np.roll)
+def roll(y, a, shift, axis=None):
+    da = np.roll(dy, np.negative(shift), axis)
+    return np.roll(a, shift, axis)
+
+
+@linear(np.tile)
+def tile(y, A, reps):
+    dA = untile(dy, A, reps)
+    return np.tile(A, reps)
+
+
+@linear(np.repeat)
+def repeat(y, a, repeats, axis=None):
+    da = unrepeat(dy, a, repeats, axis)
+    return np.repeat(a, repeats, axis)
+
+
+@linear(np.diff)
+def diff(y, a, n=1, axis=-1):
+    """Not with ``prepend``/``append``."""
+    da = undiff(dy, n, axis)
+    return np.diff(a, n, axis)
+
+
+@linear(np.triu)
+def triu(y, m, k=0):
+    dm = np.triu(dy, k)
+    return np.triu(m, k)
+
+
+@linear(np.tril)
+def tril(y, m, k=0):
+    dm = np.tril(dy, k)
+    return np.tril(m, k)
+
+
+@linear(np.take)
+def take(y, a, indices, axis=None, out=None, mode="raise"):
+    da = untake(dy, a, indices, axis)
+    return np.take(a, indices, axis=axis, mode=mode)
+
+
+@linear(np.take_along_axis)
+def take_along_axis(y, arr, indices, axis=-1):
+    darr = untake_along_axis(dy, arr, indices, axis)
+    return np.take_along_axis(arr, indices, axis=axis)
+
+
+@linear(np.diag)
+def diag(y, v, k=0):
+    dv = undiag(dy, v, k)
+    return np.diag(v, k=k)
+
+
+@linear(np.diagonal)
+def diagonal(y, a, offset=0, axis1=0, axis2=1):
+    da = undiagonal(dy, a, offset, axis1, axis2)
+    return np.diagonal(a, offset=offset, axis1=axis1, axis2=axis2)
+
+
+@linear(np.copy)
+def copy(y, a, order="K", subok=False):
+    da = dy
+    return np.copy(a, order=order)
+
+
+@linear(np.astype)
+def astype(y, x, dtype, copy=True):
+    """A cast to an integer or boolean type has no derivative."""
+    dx = np.astype(dy, x.dtype) if np.issubdtype(dtype, np.inexact) else np.zeros_like(x)
+    return np.astype(x, dtype) if np.issubdtype(dtype, np.inexact) else np.zeros_like(x)
+
+
+# -- constructors: the adjoint flows back to the values filled in ------------------------
+
+
+@linear(np.full)
+def full(y, shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+    dfill_value = unbroadcast(dy, fill_value)
+    return np.full_like(y, fill_value)
+
+
+@linear(np.full_like)
+def full_like(y, a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    dfill_value = unbroadcast(dy, fill_value)
+    return np.full_like(y, fill_value)
+
+
+@linear(np.array)
+def array(y, object, dtype=None, copy=True, order="K", subok=False, ndmin=0, like=None):
+    dobject = unstack(np.reshape(dy, np.shape(object)), object)
+    return np.array(object, dtype=dtype, ndmin=ndmin)
