@@ -27,7 +27,7 @@ import gast
 import numpy
 
 from .frontend import MISSING, canonical_module, generated_names
-from . import aliasing, runtime
+from . import aliasing, markers, runtime
 from .jumps import lower
 from .naming import OPERATOR_WORDS, Namer, short
 
@@ -233,7 +233,7 @@ class Normalizer:
         if not isinstance(node, gast.With) or len(node.items) != 1:
             return False
         expr = node.items[0].context_expr
-        return isinstance(expr, gast.Call) and self.scope.resolve(expr.func) is _insert_grad_of()
+        return isinstance(expr, gast.Call) and self.scope.resolve(expr.func) is markers.insert_grad_of
 
     def grad_hook(self, stmt):
         """A block the backward sweep runs on the adjoint of ``x`` (a marker statement here)."""
@@ -470,7 +470,7 @@ class Normalizer:
         it = stmt.iter
         target = stmt.target
         stmt.s2s_revolve = None
-        if isinstance(it, gast.Call) and self.scope.resolve(it.func) is _checkpoint():
+        if isinstance(it, gast.Call) and self.scope.resolve(it.func) is markers.checkpoint:
             # for t in s2s.checkpoint(range(n), snapshots=s): Revolve checkpointing
             snapshots = [k.value for k in it.keywords if k.arg == "snapshots"]
             if len(it.args) != 1 or not snapshots or not isinstance(snapshots[0], gast.Constant) or not isinstance(snapshots[0].value, int):
@@ -719,7 +719,7 @@ class Normalizer:
                 raise self.loc.error(kw.value, "calls with `**kwargs` are not supported")
         func = node.func
         args = list(node.args)
-        if isinstance(func, gast.Call) and self.scope.resolve(func.func) is _checkpoint():
+        if isinstance(func, gast.Call) and self.scope.resolve(func.func) is markers.checkpoint:
             # s2s.checkpoint(g)(x): a call of g (recomputation is not implemented yet)
             if len(func.args) != 1 or func.keywords:
                 raise self.loc.error(func, "s2s.checkpoint takes one function: `s2s.checkpoint(g)(x)`")
@@ -763,18 +763,6 @@ class Normalizer:
         call.s2s_checkpoint = checkpoint
         gast.copy_location(call, node)
         return call
-
-
-def _checkpoint():
-    from .api import checkpoint
-
-    return checkpoint
-
-
-def _insert_grad_of():
-    from .api import insert_grad_of
-
-    return insert_grad_of
 
 
 def _name(id_, store=False):
