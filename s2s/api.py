@@ -15,7 +15,7 @@ import types
 
 import numpy as np
 
-from . import __version__
+from .version import __version__
 from .frontend import Scope
 from .load import cache_dir, check_bindings, load_module, read_meta, reachable, source_key, refuse_overwrite, toolchain_fingerprint, watch, write_atomic
 from .rules import BUILTIN, USER, RuleSet, nondifferentiable
