@@ -238,3 +238,20 @@ def test_passes_leave_the_users_tree_alone(fn):
     before = ast.dump(gast.gast_to_ast(parsed.node))
     normalize(parsed)
     assert ast.dump(gast.gast_to_ast(parsed.node)) == before
+
+
+def slices(x, i):
+    inner = x[1:-1] * x[i] + x[:, 0]
+    return np.sum(inner)
+
+
+def test_temporaries_say_whether_they_hold_a_slice_or_an_item():
+    assert source(normalize(parse(slices)).body) == expect("""
+        x_slice = x[1:-1]
+        x_item = x[i]
+        x_slice_times_x_item = x_slice * x_item
+        x_slice_2 = x[:, 0]
+        inner = x_slice_times_x_item + x_slice_2
+        slices = np.sum(inner)
+        return slices
+    """)

@@ -1,8 +1,9 @@
 """Names for the temporaries normalization introduces: named after what they hold.
 
 ``describe(rhs)`` names the value one ANF operation computes: ``tanh_z`` for
-``np.tanh(z)``, ``x_at_W1`` for ``x @ W1``, ``neg_x`` for ``-x``, ``cond``
-for a comparison; too long a name falls back to the operation's word
+``np.tanh(z)``, ``x_at_W1`` for ``x @ W1``, ``neg_x`` for ``-x``, ``x_item``
+for ``x[i]``, ``x_slice`` for ``x[1:]`` or ``x[:, 0]``, ``cond`` for a
+comparison; too long a name falls back to the operation's word
 (:func:`s2s.naming.short`).
 """
 
@@ -33,9 +34,18 @@ def describe(rhs):
     if isinstance(rhs, gast.Attribute):
         return short(word(rhs.value), rhs.attr, fallback=rhs.attr)
     if isinstance(rhs, gast.Subscript):
+        if _is_slice(rhs.slice):  # x[1:-1], x[:, 0]: several elements, a view
+            return short(word(rhs.value), "slice", fallback="sliced")
         return short(word(rhs.value), "item", fallback="item")
     if isinstance(rhs, (gast.Tuple, gast.List)):
         return short(*(word(e) for e in rhs.elts), fallback="items")
     if isinstance(rhs, (gast.Compare, gast.BoolOp)):
         return "cond"
     return "tmp"
+
+
+def _is_slice(index):
+    """Whether a subscript with ``index`` selects with a slice (``x[a:b]``, ``x[:, i]``)."""
+    if isinstance(index, gast.Tuple):
+        return any(isinstance(e, gast.Slice) for e in index.elts)
+    return isinstance(index, gast.Slice)
