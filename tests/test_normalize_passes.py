@@ -1,6 +1,7 @@
 """Each normalization pass on its own before/after example (see s2s/normalize/__init__.py)."""
 
 import ast
+import sys
 import textwrap
 
 import gast
@@ -10,9 +11,10 @@ import pytest
 import s2s
 from s2s import S2SError
 from s2s.frontend import parse
+from s2s import jumps
 from s2s.jumps import lower
 from s2s.naming import Namer
-from s2s.normalize import DESUGARING, array_methods, augmented, list_methods, normalize, refuse
+from s2s.normalize import DESUGARING, anf, array_methods, augmented, list_methods, normalize, refuse
 
 
 def source(body):
@@ -196,10 +198,9 @@ def test_normalize():
     """)
 
 
-def test_desugaring_order():
-    # augmented assignment first (its result may be a list method's target);
-    # list methods before array methods, which refuse .append/.pop
-    assert DESUGARING == (augmented.desugar, list_methods.desugar, array_methods.desugar)
+@pytest.mark.parametrize("module", [refuse, *(sys.modules[d.__module__] for d in DESUGARING), jumps, anf])
+def test_every_pass_states_what_it_takes_and_guarantees(module):
+    assert "Takes" in module.__doc__ and "Guarantees" in module.__doc__, module.__name__
 
 
 def loop_example(xs, y):
