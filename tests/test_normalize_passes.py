@@ -256,3 +256,15 @@ def test_temporaries_say_whether_they_hold_a_slice_or_an_item():
         slices = np.sum(inner)
         return slices
     """)
+
+
+# -- aliasing (a check: it rewrites nothing) --------------------------------------------
+def aliased_write(x):
+    y = x
+    y[0] = 1.0
+    return np.sum(x)
+
+
+def test_aliasing_refuses_a_write_another_name_sees():
+    with pytest.raises(S2SError, match=r"writes into `y`, which changes `x` too"):
+        normalize(parse(aliased_write))
