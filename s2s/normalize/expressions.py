@@ -94,7 +94,7 @@ class Expressions:
 
     def _rhs(self, node):
         kind = type(node).__name__
-        if kind in UNSUPPORTED_EXPRESSIONS and kind != "IfExp":
+        if kind in UNSUPPORTED_EXPRESSIONS:
             raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_EXPRESSIONS[kind]}")
         if is_atom(node) or isinstance(node, (gast.Name, gast.IfExp)):
             return self.atom(node)
