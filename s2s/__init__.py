@@ -3,7 +3,7 @@
 The public interface is fixed in shared/API.md; everything else is internal.
 """
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: F401
 
 from .api import (  # noqa: E402
     adjoint, checkpoint, grad, hvp, insert_grad_of, jvp, stop_gradient, tangent, value_and_grad, vjp,

@@ -15,7 +15,7 @@ import types
 
 import numpy as np
 
-from . import __version__
+from .version import __version__
 from .frontend import Scope
 from .load import cache_dir, check_bindings, is_generated, load_module, read_meta, reachable, source_key, refuse_overwrite, toolchain_fingerprint, watch, write_atomic
 from .rules import BUILTIN, USER, RuleSet, nondifferentiable
@@ -23,6 +23,7 @@ from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
 from .errors import S2SError
 from .transform import NotForward, resolve_wrt, transform
+from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
 from .variants import file_suffix, key_of, spec_of
 
 
@@ -322,48 +323,6 @@ def tangent(fn, *, rules=None):
     return _user_rule(_register_tangent, "tangent", fn, rules)
 
 
-class insert_grad_of:
-    """``with s2s.insert_grad_of(x) as dx:`` inside a differentiated function.
-
-    In the backward sweep the block runs where the ``with`` statement stands
-    (mirrored), with ``dx`` bound to the adjoint of ``x`` accumulated from
-    everything after it; reassigning ``dx`` replaces that adjoint (gradient
-    clipping, logging, synthetic gradients).  The forward sweep skips the
-    block.  Run as plain Python, outside any transform, the block sees
-    ``dx = 0.0``.
-    """
-
-    def __init__(self, x):
-        self.x = x
-
-    def __enter__(self):
-        return 0.0
-
-    def __exit__(self, *exc):
-        return False
-
-
-def checkpoint(fn, *, snapshots=None):
-    """Recompute instead of store: a user function's calls, or a long loop.
-
-    ``for t in s2s.checkpoint(range(n), snapshots=8):`` keeps at most 8 loop
-    states and re-runs iterations in the backward sweep on Revolve's binomial
-    schedule (memory O(snapshots) instead of O(n)).  Run as plain Python it
-    is the range itself.
-
-    For functions: mark a user function whose calls are recomputed in the backward sweep.
-
-    As a decorator (``@s2s.checkpoint``) or at a call (``s2s.checkpoint(g)(x)``)
-    inside a differentiated function: the forward sweep calls ``g`` as it is
-    and keeps only its arguments; the backward sweep runs ``g``'s forward sweep
-    again, then its backward sweep.  Less memory, one more forward pass of ``g``.
-    """
-    if isinstance(fn, range):
-        return fn
-    fn.__s2s_checkpoint__ = True
-    return fn
-
-
 def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     """Forward mode: called with ``fn``'s positional arguments, then one tangent per ``wrt`` entry.
 
@@ -403,11 +362,6 @@ def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     wrapper.primal = fn
     wrapper.gradient = gradient
     return wrapper
-
-
-def stop_gradient(x):
-    """The value of ``x``; inside a differentiated function its derivative is zero."""
-    return x
 
 
 nondifferentiable(stop_gradient)

@@ -1,6 +1,7 @@
 """Lowering of jumps: early ``return``, ``break`` and ``continue`` made explicit.
 
-Takes a function's statement list (gast).  Returns an equivalent list in which
+Takes a function's statement list (gast), after desugaring.  Guarantees, for
+the equivalent list it returns:
 
 * there is exactly one ``return``, the last statement, returning one name;
 * no ``continue`` remains, and ``break`` remains only as the last statement of

@@ -18,7 +18,7 @@ import os
 
 import gast
 
-from . import __version__
+from .version import __version__
 from . import runtime as runtime_module
 from .activity import analyse, is_user_function
 from .emit import module_source

@@ -70,7 +70,7 @@ def classes_of(fn):
 
 def test_slices_of_equal_length_share_a_class():
     classes = classes_of(P.stencil)
-    slices = [classes[n] for n in ("u_item", "u_item_2", "u_item_3", "u_item_4", "u_item_5")]
+    slices = [classes[n] for n in ("u_slice", "u_slice_2", "u_slice_3", "u_slice_4", "u_slice_5")]
     assert len(set(slices)) == 1
     assert classes["lap"] == slices[0]
     assert classes["u"] != classes["f"]  # two parameters: nothing known
@@ -78,8 +78,8 @@ def test_slices_of_equal_length_share_a_class():
 
 def test_unequal_slices_and_reassigned_names_have_no_common_class():
     classes = classes_of(P.unequal_slices)
-    assert classes["u_item"] == classes["a"]
-    names = {n for n in classes if n.startswith("u_item")}
+    assert classes["u_slice"] == classes["a"]
+    names = {n for n in classes if n.startswith("u_slice")}
     assert len({classes[n] for n in names}) == 2  # 1:-1, 2: and :-2 agree; 1: is longer
     _, fdef = Program(USER).parse(P.rebound)
     stores = {}

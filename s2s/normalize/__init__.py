@@ -1,0 +1,49 @@
+"""Normalization: from the user's parsed function to the form the AD passes read.
+
+Takes a :class:`~s2s.frontend.Parsed` function; returns a new
+``gast.FunctionDef`` in A-normal form with single assignment (described in
+:mod:`.anf`).  The passes, in order:
+
+1. :mod:`.refuse` - refuse what s2s does not differentiate; copy the body.
+2. :mod:`s2s.aliasing` - refuse in-place writes another name would see
+   (reads the user's tree, rewrites nothing).
+3. Desugaring, one construct per pass, each ``desugar(body, parsed) -> body``
+   (listed in :data:`DESUGARING`): the constructs that become simpler ones
+   without naming anything.
+4. :mod:`s2s.jumps` - early ``return``, ``break`` and ``continue`` made
+   explicit with flags.
+5. :mod:`.anf` - one operation per statement, single assignment, names for
+   temporaries, versions across branches and loops.
+
+Adding a desugaring is one module with a ``desugar`` function and one entry
+in :data:`DESUGARING` (and, if :mod:`.refuse` refused the construct so far,
+its removal from the tables there).
+"""
+
+import gast
+
+from .. import aliasing
+from ..jumps import lower
+from ..naming import Namer
+from . import array_methods, augmented, list_methods, refuse
+from .anf import Normalizer
+
+DESUGARING = (
+    augmented.desugar,  # x += v          ->  x = x + v
+    list_methods.desugar,  # xs.append(v)  ->  xs = appended(xs, v); v = xs.pop()
+    array_methods.desugar,  # x.sum(axis=0)  ->  np.sum(x, axis=0)
+)
+
+
+def normalize(parsed):
+    """The ANF, single-assignment form of ``parsed.node`` (a new FunctionDef)."""
+    body = refuse.checked_body(parsed)
+    aliasing.check(parsed)
+    for desugar in DESUGARING:
+        body = desugar(body, parsed)
+    # temporaries never take a name the user's code uses; the returned value
+    # is named after the function (``loss``) unless the function uses that name
+    namer = Namer({n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)})
+    result = namer.fresh(parsed.node.name)
+    lowered, flags = lower(body, namer.fresh, result, parsed.loc, parsed.node)
+    return Normalizer(parsed, namer, flags).run(lowered)

@@ -1,0 +1,207 @@
+"""Expressions in A-normal form (part of :class:`~.anf.Normalizer`).
+
+Takes a user expression after desugaring.  ``atom`` returns an atom for it
+(a local name at its current version, a constant, or a global reference
+carrying ``s2s_global`` and spelled ``np.…``/``math.…`` where it names those
+modules), emitting one ``tmp = rhs`` statement per operation it contains,
+operands first, left to right; ``rhs`` returns one operation on atoms.  Two
+constructs are lowered here because their operands must be evaluated in that
+order: a ternary ``a if c else b`` becomes an ``if`` statement assigning one
+name, a chained comparison ``a < b < c`` the ``and`` of two single
+comparisons.  Every call carries ``s2s_target``, the object it calls.
+Unsupported expressions raise ``S2SError`` at the user's line.
+
+    y = np.tanh(W @ x + b)    ->   W_at_x = W @ x
+                                   W_at_x_plus_b = W_at_x + b
+                                   y = np.tanh(W_at_x_plus_b)
+"""
+
+import builtins
+
+import gast
+
+from .. import markers
+from ..frontend import MISSING, canonical_module
+from ..rules import canonical_name
+from .refuse import UNSUPPORTED_EXPRESSIONS
+from .temporaries import describe
+from .tree import dotted, dotted_expr, name_node
+
+REFUSED_BUILTINS = ("eval", "exec", "compile", "globals", "locals", "vars", "__import__", "setattr", "delattr")
+
+
+def is_atom(node):
+    return isinstance(node, (gast.Name, gast.Constant)) or hasattr(node, "s2s_global")
+
+
+class Expressions:
+    """Uses the normalizer's ``version``, ``fixed``, ``scope``, ``namer``, ``bind``, ``load``, ``if_statement``."""
+
+    def atom(self, node, hint=None):
+        """An atom for ``node``, emitting statements for what it computes."""
+        if isinstance(node, gast.Constant):
+            return node
+        if isinstance(node, gast.Name) and (node.id in self.version or node.id in self.fixed):
+            return self.load(node)
+        if isinstance(node, gast.IfExp):
+            return self.if_expression(node, hint)
+        glob = self.global_ref(node)
+        if glob is not None:
+            return glob
+        if isinstance(node, gast.UnaryOp) and isinstance(node.operand, gast.Constant) and isinstance(node.op, (gast.USub, gast.UAdd)):
+            value = node.operand.value
+            if isinstance(value, (int, float, complex)) and not isinstance(value, bool):
+                return gast.Constant(value=-value if isinstance(node.op, gast.USub) else value, kind=None)
+        rhs = self.rhs(node)
+        return self.bind(rhs, hint or describe(rhs))
+
+    def if_expression(self, node, hint):
+        """``a if c else b`` as an ``if`` statement assigning one name."""
+        name = self.namer.fresh(hint or "choice")
+        self.namer.taken.discard(name)
+        branch = gast.copy_location(gast.If(
+            test=node.test,
+            body=[gast.copy_location(gast.Assign(targets=[name_node(name, True)], value=node.body, type_comment=None), node)],
+            orelse=[gast.copy_location(gast.Assign(targets=[name_node(name, True)], value=node.orelse, type_comment=None), node)],
+        ), node)
+        stmt = self.stmt
+        self.if_statement(branch)
+        self.stmt = stmt
+        return self.load_name(name)
+
+    def global_ref(self, node):
+        """A global reference atom for a free ``Name``/``Attribute`` chain, else None."""
+        if not isinstance(node, (gast.Name, gast.Attribute)):
+            return None
+        root = self.scope.root(node)
+        if root is None or root.id in self.version or root.id in self.scope.locals or root.id in self.fixed:
+            if isinstance(node, gast.Name):
+                raise self.loc.error(node, f"`{node.id}` is used before it is assigned")
+            return None
+        obj = self.scope.resolve(node)
+        if obj is MISSING:
+            raise self.loc.error(node, f"cannot resolve `{gast.unparse(node) if hasattr(gast, 'unparse') else dotted(node)}`: no such global, closure variable or builtin")
+        expr = respell(node, self.scope)
+        expr.s2s_global = obj
+        return expr
+
+    def rhs(self, node):
+        """An ANF right-hand side for ``node`` (one operation on atoms), located at ``node``."""
+        out = self._rhs(node)
+        if not hasattr(out, "lineno"):
+            gast.copy_location(out, node)
+        return out
+
+    def _rhs(self, node):
+        kind = type(node).__name__
+        if kind in UNSUPPORTED_EXPRESSIONS:
+            raise self.loc.error(node, f"s2s does not support {UNSUPPORTED_EXPRESSIONS[kind]}")
+        if is_atom(node) or isinstance(node, (gast.Name, gast.IfExp)):
+            return self.atom(node)
+        if isinstance(node, gast.BinOp):
+            return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+        if isinstance(node, gast.UnaryOp):
+            return gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
+        if isinstance(node, gast.BoolOp):
+            return gast.BoolOp(op=node.op, values=[self.atom(v) for v in node.values])
+        if isinstance(node, gast.Compare):
+            return self.compare(node)
+        if isinstance(node, gast.Call):
+            return self.call(node)
+        if isinstance(node, gast.Attribute):
+            glob = self.global_ref(node)
+            if glob is not None:
+                return glob
+            return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
+        if isinstance(node, gast.Subscript):
+            return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice), ctx=gast.Load())
+        if isinstance(node, (gast.Tuple, gast.List)):
+            if any(isinstance(e, gast.Starred) for e in node.elts):
+                raise self.loc.error(node, "starred expressions (`*x`) are not supported")
+            return type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+        raise self.loc.error(node, f"s2s does not support `{kind}` expressions")
+
+    def index(self, node):
+        if isinstance(node, gast.Slice):
+            return gast.Slice(
+                lower=node.lower and self.atom(node.lower),
+                upper=node.upper and self.atom(node.upper),
+                step=node.step and self.atom(node.step),
+            )
+        if isinstance(node, gast.Tuple):
+            return gast.Tuple(elts=[self.index(e) for e in node.elts], ctx=gast.Load())
+        return self.atom(node)
+
+    def compare(self, node):
+        operands = [self.atom(node.left)] + [self.atom(c) for c in node.comparators]
+        parts = [
+            gast.Compare(left=operands[i], ops=[op], comparators=[operands[i + 1]])
+            for i, op in enumerate(node.ops)
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        return gast.BoolOp(op=gast.And(), values=[self.bind(p, describe(p)) for p in parts])
+
+    def call(self, node):
+        for arg in node.args:
+            if isinstance(arg, gast.Starred):
+                raise self.loc.error(arg, "calls with `*args` are not supported")
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.loc.error(kw.value, "calls with `**kwargs` are not supported")
+        func = node.func
+        if isinstance(func, gast.Call) and self.scope.resolve(func.func) is markers.checkpoint:
+            # s2s.checkpoint(g)(x): a call of g (recomputation is not implemented yet)
+            if len(func.args) != 1 or func.keywords:
+                raise self.loc.error(func, "s2s.checkpoint takes one function: `s2s.checkpoint(g)(x)`")
+            func = func.args[0]
+            recomputed = True
+        else:
+            recomputed = False
+        if hasattr(func, "s2s_global"):  # a reference a desugaring pass resolved (np.sum for x.sum())
+            target = func.s2s_global
+        else:
+            root = self.scope.root(func)
+            if root is not None and root.id in self.scope.locals and root.id not in self.version and root.id not in self.fixed:
+                raise self.loc.error(root, f"`{root.id}` is used before it is assigned (it is a local variable of {self.node.name})")
+            if isinstance(func, gast.Attribute) and (root is None or self.is_local(root) or root.id in self.fixed):
+                raise self.loc.error(func, f"s2s does not support the method `.{func.attr}(...)` on a value")
+            func = self.global_ref(func)
+            if func is None:
+                raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")
+            target = func.s2s_global
+            if any(target is getattr(builtins, b) for b in REFUSED_BUILTINS):
+                raise self.loc.error(node, f"s2s does not support `{target.__name__}`: it cannot see the code it runs")
+        call = gast.Call(
+            func=func,
+            args=[self.atom(a) for a in node.args],
+            keywords=[gast.keyword(arg=k.arg, value=self.atom(k.value)) for k in node.keywords],
+        )
+        call.s2s_target = target
+        call.s2s_checkpoint = recomputed
+        gast.copy_location(call, node)
+        return call
+
+
+def respell(node, scope):
+    """The chain ``node``, spelled ``np.…``/``math.…`` where it names numpy or math.
+
+    A chain rooted at the numpy or math module keeps the user's attribute path
+    under the canonical root; a library function with a rule imported by name
+    (``from numpy import tanh``) gets the rule's spelling.  Both are marked
+    ``s2s_canonical``: generated modules import numpy and math themselves.
+    """
+    parts = dotted(node).split(".")
+    canonical = False
+    mod = canonical_module(scope.lookup(parts[0]))
+    if mod is not None:
+        parts[0] = mod
+        canonical = True
+    else:
+        spelled = canonical_name(scope.resolve(node))
+        if spelled is not None:
+            parts = spelled.split(".")
+            canonical = True
+    expr = dotted_expr(".".join(parts))
+    expr.s2s_canonical = canonical
+    return expr

@@ -1,0 +1,270 @@
+"""Each normalization pass on its own before/after example (see s2s/normalize/__init__.py)."""
+
+import ast
+import sys
+import textwrap
+
+import gast
+import numpy as np
+import pytest
+
+import s2s
+from s2s import S2SError
+from s2s.frontend import parse
+from s2s import jumps
+from s2s.jumps import lower
+from s2s.naming import Namer
+from s2s.normalize import DESUGARING, anf, array_methods, augmented, list_methods, normalize, refuse
+
+
+def source(body):
+    """The statements ``body`` as Python source."""
+    module = gast.Module(body=body, type_ignores=[])
+    return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(module)))
+
+
+def expect(text):
+    return textwrap.dedent(text).strip()
+
+
+def after(fn, *passes):
+    """The body of ``fn`` after refusal and then ``passes``."""
+    parsed = parse(fn)
+    body = refuse.checked_body(parsed)
+    for p in passes:
+        body = p(body, parsed)
+    return source(body)
+
+
+# -- refuse -------------------------------------------------------------------
+def documented(x):
+    """A docstring, dropped."""
+    return x
+
+
+def with_lambda(x):
+    f = lambda v: v  # noqa: E731
+    return f(x)
+
+
+def with_varargs(*xs):
+    return xs
+
+
+def test_refuse_drops_the_docstring():
+    assert source(refuse.checked_body(parse(documented))) == "return x"
+
+
+@pytest.mark.parametrize("fn, what", [(with_lambda, "lambda expressions"), (with_varargs, r"\*args")])
+def test_refuse_raises_at_the_construct(fn, what):
+    with pytest.raises(S2SError, match=what):
+        refuse.checked_body(parse(fn))
+
+
+# -- augmented assignment -------------------------------------------------------
+def augmented_example(x, y, z):
+    x += 2 * y
+    z[0] *= x
+    return z
+
+
+def test_augmented():
+    assert after(augmented_example, augmented.desugar) == expect("""
+        x = x + 2 * y
+        z[0] = z[0] * x
+        return z
+    """)
+
+
+# -- list methods -----------------------------------------------------------------
+def list_example(x):
+    xs = [x]
+    xs.append(x * 2)
+    for i in range(3):
+        last = xs.pop()
+    return last
+
+
+def test_list_methods():
+    assert after(list_example, list_methods.desugar) == expect("""
+        xs = [x]
+        xs = appended(xs, x * 2)
+        for i in range(3):
+            last = xs[-1]
+            xs = xs[:-1]
+        return last
+    """)
+
+
+def list_append_two(x):
+    xs = []
+    xs.append(x, x)
+    return xs
+
+
+def test_append_takes_one_argument():
+    with pytest.raises(S2SError, match="takes one argument"):
+        after(list_append_two, list_methods.desugar)
+
+
+# -- array methods ------------------------------------------------------------------
+def methods_example(x, n):
+    a = x.sum(axis=0) + np.sum(x)
+    b = x.T.reshape(n, 2).flatten()
+    c = x.astype(float).copy()
+    if x.max() > 0:
+        with s2s.insert_grad_of(x) as dx:
+            dx = dx.clip(-1, 1)
+    return a, b, c
+
+
+def test_array_methods():
+    assert after(methods_example, array_methods.desugar) == expect("""
+        a = np.sum(x, axis=0) + np.sum(x)
+        b = np.ravel(np.reshape(x.T, (n, 2)))
+        c = copy_of(astype(x, float))
+        if np.max(x) > 0:
+            with s2s.insert_grad_of(x) as dx:
+                dx = dx.clip(-1, 1)
+        return (a, b, c)
+    """)
+
+
+def unknown_method(x):
+    return x.frobnicate()
+
+
+def test_other_methods_are_left_to_normalization_which_refuses_them():
+    assert after(unknown_method, array_methods.desugar) == "return x.frobnicate()"
+    with pytest.raises(S2SError, match=r"method `\.frobnicate"):
+        normalize(parse(unknown_method))
+
+
+# -- jumps -------------------------------------------------------------------------
+def jumps_example(x, n):
+    if n == 0:
+        return 1.0
+    for i in range(n):
+        if x > 3:
+            break
+        x = x * 2
+    return x
+
+
+def test_jumps():
+    parsed = parse(jumps_example)
+    namer = Namer({"x", "n", "i"})
+    body, flags = lower(refuse.checked_body(parsed), namer.fresh, "result", parsed.loc, parsed.node)
+    assert source(body) == expect("""
+        if n == 0:
+            result = 1.0
+        else:
+            broke = False
+            for i in range(n):
+                if x > 3:
+                    broke = True
+                else:
+                    x = x * 2
+            result = x
+        return result
+    """)
+    loop = body[0].orelse[1]
+    assert loop.s2s_break == "broke"  # the loop leaves when its flag is set (normalization adds `if broke: break`)
+    assert "broke" in flags  # flags keep their names through single assignment
+
+
+# -- the whole pipeline (ANF last) ------------------------------------------------------
+def anf_example(x, W, b):
+    h = np.tanh(W @ x + b)
+    h += x if x.sum() > 0 else -x
+    return h.sum()
+
+
+def test_normalize():
+    new = normalize(parse(anf_example))
+    assert source(new.body) == expect("""
+        W_at_x = W @ x
+        W_at_x_plus_b = W_at_x + b
+        h = np.tanh(W_at_x_plus_b)
+        sum_x = np.sum(x)
+        cond = sum_x > 0
+        if cond:
+            choice = x
+        else:
+            choice = -x
+        h_2 = h + choice
+        anf_example = np.sum(h_2)
+        return anf_example
+    """)
+
+
+@pytest.mark.parametrize("module", [refuse, *(sys.modules[d.__module__] for d in DESUGARING), jumps, anf])
+def test_every_pass_states_what_it_takes_and_guarantees(module):
+    assert "Takes" in module.__doc__ and "Guarantees" in module.__doc__, module.__name__
+
+
+def loop_example(xs, y):
+    for row in xs:
+        y = y * row
+    with s2s.insert_grad_of(y) as dy:
+        dy = dy * 2
+    return y
+
+
+def test_normalize_loops_and_hooks():
+    # iteration: a loop over a sequence is a loop over its indices; versioning:
+    # y is carried (copied to y_2 before the loop, back at the end of the body);
+    # hooks: the insert_grad_of block is a marker carrying the block
+    new = normalize(parse(loop_example))
+    assert source(new.body) == expect("""
+        n = len(xs)
+        steps = range(n)
+        y_2 = y
+        for i in steps:
+            row = xs[i]
+            y_3 = y_2 * row
+            y_2 = y_3
+        pass
+        loop_example = y_2
+        return loop_example
+    """)
+    hook = new.body[4]
+    assert (hook.s2s_grad_of, hook.s2s_hook_name) == ("y_2", "dy")
+    assert source(hook.s2s_hook_body) == "dy = dy * 2"
+
+
+@pytest.mark.parametrize("fn", [augmented_example, list_example, methods_example, jumps_example, anf_example, loop_example])
+def test_passes_leave_the_users_tree_alone(fn):
+    parsed = parse(fn)
+    before = ast.dump(gast.gast_to_ast(parsed.node))
+    normalize(parsed)
+    assert ast.dump(gast.gast_to_ast(parsed.node)) == before
+
+
+def slices(x, i):
+    inner = x[1:-1] * x[i] + x[:, 0]
+    return np.sum(inner)
+
+
+def test_temporaries_say_whether_they_hold_a_slice_or_an_item():
+    assert source(normalize(parse(slices)).body) == expect("""
+        x_slice = x[1:-1]
+        x_item = x[i]
+        x_slice_times_x_item = x_slice * x_item
+        x_slice_2 = x[:, 0]
+        inner = x_slice_times_x_item + x_slice_2
+        slices = np.sum(inner)
+        return slices
+    """)
+
+
+# -- aliasing (a check: it rewrites nothing) --------------------------------------------
+def aliased_write(x):
+    y = x
+    y[0] = 1.0
+    return np.sum(x)
+
+
+def test_aliasing_refuses_a_write_another_name_sees():
+    with pytest.raises(S2SError, match=r"writes into `y`, which changes `x` too"):
+        normalize(parse(aliased_write))
