@@ -4,7 +4,8 @@
 broadcast; ``rebroadcast`` spreads a tangent to the shape of its result;
 ``unreduce`` spreads the adjoint of a reduction back over the reduced axes and
 ``reduce_like`` sums it again (its adjoint); ``untranspose_axes`` undoes a
-transposition.  They accept a saved ``ShapeOf`` in place of the value.
+transposition.  ``unbroadcast`` and ``unreduce`` read only the shape of
+``like``: a saved ``ShapeOf`` does in place of the value.
 """
 
 import numpy as np
