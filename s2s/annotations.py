@@ -52,7 +52,7 @@ ANNOTATIONS = {a.name: a for a in (
     Annotation("s2s_runtime", (bool,), ("normalize",), (),
                "the reference names an s2s.runtime helper (dead: nothing reads it)"),
     # loops and jumps
-    Annotation("s2s_always", (tuple, NoneType), ("jumps",), ("jumps",),
+    Annotation("s2s_always", (tuple,), ("jumps",), ("jumps",),
                "(then, else): whether each branch of an If always jumps (returns, breaks)"),
     Annotation("s2s_source", (tuple,), ("jumps",), ("jumps",),
                "(body, orelse) of the user's If before jumps rewrote it"),
