@@ -98,10 +98,10 @@ def toolchain_fingerprint():
 
         h = hashlib.sha256()
         for package in (os.path.dirname(os.path.abspath(__file__)), os.path.dirname(s2s.derivatives.__file__)):
-            for name in sorted(os.listdir(package)):
-                if name.endswith(".py"):
-                    with open(os.path.join(package, name), "rb") as f:
-                        h.update(name.encode() + b"\0" + f.read())
+            for directory, _, names in sorted(os.walk(package)):  # subpackages included
+                for name in sorted(n for n in names if n.endswith(".py")):
+                    with open(os.path.join(directory, name), "rb") as f:
+                        h.update(os.path.relpath(os.path.join(directory, name), package).encode() + b"\0" + f.read())
         _TOOLCHAIN = h.hexdigest()
     return _TOOLCHAIN
 

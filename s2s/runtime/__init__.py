@@ -1,0 +1,178 @@
+"""Helpers that generated code calls at run time.
+
+Generated modules import only numpy and the names they use from here
+(``from s2s.runtime import unbroadcast, zeros_like``); ``__all__`` lists them,
+and is also the set of names generated code reserves.  Every helper uses
+dispatching numpy forms (``np.sum``, ``np.zeros_like``, ``np.broadcast_to``,
+ufuncs) so that arrays from other libraries that follow NumPy's
+``__array_function__``/``__array_ufunc__`` protocols (cupy, dask) pass through
+without being converted to host numpy arrays.
+
+The helpers live in modules by role:
+
+* ``values``: ``GradTuple`` (container adjoints), ``ShapeOf`` (saved shapes), ``size_of``;
+* ``dispatch``: which array library a value belongs to (internal);
+* ``seeds``: the seed of an output, zero adjoints;
+* ``methods``: functional forms of methods and item assignment (``appended``, ``updated``);
+* ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
+* ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...);
+* ``diagonals``: adjoints of ``np.diag``, ``np.diagonal``, ``np.trace``;
+* ``joining``: adjoints of concatenation, stacking, tiling, repeating;
+* ``reductions``: adjoints of max/min, prod, var, cumsum, clip;
+* ``sequences``: adjoints of ``sum``, ``max``/``min``, ``math.prod``, ``math.hypot``, ``math.dist``;
+* ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...;
+* ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
+* ``revolve``: binomial checkpointing of loops.
+
+Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
+helpers, for second order (their rules are in ``derivatives/runtime_rules.py``).
+"""
+
+from .broadcasting import rebroadcast, reduce_like, unbroadcast, unreduce, untranspose_axes
+from .decompositions import (
+    cholesky_adjoint,
+    cholesky_adjoint_adjoint,
+    cholesky_adjoint_tangent,
+    eigh_adjoint,
+    eigh_adjoint_adjoint,
+    eigh_adjoint_tangent,
+    solve_adjoint,
+    solve_adjoint_adjoint,
+    solve_adjoint_tangent,
+)
+from .diagonals import undiag, undiagonal, untrace
+from .joining import (
+    linspace_adjoint,
+    restack,
+    unconcatenate,
+    undiff,
+    unhstack,
+    unrepeat,
+    unstack,
+    unstack_axis,
+    untile,
+    unvstack,
+)
+from .methods import appended, astype, copy_of, updated
+from .norms import matrix_norm_adjoint, matrix_norm_adjoint_tangent, norm_adjoint, norm_adjoint_tangent
+from .products import (
+    dot_adjoint,
+    einsum_adjoint,
+    einsum_adjoint_tangent,
+    einsum_tangent,
+    inner_adjoint,
+    matmul_dx,
+    matmul_dx_adjoint_grad,
+    matmul_dx_adjoint_w,
+    matmul_dy,
+    matmul_dy_adjoint_grad,
+    matmul_dy_adjoint_x,
+    outer_adjoint,
+    tensordot_adjoint,
+)
+from .reductions import clip_mask, extremum_adjoint, prod_adjoint, prod_others_tangent, uncumsum, var_adjoint
+from .revolve import revolve
+from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
+from .seeds import seed_like, seed_scalar, zeroed, zeros_like
+from .sequences import (
+    dist_adjoint,
+    dist_adjoint_adjoint,
+    extremum_args_adjoint,
+    extremum_args_pick,
+    hypot_adjoint,
+    hypot_adjoint_adjoint,
+    prod_items_adjoint,
+    prod_items_adjoint_adjoint,
+    prod_items_adjoint_tangent,
+    sum_adjoint,
+    sum_adjoint_adjoint,
+)
+from .values import GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
+
+__all__ = [
+    "copy_of",
+    "astype",
+    "size_of",
+    "matrix_norm_adjoint",
+    "unsort",
+    "untile",
+    "unrepeat",
+    "undiff",
+    "unpad",
+    "untake_along_axis",
+    "linspace_adjoint",
+    "cholesky_adjoint",
+    "eigh_adjoint",
+    "prod_items_adjoint",
+    "prod_others_tangent",
+    "prod_items_adjoint_tangent",
+    "prod_items_adjoint_adjoint",
+    "norm_adjoint_tangent",
+    "matrix_norm_adjoint_tangent",
+    "einsum_adjoint_tangent",
+    "cholesky_adjoint_tangent",
+    "cholesky_adjoint_adjoint",
+    "eigh_adjoint_tangent",
+    "eigh_adjoint_adjoint",
+    "solve_adjoint_tangent",
+    "solve_adjoint_adjoint",
+    "hypot_adjoint",
+    "dist_adjoint",
+    "hypot_adjoint_adjoint",
+    "dist_adjoint_adjoint",
+    "extremum_args_pick",
+    "sum_adjoint_adjoint",
+    "restack",
+    "revolve",
+    "extremum_args_adjoint",
+    "sum_adjoint",
+    "solve_adjoint",
+    "norm_adjoint",
+    "einsum_adjoint",
+    "tensordot_adjoint",
+    "inner_adjoint",
+    "outer_adjoint",
+    "dot_adjoint",
+    "untrace",
+    "undiagonal",
+    "undiag",
+    "untake",
+    "unvstack",
+    "unhstack",
+    "unstack_axis",
+    "unconcatenate",
+    "clip_mask",
+    "uncumsum",
+    "var_adjoint",
+    "prod_adjoint",
+    "extremum_adjoint",
+    "einsum_tangent",
+    "matmul_dy_adjoint_x",
+    "matmul_dy_adjoint_grad",
+    "matmul_dx_adjoint_w",
+    "matmul_dx_adjoint_grad",
+    "reduce_like",
+    "GradTuple",
+    "rebroadcast",
+    "shape_of",
+    "appended",
+    "updated",
+    "zeroed",
+    "matmul_dx",
+    "matmul_dy",
+    "seed_like",
+    "seed_scalar",
+    "unbroadcast",
+    "unindex",
+    "unreduce",
+    "unstack",
+    "untranspose_axes",
+    "zeros_like",
+]
+
+
+# Each public helper names this package as its module, the path generated code imports it
+# from: messages (``s2s.runtime.unindex``) and pickles (``GradTuple``) use it.
+for _name in __all__ + ["ShapeOf"]:
+    globals()[_name].__module__ = __name__
+del _name

@@ -1,0 +1,36 @@
+"""Functional forms of methods and item assignment, which normalization rewrites to.
+
+Generated code never mutates a value the backward sweep may read: ``x.append(v)``
+becomes ``appended(x, v)`` and ``x[i] = v`` becomes ``updated(x, i, v)``.
+``copy_of`` and ``astype`` call the method, which every array library has (dask
+has no ``np.copy`` or ``np.astype``).
+"""
+
+import numpy as np
+
+
+def copy_of(x, order="K"):
+    """``x.copy()``: the method, which every array library has (dask has no ``np.copy``)."""
+    return x.copy(order=order) if isinstance(x, np.ndarray) else x.copy()
+
+
+def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    """``x.astype(dtype)``: the method (dask has no ``np.astype``); numpy's keywords pass on numpy arrays."""
+    if isinstance(x, np.ndarray):
+        return x.astype(dtype, order=order, casting=casting, subok=subok, copy=copy)
+    return x.astype(dtype)
+
+
+def appended(items, item):
+    """``items + [item]``: ``items.append(item)`` without mutating ``items``."""
+    return list(items) + [item]
+
+
+def updated(array, index, value):
+    """A copy of ``array`` with ``array[index] = value``: item assignment without mutation."""
+    if isinstance(array, list):
+        out = list(array)
+    else:
+        out = array.copy()  # the method: dask has no np.copy
+    out[index] = value
+    return out

@@ -1,0 +1,178 @@
+"""Adjoints of products: ``@``, ``np.dot``, ``np.outer``, ``np.inner``, ``np.tensordot``, ``np.einsum``.
+
+``matmul_dx``/``matmul_dy`` are the two adjoints of ``x @ y`` with numpy's rules
+for 1-D operands and batch dimensions; the ``matmul_*_adjoint_*``,
+``einsum_tangent`` and ``einsum_adjoint_tangent`` helpers are their derivatives,
+for second order.  ``transposed`` swaps the last two axes (a stack of matrices).
+"""
+
+import numpy as np
+
+from .broadcasting import inverse_permutation, unbroadcast
+from .seeds import zeros_like
+from .values import GradTuple, size_of
+
+
+def transposed(m):
+    """``m`` with its last two axes swapped: the transpose of each matrix of a stack."""
+    return np.swapaxes(m, -1, -2)
+
+
+def _as_matrices(grad, x, y):
+    """``x @ y`` with 1-D operands promoted to matrices, as numpy defines it."""
+    if np.ndim(x) == 1 and np.ndim(y) == 1:  # an inner product: make it (1, k) @ (k, 1)
+        return np.reshape(grad, (1, 1)), np.expand_dims(x, 0), np.expand_dims(y, -1)
+    if np.ndim(x) == 1:
+        x = np.expand_dims(x, 0)
+        grad = np.expand_dims(grad, -2)
+    if np.ndim(y) == 1:
+        y = np.expand_dims(y, -1)
+        grad = np.expand_dims(grad, -1)
+    return grad, x, y
+
+
+def matmul_dx(grad, x, y):
+    """The adjoint of ``x`` in ``x @ y`` (1-D operands and batch dims included)."""
+    if np.ndim(x) == 2 and np.ndim(y) == 2:  # the common case, without reshapes
+        return grad @ y.T
+    g, xm, ym = _as_matrices(grad, x, y)
+    return np.reshape(unbroadcast(g @ np.swapaxes(ym, -1, -2), xm), np.shape(x))
+
+
+def matmul_dy(grad, x, y):
+    """The adjoint of ``y`` in ``x @ y`` (1-D operands and batch dims included)."""
+    if np.ndim(x) == 2 and np.ndim(y) == 2:
+        return x.T @ grad
+    g, xm, ym = _as_matrices(grad, x, y)
+    return np.reshape(unbroadcast(np.swapaxes(xm, -1, -2) @ g, ym), np.shape(y))
+
+
+def matmul_dx_adjoint_grad(cot, grad, x, y):
+    """The adjoint, in ``grad``, of ``matmul_dx(grad, x, y)`` (it is linear in ``grad``)."""
+    g, xm, ym = _as_matrices(grad, x, y)
+    c = np.reshape(cot, np.shape(xm))
+    c = np.broadcast_to(c, np.shape(g)[:-1] + np.shape(xm)[-1:])
+    return np.reshape(unbroadcast(c @ ym, g), np.shape(grad))
+
+
+def matmul_dx_adjoint_w(cot, grad, x, y):
+    """The adjoint, in ``y``, of ``matmul_dx(grad, x, y)``."""
+    g, xm, ym = _as_matrices(grad, x, y)
+    c = np.reshape(cot, np.shape(xm))
+    return np.reshape(unbroadcast(np.swapaxes(c, -1, -2) @ g, ym), np.shape(y))
+
+
+def matmul_dy_adjoint_grad(cot, grad, x, y):
+    """The adjoint, in ``grad``, of ``matmul_dy(grad, x, y)``."""
+    g, xm, ym = _as_matrices(grad, x, y)
+    c = np.reshape(cot, np.shape(ym))
+    return np.reshape(unbroadcast(xm @ c, g), np.shape(grad))
+
+
+def matmul_dy_adjoint_x(cot, grad, x, y):
+    """The adjoint, in ``x``, of ``matmul_dy(grad, x, y)``."""
+    g, xm, ym = _as_matrices(grad, x, y)
+    c = np.reshape(cot, np.shape(ym))
+    return np.reshape(unbroadcast(g @ np.swapaxes(c, -1, -2), xm), np.shape(x))
+
+
+def dot_adjoint(grad, a, b):
+    """The adjoints of ``np.dot(a, b)`` for scalars, vectors and matrices."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return GradTuple((unbroadcast(grad * b, a), unbroadcast(grad * a, b)))
+    if np.ndim(a) <= 2 and np.ndim(b) <= 2:
+        return GradTuple((matmul_dx(grad, a, b), matmul_dy(grad, a, b)))
+    axes_a = np.ndim(a) - 1
+    da = np.tensordot(grad, np.moveaxis(b, -2, -1), axes=(tuple(range(axes_a, np.ndim(grad))), tuple(range(np.ndim(b) - 1))))
+    db = np.moveaxis(np.tensordot(a, grad, axes=(tuple(range(axes_a)), tuple(range(axes_a)))), 0, -2)
+    return GradTuple((da, db))
+
+
+def outer_adjoint(grad, a, b):
+    """The adjoints of ``np.outer(a, b)``."""
+    g = np.reshape(grad, (size_of(a), size_of(b)))
+    return GradTuple((np.reshape(g @ np.ravel(b), np.shape(a)), np.reshape(np.ravel(a) @ g, np.shape(b))))
+
+
+def inner_adjoint(grad, a, b):
+    """The adjoints of ``np.inner(a, b)`` (a contraction over the last axes)."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return GradTuple((unbroadcast(grad * b, a), unbroadcast(grad * a, b)))
+    na, nb = np.ndim(a) - 1, np.ndim(b) - 1
+    da = np.tensordot(grad, b, axes=(tuple(range(na, na + nb)), tuple(range(nb))))
+    db = np.tensordot(grad, a, axes=(tuple(range(na)), tuple(range(na))))
+    return GradTuple((da, db))
+
+
+def tensordot_adjoint(grad, a, b, axes=2):
+    """The adjoints of ``np.tensordot(a, b, axes)``."""
+    if isinstance(axes, int):
+        axes_a = list(range(np.ndim(a) - axes, np.ndim(a)))
+        axes_b = list(range(axes))
+    else:
+        axes_a, axes_b = ([axes[0]] if isinstance(axes[0], int) else list(axes[0])), ([axes[1]] if isinstance(axes[1], int) else list(axes[1]))
+        axes_a = [x % np.ndim(a) for x in axes_a]
+        axes_b = [x % np.ndim(b) for x in axes_b]
+    free_a = [i for i in range(np.ndim(a)) if i not in axes_a]
+    free_b = [i for i in range(np.ndim(b)) if i not in axes_b]
+    nfa = len(free_a)
+    # grad has axes free_a + free_b
+    # da: free_a, then b's contracted axes in b's order, each standing for its partner in a
+    da = np.tensordot(grad, b, axes=(list(range(nfa, nfa + len(free_b))), free_b))
+    da = np.transpose(da, inverse_permutation(free_a + [axes_a[axes_b.index(j)] for j in sorted(axes_b)]))
+    # db: a's contracted axes in a's order (standing for their partners in b), then free_b
+    db = np.tensordot(a, grad, axes=(free_a, list(range(nfa))))
+    db = np.transpose(db, inverse_permutation([axes_b[axes_a.index(i)] for i in sorted(axes_a)] + free_b))
+    return GradTuple((da, db))
+
+
+def einsum_tangent(subscripts, operands, tangents, optimize=False):
+    """The tangent of ``np.einsum(subscripts, *operands)``: one product per operand
+    with that operand replaced by its tangent."""
+    total = 0.0
+    for i, tangent in enumerate(tangents):
+        if tangent is not None:
+            total = total + np.einsum(subscripts, *operands[:i], tangent, *operands[i + 1:], optimize=optimize)
+    return total
+
+
+def einsum_adjoint(grad, subscripts, operands):
+    """The adjoints of ``np.einsum(subscripts, *operands)``, one per operand."""
+    spec = subscripts.replace(" ", "")
+    if "->" in spec:
+        inputs, output = spec.split("->")
+    else:
+        inputs = spec
+        letters = [c for c in inputs if c.isalpha()]
+        output = ("..." if "..." in inputs else "") + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    terms = inputs.split(",")
+    out = []
+    for i, term in enumerate(terms):
+        if len(set(c for c in term if c.isalpha())) != len([c for c in term if c.isalpha()]):
+            raise NotImplementedError(f"the adjoint of einsum with a repeated index in one operand ({term!r})")
+        others = [t for j, t in enumerate(terms) if j != i]
+        ops = [o for j, o in enumerate(operands) if j != i]
+        missing = "".join(c for c in term if c.isalpha() and c not in output and all(c not in t for t in others))
+        g = np.einsum(",".join([output] + others) + "->" + "".join(c for c in term if c not in missing), grad, *ops)
+        if missing:  # an index summed away by this operand alone: broadcast back
+            g = np.broadcast_to(np.expand_dims(g, tuple(term.index(c) for c in missing)), np.shape(operands[i]))
+        out.append(unbroadcast(g, operands[i]))
+    return GradTuple(out)
+
+
+def einsum_adjoint_tangent(grad, subscripts, operands, doperands):
+    """The tangent of ``einsum_adjoint(grad, subscripts, operands)`` along the operands'
+    tangents ``doperands`` (``grad`` held): operand i's adjoint is multilinear in the other
+    operands, so its tangent is the sum over j != i of that adjoint with operand j replaced
+    by its tangent.  With ``doperands`` a cotangent of the adjoints, the same sum is the
+    adjoint in ``operands``."""
+    operands = list(operands)
+    total = [None] * len(operands)
+    for j, t in enumerate(doperands):
+        if t is None:
+            continue
+        adjoints = einsum_adjoint(grad, subscripts, operands[:j] + [t] + operands[j + 1:])
+        for i, a in enumerate(adjoints):
+            if i != j:
+                total[i] = a if total[i] is None else total[i] + a
+    return GradTuple(zeros_like(x) if t is None else t for x, t in zip(operands, total))

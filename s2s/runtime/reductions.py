@@ -1,0 +1,81 @@
+"""Adjoints of numpy's reductions and scans: max/min, prod, var, cumsum, and clip's mask.
+
+``prod_others_tangent`` is the second-order part of ``prod_adjoint`` (its tangent
+and its own adjoint).  All are exact where entries tie or are zero.
+"""
+
+import math
+
+import numpy as np
+
+from .broadcasting import unreduce
+
+
+def _axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(a % ndim for a in axes)
+
+
+def extremum_adjoint(grad, result, a, axis=None, keepdims=False):
+    """The adjoint of ``np.max``/``np.min``: split evenly between tied extrema."""
+    at = unreduce(result, a, axis, keepdims) == a
+    count = np.maximum(np.sum(at, axis=axis, keepdims=True), 1)  # 0 where an `initial` value won
+    return unreduce(grad, a, axis, keepdims) * at / np.broadcast_to(count, np.shape(a))
+
+
+def prod_adjoint(grad, result, a, axis=None, keepdims=False):
+    """The adjoint of ``np.prod``: the product of the other entries, exact with zeros."""
+    is_zero = a == 0
+    nonzero = np.where(is_zero, 1.0, a)
+    product = np.prod(nonzero, axis=axis, keepdims=True)
+    zeros = np.sum(is_zero, axis=axis, keepdims=True)
+    others = np.where(zeros == 0, product / nonzero, np.where(is_zero & (zeros == 1), product, 0.0))
+    return unreduce(grad, a, axis, keepdims) * others
+
+
+def prod_others_tangent(a, da, axis=None):
+    """The tangent along ``da`` of the products of the other entries that ``prod_adjoint``
+    multiplies by: entry i gets the sum over j != i of ``da[j]`` times the product of the
+    entries other than i and j, exact with zeros in ``a`` (no division by a zero).  The
+    second derivatives are symmetric in (i, j), so this is also its own adjoint."""
+    is_zero = a == 0
+    nonzero = np.where(is_zero, 1.0, a)
+    product = np.prod(nonzero, axis=axis, keepdims=True)
+    zeros = np.sum(is_zero, axis=axis, keepdims=True)
+    ratio = np.where(is_zero, 0.0, da / nonzero)
+    ratios = np.sum(ratio, axis=axis, keepdims=True)
+    at_zeros = np.sum(np.where(is_zero, da, 0.0), axis=axis, keepdims=True)
+    none = product / nonzero * (ratios - ratio)  # no zero: (P / a_i) (sum_j da_j / a_j - da_i / a_i)
+    one = np.where(is_zero, product * ratios, at_zeros * product / nonzero)
+    two = np.where(is_zero, (at_zeros - da) * product, 0.0)  # the other zero's tangent
+    return np.where(zeros == 0, none, np.where(zeros == 1, one, np.where(zeros == 2, two, 0.0)))
+
+
+def var_adjoint(grad, a, axis=None, ddof=0, keepdims=False):
+    """The adjoint of ``np.var``."""
+    shape = np.shape(a)
+    count = math.prod(shape[i] for i in _axes(axis, len(shape)))  # the entries in each mean
+    centered = a - np.mean(a, axis=axis, keepdims=True)
+    return unreduce(grad, a, axis, keepdims) * 2.0 * centered / (count - ddof)
+
+
+def uncumsum(grad, a, axis=None):
+    """The adjoint of ``np.cumsum``: cumulative sums from the end."""
+    if axis is None:
+        flat = np.ravel(grad)
+        return np.reshape(np.flip(np.cumsum(np.flip(flat))), np.shape(a))
+    return np.flip(np.cumsum(np.flip(grad, axis), axis=axis), axis)
+
+
+def clip_mask(a, a_min, a_max, min=None, max=None):
+    """Where ``np.clip`` passes ``a`` through (True) or clips it (False)."""
+    a_min = a_min if min is None else min
+    a_max = a_max if max is None else max
+    inside = np.ones_like(a, dtype=bool)
+    if a_min is not None:
+        inside = inside & (a >= a_min)
+    if a_max is not None:
+        inside = inside & (a <= a_max)
+    return inside

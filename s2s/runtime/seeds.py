@@ -1,0 +1,61 @@
+"""Seeds and zeros: the adjoints a backward sweep starts from or resets to.
+
+``seed_scalar``/``seed_like`` give the seed 1 of a scalar output (in the
+arguments' dtype and library); ``zeros_like`` the zero adjoint of any value
+(``None`` where a value has no derivative); ``zeroed`` an adjoint with the
+entry of an overwritten item reset to zero.
+"""
+
+import numpy as np
+
+from .values import GradTuple, ShapeOf
+
+
+def zeros_like(value):
+    """A zero adjoint shaped like ``value`` (arrays, scalars, tuples, lists)."""
+    if value is None or isinstance(value, (ShapeOf, str)):
+        return None  # no derivative: a placeholder, a saved shape, a name
+    if isinstance(value, (tuple, list)):
+        return GradTuple(zeros_like(v) for v in value)
+    if isinstance(value, (bool, int, float, complex)):
+        return type(value)(0) if not isinstance(value, bool) else 0.0
+    return np.zeros_like(value)
+
+
+def seed_like(*arguments):
+    """The seed 1 of an output known to be a scalar, without the output: in the
+    floating dtype of the arguments differentiated for (float32 arrays give a
+    float32 seed, as the output they make would be) and their array library,
+    or a Python float."""
+    arrays = []
+    for a in arguments:
+        for v in a if isinstance(a, (tuple, list)) else (a,):
+            dtype = getattr(v, "dtype", None)
+            if dtype is not None and np.issubdtype(dtype, np.inexact):
+                arrays.append(v)
+    if not arrays:
+        return 1.0
+    one = np.ones_like(arrays[0], dtype=np.result_type(*(v.dtype for v in arrays)), shape=())
+    return one[()] if isinstance(one, np.ndarray) else one  # a 0-d array of the arguments' library
+
+
+def seed_scalar(value, name="the function"):
+    """The seed adjoint 1 of a scalar output; ``ValueError`` for any other shape."""
+    shape = np.shape(value)
+    if shape != ():
+        raise ValueError(
+            f"grad needs a scalar output, but {name} returned an array of shape "
+            f"{shape}; use s2s.vjp to pull back a non-scalar output"
+        )
+    return np.ones_like(value) if hasattr(value, "dtype") else 1.0
+
+
+def zeroed(grad, index):
+    """A copy of ``grad`` with zeros at ``index`` (the adjoint of an overwritten item)."""
+    if isinstance(grad, (tuple, list)):
+        out = list(grad)
+        out[index] = zeros_like(out[index])
+        return GradTuple(out)
+    out = grad.copy()
+    out[index] = 0
+    return out

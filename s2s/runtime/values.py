@@ -1,0 +1,79 @@
+"""The values generated code carries besides arrays: container adjoints and saved shapes.
+
+``GradTuple`` is the adjoint of a tuple or list (it adds element by element);
+``ShapeOf`` is what the forward sweep saves of a value whose shape alone the
+backward sweep reads (``shape_of``), with ``SHAPE_ONLY_ARGUMENTS`` saying which
+arguments those are; ``size_of`` reads a size from a shape alone.
+"""
+
+import math
+
+import numpy as np
+
+
+class GradTuple(tuple):
+    """The adjoint of a tuple or list value: one adjoint per element.
+
+    ``+`` adds element by element (a plain tuple would concatenate), so
+    generated code accumulates container adjoints with the same ``+`` it uses
+    for arrays; ``None`` is the zero of an element that has no derivative.  Numpy defers to it instead of converting it to an array.
+    """
+
+    __slots__ = ()
+    __array_ufunc__ = None
+
+    def __add__(self, other):
+        if not isinstance(other, (tuple, list)) or len(other) != len(self):
+            return NotImplemented
+        return GradTuple(b if a is None else a if b is None else a + b for a, b in zip(self, other))
+
+    __radd__ = __add__
+
+    def __repr__(self):
+        return f"GradTuple({tuple.__repr__(self)})"
+
+
+class ShapeOf:
+    """What the backward sweep keeps of a value it only needs the shape of.
+
+    ``np.shape``, ``np.ndim`` and ``np.size`` accept it, and so do
+    ``unbroadcast`` and ``unreduce``; the forward sweep saves ``shape_of(t)``
+    instead of a temporary ``t``, so the temporary's memory is released.
+    """
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape))
+
+    def __repr__(self):
+        return f"shape_of({self.shape})"
+
+
+def shape_of(value):
+    """The shape of ``value``, kept instead of the value (see :class:`ShapeOf`)."""
+    kind = type(value)
+    if kind is float or kind is int or kind is tuple or kind is list or kind is bool or kind is GradTuple:
+        return value  # a Python scalar is as small as its shape; a container keeps references
+    return ShapeOf(np.shape(value))
+
+
+# Positions of arguments that helpers and numpy functions read only the shape of.
+SHAPE_ONLY_ARGUMENTS = {"unbroadcast": 1, "unreduce": 1, "np.shape": 0, "np.ndim": 0, "np.size": 0, "size_of": 0}
+
+
+def size_of(value, axis=None):
+    """``np.size(value, axis)`` from the shape alone: dask has no ``np.size`` (its
+    fallback computes the array), and a :class:`ShapeOf` has no data."""
+    shape = np.shape(value)
+    if axis is not None:
+        return int(shape[axis])
+    return math.prod(int(n) for n in shape)
