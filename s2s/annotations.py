@@ -4,7 +4,8 @@ The passes hand each other gast trees; what a tree cannot say in Python syntax
 rides on its nodes as attributes named ``s2s_*`` (``call.s2s_target``: the
 object a call calls).  ``ANNOTATIONS`` declares each one: its value's type,
 the modules that write it and those that read it (paths inside the package,
-``normalize`` or ``derivatives.numpy_rules``), and what it means.
+``normalize`` for any module of ``s2s/normalize/``, ``derivatives.numpy_linear``), and
+what it means.
 :func:`check` raises on a node carrying an undeclared one or a value of
 another type; ``tests/test_annotations.py`` keeps the table and the source in
 step (every write declared, every declared annotation written and read) and
@@ -33,15 +34,12 @@ class Annotation(NamedTuple):
 
 ANNOTATIONS = {a.name: a for a in (
     # where a statement came from: emit writes `# file.py:N  code` above it
-    Annotation("s2s_line", (int, NoneType), ("forward", "layout", "normalize", "optimize", "reverse"),
-               ("emit", "forward", "layout", "optimize", "reverse"),
+    Annotation("s2s_line", (int, NoneType), ("forward", "layout", "normalize", "optimize", "reverse"), ("emit", "forward", "layout", "optimize", "reverse"),
                "the user's file line a statement comes from (None: no comment above it)"),
-    Annotation("s2s_text", (str, NoneType), ("forward", "layout", "normalize", "optimize", "reverse"),
-               ("emit", "forward", "layout", "optimize", "reverse"),
+    Annotation("s2s_text", (str, NoneType), ("forward", "layout", "normalize", "optimize", "reverse"), ("emit", "forward", "layout", "optimize", "reverse"),
                "the code of that line, for the comment"),
     # what a name or a call means
-    Annotation("s2s_global", (object,), ("normalize",),
-               ("activity", "forward", "normalize", "reverse", "shapes", "transform"),
+    Annotation("s2s_global", (object,), ("normalize",), ("activity", "forward", "normalize", "reverse", "shapes", "transform"),
                "the object a global reference (a Name or an Attribute chain) stands for"),
     Annotation("s2s_canonical", (bool,), ("normalize",), ("transform",),
                "the reference is spelled as generated modules import it (np.…, math.…, a builtin, a runtime helper): nothing to bind"),
@@ -49,8 +47,6 @@ ANNOTATIONS = {a.name: a for a in (
                "the object a Call calls (its rule is looked up by it)"),
     Annotation("s2s_checkpoint", (bool,), ("normalize",), ("reverse",),
                "the call was written s2s.checkpoint(f)(...): its forward sweep is re-run in the backward sweep"),
-    Annotation("s2s_runtime", (bool,), ("normalize",), (),
-               "the reference names an s2s.runtime helper (dead: nothing reads it)"),
     # loops and jumps
     Annotation("s2s_always", (tuple,), ("jumps",), ("jumps",),
                "(then, else): whether each branch of an If always jumps (returns, breaks)"),
@@ -64,8 +60,6 @@ ANNOTATIONS = {a.name: a for a in (
                "the copy at the end of a loop body of a value carried to the next iteration"),
     Annotation("s2s_cond", (bool,), ("normalize",), ("forward", "reverse"),
                "a statement at the end of a while body that recomputes the loop condition"),
-    Annotation("s2s_phi", (bool,), ("normalize",), (),
-               "the copy (or None binding) that merges a name's versions after an If (dead: nothing reads it)"),
     # insert_grad_of hooks
     Annotation("s2s_grad_of", (str,), ("normalize",), ("forward", "reverse", "transform"),
                "the primal name whose adjoint an insert_grad_of hook edits (on the hook's placeholder statement)"),
@@ -75,8 +69,6 @@ ANNOTATIONS = {a.name: a for a in (
     # on a normalized FunctionDef
     Annotation("s2s_namer", (object,), ("normalize",), ("transform",),
                "the naming.Namer that named the function's versions: differentiation continues from it"),
-    Annotation("s2s_fixed", (set,), ("normalize",), (),
-               "names normalize never versioned (flags, loop conditions) (dead: nothing reads it)"),
     # on generated FunctionDefs
     Annotation("s2s_floats", (set,), ("reverse",), ("optimize",),
                "the names of a backward sweep that hold floating values (adjoints, active values)"),

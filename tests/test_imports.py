@@ -111,3 +111,12 @@ def test_finds_a_cycle():
 def test_no_import_cycle():
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_every_subpackage_is_installed():
+    """``pip install .`` (not editable) ships only the packages pyproject.toml lists."""
+    tomllib = __import__("pytest").importorskip("tomllib")
+    config = tomllib.loads((ROOT.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(("s2s",) + p.parent.relative_to(ROOT).parts) for p in ROOT.rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages in pyproject.toml: {sorted(found - listed)}"

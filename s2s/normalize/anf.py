@@ -82,7 +82,6 @@ class Normalizer(Expressions, ControlFlow, Iteration, Hooks):
             type_params=[],
         )
         new.s2s_namer = self.namer
-        new.s2s_fixed = self.fixed
         return new
 
     def emit(self, stmt):

@@ -52,7 +52,6 @@ def runtime_ref(helper):
     ref = name_node(helper)
     ref.s2s_global = getattr(runtime, helper)
     ref.s2s_canonical = True
-    ref.s2s_runtime = True
     return ref
 
 

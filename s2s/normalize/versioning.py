@@ -5,9 +5,9 @@ only ``break`` is a loop's final ``if flag: break``).  Guarantees that each
 user name has one current version after the statement:
 
 * after an ``if``, a name the branches version differently gets one name in
-  both (the branch's own assignment renamed, or a copy marked ``s2s_phi``);
+  both (the branch's own assignment renamed, or a copy);
   one assigned on a single path that is read later is set to ``None`` on the
-  other path (``s2s_phi``), so a saved value is never unbound;
+  other path, so a saved value is never unbound;
 * a name a loop assigns that outlives an iteration is *carried*: copied to a
   name of its own before the loop, and copied back at the end of the body
   (marked ``s2s_carry``); a ``while`` condition's statements are emitted
@@ -58,7 +58,6 @@ class ControlFlow:
                     # read (``elif ...: return``); bound to None there, so saving
                     # it for the backward sweep never reads an unbound name
                     undefined = gast.Assign(targets=[name_node(a or b, True)], value=gast.Constant(value=None, kind=None), type_comment=None)
-                    undefined.s2s_phi = True
                     undefined.s2s_line = self.loc.lineno(self.user_stmt)
                     undefined.s2s_text = self.line_text(self.user_stmt)
                     (orelse if a else body).append(undefined)
@@ -73,7 +72,6 @@ class ControlFlow:
                     rename(block, current, phi)
                 else:
                     join = gast.Assign(targets=[name_node(phi, True)], value=name_node(current), type_comment=None)
-                    join.s2s_phi = True
                     join.s2s_line = self.loc.lineno(self.user_stmt)
                     join.s2s_text = self.line_text(self.user_stmt)
                     block.append(join)
