@@ -7,7 +7,7 @@ the shape of the others: one definition each (:func:`s2s.families.linear`) gives
 tangent (the helper applied to that argument's tangent) and the adjoint (the numpy
 function, or helper, the helper is the transpose of).  The ones that read values (``prod_adjoint``,
 ``norm_adjoint``, ``eigh_adjoint``, ...) have derivative helpers of their own in
-s2s/runtime.py (``*_tangent``, ``*_adjoint_adjoint``); those are second-order
+s2s/runtime/ (``*_tangent``, ``*_adjoint_adjoint``); those are second-order
 code, and differentiating them once more is refused (see the end of this file).
 tests/test_rules_hvp.py checks every helper of an adjoint rule here.
 """
@@ -247,7 +247,7 @@ def tensordot_adjoint(y, grad, a, b, axes=2):
 
 
 # -- helpers that read values of their arguments: their derivatives are helpers of their
-# own (s2s/runtime.py) ------------------------------------------------------------------------
+# own (s2s/runtime/) --------------------------------------------------------------------------
 
 
 @tangent(runtime.matmul_dx_adjoint_grad)
@@ -434,7 +434,7 @@ for _helper in (
     BUILTIN.rule(_helper)
 
 
-# x.copy() and x.astype(t), kept as methods (s2s/normalize.py METHOD_HELPERS)
+# x.copy() and x.astype(t), kept as methods (s2s/normalize/array_methods.py METHOD_HELPERS)
 @linear(runtime.copy_of)
 def copy_of(y, x, order="K"):
     dx = dy

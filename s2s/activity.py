@@ -11,7 +11,8 @@ import types
 
 import gast
 
-from .rules import NONDIFFERENTIABLE_ATTRIBUTES, OPERATORS
+from .errors import describe, gast_text
+from .rules import ATTRIBUTE_FUNCTIONS, NONDIFFERENTIABLE_ATTRIBUTES, OPERATORS
 
 
 class Activity:
@@ -42,6 +43,35 @@ def differentiated(stmt, activity, rules):
     the other): that assignment needs no derivative rule and passes nothing back.
     """
     return any(n in activity for n in targets(stmt)) and any(n in activity for n in dependencies(stmt, rules))
+
+
+def require_rule(stmt, activity, rules, loc, mode):
+    """Raise ``S2SError`` at ``stmt`` if a derivative flows through it and its
+    operation has no rule for ``mode`` (``"adjoint"`` or ``"tangent"``)."""
+    if not differentiated(stmt, activity, rules):
+        return
+    rhs = stmt.value
+    if isinstance(rhs, gast.BoolOp):
+        raise loc.error(rhs, "cannot differentiate through `and`/`or`; use np.where or an `if`")
+    if isinstance(rhs, gast.Attribute) and rhs.attr not in ATTRIBUTE_FUNCTIONS:
+        raise loc.error(rhs, f"cannot differentiate the attribute `.{rhs.attr}`")
+    if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
+        fn = OPERATORS.get(type(rhs.op))
+    elif isinstance(rhs, gast.Call) and not is_user_function(rhs.s2s_target, rules):
+        fn = rhs.s2s_target
+    elif isinstance(rhs, gast.Attribute):
+        fn = ATTRIBUTE_FUNCTIONS[rhs.attr]
+    else:
+        return
+    rule = rules.lookup(fn) if fn is not None else None
+    if rule is None or getattr(rule, mode) is None:
+        what = gast_text(rhs) if not isinstance(rhs, gast.Call) else describe(fn)
+        if mode == "tangent":
+            message = f"no forward-mode (tangent) rule for {what}; register one with @s2s.tangent({describe(fn)})"
+        else:
+            message = (f"no derivative rule for {what}; register one with @s2s.adjoint({describe(fn)}) "
+                       "or wrap its argument in s2s.stop_gradient")
+        raise loc.error(rhs, message)
 
 
 def targets(stmt):

@@ -7,7 +7,10 @@ printer shows the line with a caret.  ``col_offset`` is the 0-based column, as
 in ``ast``.  Internal errors are bugs and are never turned into this type.
 """
 
+import ast
 import linecache
+
+import gast
 
 
 class S2SError(SyntaxError):
@@ -56,3 +59,17 @@ class Located:
         lineno = self.lineno(node)
         col = getattr(node, "col_offset", 0) + self.col_offset
         return S2SError(message, self.filename, lineno, col)
+
+
+def gast_text(node):
+    """Source text of a generated expression, for messages."""
+    return ast.unparse(gast.gast_to_ast(node))
+
+
+def describe(fn):
+    """``numpy.sin``: a function's name for messages."""
+    if fn is None:
+        return "this operation"
+    module = getattr(fn, "__module__", None)
+    qual = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    return f"{module}.{qual}" if module and module != "builtins" else qual

@@ -18,9 +18,10 @@ import inspect
 
 import gast
 
-from .activity import differentiated, is_user_function, simple_statements, targets
+from .activity import differentiated, is_user_function, require_rule, simple_statements, targets
 from .naming import tangent_name
-from .reverse import assign, call, describe, gast_text, name, others_conform
+from .errors import describe
+from .reverse import assign, call, name, others_conform
 from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
 from .shapes import scalar_arguments
 from .template import Contribution
@@ -48,7 +49,7 @@ class ForwardMode:
 
     def run(self):
         for stmt in simple_statements(self.fdef.body):
-            self.check(stmt)
+            require_rule(stmt, self.activity, self.rules, self.loc, "tangent")
         params = [self.tangent(p) for p in self.active_params]
         body = self.block(self.fdef.body[:-1])
         result = self.fdef.body[-1].value
@@ -63,32 +64,6 @@ class ForwardMode:
         args = copy.deepcopy(self.fdef.args)
         args.args = [name(t, True) for t in params] + args.args
         return gast.FunctionDef(name=self.jvp_name, args=args, body=body, decorator_list=[], returns=None, type_comment=None, type_params=[])
-
-    def check(self, stmt):
-        """Raise ``S2SError`` if an active statement has no tangent rule."""
-        if not differentiated(stmt, self.activity, self.rules):
-            return
-        rhs = stmt.value
-        if isinstance(rhs, gast.BoolOp):
-            raise self.loc.error(rhs, "cannot differentiate through `and`/`or`; use np.where or an `if`")
-        if isinstance(rhs, gast.Attribute) and rhs.attr not in ATTRIBUTE_FUNCTIONS:
-            raise self.loc.error(rhs, f"cannot differentiate the attribute `.{rhs.attr}`")
-        fn = None
-        if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
-            fn = OPERATORS.get(type(rhs.op))
-        elif isinstance(rhs, gast.Call) and not is_user_function(rhs.s2s_target, self.rules):
-            fn = rhs.s2s_target
-        elif isinstance(rhs, gast.Attribute):
-            fn = ATTRIBUTE_FUNCTIONS[rhs.attr]
-        else:
-            return
-        rule = self.rules.lookup(fn) if fn is not None else None
-        if rule is None or rule.tangent is None:
-            what = gast_text(rhs) if not isinstance(rhs, gast.Call) else describe(fn)
-            raise self.loc.error(
-                rhs,
-                f"no forward-mode (tangent) rule for {what}; register one with @s2s.tangent({describe(fn)})",
-            )
 
     # -- blocks -------------------------------------------------------------
     def block(self, stmts):

@@ -15,10 +15,10 @@ import operator
 
 import gast
 
-from ..activity import differentiated, is_user_function, targets
+from ..activity import differentiated, targets
 from ..rules import ATTRIBUTE_FUNCTIONS, OPERATORS
 from .forward_sweep import CallSite
-from .syntax import assign, call, describe, gast_text, index_expr, name
+from .syntax import assign, call, index_expr, name
 
 
 class BackwardSweep:
@@ -70,30 +70,6 @@ class BackwardSweep:
                     n.id = adj
             self.emit(node)
         return self.reads(self.out[start:])
-
-    def check(self, stmt):
-        """Raise ``S2SError`` if an active statement has no derivative."""
-        if not differentiated(stmt, self.activity, self.rules):
-            return
-        rhs = stmt.value
-        if isinstance(rhs, gast.BoolOp):
-            raise self.loc.error(rhs, "cannot differentiate through `and`/`or`; use np.where or an `if`")
-        if isinstance(rhs, gast.Attribute) and rhs.attr not in ATTRIBUTE_FUNCTIONS:
-            raise self.loc.error(rhs, f"cannot differentiate the attribute `.{rhs.attr}`")
-        fn = None
-        if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
-            fn = OPERATORS.get(type(rhs.op))
-        elif isinstance(rhs, gast.Call) and not is_user_function(rhs.s2s_target, self.rules):
-            fn = rhs.s2s_target
-        if fn is not None or isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
-            rule = self.rules.lookup(fn) if fn is not None else None
-            if rule is None or rule.adjoint is None:
-                what = gast_text(rhs) if not isinstance(rhs, gast.Call) else describe(fn)
-                raise self.loc.error(
-                    rhs,
-                    f"no derivative rule for {what}; register one with @s2s.adjoint({describe(fn)}) "
-                    "or wrap its argument in s2s.stop_gradient",
-                )
 
     def backward_statement(self, stmt):
         if not differentiated(stmt, self.activity, self.rules):

@@ -20,7 +20,8 @@ from ..naming import adjoint_name
 from ..saveplan import CallSave
 from ..shapes import scalar_arguments
 from ..template import Contribution
-from .syntax import assign, call, describe, name
+from ..errors import describe
+from .syntax import assign, call, name
 
 
 class CallsAndRules:

@@ -35,7 +35,7 @@ import copy
 
 import gast
 
-from ..activity import simple_statements, targets
+from ..activity import require_rule, simple_statements, targets
 from ..naming import adjoint_name
 from ..saveplan import Exit, SavePlan
 from .adjoints import Adjoints
@@ -114,7 +114,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Ca
     def run(self):
         body = self.fdef.body
         for stmt in simple_statements(body):  # report the first problem in source order
-            self.check(stmt)
+            require_rule(stmt, self.activity, self.rules, self.loc, "adjoint")
         self.prepare_calls(body)
         result = body[-1].value
         if self.active(result):

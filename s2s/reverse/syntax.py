@@ -6,10 +6,10 @@ statement's line onto a generated one; ``assigned``, ``spelling`` and
 ``index_expr`` read nodes; ``gast_text`` and ``describe`` write messages.
 """
 
-import ast
 import copy
 
 import gast
+
 
 
 def name(id_, store=False):
@@ -72,17 +72,3 @@ def index_expr(node):
     if isinstance(node, gast.Tuple):
         return gast.Tuple(elts=[index_expr(e) for e in node.elts], ctx=gast.Load())
     return copy.deepcopy(node)
-
-
-def gast_text(node):
-    """Source text of a generated expression, for messages."""
-    return ast.unparse(gast.gast_to_ast(node))
-
-
-def describe(fn):
-    """``numpy.sin``: a function's name for messages."""
-    if fn is None:
-        return "this operation"
-    module = getattr(fn, "__module__", None)
-    qual = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
-    return f"{module}.{qual}" if module and module != "builtins" else qual

@@ -12,7 +12,7 @@ W = np.array([[0.3, -0.2, 0.1], [1.1, 0.4, -0.6]])
 def return_in_nested_if(x):
     """Was refused: "`return_in_nested_if` must return a value on every path"
     [jumps.py: a flag-guarded rest that always returns makes every path return;
-    normalize.py: a name bound on one path only is None on the other]."""
+    s2s/normalize: a name bound on one path only is None on the other]."""
     if np.sum(x) > 0.0:
         if np.max(x) > 1.0:
             return np.sum(np.sin(x))
@@ -34,7 +34,7 @@ def return_in_elif(x):
 def rebind_iterated_array(x):
     """Was a wrong gradient, and a wrong value from jvp: ``for row in x`` iterates
     the array ``x`` was bound to when the loop began; the derivatives iterated the
-    rebound ``x`` instead [normalize.py: a rebound sequence is copied first]."""
+    rebound ``x`` instead [s2s/normalize: a rebound sequence is copied first]."""
     for row in x:
         x = row + x
     return np.sum(x[0])
@@ -66,7 +66,7 @@ def inactive_call_in_branch(y, a):
 
 def return_in_loop_after_early_return(x, a):
     """The generated gradient raised UnboundLocalError ("cannot access local
-    variable 'da'") when the loop's return is taken [reverse.py: a loop zeroes
+    variable 'da'") when the loop's return is taken [s2s/reverse: a loop zeroes
     the adjoints its body accumulates into, whatever another branch wrote]."""
     if x > 1.0:
         return a * 2.0
@@ -119,7 +119,7 @@ W0 = np.array([0.5, -1.0, 2.0])
 def global_zipped_in_branch(y, n):
     """Was an UnboundLocalError for ``W0``: a global iterated in one branch was
     taken for a local bound on that path only, and set to None on the other
-    [normalize.py: only local names get the None of an undefined path]."""
+    [s2s/normalize: only local names get the None of an undefined path]."""
     if n == 0:
         return 3.0
     if n > 5:
@@ -147,7 +147,7 @@ def copy_of_a_call(a, y):
 
 def hypot_at_zero(x, a):
     """Was NaN: np.hypot's adjoint divided by the result, 0 where both arguments
-    are 0 [numpy_rules.hypot: the gradient there is 0, the smallest subgradient,
+    are 0 [numpy_elementwise.hypot: the gradient there is 0, the smallest subgradient,
     which finite differences give by symmetry]."""
     z1 = np.zeros((3, 2))
     return np.sum(np.hypot((a > 0.31) * x, np.copy(z1).T), axis=0)
@@ -155,7 +155,7 @@ def hypot_at_zero(x, a):
 
 def norm_at_zero(a, y):
     """Was NaN in forward mode: np.linalg.norm's tangent divided by the result, 0
-    where the vector is 0 (the adjoint guarded it and gave 0) [numpy_tangents.norm:
+    where the vector is 0 (the adjoint guarded it and gave 0) [numpy_linalg.norm:
     0 there too]."""
     masked = (np.broadcast_to(a, (3,)) > 0.31) * np.sin(y)
     return np.linalg.norm(np.sin(masked))
