@@ -11,8 +11,8 @@ import pytest
 import s2s
 from s2s import S2SError
 from s2s.frontend import parse
-from s2s import jumps
-from s2s.jumps import lower
+from s2s.normalize import jumps
+from s2s.normalize.jumps import lower
 from s2s.naming import Namer
 from s2s.normalize import DESUGARING, anf, array_methods, augmented, list_methods, normalize, refuse
 

@@ -5,12 +5,12 @@ Takes a :class:`~s2s.frontend.Parsed` function; returns a new
 :mod:`.anf`).  The passes, in order:
 
 1. :mod:`.refuse` - refuse what s2s does not differentiate; copy the body.
-2. :mod:`s2s.aliasing` - refuse in-place writes another name would see
+2. :mod:`.aliasing` - refuse in-place writes another name would see
    (reads the user's tree, rewrites nothing).
 3. Desugaring, one construct per pass, each ``desugar(body, parsed) -> body``
    (listed in :data:`DESUGARING`): the constructs that become simpler ones
    without naming anything.
-4. :mod:`s2s.jumps` - early ``return``, ``break`` and ``continue`` made
+4. :mod:`.jumps` - early ``return``, ``break`` and ``continue`` made
    explicit with flags.
 5. :mod:`.anf` - one operation per statement, single assignment, names for
    temporaries, versions across branches and loops.
@@ -22,8 +22,8 @@ its removal from the tables there).
 
 import gast
 
-from .. import aliasing
-from ..jumps import lower
+from . import aliasing
+from .jumps import lower
 from ..naming import Namer
 from . import array_methods, augmented, list_methods, refuse
 from .anf import Normalizer

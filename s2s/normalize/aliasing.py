@@ -32,8 +32,8 @@ import types
 import gast
 import numpy
 
-from .errors import S2SError
-from .frontend import MISSING
+from ..errors import S2SError
+from ..frontend import MISSING, parse
 
 # Expressions whose value may be (a view of) their first operand.
 VIEW_METHODS = {"reshape", "ravel", "transpose", "squeeze", "view", "swapaxes", "diagonal"}
@@ -64,7 +64,6 @@ def written_parameters(fn):
     if key in _summaries:
         return _summaries[key] or {}
     _summaries[key] = None  # recursion: assumed to write into nothing
-    from .frontend import parse
 
     try:
         result = Analysis(parse(fn), summary=True).run()
