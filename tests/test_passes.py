@@ -3,7 +3,7 @@
 The passes before them have their own tests (tests/test_normalize_passes.py),
 as do the passes after them (tests/test_optimize_rewrites.py for each optimizer
 rewrite, tests/test_saveplan.py for layout and rematerialization) and the shape
-facts (tests/test_shape_facts.py).  Here: activity (facts), reverse mode and
+facts (tests/test_shape_facts.py).  Here: the front end, activity (facts), reverse mode and
 forward mode (trees, before any optimization), emit (text): the example
 ``f`` below, normalized, goes in; what each pass makes of it comes out.
 """
@@ -16,7 +16,7 @@ import numpy as np
 from s2s.activity import analyse
 from s2s.emit import function_source
 from s2s.forward import ForwardMode
-from s2s.frontend import parse
+from s2s.frontend import MISSING, parse
 from s2s.normalize import normalize
 from s2s.reverse import ReverseMode
 from s2s.rules import USER
@@ -39,6 +39,16 @@ def no_callees(*args, **kwargs):
 
 def text(fn):
     return textwrap.dedent(function_source(fn, "prog.py")).strip()
+
+
+def test_front_end_parses_the_function_at_its_place_in_the_file_and_resolves_its_names():
+    parsed = parse(f)
+    assert parsed.name == "f" and parsed.filename == __file__ and parsed.firstlineno == 25
+    assign = parsed.node.body[0]
+    assert parsed.loc.lineno(assign) == 26  # tree positions map to the user's file
+    call = assign.value.left  # np.sin(x)
+    assert parsed.scope.resolve(call.func) is np.sin
+    assert parsed.scope.lookup("x") is MISSING  # a local: not a global reference
 
 
 def test_activity_marks_what_varies_with_wrt_and_reaches_the_output():
