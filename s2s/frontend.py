@@ -104,7 +104,7 @@ def generated_names():
     """Names generated code refers to as globals: the modules, the runtime helpers."""
     from . import runtime
 
-    return {"np", "math"} | set(runtime.__all__)
+    return {"np", "math", "scipy"} | set(runtime.__all__)
 
 
 def refusal(fn):

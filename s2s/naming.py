@@ -33,7 +33,7 @@ from . import runtime
 
 # Names generated code must not shadow: builtins, keywords, and the modules
 # and helpers every generated module may use.
-RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {"np", "math"} | set(runtime.__all__)
+RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {"np", "math", "scipy"} | set(runtime.__all__)
 
 OPERATOR_WORDS = {
     "Add": "plus",

@@ -13,8 +13,11 @@ numpy calls dispatch to the library of the arrays they are given.
 
 The built-in rules live in :mod:`s2s.derivatives` (``derivatives/`` in the
 source tree) and are loaded on first use; most are registered by the rule
-families of :mod:`s2s.families`, which derive both templates from one definition.  A :class:`RuleSet` can be layered
-over another, so user rules (``@s2s.adjoint``) can be scoped.
+families of :mod:`s2s.families`, which derive both templates from one definition.
+The rules of an optional library (scipy.special) are loaded once the user has
+imported it (``OPTIONAL_RULE_MODULES``); s2s never imports scipy itself.  A
+:class:`RuleSet` can be layered over another, so user rules (``@s2s.adjoint``)
+can be scoped.
 """
 
 import builtins
@@ -34,6 +37,9 @@ RULE_MODULES = (  # each registers adjoint and tangent rules, side by side or de
     "math_rules", "builtin_rules", "structure_rules",
     "runtime_rules",  # the helpers generated code calls: second order
 )
+# rule modules of optional libraries: each is loaded once its library has been imported
+# (a function of the library can only be looked up then), so s2s never imports scipy
+OPTIONAL_RULE_MODULES = {"scipy_special": "scipy.special"}
 
 OPERATORS = {
     gast.Add: numpy.add,
@@ -177,12 +183,18 @@ class _Builtin(RuleSet):
     """The built-in rule set; loads ``s2s.derivatives`` on first lookup."""
 
     loaded = False
+    optional_loaded = frozenset()
 
     def _lookup(self, fn):
         if not self.loaded:
             self.loaded = True
             for name in RULE_MODULES:
                 if importlib.util.find_spec(f"s2s.derivatives.{name}") is not None:
+                    importlib.import_module(f"s2s.derivatives.{name}")
+        if len(self.optional_loaded) < len(OPTIONAL_RULE_MODULES):
+            for name, library in OPTIONAL_RULE_MODULES.items():
+                if name not in self.optional_loaded and library in sys.modules:
+                    self.optional_loaded |= {name}
                     importlib.import_module(f"s2s.derivatives.{name}")
         return super()._lookup(fn)
 
@@ -192,11 +204,15 @@ USER = RuleSet(parent=BUILTIN)  # rules users register for their own functions
 
 
 def spell(fn):
-    """How generated code names ``fn``: ``np.tanh``, ``np.linalg.inv``, ``math.exp``, ``abs``."""
+    """How generated code names ``fn``: ``np.tanh``, ``np.linalg.inv``, ``math.exp``, ``abs``,
+    ``scipy.special.gammaln`` (generated modules import scipy.special when they call it)."""
     name = getattr(fn, "__name__", None)
     if name is None:
         return None
-    for prefix, module in (("np", numpy), ("np.linalg", numpy.linalg), ("math", math)):
+    modules = [("np", numpy), ("np.linalg", numpy.linalg), ("math", math)]
+    if "scipy.special" in sys.modules:
+        modules.append(("scipy.special", sys.modules["scipy.special"]))
+    for prefix, module in modules:
         if vars(module).get(name) is fn:  # vars(): numpy's __getattr__ warns about removed aliases
             return f"{prefix}.{name}"
     if getattr(builtins, name, None) is fn:

@@ -77,7 +77,7 @@ class Program:
     def __init__(self, rules, mode="reverse"):
         self.rules = rules
         self.mode = mode
-        self.namer = Namer({"np", "math"})
+        self.namer = Namer({"np", "math", "scipy"})
         self.callees = {}
         self.queue = []
         self.parsed = {}
@@ -325,6 +325,8 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     imports = ["import numpy as np"]
     if "math" in used:
         imports.insert(0, "import math")
+    if "scipy" in used:  # scipy.special, which rule templates call
+        imports.append("import scipy.special")
     runtime = sorted(n for n in used & set(runtime_module.__all__) if n not in program.bindings)
     if runtime:
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")

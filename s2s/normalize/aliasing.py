@@ -334,11 +334,11 @@ class Analysis:
 
 
 def _library(obj):
-    """numpy, math, s2s itself or a builtin: code that s2s calls but does not transform."""
+    """numpy, math, scipy, s2s itself or a builtin: code that s2s calls but does not transform."""
     if isinstance(obj, (types.ModuleType, numpy.ufunc, types.BuiltinFunctionType)):
         return True
     module = getattr(obj, "__module__", None) or ""
-    return module.split(".")[0] in ("numpy", "math", "s2s", "builtins")
+    return module.split(".")[0] in ("numpy", "math", "scipy", "s2s", "builtins")
 
 
 def _mutable(value):

@@ -21,7 +21,7 @@ def const(node):
 
 
 def pure(node):
-    """Whether ``node`` calls nothing but numpy, math, the runtime helpers and pure builtins."""
+    """Whether ``node`` calls nothing but numpy, math, scipy.special, the runtime helpers and pure builtins."""
     for n in gast.walk(node):
         if isinstance(n, gast.Call):
             func = n.func
@@ -32,10 +32,21 @@ def pure(node):
                 return False
             if isinstance(func, gast.Attribute) and root.id in ("np", "math"):
                 continue
+            if isinstance(func, gast.Attribute) and dotted_prefix(func.value) == "scipy.special":
+                continue
             if isinstance(func, gast.Name) and (func.id in runtime.__all__ or func.id in PURE_BUILTINS):
                 continue
             return False
     return True
+
+
+def dotted_prefix(node):
+    """``"a.b"`` for the chain ``a.b``, or None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id] + parts[::-1]) if isinstance(node, gast.Name) else None
 
 
 def removable(stmt):
