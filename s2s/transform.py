@@ -15,6 +15,7 @@ import copy
 import inspect
 import json
 import os
+import sys
 
 import gast
 
@@ -173,8 +174,8 @@ class Program:
             obj = parsed.scope.lookup(root.id)
             if getattr(builtins, root.id, None) is obj:
                 continue
-            if root.id in ("np", "math"):
-                raise parsed.loc.error(node, f"generated code spells numpy as `np` and math as `math`, but `{root.id}` means something else in {parsed.name}")
+            if root.id in ("np", "math") or (root.id == "scipy" and obj is not sys.modules.get("scipy")):
+                raise parsed.loc.error(node, f"generated code spells numpy as `np`, math as `math` and scipy as `scipy`, but `{root.id}` means something else in {parsed.name}")
             known = self.bindings.get(root.id)
             if known is not None and known[1] is not obj:
                 raise parsed.loc.error(node, f"`{root.id}` means different things in {known[0]} and {parsed.name}; rename one")
