@@ -62,7 +62,8 @@ def polyval_(y, p, x):
 
 @adjoint(np.trapezoid)
 def trapezoid(r, y, x=None, dx=1.0, axis=-1):
-    """With respect to ``y``; ``x`` None or 1-D along ``axis``, ``dx`` a number."""
+    """With respect to ``y`` only (the derivative of ``x`` would be named like the parameter
+    ``dx``); ``x`` None or 1-D along ``axis``, ``dx`` a number."""
     spacing = dx * np.ones(np.shape(y)[axis] - 1) if x is None else np.diff(x)
     dy = np.expand_dims(dr, axis) * np.reshape(0.5 * (np.pad(spacing, (0, 1)) + np.pad(spacing, (1, 0))), along_axis(y, axis))
 
@@ -70,3 +71,48 @@ def trapezoid(r, y, x=None, dx=1.0, axis=-1):
 @tangent(np.trapezoid)
 def trapezoid_(r, y, x=None, dx=1.0, axis=-1):
     dr = np.trapezoid(dy, x, dx, axis)
+
+
+@adjoint(np.quantile)
+def quantile(y, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    """A scalar ``q``, ``axis`` None or one axis, the linear method: the adjoint flows to the
+    one or two entries the quantile interpolates between."""
+    da = unreduce(dy, a, axis, keepdims) * quantile_weights(a, q, axis)
+
+
+@tangent(np.quantile)
+def quantile_(y, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    dy = np.sum(da * quantile_weights(a, q, axis), axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.percentile)
+def percentile(y, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    da = unreduce(dy, a, axis, keepdims) * quantile_weights(a, q / 100.0, axis)
+
+
+@tangent(np.percentile)
+def percentile_(y, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    dy = np.sum(da * quantile_weights(a, q / 100.0, axis), axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.median)
+def median(y, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    da = unreduce(dy, a, axis, keepdims) * quantile_weights(a, 0.5, axis)
+
+
+@tangent(np.median)
+def median_(y, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    dy = np.sum(da * quantile_weights(a, 0.5, axis), axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.interp)
+def interp(y, x, xp, fp, left=None, right=None, period=None):
+    """With respect to ``x`` and ``fp`` (not ``xp``); not with ``left``, ``right``, ``period``."""
+    dx = dy * (interp_weights(x, xp, True) @ fp)
+    dfp = np.tensordot(dy, interp_weights(x, xp), axes=np.ndim(x))
+
+
+@tangent(np.interp)
+def interp_(y, x, xp, fp, left=None, right=None, period=None):
+    dy = dx * (interp_weights(x, xp, True) @ fp)
+    dy = interp_weights(x, xp) @ dfp

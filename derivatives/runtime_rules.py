@@ -460,4 +460,4 @@ def undstack(y, grad, tup):
     dgrad = np.dstack(dy)
 
 
-nondifferentiable(runtime.kron_layout, runtime.convolve_padding, runtime.along_axis)
+nondifferentiable(runtime.kron_layout, runtime.convolve_padding, runtime.along_axis, runtime.quantile_weights, runtime.interp_weights)

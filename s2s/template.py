@@ -174,7 +174,8 @@ class Template:
         """
         names = {}
         out = []
-        dropped = {d for d, generated in derivatives.items() if generated is None}
+        # a parameter named like another's derivative (np.trapezoid's ``dx``) reads the parameter
+        dropped = {d for d, generated in derivatives.items() if generated is None and d not in bindings}
         for stmt in self.body:
             read = {n.id for n in gast.walk(stmt.value) if isinstance(n, gast.Name)}
             target = stmt.targets[0].id
@@ -200,10 +201,10 @@ class _Substitute(gast.NodeTransformer):
     def visit_Name(self, node):
         if node.id in self.names:
             return gast.Name(id=self.names[node.id], ctx=node.ctx, annotation=None, type_comment=None)
-        if node.id in self.derivatives:
-            return gast.Name(id=self.derivatives[node.id], ctx=node.ctx, annotation=None, type_comment=None)
         if node.id in self.bindings:
             return copy.deepcopy(self.bindings[node.id])
+        if node.id in self.derivatives:
+            return gast.Name(id=self.derivatives[node.id], ctx=node.ctx, annotation=None, type_comment=None)
         return node
 
 

@@ -75,7 +75,16 @@ from .products import (
     outer_adjoint,
     tensordot_adjoint,
 )
-from .reductions import clip_mask, extremum_adjoint, prod_adjoint, prod_others_tangent, uncumsum, var_adjoint
+from .reductions import (
+    clip_mask,
+    extremum_adjoint,
+    interp_weights,
+    prod_adjoint,
+    prod_others_tangent,
+    quantile_weights,
+    uncumsum,
+    var_adjoint,
+)
 from .revolve import revolve
 from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
@@ -139,6 +148,8 @@ __all__ = [
     "kron_layout",
     "convolve_padding",
     "along_axis",
+    "quantile_weights",
+    "interp_weights",
     "tensordot_adjoint",
     "inner_adjoint",
     "outer_adjoint",
