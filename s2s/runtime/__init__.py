@@ -17,10 +17,10 @@ The helpers live in modules by role:
 * ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
 * ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...);
 * ``diagonals``: adjoints of ``np.diag``, ``np.diagonal``, ``np.trace``;
-* ``joining``: adjoints of concatenation, stacking, tiling, repeating;
-* ``reductions``: adjoints of max/min, prod, var, cumsum, clip;
+* ``joining``: adjoints of concatenation, stacking (``column_stack``, ``dstack``), tiling, repeating;
+* ``reductions``: adjoints of max/min, prod, var, cumsum, clip; quantile and interp weights;
 * ``sequences``: adjoints of ``sum``, ``max``/``min``, ``math.prod``, ``math.hypot``, ``math.dist``;
-* ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...;
+* ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...; kron and convolution layouts;
 * ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
 * ``revolve``: binomial checkpointing of loops.
 

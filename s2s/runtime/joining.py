@@ -1,9 +1,9 @@
 """Adjoints of the functions that build one array from pieces or copies.
 
 ``np.array`` of a nested list (``unstack``, and ``restack`` its adjoint),
-``np.concatenate``, ``np.stack``, ``np.hstack``, ``np.vstack``, ``np.tile``,
-``np.repeat``, ``np.diff`` and ``np.linspace``: each piece or copy gets its
-slice of the adjoint, copies summed.
+``np.concatenate``, ``np.stack``, ``np.hstack``, ``np.vstack``, ``np.column_stack``,
+``np.dstack``, ``np.tile``, ``np.repeat``, ``np.diff`` and ``np.linspace``: each piece
+or copy gets its slice of the adjoint, copies summed.
 """
 
 import numpy as np

@@ -4,6 +4,8 @@
 for 1-D operands and batch dimensions; the ``matmul_*_adjoint_*``,
 ``einsum_tangent`` and ``einsum_adjoint_tangent`` helpers are their derivatives,
 for second order.  ``transposed`` swaps the last two axes (a stack of matrices).
+``kron_layout``, ``convolve_padding`` and ``along_axis`` compute only shapes, for the
+adjoint templates of ``np.kron``, ``np.convolve``/``np.correlate`` and ``np.trapezoid``.
 """
 
 import numpy as np

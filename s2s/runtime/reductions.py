@@ -1,7 +1,9 @@
 """Adjoints of numpy's reductions and scans: max/min, prod, var, cumsum, and clip's mask.
 
 ``prod_others_tangent`` is the second-order part of ``prod_adjoint`` (its tangent
-and its own adjoint).  All are exact where entries tie or are zero.
+and its own adjoint).  All are exact where entries tie or are zero.  ``quantile_weights``
+and ``interp_weights`` are the (piecewise constant) weights by which ``np.quantile``,
+``np.percentile``, ``np.median`` and ``np.interp`` combine entries.
 """
 
 import math
