@@ -77,9 +77,10 @@ def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
 
 
 @linear(np.mean)
-def mean(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    da = unreduce(dy, a, axis, keepdims) * (np.size(y) / np.size(a))
-    return np.mean(a, axis=axis, keepdims=keepdims)
+def mean(y, a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    """With ``where``, the mean of the entries it selects (each slice by its own count)."""
+    da = unreduce(dy, a, axis, keepdims) * (np.size(y) / np.size(a)) if where is True else np.where(where, unreduce(dy, a, axis, keepdims) / np.sum(np.broadcast_to(where, np.shape(a)), axis=axis, keepdims=True), 0.0)
+    return np.mean(a, axis=axis, keepdims=keepdims) if where is True else np.mean(a, axis=axis, keepdims=keepdims, where=where)
 
 
 @linear(np.cumsum)

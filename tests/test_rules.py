@@ -816,6 +816,7 @@ def median_rows(x, w): return np.sum(np.median(x, axis=1, keepdims=True) * w)
 def quantile_risk(x, w): return np.sum(np.quantile(x, 0.9, axis=-1) * w)
 def percentile_spread(x, w): return (np.percentile(x, 75) - np.percentile(x, 25.0)) * w
 def interp_table(x, fp, w): return np.sum(np.interp(x, np.linspace(-1.0, 1.0, 6), fp) * w)
+def mean_where_positive(x, w): return np.sum(np.mean(x, axis=1, where=x > 0.0) * w)
 def einsum_batch_trace(x, y, w): return np.sum(np.einsum("bii,bj->bj", x, y) * w)
 
 
@@ -857,6 +858,7 @@ LONGTAIL = [
     pytest.param(quantile_risk, [A(4, 6)], 0, id="np_quantile"),
     pytest.param(percentile_spread, [A(9)], 0, id="np_percentile"),
     pytest.param(interp_table, [A(5, lo=-1.2, hi=1.2), A(6)], (0, 1), id="np_interp"),
+    pytest.param(mean_where_positive, [away(3, 4)], 0, id="np_mean-where"),
     pytest.param(einsum_batch_trace, [A(2, 3, 3), A(2, 4)], (0, 1), id="np_einsum-batch-trace"),
 ]
 
