@@ -231,3 +231,9 @@ def arctan2(z, x1, x2):
 def hypot(z, x1, x2):
     """At ``z == 0`` both arguments are 0: the derivative 0 (the smallest subgradient), not 0 / 0."""
     return x1 / np.where(z == 0, 1.0, z), x2 / np.where(z == 0, 1.0, z)
+
+
+@elementwise(np.nan_to_num)
+def nan_to_num(y, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """Not a number and the infinities are replaced by constants."""
+    return np.isfinite(x)

@@ -77,9 +77,10 @@ def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
 
 
 @linear(np.mean)
-def mean(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    da = unreduce(dy, a, axis, keepdims) * (np.size(y) / np.size(a))
-    return np.mean(a, axis=axis, keepdims=keepdims)
+def mean(y, a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    """With ``where``, the mean of the entries it selects (each slice by its own count)."""
+    da = unreduce(dy, a, axis, keepdims) * (np.size(y) / np.size(a)) if where is True else np.where(where, unreduce(dy, a, axis, keepdims) / np.sum(np.broadcast_to(where, np.shape(a)), axis=axis, keepdims=True), 0.0)
+    return np.mean(a, axis=axis, keepdims=keepdims) if where is True else np.mean(a, axis=axis, keepdims=keepdims, where=where)
 
 
 @linear(np.cumsum)
@@ -269,3 +270,73 @@ def full_like(y, a, fill_value, dtype=None, order="K", subok=True, shape=None, *
 def array(y, object, dtype=None, copy=True, order="K", subok=False, ndmin=0, like=None):
     dobject = unstack(np.reshape(dy, np.shape(object)), object)
     return np.array(object, dtype=dtype, ndmin=ndmin)
+
+
+# -- the long tail: views and joins, products, convolutions -----------------------------
+
+
+@linear(np.atleast_1d, np.atleast_2d, np.atleast_3d)
+def atleast_nd(y, arys):
+    """One array (several give a tuple, which has no rule)."""
+    darys = np.reshape(dy, np.shape(arys))
+
+
+@linear(np.matrix_transpose)
+def matrix_transpose(y, x):
+    """``x.mT`` and ``np.matrix_transpose(x)``, spelled ``np.swapaxes`` (dask, cupy)."""
+    dx = np.swapaxes(dy, -1, -2)
+    return np.swapaxes(x, -1, -2)
+
+
+@linear(np.column_stack)
+def column_stack(y, tup):
+    dtup = uncolumn_stack(dy, tup)
+    return np.column_stack(tup)
+
+
+@linear(np.dstack)
+def dstack(y, tup):
+    dtup = undstack(dy, tup)
+    return np.dstack(tup)
+
+
+@linear(np.vdot)
+def vdot(z, a, b):
+    """Real arrays (``a`` is conjugated)."""
+    da = dz * np.reshape(b, np.shape(a))
+    db = dz * np.reshape(a, np.shape(b))
+    return np.vdot(a, b)
+
+
+@linear(np.kron)
+def kron(z, a, b):
+    layout = kron_layout(a, b)
+    split = np.reshape(dz, layout[0])
+    da = np.reshape(np.sum(split * np.reshape(b, layout[2]), axis=layout[3]), np.shape(a))
+    db = np.reshape(np.sum(split * np.reshape(a, layout[1]), axis=layout[4]), np.shape(b))
+    return np.kron(a, b)
+
+
+@linear(np.cross, broadcast=True)
+def cross(z, a, b):
+    """Vectors along the last axis (the default axes)."""
+    da = np.cross(b, dz)
+    db = np.cross(dz, a)
+    return np.cross(a, b)
+
+
+@linear(np.convolve)
+def convolve(z, a, v, mode="full"):
+    full = np.pad(dz, convolve_padding(a, v, mode))
+    da = np.correlate(full, v, "valid")
+    dv = np.correlate(full, a, "valid")
+    return np.convolve(a, v, mode)
+
+
+@linear(np.correlate)
+def correlate(z, a, v, mode="valid"):
+    """Real arrays: ``np.correlate(a, v)`` is ``np.convolve(a, np.flip(v))``."""
+    full = np.pad(dz, convolve_padding(a, v, mode))
+    da = np.convolve(full, v, "valid")
+    dv = np.flip(np.correlate(full, a, "valid"))
+    return np.correlate(a, v, mode)

@@ -445,3 +445,19 @@ def copy_of(y, x, order="K"):
 def astype(y, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
     dx = astype(dy, x.dtype) if np.issubdtype(dtype, np.inexact) else zeros_like(x)
     return astype(x, dtype) if np.issubdtype(dtype, np.inexact) else zeros_like(x)
+
+
+# -- the long tail of numpy: joining helpers (linear) and layout helpers (no derivative) --------
+
+
+@linear(runtime.uncolumn_stack)
+def uncolumn_stack(y, grad, tup):
+    dgrad = np.column_stack(dy)
+
+
+@linear(runtime.undstack)
+def undstack(y, grad, tup):
+    dgrad = np.dstack(dy)
+
+
+nondifferentiable(runtime.kron_layout, runtime.convolve_padding, runtime.along_axis, runtime.quantile_weights, runtime.interp_weights)

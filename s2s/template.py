@@ -174,7 +174,8 @@ class Template:
         """
         names = {}
         out = []
-        dropped = {d for d, generated in derivatives.items() if generated is None}
+        # a parameter named like another's derivative (np.trapezoid's ``dx``) reads the parameter
+        dropped = {d for d, generated in derivatives.items() if generated is None and d not in bindings}
         for stmt in self.body:
             read = {n.id for n in gast.walk(stmt.value) if isinstance(n, gast.Name)}
             target = stmt.targets[0].id
@@ -183,6 +184,7 @@ class Template:
                 continue
             value = _Substitute(bindings, derivatives, names).visit(copy.deepcopy(stmt.value))
             value = _DropDefaults().visit(value)
+            value = _ConstantChoice().visit(value)
             if target.startswith("d") and target[1:] in bindings and target not in names:
                 out.append(Contribution(target[1:], value))
             else:
@@ -200,10 +202,10 @@ class _Substitute(gast.NodeTransformer):
     def visit_Name(self, node):
         if node.id in self.names:
             return gast.Name(id=self.names[node.id], ctx=node.ctx, annotation=None, type_comment=None)
-        if node.id in self.derivatives:
-            return gast.Name(id=self.derivatives[node.id], ctx=node.ctx, annotation=None, type_comment=None)
         if node.id in self.bindings:
             return copy.deepcopy(self.bindings[node.id])
+        if node.id in self.derivatives:
+            return gast.Name(id=self.derivatives[node.id], ctx=node.ctx, annotation=None, type_comment=None)
         return node
 
 
@@ -234,6 +236,22 @@ def _numpy_function(node):
     for part in reversed(parts):
         obj = getattr(obj, part, None)
     return obj
+
+
+class _ConstantChoice(gast.NodeTransformer):
+    """``a if c is k else b`` as ``a`` or ``b`` where ``c`` was bound to a constant (a
+    parameter left at its default: ``np.mean``'s ``where``)."""
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        test = node.test
+        if (
+            isinstance(test, gast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (gast.Is, gast.IsNot))
+            and isinstance(test.left, gast.Constant) and isinstance(test.comparators[0], gast.Constant)
+        ):
+            same = test.left.value is test.comparators[0].value
+            return node.body if same == isinstance(test.ops[0], gast.Is) else node.orelse
+        return node
 
 
 class _DropDefaults(gast.NodeTransformer):

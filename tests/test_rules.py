@@ -781,8 +781,89 @@ BUILTINS = [
     pytest.param(b_range, [A(4)], 0, id="range"),
 ]
 
+# -- numpy: the long tail ----------------------------------------------------------------
+
+
+def atleast_2d_rows(x, w): return np.sum(np.atleast_2d(x) * w)
+def atleast_3d_cube(x, w): return np.sum(np.atleast_3d(x) * w)
+def atleast_1d_float(x, w): return np.sum(np.atleast_1d(x) * w)
+def matrix_mT_gram(x, w): return np.sum((x.mT @ x) * w)
+def column_stack_features(a, b, w): return np.sum(np.column_stack([a, b]) * w)
+def dstack_channels(a, b, w): return np.sum(np.dstack([a, b]) * w)
+def vdot_flat(a, b, w): return np.vdot(a, b) * w
+def kron_blocks(a, b, w): return np.sum(np.kron(a, b) * w)
+def kron_vectors(a, b, w): return np.sum(np.kron(a, b) * w)
+def cross_torque(r, f, w): return np.sum(np.cross(r, f) * w)
+def convolve_smooth(signal, kernel, w): return np.sum(np.convolve(signal, kernel, mode="same") * w)
+def convolve_full(signal, kernel, w): return np.sum(np.convolve(signal, kernel) * w)
+def convolve_valid(signal, kernel, w): return np.sum(np.convolve(kernel, signal, "valid") * w)
+def correlate_lag(a, v, w): return np.sum(np.correlate(a, v, "full") * w)
+def correlate_valid(a, v, w): return np.sum(np.correlate(a, v) * w)
+def correlate_same(a, v, w): return np.sum(np.correlate(a, v, mode="same") * w)
+def nansum_losses(x, w): return np.sum(np.nansum(x, axis=0) * w)
+def nanmean_losses(x, w): return np.sum(np.nanmean(x, axis=1, keepdims=True) * w)
+def nan_to_num_clean(x, w): return np.sum(np.nan_to_num(x, posinf=1.0) * w)
+def average_weighted_losses(losses, weights, w): return np.average(losses, weights=weights) * w
+def average_axis(a, weights, w): return np.sum(np.average(a, axis=0, weights=weights) * w)
+def average_plain(a, w): return np.sum(np.average(a, axis=1) * w)
+def polyval_fit(p, x, w): return np.sum(np.polyval(p, x) * w)
+def trapezoid_density(y, x, w): return np.trapezoid(np.exp(-y * y), x) * w
+def trapezoid_rows(y, w): return np.sum(np.trapezoid(y, dx=0.1, axis=0) * w)
+def einsum_trace_of(x, w): return np.einsum("ii->", x) * w
+def einsum_diagonal(x, w): return np.sum(np.einsum("ii->i", x) * w)
+def median_residual(x, w): return np.median(np.abs(x - 0.1)) * w
+def median_rows(x, w): return np.sum(np.median(x, axis=1, keepdims=True) * w)
+def quantile_risk(x, w): return np.sum(np.quantile(x, 0.9, axis=-1) * w)
+def percentile_spread(x, w): return (np.percentile(x, 75) - np.percentile(x, 25.0)) * w
+def interp_table(x, fp, w): return np.sum(np.interp(x, np.linspace(-1.0, 1.0, 6), fp) * w)
+def mean_where_positive(x, w): return np.sum(np.mean(x, axis=1, where=x > 0.0) * w)
+def einsum_batch_trace(x, y, w): return np.sum(np.einsum("bii,bj->bj", x, y) * w)
+
+
+WITH_NAN = A(3, 4)
+WITH_NAN[1, 2] = np.nan
+WITH_INF = A(3, 4)
+WITH_INF[0, 1] = np.inf
+
+LONGTAIL = [
+    pytest.param(atleast_2d_rows, [A(4)], 0, id="np_atleast_2d"),
+    pytest.param(atleast_3d_cube, [A(3, 4)], 0, id="np_atleast_3d"),
+    pytest.param(atleast_1d_float, [F()], 0, id="np_atleast_1d-float"),
+    pytest.param(matrix_mT_gram, [A(2, 4, 3)], 0, id="attr_mT"),
+    pytest.param(column_stack_features, [A(4), A(4, 2)], (0, 1), id="np_column_stack"),
+    pytest.param(dstack_channels, [A(3, 4), A(3, 4)], (0, 1), id="np_dstack"),
+    pytest.param(vdot_flat, [A(2, 3), A(6)], (0, 1), id="np_vdot"),
+    pytest.param(kron_blocks, [A(2, 3), A(3, 2)], (0, 1), id="np_kron"),
+    pytest.param(kron_vectors, [A(3), A(2, 2)], (0, 1), id="np_kron-ndim"),
+    pytest.param(cross_torque, [A(4, 3), A(3)], (0, 1), id="np_cross"),
+    pytest.param(convolve_smooth, [A(8), A(3)], (0, 1), id="np_convolve-same"),
+    pytest.param(convolve_full, [A(5), A(3)], (0, 1), id="np_convolve"),
+    pytest.param(convolve_valid, [A(6), A(3)], (0, 1), id="np_convolve-valid"),
+    pytest.param(correlate_lag, [A(4), A(6)], (0, 1), id="np_correlate-full"),
+    pytest.param(correlate_valid, [A(6), A(3)], (0, 1), id="np_correlate"),
+    pytest.param(correlate_same, [A(6), A(4)], (0, 1), id="np_correlate-same"),
+    pytest.param(nansum_losses, [WITH_NAN], 0, id="np_nansum"),
+    pytest.param(nanmean_losses, [WITH_NAN], 0, id="np_nanmean"),
+    pytest.param(nan_to_num_clean, [WITH_INF], 0, id="np_nan_to_num"),
+    pytest.param(average_weighted_losses, [A(5), A(5, **POS)], (0, 1), id="np_average-weights"),
+    pytest.param(average_axis, [A(3, 4), A(3, 4, **POS)], (0, 1), id="np_average-axis"),
+    pytest.param(average_plain, [A(3, 4)], 0, id="np_average"),
+    pytest.param(polyval_fit, [A(4), A(5)], (0, 1), id="np_polyval"),
+    pytest.param(trapezoid_density, [A(6), np.linspace(-1.0, 1.0, 6)], 0, id="np_trapezoid"),
+    pytest.param(trapezoid_rows, [A(5, 3)], 0, id="np_trapezoid-dx"),
+    pytest.param(einsum_trace_of, [A(3, 3)], 0, id="np_einsum-trace"),
+    pytest.param(einsum_diagonal, [A(3, 3)], 0, id="np_einsum-diagonal"),
+    pytest.param(median_residual, [A(7)], 0, id="np_median"),
+    pytest.param(median_rows, [A(3, 4)], 0, id="np_median-axis"),
+    pytest.param(quantile_risk, [A(4, 6)], 0, id="np_quantile"),
+    pytest.param(percentile_spread, [A(9)], 0, id="np_percentile"),
+    pytest.param(interp_table, [A(5, lo=-1.2, hi=1.2), A(6)], (0, 1), id="np_interp"),
+    pytest.param(mean_where_positive, [away(3, 4)], 0, id="np_mean-where"),
+    pytest.param(einsum_batch_trace, [A(2, 3, 3), A(2, 4)], (0, 1), id="np_einsum-batch-trace"),
+]
+
 UNARY = [pytest.param(f, [x], 0, id=f.__name__) for f, x in UNARY]
-CASES = UNARY + BINARY + SELECTION + REDUCTIONS + PRODUCTS + SHAPES + METHODS + LINALG + MATH + BUILTINS
+CASES = UNARY + BINARY + SELECTION + REDUCTIONS + PRODUCTS + SHAPES + METHODS + LINALG + MATH + BUILTINS + LONGTAIL
 
 
 class _Captured(Exception):
@@ -850,7 +931,6 @@ def test_every_rule_of_the_library_has_a_case():
 
 def sum_where(x): return np.sum(np.sum(x, axis=0, where=x > 0))
 def diff_prepend(x): return np.sum(np.diff(x, prepend=0.0) ** 2)
-def einsum_trace(x): return np.einsum("ii->", x)
 
 
 def test_a_keyword_the_rule_does_not_take_is_an_error_at_the_call():
@@ -861,9 +941,3 @@ def test_a_keyword_the_rule_does_not_take_is_an_error_at_the_call():
             s2s.grad(f)
 
 
-def test_unsupported_cases_of_a_rule_raise_not_implemented():
-    # np.pad in the copying modes has a derivative now: tests/test_rules_pad.py
-    import s2s
-
-    with pytest.raises(NotImplementedError, match="repeated index"):
-        s2s.grad(einsum_trace)(A(3, 3))

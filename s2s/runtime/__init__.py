@@ -17,10 +17,10 @@ The helpers live in modules by role:
 * ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
 * ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...);
 * ``diagonals``: adjoints of ``np.diag``, ``np.diagonal``, ``np.trace``;
-* ``joining``: adjoints of concatenation, stacking, tiling, repeating;
-* ``reductions``: adjoints of max/min, prod, var, cumsum, clip;
+* ``joining``: adjoints of concatenation, stacking (``column_stack``, ``dstack``), tiling, repeating;
+* ``reductions``: adjoints of max/min, prod, var, cumsum, clip; quantile and interp weights;
 * ``sequences``: adjoints of ``sum``, ``max``/``min``, ``math.prod``, ``math.hypot``, ``math.dist``;
-* ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...;
+* ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...; kron and convolution layouts;
 * ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
 * ``revolve``: binomial checkpointing of loops.
 
@@ -49,6 +49,8 @@ from .joining import (
     unhstack,
     unrepeat,
     unstack,
+    uncolumn_stack,
+    undstack,
     unstack_axis,
     untile,
     unvstack,
@@ -56,11 +58,14 @@ from .joining import (
 from .methods import appended, astype, copy_of, updated
 from .norms import matrix_norm_adjoint, matrix_norm_adjoint_tangent, norm_adjoint, norm_adjoint_tangent
 from .products import (
+    along_axis,
+    convolve_padding,
     dot_adjoint,
     einsum_adjoint,
     einsum_adjoint_tangent,
     einsum_tangent,
     inner_adjoint,
+    kron_layout,
     matmul_dx,
     matmul_dx_adjoint_grad,
     matmul_dx_adjoint_w,
@@ -70,7 +75,16 @@ from .products import (
     outer_adjoint,
     tensordot_adjoint,
 )
-from .reductions import clip_mask, extremum_adjoint, prod_adjoint, prod_others_tangent, uncumsum, var_adjoint
+from .reductions import (
+    clip_mask,
+    extremum_adjoint,
+    interp_weights,
+    prod_adjoint,
+    prod_others_tangent,
+    quantile_weights,
+    uncumsum,
+    var_adjoint,
+)
 from .revolve import revolve
 from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
@@ -129,6 +143,13 @@ __all__ = [
     "solve_adjoint",
     "norm_adjoint",
     "einsum_adjoint",
+    "uncolumn_stack",
+    "undstack",
+    "kron_layout",
+    "convolve_padding",
+    "along_axis",
+    "quantile_weights",
+    "interp_weights",
     "tensordot_adjoint",
     "inner_adjoint",
     "outer_adjoint",

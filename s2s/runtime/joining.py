@@ -1,9 +1,9 @@
 """Adjoints of the functions that build one array from pieces or copies.
 
 ``np.array`` of a nested list (``unstack``, and ``restack`` its adjoint),
-``np.concatenate``, ``np.stack``, ``np.hstack``, ``np.vstack``, ``np.tile``,
-``np.repeat``, ``np.diff`` and ``np.linspace``: each piece or copy gets its
-slice of the adjoint, copies summed.
+``np.concatenate``, ``np.stack``, ``np.hstack``, ``np.vstack``, ``np.column_stack``,
+``np.dstack``, ``np.tile``, ``np.repeat``, ``np.diff`` and ``np.linspace``: each piece
+or copy gets its slice of the adjoint, copies summed.
 """
 
 import numpy as np
@@ -105,3 +105,15 @@ def linspace_adjoint(grad, start, stop, num=50, endpoint=True, axis=0):
     fraction = np.arange(num, like=g) / (num - 1 if endpoint and num > 1 else num)  # sample i: start + fraction[i] * (stop - start)
     dstop = np.sum(g * fraction, axis=-1)
     return GradTuple((unbroadcast(np.sum(g, axis=-1) - dstop, start), unbroadcast(dstop, stop)))
+
+
+def uncolumn_stack(grad, tup):
+    """The adjoint of ``np.column_stack(tup)``: 1-D arrays were columns."""
+    pieces = unconcatenate(grad, [np.reshape(x, (-1, 1)) if np.ndim(x) < 2 else x for x in tup], 1)
+    return GradTuple(np.reshape(p, np.shape(x)) for p, x in zip(pieces, tup))
+
+
+def undstack(grad, tup):
+    """The adjoint of ``np.dstack(tup)``: each array was made 3-D, then joined on axis 2."""
+    pieces = unconcatenate(grad, [np.atleast_3d(x) for x in tup], 2)
+    return GradTuple(np.reshape(p, np.shape(x)) for p, x in zip(pieces, tup))

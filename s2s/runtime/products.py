@@ -4,6 +4,8 @@
 for 1-D operands and batch dimensions; the ``matmul_*_adjoint_*``,
 ``einsum_tangent`` and ``einsum_adjoint_tangent`` helpers are their derivatives,
 for second order.  ``transposed`` swaps the last two axes (a stack of matrices).
+``kron_layout``, ``convolve_padding`` and ``along_axis`` compute only shapes, for the
+adjoint templates of ``np.kron``, ``np.convolve``/``np.correlate`` and ``np.trapezoid``.
 """
 
 import numpy as np
@@ -147,17 +149,41 @@ def einsum_adjoint(grad, subscripts, operands):
         output = ("..." if "..." in inputs else "") + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
     terms = inputs.split(",")
     out = []
-    for i, term in enumerate(terms):
-        if len(set(c for c in term if c.isalpha())) != len([c for c in term if c.isalpha()]):
-            raise NotImplementedError(f"the adjoint of einsum with a repeated index in one operand ({term!r})")
+    for i, full_term in enumerate(terms):
+        term = "".join(dict.fromkeys(full_term)) if "." not in full_term else full_term  # a trace's letters once
         others = [t for j, t in enumerate(terms) if j != i]
         ops = [o for j, o in enumerate(operands) if j != i]
         missing = "".join(c for c in term if c.isalpha() and c not in output and all(c not in t for t in others))
         g = np.einsum(",".join([output] + others) + "->" + "".join(c for c in term if c not in missing), grad, *ops)
-        if missing:  # an index summed away by this operand alone: broadcast back
+        if term != full_term:
+            g = _untrace_einsum(g, term, full_term, missing, np.shape(operands[i]))
+        elif missing:  # an index summed away by this operand alone: broadcast back
             g = np.broadcast_to(np.expand_dims(g, tuple(term.index(c) for c in missing)), np.shape(operands[i]))
         out.append(unbroadcast(g, operands[i]))
     return GradTuple(out)
+
+
+def _untrace_einsum(g, term, full_term, missing, shape):
+    """``g``, indexed by ``term`` less ``missing``, placed on the diagonals of an operand
+    indexed by ``full_term`` (a letter repeated, as in ``'ii'``): each repeat of a letter
+    becomes a fresh letter tied to the first by an identity matrix; ``missing`` letters
+    are broadcast by a row of ones."""
+    fresh = iter(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in full_term)
+    sizes = dict(zip(full_term, shape))
+    seen, target, specs, factors = set(), "", ["".join(c for c in term if c not in missing)], [g]
+    for c, size in zip(full_term, shape):
+        if c in seen:
+            d = next(fresh)
+            specs.append(c + d)
+            factors.append(np.eye(size, dtype=g.dtype))
+            target += d
+        else:
+            seen.add(c)
+            target += c
+            if c in missing:
+                specs.append(c)
+                factors.append(np.ones(sizes[c], dtype=g.dtype))
+    return np.einsum(",".join(specs) + "->" + target, *factors)
 
 
 def einsum_adjoint_tangent(grad, subscripts, operands, doperands):
@@ -176,3 +202,35 @@ def einsum_adjoint_tangent(grad, subscripts, operands, doperands):
             if i != j:
                 total[i] = a if total[i] is None else total[i] + a
     return GradTuple(zeros_like(x) if t is None else t for x, t in zip(operands, total))
+
+
+def kron_layout(a, b):
+    """Shapes and axes for the adjoint of ``np.kron(a, b)``: the result's shape with each
+    axis split into its ``a`` and ``b`` factors (interleaved), ``a`` and ``b`` reshaped
+    to spread over that layout, and the axes to sum for ``a``'s and ``b``'s adjoints."""
+    n = max(np.ndim(a), np.ndim(b))
+    sa = (1,) * (n - np.ndim(a)) + tuple(np.shape(a))
+    sb = (1,) * (n - np.ndim(b)) + tuple(np.shape(b))
+    split = tuple(s for pair in zip(sa, sb) for s in pair)
+    spread_a = tuple(s for x in sa for s in (x, 1))
+    spread_b = tuple(s for x in sb for s in (1, x))
+    return split, spread_a, spread_b, tuple(range(1, 2 * n, 2)), tuple(range(0, 2 * n, 2))
+
+
+def convolve_padding(a, v, mode="full"):
+    """The zeros before and after ``np.convolve(a, v, mode)`` (or ``np.correlate``) in the
+    full convolution: padding the adjoint by them gives the full one's adjoint."""
+    n, m = np.size(a), np.size(v)
+    full = n + m - 1
+    if mode == "full":
+        return (0, 0)
+    length = max(n, m) if mode == "same" else max(n, m) - min(n, m) + 1
+    start = (min(n, m) - 1) // 2 if mode == "same" else min(n, m) - 1
+    return (start, full - length - start)
+
+
+def along_axis(a, axis):
+    """The shape that puts a 1-D array along ``axis`` of ``a`` (ones elsewhere)."""
+    shape = [1] * np.ndim(a)
+    shape[axis] = -1
+    return tuple(shape)

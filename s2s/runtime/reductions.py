@@ -1,7 +1,9 @@
 """Adjoints of numpy's reductions and scans: max/min, prod, var, cumsum, and clip's mask.
 
 ``prod_others_tangent`` is the second-order part of ``prod_adjoint`` (its tangent
-and its own adjoint).  All are exact where entries tie or are zero.
+and its own adjoint).  All are exact where entries tie or are zero.  ``quantile_weights``
+and ``interp_weights`` are the (piecewise constant) weights by which ``np.quantile``,
+``np.percentile``, ``np.median`` and ``np.interp`` combine entries.
 """
 
 import math
@@ -79,3 +81,36 @@ def clip_mask(a, a_min, a_max, min=None, max=None):
     if a_max is not None:
         inside = inside & (a <= a_max)
     return inside
+
+
+def quantile_weights(a, q, axis=None):
+    """The weights of ``a``'s entries in ``np.quantile(a, q, axis)`` (a scalar ``q``, the
+    linear method): ``1 - t`` at the entry of rank ``floor(q (n - 1))`` along ``axis`` and
+    ``t`` at the next, so the quantile is ``np.sum(a * weights, axis)``.  Ties are ranked
+    in order (a stable sort)."""
+    flat = np.reshape(a, (-1,)) if axis is None else a
+    along = 0 if axis is None else axis
+    n = np.shape(flat)[along]
+    ranks = np.argsort(np.argsort(flat, axis=along, kind="stable"), axis=along, kind="stable")
+    position = q * (n - 1)
+    low = math.floor(position)
+    t = position - low
+    weights = (1.0 - t) * (ranks == low) + t * (ranks == min(low + 1, n - 1))
+    return np.reshape(weights, np.shape(a))
+
+
+def interp_weights(x, xp, slope=False):
+    """The weights of ``fp``'s entries in ``np.interp(x, xp, fp)``, shaped ``x``'s shape
+    plus ``(len(xp),)``: ``np.interp(x, xp, fp) == weights @ fp``.  With ``slope``, the
+    weights of the derivative in ``x`` instead (zero outside ``xp``'s range)."""
+    n = np.shape(xp)[0]
+    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, n - 2)
+    width = xp[i + 1] - xp[i]
+    t = (x - xp[i]) / width
+    low = np.expand_dims(i, -1) == np.arange(n)
+    high = np.expand_dims(i + 1, -1) == np.arange(n)
+    if slope:
+        inside = np.expand_dims((t >= 0.0) & (t <= 1.0), -1)
+        return inside * (high * 1.0 - low * 1.0) / np.expand_dims(width, -1)
+    t = np.expand_dims(np.clip(t, 0.0, 1.0), -1)
+    return (1.0 - t) * low + t * high
