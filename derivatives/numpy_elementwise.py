@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from s2s.families import elementwise
+from s2s.rules import limits
 
 # -- arithmetic (and the Python operators that stand for it) ----------------------
 
@@ -237,3 +238,6 @@ def hypot(z, x1, x2):
 def nan_to_num(y, x, copy=True, nan=0.0, posinf=None, neginf=None):
     """Not a number and the infinities are replaced by constants."""
     return np.isfinite(x)
+
+
+limits(np.nan_to_num, without=("nan", "posinf", "neginf"))

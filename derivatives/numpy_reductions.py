@@ -10,7 +10,7 @@ Parameter names and defaults are numpy's, so keyword calls bind.
 
 import numpy as np
 
-from s2s.rules import adjoint, tangent
+from s2s.rules import adjoint, limits, tangent
 
 
 @adjoint(np.nansum)
@@ -36,15 +36,18 @@ def nanmean_(y, a, axis=None, dtype=None, out=None, keepdims=False):
 
 @adjoint(np.average)
 def average(y, a, axis=None, weights=None, returned=False, *, keepdims=False):
-    """``weights`` None or shaped like ``a``; not ``returned=True``."""
-    da = unreduce(dy, a, axis, keepdims) * (np.size(y) / np.size(a)) if weights is None else unreduce(dy / np.sum(weights, axis=axis, keepdims=keepdims), a, axis, keepdims) * weights
-    dweights = unreduce(dy / np.sum(weights, axis=axis, keepdims=keepdims), a, axis, keepdims) * (a - unreduce(y, a, axis, keepdims))
+    """``weights`` shaped like ``a``, or 1-D along ``axis``; not ``returned=True``."""
+    da = unreduce(dy, a, axis, keepdims) * (np.size(y) / np.size(a)) if weights is None else unreduce(dy / np.sum(np.reshape(weights, weights_shape(weights, a, axis)), axis=axis, keepdims=keepdims), a, axis, keepdims) * np.reshape(weights, weights_shape(weights, a, axis))
+    dweights = np.reshape(unbroadcast(unreduce(dy / np.sum(np.reshape(weights, weights_shape(weights, a, axis)), axis=axis, keepdims=keepdims), a, axis, keepdims) * (a - unreduce(y, a, axis, keepdims)), np.reshape(weights, weights_shape(weights, a, axis))), np.shape(weights))
 
 
 @tangent(np.average)
 def average_(y, a, axis=None, weights=None, returned=False, *, keepdims=False):
     dy = np.average(da, axis=axis, weights=weights, keepdims=keepdims)
-    dy = np.sum(dweights * (a - unreduce(y, a, axis, keepdims)), axis=axis, keepdims=keepdims) / np.sum(weights, axis=axis, keepdims=keepdims)
+    dy = np.sum(np.reshape(dweights, weights_shape(weights, a, axis)) * (a - unreduce(y, a, axis, keepdims)), axis=axis, keepdims=keepdims) / np.sum(np.reshape(weights, weights_shape(weights, a, axis)), axis=axis, keepdims=keepdims)
+
+
+limits(np.average, defaults_only=("returned",))
 
 
 @adjoint(np.polyval)
@@ -73,6 +76,9 @@ def trapezoid_(r, y, x=None, dx=1.0, axis=-1):
     dr = np.trapezoid(dy, x, dx, axis)
 
 
+limits(np.trapezoid, without=("x", "dx"))
+
+
 @adjoint(np.quantile)
 def quantile(y, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
     """A scalar ``q``, ``axis`` None or one axis, the linear method: the adjoint flows to the
@@ -93,6 +99,9 @@ def percentile(y, a, q, axis=None, out=None, overwrite_input=False, method="line
 @tangent(np.percentile)
 def percentile_(y, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
     dy = np.sum(da * quantile_weights(a, q / 100.0, axis), axis=axis, keepdims=keepdims)
+
+
+limits(np.quantile, np.percentile, without=("q",), defaults_only=("method", "out"))
 
 
 @adjoint(np.median)
@@ -116,3 +125,7 @@ def interp(y, x, xp, fp, left=None, right=None, period=None):
 def interp_(y, x, xp, fp, left=None, right=None, period=None):
     dy = dx * (interp_weights(x, xp, True) @ fp)
     dy = interp_weights(x, xp) @ dfp
+
+
+limits(np.median, defaults_only=("out",))
+limits(np.interp, without=("xp",), defaults_only=("left", "right", "period"))

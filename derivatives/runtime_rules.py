@@ -460,4 +460,5 @@ def undstack(y, grad, tup):
     dgrad = np.dstack(dy)
 
 
-nondifferentiable(runtime.kron_layout, runtime.convolve_padding, runtime.along_axis, runtime.quantile_weights, runtime.interp_weights)
+nondifferentiable(runtime.kron_layout, runtime.convolve_padding, runtime.along_axis, runtime.quantile_weights, runtime.interp_weights,
+                  runtime.weights_shape)

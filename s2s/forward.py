@@ -22,7 +22,7 @@ from .activity import differentiated, is_user_function, require_rule, simple_sta
 from .naming import tangent_name
 from .errors import describe
 from .reverse import assign, call, name, others_conform
-from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS
+from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS, outside_limits
 from .shapes import scalar_arguments
 from .template import Contribution
 
@@ -173,6 +173,9 @@ class ForwardMode:
             bindings = template.bind(args, keywords)
         except TypeError as exc:
             raise self.loc.error(node, f"the tangent rule for {rule.name or describe(fn)} does not accept this call: {exc}") from None
+        refused = outside_limits(rule, template, bindings, self.active)
+        if refused:
+            raise self.loc.error(node, refused)
         bindings[template.result] = name(target.id)
         derivatives = {}
         for param, bound in bindings.items():

@@ -70,6 +70,8 @@ class Rule:
         self.tangent = None  # Template
         self.broadcast = False  # contributions are reduced to each argument's shape
         self.nondifferentiable = False  # result carries no derivative
+        self.without = ()  # parameters its templates give no derivative for: refused where active
+        self.defaults_only = ()  # parameters its templates assume at their defaults: refused if given
 
 
 _USER = object()  # default parent: the user rule set
@@ -265,6 +267,33 @@ def tangent(*fns, rules=BUILTIN):
         return template_fn
 
     return register
+
+
+def limits(*fns, without=(), defaults_only=(), rules=BUILTIN):
+    """Declare what the rules of ``fns`` do not cover, so that a call outside it is refused
+    at the user's line instead of getting a wrong derivative: ``without``, parameters with no
+    derivative rule (refused where the argument carries a derivative); ``defaults_only``,
+    parameters the rules assume at their defaults (refused where the call gives another value)."""
+    for fn in fns:
+        rule = rules.rule(fn)
+        rule.without, rule.defaults_only = tuple(without), tuple(defaults_only)
+
+
+def outside_limits(rule, template, bindings, active):
+    """Why a call (its template ``bindings``) is outside ``rule``'s limits, or None;
+    ``active(node)`` tells whether an argument carries a derivative."""
+    what = rule.name or getattr(rule.fn, "__name__", "this function")
+    for param in rule.without:
+        if param in bindings and active(bindings[param]):
+            return (f"no derivative rule for {what} with respect to its argument `{param}`; "
+                    f"wrap that argument in s2s.stop_gradient, or register a rule with @s2s.adjoint({what})")
+    defaults = {p.name: p.default for p in template.signature.parameters.values()}
+    for param in rule.defaults_only:
+        bound = bindings.get(param)
+        if bound is not None and not (isinstance(bound, gast.Constant) and bound.value == defaults.get(param)):
+            return (f"the derivative rule for {what} covers `{param}` only at its default "
+                    f"({defaults.get(param)!r}); register a rule with @s2s.adjoint({what}) for other values")
+    return None
 
 
 def nondifferentiable(*fns, rules=BUILTIN):

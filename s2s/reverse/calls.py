@@ -17,6 +17,7 @@ import gast
 
 from ..activity import is_user_function, simple_statements, targets
 from ..naming import adjoint_name
+from ..rules import outside_limits
 from ..saveplan import CallSave
 from ..shapes import scalar_arguments
 from ..template import Contribution
@@ -65,6 +66,9 @@ class CallsAndRules:
             bindings = template.bind(args, keywords)
         except TypeError as exc:
             raise self.loc.error(node, f"the derivative rule for {what} does not accept this call: {exc}") from None
+        refused = outside_limits(rule, template, bindings, self.active)
+        if refused:
+            raise self.loc.error(node, refused)
         bindings[template.result] = name(target.id)
         adj = self.adjoint(target.id)
         derivatives = {template.derivative_name(template.result): adj}

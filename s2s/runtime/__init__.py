@@ -82,6 +82,7 @@ from .reductions import (
     prod_adjoint,
     prod_others_tangent,
     quantile_weights,
+    weights_shape,
     uncumsum,
     var_adjoint,
 )
@@ -149,6 +150,7 @@ __all__ = [
     "convolve_padding",
     "along_axis",
     "quantile_weights",
+    "weights_shape",
     "interp_weights",
     "tensordot_adjoint",
     "inner_adjoint",

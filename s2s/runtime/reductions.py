@@ -83,6 +83,16 @@ def clip_mask(a, a_min, a_max, min=None, max=None):
     return inside
 
 
+def weights_shape(weights, a, axis):
+    """The shape ``np.average`` gives ``weights`` against ``a``: ``a``'s own, or for 1-D
+    weights along ``axis``, that axis (ones elsewhere)."""
+    if np.ndim(weights) == np.ndim(a):
+        return np.shape(a)
+    shape = [1] * np.ndim(a)
+    shape[axis] = -1
+    return tuple(shape)
+
+
 def quantile_weights(a, q, axis=None):
     """The weights of ``a``'s entries in ``np.quantile(a, q, axis)`` (a scalar ``q``, the
     linear method): ``1 - t`` at the entry of rank ``floor(q (n - 1))`` along ``axis`` and
