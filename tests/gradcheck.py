@@ -53,3 +53,13 @@ def check_grad(f, args, wrt=0, rtol=1e-6, atol=1e-8, **options):
         assert np.shape(value) == np.shape(args[index]), (np.shape(value), np.shape(args[index]))
         assert_close(value, expected, rtol, atol)
     return got
+
+
+def fresh(args):
+    """Copies of the array arguments, so a call cannot change the caller's."""
+    return [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
+
+
+def inner(a, b):
+    """The float64 inner product of two arrays of one shape (dot-product identity checks)."""
+    return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))

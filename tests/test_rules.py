@@ -24,15 +24,6 @@ LIBRARIES = tuple(m for m in RULE_MODULES if m not in ("structure_rules", "runti
 RNG = np.random.default_rng(1234)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _cache_dir(tmp_path_factory):
-    """Generated modules go to a fresh cache, not the user's."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("S2S_CACHE_DIR", str(tmp_path_factory.mktemp("s2s-rules-cache")))
-    yield
-    mp.undo()
-
-
 def A(*shape, lo=-1.0, hi=1.0):
     """A random float64 array, or a Python float for no shape."""
     value = RNG.uniform(lo, hi, size=shape)

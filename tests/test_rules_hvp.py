@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 
 import s2s
+from gradcheck import fresh
 from test_rules import CASES, weight
 
 from s2s.rules import RULE_MODULES
@@ -109,10 +110,6 @@ def _setup(f, args, wrt):
     up[index], down[index] = x + EPS * v, x - EPS * v
     numeric = (np.asarray(gradient(*up), dtype=np.float64) - np.asarray(gradient(*down), dtype=np.float64)) / (2 * EPS)
     return args, index, v, gradient, numeric
-
-
-def fresh(args):
-    return [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
 
 
 @pytest.mark.parametrize("f, args, wrt", PARAMS)

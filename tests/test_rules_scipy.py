@@ -20,19 +20,10 @@ import scipy.special as sc  # noqa: E402
 from scipy.special import expit, gammaln, log_ndtr, logsumexp, xlogy  # noqa: E402
 
 import s2s  # noqa: E402
-from gradcheck import check_grad  # noqa: E402
+from gradcheck import check_grad, fresh, inner  # noqa: E402
 
 EPS = 1e-6
 RNG = np.random.default_rng(2024)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _cache_dir(tmp_path_factory):
-    """Generated modules go to a fresh cache, not the user's."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("S2S_CACHE_DIR", str(tmp_path_factory.mktemp("s2s-scipy-cache")))
-    yield
-    mp.undo()
 
 
 def U(lo, hi, *shape):
@@ -124,14 +115,6 @@ CASES = [
     case(sc_log_softmax, [U(-2, 2, 5), W(5)]),
     case(sc_log_softmax_axis, [U(-2, 2, 3, 4), W(3, 4)]),
 ]
-
-
-def fresh(args):
-    return [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
-
-
-def inner(a, b):
-    return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
 
 
 @pytest.mark.parametrize("f, args, wrt", CASES)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import s2s
+from gradcheck import fresh, inner
 from test_rules import CASES, LIBRARIES, weight
 
 EPS = 1e-6
@@ -34,14 +35,6 @@ def shifted(args, indices, tangents, eps):
     for i, t in zip(indices, tangents):
         out[i] = args[i] + eps * t
     return out
-
-
-def fresh(args):
-    return [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
-
-
-def inner(a, b):
-    return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
 
 
 @pytest.mark.parametrize("f, args, wrt", CASES)

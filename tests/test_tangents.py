@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import s2s
+from gradcheck import fresh, inner
 from programs import tangent_programs as P
 from s2s.frontend import parse
 from s2s.normalize import normalize
@@ -370,14 +371,6 @@ def shifted(args, indices, tangents, eps):
     for i, t in zip(indices, tangents):
         out[i] = args[i] + eps * t
     return out
-
-
-def inner(a, b):
-    return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
-
-
-def fresh(args):
-    return [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
 
 
 @pytest.mark.parametrize("case", [c.param() for c in CASES])
