@@ -20,9 +20,8 @@ import gast
 
 from .activity import differentiated, is_user_function, require_rule, simple_statements, targets
 from .naming import tangent_name
-from .errors import describe
 from .reverse import assign, call, name, others_conform
-from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS, outside_limits
+from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS, bind_call
 from .shapes import scalar_arguments
 from .template import Contribution
 
@@ -169,13 +168,7 @@ class ForwardMode:
     def apply_rule(self, fn, target, args, keywords, node):
         rule = self.rules.lookup(fn)
         template = rule.tangent
-        try:
-            bindings = template.bind(args, keywords)
-        except TypeError as exc:
-            raise self.loc.error(node, f"the tangent rule for {rule.name or describe(fn)} does not accept this call: {exc}") from None
-        refused = outside_limits(rule, template, bindings, self.active)
-        if refused:
-            raise self.loc.error(node, refused)
+        bindings = bind_call(rule, "tangent", fn, args, keywords, self.active, self.loc, node)
         bindings[template.result] = name(target.id)
         derivatives = {}
         for param, bound in bindings.items():

@@ -29,6 +29,8 @@ import builtins
 import keyword
 import re
 
+import gast
+
 from . import runtime
 
 # Names generated code must not shadow: builtins, keywords, and the modules
@@ -122,3 +124,14 @@ def short(*parts, fallback):
     """Join ``parts`` into a name, or use ``fallback`` if that gets too long."""
     name = "_".join(p for p in parts if p)
     return name if len(name) <= MAX_NAME else fallback
+
+
+def spelling(func):
+    """``np.size`` / ``unbroadcast``: how a generated call names its function."""
+    parts = []
+    while isinstance(func, gast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, gast.Name):
+        parts.append(func.id)
+    return ".".join(reversed(parts))

@@ -30,6 +30,7 @@ import sys
 import gast
 import numpy
 
+from .errors import describe
 from .template import Template
 
 RULE_MODULES = (  # each registers adjoint and tangent rules, side by side or derived by a family
@@ -294,6 +295,22 @@ def outside_limits(rule, template, bindings, active):
             return (f"the derivative rule for {what} covers `{param}` only at its default "
                     f"({defaults.get(param)!r}); register a rule with @s2s.adjoint({what}) for other values")
     return None
+
+
+def bind_call(rule, mode, fn, args, keywords, active, loc, node):
+    """The bindings of ``rule``'s ``mode`` template (``"adjoint"`` or ``"tangent"``) to a
+    call of ``fn``, or ``S2SError`` at the call where the template does not take it or the
+    call is outside the rule's :func:`limits`."""
+    template = getattr(rule, mode)
+    try:
+        bindings = template.bind(args, keywords)
+    except TypeError as exc:
+        word = "derivative" if mode == "adjoint" else "tangent"
+        raise loc.error(node, f"the {word} rule for {rule.name or describe(fn)} does not accept this call: {exc}") from None
+    refused = outside_limits(rule, template, bindings, active)
+    if refused:
+        raise loc.error(node, refused)
+    return bindings
 
 
 def nondifferentiable(*fns, rules=BUILTIN):

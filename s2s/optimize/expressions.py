@@ -9,6 +9,7 @@ import ast
 import gast
 
 from .. import runtime
+from ..naming import spelling
 
 PURE_BUILTINS = {"len", "range", "abs", "min", "max", "float", "int", "slice", "tuple", "list", "sum", "bool"}
 # how a name may be read without another name, container or call holding its value
@@ -32,21 +33,12 @@ def pure(node):
                 return False
             if isinstance(func, gast.Attribute) and root.id in ("np", "math"):
                 continue
-            if isinstance(func, gast.Attribute) and dotted_prefix(func.value) == "scipy.special":
+            if isinstance(func, gast.Attribute) and spelling(func.value) == "scipy.special":
                 continue
             if isinstance(func, gast.Name) and (func.id in runtime.__all__ or func.id in PURE_BUILTINS):
                 continue
             return False
     return True
-
-
-def dotted_prefix(node):
-    """``"a.b"`` for the chain ``a.b``, or None."""
-    parts = []
-    while isinstance(node, gast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    return ".".join([node.id] + parts[::-1]) if isinstance(node, gast.Name) else None
 
 
 def removable(stmt):

@@ -12,7 +12,8 @@ number), ``contributed`` and ``backward_locals``.
 import gast
 import numpy
 
-from .syntax import assign, call, name, spelling
+from ..naming import spelling
+from .syntax import assign, call, name
 
 
 class Adjoints:

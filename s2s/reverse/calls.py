@@ -17,11 +17,10 @@ import gast
 
 from ..activity import is_user_function, simple_statements, targets
 from ..naming import adjoint_name
-from ..rules import outside_limits
+from ..rules import bind_call
 from ..saveplan import CallSave
 from ..shapes import scalar_arguments
 from ..template import Contribution
-from ..errors import describe
 from .syntax import assign, call, name
 
 
@@ -60,15 +59,8 @@ class CallsAndRules:
 
     def apply_rule(self, fn, target, args, keywords, node):
         rule = self.rules.lookup(fn)
-        what = rule.name or describe(fn)
         template = rule.adjoint
-        try:
-            bindings = template.bind(args, keywords)
-        except TypeError as exc:
-            raise self.loc.error(node, f"the derivative rule for {what} does not accept this call: {exc}") from None
-        refused = outside_limits(rule, template, bindings, self.active)
-        if refused:
-            raise self.loc.error(node, refused)
+        bindings = bind_call(rule, "adjoint", fn, args, keywords, self.active, self.loc, node)
         bindings[template.result] = name(target.id)
         adj = self.adjoint(target.id)
         derivatives = {template.derivative_name(template.result): adj}

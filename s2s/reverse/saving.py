@@ -12,7 +12,8 @@ import gast
 
 from ..activity import local_names
 from ..runtime import SHAPE_ONLY_ARGUMENTS
-from .syntax import assigned, located, name, spelling, unpack_names
+from ..naming import spelling
+from .syntax import assigned, located, name, unpack_names
 
 
 class Saving:

@@ -2,13 +2,14 @@
 
 Functions only, no state: ``name``/``call``/``assign`` build nodes,
 ``saved_tuple`` the tuple of saved values, ``located`` copies a primal
-statement's line onto a generated one; ``assigned``, ``spelling`` and
-``index_expr`` read nodes; ``gast_text`` and ``describe`` write messages.
+statement's line onto a generated one; ``assigned`` and
+``index_expr`` read nodes.
 """
 
 import copy
 
 import gast
+
 
 
 
@@ -51,17 +52,6 @@ def assigned(stmts):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                 out.add(n.id)
     return out
-
-
-def spelling(func):
-    """``np.size`` / ``unbroadcast``: how a generated call names its function."""
-    parts = []
-    while isinstance(func, gast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    if isinstance(func, gast.Name):
-        parts.append(func.id)
-    return ".".join(reversed(parts))
 
 
 def index_expr(node):
