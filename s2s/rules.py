@@ -15,7 +15,7 @@ The built-in rules live in :mod:`s2s.derivatives` (``derivatives/`` in the
 source tree) and are loaded on first use; most are registered by the rule
 families of :mod:`s2s.families`, which derive both templates from one definition.
 The rules of an optional library (scipy.special) are loaded once the user has
-imported it (``OPTIONAL_RULE_MODULES``); s2s never imports scipy itself.  A
+imported it (:mod:`s2s.libraries`); s2s never imports scipy itself.  A
 :class:`RuleSet` can be layered over another, so user rules (``@s2s.adjoint``)
 can be scoped.
 """
@@ -24,12 +24,12 @@ import builtins
 import hashlib
 import importlib
 import importlib.util
-import math
 import sys
 
 import gast
 import numpy
 
+from . import libraries
 from .errors import describe
 from .template import Template
 
@@ -38,9 +38,6 @@ RULE_MODULES = (  # each registers adjoint and tangent rules, side by side or de
     "math_rules", "builtin_rules", "structure_rules",
     "runtime_rules",  # the helpers generated code calls: second order
 )
-# rule modules of optional libraries: each is loaded once its library has been imported
-# (a function of the library can only be looked up then), so s2s never imports scipy
-OPTIONAL_RULE_MODULES = {"scipy_special": "scipy.special"}
 
 OPERATORS = {
     gast.Add: numpy.add,
@@ -194,11 +191,12 @@ class _Builtin(RuleSet):
             for name in RULE_MODULES:
                 if importlib.util.find_spec(f"s2s.derivatives.{name}") is not None:
                     importlib.import_module(f"s2s.derivatives.{name}")
-        if len(self.optional_loaded) < len(OPTIONAL_RULE_MODULES):
-            for name, library in OPTIONAL_RULE_MODULES.items():
+        if len(self.optional_loaded) < len(libraries.OPTIONAL_RULE_MODULES):
+            for name, library in libraries.OPTIONAL_RULE_MODULES.items():
                 if name not in self.optional_loaded and library in sys.modules:
                     self.optional_loaded |= {name}
-                    importlib.import_module(f"s2s.derivatives.{name}")
+                    if importlib.util.find_spec(f"s2s.derivatives.{name}") is not None:
+                        importlib.import_module(f"s2s.derivatives.{name}")
         return super()._lookup(fn)
 
 
@@ -212,12 +210,9 @@ def spell(fn):
     name = getattr(fn, "__name__", None)
     if name is None:
         return None
-    modules = [("np", numpy), ("np.linalg", numpy.linalg), ("math", math)]
-    if "scipy.special" in sys.modules:
-        modules.append(("scipy.special", sys.modules["scipy.special"]))
-    for prefix, module in modules:
-        if vars(module).get(name) is fn:  # vars(): numpy's __getattr__ warns about removed aliases
-            return f"{prefix}.{name}"
+    spelled = libraries.spell(fn)
+    if spelled is not None:
+        return spelled
     if getattr(builtins, name, None) is fn:
         return name
     from . import runtime

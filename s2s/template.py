@@ -5,7 +5,7 @@ arguments (defaults allowed, one ``*args`` allowed).  ``d<name>`` is the
 derivative of ``<name>``.  In an adjoint template, ``d<result>`` is read and
 each ``d<arg> = expr`` *contributes* ``expr`` to that argument's adjoint; in a
 tangent template it is the other way round.  Any other assigned name is a
-local temporary.  Free names must be ``np``, ``math``, ``scipy`` (as ``scipy.special.f``),
+local temporary.  Free names must be ``np``, ``math``, ``scipy`` (as ``scipy.special.f``: :mod:`s2s.libraries`),
 builtins or helpers from :mod:`s2s.runtime`, the only names a generated module has.
 
 Templates are written in numpy's spelling, and the code they become runs on
@@ -31,10 +31,10 @@ import textwrap
 import gast
 import numpy
 
-from . import runtime
+from . import libraries, runtime
 from .errors import Located, S2SError
 
-ALLOWED_GLOBALS = {"np", "math", "scipy"} | set(runtime.__all__)  # scipy: scipy.special.f only
+ALLOWED_GLOBALS = libraries.ROOTS | set(runtime.__all__)  # scipy as scipy.special.f, scipy.linalg.f, ...
 
 # numpy functions that some array libraries lack (dask computes the array and calls
 # numpy), and the runtime helper that templates are inlined with instead
@@ -126,7 +126,7 @@ class Template:
                     if n.id in outputs:
                         raise self.loc.error(n, f"malformed {self.kind} template `{node.name}`: `{n.id}` is written, not read")
                     if n.id not in ALLOWED_GLOBALS and not hasattr(builtins, n.id):
-                        raise self.loc.error(n, f"malformed {self.kind} template `{node.name}`: unknown name `{n.id}` (templates may use np, math, scipy.special, builtins, s2s.runtime helpers and their parameters)")
+                        raise self.loc.error(n, f"malformed {self.kind} template `{node.name}`: unknown name `{n.id}` (templates may use np, math, scipy.special/linalg/stats, builtins, s2s.runtime helpers and their parameters)")
                     self.globals_used.add(n.id)
             if target in outputs:
                 contributes = True

@@ -26,7 +26,8 @@ from .emit import module_source
 from .frontend import parse
 from .layout import flatten_branches, one_tuple_returns
 from .load import META_TAG
-from .naming import Namer
+from . import libraries
+from .naming import Namer, spelling
 from .normalize import normalize
 from .optimize import hoist_invariants, optimize as optimize_function
 from .remat import rematerialize
@@ -320,14 +321,11 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
         if applies(build):
             run(build)
     functions = program.functions
-    used = set()
+    used, spellings = set(), set()
     for f in functions:
         used |= {n.id for n in gast.walk(f) if isinstance(n, gast.Name)}
-    imports = ["import numpy as np"]
-    if "math" in used:
-        imports.insert(0, "import math")
-    if "scipy" in used:  # scipy.special, which rule templates call
-        imports.append("import scipy.special")
+        spellings |= {spelling(n) for n in gast.walk(f) if isinstance(n, gast.Attribute)}
+    imports = libraries.imports(spellings)
     runtime = sorted(n for n in used & set(runtime_module.__all__) if n not in program.bindings)
     if runtime:
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")

@@ -8,7 +8,7 @@ import ast
 
 import gast
 
-from .. import runtime
+from .. import libraries, runtime
 from ..naming import spelling
 
 PURE_BUILTINS = {"len", "range", "abs", "min", "max", "float", "int", "slice", "tuple", "list", "sum", "bool"}
@@ -22,7 +22,7 @@ def const(node):
 
 
 def pure(node):
-    """Whether ``node`` calls nothing but numpy, math, scipy.special, the runtime helpers and pure builtins."""
+    """Whether ``node`` calls nothing but the libraries of :mod:`s2s.libraries`, the runtime helpers and pure builtins."""
     for n in gast.walk(node):
         if isinstance(n, gast.Call):
             func = n.func
@@ -31,9 +31,7 @@ def pure(node):
                 root = root.value
             if not isinstance(root, gast.Name):
                 return False
-            if isinstance(func, gast.Attribute) and root.id in ("np", "math"):
-                continue
-            if isinstance(func, gast.Attribute) and spelling(func.value) == "scipy.special":
+            if isinstance(func, gast.Attribute) and libraries.is_library_call(spelling(func)):
                 continue
             if isinstance(func, gast.Name) and (func.id in runtime.__all__ or func.id in PURE_BUILTINS):
                 continue
