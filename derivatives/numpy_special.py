@@ -212,5 +212,11 @@ nondifferentiable(
     np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
     np.bitwise_and, np.bitwise_or, np.invert, np.count_nonzero, np.searchsorted,
-    np.issubdtype,
+    np.issubdtype, np.around, np.isneginf, np.isposinf, np.isreal, np.iscomplex,
+    np.isrealobj, np.iscomplexobj, np.isscalar, np.isdtype, np.iterable, np.isin,
+    np.array_equal, np.array_equiv, np.argpartition, np.lexsort, np.nanargmax, np.nanargmin,
+    np.indices, np.ix_, np.mask_indices, np.triu_indices, np.tril_indices,
+    np.triu_indices_from, np.tril_indices_from, np.diag_indices_from,
+    np.can_cast, np.result_type, np.broadcast_shapes, np.gcd, np.lcm,
+    np.left_shift, np.right_shift, np.bitwise_xor, np.bitwise_count, np.linalg.matrix_rank,
 )

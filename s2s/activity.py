@@ -12,6 +12,7 @@ import types
 import gast
 
 from .errors import describe, gast_text
+from .libraries import is_library
 from .rules import ATTRIBUTE_FUNCTIONS, NONDIFFERENTIABLE_ATTRIBUTES, OPERATORS
 
 
@@ -152,5 +153,6 @@ def analyse(fdef, varying, rules):
 
 
 def is_user_function(obj, rules):
-    """A Python function s2s differentiates by transforming its source (it has no rule)."""
-    return isinstance(obj, types.FunctionType) and rules.lookup(obj) is None
+    """A Python function s2s differentiates by transforming its source: the user's own
+    code (not a library's, :func:`s2s.libraries.is_library`) with no rule."""
+    return isinstance(obj, types.FunctionType) and rules.lookup(obj) is None and not is_library(obj)

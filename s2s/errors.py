@@ -9,8 +9,11 @@ in ``ast``.  Internal errors are bugs and are never turned into this type.
 
 import ast
 import linecache
+import types
 
 import gast
+
+from .libraries import spell
 
 
 class S2SError(SyntaxError):
@@ -67,9 +70,13 @@ def gast_text(node):
 
 
 def describe(fn):
-    """``numpy.sin``: a function's name for messages."""
+    """``numpy.sin``, ``scipy.linalg.expm``: a function's name for messages."""
     if fn is None:
         return "this operation"
     module = getattr(fn, "__module__", None)
     qual = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
-    return f"{module}.{qual}" if module and module != "builtins" else qual
+    where = f"{module}.{qual}" if module and module != "builtins" else qual
+    bound = not isinstance(getattr(fn, "__self__", None), (types.ModuleType, type(None)))
+    if "._" in where or bound:  # scipy.linalg._matfuncs.expm, ufunc.reduce: name it as users write it
+        return spell(fn) or where
+    return where

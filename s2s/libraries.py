@@ -5,13 +5,21 @@ module names a library function), the rule modules of optional libraries (loaded
 the user has imported the library, so s2s never imports scipy itself), the imports a
 generated module opens with, and the optimizer's list of calls without side effects.
 
+Code of a library (the table's, the array libraries', the standard library's and
+anything installed in site-packages) is called as it is and never transformed: a
+library function with no rule is refused at the user's line (:func:`is_library`).
+
 A function is spelled by the first library that holds it under its own name
 (``np.linalg.inv``, ``scipy.special.gammaln``); a method bound to an object that a
 library holds is spelled through that object (``np.logaddexp.reduce``,
 ``scipy.stats.norm.logpdf``).
 """
 
+import os
+import site
 import sys
+import sysconfig
+import types
 
 # (prefix in generated code, module); the first that holds a function names it
 LIBRARIES = (
@@ -81,3 +89,34 @@ def imports(spellings):
 def is_library_call(spelling):
     """Whether a dotted call name spells a function of the table's libraries."""
     return spelling is not None and any(spelling.startswith(prefix + ".") for prefix, _ in LIBRARIES)
+
+
+# roots of packages whose functions are called, never transformed, wherever they are installed
+LIBRARY_ROOTS = {"numpy", "math", "scipy", "s2s", "builtins", "cupy", "dask", "jax", "torch", "numba"}
+_installed = None
+
+
+def is_library(obj):
+    """Whether ``obj`` belongs to a library: s2s calls it as it is and never reads its source.
+
+    True for modules, ufuncs and builtins, for functions of the packages in
+    ``LIBRARY_ROOTS``, and for functions whose source lies in the standard library or a
+    site-packages directory (``sklearn``'s, say); False for the user's own code."""
+    if isinstance(obj, (types.ModuleType, types.BuiltinFunctionType, types.MethodWrapperType)) or type(obj).__name__ == "ufunc":
+        return True
+    module = getattr(obj, "__module__", None) or ""
+    if module.split(".")[0] in LIBRARY_ROOTS:
+        return True
+    code = getattr(getattr(obj, "__func__", obj), "__code__", None)
+    return code is not None and os.path.abspath(code.co_filename).startswith(_installed_paths())
+
+
+def _installed_paths():
+    """The directories of the standard library and of installed packages, as a tuple of prefixes."""
+    global _installed
+    if _installed is None:
+        paths = {sysconfig.get_paths().get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+        paths |= set(getattr(site, "getsitepackages", lambda: [])())
+        paths.add(getattr(site, "getusersitepackages", lambda: None)())
+        _installed = tuple(os.path.join(os.path.abspath(p), "") for p in paths if p)
+    return _installed

@@ -33,6 +33,7 @@ import gast
 import numpy
 
 from ..errors import S2SError
+from ..libraries import is_library
 from ..frontend import MISSING, parse
 
 # Expressions whose value may be (a view of) their first operand.
@@ -145,7 +146,7 @@ class Analysis:
                 return EMPTY
             if name in CONTAINER_BUILTINS:
                 return frozenset(), _union(args)
-        elif _library(target):
+        elif is_library(target):
             return _element(self.objects(call.args[0], state)) if name in VIEW_FUNCTIONS and call.args else EMPTY
         return _union(args), _union(args)  # a user function may return (part of) any argument
 
@@ -282,7 +283,7 @@ class Analysis:
                 continue
             target = self.scope.resolve(call.func)
             target = inspect.unwrap(target) if callable(target) else target
-            if not isinstance(target, types.FunctionType) or _library(target):
+            if not isinstance(target, types.FunctionType) or is_library(target):
                 continue
             written = written_parameters(target)
             if not written:
@@ -331,14 +332,6 @@ class Analysis:
                     "s2s rewrites in-place writes as new values, so that read would see the old value: make a copy "
                     "(`y = x.copy()`), or write `y = y + v` instead of `y += v`"
                 ))
-
-
-def _library(obj):
-    """numpy, math, scipy, s2s itself or a builtin: code that s2s calls but does not transform."""
-    if isinstance(obj, (types.ModuleType, numpy.ufunc, types.BuiltinFunctionType)):
-        return True
-    module = getattr(obj, "__module__", None) or ""
-    return module.split(".")[0] in ("numpy", "math", "scipy", "s2s", "builtins")
 
 
 def _mutable(value):

@@ -1,0 +1,53 @@
+"""Library functions are called as they are, never transformed.
+
+On data (arguments that do not depend on the differentiated inputs) any library function
+runs unchanged, whether or not it has a rule (np.triu_indices, scipy.linalg.cho_solve,
+scipy.linalg.expm); on differentiated values, a library function with no rule is refused
+at the user's line, naming it as the user spells it and the two ways out, never with an
+error located in the library's own files.
+"""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("scipy")
+
+import s2s  # noqa: E402
+from gradcheck import check_grad  # noqa: E402
+from programs import library_calls as P  # noqa: E402
+
+RNG = np.random.default_rng(7)
+
+
+def test_triu_indices_on_a_size():
+    positions = np.array([[0.0, 0.0, 0.0], [1.1, 0.1, 0.0], [0.2, 1.2, 0.1], [1.0, 1.1, 0.9]])
+    check_grad(P.pairwise_energy, [positions])
+
+
+def test_gammaln_on_data():
+    counts = np.array([0.0, 3.0, 1.0, 7.0])
+    check_grad(P.poisson_loglik, [RNG.normal(size=4), counts])
+
+
+def test_cho_solve_on_data():
+    sites = np.linspace(0.0, 1.0, 5)
+    covariance = np.exp(-((sites[:, None] - sites[None, :]) ** 2) / 0.08) + 1e-3 * np.eye(5)
+    check_grad(P.kriging_mean, [0.3, RNG.uniform(size=4), sites, RNG.normal(size=5), covariance])
+
+
+def test_expm_on_data():
+    generator = np.array([[-1.0, 0.5], [0.3, -0.8]])
+    check_grad(P.propagated, [np.array([1.0, 2.0]), generator, 0.7])
+
+
+@pytest.mark.parametrize("fn, args, spelled", [
+    (P.spread, [np.ones(3)], "statistics.fmean"),
+    (P.schur_trace, [np.eye(3)], "scipy.linalg.schur"),
+])
+def test_refused_at_the_users_line(fn, args, spelled):
+    with pytest.raises(s2s.S2SError) as caught:
+        s2s.grad(fn)(*args)
+    first = str(caught.value).splitlines()[0]
+    assert "library_calls.py:" in first and "site-packages" not in first
+    assert f"no derivative rule for {spelled}" in first
+    assert f"@s2s.adjoint({spelled})" in first and "s2s.stop_gradient" in first
