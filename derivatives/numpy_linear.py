@@ -11,6 +11,7 @@ and defaults are numpy's, so keyword calls bind.
 import numpy as np
 
 from s2s.families import linear
+from s2s.rules import limits
 
 # -- products ---------------------------------------------------------------------------
 
@@ -264,6 +265,9 @@ def full(y, shape, fill_value, dtype=None, order="C", *, device=None, like=None)
 def full_like(y, a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
     dfill_value = unbroadcast(dy, fill_value)
     return np.full_like(y, fill_value)
+
+
+limits(np.full_like, constant_in=("a",))  # only its shape and dtype count
 
 
 @linear(np.array)

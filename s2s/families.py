@@ -16,7 +16,7 @@ argument, in terms of the result and the arguments::
 
 gives ``dx = dy * (1.0 - y * y)`` (adjoint) and ``dy = dx * (1.0 - y * y)`` (tangent).
 A function of two arguments returns a tuple of the two partial derivatives (None where
-there is none).  The incoming derivative becomes the leftmost factor that depends on the
+it is zero: the function is locally constant in that argument, as ``copysign`` in its sign).  The incoming derivative becomes the leftmost factor that depends on the
 arguments: ``1.0 / x`` gives ``dy / x``, ``-np.sin(x)`` gives ``-dy * np.sin(x)``,
 ``y * math.log(2.0)`` gives ``dy * y * math.log(2.0)``, a factor without the parameters
 (``np.pi / 180.0``) is one factor, and a conditional derivative multiplies each branch;
@@ -80,6 +80,8 @@ def elementwise(*fns):
                     [_assign("d" + result, _times(_name("d" + arg), p), p) for arg, p in terms],
                 )
             _register(fn, templates[in_math], broadcast=len(partials) > 1 and not in_math)
+            BUILTIN.rule(fn).constant_in = tuple(
+                arg for arg, p in zip(args, partials) if isinstance(p, gast.Constant) and p.value is None)
         return definition
 
     return register

@@ -57,6 +57,17 @@ OPERATORS = {
 ATTRIBUTE_FUNCTIONS = {"T": numpy.transpose, "mT": numpy.matrix_transpose}
 NONDIFFERENTIABLE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
 
+# Parameters that by their name say how to compute, not what: no derivative flows through
+# them (see outside_limits; generated code may pass them in values activity cannot tell apart)
+STRUCTURAL = {
+    "axis", "axes", "axis1", "axis2", "source", "destination", "keepdims", "shape", "newshape",
+    "dtype", "order", "out", "casting", "subok", "copy", "device", "like", "kind", "stable",
+    "mode", "method", "ord", "norm", "k", "offset", "n", "num", "endpoint", "retstep", "shift",
+    "reps", "repeats", "indices", "indices_or_sections", "index", "subscripts", "optimize",
+    "UPLO", "upper", "lower", "ddof", "correction", "overwrite_input", "returned", "where",
+    "condition", "pad_width", "mod", "ndmin",
+}
+
 
 class Rule:
     """What s2s knows about one callable."""
@@ -69,6 +80,7 @@ class Rule:
         self.broadcast = False  # contributions are reduced to each argument's shape
         self.nondifferentiable = False  # result carries no derivative
         self.without = ()  # parameters its templates give no derivative for: refused where active
+        self.constant_in = ()  # parameters the result is locally constant in (a shape, a sign): zero derivative
         self.defaults_only = ()  # parameters its templates assume at their defaults: refused if given
 
 
@@ -265,21 +277,30 @@ def tangent(*fns, rules=BUILTIN):
     return register
 
 
-def limits(*fns, without=(), defaults_only=(), rules=BUILTIN):
+def limits(*fns, without=(), defaults_only=(), constant_in=(), rules=BUILTIN):
     """Declare what the rules of ``fns`` do not cover, so that a call outside it is refused
     at the user's line instead of getting a wrong derivative: ``without``, parameters with no
     derivative rule (refused where the argument carries a derivative); ``defaults_only``,
-    parameters the rules assume at their defaults (refused where the call gives another value)."""
+    parameters the rules assume at their defaults (refused where the call gives another value).
+
+    A parameter a template gives no derivative for is refused where its argument carries a
+    derivative, declared or not (``without`` names those a template mentions but does not
+    cover); ``constant_in`` names the parameters the result is locally constant in, whose
+    derivative is zero: ``np.full_like``'s ``a`` (only its shape counts), ``math.copysign``'s
+    ``y`` (only its sign)."""
     for fn in fns:
         rule = rules.rule(fn)
-        rule.without, rule.defaults_only = tuple(without), tuple(defaults_only)
+        rule.without, rule.defaults_only, rule.constant_in = tuple(without), tuple(defaults_only), tuple(constant_in)
 
 
 def outside_limits(rule, template, bindings, active):
     """Why a call (its template ``bindings``) is outside ``rule``'s limits, or None;
     ``active(node)`` tells whether an argument carries a derivative."""
     what = rule.name or getattr(rule.fn, "__name__", "this function")
-    for param in rule.without:
+    given = set(template.params) | ({template.vararg} if template.vararg else set())
+    # the runtime helpers' rules are s2s's own, for generated code: their other parameters are shapes
+    uncovered = () if _is_runtime(rule) else sorted(given - template.differentiated - set(rule.constant_in) - STRUCTURAL)
+    for param in [*rule.without, *uncovered]:
         if param in bindings and active(bindings[param]):
             return (f"no derivative rule for {what} with respect to its argument `{param}`; "
                     f"wrap that argument in s2s.stop_gradient, or register a rule with @s2s.adjoint({what})")
@@ -290,6 +311,12 @@ def outside_limits(rule, template, bindings, active):
             return (f"the derivative rule for {what} covers `{param}` only at its default "
                     f"({defaults.get(param)!r}); register a rule with @s2s.adjoint({what}) for other values")
     return None
+
+
+def _is_runtime(rule):
+    from . import runtime
+
+    return rule.name in runtime.__all__ and getattr(runtime, rule.name) is rule.fn
 
 
 def bind_call(rule, mode, fn, args, keywords, active, loc, node):

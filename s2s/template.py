@@ -144,6 +144,14 @@ class Template:
         if not contributes:
             raise self.loc.error(node, f"malformed {self.kind} template `{node.name}`: it assigns none of {sorted(outputs)}")
         self.runtime_used = self.globals_used & set(runtime.__all__)  # the helpers it calls (each needs rules of its own)
+        # the parameters whose derivative the template gives (adjoint) or takes (tangent);
+        # an argument that carries a derivative into any other is refused (rules.outside_limits)
+        derivative_of = {self.derivative_name(p): p for p in params - {self.result}}
+        if self.kind == "tangent":
+            touched = {n.id for stmt in self.body for n in gast.walk(stmt.value) if isinstance(n, gast.Name)}
+        else:
+            touched = {stmt.targets[0].id for stmt in self.body}
+        self.differentiated = {derivative_of[d] for d in touched if d in derivative_of}
 
     def bind(self, args, keywords):
         """Map template parameters to call atoms: ``{param: node}`` or raise TypeError."""
