@@ -113,7 +113,7 @@ def interp_weights(x, xp, slope=False):
     """The weights of ``fp``'s entries in ``np.interp(x, xp, fp)``, shaped ``x``'s shape
     plus ``(len(xp),)``: ``np.interp(x, xp, fp) == weights @ fp``.  With ``slope``, the
     weights of the derivative in ``x`` instead (zero outside ``xp``'s range)."""
-    xp = np.asarray(xp) if isinstance(xp, (list, tuple)) else xp  # np.interp takes a list of points
+    xp = np.asarray(xp, like=x) if isinstance(xp, (list, tuple)) else xp  # np.interp takes a list of points
     n = np.shape(xp)[0]
     i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, n - 2)
     width = xp[i + 1] - xp[i]

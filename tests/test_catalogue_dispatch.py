@@ -1,0 +1,83 @@
+"""The catalogue's calls (tests/catalogue) on arrays of other libraries: wherever the
+user's own line runs on dask arrays (lazily, with no fallback to numpy) or on the strict
+duck array of tests/duck.py (no conversion to the host), its gradient and its jvp run
+there too and equal numpy's.  A call whose own line does not run there is skipped: that
+library lacks the function.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import s2s
+from duck import duck, is_duck, to_numpy
+from test_catalogue import entries, program
+
+da = pytest.importorskip("dask.array")
+import dask  # noqa: E402
+
+
+def as_dask(value):
+    return da.from_array(value, chunks=value.shape) if isinstance(value, np.ndarray) else value
+
+
+def as_duck(value):
+    return duck(value) if isinstance(value, np.ndarray) else value
+
+
+LIMITS = {  # (library, line): why its derivative does not run there although the line does
+    ("dask", "np.median(x, axis=1)"): "the adjoint ranks the entries with np.argsort, which dask does not implement",
+    ("duck", "scipy.special.digamma(a)"): "its derivative, scipy.special.polygamma, converts to numpy arrays (not a ufunc)",
+    ("duck", "scipy.special.psi(a)"): "its derivative, scipy.special.polygamma, converts to numpy arrays (not a ufunc)",
+}
+
+LIBRARIES = {
+    "dask": (as_dask, lambda v: isinstance(v, da.Array), lambda v: v.compute()),
+    "duck": (as_duck, is_duck, to_numpy),
+}
+
+
+def runs_there(f, args, wrap, belongs):
+    """Whether the user's own line runs on the library's arrays, giving one of them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # dask's fallback to numpy warns
+        try:
+            return belongs(f(*[wrap(a) for a in args]))
+        except Exception:
+            return False
+
+
+@pytest.fixture(autouse=True)
+def _synchronous():
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARIES))
+@pytest.mark.parametrize("line, arguments", entries("CALLS"))
+def test_derivatives_run_where_the_call_runs(tmp_path, line, arguments, library):
+    pytest.importorskip("scipy")
+    wrap, belongs, back = LIBRARIES[library]
+    f = program(tmp_path, line, arguments)
+    args = [np.copy(v) if isinstance(v, np.ndarray) else v for v in arguments.values()]
+    if not runs_there(f, args, wrap, belongs):
+        pytest.skip(f"{library} does not run `{line}` itself")
+    if (library, line) in LIMITS:
+        pytest.xfail(LIMITS[library, line])
+    wrt = tuple(range(len(args)))
+    tangents = [np.full_like(a, 0.5) + np.arange(np.size(a)).reshape(np.shape(a)) / 7.0 if isinstance(a, np.ndarray) else 0.3 for a in args]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        grads = s2s.grad(f, wrt=wrt)(*[wrap(a) for a in args])
+        value, tangent = s2s.jvp(f, wrt=wrt)(*[wrap(a) for a in args], *[wrap(t) for t in tangents])
+    expected = s2s.grad(f, wrt=wrt)(*args)
+    for got, want in zip(grads, expected):
+        if isinstance(want, np.ndarray):
+            assert belongs(got), f"a gradient came back as {type(got).__name__}"
+        if belongs(got):  # a float argument's gradient may be a 0-d array of the library
+            got = back(got)
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    _, want = s2s.jvp(f, wrt=wrt)(*args, *tangents)
+    assert belongs(tangent), f"the tangent came back as {type(tangent).__name__}"
+    np.testing.assert_allclose(back(tangent), want, rtol=1e-10, atol=1e-12)
