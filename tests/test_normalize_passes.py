@@ -173,6 +173,47 @@ def test_jumps():
     assert "broke" in flags  # flags keep their names through single assignment
 
 
+def raising_example(x, kind):
+    if kind == "tanh":
+        return np.tanh(x)
+    elif kind == "relu":
+        return np.maximum(x, 0.0)
+    raise ValueError(f"unknown activation {kind!r}")
+
+
+def test_jumps_leave_a_raising_branch_alone():
+    parsed = parse(raising_example)
+    body, _ = lower(refuse.checked_body(parsed), Namer({"x", "kind"}).fresh, "result", parsed.loc, parsed.node)
+    assert source(body) == expect("""
+        if kind == 'tanh':
+            result = np.tanh(x)
+        else:
+            if kind != 'relu':
+                raise ValueError(f'unknown activation {kind!r}')
+            result = np.maximum(x, 0.0)
+        return result
+    """)
+
+
+def f_string_example(x, n):
+    if n < 0:
+        raise ValueError(f"n must be non-negative, got {n} (|x| = {np.abs(x):.3g})")
+    return x * n
+
+
+def test_normalize_raise_and_f_strings():
+    new = normalize(parse(f_string_example))
+    assert source(new.body) == expect("""
+        cond = n < 0
+        if cond:
+            abs_x = np.abs(x)
+            message = f'n must be non-negative, got {n} (|x| = {abs_x:.3g})'
+            raise ValueError(message)
+        f_string_example = x * n
+        return f_string_example
+    """)
+
+
 # -- the whole pipeline (ANF last) ------------------------------------------------------
 def anf_example(x, W, b):
     h = np.tanh(W @ x + b)

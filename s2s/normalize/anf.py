@@ -9,7 +9,8 @@ whose body has one operation per statement:
   single ``Compare``, ``BoolOp``, ``Call``, ``Attribute``, ``Subscript``
   (index made of atoms and slices of atoms), ``Tuple``/``List`` of atoms;
 * ``a, b = t`` (unpacking a local name into names, nested unpacking split);
-* ``return atom`` as the last statement; an expression statement ``call(...)``.
+* ``return atom`` as the last statement; an expression statement ``call(...)``;
+  ``assert atom, atom``; ``raise call(atoms)`` (or ``raise atom``).
 
 Guarantees: every local name is assigned once (a re-assignment gets a version
 name such as ``h_2``); temporaries are named after what they hold; ``y[i] = v``
@@ -141,6 +142,10 @@ class Normalizer(Expressions, ControlFlow, Iteration, Hooks):
             self.emit(gast.Expr(value=self.rhs(value)))
         elif isinstance(stmt, gast.Assert):
             self.emit(gast.Assert(test=self.atom(stmt.test), msg=stmt.msg and self.atom(stmt.msg)))
+        elif isinstance(stmt, gast.Raise):  # runs as written; a sweep that raises has no backward sweep
+            if stmt.exc is None:
+                raise self.loc.error(stmt, "a bare `raise` re-raises the exception being handled, and s2s does not support `try`")
+            self.emit(gast.Raise(exc=self.rhs(stmt.exc), cause=stmt.cause and self.atom(stmt.cause)))
         else:
             kind = type(stmt).__name__
             raise self.loc.error(stmt, f"s2s does not support {UNSUPPORTED_STATEMENTS.get(kind, f'`{kind}` statements')}")

@@ -115,11 +115,24 @@ class Expressions:
             return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
         if isinstance(node, gast.Subscript):
             return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice), ctx=gast.Load())
+        if isinstance(node, gast.JoinedStr):  # an f-string: its formatted values become atoms
+            return self.formatted(node)
         if isinstance(node, (gast.Tuple, gast.List)):
             if any(isinstance(e, gast.Starred) for e in node.elts):
                 raise self.loc.error(node, "starred expressions (`*x`) are not supported")
             return type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
         raise self.loc.error(node, f"s2s does not support `{kind}` expressions")
+
+    def formatted(self, node):
+        """``f"{a + b:.3f}"`` as ``f"{a_plus_b:.3f}"``: each formatted value an atom (a string
+        carries no derivative; only the values in it are computed first)."""
+        values = []
+        for part in node.values:
+            if isinstance(part, gast.FormattedValue):
+                spec = part.format_spec and self.formatted(part.format_spec)
+                part = gast.FormattedValue(value=self.atom(part.value), conversion=part.conversion, format_spec=spec)
+            values.append(part)
+        return gast.JoinedStr(values=values)
 
     def index(self, node):
         if isinstance(node, gast.Slice):

@@ -9,6 +9,9 @@ the equivalent list it returns:
   name as ``s2s_break``);
 * the code after an ``if`` one of whose branches always leaves moves into the
   other branch (``if n == 0: return 1.0`` puts the rest under ``else:``);
+* a branch that ends in ``raise`` has no other branch: ``if c: A else: raise E``
+  is ``if not c: raise E`` followed by ``A``, so the path that raises (and never
+  reaches a backward sweep) joins nothing and is saved nowhere;
   deeper jumps set flags (``skip``, ``broke``, ``returned``) that guard the
   statements they skip.
 
@@ -57,7 +60,7 @@ class Lowering:
         if self.returned:
             stmts = [_set(self.returned, False)] + stmts
         stmts = _drop_unread_flags(stmts, self.flags)
-        return stmts + [gast.Return(value=_name(self.result))]
+        return _raising_branches_alone(stmts) + [gast.Return(value=_name(self.result))]
 
     def returned_flag(self):
         if self.returned is None:
@@ -112,6 +115,8 @@ class Lowering:
                 return [assign, flag], True, True
             loop.used |= {"skip", "broke"}
             return [assign, flag, _set(loop.skip), _set(loop.broke)], True, True
+        if isinstance(stmt, gast.Raise):  # leaves with an exception: nothing after it runs, no flag
+            return [stmt], True, False
         if isinstance(stmt, gast.Break):
             loop.used |= {"skip", "broke"}
             return [_set(loop.skip), _set(loop.broke)], True, True
@@ -182,6 +187,42 @@ def _may_leave(stmt):
 
 def _has_return(stmt):
     return any(isinstance(n, gast.Return) for n in gast.walk(stmt))
+
+
+INVERSE = {gast.Eq: gast.NotEq, gast.NotEq: gast.Eq, gast.Is: gast.IsNot, gast.IsNot: gast.Is, gast.In: gast.NotIn, gast.NotIn: gast.In}
+
+
+def _raising_branches_alone(stmts):
+    """``if c: A else: B; raise E`` as ``if not c: B; raise E`` then ``A`` (either way round),
+    in every block: what follows a raising branch runs only on the other path."""
+    out = []
+    for stmt in stmts:
+        for field in ("body", "orelse"):
+            if isinstance(getattr(stmt, field, None), list):
+                setattr(stmt, field, _raising_branches_alone(getattr(stmt, field)))
+        if isinstance(stmt, gast.If) and stmt.body and stmt.orelse:
+            then_raises, else_raises = (_raises(b) for b in (stmt.body, stmt.orelse))
+            if then_raises != else_raises:
+                raising, rest = (stmt.body, stmt.orelse) if then_raises else (stmt.orelse, stmt.body)
+                test = stmt.test if then_raises else _negation(stmt.test)
+                out.append(gast.copy_location(gast.If(test=test, body=raising, orelse=[]), stmt))
+                out.extend(rest)
+                continue
+        out.append(stmt)
+    return out
+
+
+def _raises(block):
+    return isinstance(block[-1], gast.Raise)
+
+
+def _negation(test):
+    """``not test``, as ``a != b`` for ``a == b`` (and ``is``, ``in``; not ``<``: NaN compares false both ways)."""
+    if isinstance(test, gast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in INVERSE:
+        return gast.Compare(left=test.left, ops=[INVERSE[type(test.ops[0])]()], comparators=test.comparators)
+    if isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not):
+        return test.operand
+    return gast.UnaryOp(op=gast.Not(), operand=test)
 
 
 def _drop_unread_flags(stmts, flags):

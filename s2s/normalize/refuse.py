@@ -28,7 +28,6 @@ UNSUPPORTED_STATEMENTS = {
     "AsyncFunctionDef": "nested function definitions",
     "Import": "imports inside the function",
     "ImportFrom": "imports inside the function",
-    "Raise": "`raise` statements",
     "Match": "`match` statements",
 }
 
@@ -44,7 +43,6 @@ UNSUPPORTED_EXPRESSIONS = {
     "NamedExpr": "assignment expressions (`:=`)",
     "Dict": "dict literals",
     "Set": "set literals",
-    "JoinedStr": "f-strings",
     "Starred": "starred expressions (`*x`)",
 }
 

@@ -41,6 +41,8 @@ def describe(rhs):
         return short(*(word(e) for e in rhs.elts), fallback="items")
     if isinstance(rhs, (gast.Compare, gast.BoolOp)):
         return "cond"
+    if isinstance(rhs, gast.JoinedStr):
+        return "message"
     return "tmp"
 
 

@@ -93,10 +93,6 @@ def uses_no_rule(x):
     return np.sum(np.fft.fft(x).real)  # refused: no derivative rule for numpy.fft.fft
 
 
-def uses_raise(x):
-    raise ValueError("no")  # refused: `raise` statements
-
-
 def uses_import(x):
     import math  # refused: imports inside the function
     return x
