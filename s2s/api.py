@@ -348,13 +348,13 @@ def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     sig = inspect.signature(fn)
 
     @functools.wraps(fn)
-    def wrapper(*args):
+    def wrapper(*args, **kwargs):
         args, v = args[:-1], args[-1]
         tangents = (v,) if single else tuple(v)
-        bound = sig.bind(*args)
+        bound = sig.bind(*args, **kwargs)
         for name in wrt_names:
             _check_differentiable(name, bound.arguments.get(name), fn)
-        _, hv = forward_over_reverse(*args, *tangents)
+        _, hv = forward_over_reverse(*args, *tangents, **kwargs)
         return _match_types(hv, bound.arguments, wrt_names, single)
 
     wrapper.source = forward_over_reverse.source

@@ -81,3 +81,13 @@ def test_grad_of_grad_matches_second_derivative(f, args):
     # and against finite differences of the function itself
     f2 = (f(*up) - 2 * f(*args) + f(*down)) / eps ** 2
     assert second == pytest.approx(f2, rel=1e-3, abs=1e-3)
+
+
+def ridge_loss(w, X, y, lam=0.1):
+    r = X @ w - y
+    return 0.5 * np.sum(r * r) + 0.5 * lam * np.sum(w * w)
+
+
+def test_hvp_passes_keyword_arguments_on():
+    X, y, w, v = np.arange(6.0).reshape(3, 2), np.ones(3), np.ones(2), np.array([1.0, -1.0])
+    np.testing.assert_allclose(s2s.hvp(ridge_loss)(w, X, y, v, lam=0.05), (X.T @ X + 0.05 * np.eye(2)) @ v)
