@@ -151,7 +151,9 @@ class ForwardMode:
                     elts.append(name(self.tangent(e.id)))
                 else:
                     elts.append(call("zeros_like", copy.deepcopy(e)))
-            return [call("GradTuple", gast.Tuple(elts=elts, ctx=gast.Load()))]
+            # the container the primal is: numpy converts a list of tangents as it does the list
+            # (np.sum([1.0, a * a])), and a tuple's tangent concatenates as the tuple does
+            return [type(rhs)(elts=elts, ctx=gast.Load())]
         if isinstance(rhs, gast.Subscript):
             if not self.active(rhs.value):
                 return []

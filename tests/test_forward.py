@@ -56,3 +56,14 @@ def test_jvp_matches_finite_differences_and_vjp(f, make_args, wrt):
     lhs = float(np.sum(np.asarray(tangent) * w))
     rhs = float(sum(np.sum(np.asarray(g) * t) for g, t in zip(grads, tangents)))
     assert lhs == pytest.approx(rhs, rel=1e-8, abs=1e-10)
+
+
+def summed_list(a):
+    return np.sum([1.0, a * a, 2.0 * a])
+
+
+def test_a_list_of_scalars_reaches_numpy_with_its_tangents():
+    """The tangent of a list literal is a list: numpy converts it as it does the list."""
+    value, tangent = s2s.jvp(summed_list)(1.5, 1.0)
+    assert value == summed_list(1.5) and tangent == 2 * 1.5 + 2.0
+    assert s2s.grad(summed_list)(1.5) == 2 * 1.5 + 2.0  # a float argument: forward mode
