@@ -146,6 +146,23 @@ def lu_solve_(x, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     dx = scipy.linalg.lu_solve(lu_and_piv, db, trans=trans)
 
 
+@adjoint(scipy.linalg.lu)
+def lu(y, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    """``y`` is ``(p, l, u)``, ``a = p l u``: ``lu_factor``'s calculus with ``P = p^T``,
+    ``l`` and ``u`` unpacked (an unused one's adjoint is zero)."""
+    m = np.tril(np.swapaxes(y[1], -1, -2) @ (np.zeros_like(y[1]) if dy[1] is None else dy[1]), -1) + np.triu((np.zeros_like(y[2]) if dy[2] is None else dy[2]) @ np.swapaxes(y[2], -1, -2))
+    solved = scipy.linalg.solve_triangular(y[1], m, trans=1, lower=True, unit_diagonal=True)
+    da = y[0] @ np.swapaxes(scipy.linalg.solve_triangular(y[2], np.swapaxes(solved, -1, -2), lower=False), -1, -2)
+
+
+@tangent(scipy.linalg.lu)
+def lu_(y, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    """``X = l^-1 p^T da u^-1``: ``dl = l tril(X, -1)``, ``du = triu(X) u``; ``p`` is constant."""
+    w = scipy.linalg.solve_triangular(y[1], np.swapaxes(y[0], -1, -2) @ da, lower=True, unit_diagonal=True)
+    x = np.swapaxes(scipy.linalg.solve_triangular(y[2], np.swapaxes(w, -1, -2), trans=1, lower=False), -1, -2)
+    dy = GradTuple((np.zeros_like(y[0]), y[1] @ np.tril(x, -1), np.triu(x) @ y[2]))
+
+
 # -- general matrices -----------------------------------------------------------------------
 
 
@@ -241,11 +258,25 @@ def sqrtm_(y, A, disp=True, blocksize=64):
     dy = scipy.linalg.sqrtm(frechet_block(A, dA))[..., :np.shape(A)[-1], np.shape(A)[-1]:]
 
 
+# -- block matrices ----------------------------------------------------------------------------
+
+
+@adjoint(scipy.linalg.block_diag)
+def block_diag(y, *arrs):
+    darrs = unblock_diag(dy, arrs)
+
+
+@tangent(scipy.linalg.block_diag)
+def block_diag_(y, *arrs):
+    dy = scipy.linalg.block_diag(*darrs)
+
+
 # -- what the options do not cover, refused at the call ------------------------------------------
 
 limits(scipy.linalg.eigh, without=("b",), defaults_only=("b", "type", "subset_by_index", "subset_by_value"))
 limits(scipy.linalg.logm, defaults_only=("disp",))
 limits(scipy.linalg.sqrtm, defaults_only=("disp", "blocksize"))
+limits(scipy.linalg.lu, defaults_only=("permute_l", "p_indices"))
 
 
 # -- the helpers of these rules ----------------------------------------------------------------
@@ -270,3 +301,8 @@ def frechet_block__(y, a, e):
 def assumed_structure_(y, grad, assume_a=None):
     """An orthogonal projection: its own transpose."""
     dgrad = assumed_structure(dy, assume_a)
+
+
+@linear(runtime.unblock_diag)
+def unblock_diag_(y, grad, arrs):
+    dgrad = scipy.linalg.block_diag(*dy)

@@ -93,6 +93,11 @@ def sl_eigvals_only(a, w): return np.sum(sl.eigh(0.5 * (a + a.T), eigvals_only=T
 def sl_expm(a, w): return np.sum(sl.expm(a) * w)
 def sl_logm(a, w): return np.sum(sl.logm(a) * w)
 def sl_sqrtm(a, w): return np.sum(sl.sqrtm(a) * w)
+def sl_lu(a, w):
+    p, l, u = sl.lu(a)
+    return np.sum(l * w) + np.sum(u * u)
+def sl_lu_upper(a, w): return np.sum(sl.lu(a)[2] * w)
+def sl_block_diag(a, b, c, w): return np.sum(sl.block_diag(a, b, c) * w)
 
 
 def case(f, args, wrt=0, id=None):
@@ -137,6 +142,9 @@ CASES = [
     case(sl_expm, [RNG.normal(size=(2, 3, 3)), W(2, 3, 3)], id="sl_expm-batch"),
     case(sl_logm, [spd(3), W(3, 3)]),
     case(sl_sqrtm, [spd(3), W(3, 3)]),
+    case(sl_lu, [RNG.normal(size=(4, 4)), W(4, 4)]),
+    case(sl_lu_upper, [RNG.normal(size=(4, 4)), W(4, 4)]),
+    case(sl_block_diag, [W(2, 2), W(3), W(1, 2), W(4, 7)], (0, 1, 2)),
 ]
 
 

@@ -9,6 +9,8 @@ in ``derivatives/scipy_linalg.py`` (the permutation is integer data, with none).
 
 import numpy as np
 
+from .values import GradTuple
+
 # scipy.linalg.solve's and inv's ``assume_a``: the structures whose solver reads one
 # triangle of a symmetric matrix, and those whose solver reads only a band
 _SYMMETRIC = {"sym", "symmetric", "her", "hermitian", "pos", "positive definite"}
@@ -48,3 +50,16 @@ def assumed_structure(grad, assume_a=None):
         grad = grad if below is None else np.triu(grad, below)
         return grad if above is None else np.tril(grad, above)
     return grad
+
+
+def unblock_diag(grad, arrs):
+    """The adjoints of ``scipy.linalg.block_diag(*arrs)``: each block of ``grad`` on the
+    diagonal, shaped like its array (a 1-D array is one row, a number one entry)."""
+    blocks = []
+    row = col = 0
+    for a in arrs:
+        shape = np.shape(a)
+        rows, cols = (1, 1) if len(shape) == 0 else (1, shape[0]) if len(shape) == 1 else shape
+        blocks.append(np.reshape(grad[row:row + rows, col:col + cols], shape))
+        row, col = row + rows, col + cols
+    return GradTuple(blocks)
