@@ -196,12 +196,13 @@ def solve_(x, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_fin
 
 @adjoint(scipy.linalg.det)
 def det(y, a, overwrite_a=False, check_finite=True):
-    da = np.expand_dims(dy * y, (-1, -2)) * np.swapaxes(scipy.linalg.inv(a), -1, -2)
+    """numpy.linalg's calculus: ``dy * y * a^-T``."""
+    da = np.expand_dims(dy * y, (-1, -2)) * np.swapaxes(np.linalg.inv(a), -1, -2)
 
 
 @tangent(scipy.linalg.det)
 def det_(y, a, overwrite_a=False, check_finite=True):
-    dy = y * np.trace(scipy.linalg.solve(a, da), axis1=-2, axis2=-1)
+    dy = y * np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1)
 
 
 # -- the symmetric eigenproblem -------------------------------------------------------------
