@@ -231,6 +231,7 @@ def eigh_(y, a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, ov
 
 @adjoint(scipy.linalg.expm)
 def expm(y, A):
+    """The upper-right block of ``expm([[A^T, dy], [0, A^T]])`` (module docstring); logm's and sqrtm's alike."""
     dA = scipy.linalg.expm(frechet_block(np.swapaxes(A, -1, -2), dy))[..., :np.shape(A)[-1], np.shape(A)[-1]:]
 
 
