@@ -22,6 +22,8 @@ The helpers live in modules by role:
 * ``sequences``: adjoints of ``sum``, ``max``/``min``, ``math.prod``, ``math.hypot``, ``math.dist``;
 * ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...; kron and convolution layouts;
 * ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
+* ``matrix_functions``: of the scipy.linalg rules: LU pivots as a permutation, the Fréchet block
+  of ``expm``/``logm``/``sqrtm``, the structure ``solve``'s ``assume_a`` reads, ``block_diag``'s blocks;
 * ``revolve``: binomial checkpointing of loops.
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
@@ -55,6 +57,7 @@ from .joining import (
     untile,
     unvstack,
 )
+from .matrix_functions import assumed_structure, frechet_block, lu_permutation, unblock_diag
 from .methods import appended, astype, copy_of, updated
 from .norms import matrix_norm_adjoint, matrix_norm_adjoint_tangent, norm_adjoint, norm_adjoint_tangent
 from .products import (
@@ -105,6 +108,10 @@ from .sequences import (
 from .values import GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
+    "assumed_structure",
+    "frechet_block",
+    "lu_permutation",
+    "unblock_diag",
     "copy_of",
     "astype",
     "size_of",
