@@ -251,10 +251,6 @@ def funm_call(a): return np.sum(sl.funm(a, np.exp))
 def schur_call(a): return np.sum(sl.schur(a)[0])
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "refused inside scipy's own source today: scipy.linalg functions wrapped by _apply_over_batch are "
-    "parsed as user code; the general fix (a library function with no rule refused at the call) is the "
-    "lead's, in s2s/activity.py on main"))
 @pytest.mark.parametrize("f, spelling", [(funm_call, "scipy.linalg.funm"), (schur_call, "scipy.linalg.schur")])
 def test_a_function_without_a_rule_is_refused_at_the_users_line(f, spelling):
     with pytest.raises(s2s.S2SError) as caught:
