@@ -276,6 +276,17 @@ def array(y, object, dtype=None, copy=True, order="K", subok=False, ndmin=0, lik
     return np.array(object, dtype=dtype, ndmin=ndmin)
 
 
+@linear(np.asarray, np.asanyarray)
+def asarray(y, a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    """An array of ``a`` (an array, a list of values): the adjoint takes a list apart again."""
+    da = unstack(np.reshape(dy, np.shape(a)), a)
+
+
+@linear(np.ascontiguousarray, np.asfortranarray)
+def ascontiguousarray(y, a, dtype=None, *, like=None):
+    da = unstack(np.reshape(dy, np.shape(a)), a)
+
+
 # -- the long tail: views and joins, products, convolutions -----------------------------
 
 

@@ -130,6 +130,25 @@ def test_array_methods():
     """)
 
 
+def more_methods(x, idx):
+    return x.swapaxes(0, 1).take(idx, axis=0).repeat(2, axis=1).conjugate()
+
+
+def test_array_methods_with_a_numpy_twin():
+    assert after(more_methods, array_methods.desugar) == (
+        "return np.conjugate(np.repeat(np.take(np.swapaxes(x, 0, 1), idx, axis=0), 2, axis=1))")
+
+
+def sorted_in_place(x):
+    x.sort()
+    return x[-1]
+
+
+def test_an_in_place_method_is_refused_with_its_rewrite():
+    with pytest.raises(S2SError, match=r"`\.sort\(\.\.\.\)` changes the array in place.*`x = np\.sort\(x\)`"):
+        normalize(parse(sorted_in_place))
+
+
 def unknown_method(x):
     return x.frobnicate()
 

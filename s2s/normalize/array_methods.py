@@ -27,7 +27,7 @@ ARRAY_METHODS = {
     for name in (
         "sum mean prod max min var std cumsum cumprod dot reshape transpose ravel "
         "squeeze clip trace diagonal astype copy argmax argmin argsort any all "
-        "round conj nonzero"
+        "round conj conjugate nonzero swapaxes take repeat compress searchsorted argpartition"
     ).split()
 }
 ARRAY_METHODS["flatten"] = numpy.ravel
@@ -35,6 +35,11 @@ ARRAY_METHODS["flatten"] = numpy.ravel
 # (np.copy, np.astype) is not one that every array library implements (dask).
 METHOD_HELPERS = {"copy": "copy_of", "astype": "astype"}
 VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(a, b) == np.reshape(x, (a, b))
+# Methods that change the array in place, and the value-returning form to write instead
+IN_PLACE_METHODS = {
+    "sort": "x = np.sort(x)", "partition": "x = np.partition(x, k)", "fill": "x = np.full_like(x, value)",
+    "put": "x[indices] = values", "resize": "x = np.resize(x, shape)", "itemset": "x[i] = value",
+}
 
 
 def desugar(body, parsed):

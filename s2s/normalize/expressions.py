@@ -23,6 +23,7 @@ import gast
 from .. import markers
 from ..frontend import MISSING, canonical_module
 from ..rules import canonical_name
+from .array_methods import IN_PLACE_METHODS
 from .refuse import UNSUPPORTED_EXPRESSIONS
 from .temporaries import describe
 from .tree import dotted, dotted_expr, name_node
@@ -178,6 +179,9 @@ class Expressions:
             if root is not None and root.id in self.scope.locals and root.id not in self.version and root.id not in self.fixed:
                 raise self.loc.error(root, f"`{root.id}` is used before it is assigned (it is a local variable of {self.node.name})")
             if isinstance(func, gast.Attribute) and (root is None or self.is_local(root) or root.id in self.fixed):
+                if func.attr in IN_PLACE_METHODS:
+                    raise self.loc.error(func, f"`.{func.attr}(...)` changes the array in place, and s2s differentiates "
+                                               f"values: write `{IN_PLACE_METHODS[func.attr]}` instead")
                 raise self.loc.error(func, f"s2s does not support the method `.{func.attr}(...)` on a value")
             func = self.global_ref(func)
             if func is None:
