@@ -16,7 +16,8 @@ argument, in terms of the result and the arguments::
 
 gives ``dx = dy * (1.0 - y * y)`` (adjoint) and ``dy = dx * (1.0 - y * y)`` (tangent).
 A function of two arguments returns a tuple of the two partial derivatives (None where
-there is none).  The incoming derivative becomes the leftmost factor that depends on the
+there is none).  Assignments before the ``return`` name values the partials share
+(``z = (x - loc) / scale``): they open both templates.  The incoming derivative becomes the leftmost factor that depends on the
 arguments: ``1.0 / x`` gives ``dy / x``, ``-np.sin(x)`` gives ``-dy * np.sin(x)``,
 ``y * math.log(2.0)`` gives ``dy * y * math.log(2.0)``, a factor without the parameters
 (``np.pi / 180.0``) is one factor, and a conditional derivative multiplies each branch;
@@ -59,7 +60,7 @@ def elementwise(*fns):
     def register(definition):
         node, loc, _ = parse_definition(definition, "elementwise")
         result, args = _parameters(node)
-        returned = _returned(node, loc, "elementwise")
+        shared, returned = _returned(node, loc, "elementwise")
         partials = returned.elts if isinstance(returned, gast.Tuple) else [returned]
         if len(partials) > len(args):
             raise loc.error(returned, f"`{node.name}` returns {len(partials)} derivatives for {len(args)} arguments")
@@ -74,10 +75,11 @@ def elementwise(*fns):
                     for arg, p in zip(args, partials)
                     if not (isinstance(p, gast.Constant) and p.value is None)
                 ]
+                opening = [_MathSpelling(loc).visit(copy.deepcopy(s)) if in_math else s for s in shared]
                 templates[in_math] = _templates(
                     definition,
-                    [_assign("d" + arg, _times(_name("d" + result), p), p) for arg, p in terms],
-                    [_assign("d" + result, _times(_name("d" + arg), p), p) for arg, p in terms],
+                    opening + [_assign("d" + arg, _times(_name("d" + result), p), p) for arg, p in terms],
+                    opening + [_assign("d" + result, _times(_name("d" + arg), p), p) for arg, p in terms],
                 )
             _register(fn, templates[in_math], broadcast=len(partials) > 1 and not in_math)
         return definition
@@ -177,10 +179,11 @@ def _parameters(node):
 
 
 def _returned(node, loc, family):
+    """The definition's shared assignments and its returned derivative."""
     body = [s for s in node.body if not _is_docstring(s)]
-    if len(body) != 1 or not isinstance(body[0], gast.Return) or body[0].value is None:
-        raise loc.error(node, f"malformed {family} definition `{node.name}`: its body must be one `return` of the derivative")
-    return body[0].value
+    if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None or not all(isinstance(s, gast.Assign) for s in body[:-1]):
+        raise loc.error(node, f"malformed {family} definition `{node.name}`: its body must be assignments, then one `return` of the derivative")
+    return body[:-1], body[-1].value
 
 
 def _call(fn, node, loc):

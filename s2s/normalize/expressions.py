@@ -165,7 +165,7 @@ class Expressions:
             if root is not None and root.id in self.scope.locals and root.id not in self.version and root.id not in self.fixed:
                 raise self.loc.error(root, f"`{root.id}` is used before it is assigned (it is a local variable of {self.node.name})")
             if isinstance(func, gast.Attribute) and (root is None or self.is_local(root) or root.id in self.fixed):
-                raise self.loc.error(func, f"s2s does not support the method `.{func.attr}(...)` on a value")
+                raise self.loc.error(func, f"s2s does not support the method `.{func.attr}(...)` on a value{self.frozen_hint(func)}")
             func = self.global_ref(func)
             if func is None:
                 raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")
@@ -181,6 +181,16 @@ class Expressions:
         call.s2s_checkpoint = recomputed
         gast.copy_location(call, node)
         return call
+
+    def frozen_hint(self, method):
+        """How to call the method of a frozen scipy.stats distribution (``norm(mu, s).logpdf(x)``)
+        that s2s can differentiate, or ''."""
+        made = method.value
+        if not isinstance(made, gast.Call) or not type(self.scope.resolve(made.func)).__module__.startswith("scipy.stats"):
+            return ""
+        maker = dotted(made.func)
+        return (f" (a frozen distribution): call {maker}.{method.attr}(x, <the parameters>), not "
+                f"{maker}(<the parameters>).{method.attr}(x)")
 
 
 def respell(node, scope):
