@@ -323,6 +323,7 @@ def poisson_in_k(k, mu): return np.sum(poisson.logpmf(k, mu))
 def mvn_singular(x, cov): return np.sum(multivariate_normal.logpdf(x, cov=cov, allow_singular=True))
 def no_rule(mu, p): return np.sum(st.norm.ppf(p, mu))
 def frozen(mu, x): return np.sum(norm(mu, 2.0).logpdf(x))
+def frozen_cdf(mu, x): return np.sum(st.norm(loc=mu).cdf(x))
 
 
 @pytest.mark.parametrize("f, wrt, words", [
@@ -332,7 +333,8 @@ def frozen(mu, x): return np.sum(norm(mu, 2.0).logpdf(x))
     (poisson_in_k, 0, "scipy.stats.poisson.logpmf with respect to its argument `k`"),
     (mvn_singular, 1, "scipy.stats.multivariate_normal.logpdf covers `allow_singular` only at its default"),
     (no_rule, 0, "no derivative rule for scipy.stats.norm.ppf; register one with @s2s.adjoint(scipy.stats.norm.ppf)"),
-    (frozen, 0, "call norm.logpdf(x, <the parameters>), not norm(<the parameters>).logpdf(x)"),
+    (frozen, 0, "frozen distribution norm(<the parameters>): call norm.logpdf(x, <the parameters>) instead"),
+    (frozen_cdf, 0, "frozen distribution st.norm(<the parameters>): call st.norm.cdf(x, <the parameters>) instead"),
 ])
 def test_refused_at_the_users_line(f, wrt, words):
     with pytest.raises(s2s.S2SError) as caught:
@@ -340,6 +342,17 @@ def test_refused_at_the_users_line(f, wrt, words):
     assert caught.value.lineno == f.__code__.co_firstlineno
     assert caught.value.filename == __file__
     assert words in caught.value.message
+
+
+def frozen_named(mu, x):
+    d = norm(mu, 2.0)
+    return np.sum(d.logpdf(x))
+
+
+def test_a_frozen_distribution_is_refused_where_it_is_made():
+    with pytest.raises(s2s.S2SError, match=r"frozen distribution norm\(<the parameters>\): call norm.logpdf") as caught:
+        s2s.grad(frozen_named)
+    assert caught.value.lineno == frozen_named.__code__.co_firstlineno + 1
 
 
 def t_cdf_in_x(x, df): return np.sum(st.t.cdf(x, df))

@@ -165,13 +165,17 @@ class Expressions:
             if root is not None and root.id in self.scope.locals and root.id not in self.version and root.id not in self.fixed:
                 raise self.loc.error(root, f"`{root.id}` is used before it is assigned (it is a local variable of {self.node.name})")
             if isinstance(func, gast.Attribute) and (root is None or self.is_local(root) or root.id in self.fixed):
-                raise self.loc.error(func, f"s2s does not support the method `.{func.attr}(...)` on a value{self.frozen_hint(func)}")
+                frozen = isinstance(func.value, gast.Call) and self.frozen_distribution(func.value.func, func.attr)
+                raise self.loc.error(func, frozen or f"s2s does not support the method `.{func.attr}(...)` on a value")
             func = self.global_ref(func)
             if func is None:
                 raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")
             target = func.s2s_global
             if any(target is getattr(builtins, b) for b in REFUSED_BUILTINS):
                 raise self.loc.error(node, f"s2s does not support `{target.__name__}`: it cannot see the code it runs")
+            frozen = self.frozen_distribution(node.func)
+            if frozen:
+                raise self.loc.error(node, frozen)
         call = gast.Call(
             func=func,
             args=[self.atom(a) for a in node.args],
@@ -182,15 +186,14 @@ class Expressions:
         gast.copy_location(call, node)
         return call
 
-    def frozen_hint(self, method):
-        """How to call the method of a frozen scipy.stats distribution (``norm(mu, s).logpdf(x)``)
-        that s2s can differentiate, or ''."""
-        made = method.value
-        if not isinstance(made, gast.Call) or not type(self.scope.resolve(made.func)).__module__.startswith("scipy.stats"):
-            return ""
-        maker = dotted(made.func)
-        return (f" (a frozen distribution): call {maker}.{method.attr}(x, <the parameters>), not "
-                f"{maker}(<the parameters>).{method.attr}(x)")
+    def frozen_distribution(self, maker, method="logpdf"):
+        """The refusal of a frozen scipy.stats distribution, made by calling ``maker``
+        (``norm(mu, s)``), or None: its methods are a value's, which s2s cannot see into."""
+        if not type(self.scope.resolve(maker)).__module__.startswith("scipy.stats"):
+            return None
+        name = dotted(maker)
+        return (f"s2s cannot differentiate the methods of a frozen distribution {name}(<the parameters>): "
+                f"call {name}.{method}(x, <the parameters>) instead")
 
 
 def respell(node, scope):
