@@ -74,8 +74,9 @@ def describe(fn):
     if fn is None:
         return "this operation"
     owner = getattr(fn, "__self__", None)
-    if owner is not None and not isinstance(owner, type(ast)) and libraries.spell(fn) is not None:
-        return libraries.spell(fn)
+    spelled = libraries.spell(fn) if owner is not None and not isinstance(owner, type(ast)) else None
+    if spelled is not None:
+        return spelled
     module = getattr(fn, "__module__", None)
     qual = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
     return f"{module}.{qual}" if module and module != "builtins" else qual

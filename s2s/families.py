@@ -16,8 +16,7 @@ argument, in terms of the result and the arguments::
 
 gives ``dx = dy * (1.0 - y * y)`` (adjoint) and ``dy = dx * (1.0 - y * y)`` (tangent).
 A function of two arguments returns a tuple of the two partial derivatives (None where
-there is none).  Assignments before the ``return`` name values the partials share
-(``z = (x - loc) / scale``): they open both templates.  The incoming derivative becomes the leftmost factor that depends on the
+there is none).  The incoming derivative becomes the leftmost factor that depends on the
 arguments: ``1.0 / x`` gives ``dy / x``, ``-np.sin(x)`` gives ``-dy * np.sin(x)``,
 ``y * math.log(2.0)`` gives ``dy * y * math.log(2.0)``, a factor without the parameters
 (``np.pi / 180.0``) is one factor, and a conditional derivative multiplies each branch;
@@ -25,7 +24,8 @@ so a derivative is written in the order its product should be computed.  A funct
 of the ``math`` module gets the template with ``np.f`` spelled ``math.f``, so Python
 floats keep float derivatives; None among the functions is skipped (a ``math`` function
 this Python lacks).  Numpy functions of two or more arguments broadcast (``broadcast``,
-see :func:`s2s.rules.adjoint`).
+see :func:`s2s.rules.adjoint`).  Assignments before the ``return`` name values the
+partials share (``z = (x - loc) / scale``); they open both templates.
 
 :func:`linear` -- the definition's body is the transpose (its adjoint template, each
 ``d<arg> = ...`` for an argument the function is linear in) and it returns the function

@@ -258,6 +258,17 @@ def test_every_rule_has_a_case_and_a_tangent():
     assert not sorted(r.name for r in rules.values() if r.tangent is None)
 
 
+def test_a_definition_s_shared_values_open_both_templates():
+    import gast
+
+    from s2s.rules import BUILTIN
+
+    rule = BUILTIN.lookup(st.norm.cdf)
+    for template, written in ((rule.adjoint, ["dx", "dloc", "dscale"]), (rule.tangent, ["dy"] * 3)):
+        assert [s.targets[0].id for s in template.body] == ["z", "pdf"] + written
+        assert isinstance(template.body[0].value, gast.BinOp)
+
+
 def test_the_functions_the_templates_call_have_rules():
     """So the gradient differentiates again (second order)."""
     import gast
