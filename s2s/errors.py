@@ -70,7 +70,9 @@ def gast_text(node):
 
 
 def describe(fn):
-    """``numpy.sin``, ``scipy.linalg.expm``: a function's name for messages."""
+    """``numpy.sin``: a function's name for messages; a library's function or bound method
+    as the user writes it (``scipy.linalg.expm``, ``scipy.stats.norm.ppf``, not
+    ``scipy.linalg._matfuncs.expm`` or ``rv_continuous.ppf``)."""
     if fn is None:
         return "this operation"
     module = getattr(fn, "__module__", None)

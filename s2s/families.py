@@ -24,7 +24,8 @@ so a derivative is written in the order its product should be computed.  A funct
 of the ``math`` module gets the template with ``np.f`` spelled ``math.f``, so Python
 floats keep float derivatives; None among the functions is skipped (a ``math`` function
 this Python lacks).  Numpy functions of two or more arguments broadcast (``broadcast``,
-see :func:`s2s.rules.adjoint`).
+see :func:`s2s.rules.adjoint`).  Assignments before the ``return`` name values the
+partials share (``z = (x - loc) / scale``); they open both templates.
 
 :func:`linear` -- the definition's body is the transpose (its adjoint template, each
 ``d<arg> = ...`` for an argument the function is linear in) and it returns the function
@@ -59,7 +60,7 @@ def elementwise(*fns):
     def register(definition):
         node, loc, _ = parse_definition(definition, "elementwise")
         result, args = _parameters(node)
-        returned = _returned(node, loc, "elementwise")
+        shared, returned = _returned(node, loc, "elementwise")
         partials = returned.elts if isinstance(returned, gast.Tuple) else [returned]
         if len(partials) > len(args):
             raise loc.error(returned, f"`{node.name}` returns {len(partials)} derivatives for {len(args)} arguments")
@@ -74,10 +75,11 @@ def elementwise(*fns):
                     for arg, p in zip(args, partials)
                     if not (isinstance(p, gast.Constant) and p.value is None)
                 ]
+                opening = [_MathSpelling(loc).visit(copy.deepcopy(s)) if in_math else s for s in shared]
                 templates[in_math] = _templates(
                     definition,
-                    [_assign("d" + arg, _times(_name("d" + result), p), p) for arg, p in terms],
-                    [_assign("d" + result, _times(_name("d" + arg), p), p) for arg, p in terms],
+                    opening + [_assign("d" + arg, _times(_name("d" + result), p), p) for arg, p in terms],
+                    opening + [_assign("d" + result, _times(_name("d" + arg), p), p) for arg, p in terms],
                 )
             _register(fn, templates[in_math], broadcast=len(partials) > 1 and not in_math)
             BUILTIN.rule(fn).constant_in = tuple(
@@ -179,10 +181,11 @@ def _parameters(node):
 
 
 def _returned(node, loc, family):
+    """The definition's shared assignments and its returned derivative."""
     body = [s for s in node.body if not _is_docstring(s)]
-    if len(body) != 1 or not isinstance(body[0], gast.Return) or body[0].value is None:
-        raise loc.error(node, f"malformed {family} definition `{node.name}`: its body must be one `return` of the derivative")
-    return body[0].value
+    if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None or not all(isinstance(s, gast.Assign) for s in body[:-1]):
+        raise loc.error(node, f"malformed {family} definition `{node.name}`: its body must be assignments, then one `return` of the derivative")
+    return body[:-1], body[-1].value
 
 
 def _call(fn, node, loc):

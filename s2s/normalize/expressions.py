@@ -182,13 +182,17 @@ class Expressions:
                 if func.attr in IN_PLACE_METHODS:
                     raise self.loc.error(func, f"`.{func.attr}(...)` changes the array in place, and s2s differentiates "
                                                f"values: write `{IN_PLACE_METHODS[func.attr]}` instead")
-                raise self.loc.error(func, f"s2s does not support the method `.{func.attr}(...)` on a value")
+                frozen = isinstance(func.value, gast.Call) and self.frozen_distribution(func.value.func, func.attr)
+                raise self.loc.error(func, frozen or f"s2s does not support the method `.{func.attr}(...)` on a value")
             func = self.global_ref(func)
             if func is None:
                 raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")
             target = func.s2s_global
             if any(target is getattr(builtins, b) for b in REFUSED_BUILTINS):
                 raise self.loc.error(node, f"s2s does not support `{target.__name__}`: it cannot see the code it runs")
+            frozen = self.frozen_distribution(node.func)
+            if frozen:
+                raise self.loc.error(node, frozen)
         call = gast.Call(
             func=func,
             args=[self.atom(a) for a in node.args],
@@ -198,6 +202,15 @@ class Expressions:
         call.s2s_checkpoint = recomputed
         gast.copy_location(call, node)
         return call
+
+    def frozen_distribution(self, maker, method="logpdf"):
+        """The refusal of a frozen scipy.stats distribution, made by calling ``maker``
+        (``norm(mu, s)``), or None: its methods are a value's, which s2s cannot see into."""
+        if not type(self.scope.resolve(maker)).__module__.startswith("scipy.stats"):
+            return None
+        name = dotted(maker)
+        return (f"s2s cannot differentiate the methods of a frozen distribution {name}(<the parameters>): "
+                f"call {name}.{method}(x, <the parameters>) instead")
 
 
 def respell(node, scope):
