@@ -280,6 +280,7 @@ def _match_types(grads, arguments, wrt_names, single):
 
     def convert(name, g):
         value = arguments.get(name)
+        g = _real_like(g, value)
         if type(value) is float:
             return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) else g
         if isinstance(value, (tuple, list)):
@@ -289,6 +290,20 @@ def _match_types(grads, arguments, wrt_names, single):
     if single:
         return convert(wrt_names[0], grads)
     return tuple(convert(n, g) for n, g in zip(wrt_names, grads))
+
+
+def _real_like(g, value):
+    """The gradient of a real argument (leaves of a dict, list or tuple too) is the real
+    part of the complex adjoint that complex intermediates give it (the convention of
+    :mod:`s2s.derivatives.numpy_complex`)."""
+    if isinstance(value, dict) and isinstance(g, dict):
+        return type(g)((k, _real_like(v, value.get(k))) for k, v in g.items())
+    if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
+        parts = [_real_like(v, w) for v, w in zip(g, value)]
+        return type(g)(*parts) if hasattr(g, "_fields") else type(g)(parts)
+    if np.iscomplexobj(g) and (isinstance(value, float) or hasattr(value, "dtype")) and not np.iscomplexobj(value):
+        return np.real(g)
+    return g
 
 
 def _user_rule(register, kind, fn, rules):

@@ -22,6 +22,7 @@ The helpers live in modules by role:
 * ``sequences``: adjoints of ``sum``, ``max``/``min``, ``math.prod``, ``math.hypot``, ``math.dist``;
 * ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...; kron and convolution layouts;
 * ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
+* ``spectra``: the layout of the adjoints of ``numpy.fft`` (``fit_to``, ``half_spectrum_weights``, ...);
 * ``revolve``: binomial checkpointing of loops.
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
@@ -88,6 +89,7 @@ from .reductions import (
 )
 from .revolve import revolve
 from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
+from .spectra import dual_norm, fft_axes, fft_sizes, fit_to, half_spectrum_weights
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .sequences import (
     dist_adjoint,
@@ -105,6 +107,11 @@ from .sequences import (
 from .values import GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
+    "dual_norm",
+    "fft_axes",
+    "fft_sizes",
+    "fit_to",
+    "half_spectrum_weights",
     "copy_of",
     "astype",
     "size_of",
