@@ -222,6 +222,14 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
                 "frame in the forward sweep and one in the backward sweep: raise the limit with "
                 "sys.setrecursionlimit"
             ) from None
+        except TypeError as exc:
+            if "Cannot cast ufunc" not in str(exc) or "complex" not in str(exc):
+                raise
+            raise TypeError(
+                f"{exc}: in the derivative of {fn.__name__}, a complex value passed as an argument "
+                "reached the adjoint of a real value, which the optimized derivative adds to in place; "
+                f"pass optimize=False to s2s.{kind}, or make the complex value in {fn.__name__} (x * 1j, np.fft)"
+            ) from exc
         if kind == "jvp":
             return out
         if kind == "value_and_grad":

@@ -191,3 +191,45 @@ def test_angle_in_degrees_is_refused_at_the_line():
 
     with pytest.raises(s2s.S2SError, match="np.angle.*deg"):
         s2s.grad(f)(np.ones(2))
+
+
+# -- functions with a real result of complex values: var, std, np.linalg.norm ------------------
+
+
+def spread(x): return np.var(x * (1 + 2j) + x ** 2 * 1j) + np.std(x * 1j + 1.0, axis=0)
+def vector_norms(x): return np.linalg.norm(x * (1 + 2j) + 1j) + np.linalg.norm(x * 1j - 0.5, ord=3) + np.linalg.norm(np.exp(1j * x) + x, ord=np.inf)
+def frobenius(x): return np.linalg.norm(x * (2 - 1j) + 0.5j)
+
+
+@pytest.mark.parametrize("f, args", [(spread, [A(5)]), (vector_norms, [A(4)]), (frobenius, [A(3, 2)])])
+def test_real_results_of_complex_values(f, args):
+    check_modes(f, args, second_order=f is spread)
+
+
+def complex_spectral_norm(x): return np.linalg.norm(x * 1j, ord=2)
+def norm_twice(x): return np.linalg.norm(x * 1j)
+
+
+def test_what_is_not_implemented_for_complex_values_is_refused():
+    with pytest.raises(NotImplementedError, match="complex matrix"):
+        s2s.grad(complex_spectral_norm)(A(3, 3))
+    with pytest.raises(NotImplementedError, match="second derivative of np.linalg.norm"):
+        s2s.hvp(norm_twice)(A(3), A(3))
+
+
+def complex_data(x, h):
+    z = x * h
+    y = np.sin(x)
+    return np.sum(np.abs(z)) + np.sum(y)
+
+
+def test_complex_data_arguments():
+    """Complex values the function does not make itself (a complex argument ``h``) are not
+    seen when the derivative is generated: the optimized gradient says how to go on, and
+    ``optimize=False`` differentiates it."""
+    x, h = A(3), A(3) + 1j * A(3)
+    with pytest.raises(TypeError, match="optimize=False"):
+        s2s.grad(complex_data)(x, h)
+    g = s2s.grad(complex_data, optimize=False)(x, h)
+    assert g.dtype == np.float64
+    np.testing.assert_allclose(g, numeric_grad(complex_data, [x, h], 0), rtol=1e-6, atol=1e-8)
