@@ -10,7 +10,7 @@ differences of the gradient.  The cases cover ``n``/``s``, ``axis``/``axes``, th
 second order's, tests/test_rules_hvp.py).  Then: complex arguments get JAX's gradient,
 the library stays whole, ``out=`` is refused at the line, realistic programs
 (convolution, power spectra, a spectral derivative, phase retrieval) differentiate, and
-the rules run on dask arrays.
+the rules run on duck arrays (no host array made) and dask arrays.
 """
 
 import numpy as np
@@ -137,6 +137,22 @@ def test_out_is_refused_at_the_line():
         s2s.grad(fft_into)(A(4), np.zeros(4, dtype=complex))
 
 
+def repeated_axes(x):
+    return np.sum(np.abs(np.fft.rfftn(x, axes=(0, 0))))
+
+
+def repeated_axes_no_s(x):
+    return np.sum(np.abs(np.fft.fftn(x, axes=(1, 0, 1))) ** 2)
+
+
+def test_repeated_axes():
+    """Transforms along one axis commute and are symmetric: ``fftn`` over repeated axes is
+    covered; where ``s`` or a real transform is involved, it is refused at run time."""
+    with pytest.raises(NotImplementedError, match="repeated axes"):
+        s2s.grad(repeated_axes)(A(4, 3))
+    check_modes(repeated_axes_no_s, [A(3, 4)])
+
+
 # -- realistic programs ------------------------------------------------------------------------
 
 
@@ -209,7 +225,20 @@ def test_spectral_derivative_of_a_sine_is_exact():
     np.testing.assert_allclose(g, np.sin(x) * (2 * np.pi / 32), atol=1e-12)
 
 
-# -- on dask arrays ----------------------------------------------------------------------------
+# -- on duck arrays (tests/duck.py: the strict stand-in for cupy) and dask arrays ---------------
+
+
+@pytest.mark.parametrize("f, args, wrt", [p for p in RULE_CASES if not isinstance(p.values[1][0], float)])
+def test_duck_arrays(f, args, wrt):
+    from duck import Duck, to_numpy
+
+    args = weighted(args, f)
+    expected = s2s.grad(f, wrt=wrt)(*args)
+    got = s2s.grad(f, wrt=wrt)(*[Duck(a) for a in args])
+    for e, g in zip(expected if isinstance(wrt, tuple) else (expected,), got if isinstance(wrt, tuple) else (got,)):
+        assert isinstance(g, Duck)
+        np.testing.assert_allclose(to_numpy(g), e, rtol=1e-12, atol=1e-12)
+
 
 
 @pytest.mark.parametrize("f, args, wrt", [case(rfft_power, [A(8)]), case(irfft_odd, [A(4), A(4)], (0, 1)), case(fft2_s_ortho, [A(4, 4)]), case(fftshift_axes, [A(4, 3)])])

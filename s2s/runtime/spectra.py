@@ -15,11 +15,15 @@ from .dispatch import library_array
 
 def fft_axes(a, s=None, axes=None):
     """The axes (non-negative) ``np.fft.fftn(a, s, axes)`` transforms: all of them,
-    or the last ``len(s)``, where ``axes`` is None."""
+    or the last ``len(s)``, where ``axes`` is None.  An axis named twice is refused: the
+    derivatives that ask (with ``s``, and of the real transforms) do not cover it."""
     ndim = np.ndim(a)
     if axes is None:
         axes = range(ndim) if s is None else range(ndim - len(s), ndim)
-    return tuple(int(ax) % ndim for ax in axes)
+    axes = tuple(int(ax) % ndim for ax in axes)
+    if len(set(axes)) < len(axes):
+        raise NotImplementedError(f"s2s: the derivative of an n-dimensional FFT over the repeated axes {axes} is not implemented")
+    return axes
 
 
 def fft_sizes(a, s, axes):
@@ -48,15 +52,12 @@ def half_spectrum_weights(signal, axis):
     1 for the mean (and for the Nyquist entry where the length is even); shaped to
     broadcast against the half spectrum, in ``signal``'s array library."""
     n = np.shape(signal)[axis]
-    weights = np.full(n // 2 + 1, 2.0)
-    weights[0] = 1.0
-    if n % 2 == 0:
-        weights[-1] = 1.0
+    other = library_array(signal)
+    k = np.arange(n // 2 + 1) if other is None else np.arange(n // 2 + 1, like=other)
+    weights = 2.0 - (k == 0) - (2 * k == n)
     shape = [1] * np.ndim(signal)
     shape[axis] = n // 2 + 1
-    weights = np.reshape(weights, shape)
-    other = library_array(signal)
-    return weights if other is None else np.asarray(weights, like=other)
+    return np.reshape(weights, shape)
 
 
 def dual_norm(norm):
