@@ -24,10 +24,10 @@ intermediates give it, and a real result's adjoint is real.  So:
 
 Covered: ``n``, ``axis``, ``s``, ``axes`` and ``norm`` (None, "backward", "ortho",
 "forward"), either parity of length; not ``out=`` (declared with :func:`limits`), nor
-repeated ``axes`` with ``s=`` or in the real transforms (refused at run time).  Every template is numpy.fft, ``np.real``,
-``np.conj`` and the helpers of ``s2s.runtime.spectra`` (``fit_to`` has rules in
-derivatives/runtime_rules.py, the others read only shapes and options), so second order
-needs nothing more.
+repeated ``axes`` with ``s=`` or in the real transforms (refused at run time).  Every
+template is numpy.fft, ``np.real``, ``np.conj`` and the helpers of
+``s2s.runtime.spectra`` (``fit_to`` has rules in derivatives/runtime_rules.py, the others
+read only shapes and options), so second order needs nothing more.
 """
 
 import numpy as np
