@@ -1,6 +1,6 @@
 """Rules for Python builtins, adjoint and tangent side by side.
 
-``abs`` has the rule of ``np.absolute`` (:mod:`s2s.derivatives.numpy_elementwise`).
+``abs`` has the rule of ``np.absolute`` (:mod:`s2s.derivatives.numpy_complex`).
 ``*args`` tangents are tuples, with zeros for inactive entries.  See
 :mod:`s2s.template` for how a template reads, :mod:`s2s.families` for the families.
 """

@@ -9,7 +9,6 @@ the incoming derivative should be computed (see :mod:`s2s.families`): ``1.0 / x`
 divides by ``x``.
 """
 
-import builtins
 import math
 
 import numpy as np
@@ -37,7 +36,8 @@ def true_divide(z, x1, x2):
 
 @elementwise(np.power, np.float_power)
 def power(z, x1, x2):
-    return x2 * x1 ** (x2 - 1), z * np.log(np.where(x1 > 0, x1, 1))
+    """In ``x2``: ``z * log(x1)``, 0 where a real ``x1`` is not positive."""
+    return x2 * x1 ** (x2 - 1), z * np.log(np.where(x1 != 0, x1, 1) if np.iscomplexobj(x1) else np.where(x1 > 0, x1, 1))
 
 
 @elementwise(np.negative)
@@ -60,8 +60,8 @@ def reciprocal(y, x):
     return -y * y
 
 
-@elementwise(np.absolute, np.fabs, builtins.abs)  # np.abs is np.absolute
-def absolute(y, x):
+@elementwise(np.fabs)  # np.abs (of complex values too) and abs: numpy_complex.py
+def fabs(y, x):
     return np.sign(x)
 
 

@@ -31,11 +31,11 @@ def norm_(y, x, ord=None, axis=None, keepdims=False):
     at_extremum = np.abs(x) == unreduce(y, x, axis, keepdims) if not frobenius and not matrix and np.isinf(ord) else None
     nonzero = np.where(y == 0, 1.0, y)  # at x = 0 the tangent is 0, as the adjoint is (norm_adjoint)
     dy = (
-        np.sum(x * dx, axis=axis, keepdims=keepdims) / nonzero if frobenius
+        np.sum(x * dx if not np.iscomplexobj(x) else np.real(np.conj(x) * dx), axis=axis, keepdims=keepdims) / nonzero if frobenius
         else np.sum(matrix_norm_adjoint(np.ones_like(y), x, ord, axis, keepdims) * dx, axis=(-2, -1) if axis in (None,) else axis, keepdims=keepdims) if matrix
         else np.zeros_like(y) if ord == 0
-        else np.sum(np.sign(x) * dx * at_extremum, axis=axis, keepdims=keepdims) / np.sum(at_extremum, axis=axis, keepdims=keepdims) if np.isinf(ord)
-        else np.sum(np.abs(x) ** (ord - 1) * np.sign(x) * dx, axis=axis, keepdims=keepdims) / nonzero ** (ord - 1)
+        else np.sum(np.real(np.conj(np.sign(x)) * dx) * at_extremum, axis=axis, keepdims=keepdims) / np.sum(at_extremum, axis=axis, keepdims=keepdims) if np.isinf(ord)
+        else np.sum(np.abs(x) ** (ord - 1) * np.real(np.conj(np.sign(x)) * dx), axis=axis, keepdims=keepdims) / nonzero ** (ord - 1)
     )
 
 

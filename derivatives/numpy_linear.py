@@ -317,9 +317,9 @@ def dstack(y, tup):
 
 @linear(np.vdot)
 def vdot(z, a, b):
-    """Real arrays (``a`` is conjugated)."""
-    da = dz * np.reshape(b, np.shape(a))
-    db = dz * np.reshape(a, np.shape(b))
+    """``sum(conj(a) * b)``: ``a``'s adjoint is conjugated (the adjoint of ``np.conj``)."""
+    da = np.conj(dz * np.reshape(b, np.shape(a)))
+    db = dz * np.reshape(np.conj(a), np.shape(b))
     return np.vdot(a, b)
 
 

@@ -86,7 +86,7 @@ def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correc
 def var_(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correction=0):
     """``correction`` is the array API's name for ``ddof`` (numpy takes one of them)."""
     centered = a - np.mean(a, axis=axis, keepdims=True)
-    dy = 2.0 * np.sum(centered * da, axis=axis, keepdims=keepdims) / (np.size(a) / np.size(y) - ddof - correction)
+    dy = 2.0 * np.sum(centered * da if not np.iscomplexobj(centered) else np.real(np.conj(centered) * da), axis=axis, keepdims=keepdims) / (np.size(a) / np.size(y) - ddof - correction)
 
 
 @adjoint(np.std)
@@ -97,7 +97,7 @@ def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correc
 @tangent(np.std)
 def std_(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correction=0):
     centered = a - np.mean(a, axis=axis, keepdims=True)
-    dy = np.sum(centered * da, axis=axis, keepdims=keepdims) / ((np.size(a) / np.size(y) - ddof - correction) * y)
+    dy = np.sum(centered * da if not np.iscomplexobj(centered) else np.real(np.conj(centered) * da), axis=axis, keepdims=keepdims) / ((np.size(a) / np.size(y) - ddof - correction) * y)
 
 
 @adjoint(np.cumprod)

@@ -159,6 +159,12 @@ def undiff(y, grad, n=1, axis=-1):
     dgrad = np.diff(dy, n, axis)
 
 
+@linear(runtime.fit_to)
+def fit_to(y, v, like, axes):
+    """Cropping and zero-padding are each other's transpose."""
+    dv = fit_to(dy, v, axes)
+
+
 @linear(runtime.unpad)
 def unpad(y, grad, array, pad_width, mode="constant"):
     """``unpad`` is the transpose of ``np.pad`` in the same mode (zeros for "constant")."""

@@ -222,6 +222,14 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
                 "frame in the forward sweep and one in the backward sweep: raise the limit with "
                 "sys.setrecursionlimit"
             ) from None
+        except TypeError as exc:
+            if "Cannot cast ufunc" not in str(exc) or "complex" not in str(exc):
+                raise
+            raise TypeError(
+                f"{exc}: in the derivative of {fn.__name__}, a complex value passed as an argument "
+                "reached the adjoint of a real value, which the optimized derivative adds to in place; "
+                f"pass optimize=False to s2s.{kind}, or make the complex value in {fn.__name__} (x * 1j, np.fft)"
+            ) from exc
         if kind == "jvp":
             return out
         if kind == "value_and_grad":
@@ -280,6 +288,7 @@ def _match_types(grads, arguments, wrt_names, single):
 
     def convert(name, g):
         value = arguments.get(name)
+        g = _real_like(g, value)
         if type(value) is float:
             return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) else g
         if isinstance(value, (tuple, list)):
@@ -289,6 +298,20 @@ def _match_types(grads, arguments, wrt_names, single):
     if single:
         return convert(wrt_names[0], grads)
     return tuple(convert(n, g) for n, g in zip(wrt_names, grads))
+
+
+def _real_like(g, value):
+    """The gradient of a real argument (leaves of a dict, list or tuple too) is the real
+    part of the complex adjoint that complex intermediates give it (the convention of
+    :mod:`s2s.derivatives.numpy_complex`)."""
+    if isinstance(value, dict) and isinstance(g, dict):
+        return type(g)((k, _real_like(v, value.get(k))) for k, v in g.items())
+    if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
+        parts = [_real_like(v, w) for v, w in zip(g, value)]
+        return type(g)(*parts) if hasattr(g, "_fields") else type(g)(parts)
+    if np.iscomplexobj(g) and (isinstance(value, float) or hasattr(value, "dtype")) and not np.iscomplexobj(value):
+        return np.real(g)
+    return g
 
 
 def _user_rule(register, kind, fn, rules):

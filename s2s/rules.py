@@ -34,7 +34,7 @@ from .errors import describe
 from .template import Template
 
 RULE_MODULES = (  # each registers adjoint and tangent rules, side by side or derived by a family
-    "numpy_elementwise", "numpy_linear", "numpy_special", "numpy_reductions", "numpy_linalg",
+    "numpy_elementwise", "numpy_complex", "numpy_linear", "numpy_special", "numpy_reductions", "numpy_linalg", "numpy_fft",
     "math_rules", "builtin_rules", "structure_rules",
     "runtime_rules",  # the helpers generated code calls: second order
 )
@@ -54,7 +54,7 @@ OPERATORS = {
 
 # Attributes of array values: `x.T` is np.transpose(x); these say nothing
 # differentiable about the value.
-ATTRIBUTE_FUNCTIONS = {"T": numpy.transpose, "mT": numpy.matrix_transpose}
+ATTRIBUTE_FUNCTIONS = {"T": numpy.transpose, "mT": numpy.matrix_transpose, "real": numpy.real, "imag": numpy.imag}
 NONDIFFERENTIABLE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
 
 # Parameters that by their name say how to compute, not what: no derivative flows through

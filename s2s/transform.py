@@ -246,8 +246,26 @@ def flatten_all_branches(build):
 
 
 def optimize_all(build):
+    if any(computes_complex(plan.forward) for plan in build.plans):
+        for plan in build.plans:  # a real value's adjoint may turn complex: no accumulation in place
+            plan.backward.s2s_complex = True
     for f in build.program.functions:
         optimize_function(f)
+
+
+COMPLEX_NAMES = {"complex", "complex64", "complex128", "complex_", "csingle", "cdouble", "clongdouble",
+                 "fft", "real", "imag", "conj", "conjugate", "angle"}
+
+
+def computes_complex(fdef):
+    """Whether a forward sweep may make complex values: a complex constant, or a name that
+    makes or reads one (``complex``, ``np.fft``, ``.real``, ``np.angle``, ``np.complex128``)."""
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Constant) and (isinstance(node.value, complex) or node.value in COMPLEX_NAMES):
+            return True
+        if isinstance(node, gast.Attribute) and node.attr in COMPLEX_NAMES or isinstance(node, gast.Name) and node.id in COMPLEX_NAMES:
+            return True
+    return False
 
 
 def rematerialize_all(build):

@@ -152,6 +152,7 @@ def cases():
     """``(function, kind, wrt, options)``: the examples' golden transforms, then the corpus
     of loops and branches in both modes, Revolve loops, hooks and checkpointed calls."""
     from programs import revolve, shape_facts, user_rules
+    from test_complex import power_of_modulus
     from test_control import CASES
 
     out = []
@@ -175,6 +176,7 @@ def cases():
         out += [(f, "grad", wrt, {}), (f, "jvp", wrt, {})]
     out += [(revolve.rnn_checkpointed, "grad", ("W", "h"), {}), (revolve.two_carried_checkpointed, "grad", "x", {})]
     out += [(user_rules.uses_checkpoint, "grad", ("x", "W"), {})]
+    out += [(power_of_modulus, "grad", 0, {})]  # complex intermediates
     out += [(f, "grad", 0, {}) for f in vars(user_rules).values() if callable(f) and "insert_grad_of" in _source(f)]
     out += [(f, "grad", 0, {}) for f in vars(shape_facts).values() if callable(f) and "insert_grad_of" in _source(f)]
     return out

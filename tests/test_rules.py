@@ -179,6 +179,10 @@ def x_zeros_like(x, w): return np.sum((x + np.zeros_like(x)) * w)
 def np_full(x, w): return np.sum(np.full((3, 2), x) * w)
 def np_full_like(x, v, w): return np.sum(np.full_like(x, v) * w)
 def np_array(x, y, w): return np.sum(np.array([[x, y], [x * y, 2.0]]) * w)
+def np_asarray(x, y, w): return np.sum(np.asarray([x, y * y, 1.0], dtype=float) * w)
+def np_asanyarray(x, w): return np.sum(np.asanyarray(x * x) * w)
+def np_ascontiguousarray(x, w): return np.sum(np.ascontiguousarray(x.T) * w)
+def np_asfortranarray(x, w): return np.sum(np.asfortranarray(np.tanh(x)) * w)
 
 
 TIED = np.array([[0.5, -0.2, 0.9], [0.1, 0.4, -0.7]])
@@ -210,6 +214,10 @@ SELECTION = [
     pytest.param(np_full, [A(2)], 0, id="np_full-array"),
     pytest.param(np_full_like, [A(3, 4), F()], 1, id="np_full_like"),
     pytest.param(np_array, [F(), F()], (0, 1), id="np_array"),
+    pytest.param(np_asarray, [F(), F()], (0, 1), id="np_asarray"),
+    pytest.param(np_asanyarray, [A(2, 3)], 0, id="np_asanyarray"),
+    pytest.param(np_ascontiguousarray, [A(2, 3)], 0, id="np_ascontiguousarray"),
+    pytest.param(np_asfortranarray, [A(2, 3)], 0, id="np_asfortranarray"),
 ]
 
 # -- numpy: reductions, with axis and keepdims variants ------------------------------------
@@ -853,8 +861,28 @@ LONGTAIL = [
     pytest.param(einsum_batch_trace, [A(2, 3, 3), A(2, 4)], (0, 1), id="np_einsum-batch-trace"),
 ]
 
+from test_rules_fft import RULE_CASES as FFT  # noqa: E402  numpy.fft (tests/test_rules_fft.py)
+
+# complex intermediates of real arguments (tests/test_complex.py has more)
+def real_part(x, w): return np.sum(np.real(np.exp(1j * x) * (2.0 - 1j)) * w)
+def imag_part(x, w): return np.sum(np.imag(x * x * (1.0 + 2j)) * w)
+def real_attributes(x, w): return np.sum((np.exp(1j * x).real - (x * 3j).imag) * w)
+def angle_of(x, y, w): return np.sum(np.angle(x + 1j * y) * w)
+def modulus(x, w): return np.sum(np.abs(x * (1.0 + 2j) - 0.5j) * w)
+def complex_scalar(a, b, w): return abs(complex(a, b) ** 2) * w
+
+
+COMPLEX = [
+    pytest.param(real_part, [A(3, 4)], 0, id="np_real"),
+    pytest.param(imag_part, [A(3, 4)], 0, id="np_imag"),
+    pytest.param(real_attributes, [A(3, 4)], 0, id="real-imag-attributes"),
+    pytest.param(angle_of, [away(3, 4), away(3, 4)], (0, 1), id="np_angle"),
+    pytest.param(modulus, [A(3, 4)], 0, id="np_abs-complex"),
+    pytest.param(complex_scalar, [F(), F()], (0, 1), id="complex"),
+]
+
 UNARY = [pytest.param(f, [x], 0, id=f.__name__) for f, x in UNARY]
-CASES = UNARY + BINARY + SELECTION + REDUCTIONS + PRODUCTS + SHAPES + METHODS + LINALG + MATH + BUILTINS + LONGTAIL
+CASES = UNARY + BINARY + SELECTION + REDUCTIONS + PRODUCTS + SHAPES + METHODS + LINALG + MATH + BUILTINS + LONGTAIL + COMPLEX + FFT
 
 
 class _Captured(Exception):

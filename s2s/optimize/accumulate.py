@@ -81,8 +81,11 @@ def accumulate_in_place(fdef, facts):
     Adding in place then changes nothing any other name sees, and saves an
     allocation and a pass over the array.  Transformed again (higher order),
     ``+=`` reads as the functional update it computes, so the outer
-    derivative is unaffected.
+    derivative is unaffected.  Not in a backward sweep marked ``s2s_complex``: there a
+    complex contribution may come to a real adjoint, which numpy does not add in place.
     """
+    if getattr(fdef, "s2s_complex", False):
+        return False
     rewritten = []
     _accumulate(fdef.body, set(), rewritten)
     return bool(rewritten)

@@ -24,6 +24,7 @@ The helpers live in modules by role:
 * ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
 * ``matrix_functions``: of the scipy.linalg rules: LU pivots as a permutation, the Fréchet block
   of ``expm``/``logm``/``sqrtm``, the structure ``solve``'s ``assume_a`` reads, ``block_diag``'s blocks;
+* ``spectra``: the layout of the adjoints of ``numpy.fft`` (``fit_to``, ``half_spectrum_weights``, ...);
 * ``revolve``: binomial checkpointing of loops.
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
@@ -91,6 +92,7 @@ from .reductions import (
 )
 from .revolve import revolve
 from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
+from .spectra import dual_norm, fft_axes, fft_sizes, fit_to, half_spectrum_weights
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .sequences import (
     dist_adjoint,
@@ -112,6 +114,11 @@ __all__ = [
     "frechet_block",
     "lu_permutation",
     "unblock_diag",
+    "dual_norm",
+    "fft_axes",
+    "fft_sizes",
+    "fit_to",
+    "half_spectrum_weights",
     "copy_of",
     "astype",
     "size_of",

@@ -38,4 +38,6 @@ def library_zeros(like, grad):
     other = library_array(grad)
     if other is not None and library_array(like) is None:
         return np.zeros_like(other, shape=np.shape(like))
+    if hasattr(like, "dtype") and np.iscomplexobj(grad) and not np.iscomplexobj(like):  # a real array's complex adjoint
+        return np.zeros_like(like, dtype=np.result_type(like, grad))
     return np.zeros_like(like)

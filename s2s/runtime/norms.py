@@ -11,10 +11,14 @@ from .products import transposed
 
 
 def norm_adjoint(grad, result, x, ord=None, axis=None, keepdims=False):
-    """The adjoint of ``np.linalg.norm`` for Frobenius/2-norms and vector p-norms."""
+    """The adjoint of ``np.linalg.norm`` for Frobenius/2-norms and vector p-norms; of a
+    complex ``x``, the same with ``conj(x)`` and the real part of ``grad`` (see
+    derivatives/numpy_complex.py; matrix norms other than Frobenius: real ``x`` only)."""
+    matrix = (axis is None and np.ndim(x) == 2) or (isinstance(axis, tuple) and len(axis) == 2)
+    if np.iscomplexobj(x):
+        grad, x = np.real(grad), np.conj(x)
     g = unreduce(grad, x, axis, keepdims)
     r = unreduce(result, x, axis, keepdims)
-    matrix = (axis is None and np.ndim(x) == 2) or (isinstance(axis, tuple) and len(axis) == 2)
     if ord is None or ord == "fro" or (ord == 2 and not matrix):
         return g * x / np.where(r == 0, 1.0, r)
     if matrix:
@@ -30,7 +34,9 @@ def norm_adjoint(grad, result, x, ord=None, axis=None, keepdims=False):
 def matrix_norm_adjoint(grad, x, ord, axis=None, keepdims=False):
     """The adjoint of a matrix norm ``np.linalg.norm(x, ord, axis=(rows, cols))``
     for ``ord`` 2, -2, 'nuc' (through the SVD) and 1, -1, inf, -inf (the
-    extreme column or row sums of ``|x|``, ties sharing evenly)."""
+    extreme column or row sums of ``|x|``, ties sharing evenly).  Real ``x`` only."""
+    if np.iscomplexobj(x):
+        raise NotImplementedError(f"s2s: the derivative of np.linalg.norm(x, ord={ord!r}) of a complex matrix is not implemented")
     rows, cols = (a % np.ndim(x) for a in (axis if axis is not None else (-2, -1)))
     if keepdims:
         grad = np.squeeze(grad, axis=(rows, cols))
@@ -63,7 +69,10 @@ def norm_adjoint_tangent(grad, result, x, ord=None, axis=None, keepdims=False, d
     linear in it).  Frobenius and vector p-norms differentiate ``g |x|^(p-1) sign(x) / r^(p-1)``;
     the infinity norms, ``ord=0`` and the matrix 1 and infinity norms have a piecewise
     constant adjoint (zero tangent); the matrix 2, -2 and nuclear norms differentiate the
-    singular vectors (``matrix_norm_adjoint_tangent``), which depend on ``x`` alone."""
+    singular vectors (``matrix_norm_adjoint_tangent``), which depend on ``x`` alone.
+    Real ``x`` only: second order of the norm of complex values is not implemented."""
+    if np.iscomplexobj(x):
+        raise NotImplementedError("s2s: the second derivative of np.linalg.norm of complex values is not implemented")
     matrix = _is_matrix_norm(x, axis)
     g = unreduce(grad, x, axis, keepdims)
     if ord is None or ord == "fro" or (ord == 2 and not matrix):

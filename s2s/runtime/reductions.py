@@ -56,10 +56,13 @@ def prod_others_tangent(a, da, axis=None):
 
 
 def var_adjoint(grad, a, axis=None, ddof=0, keepdims=False):
-    """The adjoint of ``np.var``."""
+    """The adjoint of ``np.var``; of complex ``a``, the mean of ``|a - mean|**2``:
+    ``2 conj(a - mean)`` times the real part of ``grad`` (see derivatives/numpy_complex.py)."""
     shape = np.shape(a)
     count = math.prod(shape[i] for i in _axes(axis, len(shape)))  # the entries in each mean
     centered = a - np.mean(a, axis=axis, keepdims=True)
+    if np.iscomplexobj(centered):
+        grad, centered = np.real(grad), np.conj(centered)
     return unreduce(grad, a, axis, keepdims) * 2.0 * centered / (count - ddof)
 
 

@@ -103,7 +103,7 @@ def untake_along_axis(grad, arr, indices, axis=-1):
     shape = list(np.shape(grad))
     shape[axis] = np.shape(arr)[axis]
     lib = library_array(grad, indices, arr)
-    out = np.zeros_like(arr if lib is None else lib, dtype=getattr(arr, "dtype", None), shape=tuple(shape))
+    out = np.zeros_like(arr if lib is None else lib, dtype=np.result_type(arr, grad) if np.iscomplexobj(grad) else getattr(arr, "dtype", None), shape=tuple(shape))
     if lib is None:
         index = tuple(
             np.broadcast_to(indices, np.shape(grad)) if i == axis
