@@ -22,13 +22,11 @@ numpy stacks them.  Conventions, as JAX's and autograd's:
   ``R_2 = Q^T a_2``.
 
 The checks are runtime helpers (``s2s/runtime/decompositions.py``), identities where they
-pass, with the rules of identities here.
+pass, with the rules of identities (derivatives/runtime_rules.py).
 """
 
 import numpy as np
 
-from s2s import runtime
-from s2s.families import linear
 from s2s.rules import adjoint, limits, tangent
 
 
@@ -59,10 +57,9 @@ def svd_(y, a, full_matrices=True, compute_uv=True, hermitian=False):
     ``dU = U (F * (dP S + S dP^T)) + (I - U U^T) da V S^-1``,
     ``dV = V (F * (S dP + dP^T S)) + (I - V V^T) da^T U S^-1`` (JAX's rule)."""
     factors = y if compute_uv else np.linalg.svd(a, full_matrices=False)
-    k = np.shape(factors[1])[-1]
-    u = factors[0][..., :k]
     s = factors[1]
-    v = np.swapaxes(factors[2][..., :k, :], -1, -2)
+    v = np.swapaxes(factors[2], -1, -2)[..., : np.shape(s)[-1]]
+    u = factors[0][..., : np.shape(s)[-1]]
     projected = np.swapaxes(u, -1, -2) @ da @ v
     ds = np.diagonal(projected, axis1=-2, axis2=-1)
     gap = np.expand_dims(s * s, -2) - np.expand_dims(s * s, -1)
@@ -160,20 +157,3 @@ def eigvalsh_(y, a, UPLO="L"):
     vectors = np.linalg.eigh(a, UPLO)[1]
     dy = np.sum(vectors * (da @ vectors), axis=-2)
 
-
-# -- the checks: identities where they pass ------------------------------------------------
-
-
-@linear(runtime.real_spectrum)
-def real_spectrum(y, values):
-    dvalues = dy
-
-
-@linear(runtime.complete_columns)
-def complete_columns(y, values, like):
-    dvalues = dy
-
-
-@linear(runtime.unique_columns)
-def unique_columns(y, grad, k):
-    dgrad = np.concatenate([dy, np.zeros_like(grad[..., k:])], axis=-1)

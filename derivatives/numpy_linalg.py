@@ -12,9 +12,7 @@ the numpy defaults of ``out`` and ``axes``.
 
 import numpy as np
 
-from s2s import runtime
-from s2s.families import linear
-from s2s.rules import BUILTIN, adjoint, limits, tangent
+from s2s.rules import adjoint, limits, tangent
 
 
 @adjoint(np.linalg.norm)
@@ -279,29 +277,3 @@ def tensorinv_(y, a, ind=2):
     inverse = np.reshape(y, (-1, np.prod(np.shape(a)[:ind])))
     dy = -np.reshape(inverse @ np.reshape(da, np.shape(np.swapaxes(inverse, -1, -2))) @ inverse, np.shape(y))
 
-
-@linear(runtime.full_column_rank)
-def full_column_rank(y, x, rank, columns):
-    """A check of ``lstsq``'s rules: the identity where it passes."""
-    dx = dy
-
-
-# -- np.linalg.multi_dot's adjoint helper, for second order -------------------------------
-
-
-@tangent(runtime.multi_dot_adjoint)
-def multi_dot_adjoint_(y, grad, arrays):
-    dy = multi_dot_adjoint(dgrad, arrays)
-    dy = multi_dot_adjoint_tangent(grad, arrays, darrays)
-
-
-@adjoint(runtime.multi_dot_adjoint)
-def multi_dot_adjoint__(y, grad, arrays):
-    adjoints = multi_dot_adjoint_adjoint(dy, grad, arrays)
-    dgrad = adjoints[0]
-    darrays = adjoints[1]
-
-
-# the helpers of second-order code have no rules: a third derivative is refused naming them
-for _helper in (runtime.multi_dot_tangent, runtime.multi_dot_adjoint_tangent, runtime.multi_dot_adjoint_adjoint):
-    BUILTIN.rule(_helper)
