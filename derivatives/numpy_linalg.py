@@ -12,7 +12,8 @@ the numpy defaults of ``out`` and ``axes``.
 
 import numpy as np
 
-from s2s.rules import adjoint, limits, tangent
+from s2s.families import linear
+from s2s.rules import adjoint, limits, nondifferentiable, tangent
 
 
 @adjoint(np.linalg.norm)
@@ -277,3 +278,79 @@ def tensorinv_(y, a, ind=2):
     inverse = np.reshape(y, (-1, np.prod(np.shape(a)[:ind])))
     dy = -np.reshape(inverse @ np.reshape(da, np.shape(np.swapaxes(inverse, -1, -2))) @ inverse, np.shape(y))
 
+
+
+@adjoint(np.linalg.svdvals)
+def svdvals(y, x):
+    """``dx = U diag(gs) V^T``."""
+    factors = np.linalg.svd(x, full_matrices=False)
+    dx = (factors[0] * np.expand_dims(dy, -2)) @ factors[2]
+
+
+@tangent(np.linalg.svdvals)
+def svdvals_(y, x):
+    """``ds = diag(U^T dx V)``."""
+    factors = np.linalg.svd(x, full_matrices=False)
+    dy = np.sum(factors[0] * (dx @ np.swapaxes(factors[2], -1, -2)), axis=-2)
+
+
+nondifferentiable(np.linalg.matrix_rank)
+
+
+# -- the array API's names in numpy.linalg: numpy's functions on the last axes -------------
+
+
+@linear(np.linalg.matmul)
+def linalg_matmul(z, x1, x2):
+    dx1 = matmul_dx(dz, x1, x2)
+    dx2 = matmul_dy(dz, x1, x2)
+    return np.linalg.matmul(x1, x2)
+
+
+@linear(np.linalg.outer)
+def linalg_outer(z, x1, x2):
+    adjoints = outer_adjoint(dz, x1, x2)
+    dx1 = adjoints[0]
+    dx2 = adjoints[1]
+    return np.linalg.outer(x1, x2)
+
+
+@linear(np.linalg.tensordot)
+def linalg_tensordot(z, x1, x2, *, axes=2):
+    adjoints = tensordot_adjoint(dz, x1, x2, axes)
+    dx1 = adjoints[0]
+    dx2 = adjoints[1]
+    return np.linalg.tensordot(x1, x2, axes=axes)
+
+
+@linear(np.linalg.vecdot)
+def linalg_vecdot(z, x1, x2, *, axis=-1):
+    """Real vectors: ``sum(x1 * x2, axis)``."""
+    dx1 = np.expand_dims(dz, axis) * x2
+    dx2 = np.expand_dims(dz, axis) * x1
+    return np.linalg.vecdot(x1, x2, axis=axis)
+
+
+@linear(np.linalg.cross, broadcast=True)
+def linalg_cross(z, x1, x2, *, axis=-1):
+    dx1 = np.linalg.cross(x2, dz, axis=axis)
+    dx2 = np.linalg.cross(dz, x1, axis=axis)
+    return np.linalg.cross(x1, x2, axis=axis)
+
+
+@linear(np.linalg.trace)
+def linalg_trace(y, x, *, offset=0, dtype=None):
+    dx = untrace(dy, x, offset, -2, -1)
+    return np.linalg.trace(x, offset=offset)
+
+
+@linear(np.linalg.diagonal)
+def linalg_diagonal(y, x, *, offset=0):
+    dx = undiagonal(dy, x, offset, -2, -1)
+    return np.linalg.diagonal(x, offset=offset)
+
+
+@linear(np.linalg.matrix_transpose)
+def linalg_matrix_transpose(y, x):
+    dx = np.swapaxes(dy, -1, -2)
+    return np.swapaxes(x, -1, -2)

@@ -613,6 +613,16 @@ def vector_norm_all(x, w): return np.linalg.vector_norm(x) * w
 def vector_norm_axes(x, w): return np.sum(np.linalg.vector_norm(x, axis=(0, 2), ord=3) * w)
 def tensorsolve_(a, b, w): return np.sum(np.linalg.tensorsolve(a, b) * w)
 def tensorinv_(a, w): return np.sum(np.linalg.tensorinv(a, ind=1) * w)
+def svdvals_(x, w): return np.sum(np.linalg.svdvals(x) * w)
+def rank_scaled(x, w): return np.sum(x * np.linalg.matrix_rank(x) * w)
+def linalg_matmul(a, b, w): return np.sum(np.linalg.matmul(a, b) * w)
+def linalg_outer(a, b, w): return np.sum(np.linalg.outer(a, b) * w)
+def linalg_tensordot(a, b, w): return np.sum(np.linalg.tensordot(a, b, axes=1) * w)
+def linalg_vecdot(a, b, w): return np.sum(np.linalg.vecdot(a, b, axis=0) * w)
+def linalg_cross(a, b, w): return np.sum(np.linalg.cross(a, b) * w)
+def linalg_trace(a, w): return np.sum(np.linalg.trace(a, offset=1) * w)
+def linalg_diagonal(a, w): return np.sum(np.linalg.diagonal(a) * w)
+def linalg_matrix_transpose(a, w): return np.sum(np.linalg.matrix_transpose(a) * w)
 
 
 LINALG_RNG = np.random.default_rng(16)  # its own draws: the cases after these keep theirs
@@ -697,6 +707,16 @@ LINALG = [
     pytest.param(vector_norm_axes, [G(2, 3, 4)], 0, id="vector_norm-axes-3"),
     pytest.param(tensorsolve_, [np.reshape(conditioned(6), (2, 3, 6)), G(2, 3)], (0, 1), id="tensorsolve"),
     pytest.param(tensorinv_, [np.reshape(conditioned(6), (6, 2, 3))], 0, id="tensorinv"),
+    pytest.param(svdvals_, [G(2, 3, 4)], 0, id="svdvals"),
+    pytest.param(rank_scaled, [G(3, 4)], 0, id="matrix_rank"),
+    pytest.param(linalg_matmul, [G(2, 3, 4), G(4, 2)], (0, 1), id="linalg.matmul"),
+    pytest.param(linalg_outer, [G(3), G(4)], (0, 1), id="linalg.outer"),
+    pytest.param(linalg_tensordot, [G(2, 3, 4), G(4, 2)], (0, 1), id="linalg.tensordot"),
+    pytest.param(linalg_vecdot, [G(3, 4), G(3, 1)], (0, 1), id="linalg.vecdot-broadcast"),
+    pytest.param(linalg_cross, [G(4, 3), G(3)], (0, 1), id="linalg.cross-broadcast"),
+    pytest.param(linalg_trace, [G(2, 3, 4)], 0, id="linalg.trace"),
+    pytest.param(linalg_diagonal, [G(2, 3, 4)], 0, id="linalg.diagonal"),
+    pytest.param(linalg_matrix_transpose, [G(2, 3, 4)], 0, id="linalg.matrix_transpose"),
 ]
 
 # -- math (Python floats) -----------------------------------------------------------------------
