@@ -323,7 +323,7 @@ def linalg_tensordot(z, x1, x2, *, axes=2):
     return np.linalg.tensordot(x1, x2, axes=axes)
 
 
-@linear(np.linalg.vecdot)
+@linear(np.linalg.vecdot, broadcast=True)
 def linalg_vecdot(z, x1, x2, *, axis=-1):
     """Real vectors: ``sum(x1 * x2, axis)``."""
     dx1 = np.expand_dims(dz, axis) * x2
