@@ -6,8 +6,11 @@ stacked on leading axes where numpy stacks them.  What a rule assumes: ``pinv`` 
 ``lstsq`` a matrix of full rank (full column rank for ``lstsq``, checked at run time:
 the rank is held, the derivative of a rank change does not exist); ``lstsq``'s residuals
 and singular values have rules too, its rank none; ``matrix_power`` any integer power
-(negative ones of an invertible matrix); ``multi_dot``, ``tensorsolve`` and ``tensorinv``
-the numpy defaults of ``out`` and ``axes``.
+(negative ones of an invertible matrix); ``multi_dot`` and ``tensorsolve`` the numpy
+defaults of ``out`` and ``axes`` (others are refused at the call).  ``matrix_rank`` has no
+derivative; ``cond`` has no rule.  The array API's names in numpy.linalg (``matmul``,
+``outer``, ``tensordot``, ``vecdot``, ``cross``, ``trace``, ``diagonal``,
+``matrix_transpose``) are numpy's functions on the last axes, linear in each argument.
 """
 
 import numpy as np
