@@ -8,7 +8,7 @@ the rank is held, the derivative of a rank change does not exist); ``lstsq``'s r
 and singular values have rules too, its rank none; ``matrix_power`` any integer power
 (negative ones of an invertible matrix); ``multi_dot`` and ``tensorsolve`` the numpy
 defaults of ``out`` and ``axes`` (others are refused at the call).  ``matrix_rank`` has no
-derivative; ``cond`` has no rule.  The array API's names in numpy.linalg (``matmul``,
+derivative.  The array API's names in numpy.linalg (``matmul``,
 ``outer``, ``tensordot``, ``vecdot``, ``cross``, ``trace``, ``diagonal``,
 ``matrix_transpose``) are numpy's functions on the last axes, linear in each argument.
 """
@@ -298,6 +298,35 @@ def svdvals_(y, x):
 
 
 nondifferentiable(np.linalg.matrix_rank)
+
+
+@adjoint(np.linalg.cond)
+def cond(y, x, p=None):
+    """For ``p`` None, 2 or -2, ``y = s_a / s_b`` (the extreme singular values):
+    ``dx = y (u_a v_a^T / s_a - u_b v_b^T / s_b)``.  For the other ``p``, ``y = |x| |X|``
+    with ``X = x^-1``: ``dx = |X| d|x| - X^T d|X| X^T`` (the norms' adjoints)."""
+    factors = np.linalg.svd(x, full_matrices=False) if p in (None, 2, -2) else None
+    inverse = None if p in (None, 2, -2) else np.linalg.inv(x)
+    sign = np.expand_dims(dy * y, (-2, -1)) * (-1.0 if p == -2 else 1.0)
+    dx = (
+        sign * (factors[0][..., :1] @ factors[2][..., :1, :] / np.expand_dims(factors[1][..., :1], -1) - factors[0][..., -1:] @ factors[2][..., -1:, :] / np.expand_dims(factors[1][..., -1:], -1)) if p in (None, 2, -2)
+        else norm_adjoint(dy * np.linalg.norm(inverse, p, (-2, -1)), np.linalg.norm(x, p, (-2, -1)), x, p, (-2, -1))
+        - np.swapaxes(inverse, -1, -2) @ norm_adjoint(dy * np.linalg.norm(x, p, (-2, -1)), np.linalg.norm(inverse, p, (-2, -1)), inverse, p, (-2, -1)) @ np.swapaxes(inverse, -1, -2)
+    )
+
+
+@tangent(np.linalg.cond)
+def cond_(y, x, p=None):
+    """``dy = y (ds_a / s_a - ds_b / s_b)`` with ``ds = diag(U^T dx V)``, or the product
+    rule through ``|x| |X|`` with ``dX = -X dx X``."""
+    inverse = None if p in (None, 2, -2) else np.linalg.inv(x)
+    factors = np.linalg.svd(x, full_matrices=False) if p in (None, 2, -2) else None
+    moved = np.sum(factors[0] * (dx @ np.swapaxes(factors[2], -1, -2)), axis=-2) / factors[1] if p in (None, 2, -2) else None
+    dy = (
+        y * (moved[..., 0] - moved[..., -1]) * (-1.0 if p == -2 else 1.0) if p in (None, 2, -2)
+        else np.linalg.norm(inverse, p, (-2, -1)) * np.sum(norm_adjoint(np.ones_like(y), np.linalg.norm(x, p, (-2, -1)), x, p, (-2, -1)) * dx, axis=(-2, -1))
+        - np.linalg.norm(x, p, (-2, -1)) * np.sum(norm_adjoint(np.ones_like(y), np.linalg.norm(inverse, p, (-2, -1)), inverse, p, (-2, -1)) * (inverse @ dx @ inverse), axis=(-2, -1))
+    )
 
 
 # -- the array API's names in numpy.linalg: numpy's functions on the last axes -------------

@@ -614,6 +614,8 @@ def vector_norm_axes(x, w): return np.sum(np.linalg.vector_norm(x, axis=(0, 2), 
 def tensorsolve_(a, b, w): return np.sum(np.linalg.tensorsolve(a, b) * w)
 def tensorinv_(a, w): return np.sum(np.linalg.tensorinv(a, ind=1) * w)
 def svdvals_(x, w): return np.sum(np.linalg.svdvals(x) * w)
+def cond_2(x, w): return np.sum(np.linalg.cond(x) * w)
+def cond_p(x, p, w): return np.sum(np.linalg.cond(x, p) * w)
 def rank_scaled(x, w): return np.sum(x * np.linalg.matrix_rank(x) * w)
 def linalg_matmul(a, b, w): return np.sum(np.linalg.matmul(a, b) * w)
 def linalg_outer(a, b, w): return np.sum(np.linalg.outer(a, b) * w)
@@ -709,6 +711,9 @@ LINALG = [
     pytest.param(tensorinv_, [np.reshape(conditioned(6), (6, 2, 3))], 0, id="tensorinv"),
     pytest.param(svdvals_, [G(2, 3, 4)], 0, id="svdvals"),
     pytest.param(rank_scaled, [G(3, 4)], 0, id="matrix_rank"),
+    pytest.param(cond_2, [G(2, 3, 4)], 0, id="cond"),
+    pytest.param(cond_p, [conditioned(3), "nuc"], 0, id="cond-nuc"),
+    pytest.param(cond_p, [conditioned(3), -1], 0, id="cond-minus-1"),
     pytest.param(linalg_matmul, [G(2, 3, 4), G(4, 2)], (0, 1), id="linalg.matmul"),
     pytest.param(linalg_outer, [G(3), G(4)], (0, 1), id="linalg.outer"),
     pytest.param(linalg_tensordot, [G(2, 3, 4), G(4, 2)], (0, 1), id="linalg.tensordot"),
