@@ -390,6 +390,19 @@ def eigh_adjoint_(y, grad, result):
     dresult = adjoints[1]
 
 
+@tangent(runtime.multi_dot_adjoint)
+def multi_dot_adjoint(y, grad, arrays):
+    dy = multi_dot_adjoint(dgrad, arrays)
+    dy = multi_dot_adjoint_tangent(grad, arrays, darrays)
+
+
+@adjoint(runtime.multi_dot_adjoint)
+def multi_dot_adjoint_(y, grad, arrays):
+    adjoints = multi_dot_adjoint_adjoint(dy, grad, arrays)
+    dgrad = adjoints[0]
+    darrays = adjoints[1]
+
+
 @tangent(runtime.hypot_adjoint)
 def hypot_adjoint(y, grad, result, coordinates):
     dy = hypot_adjoint(dgrad, result, coordinates)
@@ -434,6 +447,7 @@ for _helper in (
     runtime.solve_adjoint_tangent, runtime.solve_adjoint_adjoint,
     runtime.cholesky_adjoint_tangent, runtime.cholesky_adjoint_adjoint,
     runtime.eigh_adjoint_tangent, runtime.eigh_adjoint_adjoint,
+    runtime.multi_dot_tangent, runtime.multi_dot_adjoint_tangent, runtime.multi_dot_adjoint_adjoint,
     runtime.hypot_adjoint_adjoint, runtime.dist_adjoint_adjoint,
     runtime.extremum_args_pick, runtime.sum_adjoint_adjoint, runtime.restack,
 ):
@@ -451,6 +465,29 @@ def copy_of(y, x, order="K"):
 def astype(y, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
     dx = astype(dy, x.dtype) if np.issubdtype(dtype, np.inexact) else zeros_like(x)
     return astype(x, dtype) if np.issubdtype(dtype, np.inexact) else zeros_like(x)
+
+
+# -- the checks of numpy.linalg's rules (s2s/runtime/decompositions.py): identities where they pass
+
+
+@linear(runtime.real_spectrum)
+def real_spectrum(y, values):
+    dvalues = dy
+
+
+@linear(runtime.complete_columns)
+def complete_columns(y, values, like):
+    dvalues = dy
+
+
+@linear(runtime.full_column_rank)
+def full_column_rank(y, x, rank, columns):
+    dx = dy
+
+
+@linear(runtime.unique_columns)
+def unique_columns(y, grad, k):
+    dgrad = np.concatenate([dy, np.zeros_like(grad[..., k:])], axis=-1)
 
 
 # -- the long tail of numpy: joining helpers (linear) and layout helpers (no derivative) --------

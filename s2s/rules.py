@@ -34,7 +34,8 @@ from .errors import describe
 from .template import Template
 
 RULE_MODULES = (  # each registers adjoint and tangent rules, side by side or derived by a family
-    "numpy_elementwise", "numpy_complex", "numpy_linear", "numpy_special", "numpy_reductions", "numpy_linalg", "numpy_fft",
+    "numpy_elementwise", "numpy_complex", "numpy_linear", "numpy_special", "numpy_reductions", "numpy_linalg",
+    "numpy_decompositions", "numpy_fft",
     "math_rules", "builtin_rules", "structure_rules",
     "runtime_rules",  # the helpers generated code calls: second order
 )

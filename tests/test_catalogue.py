@@ -28,17 +28,17 @@ def entries(kind):
             yield pytest.param(*entry, id=f"{name}: {entry[0]}")
 
 
-def program(tmp_path, line, arguments):
-    """The one-line call as a function in a file of its own; the function."""
+def program(tmp_path, line, arguments, loss="np.sum(np.sin(y))"):
+    """The one-line call as a function in a file of its own; the function (returning ``loss``)."""
     params = ", ".join(arguments)
     source = PREAMBLE + textwrap.dedent(f"""
         def f({params}):
             y = {line}
-            return np.sum(np.sin(y))
+            return {loss}
         """)
-    path = tmp_path / "catalogue_call.py"
+    path = tmp_path / ("catalogue_call.py" if loss != "y" else "catalogue_line.py")
     path.write_text(source)
-    spec = importlib.util.spec_from_file_location(f"catalogue_call_{abs(hash((line, params)))}", path)
+    spec = importlib.util.spec_from_file_location(f"catalogue_call_{abs(hash((line, params, loss)))}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.f

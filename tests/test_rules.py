@@ -591,6 +591,65 @@ def eigh(a, w):
     values, vectors = np.linalg.eigh(0.5 * (a + np.swapaxes(a, -1, -2)))
     return np.sum(values * w) + np.sum(vectors * vectors * np.arange(9.0).reshape(3, 3))
 def eigvals_only(a, w): return np.sum(np.linalg.eigh(0.5 * (a + a.T))[0] * w)
+def svd_values(a, w): return np.sum(np.linalg.svd(a, compute_uv=False) * w)
+def svd_reduced(a, w):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    return np.sum(s * w) + np.sum(np.sin(u)) + np.sum(np.cos(vh))
+def svd_square(a, w):
+    u, s, vh = np.linalg.svd(a)
+    return np.sum(s * w) + np.sum(np.sin(u)) + np.sum(np.cos(vh))
+def qr_reduced(a, w):
+    q, r = np.linalg.qr(a)
+    return np.sum(r * w) + np.sum(np.sin(q))
+def eig_real(a, w):
+    values, vectors = np.linalg.eig(a)
+    return np.sum(values * w) + np.sum(np.sin(vectors))
+def eigvals_real(a, w): return np.sum(np.linalg.eigvals(a) * w)
+def eigvalsh_sym(a, w): return np.sum(np.linalg.eigvalsh(0.5 * (a + np.swapaxes(a, -1, -2))) * w)
+def pinv_full(a, w): return np.sum(np.linalg.pinv(a) * w)
+def lstsq_x(a, b, w): return np.sum(np.linalg.lstsq(a, b)[0] * w)
+def lstsq_all(a, b, w):
+    x, residuals, rank, sv = np.linalg.lstsq(a, b)
+    return np.sum(x * w) + np.sum(residuals) + np.sum(sv * sv)
+def matrix_power_3(a, w): return np.sum(np.linalg.matrix_power(a, 3) * w)
+def matrix_power_negative(a, w): return np.sum(np.linalg.matrix_power(a, -2) * w)
+def multi_dot_chain(a, b, c, w): return np.sum(np.linalg.multi_dot([a, b, c]) * w)
+def multi_dot_vectors(a, b, c, w): return np.linalg.multi_dot([a, b, c]) * w
+def matrix_norm_fro(x, w): return np.sum(np.linalg.matrix_norm(x) * w)
+def matrix_norm_nuc(x, w): return np.sum(np.linalg.matrix_norm(x, ord="nuc", keepdims=True) * w)
+def vector_norm_all(x, w): return np.linalg.vector_norm(x) * w
+def vector_norm_axes(x, w): return np.sum(np.linalg.vector_norm(x, axis=(0, 2), ord=3) * w)
+def tensorsolve_(a, b, w): return np.sum(np.linalg.tensorsolve(a, b) * w)
+def tensorinv_(a, w): return np.sum(np.linalg.tensorinv(a, ind=1) * w)
+def svdvals_(x, w): return np.sum(np.linalg.svdvals(x) * w)
+def cond_2(x, w): return np.sum(np.linalg.cond(x) * w)
+def cond_p(x, p, w): return np.sum(np.linalg.cond(x, p) * w)
+def rank_scaled(x, w): return np.sum(x * np.linalg.matrix_rank(x) * w)
+def linalg_matmul(a, b, w): return np.sum(np.linalg.matmul(a, b) * w)
+def linalg_outer(a, b, w): return np.sum(np.linalg.outer(a, b) * w)
+def linalg_tensordot(a, b, w): return np.sum(np.linalg.tensordot(a, b, axes=1) * w)
+def linalg_vecdot(a, b, w): return np.sum(np.linalg.vecdot(a, b, axis=0) * w)
+def linalg_cross(a, b, w): return np.sum(np.linalg.cross(a, b) * w)
+def linalg_trace(a, w): return np.sum(np.linalg.trace(a, offset=1) * w)
+def linalg_diagonal(a, w): return np.sum(np.linalg.diagonal(a) * w)
+def linalg_matrix_transpose(a, w): return np.sum(np.linalg.matrix_transpose(a) * w)
+
+
+LINALG_RNG = np.random.default_rng(16)  # its own draws: the cases after these keep theirs
+
+
+def real_spectrum(n, batch=()):
+    """A matrix (or a stack) with the real, distinct eigenvalues 1 .. n."""
+    s = LINALG_RNG.normal(size=batch + (n, n)) * 0.3 + np.eye(n)
+    return np.linalg.solve(s, np.arange(1.0, n + 1)[:, None] * s)
+
+
+def G(*shape):
+    return LINALG_RNG.normal(size=shape)
+
+
+def conditioned(n):
+    return G(n, n) * 0.3 + 2.0 * np.eye(n)
 
 
 def norm_case(x, ord, id):
@@ -635,6 +694,42 @@ LINALG = [
     pytest.param(cholesky_upper, [spd(3)], 0, id="cholesky-upper"),
     pytest.param(eigh, [spd(3) + np.diag([0.0, 1.0, 2.0])], 0, id="eigh"),
     pytest.param(eigvals_only, [spd(3) + np.diag([0.0, 1.0, 2.0])], 0, id="eigh-values"),
+    pytest.param(svd_values, [G(4, 3)], 0, id="svd-values"),
+    pytest.param(svd_reduced, [G(4, 3)], 0, id="svd-reduced-tall"),
+    pytest.param(svd_reduced, [G(2, 3, 4)], 0, id="svd-reduced-wide-batch"),
+    pytest.param(svd_square, [G(3, 3)], 0, id="svd-full-square"),
+    pytest.param(qr_reduced, [G(4, 3)], 0, id="qr-tall"),
+    pytest.param(qr_reduced, [G(2, 3, 4)], 0, id="qr-wide-batch"),
+    pytest.param(eig_real, [real_spectrum(3)], 0, id="eig-real"),
+    pytest.param(eigvals_real, [real_spectrum(3, (2,))], 0, id="eigvals-real-batch"),
+    pytest.param(eigvalsh_sym, [G(2, 3, 3)], 0, id="eigvalsh-batch"),
+    pytest.param(pinv_full, [G(4, 3)], 0, id="pinv-tall"),
+    pytest.param(pinv_full, [G(2, 3, 4)], 0, id="pinv-wide-batch"),
+    pytest.param(lstsq_x, [G(5, 3), G(5)], (0, 1), id="lstsq-vector"),
+    pytest.param(lstsq_all, [G(5, 3), G(5, 2)], (0, 1), id="lstsq-residuals-sv"),
+    pytest.param(matrix_power_3, [G(2, 3, 3)], 0, id="matrix_power"),
+    pytest.param(matrix_power_negative, [conditioned(3)], 0, id="matrix_power-negative"),
+    pytest.param(multi_dot_chain, [G(2, 3), G(3, 4), G(4, 2)], (0, 1, 2), id="multi_dot"),
+    pytest.param(multi_dot_vectors, [G(3), G(3, 4), G(4)], (0, 1, 2), id="multi_dot-vectors"),
+    pytest.param(matrix_norm_fro, [G(2, 3, 4)], 0, id="matrix_norm"),
+    pytest.param(matrix_norm_nuc, [G(2, 3, 4)], 0, id="matrix_norm-nuc-keepdims"),
+    pytest.param(vector_norm_all, [G(3, 4)], 0, id="vector_norm"),
+    pytest.param(vector_norm_axes, [G(2, 3, 4)], 0, id="vector_norm-axes-3"),
+    pytest.param(tensorsolve_, [np.reshape(conditioned(6), (2, 3, 6)), G(2, 3)], (0, 1), id="tensorsolve"),
+    pytest.param(tensorinv_, [np.reshape(conditioned(6), (6, 2, 3))], 0, id="tensorinv"),
+    pytest.param(svdvals_, [G(2, 3, 4)], 0, id="svdvals"),
+    pytest.param(rank_scaled, [G(3, 4)], 0, id="matrix_rank"),
+    pytest.param(cond_2, [G(2, 3, 4)], 0, id="cond"),
+    pytest.param(cond_p, [conditioned(3), "nuc"], 0, id="cond-nuc"),
+    pytest.param(cond_p, [conditioned(3), -1], 0, id="cond-minus-1"),
+    pytest.param(linalg_matmul, [G(2, 3, 4), G(4, 2)], (0, 1), id="linalg.matmul"),
+    pytest.param(linalg_outer, [G(3), G(4)], (0, 1), id="linalg.outer"),
+    pytest.param(linalg_tensordot, [G(2, 3, 4), G(4, 2)], (0, 1), id="linalg.tensordot"),
+    pytest.param(linalg_vecdot, [G(3, 4), G(3, 1)], (0, 1), id="linalg.vecdot-broadcast"),
+    pytest.param(linalg_cross, [G(4, 3), G(3)], (0, 1), id="linalg.cross-broadcast"),
+    pytest.param(linalg_trace, [G(2, 3, 4)], 0, id="linalg.trace"),
+    pytest.param(linalg_diagonal, [G(2, 3, 4)], 0, id="linalg.diagonal"),
+    pytest.param(linalg_matrix_transpose, [G(2, 3, 4)], 0, id="linalg.matrix_transpose"),
 ]
 
 # -- math (Python floats) -----------------------------------------------------------------------

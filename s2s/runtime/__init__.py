@@ -22,6 +22,8 @@ The helpers live in modules by role:
 * ``sequences``: adjoints of ``sum``, ``max``/``min``, ``math.prod``, ``math.hypot``, ``math.dist``;
 * ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...; kron and convolution layouts;
 * ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
+  the checks of the decompositions' rules (``real_spectrum``, ``unique_columns``, ...);
+* ``chains``: adjoints of ``np.linalg.multi_dot``;
 * ``matrix_functions``: of the scipy.linalg rules: LU pivots as a permutation, the Fréchet block
   of ``expm``/``logm``/``sqrtm``, the structure ``solve``'s ``assume_a`` reads, ``block_diag``'s blocks;
 * ``spectra``: the layout of the adjoints of ``numpy.fft`` (``fit_to``, ``half_spectrum_weights``, ...);
@@ -32,6 +34,7 @@ helpers, for second order (their rules are in ``derivatives/runtime_rules.py``).
 """
 
 from .broadcasting import rebroadcast, reduce_like, unbroadcast, unreduce, untranspose_axes
+from .chains import multi_dot_adjoint, multi_dot_adjoint_adjoint, multi_dot_adjoint_tangent, multi_dot_tangent
 from .decompositions import (
     cholesky_adjoint,
     cholesky_adjoint_adjoint,
@@ -39,9 +42,13 @@ from .decompositions import (
     eigh_adjoint,
     eigh_adjoint_adjoint,
     eigh_adjoint_tangent,
+    complete_columns,
+    full_column_rank,
+    real_spectrum,
     solve_adjoint,
     solve_adjoint_adjoint,
     solve_adjoint_tangent,
+    unique_columns,
 )
 from .diagonals import undiag, undiagonal, untrace
 from .joining import (
@@ -119,6 +126,14 @@ __all__ = [
     "fft_sizes",
     "fit_to",
     "half_spectrum_weights",
+    "multi_dot_adjoint",
+    "multi_dot_adjoint_tangent",
+    "multi_dot_adjoint_adjoint",
+    "multi_dot_tangent",
+    "real_spectrum",
+    "unique_columns",
+    "complete_columns",
+    "full_column_rank",
     "copy_of",
     "astype",
     "size_of",

@@ -1,7 +1,11 @@
-"""Adjoints of ``np.linalg.solve``, ``np.linalg.cholesky`` and ``np.linalg.eigh``.
+"""Adjoints of ``np.linalg.solve``, ``np.linalg.cholesky`` and ``np.linalg.eigh``, and the
+checks of the other decompositions' rules.
 
-Each with its ``*_tangent`` and ``*_adjoint_adjoint`` derivatives, for second
-order (Murray, 2016, for the Cholesky factor; distinct eigenvalues for eigh).
+Each adjoint with its ``*_tangent`` and ``*_adjoint_adjoint`` derivatives, for second
+order (Murray, 2016, for the Cholesky factor; distinct eigenvalues for eigh).  The checks
+(``real_spectrum``, ``unique_columns``, ``complete_columns``, ``full_column_rank``) pass
+their first argument through, or raise a ``ValueError`` saying why the rule of
+derivatives/numpy_decompositions.py or numpy_linalg.py does not cover the value.
 """
 
 import numpy as np
@@ -176,3 +180,52 @@ def eigh_adjoint_adjoint(cot, grad, result):
         dv = gv @ transposed(fb)
     dv = c @ v @ (n + transposed(n)) + (0.0 if dv is None else dv)
     return GradTuple((GradTuple((dgw, dgv)), GradTuple((dw, dv))))
+
+
+# -- the checks of the decompositions' rules: each passes its first argument through or
+# raises where the rule's derivative would be wrong (linear, so they have rules of a line) --
+
+
+def real_spectrum(values):
+    """``values``, eigenvalues or eigenvectors of ``np.linalg.eig``, where they are real (numpy
+    makes both complex where one eigenvalue is); a ``ValueError`` where they are complex
+    (the rules cover real spectra only)."""
+    if np.iscomplexobj(values):
+        raise ValueError(
+            "s2s differentiates np.linalg.eig and np.linalg.eigvals only where the eigenvalues are "
+            "real (and distinct); this matrix has complex eigenvalues")
+    return values
+
+
+def unique_columns(grad, k):
+    """The first ``k`` columns of ``grad``, the adjoint of the left singular vectors of
+    ``np.linalg.svd(a, full_matrices=True)`` (or of the transposed right ones); a
+    ``ValueError`` where a later column's adjoint is not zero: those columns complete
+    the basis arbitrarily, and nothing differentiable depends on them."""
+    if np.shape(grad)[-1] > k and bool(np.any(grad[..., k:] != 0)):
+        raise ValueError(
+            "the result depends on the extra singular vectors of np.linalg.svd(a, full_matrices=True) "
+            "of a non-square matrix, which are not unique; pass full_matrices=False")
+    return grad[..., :k]
+
+
+def complete_columns(values, like):
+    """``values``, the tangent of the first singular vectors of ``np.linalg.svd``, as the
+    tangent of ``like`` (all of them); a ``ValueError`` where ``like`` has more columns
+    (``full_matrices=True`` of a non-square matrix: the extra vectors have no derivative)."""
+    if np.shape(values) != np.shape(like):
+        raise ValueError(
+            "forward mode through np.linalg.svd(a, full_matrices=True) of a non-square matrix: its "
+            "extra singular vectors are not unique; pass full_matrices=False (or compute_uv=False)")
+    return values
+
+
+def full_column_rank(x, rank, columns):
+    """``x``, the solution of ``np.linalg.lstsq``, where its ``rank`` is ``columns``; a
+    ``ValueError`` otherwise (the minimum-norm solution of a rank-deficient system is not
+    differentiable where the rank changes, and the rule covers full column rank)."""
+    if rank < columns:
+        raise ValueError(
+            f"s2s differentiates np.linalg.lstsq only for a matrix of full column rank; this one has rank "
+            f"{rank} < {columns} columns")
+    return x
