@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import GradTuple, rebroadcast, seed_scalar, zeros_like
+from s2s.runtime import rebroadcast, seed_scalar, zeros_like
 
 
 def grad_sum_of_anomalies(e, M):
@@ -72,5 +72,5 @@ def kepler_jvp(e_dot, M, e):
         max_abs_step_2 = np.max(abs_step_2)
     # adaptive_solver.py:37  return E, iterations
     kepler = (E_2, iterations_2)
-    kepler_dot = GradTuple((E_2_dot, zeros_like(iterations_2)))
+    kepler_dot = (E_2_dot, zeros_like(iterations_2))
     return (kepler, kepler_dot)
