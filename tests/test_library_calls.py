@@ -51,3 +51,27 @@ def test_refused_at_the_users_line(fn, args, spelled):
     assert "library_calls.py:" in first and "site-packages" not in first
     assert f"no derivative rule for {spelled}" in first
     assert f"@s2s.adjoint({spelled})" in first and "s2s.stop_gradient" in first
+
+
+def test_without_scipy_nothing_changes(tmp_path):
+    """scipy is an optional extra: with it missing, numpy code (linalg and fft included) differentiates."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "no_scipy.py"
+    script.write_text(
+        "import sys\n"
+        "sys.modules['scipy'] = None  # `import scipy` raises ImportError, as where it is not installed\n"
+        "import numpy as np, s2s\n"
+        "def f(a, x):\n"
+        "    s = np.linalg.svd(a, compute_uv=False)\n"
+        "    spectrum = np.abs(np.fft.rfft(x)) ** 2\n"
+        "    return np.sum(s) + np.sum(spectrum) + np.linalg.slogdet(a @ a.T + np.eye(3))[1]\n"
+        "a, x = np.arange(9.0).reshape(3, 3) + np.eye(3), np.linspace(0.0, 1.0, 8)\n"
+        "ga, gx = s2s.grad(f, wrt=(0, 1))(a, x)\n"
+        "assert ga.shape == a.shape and gx.shape == x.shape and gx.dtype == np.float64\n"
+    )
+    env = {**os.environ, "S2S_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
