@@ -50,4 +50,6 @@ def pow_(z, base, exp, mod=None):
 nondifferentiable(
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
     builtins.isinstance, builtins.print, builtins.str, builtins.repr, builtins.id,
+    builtins.slice,  # its bounds are positions: second order reads slice(None, n) in a gradient
+    builtins.hash, builtins.type, builtins.callable, builtins.hasattr, builtins.format, builtins.ord, builtins.chr,
 )

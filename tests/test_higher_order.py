@@ -91,3 +91,19 @@ def ridge_loss(w, X, y, lam=0.1):
 def test_hvp_passes_keyword_arguments_on():
     X, y, w, v = np.arange(6.0).reshape(3, 2), np.ones(3), np.ones(2), np.array([1.0, -1.0])
     np.testing.assert_allclose(s2s.hvp(ridge_loss)(w, X, y, v, lam=0.05), (X.T @ X + 0.05 * np.eye(2)) @ v)
+
+
+def head_cubed(x):
+    n = x.size
+    return np.sum(x[: n // 2] ** 3)
+
+
+def neighbours(x):
+    return np.sum(x[: x.size - 1] * x[1:])
+
+
+def test_hvp_through_slices_with_computed_bounds():
+    """The gradient reads slice(None, n): slice has no derivative."""
+    x, v = np.arange(4.0), np.ones(4)
+    np.testing.assert_allclose(s2s.hvp(head_cubed)(x, v), [0.0, 6.0, 0.0, 0.0])
+    np.testing.assert_allclose(s2s.hvp(neighbours)(x, v), [1.0, 2.0, 2.0, 1.0])
