@@ -12,6 +12,8 @@ import linecache
 
 import gast
 
+from . import libraries
+
 
 class S2SError(SyntaxError):
     """An error in code given to s2s, located at the user's file:line:col."""
@@ -67,9 +69,13 @@ def gast_text(node):
 
 
 def describe(fn):
-    """``numpy.sin``: a function's name for messages."""
+    """``numpy.sin``: a function's name for messages; a method bound to a library's object
+    as the user writes it (``np.logaddexp.reduce``, not ``ufunc.reduce``)."""
     if fn is None:
         return "this operation"
+    owner = getattr(fn, "__self__", None)
+    if owner is not None and not isinstance(owner, type(ast)) and libraries.spell(fn) is not None:
+        return libraries.spell(fn)
     module = getattr(fn, "__module__", None)
     qual = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
     return f"{module}.{qual}" if module and module != "builtins" else qual

@@ -35,6 +35,7 @@ from .template import Template
 
 RULE_MODULES = (  # each registers adjoint and tangent rules, side by side or derived by a family
     "numpy_elementwise", "numpy_linear", "numpy_special", "numpy_reductions", "numpy_linalg",
+    "numpy_ufuncs", "numpy_statistics",
     "math_rules", "builtin_rules", "structure_rules",
     "runtime_rules",  # the helpers generated code calls: second order
 )

@@ -22,6 +22,7 @@ The helpers live in modules by role:
 * ``sequences``: adjoints of ``sum``, ``max``/``min``, ``math.prod``, ``math.hypot``, ``math.dist``;
 * ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...; kron and convolution layouts;
 * ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
+* ``scans``: ``linear_scan`` and ``shift_along``, the recurrences of ufunc folds (``np.logaddexp.reduce``, ``accumulate``);
 * ``revolve``: binomial checkpointing of loops.
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
@@ -87,6 +88,7 @@ from .reductions import (
     var_adjoint,
 )
 from .revolve import revolve
+from .scans import linear_scan, shift_along
 from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .sequences import (
@@ -105,6 +107,8 @@ from .sequences import (
 from .values import GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
+    "linear_scan",
+    "shift_along",
     "copy_of",
     "astype",
     "size_of",

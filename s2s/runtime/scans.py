@@ -1,0 +1,43 @@
+"""First-order linear recurrences along one axis: the adjoints and tangents of a ufunc's
+``reduce`` and ``accumulate`` (derivatives/numpy_ufuncs.py).
+
+``linear_scan(b, f, axis)`` solves ``g[k] = b[k] + f[k] * g[k - 1]`` (``g[0] = b[0]``)
+along ``axis``; with ``reverse``, ``g[k] = b[k] + f[k + 1] * g[k + 1]`` from the end.  The
+two are each other's transposes for one ``f`` (``f[0]`` is never read), which is what the
+adjoint of a fold ``y[k] = ufunc(y[k - 1], a[k])`` needs: its derivative in ``y[k - 1]``
+is ``f[k]``.  ``shift_along`` moves an array one place along an axis (zero where it leaves).
+Both are exact with zeros in ``f`` (no division) and take every array library's arrays
+(``np.moveaxis``, ``np.stack``, ``np.pad`` dispatch).
+"""
+
+import numpy as np
+
+
+def shift_along(x, axis, reverse=False):
+    """``x`` one place later along ``axis`` (``out[k] = x[k - 1]``, zero at the start); with
+    ``reverse`` one place earlier (``out[k] = x[k + 1]``, zero at the end)."""
+    n = np.shape(x)[axis]
+    index = [slice(None)] * np.ndim(x)
+    index[axis] = slice(1, n) if reverse else slice(0, n - 1)
+    pad = [(0, 0)] * np.ndim(x)
+    pad[axis] = (0, 1) if reverse else (1, 0)
+    return np.pad(x[tuple(index)], pad)
+
+
+def linear_scan(b, f, axis, reverse=False):
+    """``g`` with ``g[k] = b[k] + f[k] * g[k - 1]`` along ``axis`` (with ``reverse``,
+    ``g[k] = b[k] + f[k + 1] * g[k + 1]``); ``b`` and ``f`` broadcast against each other."""
+    shape = np.broadcast_shapes(np.shape(b), np.shape(f))
+    bs = np.moveaxis(np.broadcast_to(b, shape), axis, 0)
+    fs = np.moveaxis(np.broadcast_to(f, shape), axis, 0)
+    n = np.shape(bs)[0]
+    if n == 0:
+        return np.moveaxis(bs, 0, axis)
+    order = range(n - 1, -1, -1) if reverse else range(n)
+    out = [None] * n
+    previous = None
+    for k in order:
+        step = k + 1 if reverse else k
+        out[k] = bs[k] if previous is None else bs[k] + fs[step] * previous
+        previous = out[k]
+    return np.moveaxis(np.stack(out), 0, axis)
