@@ -281,7 +281,9 @@ def outside_limits(rule, template, bindings, active):
     ``active(node)`` tells whether an argument carries a derivative."""
     what = rule.name or getattr(rule.fn, "__name__", "this function")
     for param in rule.without:
-        if param in bindings and active(bindings[param]):
+        bound = bindings.get(param)
+        parts = bound.elts if isinstance(bound, gast.Tuple) else [bound]  # a ``*args`` parameter: each argument
+        if bound is not None and any(active(part) for part in parts):
             return (f"no derivative rule for {what} with respect to its argument `{param}`; "
                     f"wrap that argument in s2s.stop_gradient, or register a rule with @s2s.adjoint({what})")
     defaults = {p.name: p.default for p in template.signature.parameters.values()}

@@ -23,6 +23,7 @@ The helpers live in modules by role:
 * ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...; kron and convolution layouts;
 * ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
 * ``scans``: ``linear_scan`` and ``shift_along``, the recurrences of ufunc folds (``np.logaddexp.reduce``, ``accumulate``);
+* ``statistics``: layouts and transposes of ``np.cov``, ``np.corrcoef``, ``np.gradient``, ``np.ediff1d``;
 * ``revolve``: binomial checkpointing of loops.
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
@@ -89,6 +90,7 @@ from .reductions import (
 )
 from .revolve import revolve
 from .scans import linear_scan, shift_along
+from .statistics import cov_rows, cov_weights, ediff1d_span, gradient_tuple, uncov_rows, ungradient
 from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .sequences import (
@@ -109,6 +111,12 @@ from .values import GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 __all__ = [
     "linear_scan",
     "shift_along",
+    "cov_rows",
+    "uncov_rows",
+    "cov_weights",
+    "gradient_tuple",
+    "ungradient",
+    "ediff1d_span",
     "copy_of",
     "astype",
     "size_of",
