@@ -12,8 +12,9 @@ for each ufunc:
   ``a[k]`` by ``p2`` and with ``y[k - 1]`` by ``p1``, so the adjoint is a linear recurrence
   run from the end (``s2s.runtime.linear_scan``) and the tangent the same one run from
   the start.  Exact where entries are zero (``multiply``: no division).
-- ``u.reduce(a, axis)`` is the last entry of that fold; ``axis`` an int or None (the
-  flattened array), not a tuple; ``keepdims``; not ``initial``, ``where``, ``out``.
+- ``u.reduce(a, axis)`` is the last entry of that fold, run along the axes ``axis`` (an
+  int, a tuple, None for all) merged into one (``s2s.runtime.merged_axes``); ``keepdims``;
+  not ``initial``, ``where``, ``out``.
 - ``u.outer(a, b)`` is ``u`` of ``a`` (with ``b.ndim`` new axes) and ``b``.
 
 Ties of ``maximum``/``minimum`` split the derivative evenly at each step of the fold, as
@@ -24,7 +25,8 @@ elementwise rule has no rule for its methods, and is refused at the user's line
 
 Each definition holds the adjoint (``d<arg> = ...``) and the tangent (``d<result> =
 ...``) and the temporaries they share; :func:`ufunc_methods` splits it.  The runtime
-helpers ``shift_along`` and ``linear_scan`` get their own rules here, for second order.
+helpers ``shift_along``, ``linear_scan`` and ``merged_axes`` get their own rules here, for
+second order.
 """
 
 import copy
@@ -136,16 +138,15 @@ def accumulate(y, array, axis=0, dtype=None, out=None):
 
 @ufunc_methods("reduce")
 def reduce(y, array, axis=0, dtype=None, out=None, keepdims=False, initial=None, where=True):
-    flat = np.reshape(array, (-1,)) if axis is None else array
-    along = 0 if axis is None else axis
-    folded = ufunc.accumulate(flat, along)
-    position = np.reshape(np.arange(np.shape(flat)[along]), along_axis(flat, along))
-    previous = np.where(position == 0, folded, shift_along(folded, along))
+    flat = merged_axes(array, axis)
+    folded = ufunc.accumulate(flat, -1)
+    position = np.arange(np.shape(flat)[-1])
+    previous = np.where(position == 0, folded, shift_along(folded, -1))
     step = np.where(position == 0, 1.0, partial2(folded, previous, flat))
     carry = partial1(folded, previous, flat)
-    last = np.where(position == np.shape(flat)[along] - 1, np.reshape(unreduce(dy, array, axis, keepdims), np.shape(flat)), 0.0)
-    darray = np.reshape(step * linear_scan(last, carry, along, True), np.shape(array))
-    dy = np.reshape(np.take(linear_scan(step * np.reshape(darray, np.shape(flat)), carry, along), [-1], axis=along), np.shape(y))
+    last = np.where(position == np.shape(flat)[-1] - 1, merged_axes(unreduce(dy, array, axis, keepdims), axis), 0.0)
+    darray = unmerged_axes(step * linear_scan(last, carry, -1, True), array, axis)
+    dy = np.reshape(np.take(linear_scan(step * merged_axes(darray, axis), carry, -1), -1, axis=-1), np.shape(y))
 
 
 @ufunc_methods("outer")
@@ -169,6 +170,16 @@ for _ufunc in ufuncs():
 def shift_rule(y, x, axis, reverse=False):
     dx = shift_along(dy, axis, not reverse)
     return shift_along(x, axis, reverse)
+
+
+@linear(runtime.merged_axes)
+def merged_axes_rule(y, a, axis):
+    da = unmerged_axes(dy, a, axis)
+
+
+@linear(runtime.unmerged_axes)
+def unmerged_axes_rule(y, grad, a, axis):
+    dgrad = merged_axes(dy, axis)
 
 
 @adjoint(runtime.linear_scan, broadcast=True)

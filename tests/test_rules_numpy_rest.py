@@ -42,6 +42,8 @@ def logaddexp_reduce(x, w): return np.sum(np.logaddexp.reduce(x, axis=-1) * w)
 def logaddexp_reduce_all(x, w): return np.sum(np.logaddexp.reduce(x, axis=None) * w)
 def logaddexp2_reduce(x, w): return np.sum(np.logaddexp2.reduce(x, 0) * w)
 def maximum_reduce(x, w): return np.sum(np.maximum.reduce(x, axis=0) * w)
+def add_reduce_axes(x, w): return np.sum(np.add.reduce(x, axis=(0, 2)) * w)
+def logaddexp_reduce_axes(x, w): return np.sum(np.logaddexp.reduce(x, axis=(2, 0), keepdims=True) * w)
 def minimum_reduce(x, w): return np.sum(np.minimum.reduce(x, axis=1) * w)
 def subtract_reduce(x, w): return np.sum(np.subtract.reduce(x, axis=1) * w)
 def hypot_reduce(x, w): return np.sum(np.hypot.reduce(x, axis=1) * w)
@@ -94,6 +96,8 @@ CASES = [
     case(logaddexp_reduce_all, [W(3, 4), 0.6]),
     case(logaddexp2_reduce, [W(3, 4), W(4)]),
     case(maximum_reduce, [X34, W(4)]),
+    case(add_reduce_axes, [W(2, 3, 4), W(3)]),
+    case(logaddexp_reduce_axes, [W(2, 3, 4), W(1, 3, 1)]),
     case(minimum_reduce, [X34, W(3)]),
     case(subtract_reduce, [W(3, 4), W(3)]),
     case(hypot_reduce, [U(0.5, 2, 3, 4), W(3)]),

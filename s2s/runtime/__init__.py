@@ -22,7 +22,7 @@ The helpers live in modules by role:
 * ``sequences``: adjoints of ``sum``, ``max``/``min``, ``math.prod``, ``math.hypot``, ``math.dist``;
 * ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...; kron and convolution layouts;
 * ``norms``, ``decompositions``: adjoints of ``np.linalg.norm``, ``solve``, ``cholesky``, ``eigh``;
-* ``scans``: ``linear_scan`` and ``shift_along``, the recurrences of ufunc folds (``np.logaddexp.reduce``, ``accumulate``);
+* ``scans``: ``linear_scan``, ``shift_along``, ``merged_axes``: the recurrences of ufunc folds (``np.logaddexp.reduce``, ``accumulate``);
 * ``statistics``: layouts and transposes of ``np.cov``, ``np.corrcoef``, ``np.gradient``, ``np.ediff1d``;
 * ``revolve``: binomial checkpointing of loops.
 
@@ -89,7 +89,7 @@ from .reductions import (
     var_adjoint,
 )
 from .revolve import revolve
-from .scans import linear_scan, shift_along
+from .scans import linear_scan, merged_axes, shift_along, unmerged_axes
 from .statistics import cov_rows, cov_weights, ediff1d_span, gradient_tuple, uncov_rows, ungradient
 from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
@@ -111,6 +111,8 @@ from .values import GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 __all__ = [
     "linear_scan",
     "shift_along",
+    "merged_axes",
+    "unmerged_axes",
     "cov_rows",
     "uncov_rows",
     "cov_weights",

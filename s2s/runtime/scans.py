@@ -5,7 +5,9 @@
 along ``axis``; with ``reverse``, ``g[k] = b[k] + f[k + 1] * g[k + 1]`` from the end.  The
 two are each other's transposes for one ``f`` (``f[0]`` is never read), which is what the
 adjoint of a fold ``y[k] = ufunc(y[k - 1], a[k])`` needs: its derivative in ``y[k - 1]``
-is ``f[k]``.  ``shift_along`` moves an array one place along an axis (zero where it leaves).
+is ``f[k]``.  ``shift_along`` moves an array one place along an axis (zero where it leaves);
+``merged_axes`` lays out a reduction's axes as one last axis (a fold runs along it) and
+``unmerged_axes`` puts them back.
 Both are exact with zeros in ``f`` (no division) and take every array library's arrays
 (``np.moveaxis``, ``np.stack``, ``np.pad`` dispatch).
 """
@@ -41,3 +43,25 @@ def linear_scan(b, f, axis, reverse=False):
         out[k] = bs[k] if previous is None else bs[k] + fs[step] * previous
         previous = out[k]
     return np.moveaxis(np.stack(out), 0, axis)
+
+
+def _axes(a, axis):
+    if axis is None:
+        return tuple(range(np.ndim(a)))
+    return tuple(ax % np.ndim(a) for ax in (axis if isinstance(axis, tuple) else (axis,)))
+
+
+def merged_axes(a, axis):
+    """``a`` with its axes ``axis`` (an int, a tuple, or None for all) moved to the end in
+    order and merged into one: the entries a reduction over ``axis`` folds, in its order."""
+    axes = _axes(a, axis)
+    moved = np.moveaxis(a, axes, tuple(range(-len(axes), 0)))
+    return np.reshape(moved, np.shape(moved)[:np.ndim(a) - len(axes)] + (-1,))
+
+
+def unmerged_axes(grad, a, axis):
+    """``grad``, laid out as :func:`merged_axes` lays out ``a``, in ``a``'s layout."""
+    axes = _axes(a, axis)
+    kept = [n for i, n in enumerate(np.shape(a)) if i not in axes]
+    moved = np.reshape(grad, tuple(kept) + tuple(np.shape(a)[i] for i in axes))
+    return np.moveaxis(moved, tuple(range(-len(axes), 0)), axes)
