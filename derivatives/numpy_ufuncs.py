@@ -21,7 +21,8 @@ Ties of ``maximum``/``minimum`` split the derivative evenly at each step of the 
 ``np.maximum``'s rule does (two tied entries share it evenly, as ``np.max``'s rule does;
 for three or more, earlier entries get less than an even share).  A ufunc without an
 elementwise rule has no rule for its methods, and is refused at the user's line
-(``no derivative rule for np.gcd.reduce``).  Values are real.
+(``no derivative rule for np.gcd.reduce``), as are ``np.power.reduce`` and
+``np.arctan2.reduce``, which numpy does not compute as the fold (``NOT_FOLDS``).  Values are real.
 
 Each definition holds the adjoint (``d<arg> = ...``) and the tangent (``d<result> =
 ...``) and the temporaries they share; :func:`ufunc_methods` splits it.  The runtime
@@ -39,12 +40,18 @@ from s2s.families import PARTIALS, linear
 from s2s.rules import BUILTIN, adjoint, limits, spell, tangent
 from s2s.template import Template, _is_docstring, parse_definition
 
+from . import numpy_elementwise  # noqa: F401 -- the partials (PARTIALS) derived from here
+
 
 def multiply(z, x1, x2):
     return x2, x1
 
 
 OWN_PARTIALS = {np.multiply: multiply}  # ufuncs whose rule is not @elementwise
+
+# numpy's reduce of these is not the fold their accumulate computes (numpy 2.x, contiguous
+# data: np.power.reduce([a, b, c, d]) is a ** d, np.arctan2's likewise): no rule, refused
+NOT_FOLDS = {"reduce": (np.power, np.arctan2)}
 
 
 def ufuncs():
@@ -69,6 +76,8 @@ def ufunc_methods(method):
         body = [s for s in node.body if not _is_docstring(s)]
         result = node.args.args[0].id
         for ufunc, (names, partials) in ufuncs().items():
+            if ufunc in NOT_FOLDS.get(method, ()):
+                continue
             fill = _Fill(spell(ufunc), names, partials)
             filled = [fill.visit(copy.deepcopy(s)) for s in body]
             rule = BUILTIN.rule(getattr(ufunc, method))
@@ -159,7 +168,8 @@ def outer(y, a, b):
 
 
 for _ufunc in ufuncs():
-    limits(_ufunc.reduce, defaults_only=("out", "initial", "where"))
+    if _ufunc not in NOT_FOLDS["reduce"]:
+        limits(_ufunc.reduce, defaults_only=("out", "initial", "where"))
     limits(_ufunc.accumulate, defaults_only=("out",))
 
 

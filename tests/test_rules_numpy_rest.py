@@ -9,6 +9,8 @@ Then: the calls the rules do not cover are refused at the user's line, the rules
 on dask arrays, and realistic one-line programs differentiate.
 """
 
+import importlib.util
+
 import numpy as np
 import pytest
 
@@ -168,6 +170,54 @@ def test_hvp_matches_finite_differences_of_the_gradient(f, args, wrt, hvp):
     np.testing.assert_allclose(s2s.hvp(f, wrt=index)(*fresh(args), v), numeric, rtol=1e-5, atol=1e-6)
 
 
+# -- every binary ufunc's methods, and every rule has a case --------------------------------
+
+def _ufuncs():
+    from s2s.derivatives.numpy_ufuncs import ufuncs
+
+    return sorted(ufuncs(), key=lambda u: u.__name__)
+
+
+@pytest.mark.parametrize("method", ["reduce", "accumulate", "outer"])
+@pytest.mark.parametrize("ufunc", _ufuncs(), ids=lambda u: u.__name__)
+def test_every_binary_ufunc_method_differentiates(tmp_path, ufunc, method):
+    """Positive entries of distinct sizes: inside every ufunc's domain, away from ties."""
+    from s2s.derivatives.numpy_ufuncs import NOT_FOLDS
+
+    if ufunc in NOT_FOLDS.get(method, ()):
+        pytest.skip("numpy does not compute it as the fold: refused (test_calls_outside_the_rules_are_refused_at_the_line)")
+    path = tmp_path / f"ufunc_{ufunc.__name__}_{method}.py"
+    path.write_text(f"import numpy as np\n\n\ndef loss(x, z):\n    return np.sum(np.sin({_call(ufunc, method)}))\n")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    loss = module.loss
+    rng = np.random.default_rng(16)
+    x, z = 0.8 + 0.08 * rng.permutation(8).reshape(2, 4), rng.uniform(0.5, 1.5, 3)
+    check_grad(loss, [x, z], wrt=(0, 1) if method == "outer" else 0, rtol=1e-5, atol=1e-7)
+    v = np.random.default_rng(3).normal(size=x.shape)
+    value, tangent = s2s.jvp(loss, wrt=0)(x, z, v)
+    np.testing.assert_allclose(tangent, (loss(x + EPS * v, z) - loss(x - EPS * v, z)) / (2 * EPS), rtol=1e-5, atol=1e-7)
+
+
+def _call(ufunc, method):
+    return f"np.{ufunc.__name__}.outer(x[0], z)" if method == "outer" else f"np.{ufunc.__name__}.{method}(x, axis=1)"
+
+
+def test_every_rule_has_a_case():
+    from s2s.rules import BUILTIN
+
+    BUILTIN.lookup(np.sin)  # loads the rule modules
+    modules = {"s2s.derivatives.numpy_ufuncs", "s2s.derivatives.numpy_statistics"}
+    ruled = {key for key, rule in BUILTIN.rules.items() if rule.adjoint is not None and rule.adjoint.fn.__module__ in modules}
+    called = {getattr(np, name) for p in CASES for name in p.values[0].__code__.co_names if hasattr(np, name)}
+    methods = {getattr(u, m) for u in _ufuncs() for m in ("reduce", "accumulate", "outer")}
+    assert not {np.power.reduce, np.arctan2.reduce} & ruled
+    runtime_helpers = {key for key in ruled if getattr(key, "__module__", None) == "s2s.runtime"}  # test_rules_hvp.py
+    assert not sorted(map(str, ruled - called - methods - runtime_helpers))
+    assert all(BUILTIN.rules[key].tangent is not None for key in ruled)
+
+
 # -- exact where a difference quotient cannot look ----------------------------------------
 
 def running_max(x): return np.sum(np.maximum.accumulate(x) * np.arange(1.0, 6.0))
@@ -192,6 +242,7 @@ def test_product_is_exact_with_zeros():
 # -- refused at the user's line -------------------------------------------------------------
 
 def gcd_reduce(x): return np.sum(np.gcd.reduce(x))
+def power_reduce(x): return np.sum(np.power.reduce(x))
 def reduce_where(x): return np.sum(np.add.reduce(x, where=x > 0))
 def reduce_initial(x): return np.sum(np.maximum.reduce(x, initial=0.0))
 def cov_active_weights(x, a): return np.sum(np.cov(x, aweights=a))
@@ -203,6 +254,7 @@ def histogram_of(x): return np.sum(np.histogram(x, bins=3)[0] * 1.0)
 
 @pytest.mark.parametrize("f, wrt, message", [
     (gcd_reduce, 0, "no derivative rule for np.gcd.reduce; register one with @s2s.adjoint(np.gcd.reduce)"),
+    (power_reduce, 0, "no derivative rule for np.power.reduce"),
     (reduce_where, 0, "np.add.reduce covers `where` only at its default"),
     (reduce_initial, 0, "np.maximum.reduce covers `initial` only at its default"),
     (cov_active_weights, (0, 1), "no derivative rule for np.cov with respect to its argument `aweights`"),
