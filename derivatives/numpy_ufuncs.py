@@ -55,10 +55,12 @@ NOT_FOLDS = {"reduce": (np.power, np.arctan2)}
 
 
 def ufuncs():
-    """``{ufunc: (parameter names, (partial1, partial2))}`` for every binary ufunc with partials."""
+    """``{ufunc: (parameter names, (partial1, partial2))}`` for every binary numpy ufunc
+    with partials (not scipy.special's, whose rules load later)."""
     found = {}
     for fn, (names, partials) in PARTIALS.items():
-        if isinstance(fn, np.ufunc) and fn.nin == 2 and fn.nout == 1 and len(partials) == 2:
+        numpy_ufunc = isinstance(fn, np.ufunc) and getattr(np, fn.__name__, None) is fn
+        if numpy_ufunc and fn.nin == 2 and fn.nout == 1 and len(partials) == 2:
             found[fn] = (names, partials)
     for fn, definition in OWN_PARTIALS.items():
         node, _, _ = parse_definition(definition, "partials")
