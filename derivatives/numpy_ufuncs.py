@@ -16,6 +16,7 @@ for each ufunc:
   int, a tuple, None for all) merged into one (``s2s.runtime.merged_axes``); ``keepdims``;
   not ``initial``, ``where``, ``out``.
 - ``u.outer(a, b)`` is ``u`` of ``a`` (with ``b.ndim`` new axes) and ``b``.
+- ``np.add.reduceat(a, indices, axis)`` (only ``add``'s) is linear: sums of segments.
 
 Ties of ``maximum``/``minimum`` split the derivative evenly at each step of the fold, as
 ``np.maximum``'s rule does (two tied entries share it evenly, as ``np.max``'s rule does;
@@ -37,7 +38,7 @@ import numpy as np
 
 from s2s import runtime
 from s2s.families import PARTIALS, linear
-from s2s.rules import BUILTIN, adjoint, limits, spell, tangent
+from s2s.rules import BUILTIN, adjoint, limits, nondifferentiable, spell, tangent
 from s2s.template import Template, _is_docstring, parse_definition
 
 from . import numpy_elementwise  # noqa: F401 -- the partials (PARTIALS) derived from here
@@ -169,6 +170,15 @@ def outer(y, a, b):
     dy = np.broadcast_to(partial2(y, spread, b) * db, np.shape(y))
 
 
+@linear(np.add.reduceat)
+def add_reduceat(y, array, indices, axis=0, dtype=None, out=None):
+    """The sums of segments: ``reduceat_segments`` says which entries each takes."""
+    darray = np.moveaxis(np.tensordot(np.moveaxis(dy, axis, -1), reduceat_segments(indices, np.shape(array)[axis], dy), axes=1), -1, axis)
+    return np.add.reduceat(array, indices, axis)
+
+
+limits(np.add.reduceat, defaults_only=("out",))
+
 for _ufunc in ufuncs():
     if _ufunc not in NOT_FOLDS["reduce"]:
         limits(_ufunc.reduce, defaults_only=("out", "initial", "where"))
@@ -206,3 +216,6 @@ def linear_scan_rule(g, b, f, axis, reverse=False):
 def linear_scan_rule_(g, b, f, axis, reverse=False):
     dg = linear_scan(db, f, axis, reverse)
     dg = linear_scan(shift_along(df * g, axis, True), f, axis, reverse) if reverse is True else linear_scan(df * shift_along(g, axis), f, axis, reverse)
+
+
+nondifferentiable(runtime.reduceat_segments)

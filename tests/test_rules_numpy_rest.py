@@ -55,6 +55,8 @@ def maximum_accumulate(x, w): return np.sum(np.maximum.accumulate(x, axis=1) * w
 def minimum_accumulate(x, w): return np.sum(np.minimum.accumulate(x) * w)
 def logaddexp_accumulate(x, w): return np.sum(np.logaddexp.accumulate(x, axis=0) * w)
 def divide_accumulate(x, w): return np.sum(np.divide.accumulate(x, axis=1) * w)
+def add_reduceat(x, w): return np.sum(np.add.reduceat(x, [0, 2, 2, 1], axis=1) * w)
+def add_reduceat_flat(x, w): return np.sum(np.add.reduceat(x, np.array([0, 3])) * w)
 def add_outer(x, y, w): return np.sum(np.add.outer(x, y) * w)
 def multiply_outer(x, y, w): return np.sum(np.multiply.outer(x, y) * w)
 def subtract_outer(x, y, w): return np.sum(np.subtract.outer(x, y) * w)
@@ -109,6 +111,8 @@ CASES = [
     case(minimum_accumulate, [distinct(6), W(6)]),
     case(logaddexp_accumulate, [W(3, 4), W(3, 4)]),
     case(divide_accumulate, [U(0.5, 2, 3, 4), W(3, 4)]),
+    case(add_reduceat, [W(3, 5), W(3, 4)]),
+    case(add_reduceat_flat, [W(6), W(2)]),
     case(add_outer, [W(3), W(2, 2), W(3, 2, 2)], (0, 1)),
     case(multiply_outer, [W(2, 3), W(4), W(2, 3, 4)], (0, 1)),
     case(subtract_outer, [W(3), W(4), W(3, 4)], (0, 1)),
@@ -211,7 +215,7 @@ def test_every_rule_has_a_case():
     modules = {"s2s.derivatives.numpy_ufuncs", "s2s.derivatives.numpy_statistics"}
     ruled = {key for key, rule in BUILTIN.rules.items() if rule.adjoint is not None and rule.adjoint.fn.__module__ in modules}
     called = {getattr(np, name) for p in CASES for name in p.values[0].__code__.co_names if hasattr(np, name)}
-    methods = {getattr(u, m) for u in _ufuncs() for m in ("reduce", "accumulate", "outer")}
+    methods = {getattr(u, m) for u in _ufuncs() for m in ("reduce", "accumulate", "outer")} | {np.add.reduceat}
     assert not {np.power.reduce, np.arctan2.reduce} & ruled
     runtime_helpers = {key for key in ruled if getattr(key, "__module__", None) == "s2s.runtime"}  # test_rules_hvp.py
     assert not sorted(map(str, ruled - called - methods - runtime_helpers))

@@ -89,7 +89,7 @@ from .reductions import (
     var_adjoint,
 )
 from .revolve import revolve
-from .scans import linear_scan, merged_axes, shift_along, unmerged_axes
+from .scans import linear_scan, merged_axes, reduceat_segments, shift_along, unmerged_axes
 from .statistics import cov_rows, cov_weights, ediff1d_span, gradient_tuple, uncov_rows, ungradient
 from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
@@ -113,6 +113,7 @@ __all__ = [
     "shift_along",
     "merged_axes",
     "unmerged_axes",
+    "reduceat_segments",
     "cov_rows",
     "uncov_rows",
     "cov_weights",

@@ -7,7 +7,8 @@ two are each other's transposes for one ``f`` (``f[0]`` is never read), which is
 adjoint of a fold ``y[k] = ufunc(y[k - 1], a[k])`` needs: its derivative in ``y[k - 1]``
 is ``f[k]``.  ``shift_along`` moves an array one place along an axis (zero where it leaves);
 ``merged_axes`` lays out a reduction's axes as one last axis (a fold runs along it) and
-``unmerged_axes`` puts them back.
+``unmerged_axes`` puts them back.  ``reduceat_segments`` is the 0/1 matrix of the entries
+each sum of ``np.add.reduceat`` takes.
 Both are exact with zeros in ``f`` (no division) and take every array library's arrays
 (``np.moveaxis``, ``np.stack``, ``np.pad`` dispatch).
 """
@@ -65,3 +66,15 @@ def unmerged_axes(grad, a, axis):
     kept = [n for i, n in enumerate(np.shape(a)) if i not in axes]
     moved = np.reshape(grad, tuple(kept) + tuple(np.shape(a)[i] for i in axes))
     return np.moveaxis(moved, tuple(range(-len(axes), 0)), axes)
+
+
+def reduceat_segments(indices, n, like=None):
+    """``m`` with ``np.add.reduceat(a, indices) == m @ a`` for ``a`` of length ``n``: row i
+    holds ones from ``indices[i]`` to the next index (to the end for the last), or at
+    ``indices[i]`` alone where the next index is not larger."""
+    indices = [int(i) for i in np.ravel(np.asarray(indices))]
+    ends = indices[1:] + [n]
+    column = np.arange(n)
+    rows = [(column >= start) & (column < max(end, start + 1)) for start, end in zip(indices, ends)]
+    segments = np.stack(rows) * 1.0
+    return segments if like is None or isinstance(like, np.ndarray) else np.asarray(segments, like=like)

@@ -105,6 +105,7 @@ CALLS = [
     ("np.logaddexp.accumulate(x)", {"x": normal(5)}),
     ("np.subtract.outer(x, z)", {"x": normal(3), "z": normal(4)}),
     ("np.multiply.outer(x, z)", {"x": normal(2, 2), "z": normal(3)}),
+    ("np.add.reduceat(x, [0, 2, 3], axis=1)", {"x": normal(2, 5)}),
     # statistics
     ("np.cov(x)", {"x": normal(3, 6)}),
     ("np.cov(x, z)", {"x": normal(6), "z": normal(6)}),
@@ -119,7 +120,7 @@ CALLS = [
 
 REFUSED = [
     ("np.histogram(x, bins=3)[0] * 1.0", {"x": normal(8)}, "numpy.histogram"),
-    ("np.add.reduceat(x, [0, 2])", {"x": normal(5)}, "np.add.reduceat"),
+    ("np.multiply.reduceat(x, [0, 2])", {"x": normal(5)}, "np.multiply.reduceat"),
     ("np.gradient(x, t)", {"x": normal(5), "t": normal(5)}, "np.gradient"),
     ("np.cov(x, aweights=w)", {"x": normal(2, 5), "w": uniform(0.5, 2.0, 5)}, "np.cov"),
 ]
