@@ -67,7 +67,7 @@ def polyval_(y, p, x):
 def trapezoid(r, y, x=None, dx=1.0, axis=-1):
     """With respect to ``y`` only (the derivative of ``x`` would be named like the parameter
     ``dx``); ``x`` None or 1-D along ``axis``, ``dx`` a number."""
-    spacing = dx * np.ones(np.shape(y)[axis] - 1) if x is None else np.diff(x)
+    spacing = np.full_like(y, dx, shape=(np.shape(y)[axis] - 1,)) if x is None else np.diff(x)
     dy = np.expand_dims(dr, axis) * np.reshape(0.5 * (np.pad(spacing, (0, 1)) + np.pad(spacing, (1, 0))), along_axis(y, axis))
 
 

@@ -40,7 +40,9 @@ application is the function called with its positional parameters in order::
         return np.swapaxes(a, axis1, axis2)
 
 Takes the functions and a definition; guarantees ``rule.adjoint`` and ``rule.tangent``
-set for each function (raises :class:`s2s.errors.S2SError` at the definition where it
+set for each function, and for an elementwise one its partial derivatives in ``PARTIALS``
+(from which derivatives/numpy_ufuncs.py derives the rules of its ``reduce`` and
+``accumulate``) (raises :class:`s2s.errors.S2SError` at the definition where it
 does not fit its family).
 """
 
@@ -51,6 +53,9 @@ import gast
 
 from .rules import BUILTIN, spell
 from .template import Template, _is_docstring, parse_definition
+
+
+PARTIALS = {}  # fn -> (parameter names, result first; the partial derivatives' gast nodes)
 
 
 def elementwise(*fns):
@@ -65,6 +70,7 @@ def elementwise(*fns):
         if len(partials) > len(args):
             raise loc.error(returned, f"`{node.name}` returns {len(partials)} derivatives for {len(args)} arguments")
         templates = {}  # one pair per spelling: numpy's, math's
+        PARTIALS.update({fn: ([result] + args, partials) for fn in fns if fn is not None})
         for fn in fns:
             if fn is None:
                 continue

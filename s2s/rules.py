@@ -35,7 +35,7 @@ from .template import Template
 
 RULE_MODULES = (  # each registers adjoint and tangent rules, side by side or derived by a family
     "numpy_elementwise", "numpy_complex", "numpy_linear", "numpy_special", "numpy_reductions", "numpy_linalg",
-    "numpy_decompositions", "numpy_fft",
+    "numpy_decompositions", "numpy_fft", "numpy_ufuncs", "numpy_statistics",
     "math_rules", "builtin_rules", "structure_rules",
     "runtime_rules",  # the helpers generated code calls: second order
 )
@@ -302,7 +302,9 @@ def outside_limits(rule, template, bindings, active):
     # the runtime helpers' rules are s2s's own, for generated code: their other parameters are shapes
     uncovered = () if _is_runtime(rule) else sorted(given - template.differentiated - set(rule.constant_in) - STRUCTURAL)
     for param in [*rule.without, *uncovered]:
-        if param in bindings and active(bindings[param]):
+        bound = bindings.get(param)
+        parts = bound.elts if isinstance(bound, gast.Tuple) else [bound]  # a ``*args`` parameter: each argument
+        if bound is not None and any(active(part) for part in parts):
             return (f"no derivative rule for {what} with respect to its argument `{param}`; "
                     f"wrap that argument in s2s.stop_gradient, or register a rule with @s2s.adjoint({what})")
     defaults = {p.name: p.default for p in template.signature.parameters.values()}
@@ -310,7 +312,8 @@ def outside_limits(rule, template, bindings, active):
         bound = bindings.get(param)
         if bound is not None and not (isinstance(bound, gast.Constant) and bound.value == defaults.get(param)):
             return (f"the derivative rule for {what} covers `{param}` only at its default "
-                    f"({defaults.get(param)!r}); register a rule with @s2s.adjoint({what}) for other values")
+                    f"({defaults.get(param)!r}); register a rule with @s2s.adjoint({what}) for other values, "
+                    "or wrap the differentiated arguments in s2s.stop_gradient")
     return None
 
 

@@ -17,7 +17,8 @@ numpy-only behaviour, so code that passes with it is device-agnostic:
   :class:`HostConversion` (cupy refuses host arrays there too; dask accepts
   them, and so does a duck array inside ``accepting_host_arrays()``); numpy
   scalars, Python numbers and integer/boolean numpy arrays (indices) are
-  accepted;
+  accepted, and so is the explicit copy ``np.asarray(host, like=duck)``
+  (``cupy.asarray(host)``);
 * ``np.add.at`` and the other ufunc methods except ``__call__`` and ``outer``
   are refused (dask has no scatter-add; neither does a lazy graph);
 * results are never views of their operands: like a dask array, writing into
@@ -151,6 +152,9 @@ class Duck:
     def __array_function__(self, func, types, args, kwargs):
         if not all(issubclass(t, (Duck, np.ndarray)) for t in types):
             return NotImplemented
+        if func in (np.asarray, np.array):  # only like=duck dispatches them here: a copy to the device (cp.asarray)
+            with accepting_host_arrays():
+                return _wrap(func(*_unwrap(args), **_unwrap(kwargs)))
         return _wrap(func(*_unwrap(args), **_unwrap(kwargs)))
 
     def __array__(self, dtype=None, copy=None):

@@ -28,6 +28,8 @@ def as_duck(value):
 
 LIMITS = {  # (library, line): why its derivative does not run there although the line does
     ("dask", "np.median(x, axis=1)"): "the adjoint ranks the entries with np.argsort, which dask does not implement",
+    ("dask", "np.quantile(x, 0.3, axis=0)"): "the adjoint ranks the entries with np.argsort, which dask does not implement",
+    ("dask", "np.percentile(x, 75)"): "the adjoint ranks the entries with np.argsort, which dask does not implement",
     ("duck", "np.linalg.lstsq(a, b, rcond=None)[0]"): "the rule checks the rank at run time: a value on the host",
     ("duck", "np.linalg.lstsq(a, b)[1]"): "the rule checks the rank at run time: a value on the host",
     ("duck", "scipy.special.digamma(a)"): "its derivative, scipy.special.polygamma, converts to numpy arrays (not a ufunc)",

@@ -27,6 +27,8 @@ The helpers live in modules by role:
 * ``matrix_functions``: of the scipy.linalg rules: LU pivots as a permutation, the Fréchet block
   of ``expm``/``logm``/``sqrtm``, the structure ``solve``'s ``assume_a`` reads, ``block_diag``'s blocks;
 * ``spectra``: the layout of the adjoints of ``numpy.fft`` (``fit_to``, ``half_spectrum_weights``, ...);
+* ``scans``: ``linear_scan``, ``shift_along``, ``merged_axes``: the recurrences of ufunc folds (``np.logaddexp.reduce``, ``accumulate``);
+* ``statistics``: layouts and transposes of ``np.cov``, ``np.corrcoef``, ``np.gradient``, ``np.ediff1d``;
 * ``revolve``: binomial checkpointing of loops.
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
@@ -98,6 +100,8 @@ from .reductions import (
     var_adjoint,
 )
 from .revolve import revolve
+from .scans import linear_scan, merged_axes, reduceat_segments, shift_along, unmerged_axes
+from .statistics import cov_rows, cov_weights, ediff1d_span, gradient_tuple, uncov_rows, ungradient
 from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
 from .spectra import dual_norm, fft_axes, fft_sizes, fit_to, half_spectrum_weights
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
@@ -134,6 +138,17 @@ __all__ = [
     "unique_columns",
     "complete_columns",
     "full_column_rank",
+    "linear_scan",
+    "shift_along",
+    "merged_axes",
+    "unmerged_axes",
+    "reduceat_segments",
+    "cov_rows",
+    "uncov_rows",
+    "cov_weights",
+    "gradient_tuple",
+    "ungradient",
+    "ediff1d_span",
     "copy_of",
     "astype",
     "size_of",

@@ -175,14 +175,14 @@ def _untrace_einsum(g, term, full_term, missing, shape):
         if c in seen:
             d = next(fresh)
             specs.append(c + d)
-            factors.append(np.eye(size, dtype=g.dtype))
+            factors.append(np.diag(np.ones_like(g, shape=(size,))))  # the identity, in g's library (cupy, dask)
             target += d
         else:
             seen.add(c)
             target += c
             if c in missing:
                 specs.append(c)
-                factors.append(np.ones(sizes[c], dtype=g.dtype))
+                factors.append(np.ones_like(g, shape=(sizes[c],)))
     return np.einsum(",".join(specs) + "->" + target, *factors)
 
 
