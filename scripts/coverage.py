@@ -31,6 +31,7 @@ import scipy.special  # noqa: F401
 import scipy.stats  # noqa: F401
 
 from s2s import libraries, runtime
+from s2s.naming import spelling
 from s2s.rules import BUILTIN
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -80,17 +81,7 @@ def calls(template):
     for stmt in template.body:
         for node in gast.walk(stmt):
             if isinstance(node, gast.Call):
-                yield libraries_spelling(node.func), {k.arg for k in node.keywords}
-
-
-def libraries_spelling(func):
-    parts = []
-    while isinstance(func, gast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    if isinstance(func, gast.Name):
-        parts.append(func.id)
-    return ".".join(reversed(parts))
+                yield spelling(node.func), {k.arg for k in node.keywords}
 
 
 def second_order(rule):
