@@ -23,6 +23,7 @@ from .version import __version__
 from . import runtime as runtime_module
 from .activity import analyse, is_user_function
 from .emit import module_source
+from .errors import S2SError
 from .frontend import parse
 from .layout import flatten_branches, one_tuple_returns
 from .load import META_TAG
@@ -154,7 +155,11 @@ class Program:
         outer, self.assumed = self.assumed, False
         self.returns[key] = None
         start = len(self.returns)
-        _, fdef = self.parse(fn)
+        try:
+            _, fdef = self.parse(fn)
+        except S2SError:  # code s2s cannot transform: fine where no derivative flows through the call
+            self.returns[key], self.assumed = False, outer
+            return False
         result = fdef.body[-1].value
         value = isinstance(result, gast.Name) and result.id in scalar_names(fdef, key[1], self.returns_scalar)
         if not value and self.assumed:

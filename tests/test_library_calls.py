@@ -75,3 +75,14 @@ def test_without_scipy_nothing_changes(tmp_path):
     env = {**os.environ, "S2S_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_call_on_data_runs_whatever_it_calls():
+    """The user's own helper called on data runs as written, never transformed."""
+    check_grad(P.integral_of_square, [np.array([0.3, -1.2, 0.8, 2.0])])
+
+
+def test_the_same_helper_on_a_differentiated_value_is_refused_at_its_construct():
+    with pytest.raises(s2s.S2SError, match="`try`") as caught:
+        s2s.grad(P.tapered)(np.ones(3))
+    assert "library_calls.py:" in str(caught.value).splitlines()[0]

@@ -46,3 +46,28 @@ def schur_trace(a):
     """scipy.linalg.schur of a differentiated matrix: no rule."""
     t, z = scipy.linalg.schur(a)
     return np.trace(t)
+
+
+def quadrature_weights(n):
+    """The user's own helper on data, with a construct s2s does not transform."""
+    try:
+        return np.polynomial.legendre.leggauss(n)[1]
+    except ValueError:
+        return np.full(n, 2.0 / n)
+
+
+def integral_of_square(values):
+    weights = quadrature_weights(values.shape[0])
+    return np.sum(weights * values ** 2)
+
+
+def tapered(x):
+    """The same kind of helper on a differentiated value: refused at its construct."""
+    return np.sum(clipped_or_raw(x))
+
+
+def clipped_or_raw(x):
+    try:
+        return np.clip(x, -1.0, 1.0)
+    except TypeError:
+        return x
