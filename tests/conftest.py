@@ -4,6 +4,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
+pytest.register_assert_rewrite("rulecheck")  # its checks' asserts say what they compared, as in a test module
 
 
 @pytest.fixture(autouse=True, scope="session")

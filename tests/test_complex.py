@@ -5,58 +5,24 @@ float-typed gradient that matches central finite differences (the regression fir
 ``|x * (1 + 2j)|**2`` once gave ``-6 + 8j``); holomorphic functions, ``np.abs``,
 ``np.real``, ``np.imag``, ``np.angle``, ``.real``/``.imag``, ``np.conj``, ``np.vdot``,
 ``complex()`` and scatters into real adjoints each get a case in both modes (the
-dot-product identity for ``vjp``) and to second order.  The gradient with respect to a
+dot-product identity for ``vjp``) and to second order (``check_modes`` of
+tests/rulecheck.py, shared with tests/test_rules_fft.py).  The gradient with respect to a
 complex argument is JAX's and autograd's: ``dL/da - i dL/db`` (``2 * conj(z)`` for
-``|z|**2``).  ``check_modes`` is shared with tests/test_rules_fft.py.
+``|z|**2``).
 """
 
 import numpy as np
 import pytest
 
 import s2s
-from gradcheck import fresh, inner, numeric_grad
+from gradcheck import numeric_grad
+from rulecheck import Draws, check_modes
 
-EPS = 1e-6
-RNG = np.random.default_rng(16)
+DRAW = Draws(16)
 
 
 def A(*shape, lo=-1.0, hi=1.0):
-    return RNG.uniform(lo, hi, size=shape)
-
-
-def check_modes(f, args, wrt=0, second_order=True, rtol=1e-5, atol=1e-7):
-    """grad against central differences (real and float-typed for a real argument),
-    jvp against central differences, vjp by ``<J v, w> == <v, J^T w>``, hvp against
-    central differences of the gradient."""
-    indices = wrt if isinstance(wrt, tuple) else (wrt,)
-    grads = s2s.grad(f, wrt=wrt)(*fresh(args))
-    grads = grads if isinstance(wrt, tuple) else (grads,)
-    for i, g in zip(indices, grads):
-        assert not np.iscomplexobj(g), f"complex gradient for the real argument {i}: {g}"
-        assert isinstance(g, float) if isinstance(args[i], float) else g.dtype == np.float64
-        np.testing.assert_allclose(g, numeric_grad(f, fresh(args), i), rtol=rtol, atol=atol)
-    rng = np.random.default_rng(7)
-    tangents = [float(rng.normal()) if isinstance(args[i], float) else rng.normal(size=np.shape(args[i])) for i in indices]
-    value, tangent = s2s.jvp(f, wrt=wrt)(*fresh(args), *tangents)
-    np.testing.assert_allclose(value, f(*fresh(args)), rtol=1e-12)
-    assert not np.iscomplexobj(tangent)
-    up, down = fresh(args), fresh(args)
-    for i, t in zip(indices, tangents):
-        up[i], down[i] = args[i] + EPS * t, args[i] - EPS * t
-    np.testing.assert_allclose(tangent, (f(*up) - f(*down)) / (2 * EPS), rtol=rtol, atol=atol)
-    w = float(rng.normal())
-    pulled = s2s.vjp(f, wrt=wrt)(*fresh(args), w)
-    pulled = pulled if isinstance(wrt, tuple) else (pulled,)
-    assert inner(tangent, w) == pytest.approx(sum(inner(g, t) for g, t in zip(pulled, tangents)), rel=1e-8, abs=1e-10)
-    if second_order:
-        index = indices[0]
-        v = rng.normal(size=np.shape(args[index]))
-        gradient = s2s.grad(f, wrt=index)
-        up, down = fresh(args), fresh(args)
-        up[index], down[index] = args[index] + EPS * v, args[index] - EPS * v
-        hv = s2s.hvp(f, wrt=index)(*fresh(args), v)
-        assert not np.iscomplexobj(hv)
-        np.testing.assert_allclose(hv, (gradient(*up) - gradient(*down)) / (2 * EPS), rtol=1e-4, atol=1e-6)
+    return DRAW.uniform(lo, hi, *shape)
 
 
 # -- the regression ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Each case is a real-valued loss of real arguments through a transform (``np.abs(..)**2``,
 ``np.real``, ``np.imag``, ``irfft`` of a spectrum) times a fixed random weight ``w``,
-summed.  For each (``check_modes`` of tests/test_complex.py): ``s2s.grad`` against central
+summed.  For each (``check_modes`` of tests/rulecheck.py): ``s2s.grad`` against central
 finite differences in float64 (real and float-typed), ``s2s.jvp`` against central
 differences, ``s2s.vjp`` by the dot-product identity, ``s2s.hvp`` against central
 differences of the gradient.  The cases cover ``n``/``s``, ``axis``/``axes``, the three
@@ -18,13 +18,9 @@ import pytest
 
 import s2s
 from gradcheck import numeric_grad
-from test_complex import check_modes
+from rulecheck import Draws, check_modes, rules_of
 
-RNG = np.random.default_rng(2026)
-
-
-def A(*shape):
-    return RNG.normal(size=shape)
+A = Draws(2026).normal
 
 
 # -- one function per rule and option: the result times w, summed ---------------------------
@@ -118,10 +114,7 @@ def test_complex_argument_gets_da_minus_i_db(f, args):
 
 
 def test_every_rule_has_a_case_and_a_tangent():
-    from s2s.rules import BUILTIN
-
-    BUILTIN.lookup(np.fft.fft)
-    rules = {key: r for key, r in BUILTIN.rules.items() if r.adjoint is not None and r.adjoint.fn.__module__ == "s2s.derivatives.numpy_fft"}
+    rules = rules_of("s2s.derivatives.numpy_fft", loading=np.fft.fft)
     called = {getattr(np.fft, name) for p in RULE_CASES for name in p.values[0].__code__.co_names if hasattr(np.fft, name)}
     assert not sorted(r.name for key, r in rules.items() if key not in called)
     assert not sorted(r.name for r in rules.values() if r.tangent is None)

@@ -17,18 +17,11 @@ import pytest
 
 import s2s
 from duck import duck, to_numpy
-from gradcheck import check_grad, fresh, inner
+from gradcheck import check_grad, fresh
+from rulecheck import Draws, check_gradient, check_hvp, check_jvp_and_vjp, each_case, first, rules_of, shaped_tangents
 
-EPS = 1e-6
-RNG = np.random.default_rng(1616)
-
-
-def G(*shape):
-    return RNG.normal(size=shape)
-
-
-def conditioned(n, batch=()):
-    return G(*batch, n, n) * 0.3 + 2.0 * np.eye(n)
+DRAW = Draws(1616)
+G, conditioned = DRAW.normal, DRAW.conditioned
 
 
 def real_spectrum(n, batch=()):
@@ -146,49 +139,18 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("f, args, wrt", CASES)
-def test_gradient_matches_finite_differences(f, args, wrt):
-    check_grad(f, fresh(args), wrt=wrt, rtol=1e-5, atol=1e-7)
-
-
-@pytest.mark.parametrize("f, args, wrt", CASES)
-def test_jvp_matches_finite_differences_and_vjp(f, args, wrt):
-    indices = wrt if isinstance(wrt, tuple) else (wrt,)
-    rng = np.random.default_rng(7)
-    tangents = [rng.normal(size=np.shape(args[i])) for i in indices]
-    value, tangent = s2s.jvp(f, wrt=wrt)(*fresh(args), *tangents)
-    np.testing.assert_allclose(value, f(*fresh(args)), rtol=1e-12)
-    up, down = fresh(args), fresh(args)
-    for i, t in zip(indices, tangents):
-        up[i], down[i] = args[i] + EPS * t, args[i] - EPS * t
-    np.testing.assert_allclose(tangent, (f(*up) - f(*down)) / (2 * EPS), rtol=1e-5, atol=1e-7)
-    w = float(rng.normal())
-    grads = s2s.vjp(f, wrt=wrt)(*fresh(args), w)
-    grads = grads if isinstance(wrt, tuple) else (grads,)
-    assert inner(tangent, w) == pytest.approx(sum(inner(g, t) for g, t in zip(grads, tangents)), rel=1e-8, abs=1e-10)
-
-
-@pytest.mark.parametrize("f, args, wrt", CASES)
-def test_hvp_matches_finite_differences_of_the_gradient(f, args, wrt):
-    index = wrt[0] if isinstance(wrt, tuple) else wrt
-    v = np.random.default_rng(11).normal(size=np.shape(args[index]))
-    gradient = s2s.grad(f, wrt=index)
-    up, down = fresh(args), fresh(args)
-    up[index], down[index] = args[index] + EPS * v, args[index] - EPS * v
-    numeric = (gradient(*up) - gradient(*down)) / (2 * EPS)
-    np.testing.assert_allclose(s2s.hvp(f, wrt=index)(*fresh(args), v), numeric, rtol=1e-5, atol=1e-6)
+# s2s.grad, s2s.jvp with s2s.vjp, s2s.hvp (in the first argument of wrt) on each case: tests/rulecheck.py
+test_gradient_matches_finite_differences = each_case(check_gradient, CASES, rtol=1e-5, atol=1e-7)
+test_jvp_matches_finite_differences_and_vjp = each_case(check_jvp_and_vjp, CASES, rng=7, tangents=shaped_tangents, rtol=1e-5, atol=1e-7)
+test_hvp_matches_finite_differences_of_the_gradient = each_case(check_hvp, CASES, wrt=first, rng=11, rtol=1e-5, atol=1e-6)
 
 
 def test_every_rule_has_a_case():
-    from s2s.rules import BUILTIN
-
-    BUILTIN.lookup(abs)  # loads the rule modules
-    modules = {"s2s.derivatives.numpy_linalg", "s2s.derivatives.numpy_decompositions"}
-    ours = {key for key, rule in BUILTIN.rules.items() if rule.adjoint is not None and rule.adjoint.fn.__module__ in modules}
+    ours = rules_of("s2s.derivatives.numpy_linalg", "s2s.derivatives.numpy_decompositions", loading=abs)
     called = {getattr(np.linalg, name) for p in CASES for name in p.values[0].__code__.co_names if hasattr(np.linalg, name)}
     array_api = {np.linalg.outer, np.linalg.tensordot, np.linalg.cross, np.linalg.trace, np.linalg.diagonal, np.linalg.matrix_transpose}
-    assert not sorted(BUILTIN.rules[k].name for k in ours - called - array_api)  # those are tests/test_rules.py's
-    assert all(BUILTIN.rules[k].tangent is not None for k in ours)
+    assert not sorted(ours[k].name for k in ours.keys() - called - array_api)  # those are tests/test_rules.py's
+    assert all(rule.tangent is not None for rule in ours.values())
 
 
 # -- what a rule does not cover: refused at the line, or an error when the values tell ----
@@ -372,9 +334,4 @@ PROGRAMS = [
 @pytest.mark.parametrize("f, args, wrt", PROGRAMS)
 def test_programs(f, args, wrt):
     check_grad(f, fresh(args), wrt=wrt, rtol=1e-5, atol=1e-7)
-    index = wrt[0] if isinstance(wrt, tuple) else wrt
-    v = np.random.default_rng(3).normal(size=np.shape(args[index]))
-    gradient = s2s.grad(f, wrt=index)
-    up, down = fresh(args), fresh(args)
-    up[index], down[index] = args[index] + EPS * v, args[index] - EPS * v
-    np.testing.assert_allclose(s2s.hvp(f, wrt=index)(*fresh(args), v), (gradient(*up) - gradient(*down)) / (2 * EPS), rtol=1e-5, atol=1e-6)
+    check_hvp(f, args, first(wrt), rng=3, rtol=1e-5, atol=1e-6)

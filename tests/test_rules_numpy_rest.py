@@ -15,18 +15,11 @@ import numpy as np
 import pytest
 
 import s2s
-from gradcheck import check_grad, fresh, inner
+from gradcheck import check_grad, fresh
+from rulecheck import EPS, Draws, check_gradient, check_hvp, check_jvp_and_vjp, each_case, first, rules_of, shaped_tangents
 
-EPS = 1e-6
-RNG = np.random.default_rng(1616)
-
-
-def U(lo, hi, *shape):
-    return RNG.uniform(lo, hi, size=shape)
-
-
-def W(*shape):
-    return RNG.normal(size=shape)
+DRAW = Draws(1616)
+RNG, U, W = DRAW.rng, DRAW.uniform, DRAW.normal
 
 
 def distinct(*shape):
@@ -85,8 +78,8 @@ def ptp_axis(x, w): return np.sum(np.ptp(x, axis=0, keepdims=True) * w)
 def unwrap(p, w): return np.sum(np.unwrap(p) * w)
 
 
-def case(f, args, wrt=0, id=None, hvp=True):
-    return pytest.param(f, args, wrt, hvp, id=id or f.__name__)
+def case(f, args, wrt=0, id=None):
+    return pytest.param(f, args, wrt, id=id or f.__name__)
 
 
 X34 = distinct(3, 4)
@@ -141,37 +134,10 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("f, args, wrt, hvp", CASES)
-def test_gradient_matches_finite_differences(f, args, wrt, hvp):
-    check_grad(f, fresh(args), wrt=wrt, rtol=1e-5, atol=1e-7)
-
-
-@pytest.mark.parametrize("f, args, wrt, hvp", CASES)
-def test_jvp_matches_finite_differences_and_vjp(f, args, wrt, hvp):
-    indices = wrt if isinstance(wrt, tuple) else (wrt,)
-    rng = np.random.default_rng(7)
-    tangents = [rng.normal(size=np.shape(args[i])) for i in indices]
-    value, tangent = s2s.jvp(f, wrt=wrt)(*fresh(args), *tangents)
-    np.testing.assert_allclose(value, f(*fresh(args)), rtol=1e-12)
-    up, down = fresh(args), fresh(args)
-    for i, t in zip(indices, tangents):
-        up[i], down[i] = args[i] + EPS * t, args[i] - EPS * t
-    np.testing.assert_allclose(tangent, (f(*up) - f(*down)) / (2 * EPS), rtol=1e-5, atol=1e-7)
-    w = float(rng.normal())
-    grads = s2s.vjp(f, wrt=wrt)(*fresh(args), w)
-    grads = grads if isinstance(wrt, tuple) else (grads,)
-    assert inner(tangent, w) == pytest.approx(sum(inner(g, t) for g, t in zip(grads, tangents)), rel=1e-8, abs=1e-10)
-
-
-@pytest.mark.parametrize("f, args, wrt, hvp", CASES)
-def test_hvp_matches_finite_differences_of_the_gradient(f, args, wrt, hvp):
-    index = wrt[0] if isinstance(wrt, tuple) else wrt
-    v = np.random.default_rng(11).normal(size=np.shape(args[index]))
-    gradient = s2s.grad(f, wrt=index)
-    up, down = fresh(args), fresh(args)
-    up[index], down[index] = args[index] + EPS * v, args[index] - EPS * v
-    numeric = (gradient(*up) - gradient(*down)) / (2 * EPS)
-    np.testing.assert_allclose(s2s.hvp(f, wrt=index)(*fresh(args), v), numeric, rtol=1e-5, atol=1e-6)
+# s2s.grad, s2s.jvp with s2s.vjp, s2s.hvp (in the first argument of wrt) on each case: tests/rulecheck.py
+test_gradient_matches_finite_differences = each_case(check_gradient, CASES, rtol=1e-5, atol=1e-7)
+test_jvp_matches_finite_differences_and_vjp = each_case(check_jvp_and_vjp, CASES, rng=7, tangents=shaped_tangents, rtol=1e-5, atol=1e-7)
+test_hvp_matches_finite_differences_of_the_gradient = each_case(check_hvp, CASES, wrt=first, rng=11, rtol=1e-5, atol=1e-6)
 
 
 # -- every binary ufunc's methods, and every rule has a case --------------------------------
@@ -209,17 +175,13 @@ def _call(ufunc, method):
 
 
 def test_every_rule_has_a_case():
-    from s2s.rules import BUILTIN
-
-    BUILTIN.lookup(np.sin)  # loads the rule modules
-    modules = {"s2s.derivatives.numpy_ufuncs", "s2s.derivatives.numpy_statistics"}
-    ruled = {key for key, rule in BUILTIN.rules.items() if rule.adjoint is not None and rule.adjoint.fn.__module__ in modules}
+    ruled = rules_of("s2s.derivatives.numpy_ufuncs", "s2s.derivatives.numpy_statistics", loading=np.sin)
     called = {getattr(np, name) for p in CASES for name in p.values[0].__code__.co_names if hasattr(np, name)}
     methods = {getattr(u, m) for u in _ufuncs() for m in ("reduce", "accumulate", "outer")} | {np.add.reduceat}
-    assert not {np.power.reduce, np.arctan2.reduce} & ruled
+    assert not {np.power.reduce, np.arctan2.reduce} & ruled.keys()
     runtime_helpers = {key for key in ruled if getattr(key, "__module__", None) == "s2s.runtime"}  # test_rules_hvp.py
-    assert not sorted(map(str, ruled - called - methods - runtime_helpers))
-    assert all(BUILTIN.rules[key].tangent is not None for key in ruled)
+    assert not sorted(map(str, ruled.keys() - called - methods - runtime_helpers))
+    assert all(rule.tangent is not None for rule in ruled.values())
 
 
 # -- exact where a difference quotient cannot look ----------------------------------------

@@ -20,18 +20,11 @@ import scipy.special as sc  # noqa: E402
 from scipy.special import expit, gammaln, log_ndtr, logsumexp, xlogy  # noqa: E402
 
 import s2s  # noqa: E402
-from gradcheck import check_grad, fresh, inner  # noqa: E402
+from gradcheck import check_grad, fresh  # noqa: E402
+from rulecheck import Draws, check_gradient, check_hvp, check_jvp_and_vjp, each_case, first, rules_of, template_calls, without_both_rules  # noqa: E402
 
-EPS = 1e-6
-RNG = np.random.default_rng(2024)
-
-
-def U(lo, hi, *shape):
-    return RNG.uniform(lo, hi, size=shape)
-
-
-def W(*shape):
-    return RNG.normal(size=shape)
+DRAW = Draws(2024)
+U, W = DRAW.uniform, DRAW.normal
 
 
 # -- one function per rule: the result times w, summed ----------------------------------
@@ -117,49 +110,17 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("f, args, wrt", CASES)
-def test_gradient_matches_finite_differences(f, args, wrt):
-    check_grad(f, fresh(args), wrt=wrt, rtol=1e-5, atol=1e-7)
-
-
-@pytest.mark.parametrize("f, args, wrt", CASES)
-def test_jvp_matches_finite_differences_and_vjp(f, args, wrt):
-    indices = wrt if isinstance(wrt, tuple) else (wrt,)
-    rng = np.random.default_rng(7)
-    tangents = [float(rng.normal()) if isinstance(args[i], float) else rng.normal(size=np.shape(args[i])) for i in indices]
-    value, tangent = s2s.jvp(f, wrt=wrt)(*fresh(args), *tangents)
-    np.testing.assert_allclose(value, f(*fresh(args)), rtol=1e-12)
-    up, down = fresh(args), fresh(args)
-    for i, t in zip(indices, tangents):
-        up[i], down[i] = args[i] + EPS * t, args[i] - EPS * t
-    numeric = (f(*up) - f(*down)) / (2 * EPS)
-    np.testing.assert_allclose(tangent, numeric, rtol=1e-5, atol=1e-7)
-    w = float(rng.normal())
-    grads = s2s.vjp(f, wrt=wrt)(*fresh(args), w)
-    grads = grads if isinstance(wrt, tuple) else (grads,)
-    assert inner(tangent, w) == pytest.approx(sum(inner(g, t) for g, t in zip(grads, tangents)), rel=1e-8, abs=1e-10)
-
-
-@pytest.mark.parametrize("f, args, wrt", CASES)
-def test_hvp_matches_finite_differences_of_the_gradient(f, args, wrt):
-    index = wrt[0] if isinstance(wrt, tuple) else wrt
-    v = np.random.default_rng(11).normal(size=np.shape(args[index]))
-    gradient = s2s.grad(f, wrt=index)
-    up, down = fresh(args), fresh(args)
-    up[index], down[index] = args[index] + EPS * v, args[index] - EPS * v
-    numeric = (gradient(*up) - gradient(*down)) / (2 * EPS)
-    hv = s2s.hvp(f, wrt=index)(*fresh(args), v)
-    np.testing.assert_allclose(hv, numeric, rtol=1e-5, atol=1e-6)
+# s2s.grad, s2s.jvp with s2s.vjp, s2s.hvp (in the first argument of wrt) on each case: tests/rulecheck.py
+test_gradient_matches_finite_differences = each_case(check_gradient, CASES, rtol=1e-5, atol=1e-7)
+test_jvp_matches_finite_differences_and_vjp = each_case(check_jvp_and_vjp, CASES, rng=7, rtol=1e-5, atol=1e-7)
+test_hvp_matches_finite_differences_of_the_gradient = each_case(check_hvp, CASES, wrt=first, rng=11, rtol=1e-5, atol=1e-6)
 
 
 # -- the library stays whole -------------------------------------------------------------
 
 
 def _rules_of_this_module():
-    from s2s.rules import BUILTIN
-
-    BUILTIN.lookup(sc.expit)  # loads the rule modules
-    return {key: rule for key, rule in BUILTIN.rules.items() if rule.adjoint is not None and rule.adjoint.fn.__module__ == "s2s.derivatives.scipy_special"}
+    return rules_of("s2s.derivatives.scipy_special", loading=sc.expit)
 
 
 def test_every_rule_has_a_case_and_a_tangent():
@@ -171,20 +132,9 @@ def test_every_rule_has_a_case_and_a_tangent():
 
 def test_scipy_functions_the_templates_call_have_rules():
     """So the gradient differentiates again: ``gammaln``'s adjoint calls ``digamma``, whose calls ``polygamma``."""
-    import gast
-
-    from s2s.rules import BUILTIN
-
-    called = set()
-    for rule in _rules_of_this_module().values():
-        for template in (rule.adjoint, rule.tangent):
-            for stmt in template.body:
-                for node in gast.walk(stmt):
-                    if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Attribute) and node.value.attr == "special":
-                        called.add(node.attr)
+    called = template_calls(_rules_of_this_module().values(), "special")
     assert called >= {"digamma", "polygamma", "i0", "i1", "i0e", "i1e", "xlogy", "xlog1py"}
-    missing = sorted(n for n in called if (r := BUILTIN.lookup(getattr(sc, n))) is None or r.adjoint is None or r.tangent is None)
-    assert not missing
+    assert not without_both_rules(sc, called)
 
 
 def test_zero_limits_of_the_bessel_derivatives():
@@ -274,12 +224,7 @@ PROGRAMS = [
 @pytest.mark.parametrize("f, args, wrt", PROGRAMS)
 def test_programs(f, args, wrt):
     check_grad(f, fresh(args), wrt=wrt, rtol=1e-5, atol=1e-7)
-    index = wrt[0] if isinstance(wrt, tuple) else wrt
-    v = np.random.default_rng(3).normal(size=np.shape(args[index]))
-    gradient = s2s.grad(f, wrt=index)
-    up, down = fresh(args), fresh(args)
-    up[index], down[index] = args[index] + EPS * v, args[index] - EPS * v
-    np.testing.assert_allclose(s2s.hvp(f, wrt=index)(*fresh(args), v), (gradient(*up) - gradient(*down)) / (2 * EPS), rtol=1e-5, atol=1e-6)
+    check_hvp(f, args, first(wrt), rng=3, rtol=1e-5, atol=1e-6)
 
 
 # -- user rules may call scipy.special; s2s never imports scipy itself ------------------

@@ -22,17 +22,10 @@ from scipy.stats import multivariate_normal, norm, poisson  # noqa: E402
 
 import s2s  # noqa: E402
 from gradcheck import check_grad, fresh, inner  # noqa: E402
+from rulecheck import EPS, Draws, check_hvp, check_jvp_and_vjp, each_case, first, normal_tangents, rules_of, template_calls, without_both_rules  # noqa: E402
 
-EPS = 1e-6
-RNG = np.random.default_rng(1616)
-
-
-def U(lo, hi, *shape):
-    return RNG.uniform(lo, hi, size=shape)
-
-
-def W(*shape):
-    return RNG.normal(size=shape)
+DRAW = Draws(1616)
+U, W, spd = DRAW.uniform, DRAW.normal, DRAW.spd
 
 
 # -- one function per rule: the result times w, summed ----------------------------------------
@@ -100,11 +93,6 @@ def mvn_logpdf_one(x, mean, cov, w): return multivariate_normal.logpdf(x, mean=m
 
 def case(f, args, wrt, id=None):
     return pytest.param(f, args, wrt, id=id or f.__name__)
-
-
-def spd(n):
-    a = RNG.normal(size=(n, n))
-    return a @ a.T / n + np.eye(n)
 
 
 # inside each support, x of shape (2, 3) broadcast against loc of shape (3,) and a scalar or (2, 1) scale
@@ -209,45 +197,16 @@ def _tangents(args, indices, rng):
     ]
 
 
-@pytest.mark.parametrize("f, args, wrt", CASES)
-def test_jvp_matches_finite_differences_and_vjp(f, args, wrt):
-    indices = wrt if isinstance(wrt, tuple) else (wrt,)
-    rng = np.random.default_rng(7)
-    tangents = _tangents(args, indices, rng)
-    value, tangent = s2s.jvp(f, wrt=wrt)(*fresh(args), *tangents)
-    np.testing.assert_allclose(value, f(*fresh(args)), rtol=1e-12)
-    up, down = fresh(args), fresh(args)
-    for i, t in zip(indices, tangents):
-        up[i], down[i] = args[i] + EPS * t, args[i] - EPS * t
-    np.testing.assert_allclose(tangent, (f(*up) - f(*down)) / (2 * EPS), rtol=1e-5, atol=1e-7)
-    w = float(rng.normal())
-    grads = s2s.vjp(f, wrt=wrt)(*fresh(args), w)
-    grads = grads if isinstance(wrt, tuple) else (grads,)
-    assert inner(tangent, w) == pytest.approx(sum(inner(g, t) for g, t in zip(grads, tangents)), rel=1e-8, abs=1e-10)
-
-
-@pytest.mark.parametrize("f, args, wrt", CASES)
-def test_hvp_matches_finite_differences_of_the_gradient(f, args, wrt):
-    indices = wrt if isinstance(wrt, tuple) else (wrt,)
-    v = _tangents(args, indices, np.random.default_rng(11))
-    gradient = s2s.grad(f, wrt=wrt)
-    up, down = fresh(args), fresh(args)
-    for i, t in zip(indices, v):
-        up[i], down[i] = args[i] + EPS * t, args[i] - EPS * t
-    hv = s2s.hvp(f, wrt=wrt)(*fresh(args), tuple(v) if isinstance(wrt, tuple) else v[0])
-    numeric = [(a - b) / (2 * EPS) for a, b in zip(*(g if isinstance(wrt, tuple) else (g,) for g in (gradient(*up), gradient(*down))))]
-    for got, expected in zip(hv if isinstance(wrt, tuple) else (hv,), numeric):
-        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+# s2s.jvp with s2s.vjp, s2s.hvp (in all the arguments of wrt at once) on each case: tests/rulecheck.py
+test_jvp_matches_finite_differences_and_vjp = each_case(check_jvp_and_vjp, CASES, rng=7, tangents=_tangents, rtol=1e-5, atol=1e-7)
+test_hvp_matches_finite_differences_of_the_gradient = each_case(check_hvp, CASES, rng=11, tangents=_tangents, rtol=1e-5, atol=1e-6)
 
 
 # -- the library stays whole -------------------------------------------------------------------
 
 
 def _rules_of_this_module():
-    from s2s.rules import BUILTIN
-
-    BUILTIN.lookup(st.norm.logpdf)  # loads the rule modules
-    return {key: rule for key, rule in BUILTIN.rules.items() if rule.adjoint is not None and rule.adjoint.fn.__module__ == "s2s.derivatives.scipy_stats"}
+    return rules_of("s2s.derivatives.scipy_stats", loading=st.norm.logpdf)
 
 
 def test_every_rule_has_a_case_and_a_tangent():
@@ -271,20 +230,7 @@ def test_a_definition_s_shared_values_open_both_templates():
 
 def test_the_functions_the_templates_call_have_rules():
     """So the gradient differentiates again (second order)."""
-    import gast
-
-    from s2s.rules import BUILTIN
-
-    missing = set()
-    for rule in _rules_of_this_module().values():
-        for template in (rule.adjoint, rule.tangent):
-            for stmt in template.body:
-                for node in gast.walk(stmt):
-                    if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Attribute) and node.value.attr == "special":
-                        found = BUILTIN.lookup(getattr(scipy.special, node.attr))
-                        if found is None or found.adjoint is None or found.tangent is None:
-                            missing.add(node.attr)
-    assert not missing
+    assert not without_both_rules(scipy.special, template_calls(_rules_of_this_module().values(), "special"))
 
 
 # -- how users spell it ------------------------------------------------------------------------
@@ -442,13 +388,7 @@ PROGRAMS = [
 @pytest.mark.parametrize("f, args, wrt", PROGRAMS)
 def test_programs(f, args, wrt):
     check_grad(f, fresh(args), wrt=wrt, rtol=1e-5, atol=1e-7)
-    index = wrt[0] if isinstance(wrt, tuple) else wrt
-    v = np.random.default_rng(3).normal(size=np.shape(args[index]))
-    v = float(v) if np.ndim(v) == 0 else v
-    gradient = s2s.grad(f, wrt=index)
-    up, down = fresh(args), fresh(args)
-    up[index], down[index] = args[index] + EPS * v, args[index] - EPS * v
-    np.testing.assert_allclose(s2s.hvp(f, wrt=index)(*fresh(args), v), (gradient(*up) - gradient(*down)) / (2 * EPS), rtol=1e-5, atol=1e-6)
+    check_hvp(f, args, first(wrt), rng=3, tangents=normal_tangents, rtol=1e-5, atol=1e-6)  # a float along a float
 
 
 # -- duck arrays and dask: the templates are numpy and scipy.special ufuncs ----------------------
