@@ -158,24 +158,26 @@ def i1e(y, x):
 
 
 # -- reductions ------------------------------------------------------------------------
-# ``logsumexp``'s rule takes no ``return_sign``: a call that asks for the sign is
-# refused at the user's line (the rule "does not accept this call").
-
-
 @adjoint(scipy.special.logsumexp, broadcast=True)
-def logsumexp(y, a, axis=None, b=None, keepdims=False):
-    """The weights ``b * exp(a - y)``, each reduced entry's share of the sum."""
-    weights = np.exp(a - unreduce(y, a, axis, keepdims))
-    seed = unreduce(dy, a, axis, keepdims)
+def logsumexp(y, a, axis=None, b=None, keepdims=False, return_sign=False):
+    """The weights ``b * exp(a - y)``, each reduced entry's share of the sum.  With
+    ``return_sign``, ``y`` is ``(log|sum|, sign)``: the weights take the sign
+    (``d log|s| = ds / s``), which itself has no derivative."""
+    log_abs = y[0] if return_sign else y
+    weights = np.exp(a - unreduce(log_abs, a, axis, keepdims)) * (unreduce(y[1], a, axis, keepdims) if return_sign else 1.0)
+    seed = unreduce(dy[0] if return_sign else dy, a, axis, keepdims)
     da = seed * weights if b is None else seed * weights * b
     db = seed * weights
 
 
 @tangent(scipy.special.logsumexp)
-def logsumexp_(y, a, axis=None, b=None, keepdims=False):
-    weights = np.exp(a - unreduce(y, a, axis, keepdims))
-    dy = np.sum(weights * da if b is None else weights * b * da, axis=axis, keepdims=keepdims)
-    dy = np.sum(weights * db, axis=axis, keepdims=keepdims)
+def logsumexp_(y, a, axis=None, b=None, keepdims=False, return_sign=False):
+    log_abs = y[0] if return_sign else y
+    weights = np.exp(a - unreduce(log_abs, a, axis, keepdims)) * (unreduce(y[1], a, axis, keepdims) if return_sign else 1.0)
+    from_a = np.sum(weights * da if b is None else weights * b * da, axis=axis, keepdims=keepdims)
+    dy = GradTuple((from_a, np.zeros_like(y[1]))) if return_sign else from_a
+    from_b = np.sum(weights * db, axis=axis, keepdims=keepdims)
+    dy = GradTuple((from_b, np.zeros_like(y[1]))) if return_sign else from_b
 
 
 @adjoint(scipy.special.softmax)

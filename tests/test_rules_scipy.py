@@ -59,6 +59,9 @@ def sc_logsumexp(x, w): return np.sum(sc.logsumexp(x) * w)
 def sc_logsumexp_axis(x, w): return np.sum(sc.logsumexp(x, axis=1) * w)
 def sc_logsumexp_keepdims(x, w): return np.sum(sc.logsumexp(x, axis=0, keepdims=True) * w)
 def sc_logsumexp_b(x, b, w): return np.sum(sc.logsumexp(x, axis=-1, b=b) * w)
+def sc_logsumexp_sign(x, b, w):
+    value, sign = sc.logsumexp(x, axis=-1, b=b, return_sign=True)
+    return np.sum(value * w) + np.sum(sign)
 def sc_softmax(x, w): return np.sum(sc.softmax(x) * w)
 def sc_softmax_axis(x, w): return np.sum(sc.softmax(x, axis=1) * w)
 def sc_log_softmax(x, w): return np.sum(sc.log_softmax(x) * w)
@@ -103,6 +106,7 @@ CASES = [
     case(sc_logsumexp_keepdims, [U(-2, 2, 3, 4), W(1, 4)]),
     case(sc_logsumexp_b, [U(-2, 2, 3, 4), U(0.5, 2, 3, 4), W(3)], (0, 1)),
     case(sc_logsumexp_b, [U(-2, 2, 3, 4), U(0.5, 2, 4), W(3)], (0, 1), id="sc_logsumexp_b-broadcast"),
+    case(sc_logsumexp_sign, [U(-2, 2, 3, 4), np.array([1.0, -0.5, 2.0, -3.0]), W(3)], (0, 1)),  # signed sums
     case(sc_softmax, [U(-2, 2, 5), W(5)]),
     case(sc_softmax_axis, [U(-2, 2, 3, 4), W(3, 4)]),
     case(sc_log_softmax, [U(-2, 2, 5), W(5)]),
@@ -172,9 +176,9 @@ def test_a_module_without_scipy_calls_does_not_import_it():
 def lse_sign(x): return np.sum(logsumexp(x, return_sign=True)[0])
 
 
-def test_logsumexp_return_sign_is_refused_at_the_call():
-    with pytest.raises(s2s.S2SError, match="does not accept this call.*return_sign"):
-        s2s.grad(lse_sign)
+def test_logsumexp_with_its_sign_on_positive_weights_is_logsumexp():
+    x = U(-2, 2, 5)
+    np.testing.assert_allclose(s2s.grad(lse_sign)(x), sc.softmax(x), rtol=1e-12)
 
 
 def data_only(x, counts): return np.sum(x * gammaln(counts + 1.0))
