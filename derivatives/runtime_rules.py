@@ -58,6 +58,12 @@ def unstack(y, grad, like):
     dgrad = restack(dy, like)
 
 
+@linear(runtime.unpacked_adjoint)
+def unpacked_adjoint(y, adjoints, like):
+    """Stacking (or keeping) the element adjoints: its transpose takes them apart again."""
+    dadjoints = GradTuple(tuple(dy))
+
+
 @linear(runtime.GradTuple)
 def grad_tuple(y, items=()):
     ditems = dy

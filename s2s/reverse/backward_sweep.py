@@ -15,7 +15,7 @@ import operator
 
 import gast
 
-from ..activity import differentiated, targets
+from ..activity import differentiated, is_user_function, targets
 from ..rules import ATTRIBUTE_FUNCTIONS, OPERATORS
 from .forward_sweep import CallSite
 from .syntax import assign, call, index_expr, name
@@ -125,5 +125,21 @@ class BackwardSweep:
                 any_defined = True
             else:
                 elts.append(call("zeros_like", name(elt.id)))
-        if any_defined:
-            self.contribute(source, call("GradTuple", gast.Tuple(elts=elts, ctx=gast.Load())))
+        if not any_defined:
+            return
+        adjoints = gast.Tuple(elts=elts, ctx=gast.Load())
+        if source.id in self.containers():  # a tuple a call or a literal made: one adjoint per element
+            self.contribute(source, call("GradTuple", adjoints))
+        else:  # an array where the source is one (alpha, beta = theta), decided at run time
+            self.contribute(source, call("unpacked_adjoint", adjoints, copy.deepcopy(source)))
+
+    def containers(self):
+        """Names assigned a tuple or list literal or the result of a user function (a tuple)."""
+        if self._containers is None:
+            self._containers = {
+                stmt.targets[0].id for stmt in gast.walk(self.fdef)
+                if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and (isinstance(stmt.value, (gast.Tuple, gast.List))
+                     or isinstance(stmt.value, gast.Call) and is_user_function(getattr(stmt.value, "s2s_target", None), self.rules))
+            }
+        return self._containers

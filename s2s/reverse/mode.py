@@ -94,6 +94,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Ca
         self.plan = SavePlan(None, None, [])  # of this pair (s2s.saveplan)
         self.in_step = False  # writing a checkpointed loop's step function (CallSite.nested)
         self.order = self.definition_order()
+        self._containers = None  # names known to hold tuples (BackwardSweep.containers)
 
     def definition_order(self):
         args = self.fdef.args

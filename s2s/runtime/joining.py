@@ -20,6 +20,15 @@ def unstack(grad, like):
     return grad
 
 
+def unpacked_adjoint(adjoints, like):
+    """The adjoint of ``a, b, c = like`` from the adjoints of ``a``, ``b`` and ``c``: an array
+    shaped like ``like`` where ``like`` is an array (``alpha, beta = theta``), one adjoint
+    per element where it is a tuple or a list.  ``like`` may be its :class:`ShapeOf`."""
+    if isinstance(like, (tuple, list)):
+        return GradTuple(adjoints)
+    return np.stack(adjoints)
+
+
 def restack(cot, like):
     """The adjoint of ``unstack(grad, like)``: the (nested) cotangents stacked into one array."""
     if isinstance(like, (tuple, list)):

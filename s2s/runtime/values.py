@@ -67,7 +67,7 @@ def shape_of(value):
 
 
 # Positions of arguments that helpers and numpy functions read only the shape of.
-SHAPE_ONLY_ARGUMENTS = {"unbroadcast": 1, "unreduce": 1, "np.shape": 0, "np.ndim": 0, "np.size": 0, "size_of": 0, "fit_to": 1}
+SHAPE_ONLY_ARGUMENTS = {"unbroadcast": 1, "unreduce": 1, "unpacked_adjoint": 1, "np.shape": 0, "np.ndim": 0, "np.size": 0, "size_of": 0, "fit_to": 1}
 
 
 def size_of(value, axis=None):

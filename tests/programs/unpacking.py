@@ -1,0 +1,44 @@
+"""Programs that unpack arrays into scalars, as modellers write them."""
+
+import numpy as np
+
+
+def lotka_volterra_loss(theta, prey, predator, dt):
+    """Euler steps of a predator-prey model, its four rates unpacked from one array."""
+    alpha, beta, gamma, delta = theta
+    x, y = prey[0], predator[0]
+    loss = 0.0
+    for t in range(1, prey.shape[0]):
+        x, y = x + dt * (alpha * x - beta * x * y), y + dt * (delta * x * y - gamma * y)
+        loss = loss + (x - prey[t]) ** 2 + (y - predator[t]) ** 2
+    return loss
+
+
+def seir_rhs(y, beta, sigma, gamma):
+    S, E, I, R = y
+    N = S + E + I + R
+    return np.array([-beta * S * I / N, beta * S * I / N - sigma * E, sigma * E - gamma * I, gamma * I])
+
+
+def seir_final_infected(y0, beta, sigma, gamma, dt, steps):
+    """An SEIR epidemic integrated with a helper that unpacks its state."""
+    y = y0
+    for _ in range(steps):
+        y = y + dt * seir_rhs(y, beta, sigma, gamma)
+    return y[2]
+
+
+def mixture_weights(log_p, x):
+    """Three mixture weights unpacked from an intermediate array."""
+    a, b, c = np.exp(log_p) / np.sum(np.exp(log_p))
+    return np.sum(a * np.exp(-x ** 2) + b * np.exp(-(x - 1.0) ** 2) + c * np.exp(-(x + 1.0) ** 2))
+
+
+def pendulum_energy(params, theta0, omega0, dt, steps):
+    """A pendulum whose constants come out of an array by index."""
+    g, L, damping = params[0], params[1], params[2]
+    theta, omega = theta0, omega0
+    for _ in range(steps):
+        omega = omega - dt * (g / L * np.sin(theta) + damping * omega)
+        theta = theta + dt * omega
+    return 0.5 * L ** 2 * omega ** 2 + g * L * (1.0 - np.cos(theta))

@@ -1,0 +1,45 @@
+"""Unpacking an array gives scalars, and the gradient is still an array shaped like the
+argument: the user's update `theta - lr * g` works (issue 17, point 2)."""
+
+import numpy as np
+import pytest
+
+import s2s
+from gradcheck import assert_close, check_grad, numeric_grad
+from programs import unpacking as P
+
+T = np.linspace(0.0, 1.0, 6)
+CASES = [
+    pytest.param(P.lotka_volterra_loss, [np.array([1.1, 0.4, 0.4, 0.1]), 10 + np.sin(T), 5 + np.cos(T), 0.05], id="lotka-volterra"),
+    pytest.param(P.seir_final_infected, [np.array([990.0, 5.0, 5.0, 0.0]), 0.5, 0.2, 0.1, 0.1, 30], id="seir"),
+    pytest.param(P.mixture_weights, [np.array([0.1, -0.3, 0.4]), np.linspace(-2, 2, 7)], id="mixture"),
+    pytest.param(P.pendulum_energy, [np.array([9.81, 1.2, 0.05]), 0.3, 0.0, 0.01, 50], id="pendulum"),
+]
+
+
+@pytest.mark.parametrize("f, args", CASES)
+def test_the_gradient_is_an_array_like_the_argument(f, args):
+    g = check_grad(f, args, rtol=1e-5, atol=1e-7)
+    assert isinstance(g, np.ndarray) and g.shape == args[0].shape and g.dtype == np.float64
+    args[0] - 0.01 * g  # the user's update
+
+
+@pytest.mark.parametrize("f, args", CASES)
+def test_tangent_and_second_order(f, args):
+    v = np.linspace(0.5, 1.5, args[0].size)
+    _, tangent = s2s.jvp(f)(*args, v)
+    assert_close(tangent, np.sum(numeric_grad(f, args, 0) * v), rtol=1e-5, atol=1e-7)
+    gradient = s2s.grad(f)
+    eps = 1e-6
+    up, down = list(args), list(args)
+    up[0], down[0] = args[0] + eps * v, args[0] - eps * v
+    assert_close(s2s.hvp(f)(*args, v), (gradient(*up) - gradient(*down)) / (2 * eps), rtol=1e-4, atol=1e-6)
+
+
+def swap(pair):
+    a, b = pair
+    return b * b - a
+
+
+def test_a_tuple_argument_keeps_its_tuple_gradient():
+    assert s2s.grad(swap)((2.0, 3.0)) == (-1.0, 6.0)
