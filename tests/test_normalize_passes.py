@@ -14,7 +14,7 @@ from s2s.frontend import parse
 from s2s.normalize import jumps
 from s2s.normalize.jumps import lower
 from s2s.naming import Namer
-from s2s.normalize import DESUGARING, anf, array_methods, augmented, list_methods, normalize, refuse
+from s2s.normalize import DESUGARING, anf, array_methods, augmented, comprehensions, list_methods, normalize, refuse
 
 
 def source(body):
@@ -59,6 +59,27 @@ def test_refuse_drops_the_docstring():
 def test_refuse_raises_at_the_construct(fn, what):
     with pytest.raises(S2SError, match=what):
         refuse.checked_body(parse(fn))
+
+
+# -- comprehensions -------------------------------------------------------------
+def comprehension_example(x, Ws, ws):
+    hs = [np.tanh(x @ W) for W in Ws]
+    s = sum(w * x for w in ws if w > 0)
+    return hs, s
+
+
+def test_comprehensions():
+    assert after(comprehension_example, comprehensions.desugar) == expect("""
+        hs = []
+        for W in Ws:
+            hs = appended(hs, np.tanh(x @ W))
+        items = []
+        for w in ws:
+            if w > 0:
+                items = appended(items, w * x)
+        s = sum(items)
+        return (hs, s)
+    """)
 
 
 # -- augmented assignment -------------------------------------------------------

@@ -194,9 +194,9 @@ def test_every_helper_of_an_adjoint_rule_has_an_adjoint_rule():
 
 
 def test_adjoint_templates_have_no_comprehensions():
-    """A template is inlined into the generated gradient, and s2s refuses generator
-    expressions and comprehensions in the code it transforms: a template that needs
-    one calls a runtime helper (which has rules) instead."""
+    """A template is inlined into the generated gradient, where a comprehension would
+    become a loop (s2s/normalize/comprehensions.py) that second order differentiates
+    step by step: a template that needs one calls a runtime helper (which has rules)."""
     import gast
 
     from s2s.rules import BUILTIN

@@ -33,10 +33,8 @@ UNSUPPORTED_STATEMENTS = {
 
 UNSUPPORTED_EXPRESSIONS = {
     "Lambda": "lambda expressions",
-    "ListComp": "list comprehensions",
     "SetComp": "set comprehensions",
     "DictComp": "dict comprehensions",
-    "GeneratorExp": "generator expressions",
     "Yield": "`yield` (generators)",
     "YieldFrom": "`yield from` (generators)",
     "Await": "`await`",

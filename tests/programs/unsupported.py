@@ -63,9 +63,9 @@ def uses_kwargs(x, **options):  # refused: `*args`/`**kwargs`
     return x
 
 
-def uses_listcomp(x):
-    ys = [v * 2.0 for v in x]  # refused: list comprehensions
-    return np.sum(ys)
+def uses_setcomp(x):
+    ys = {v * 2.0 for v in x}  # refused: set comprehensions
+    return np.sum(list(ys))
 
 
 def uses_class(x):
