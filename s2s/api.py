@@ -22,6 +22,7 @@ from .rules import BUILTIN, USER, RuleSet, nondifferentiable
 from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
 from .errors import S2SError
+from .naming import function_name
 from .transform import NotForward, resolve_wrt, transform
 from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
 from .variants import file_suffix, key_of, spec_of
@@ -49,7 +50,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
         options["dims"] = [[p, list(d)] for p, d in dims]
     key = source_key(fn, options)
     if out_dir is None or specialized:
-        path = os.path.join(cache_dir(), f"{fn.__name__}_{kind}_{key[:16]}.py")
+        path = os.path.join(cache_dir(), f"{function_name(fn)}_{kind}_{key[:16]}.py")
     else:
         path = os.path.join(out_dir, _file_name(fn, kind, wrt, wrt_names) + ".py")
     source = None
@@ -102,7 +103,7 @@ def _variants_dir(out_dir, fn, rules):
 def _file_name(fn, kind, wrt, wrt_names):
     """``mlp_grad_loss_wrt_W1_b1``: the name (without ``.py``) of ``fn``'s file in an ``out_dir``."""
     stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn) or "module"))[0]
-    return f"{stem}_{kind}_{fn.__name__}" + ("" if wrt == 0 else "_wrt_" + "_".join(wrt_names))
+    return f"{stem}_{kind}_{function_name(fn)}" + ("" if wrt == 0 else "_wrt_" + "_".join(wrt_names))
 
 
 def forward_or_reverse(build, kind, wrt_names, scalars):

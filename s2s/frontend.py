@@ -14,6 +14,7 @@ import hashlib
 import inspect
 import linecache
 import math
+import os
 import textwrap
 import types
 
@@ -21,6 +22,7 @@ import gast
 import numpy
 
 from .errors import Located, S2SError
+from .naming import function_name
 
 MISSING = object()
 
@@ -28,7 +30,7 @@ MISSING = object()
 class Parsed:
     """A user function, parsed: ``node`` (gast.FunctionDef), ``loc``, ``scope``."""
 
-    def __init__(self, fn, node, loc, source, scope):
+    def __init__(self, fn, node, loc, source, scope, firstlineno=None):
         self.fn = fn
         self.node = node
         self.loc = loc
@@ -36,7 +38,7 @@ class Parsed:
         self.scope = scope
         self.name = node.name
         self.filename = loc.filename
-        self.firstlineno = loc.line_offset + 1
+        self.firstlineno = loc.line_offset + 1 if firstlineno is None else firstlineno
         self.sha256 = hashlib.sha256(source.encode()).hexdigest()
 
 
@@ -286,11 +288,7 @@ def parse(fn):
     if not isinstance(fn, types.FunctionType):
         raise S2SError(refusal(fn))
     if fn.__name__ == "<lambda>":
-        raise S2SError(
-            "s2s cannot transform a lambda: define the function with `def` in a file",
-            fn.__code__.co_filename,
-            fn.__code__.co_firstlineno,
-        )
+        return _parse_lambda(fn)
     filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
     try:
         lines, firstlineno = inspect.getsourcelines(fn)
@@ -339,6 +337,40 @@ def parse(fn):
     _check_parameter_names(node, loc)
     local_names = set(fn.__code__.co_varnames) | set(fn.__code__.co_cellvars)
     return Parsed(fn, node, loc, source, Scope(fn, local_names))
+
+
+def _parse_lambda(fn):
+    """A lambda as a :class:`Parsed` ``def lambda_<line>(...): return <body>``, where its
+    source can be located: the one lambda of its line in the file (or the one with its
+    parameters), and the code that runs compiled from that file's text."""
+    code = fn.__code__
+    filename = inspect.getsourcefile(fn) or code.co_filename
+    text = "".join(linecache.getlines(code.co_filename, fn.__globals__))
+    where = f"the lambda at {os.path.basename(filename)}:{code.co_firstlineno}"
+    try:
+        module = gast.parse(text) if text else None
+    except SyntaxError:
+        module = None
+    if module is None or not code_matches_source(fn):
+        raise S2SError(f"cannot read the source of {where} as the code that runs; define the function with `def`",
+                       filename, code.co_firstlineno)
+    params = list(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
+    found = [n for n in gast.walk(module) if isinstance(n, gast.Lambda) and n.lineno == code.co_firstlineno]
+    if len(found) > 1:
+        found = [n for n in found if [a.id for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs] == params]
+    if len(found) != 1:
+        raise S2SError(f"{where} cannot be told apart from the other lambdas on its line; define the function "
+                       "with `def`, or put each lambda on a line of its own", filename, code.co_firstlineno)
+    lam = found[0]
+    node = gast.copy_location(gast.FunctionDef(
+        name=function_name(fn), args=lam.args, body=[gast.copy_location(gast.Return(value=lam.body), lam)],
+        decorator_list=[], returns=None, type_comment=None, type_params=[],
+    ), lam)
+    loc = Located(filename, 0, 0)
+    _check_parameter_names(node, loc)
+    source = ast.get_source_segment(text, gast.gast_to_ast(lam)) or ""
+    local_names = set(code.co_varnames) | set(code.co_cellvars)
+    return Parsed(fn, node, loc, source, Scope(fn, local_names), firstlineno=code.co_firstlineno)
 
 
 def _check_parameter_names(node, loc):

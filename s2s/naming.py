@@ -135,3 +135,9 @@ def spelling(func):
     if isinstance(func, gast.Name):
         parts.append(func.id)
     return ".".join(reversed(parts))
+
+
+def function_name(fn):
+    """A function's name as generated code and file names spell it: ``lambda_12`` for the
+    lambda defined on line 12."""
+    return f"lambda_{fn.__code__.co_firstlineno}" if fn.__name__ == "<lambda>" else fn.__name__

@@ -101,8 +101,8 @@ def test_unknown_wrt_is_refused():
         s2s.grad(int_input, wrt=5)
 
 
-def test_lambda_and_builtin_are_refused():
-    with pytest.raises(s2s.S2SError, match="lambda"):
-        s2s.grad(lambda x: x * 2.0)
+def test_a_lambda_without_source_and_a_builtin_are_refused():
+    with pytest.raises(s2s.S2SError, match="cannot read the source of the lambda"):
+        s2s.grad(eval("lambda x: x * 2.0"))  # noqa: S307 (made from a string: no file holds it)
     with pytest.raises(s2s.S2SError, match="Python functions"):
         s2s.grad(len)
