@@ -1,5 +1,6 @@
 """List comprehensions and generator expressions become the loops s2s differentiates
-(s2s/normalize/comprehensions.py); the gradients are right in both modes."""
+(s2s/normalize/comprehensions.py), and lambdas bound to a name are inlined where they are
+called (s2s/normalize/lambdas.py); the gradients are right in both modes."""
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ CASES = [
     pytest.param(P.polynomial_features, [X, 3], id="features"),
     pytest.param(P.pair_energy, [np.array([0.1, 0.7, -0.4, 1.2])], id="pairs"),
     pytest.param(P.shadowed, [X], id="shadowed"),
+    pytest.param(P.gated_mixture, [X, RNG.normal(size=(3, 2)), RNG.normal(size=2)], id="lambdas"),
 ]
 
 
@@ -40,3 +42,14 @@ def test_a_comprehension_in_a_while_condition_is_refused_with_the_rewrite():
 
     with pytest.raises(s2s.S2SError, match="comprehension in a `while` condition"):
         s2s.grad(settle)(np.ones(3))
+
+
+def captures(x, ks):
+    f = lambda v: v * k  # noqa: E731
+    k = 2.0
+    return np.sum([f(x) for k in ks])
+
+
+def test_a_lambda_whose_name_a_comprehension_rebinds_is_refused():
+    with pytest.raises(s2s.S2SError, match="the comprehension around this call binds too"):
+        s2s.grad(captures)(np.ones(2), [1.0, 2.0])

@@ -14,7 +14,7 @@ from s2s.frontend import parse
 from s2s.normalize import jumps
 from s2s.normalize.jumps import lower
 from s2s.naming import Namer
-from s2s.normalize import DESUGARING, anf, array_methods, augmented, comprehensions, list_methods, normalize, refuse
+from s2s.normalize import DESUGARING, anf, array_methods, augmented, comprehensions, lambdas, list_methods, normalize, refuse
 
 
 def source(body):
@@ -44,7 +44,11 @@ def documented(x):
 
 def with_lambda(x):
     f = lambda v: v  # noqa: E731
-    return f(x)
+    return apply_to(f, x)
+
+
+def apply_to(fn, x):
+    return fn(x)
 
 
 def with_varargs(*xs):
@@ -55,10 +59,24 @@ def test_refuse_drops_the_docstring():
     assert source(refuse.checked_body(parse(documented))) == "return x"
 
 
-@pytest.mark.parametrize("fn, what", [(with_lambda, "lambda expressions"), (with_varargs, r"\*args")])
-def test_refuse_raises_at_the_construct(fn, what):
-    with pytest.raises(S2SError, match=what):
-        refuse.checked_body(parse(fn))
+def test_refuse_raises_at_the_construct():
+    with pytest.raises(S2SError, match=r"\*args"):
+        refuse.checked_body(parse(with_varargs))
+
+
+def test_a_lambda_used_as_a_value_is_refused_where_it_is_made():
+    with pytest.raises(S2SError, match="lambda used as a value") as caught:
+        normalize(parse(with_lambda))
+    assert caught.value.lineno == with_lambda.__code__.co_firstlineno + 1
+
+
+def lambda_example(x, z):
+    scale = lambda v, k=2.0: v * k  # noqa: E731
+    return scale(x) + scale(z, 3.0)
+
+
+def test_lambdas():
+    assert after(lambda_example, lambdas.desugar) == "return x * 2.0 + z * 3.0"
 
 
 # -- comprehensions -------------------------------------------------------------

@@ -25,10 +25,11 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, list_methods, refuse
+from . import array_methods, augmented, comprehensions, lambdas, list_methods, refuse
 from .anf import Normalizer
 
 DESUGARING = (
+    lambdas.desugar,  # f = lambda v: v * k; f(x)  ->  x * k
     comprehensions.desugar,  # [f(v) for v in vs]  ->  a loop that builds the list
     augmented.desugar,  # x += v          ->  x = x + v
     list_methods.desugar,  # xs.append(v)  ->  xs = appended(xs, v); v = xs.pop()

@@ -116,6 +116,9 @@ class Expressions:
             return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
         if isinstance(node, gast.Subscript):
             return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice), ctx=gast.Load())
+        if isinstance(node, gast.Lambda):  # one bound to a name and called is inlined (normalize/lambdas.py)
+            raise self.loc.error(node, "s2s does not support a lambda used as a value (passed to a function, stored or "
+                                       "returned): call it only where it is bound, or define the function with `def` at module level")
         if isinstance(node, gast.JoinedStr):  # an f-string: its formatted values become atoms
             return self.formatted(node)
         if isinstance(node, (gast.Tuple, gast.List)):

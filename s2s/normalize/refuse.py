@@ -32,7 +32,6 @@ UNSUPPORTED_STATEMENTS = {
 }
 
 UNSUPPORTED_EXPRESSIONS = {
-    "Lambda": "lambda expressions",
     "SetComp": "set comprehensions",
     "DictComp": "dict comprehensions",
     "Yield": "`yield` (generators)",
