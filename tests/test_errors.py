@@ -106,3 +106,21 @@ def test_a_lambda_without_source_and_a_builtin_are_refused():
         s2s.grad(eval("lambda x: x * 2.0"))  # noqa: S307 (made from a string: no file holds it)
     with pytest.raises(s2s.S2SError, match="Python functions"):
         s2s.grad(len)
+
+
+class Ridge:
+    def __init__(self, lam):
+        self.lam = lam
+
+    def predict(self, w, X):
+        return X @ w
+
+    def loss(self, w, X, y):
+        r = self.predict(w, X) - y
+        return np.sum(r * r) + self.lam * np.sum(w * w)
+
+
+def test_a_method_called_on_self_names_the_call_to_write():
+    with pytest.raises(s2s.S2SError, match=r"call `Ridge\.predict\(self, \.\.\.\)`, the function itself") as caught:
+        s2s.grad(Ridge(0.1).loss)(np.ones(2), np.ones((3, 2)), np.ones(3))
+    assert caught.value.lineno == Ridge.loss.__code__.co_firstlineno + 1

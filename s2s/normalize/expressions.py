@@ -138,6 +138,16 @@ class Expressions:
             values.append(part)
         return gast.JoinedStr(values=values)
 
+    def method_advice(self, func):
+        """For ``self.predict(...)`` in a method of class ``C``: the call to write instead."""
+        params = self.node.args.posonlyargs + self.node.args.args
+        qualname = self.parsed.fn.__qualname__.split(".")
+        if not (params and isinstance(func.value, gast.Name) and func.value.id == params[0].id and len(qualname) > 1 and "<locals>" not in qualname):
+            return None
+        owner = ".".join(qualname[:-1])
+        return (f"s2s cannot tell which class's `{func.attr}` `{params[0].id}.{func.attr}(...)` calls (a subclass may "
+                f"override it): call `{owner}.{func.attr}({params[0].id}, ...)`, the function itself")
+
     def index(self, node):
         if isinstance(node, gast.Slice):
             return gast.Slice(
@@ -186,7 +196,7 @@ class Expressions:
                     raise self.loc.error(func, f"`.{func.attr}(...)` changes the array in place, and s2s differentiates "
                                                f"values: write `{IN_PLACE_METHODS[func.attr]}` instead")
                 frozen = isinstance(func.value, gast.Call) and self.frozen_distribution(func.value.func, func.attr)
-                raise self.loc.error(func, frozen or f"s2s does not support the method `.{func.attr}(...)` on a value")
+                raise self.loc.error(func, frozen or self.method_advice(func) or f"s2s does not support the method `.{func.attr}(...)` on a value")
             func = self.global_ref(func)
             if func is None:
                 raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")
