@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import s2s
@@ -120,7 +121,26 @@ class Ridge:
         return np.sum(r * r) + self.lam * np.sum(w * w)
 
 
-def test_a_method_called_on_self_names_the_call_to_write():
-    with pytest.raises(s2s.S2SError, match=r"call `Ridge\.predict\(self, \.\.\.\)`, the function itself") as caught:
-        s2s.grad(Ridge(0.1).loss)(np.ones(2), np.ones((3, 2)), np.ones(3))
-    assert caught.value.lineno == Ridge.loss.__code__.co_firstlineno + 1
+class ShiftedRidge(Ridge):
+    def predict(self, w, X):
+        return X @ w + 1.0
+
+
+def test_a_method_called_on_self_is_its_class_function_guarded_against_overriding():
+    X, y, w = np.arange(6.0).reshape(3, 2), np.ones(3), np.array([0.5, -1.0])
+    np.testing.assert_allclose(s2s.grad(Ridge(0.1).loss)(w, X, y), 2 * X.T @ (X @ w - y) + 0.2 * w)
+    np.testing.assert_allclose(s2s.grad(Ridge.loss, wrt="w")(Ridge(0.1), w, X, y), 2 * X.T @ (X @ w - y) + 0.2 * w)
+    with pytest.raises(TypeError, match="ShiftedRidge.predict is not Ridge.predict"):
+        s2s.grad(ShiftedRidge(0.1).loss)(w, X, y)
+
+
+def test_a_method_on_self_that_cannot_be_resolved_names_the_call_to_write():
+    class Local:
+        def predict(self, w):
+            return w * 2.0
+
+        def loss(self, w):
+            return np.sum(self.predict(w) ** 2)
+
+    with pytest.raises(s2s.S2SError, match=r"call `.*Local\.predict\(self, \.\.\.\)`, the function itself"):
+        s2s.grad(Local().loss)(np.ones(2))

@@ -17,6 +17,9 @@ Unsupported expressions raise ``S2SError`` at the user's line.
 """
 
 import builtins
+import copy
+import inspect
+import types
 
 import gast
 
@@ -26,7 +29,7 @@ from ..rules import canonical_name
 from .array_methods import IN_PLACE_METHODS
 from .refuse import UNSUPPORTED_EXPRESSIONS
 from .temporaries import describe
-from .tree import dotted, dotted_expr, name_node
+from .tree import dotted, dotted_expr, name_node, runtime_call
 
 REFUSED_BUILTINS = ("eval", "exec", "compile", "globals", "locals", "vars", "__import__", "setattr", "delattr")
 
@@ -138,11 +141,36 @@ class Expressions:
             values.append(part)
         return gast.JoinedStr(values=values)
 
+    def own_method(self, func):
+        """For ``self.predict`` in a method of class ``C`` (a module-level class whose
+        ``predict`` is a plain function): ``(reference to C.predict, the function, self)``,
+        having emitted a check that ``self``'s class has that very function (a subclass that
+        overrides it is refused at run time, never differentiated with the wrong code)."""
+        params = self.node.args.posonlyargs + self.node.args.args
+        qualname = self.parsed.fn.__qualname__.split(".")
+        if not (params and isinstance(func.value, gast.Name) and func.value.id == params[0].id
+                and len(qualname) > 1 and "<locals>" not in qualname and func.value.id in self.version):
+            return None
+        owner = self.parsed.fn.__globals__.get(qualname[0])
+        for part in qualname[1:-1]:
+            owner = getattr(owner, part, None)
+        if not isinstance(owner, type) or not isinstance(inspect.getattr_static(owner, func.attr, None), types.FunctionType):
+            return None
+        path = ".".join(qualname[:-1] + [func.attr])
+        ref = dotted_expr(path)
+        ref.s2s_global = getattr(owner, func.attr)
+        self_atom = self.load(func.value)
+        guard = runtime_call("same_method", [self_atom, gast.Constant(value=func.attr, kind=None), copy.deepcopy(ref)], func)
+        self.emit(gast.Expr(value=guard))
+        return copy.deepcopy(ref), ref.s2s_global, self.load(func.value)
+
     def method_advice(self, func):
         """For ``self.predict(...)`` in a method of class ``C``: the call to write instead."""
         params = self.node.args.posonlyargs + self.node.args.args
         qualname = self.parsed.fn.__qualname__.split(".")
-        if not (params and isinstance(func.value, gast.Name) and func.value.id == params[0].id and len(qualname) > 1 and "<locals>" not in qualname):
+        if "<locals>" in qualname:  # a class defined in a function: named from there
+            qualname = qualname[len(qualname) - qualname[::-1].index("<locals>"):]
+        if not (params and isinstance(func.value, gast.Name) and func.value.id == params[0].id and len(qualname) > 1):
             return None
         owner = ".".join(qualname[:-1])
         return (f"s2s cannot tell which class's `{func.attr}` `{params[0].id}.{func.attr}(...)` calls (a subclass may "
@@ -191,16 +219,21 @@ class Expressions:
             root = self.scope.root(func)
             if root is not None and root.id in self.scope.locals and root.id not in self.version and root.id not in self.fixed:
                 raise self.loc.error(root, f"`{root.id}` is used before it is assigned (it is a local variable of {self.node.name})")
-            if isinstance(func, gast.Attribute) and (root is None or self.is_local(root) or root.id in self.fixed):
+            own = self.own_method(func) if isinstance(func, gast.Attribute) else None
+            if own is not None:  # self.predict(w, X): Ridge.predict(self, w, X), guarded against overriding
+                func, target, owner = own
+                node = gast.copy_location(gast.Call(func=func, args=[owner] + list(node.args), keywords=node.keywords), node)
+            elif isinstance(func, gast.Attribute) and (root is None or self.is_local(root) or root.id in self.fixed):
                 if func.attr in IN_PLACE_METHODS:
                     raise self.loc.error(func, f"`.{func.attr}(...)` changes the array in place, and s2s differentiates "
                                                f"values: write `{IN_PLACE_METHODS[func.attr]}` instead")
                 frozen = isinstance(func.value, gast.Call) and self.frozen_distribution(func.value.func, func.attr)
                 raise self.loc.error(func, frozen or self.method_advice(func) or f"s2s does not support the method `.{func.attr}(...)` on a value")
-            func = self.global_ref(func)
-            if func is None:
-                raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")
-            target = func.s2s_global
+            if own is None:
+                func = self.global_ref(func)
+                if func is None:
+                    raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")
+                target = func.s2s_global
             if any(target is getattr(builtins, b) for b in REFUSED_BUILTINS):
                 raise self.loc.error(node, f"s2s does not support `{target.__name__}`: it cannot see the code it runs")
             frozen = self.frozen_distribution(node.func)

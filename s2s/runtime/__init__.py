@@ -13,7 +13,7 @@ The helpers live in modules by role:
 * ``values``: ``GradTuple`` (container adjoints), ``ShapeOf`` (saved shapes), ``size_of``;
 * ``dispatch``: which array library a value belongs to (internal);
 * ``seeds``: the seed of an output, zero adjoints;
-* ``methods``: functional forms of methods and item assignment (``appended``, ``updated``);
+* ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``;
 * ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
 * ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...);
 * ``diagonals``: adjoints of ``np.diag``, ``np.diagonal``, ``np.trace``;
@@ -69,7 +69,7 @@ from .joining import (
     unvstack,
 )
 from .matrix_functions import assumed_structure, frechet_block, lu_permutation, unblock_diag
-from .methods import appended, astype, copy_of, updated
+from .methods import appended, astype, copy_of, same_method, updated
 from .norms import matrix_norm_adjoint, matrix_norm_adjoint_tangent, norm_adjoint, norm_adjoint_tangent
 from .products import (
     along_axis,
@@ -225,6 +225,7 @@ __all__ = [
     "rebroadcast",
     "shape_of",
     "appended",
+    "same_method",
     "updated",
     "zeroed",
     "matmul_dx",

@@ -34,3 +34,12 @@ def updated(array, index, value):
         out = array.copy()  # the method: dask has no np.copy
     out[index] = value
     return out
+
+
+def same_method(obj, name, function):
+    """Check that ``obj.name`` is ``function``: generated code calls a method on ``self`` as the
+    function of the class the method was written in, which a subclass may have overridden."""
+    if getattr(type(obj), name, None) is not function:
+        raise TypeError(
+            f"{type(obj).__qualname__}.{name} is not {function.__qualname__}, the method s2s differentiated "
+            f"`self.{name}(...)` as: differentiate a method of {type(obj).__qualname__} itself")
