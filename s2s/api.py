@@ -23,6 +23,7 @@ from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
 from .errors import S2SError
 from .naming import function_name
+from .runtime import zeros_like
 from .transform import NotForward, resolve_wrt, transform
 from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
 from .variants import file_suffix, key_of, spec_of
@@ -294,11 +295,28 @@ def _match_types(grads, arguments, wrt_names, single):
             return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) else g
         if isinstance(value, (tuple, list)):
             return type(value)(g)
+        if isinstance(value, dict) and isinstance(g, dict):
+            return _dict_like(g, value)
         return g
 
     if single:
         return convert(wrt_names[0], grads)
     return tuple(convert(n, g) for n, g in zip(wrt_names, grads))
+
+
+def _dict_like(g, value):
+    """A dict argument's gradient as a dict of its type with all its keys: zeros for the
+    entries the function never read (nested dicts likewise)."""
+    out = type(value)()
+    for key, entry in value.items():
+        part = g.get(key)
+        if part is None:
+            out[key] = zeros_like(entry)
+        elif isinstance(entry, dict) and isinstance(part, dict):
+            out[key] = _dict_like(part, entry)
+        else:
+            out[key] = float(part) if type(entry) is float and np.ndim(part) == 0 else part
+    return out
 
 
 def _real_like(g, value):

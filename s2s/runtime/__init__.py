@@ -10,7 +10,7 @@ without being converted to host numpy arrays.
 
 The helpers live in modules by role:
 
-* ``values``: ``GradTuple`` (container adjoints), ``ShapeOf`` (saved shapes), ``size_of``;
+* ``values``: ``GradTuple``, ``GradDict`` (container adjoints), ``ShapeOf`` (saved shapes), ``size_of``;
 * ``dispatch``: which array library a value belongs to (internal);
 * ``seeds``: the seed of an output, zero adjoints;
 * ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``;
@@ -119,7 +119,7 @@ from .sequences import (
     sum_adjoint,
     sum_adjoint_adjoint,
 )
-from .values import GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
+from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
     "assumed_structure",
@@ -222,6 +222,7 @@ __all__ = [
     "matmul_dx_adjoint_grad",
     "reduce_like",
     "GradTuple",
+    "GradDict",
     "rebroadcast",
     "shape_of",
     "appended",

@@ -13,11 +13,13 @@ import numpy as np
 from .broadcasting import unbroadcast
 from .dispatch import broadcast_like, library_array, library_zeros
 from .seeds import zeros_like
-from .values import GradTuple, size_of
+from .values import GradDict, GradTuple, size_of
 
 
 def unindex(grad, like, index):
-    """The adjoint of ``like[index]``: ``grad`` placed at ``index`` in zeros."""
+    """The adjoint of ``like[index]``: ``grad`` placed at ``index`` in zeros (a dict's: by key)."""
+    if isinstance(like, dict):
+        return GradDict({index: grad})
     if isinstance(like, (tuple, list)):
         out = [zeros_like(v) for v in like]
         if isinstance(index, slice):

@@ -33,6 +33,30 @@ class GradTuple(tuple):
         return f"GradTuple({tuple.__repr__(self)})"
 
 
+class GradDict(dict):
+    """The adjoint of a dict value (``params["W1"]``): adjoints of the entries read, by key.
+
+    ``+`` merges by key, adding where both have one, so reads of several entries
+    accumulate as the adjoints of arrays do; an entry never read has none (the
+    transforms fill in zeros for a dict argument's gradient)."""
+
+    __slots__ = ()
+    __array_ufunc__ = None
+
+    def __add__(self, other):
+        if not isinstance(other, dict):
+            return NotImplemented
+        out = GradDict(self)
+        for key, value in other.items():
+            out[key] = value if key not in out or out[key] is None else out[key] if value is None else out[key] + value
+        return out
+
+    __radd__ = __add__
+
+    def __repr__(self):
+        return f"GradDict({dict.__repr__(self)})"
+
+
 class ShapeOf:
     """What the backward sweep keeps of a value it only needs the shape of.
 
@@ -61,7 +85,7 @@ class ShapeOf:
 def shape_of(value):
     """The shape of ``value``, kept instead of the value (see :class:`ShapeOf`)."""
     kind = type(value)
-    if kind is float or kind is int or kind is tuple or kind is list or kind is bool or kind is GradTuple:
+    if kind is float or kind is int or kind is tuple or kind is list or kind is bool or kind is GradTuple or kind is dict:
         return value  # a Python scalar is as small as its shape; a container keeps references
     return ShapeOf(np.shape(value))
 

@@ -1,0 +1,53 @@
+"""Gradients with respect to dicts of parameters have the argument's structure: a dict of
+arrays for a dict, zeros for entries never read (issue 17, point 1: dicts so far)."""
+
+import numpy as np
+
+import s2s
+from gradcheck import numeric_grad
+from programs import containers as P
+
+RNG = np.random.default_rng(5)
+
+
+def flat_check(f, params, args, grads, keys):
+    for key in keys:
+        def along(value, key=key):
+            changed = dict(params, **{key: value})
+            return f(changed, *args)
+        np.testing.assert_allclose(grads[key], numeric_grad(along, [params[key]], 0), rtol=1e-6, atol=1e-9)
+
+
+def test_a_dict_of_parameters():
+    params = {"W1": RNG.normal(size=(3, 4)), "b1": RNG.normal(size=4), "W2": RNG.normal(size=(4, 2)), "b2": np.zeros(2)}
+    x, y = RNG.normal(size=(5, 3)), RNG.normal(size=(5, 2))
+    grads = s2s.grad(P.mlp_loss)(params, x, y)
+    assert type(grads) is dict and list(grads) == list(params)
+    assert all(grads[k].shape == params[k].shape for k in params)
+    flat_check(P.mlp_loss, params, (x, y), grads, params)
+    updated = {k: params[k] - 0.1 * grads[k] for k in params}  # the user's update
+    assert P.mlp_loss(updated, x, y) < P.mlp_loss(params, x, y)
+
+
+def test_nested_dicts_float_leaves_and_unread_entries():
+    params = {"layer": {"W": RNG.normal(size=(3, 2))}, "scale": 1.5, "frozen": np.ones(4)}
+    x, y = RNG.normal(size=(4, 3)), RNG.normal(size=(4, 2))
+    grads = s2s.grad(P.regularized)(params, x, y, 0.1)
+    assert set(grads) == set(params) and set(grads["layer"]) == {"W"}
+    assert type(grads["scale"]) is float
+    np.testing.assert_array_equal(grads["frozen"], np.zeros(4))
+    def along_w(W):
+        return P.regularized({**params, "layer": {"W": W}}, x, y, 0.1)
+    np.testing.assert_allclose(grads["layer"]["W"], numeric_grad(along_w, [params["layer"]["W"]], 0), rtol=1e-6)
+    def along_scale(s):
+        return P.regularized({**params, "scale": s}, x, y, 0.1)
+    np.testing.assert_allclose(grads["scale"], numeric_grad(along_scale, [1.5], 0), rtol=1e-6)
+
+
+def test_a_dict_tangent():
+    params = {"W1": RNG.normal(size=(3, 4)), "b1": RNG.normal(size=4), "W2": RNG.normal(size=(4, 2)), "b2": np.zeros(2)}
+    x, y = RNG.normal(size=(5, 3)), RNG.normal(size=(5, 2))
+    tangent = {k: RNG.normal(size=v.shape) for k, v in params.items()}
+    _, dot = s2s.jvp(P.mlp_loss)(params, x, y, tangent)
+    grads = s2s.grad(P.mlp_loss)(params, x, y)
+    np.testing.assert_allclose(dot, sum(np.sum(grads[k] * tangent[k]) for k in params), rtol=1e-10)
