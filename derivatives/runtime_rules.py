@@ -65,6 +65,11 @@ def unpacked_adjoint(y, adjoints, like):
     dadjoints = GradTuple(tuple(dy))
 
 
+@linear(runtime.unattribute)
+def unattribute(y, grad, like, name):
+    dgrad = dy[name]
+
+
 @linear(runtime.GradTuple)
 def grad_tuple(y, items=()):
     ditems = dy

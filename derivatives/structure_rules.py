@@ -7,6 +7,7 @@ every version stays available to the backward sweep.  The tangent of a list is a
 tangent, so the other argument's place is filled with zeros.
 """
 
+import builtins
 import operator
 
 from s2s.families import linear
@@ -19,6 +20,13 @@ def getitem(y, x, index):
     """``x[index]``: the adjoint lands at ``index`` in zeros shaped like ``x``."""
     dx = unindex(dy, x, index)
     return x[index]
+
+
+@linear(builtins.getattr)
+def getattr_(y, obj, name):
+    """``params.W`` of a NamedTuple or a dataclass: the adjoint by attribute name."""
+    dobj = unattribute(dy, obj, name)
+    return getattr(obj, name)
 
 
 @adjoint(appended)

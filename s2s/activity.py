@@ -13,7 +13,7 @@ import gast
 
 from .errors import describe, gast_text
 from .libraries import is_library
-from .rules import ATTRIBUTE_FUNCTIONS, NONDIFFERENTIABLE_ATTRIBUTES, OPERATORS
+from .rules import NONDIFFERENTIABLE_ATTRIBUTES, OPERATORS, attribute_call
 
 
 class Activity:
@@ -54,14 +54,12 @@ def require_rule(stmt, activity, rules, loc, mode):
     rhs = stmt.value
     if isinstance(rhs, gast.BoolOp):
         raise loc.error(rhs, "cannot differentiate through `and`/`or`; use np.where or an `if`")
-    if isinstance(rhs, gast.Attribute) and rhs.attr not in ATTRIBUTE_FUNCTIONS:
-        raise loc.error(rhs, f"cannot differentiate the attribute `.{rhs.attr}`")
     if isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
         fn = OPERATORS.get(type(rhs.op))
     elif isinstance(rhs, gast.Call) and not is_user_function(rhs.s2s_target, rules):
         fn = rhs.s2s_target
     elif isinstance(rhs, gast.Attribute):
-        fn = ATTRIBUTE_FUNCTIONS[rhs.attr]
+        fn = attribute_call(rhs)[0]
     else:
         return
     rule = rules.lookup(fn) if fn is not None else None

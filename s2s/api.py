@@ -7,6 +7,8 @@ and the s2s version; a later call, in this process or another, loads it
 without regenerating.
 """
 
+import copy
+import dataclasses
 import functools
 import inspect
 import os
@@ -293,10 +295,12 @@ def _match_types(grads, arguments, wrt_names, single):
         g = _real_like(g, value)
         if type(value) is float:
             return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) else g
-        if isinstance(value, (tuple, list)):
-            return type(value)(g)
         if isinstance(value, dict) and isinstance(g, dict):
             return _dict_like(g, value)
+        if isinstance(g, dict) and (hasattr(value, "_fields") or dataclasses.is_dataclass(value)):
+            return _fields_like(g, value)
+        if isinstance(value, (tuple, list)):
+            return type(value)(*g) if hasattr(value, "_fields") else type(value)(g)
         return g
 
     if single:
@@ -316,6 +320,25 @@ def _dict_like(g, value):
             out[key] = _dict_like(part, entry)
         else:
             out[key] = float(part) if type(entry) is float and np.ndim(part) == 0 else part
+    return out
+
+
+def _fields_like(g, value):
+    """A NamedTuple's or a dataclass's gradient as the same type, field by field: zeros for
+    the fields the function never read."""
+    names = value._fields if hasattr(value, "_fields") else [f.name for f in dataclasses.fields(value)]
+    parts = {}
+    for name in names:
+        entry, part = getattr(value, name), g.get(name)
+        if part is None:
+            parts[name] = zeros_like(entry) if not isinstance(entry, (str, bool, type(None))) else entry
+        else:
+            parts[name] = float(part) if type(entry) is float and np.ndim(part) == 0 else part
+    if hasattr(value, "_fields"):
+        return type(value)(**parts)
+    out = copy.copy(value)
+    for name, part in parts.items():
+        object.__setattr__(out, name, part)  # frozen dataclasses too
     return out
 
 

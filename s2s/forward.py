@@ -21,7 +21,7 @@ import gast
 from .activity import differentiated, is_user_function, require_rule, simple_statements, targets
 from .naming import tangent_name
 from .reverse import assign, call, name, others_conform
-from .rules import ATTRIBUTE_FUNCTIONS, OPERATORS, bind_call
+from .rules import OPERATORS, attribute_call, bind_call
 from .shapes import scalar_arguments
 from .template import Contribution
 
@@ -162,7 +162,8 @@ class ForwardMode:
             args = [rhs.left, rhs.right] if isinstance(rhs, gast.BinOp) else [rhs.operand]
             return self.apply_rule(OPERATORS.get(type(rhs.op)), target, args, {}, rhs)
         if isinstance(rhs, gast.Attribute):
-            return self.apply_rule(ATTRIBUTE_FUNCTIONS[rhs.attr], target, [rhs.value], {}, rhs)
+            fn, args = attribute_call(rhs)
+            return self.apply_rule(fn, target, args, {}, rhs)
         if isinstance(rhs, gast.Call):
             return self.apply_rule(rhs.s2s_target, target, rhs.args, {k.arg: k.value for k in rhs.keywords}, rhs)
         raise self.loc.error(rhs, f"cannot differentiate `{type(rhs).__name__}`")

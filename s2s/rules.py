@@ -58,6 +58,15 @@ OPERATORS = {
 ATTRIBUTE_FUNCTIONS = {"T": numpy.transpose, "mT": numpy.matrix_transpose, "real": numpy.real, "imag": numpy.imag}
 NONDIFFERENTIABLE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
 
+
+def attribute_call(node):
+    """``(function, arguments)`` an attribute read is differentiated as: ``x.T`` as
+    ``np.transpose(x)``; any other, ``params.W`` of a NamedTuple or dataclass, as
+    ``getattr(params, "W")`` (its adjoint is by attribute name)."""
+    if node.attr in ATTRIBUTE_FUNCTIONS:
+        return ATTRIBUTE_FUNCTIONS[node.attr], [node.value]
+    return builtins.getattr, [node.value, gast.Constant(value=node.attr, kind=None)]
+
 # Parameters that by their name say how to compute, not what: no derivative flows through
 # them (see outside_limits; generated code may pass them in values activity cannot tell apart)
 STRUCTURAL = {

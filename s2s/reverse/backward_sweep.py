@@ -16,7 +16,7 @@ import operator
 import gast
 
 from ..activity import differentiated, is_user_function, targets
-from ..rules import ATTRIBUTE_FUNCTIONS, OPERATORS
+from ..rules import OPERATORS, attribute_call
 from .forward_sweep import CallSite
 from .syntax import assign, call, index_expr, name
 
@@ -109,7 +109,8 @@ class BackwardSweep:
             else:
                 self.apply_rule(fn, target, rhs.args, {k.arg: k.value for k in rhs.keywords}, rhs)
         elif isinstance(rhs, gast.Attribute):
-            self.apply_rule(ATTRIBUTE_FUNCTIONS[rhs.attr], target, [rhs.value], {}, rhs)
+            fn, args = attribute_call(rhs)
+            self.apply_rule(fn, target, args, {}, rhs)
         elif isinstance(rhs, gast.Subscript):
             self.apply_rule(operator.getitem, target, [rhs.value, index_expr(rhs.slice)], {}, rhs)
         else:

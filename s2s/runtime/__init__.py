@@ -103,7 +103,7 @@ from .reductions import (
 from .revolve import revolve
 from .scans import linear_scan, merged_axes, reduceat_segments, shift_along, unmerged_axes
 from .statistics import cov_rows, cov_weights, ediff1d_span, gradient_tuple, uncov_rows, ungradient
-from .scatter import PAD_COPY_MODES, unindex, unpad, unsort, untake, untake_along_axis
+from .scatter import PAD_COPY_MODES, unattribute, unindex, unpad, unsort, untake, untake_along_axis
 from .spectra import dual_norm, fft_axes, fft_sizes, fit_to, half_spectrum_weights
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .sequences import (
@@ -235,6 +235,7 @@ __all__ = [
     "seed_scalar",
     "unbroadcast",
     "unindex",
+    "unattribute",
     "unreduce",
     "unstack",
     "untranspose_axes",

@@ -35,6 +35,13 @@ def unindex(grad, like, index):
     return _scatter_add(out, index, grad)
 
 
+def unattribute(grad, like, name):
+    """The adjoint of ``like.name`` (a NamedTuple's or a dataclass's field): by attribute name."""
+    if hasattr(like, "__array_function__") or hasattr(like, "__array_ufunc__"):
+        raise TypeError(f"s2s cannot differentiate the attribute `.{name}` of an array")
+    return GradDict({name: grad})
+
+
 def _is_basic_index(index):
     parts = index if isinstance(index, tuple) else (index,)
     return all(

@@ -1,4 +1,8 @@
-"""Parameters kept in dicts, the layout of autograd's and JAX's tutorials."""
+"""Parameters kept in dicts, NamedTuples and dataclasses, as autograd's and JAX's tutorials
+and simulation codes keep them."""
+
+import dataclasses
+from typing import NamedTuple
 
 import numpy as np
 
@@ -14,3 +18,31 @@ def regularized(params, x, y, lam):
     layer = params["layer"]
     z = x @ layer["W"] * params["scale"]
     return np.sum((z - y) ** 2) + lam * np.sum(layer["W"] ** 2)
+
+
+class Layer(NamedTuple):
+    W: np.ndarray
+    b: np.ndarray
+    activation: str = "tanh"
+
+
+@dataclasses.dataclass
+class Oscillator:
+    """A damped oscillator's parameters, a dataclass as simulation codes keep them."""
+    stiffness: float
+    damping: float
+    masses: np.ndarray
+    label: str = "spring"
+
+
+def layer_energy(layer, x):
+    h = x @ layer.W + layer.b
+    return np.sum(np.tanh(h) ** 2) if layer.activation == "tanh" else np.sum(h ** 2)
+
+
+def oscillator_energy(osc, x0, v0, dt, steps):
+    x, v = x0, v0
+    for _ in range(steps):
+        a = -(osc.stiffness * x + osc.damping * v) / osc.masses
+        x, v = x + dt * v, v + dt * a
+    return np.sum(0.5 * osc.masses * v ** 2 + 0.5 * osc.stiffness * x ** 2)
