@@ -36,7 +36,9 @@ def matrix_norm_adjoint(grad, x, ord, axis=None, keepdims=False):
     for ``ord`` 2, -2, 'nuc' (through the SVD) and 1, -1, inf, -inf (the
     extreme column or row sums of ``|x|``, ties sharing evenly).  Real ``x`` only."""
     if np.iscomplexobj(x):
-        raise NotImplementedError(f"s2s: the derivative of np.linalg.norm(x, ord={ord!r}) of a complex matrix is not implemented")
+        raise ValueError(
+            f"s2s differentiates np.linalg.norm of a complex matrix only with ord=None or 'fro', not ord={ord!r}: "
+            "wrap the matrix in s2s.stop_gradient, or register a rule with @s2s.adjoint(np.linalg.norm)")
     rows, cols = (a % np.ndim(x) for a in (axis if axis is not None else (-2, -1)))
     if keepdims:
         grad = np.squeeze(grad, axis=(rows, cols))
@@ -70,9 +72,11 @@ def norm_adjoint_tangent(grad, result, x, ord=None, axis=None, keepdims=False, d
     the infinity norms, ``ord=0`` and the matrix 1 and infinity norms have a piecewise
     constant adjoint (zero tangent); the matrix 2, -2 and nuclear norms differentiate the
     singular vectors (``matrix_norm_adjoint_tangent``), which depend on ``x`` alone.
-    Real ``x`` only: second order of the norm of complex values is not implemented."""
+    Real ``x`` only: second order of the norm of complex values is refused with the rewrite."""
     if np.iscomplexobj(x):
-        raise NotImplementedError("s2s: the second derivative of np.linalg.norm of complex values is not implemented")
+        raise ValueError(
+            "s2s gives np.linalg.norm of complex values first derivatives only: for a second derivative write the "
+            "norm as np.sqrt(np.sum(np.real(x * np.conj(x)))), or register a rule with @s2s.tangent")
     matrix = _is_matrix_norm(x, axis)
     g = unreduce(grad, x, axis, keepdims)
     if ord is None or ord == "fro" or (ord == 2 and not matrix):

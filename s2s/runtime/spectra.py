@@ -22,7 +22,9 @@ def fft_axes(a, s=None, axes=None):
         axes = range(ndim) if s is None else range(ndim - len(s), ndim)
     axes = tuple(int(ax) % ndim for ax in axes)
     if len(set(axes)) < len(axes):
-        raise NotImplementedError(f"s2s: the derivative of an n-dimensional FFT over the repeated axes {axes} is not implemented")
+        raise ValueError(
+            f"s2s differentiates an n-dimensional FFT with s= or a real transform only over distinct axes, not {axes}: "
+            "apply the transform once per axis (np.fft.fft(np.fft.fft(x, axis=0), axis=0)), or register a rule with @s2s.adjoint")
     return axes
 
 
