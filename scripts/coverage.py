@@ -17,6 +17,7 @@ and JAX are installed).
 """
 
 import argparse
+import builtins
 import importlib
 import json
 import math
@@ -64,7 +65,7 @@ def resolve(spelling):
     head, *rest = spelling.split(".")
     obj = {"np": np, "numpy": np, "math": math, "scipy": sys.modules["scipy"]}.get(head)
     if obj is None:
-        obj = getattr(runtime, head, None) if head in runtime.__all__ else __builtins__.get(head) if isinstance(__builtins__, dict) else getattr(__builtins__, head, None)
+        obj = getattr(runtime, head, None) if head in runtime.__all__ else getattr(builtins, head, None)
     for i, part in enumerate(rest):
         if isinstance(obj, types.ModuleType) and part not in vars(obj):
             try:  # scipy.signal, scipy.integrate: submodules loaded on first use
