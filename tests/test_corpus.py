@@ -5,7 +5,8 @@ before thinking about s2s, followed by a short trailer that says how to call it:
 
     def corpus_inputs(rng):          # the arguments of one call
         return theta, t, y
-    CORPUS = dict(f=loss, wrt=0)     # optional: refused="what the message must say", rtol=
+    CORPUS = dict(f=loss, wrt=0)     # optional: refused="what the message must say", rtol=,
+                                     # inputs= (a function of rng, in place of corpus_inputs)
 
 (``CORPUS`` may be a list of such dicts.)  Every case is checked three ways: the gradient
 has the argument's structure (dict, NamedTuple, dataclass, list, tuple, array shape, float);
@@ -164,7 +165,7 @@ def test_program(path, number):
     module = load(path)
     case = cases(module)[number]
     f = case["f"]
-    args = tuple(module.corpus_inputs(np.random.default_rng(number)))
+    args = tuple((case.get("inputs") or module.corpus_inputs)(np.random.default_rng(number)))
     wrt, indices = indices_of(case)
     if case.get("refused"):
         with pytest.raises(s2s.S2SError) as caught:
