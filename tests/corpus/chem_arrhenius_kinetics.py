@@ -10,7 +10,7 @@ def arrhenius(log_A, Ea, T):
     return np.exp(log_A - 1000.0 * Ea / (R * T))
 
 
-def simulate(k1, k2, c0, t_end, n_steps=100):
+def simulate(k1, k2, c0, t_end, n_steps=50):
     dt = t_end / n_steps
     A, B, C = c0
     for _ in range(n_steps):
