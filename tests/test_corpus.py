@@ -18,6 +18,7 @@ line that names the rewrite.  At least 40 programs, at most 5% of them refused.
 
 import dataclasses
 import importlib.util
+import inspect
 import pathlib
 import re
 import sys
@@ -136,7 +137,14 @@ def autograd_gradients(path, case, args, indices):
         module = autograd_module(path)
         if module is None:
             return None
-        f = getattr(module, case["f"].__name__)
+        f = case["f"]
+        if inspect.ismethod(f):  # a bound method: the same object, made from autograd's copy of its class
+            cls = getattr(module, type(f.__self__).__name__)
+            twin = cls.__new__(cls)
+            twin.__dict__.update(vars(f.__self__))
+            f = getattr(twin, f.__name__)
+        else:
+            f = getattr(module, f.__name__)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return [autograd.grad(f, i)(*args) for i in indices]
@@ -148,7 +156,7 @@ def autograd_gradients(path, case, args, indices):
 
 def indices_of(case):
     wrt = case.get("wrt", 0)
-    names = list(__import__("inspect").signature(case["f"]).parameters)
+    names = list(inspect.signature(case["f"]).parameters)
     wrts = wrt if isinstance(wrt, tuple) else (wrt,)
     return wrt, [w if isinstance(w, int) else names.index(w) for w in wrts]
 
