@@ -346,6 +346,7 @@ def test_write_that_another_name_sees_is_refused(f):
 
 FINE = [
     (A.fine_copy, 1), (A.fine_new_array, 1), (A.fine_accumulate, 2), (A.fine_list, 1), (A.fine_helper_writes_own_copy, 1),
+    (A.fine_helper_result_written_in_a_loop, 2), (A.fine_item_assignment_copies_into_an_array, 1),
 ]
 
 

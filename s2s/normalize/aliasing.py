@@ -20,7 +20,11 @@ or holds one of those objects is read later (later in the source, or anywhere
 in a loop around the write), when the objects include a global's (the write
 would change module state for later calls), and, for a helper s2s transforms,
 when they include one of its parameters': a caller that reads that argument
-after the call is then refused at the call.  It is conservative:
+after the call is then refused at the call.  A helper's result shares only
+what its ``return`` statements may be or hold (its :class:`Summary`): a
+helper returning ``-k * x`` returns a new array.  An item assignment into an
+array numpy made in the function (``out = np.zeros(n); out[i] = x[-1]``)
+copies the value; into a list it holds it.  It is conservative:
 ``y = x[[0, 1]]`` (a copy) counts as a view, and so does ``y = x[0]`` even
 where that is a number; ``y = x.copy()`` or arithmetic makes a new object.
 """
@@ -50,7 +54,13 @@ CONTAINER_BUILTINS = {"list", "tuple", "zip", "enumerate", "reversed", "sorted",
 FRESH_BUILTINS = {"len", "float", "int", "abs", "range", "sum", "round", "bool", "complex", "pow", "divmod", "isinstance", "print"}
 
 NUMBER = ("number",)  # what a name bound to a Python number is: immutable, shared with nothing
-_summaries = {}  # code object -> {parameter: (file, line)} it writes into (None: being computed)
+# numpy functions whose result is a new array: an item assignment into it copies the value.
+ARRAY_CONSTRUCTORS = {
+    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array", "copy",
+    "arange", "linspace", "logspace", "eye", "identity", "tile", "repeat", "concatenate", "stack", "vstack",
+    "hstack", "column_stack",
+}
+_summaries = {}  # code object -> Summary (None: being computed)
 EMPTY = (frozenset(), frozenset())  # (is, holds) of a value that shares nothing
 
 
@@ -59,17 +69,31 @@ def check(parsed):
     Analysis(parsed, summary=False).run()
 
 
-def written_parameters(fn):
-    """``{parameter: (file, line)}`` of the parameters ``fn`` writes into in place."""
+class Summary:
+    """What a helper does to its arguments, for the analysis of its callers: ``written``,
+    ``{parameter: (file, line)}`` of the parameters it writes into in place; ``returned``, the
+    parameters whose objects its return value may be, or hold (``None``: any of them); and
+    ``globals``, the globals' objects it may be or hold."""
+
+    def __init__(self, written, returned, globals_=frozenset()):
+        self.written, self.returned, self.globals = written, returned, globals_
+
+
+UNKNOWN = Summary({}, None)
+
+
+def summary(fn):
+    """The :class:`Summary` of the user function ``fn``."""
     key = fn.__code__
     if key in _summaries:
-        return _summaries[key] or {}
-    _summaries[key] = None  # recursion: assumed to write into nothing
-
+        return _summaries[key] or UNKNOWN  # recursion: writes into nothing, may return any argument
+    _summaries[key] = None
     try:
-        result = Analysis(parse(fn), summary=True).run()
+        analysis = Analysis(parse(fn), summary=True)
+        written = analysis.run()
+        result = Summary(written, analysis.returned_parameters(), analysis.returned_globals())
     except S2SError:
-        result = {}  # s2s refuses fn itself, with this error, if it has to transform it
+        result = UNKNOWN  # s2s refuses fn itself, with this error, if it has to transform it
     _summaries[key] = result
     return result
 
@@ -92,11 +116,20 @@ class Analysis:
                 self.reads.setdefault(n.id, []).append(_start(n))
         self.loops = []  # spans of the loops around the statement being analysed
         self.written = {}  # parameter -> (file, line) of a write into it
+        self.returned = frozenset()  # the objects a return value may be or hold
+        self.arrays = set()  # the ("new", ...) objects bound to a new numpy array
 
     def run(self):
         state = {p: (frozenset({("param", p)}), frozenset({("held by param", p)})) for p in self.params}
         self.block(self.parsed.node.body, state)
         return self.written
+
+    def returned_parameters(self):
+        """The parameters whose objects a return value may be (a view of) or hold."""
+        return {_base_object(o)[1] for o in _unview(self.returned) if _base_object(o)[0] in ("param", "held by param")}
+
+    def returned_globals(self):
+        return frozenset(_base_object(o) for o in _unview(self.returned) if _base_object(o)[0] == "global")
 
     # -- objects --------------------------------------------------------------
     def objects(self, node, state):
@@ -148,7 +181,22 @@ class Analysis:
                 return frozenset(), _union(args)
         elif is_library(target):
             return _element(self.objects(call.args[0], state)) if name in VIEW_FUNCTIONS and call.args else EMPTY
-        return _union(args), _union(args)  # a user function may return (part of) any argument
+        shared = self.returned_objects(call, target, state)
+        if shared is None:
+            shared = _union(args)  # a call s2s cannot look into may return (part of) any argument
+        return shared, shared
+
+    def returned_objects(self, call, target, state):
+        """The objects a user function's return value may be or hold (None: not known)."""
+        target = inspect.unwrap(target) if callable(target) else target
+        if not isinstance(target, types.FunctionType):
+            return None
+        found = summary(target)
+        bound = _bind(target, call)
+        if found.returned is None or bound is None:
+            return None
+        args = [bound.arguments[p] for p in sorted(found.returned) if isinstance(bound.arguments.get(p), gast.AST)]
+        return _union(_both(self.objects(a, state)) for a in args) | found.globals
 
     # -- statements -----------------------------------------------------------
     def block(self, stmts, state):
@@ -212,6 +260,7 @@ class Analysis:
                 self.loops.pop()
         if isinstance(stmt, gast.Return):
             self.calls(stmt.value, stmt, state)
+            self.returned |= _both(self.objects(stmt.value, state))
             return state
         return state  # pass, break, continue, with insert_grad_of (backward-only), refused statements
 
@@ -239,7 +288,10 @@ class Analysis:
                 state[target.id] = frozenset({NUMBER}), frozenset()
                 return
             is_, holds = self.objects(value, state)
-            state[target.id] = is_ | {("new", _start(stmt), target.id)}, holds
+            new = ("new", _start(stmt), target.id)
+            if self.constructs_array(value):
+                self.arrays.add(new)
+            state[target.id] = is_ | {new}, holds
         elif isinstance(target, (gast.Tuple, gast.List)):
             if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
                 before = dict(state)
@@ -253,7 +305,20 @@ class Analysis:
             base = _base(target)
             if base is not None and base.id in self.locals:
                 self.write(base.id, stmt, state, "item assignment writes into")
-                self.hold(base.id, value, state)
+                if not self.array(base.id, state):  # into an array, the value is copied
+                    self.hold(base.id, value, state)
+
+    def constructs_array(self, value):
+        """Whether ``value`` is a call of a numpy function that makes a new array."""
+        if not isinstance(value, gast.Call) or self.scope.root(value.func) is None or self.scope.root(value.func).id in self.locals:
+            return False
+        target = self.scope.resolve(value.func)
+        return getattr(target, "__name__", None) in ARRAY_CONSTRUCTORS and getattr(numpy, target.__name__, None) is target
+
+    def array(self, name, state):
+        """Whether ``name`` is certainly an array numpy made in this function."""
+        is_ = state.get(name, EMPTY)[0]
+        return bool(is_) and is_ <= self.arrays
 
     def unpack(self, target, objs, stmt, state):
         """``a, (b, c) = value``: each name gets the element at its position."""
@@ -285,12 +350,9 @@ class Analysis:
             target = inspect.unwrap(target) if callable(target) else target
             if not isinstance(target, types.FunctionType) or is_library(target):
                 continue
-            written = written_parameters(target)
-            if not written:
-                continue
-            try:
-                bound = inspect.signature(target).bind_partial(*call.args, **{k.arg: k.value for k in call.keywords if k.arg})
-            except TypeError:
+            written = summary(target).written
+            bound = _bind(target, call) if written else None
+            if bound is None:
                 continue
             for param, (filename, line) in sorted(written.items()):
                 arg = bound.arguments.get(param)
@@ -332,6 +394,16 @@ class Analysis:
                     "s2s rewrites in-place writes as new values, so that read would see the old value: make a copy "
                     "(`y = x.copy()`), or write `y = y + v` instead of `y += v`"
                 ))
+
+
+def _bind(fn, call):
+    """The call's argument expressions bound to ``fn``'s parameters (None: they cannot be)."""
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    try:
+        return inspect.signature(fn).bind_partial(*call.args, **{k.arg: k.value for k in call.keywords if k.arg})
+    except (TypeError, ValueError):
+        return None
 
 
 def _mutable(value):

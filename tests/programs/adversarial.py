@@ -200,6 +200,36 @@ def alias_through_helper(x):
     return np.sum(x * x) + z
 
 
+def returns_parameter(a):
+    b = a
+    return b
+
+
+def alias_through_returned_parameter(x):
+    for _ in range(2):
+        y = returns_parameter(x)
+        y *= 2.0  # refused: `x` too
+    return np.sum(x)
+
+
+def table():
+    return TABLE
+
+
+def alias_global_returned_by_helper(x):
+    t = table()
+    t *= x  # refused: the global `TABLE`
+    return np.sum(t)
+
+
+def alias_list_item_assignment(x):
+    out = [None, None]
+    a = x * 1.0
+    out[0] = a
+    a += 1.0  # refused: `out` too
+    return np.sum(out[0] * x)
+
+
 def fine_copy(x):
     y = x.copy()
     y[0] = 5.0
@@ -229,6 +259,27 @@ def fine_list(x):
 
 def fine_helper_writes_own_copy(x):
     return np.sum(x * writes_copy(x)) + np.sum(x)
+
+
+def spring_forces(x, k):
+    return -k * x
+
+
+def fine_helper_result_written_in_a_loop(k, x):
+    for _ in range(3):
+        f = spring_forces(x, k)  # a new array, whatever k and x are
+        f[0] += 1.0
+        x = x + 0.1 * f
+    return np.sum(x * x)
+
+
+def fine_item_assignment_copies_into_an_array(k):
+    x = np.zeros(3)
+    history = np.zeros(3)
+    for i in range(3):
+        history[i] = x[-1]  # copied: history shares nothing with x
+        x += k
+    return np.sum(history * history) + np.sum(x * x)
 
 
 def writes_copy(a):
