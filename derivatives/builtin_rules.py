@@ -53,3 +53,14 @@ nondifferentiable(
     builtins.slice,  # its bounds are positions: second order reads slice(None, n) in a gradient
     builtins.hash, builtins.type, builtins.callable, builtins.hasattr, builtins.format, builtins.ord, builtins.chr,
 )
+
+
+@adjoint(builtins.list, builtins.tuple)
+def sequence(y, iterable=()):
+    """``list(x)``, ``tuple(x)``: one item per element of ``x``, as unpacking it gives."""
+    diterable = unpacked_adjoint(dy, iterable)
+
+
+@tangent(builtins.list, builtins.tuple)
+def sequence_(y, iterable=()):
+    dy = GradTuple(diterable)

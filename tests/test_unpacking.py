@@ -14,6 +14,8 @@ CASES = [
     pytest.param(P.seir_final_infected, [np.array([990.0, 5.0, 5.0, 0.0]), 0.5, 0.2, 0.1, 0.1, 30], id="seir"),
     pytest.param(P.mixture_weights, [np.array([0.1, -0.3, 0.4]), np.linspace(-2, 2, 7)], id="mixture"),
     pytest.param(P.pendulum_energy, [np.array([9.81, 1.2, 0.05]), 0.3, 0.0, 0.01, 50], id="pendulum"),
+    pytest.param(P.von_mises_regression, [np.array([0.2, 0.5, 0.3, -0.4]), np.linspace(-1, 2, 8), np.cos(np.arange(16.0)).reshape(8, 2)], id="starred"),
+    pytest.param(P.first_and_last, [np.array([0.5, 0.1, -0.2, 0.3, 0.7]), np.linspace(0, 1, 5)], id="starred-middle"),
 ]
 
 
@@ -43,3 +45,12 @@ def swap(pair):
 
 def test_a_tuple_argument_keeps_its_tuple_gradient():
     assert s2s.grad(swap)((2.0, 3.0)) == (-1.0, 6.0)
+
+
+def ends(pair):
+    first, *rest = pair
+    return first * sum(rest)
+
+
+def test_a_starred_list_of_a_list_argument_keeps_its_list_gradient():
+    assert s2s.grad(ends)([2.0, 3.0, 4.0]) == [7.0, 2.0, 2.0]

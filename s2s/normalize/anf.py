@@ -31,6 +31,7 @@ loops), :mod:`.iteration` (what a ``for`` loop iterates), :mod:`.hooks`
 """
 
 import builtins
+import copy
 
 import gast
 import numpy
@@ -41,7 +42,7 @@ from .expressions import Expressions, is_atom
 from .hooks import Hooks
 from .iteration import Iteration
 from .refuse import UNSUPPORTED_STATEMENTS
-from .tree import dotted_expr, is_docstring, is_grad_hook, name_node, reads, runtime_call
+from .tree import call_builtin, dotted_expr, is_docstring, is_grad_hook, name_node, reads, runtime_call
 from .versioning import ControlFlow
 
 
@@ -159,7 +160,7 @@ class Normalizer(Expressions, ControlFlow, Iteration, Hooks):
             self.emit(gast.Assign(targets=[self.store(target.id)], value=rhs, type_comment=None))
         elif isinstance(target, (gast.Tuple, gast.List)):
             if any(isinstance(e, gast.Starred) for e in target.elts):
-                raise self.loc.error(target, "starred assignment (`a, *b = ...`) is not supported")
+                return self.assign_starred(target, value)
             hint = "_".join(e.id for e in target.elts if isinstance(e, gast.Name))
             source = self.atom(value, hint=short(hint, fallback="unpacked"))
             if not isinstance(source, gast.Name):
@@ -184,6 +185,23 @@ class Normalizer(Expressions, ControlFlow, Iteration, Hooks):
             raise self.loc.error(target, "assignment to an attribute is not supported: s2s differentiates values, not objects")
         else:
             raise self.loc.error(target, f"s2s does not support assignment to `{type(target).__name__}`")
+
+    def assign_starred(self, target, value):
+        """``a, *rest, z = v`` as ``a = v[0]``, ``rest = list(v[1:-1])``, ``z = v[-1]``."""
+        source = self.atom(value, hint="unpacked")
+        if not isinstance(source, gast.Name):
+            source = self.bind(source, "unpacked")
+        star = next(k for k, e in enumerate(target.elts) if isinstance(e, gast.Starred))
+        after = len(target.elts) - star - 1
+
+        def item(index):
+            return gast.copy_location(gast.Subscript(value=copy.deepcopy(source), slice=index, ctx=gast.Load()), target)
+
+        for k, elt in enumerate(target.elts):
+            if k != star:
+                self.assign(elt, item(gast.Constant(value=k if k < star else k - len(target.elts), kind=None)))
+        rest = gast.Slice(lower=gast.Constant(value=star, kind=None), upper=gast.Constant(value=-after, kind=None) if after else None, step=None)
+        self.assign(target.elts[star].value, gast.copy_location(call_builtin("list", [item(rest)]), target))
 
     def assign_item(self, target, value):
         """``y[index] = v`` as ``y_2 = updated(y, index, v)``: arrays are not mutated."""

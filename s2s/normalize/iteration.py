@@ -46,10 +46,19 @@ class Iteration:
         if isinstance(it, gast.Call) and self.scope.resolve(it.func) is enumerate and not self.is_local(self.scope.root(it.func) or it.func):
             if not (isinstance(target, gast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[0], gast.Name)):
                 raise self.loc.error(target, "loop over enumerate(...) needs a target `i, item`")
-            if len(it.args) != 1 or it.keywords:
-                raise self.loc.error(it, "s2s supports enumerate(sequence) without a start")
-            length, elements = self.sequence(it.args[0], target.elts[1], target.elts[0].id, assigned_in(stmt.body))
-            return self.range_of(length), target.elts[0].id, elements
+            starts = it.args[1:] + [k.value for k in it.keywords if k.arg == "start"]
+            if not it.args or len(starts) > 1 or any(k.arg != "start" for k in it.keywords):
+                raise self.loc.error(it, "enumerate takes a sequence and a start: `enumerate(xs, start=1)`")
+            if not starts:
+                length, elements = self.sequence(it.args[0], target.elts[1], target.elts[0].id, assigned_in(stmt.body))
+                return self.range_of(length), target.elts[0].id, elements
+            start = self.atom(starts[0], hint="start")  # evaluated once, when the loop starts
+            if isinstance(start, gast.Name):
+                start = self.bind(start, "start")
+            index = self.namer.fresh("index")
+            length, elements = self.sequence(it.args[0], target.elts[1], index, assigned_in(stmt.body))
+            count = gast.BinOp(left=name_node(index), op=gast.Add(), right=start)  # i = index + start
+            return self.range_of(length), index, [gast.Assign(targets=[target.elts[0]], value=count, type_comment=None)] + elements
         backwards = self.is_reversed(it)
         if backwards:  # for item in reversed(seq): the indices of seq, last first
             it = it.args[0]

@@ -42,3 +42,18 @@ def pendulum_energy(params, theta0, omega0, dt, steps):
         omega = omega - dt * (g / L * np.sin(theta) + damping * omega)
         theta = theta + dt * omega
     return 0.5 * L ** 2 * omega ** 2 + g * L * (1.0 - np.cos(theta))
+
+
+def von_mises_regression(theta, angles, X):
+    """An intercept, a log-concentration and any number of slopes: starred unpacking."""
+    mu0, log_kappa, *slopes = theta
+    mu = mu0 + 2 * np.arctan(X @ np.array(slopes))
+    kappa = np.exp(log_kappa)
+    return -np.sum(kappa * np.cos(angles - mu)) + len(angles) * np.log(np.cosh(kappa))  # a smooth stand-in for log I0
+
+
+def first_and_last(weights, x):
+    """Star in the middle: the ends weigh the endpoints, the rest the interior."""
+    first, *middle, last = weights
+    interior = sum(w * np.sin(k * x) for k, w in enumerate(middle, start=1))
+    return np.sum((first * x + last * x ** 2 + interior) ** 2)

@@ -50,11 +50,6 @@ def uses_del(x):
     return x
 
 
-def uses_starred(x):
-    a, *b = x  # refused: starred assignment
-    return a
-
-
 def uses_varargs(x, *rest):  # refused: `*args`/`**kwargs`
     return x
 
