@@ -845,6 +845,8 @@ def b_pow(x, y, w): return pow(x, y) * w
 def b_pow_array(x, w): return np.sum(pow(x, 3) * w)
 def b_int(x, w): return x * int(x) * w
 def b_round(x, w): return x * round(x) * w
+def b_list_rows(x, w): return np.sum(np.stack(list(x)) * w)
+def b_tuple_items(x, y, w): return sum(v * c for v, c in zip(tuple(x), [y, y * y, 2.0])) * w
 def b_len(x, w): return np.sum(x * len(x) * w)
 def b_range(x, w):
     total = 0.0
@@ -874,6 +876,8 @@ BUILTINS = [
     pytest.param(b_round, [2.4], 0, id="round"),
     pytest.param(b_len, [A(3)], 0, id="len"),
     pytest.param(b_range, [A(4)], 0, id="range"),
+    pytest.param(b_list_rows, [A(3, 4)], 0, id="list-rows"),
+    pytest.param(b_tuple_items, [A(3), F()], (0, 1), id="tuple-items"),
 ]
 
 # -- numpy: the long tail ----------------------------------------------------------------
