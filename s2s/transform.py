@@ -176,7 +176,7 @@ class Program:
             root = node
             while isinstance(root, gast.Attribute):
                 root = root.value
-            obj = parsed.scope.lookup(root.id)
+            obj = node.s2s_global if root is node else parsed.scope.lookup(root.id)  # a name may stand for a function s2s made
             if getattr(builtins, root.id, None) is obj:
                 continue
             if root.id in ("np", "math") or (root.id == "scipy" and obj is not sys.modules.get("scipy")):

@@ -25,10 +25,11 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, lambdas, list_methods, refuse, starred
+from . import array_methods, augmented, comprehensions, functions, lambdas, list_methods, refuse, starred
 from .anf import Normalizer
 
 DESUGARING = (
+    functions.desugar,  # def helper(v): ... nested, integrate(rhs, y0)  ->  made functions, specialized callees
     lambdas.desugar,  # f = lambda v: v * k; f(x)  ->  x * k
     comprehensions.desugar,  # [f(v) for v in vs]  ->  a loop that builds the list
     starred.desugar,  # f(y, *theta)  ->  a, b = theta; f(y, a, b)
