@@ -141,8 +141,9 @@ class _Rewrite:
         if fname in {n.id for s in body for n in gast.walk(s) if isinstance(n, gast.Name)} - stored - params:
             raise self.loc.error(node, f"{what} calls itself: define it at module level (s2s differentiates recursion there)")
         captured, inner = [], {}
-        for n in (n for s in body for n in gast.walk(s)):
-            if not isinstance(n, gast.Name) or not isinstance(n.ctx, gast.Load) or n.id in params | stored:
+        loads = [n for s in body for n in gast.walk(s) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+        for n in sorted(loads, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):  # in reading order
+            if n.id in params | stored:
                 continue
             if n.id in self.values:  # another function value: called with what it reads
                 inner[n.id] = self.values[n.id]
@@ -260,7 +261,7 @@ class _Rewrite:
         _SPECIALIZED[key] = None
         parsed = parse(callee)
         node = parsed.node
-        taken = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(parsed.scope.locals)
+        taken = ({n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(parsed.scope.locals)) - {param}
         namer = Namer(taken)
         ref_name = getattr(value.ref, "id", None)
         ref = value.ref
