@@ -184,7 +184,8 @@ class Program:
             known = self.bindings.get(root.id)
             if known is not None and known[1] is not obj:
                 raise parsed.loc.error(node, f"`{root.id}` means different things in {known[0]} and {parsed.name}; rename one")
-            self.bindings[root.id] = (f"{parsed.fn.__module__}:{parsed.fn.__qualname__}", obj)
+            owner = obj if hasattr(obj, "__s2s_parse__") else parsed.fn  # a function s2s made: no cached module finds it again
+            self.bindings[root.id] = (f"{owner.__module__}:{owner.__qualname__}", obj)
 
 
 class NotForward(Exception):

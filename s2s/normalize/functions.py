@@ -28,15 +28,17 @@ uses is one s2s can see statically, called by a reference that names it
 """
 
 import copy
+import functools
 import inspect
 import sys
 import types
 
 import gast
 
+from ..errors import S2SError
 from ..frontend import parse
 from ..libraries import is_library
-from ..naming import Namer
+from ..naming import Namer, function_name
 from .expressions import respell
 from .made import make_function
 from .tree import map_statements, name_node
@@ -77,13 +79,22 @@ class _Rewrite:
         self.parsed = parsed
         self.loc = parsed.loc
         self.values = values  # name -> Value, for the names of this function that hold function values
-        self.names = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)} | set(parsed.scope.locals)
+
+    @functools.cached_property
+    def names(self):
+        return {n.id for n in gast.walk(self.parsed.node) if isinstance(n, gast.Name)} | set(self.parsed.scope.locals)
+
+    @functools.cached_property
+    def local_names(self):
+        """The function's variables (comprehension variables included: their own scope before Python 3.12)."""
+        return set(self.parsed.scope.locals) | {n.id for n in gast.walk(self.parsed.node)
+                                                if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
 
     # -- the body -------------------------------------------------------------
     def body(self, body):
-        lifted = self.liftable(body)
-        if not lifted and not self.values and not any(isinstance(n, gast.FunctionDef) or self.interesting(n) for s in body for n in gast.walk(s)):
+        if not self.values and not any(isinstance(n, (gast.FunctionDef, gast.Lambda)) or self.interesting(n) for s in body for n in gast.walk(s)):
             return body
+        lifted = self.liftable(body)
 
         def statement(stmt):
             if isinstance(stmt, gast.FunctionDef):
@@ -102,12 +113,12 @@ class _Rewrite:
 
     def interesting(self, node):
         """Whether a node may pass a function to one of the user's functions."""
-        return isinstance(node, gast.Call) and any(isinstance(a, gast.Lambda) or self.function_global(a) is not None
+        return isinstance(node, gast.Call) and any(isinstance(a, (gast.Name, gast.Attribute)) and self.function_global(a) is not None
                                                    for a in node.args + [k.value for k in node.keywords])
 
     def liftable(self, body):
-        """The names bound once to a lambda used as a value (not only called), checking
-        every nested ``def``'s name is only called or passed."""
+        """The names bound once to a lambda used as a value (not only called), having
+        refused a nested ``def`` whose name is bound again."""
         stores, loads, calls, lambdas, defs = {}, {}, {}, set(), []
         for node in (n for stmt in body for n in gast.walk(stmt)):
             if isinstance(node, gast.FunctionDef):
@@ -148,7 +159,7 @@ class _Rewrite:
             if n.id in self.values:  # another function value: called with what it reads
                 inner[n.id] = self.values[n.id]
                 free = self.values[n.id].captured.values()
-            elif n.id in self.parsed.scope.locals:
+            elif n.id in self.local_names:
                 free = [n.id]
             else:
                 continue
@@ -190,7 +201,7 @@ class _Rewrite:
         root = self.parsed.scope.root(node)
         if root is None or root.id in self.parsed.scope.locals:
             return None
-        obj = getattr(node, "s2s_global", None) or self.parsed.scope.resolve(node)
+        obj = node.s2s_global if hasattr(node, "s2s_global") else self.parsed.scope.resolve(node)
         if isinstance(obj, type) or not callable(obj):
             return None
         return obj
@@ -202,18 +213,22 @@ class _Rewrite:
         if isinstance(node, gast.Lambda):
             line = self.loc.line_offset + node.lineno
             ret = gast.copy_location(gast.Return(value=node.body), node)
-            return self.lift(node, Namer(self.names).fresh(f"lambda_{line}"), node.args, [ret])
+            fname, k = f"lambda_{line}", 2
+            while fname in self.names:  # a second lambda on the line
+                fname, k = f"lambda_{line}_{k}", k + 1
+            self.names.add(fname)
+            return self.lift(node, fname, node.args, [ret])
         obj = self.function_global(node)
         if obj is None:
             return None
         if is_library(obj):
             ref = respell(node, self.parsed.scope)
             return Value(obj, ref) if getattr(ref, "s2s_canonical", False) else None
-        return Value(obj, name_node(getattr(obj, "__name__", "function").replace("<lambda>", f"lambda_{obj.__code__.co_firstlineno}")))
+        return Value(obj, name_node(function_name(obj))) if isinstance(obj, types.FunctionType) else None
 
     def specialized(self, call):
         """``call`` of a user function, specialized for the functions it passes, or None."""
-        callee = getattr(call.func, "s2s_global", None) or self.parsed.scope.resolve(call.func)
+        callee = call.func.s2s_global if hasattr(call.func, "s2s_global") else self.parsed.scope.resolve(call.func)
         if not (isinstance(callee, types.FunctionType) and not is_library(callee)):
             return None
         positional = []
@@ -227,7 +242,10 @@ class _Rewrite:
         if not found:
             return None
         params = list(inspect.signature(callee).parameters)
-        callee_parsed = parse(callee)  # a callee s2s cannot read is refused where it is differentiated
+        try:
+            callee_parsed = parse(callee)
+        except S2SError:  # a callee s2s cannot read: evaluated as written, refused where a derivative needs it
+            return None
         chosen = []
         for where, node, value in found:
             param = params[where] if isinstance(where, int) and where < len(params) else where
@@ -258,7 +276,15 @@ class _Rewrite:
                 raise self.loc.error(self.parsed.node, f"`{callee.__name__}` passes its function argument `{param}` on to "
                                                        "itself: s2s specializes it for each function passed, which never ends here")
             return _SPECIALIZED[key]
-        _SPECIALIZED[key] = None
+        _SPECIALIZED[key] = None  # being made
+        try:
+            _SPECIALIZED[key] = self.make_specialized(callee, param, value)
+        except BaseException:
+            del _SPECIALIZED[key]
+            raise
+        return _SPECIALIZED[key]
+
+    def make_specialized(self, callee, param, value):
         parsed = parse(callee)
         node = parsed.node
         taken = ({n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(parsed.scope.locals)) - {param}
@@ -297,8 +323,7 @@ class _Rewrite:
         values = {ref_name or param: inner}
         stub = _Rewrite(parsed, {})
         fn = stub.make(fdef, values, f"{callee.__qualname__}<{suffix}>")
-        _SPECIALIZED[key] = (fn, {c: added[c] for c in value.captured})
-        return _SPECIALIZED[key]
+        return fn, {c: added[c] for c in value.captured}
 
 
 class _Stub:
