@@ -145,7 +145,7 @@ def refusal(f, *args):
 
 @pytest.mark.parametrize("f, args, line, words", [
     (spread_unknown, (np.ones((2, 3)),), 1, "cannot tell how many arguments `*xs` passes here: unpack it into names first"),
-    (calls_its_parameter, (np.sin, np.ones(2)), 1, "`fn` holds a function s2s cannot see here"),
+    (calls_its_parameter, (np.sin, np.ones(2)), 1, "`fn` holds a function s2s cannot see when it transforms calls_its_parameter on its own"),
     (recursive_helper, (np.ones(2), 2), 1, "calls itself: define it at module level"),
     (helper_to_a_library, (np.ones((2, 2)), 2.0), 3, "reads `scale` of the function around it and is passed here to a function s2s does not read"),
     (lambda_not_called, (np.ones(2),), 1, "does not call the function passed here"),
@@ -176,3 +176,20 @@ def test_a_returned_nested_def_and_nonlocal_are_refused():
         s2s.grad(returns_helper)(1.0)
     with pytest.raises(s2s.S2SError, match="`nonlocal` declarations .return the new value"):
         s2s.grad(rebinds)(1.0)
+
+
+def test_the_closing_over_idiom_passes_functions_too():
+    def logistic(y, t):
+        return 0.8 * y * (1.0 - y)
+
+    y0 = np.array([0.1, 0.4])
+    check_grad(lambda y: np.sum(fv.rk4(logistic, y, 0.1, 8)), [y0])
+    check_grad(lambda y: np.sum(fv.rk4(fv.damped_oscillator, y, 0.1, 8)), [y0])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "softplus"])
+def test_an_activation_from_a_table_passed_to_the_users_function(activation):
+    W1, W2 = RNG.normal(size=(3, 2)), RNG.normal(size=(1, 3))
+    check_grad(fv.configured_mlp_loss, [W1, W2, np.array([0.5, -0.3]), np.array([0.2]), activation], wrt=(0, 1))
+    with pytest.raises(KeyError, match="relu"):
+        s2s.grad(fv.configured_mlp_loss)(W1, W2, np.array([0.5, -0.3]), np.array([0.2]), "relu")

@@ -29,10 +29,10 @@ from . import array_methods, augmented, comprehensions, functions, lambdas, list
 from .anf import Normalizer
 
 DESUGARING = (
-    functions.desugar,  # def helper(v): ... nested, integrate(rhs, y0)  ->  made functions, specialized callees
     lambdas.desugar,  # f = lambda v: v * k; f(x)  ->  x * k
     comprehensions.desugar,  # [f(v) for v in vs]  ->  a loop that builds the list
     tables.desugar,  # MODELS[name](h)  ->  if name == "lin": lin(h) elif ...: else: raise KeyError(name)
+    functions.desugar,  # def helper(v): ... nested, integrate(rhs, y0)  ->  made functions, specialized callees
     starred.desugar,  # f(y, *theta)  ->  a, b = theta; f(y, a, b)
     augmented.desugar,  # x += v          ->  x = x + v
     list_methods.desugar,  # xs.append(v)  ->  xs = appended(xs, v); v = xs.pop()

@@ -233,10 +233,11 @@ class Expressions:
                 raise self.loc.error(func, frozen or self.method_advice(func) or f"s2s does not support the method `.{func.attr}(...)` on a value")
             if own is None:
                 if isinstance(func, gast.Name) and func.id in self.version:
-                    raise self.loc.error(func, f"`{func.id}` holds a function s2s cannot see here (a parameter of the function "
-                                               "differentiated, or a value computed in it): call the function by its name, or pass "
-                                               "it from a function of yours that calls this one (a lambda, a nested `def` or a "
-                                               "module-level function passed there is specialized for)")
+                    raise self.loc.error(func, f"`{func.id}` holds a function s2s cannot see when it transforms "
+                                               f"{self.node.name} on its own: call the function by its name, or pass it to "
+                                               f"{self.node.name} in the code differentiated (`s2s.grad(lambda x: "
+                                               f"{self.node.name}(my_function, x, ...))`): s2s specializes {self.node.name} for a "
+                                               "module-level function, nested `def` or lambda passed to it")
                 func = self.global_ref(func)
                 if func is None:
                     raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")

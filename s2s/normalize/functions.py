@@ -1,6 +1,7 @@
 """Function values: nested ``def``s lifted out, functions passed to the user's functions specialized.
 
-Takes a function body (gast statements), first of the desugaring passes.
+Takes a function body (gast statements), after the calls through tables of
+functions became branches (:mod:`.tables`).
 Guarantees: no ``FunctionDef`` remains, and every function value the body
 uses is one s2s can see statically, called by a reference that names it
 (``s2s_global`` set).  Three rewrites:

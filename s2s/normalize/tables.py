@@ -1,12 +1,13 @@
 """Desugaring of calls through a module-level table of functions: one branch per entry.
 
-Takes a function body (gast statements), after comprehensions became loops.
-Guarantees: a call ``TABLE[key](args)``, where ``TABLE`` names (as a global or
-closure variable) a dict whose keys are strings or integers and whose values
-are functions, is gone: before the statement that holds it, an ``if``/``elif``
-chain compares ``key`` with each key of the table, in the table's order, and
-calls that entry's function by its name; a key missing from the table raises
-the ``KeyError`` the lookup would.  The table is read when the function is
+Takes a function body (gast statements), after comprehensions became loops and
+before function values are resolved (:mod:`.functions`).  Guarantees: a call
+``TABLE[key](args)``, or a call passing ``TABLE[key]`` as an argument, where
+``TABLE`` names (as a global or closure variable) a dict whose keys are strings
+or integers and whose values are functions, is gone: before the statement that
+holds it, an ``if``/``elif`` chain compares ``key`` with each key of the table,
+in the table's order, and makes the call with that entry's function, by its
+name; a key missing from the table raises the ``KeyError`` the lookup would.  The table is read when the function is
 transformed (a table changed later is not seen by code generated before).  A
 call in a ``while`` condition is refused (it would run once, before the loop).
 
@@ -32,7 +33,7 @@ FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}  # the
 
 
 def desugar(body, parsed):
-    if not any(_table(n, parsed) is not None for stmt in body for n in gast.walk(stmt)):
+    if not any(_dispatched(n, parsed) is not None for stmt in body for n in gast.walk(stmt)):
         return body
     names = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
     dispatch = _Dispatch(parsed, Namer(names))
@@ -41,14 +42,14 @@ def desugar(body, parsed):
         if isinstance(stmt, gast.With):
             return [stmt]
         fields = FIELDS.get(type(stmt), stmt._fields)
-        if not any(_table(n, parsed) is not None for f in fields for n in _walk(getattr(stmt, f, None))):
+        if not any(_dispatched(n, parsed) is not None for f in fields for n in _walk(getattr(stmt, f, None))):
             return [stmt]
         if isinstance(stmt, gast.While):
             raise parsed.loc.error(stmt.test, "a call through a table of functions in a `while` condition: compute it "
                                               "into a name before the loop and at the end of its body")
         dispatch.before = []
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
-                and _table(stmt.value, parsed) is not None:  # `pred = MODELS[name](...)` assigns pred in each branch
+                and _dispatched(stmt.value, parsed) is not None:  # `pred = MODELS[name](...)` assigns pred in each branch
             dispatch.branches(stmt.value, stmt.targets[0].id)
             return dispatch.before
         new = copy.copy(stmt)
@@ -65,11 +66,18 @@ def _walk(node):
     return gast.walk(node) if isinstance(node, gast.AST) else ()
 
 
-def _table(node, parsed):
-    """The dict ``node`` (a call) calls an entry of, or None."""
-    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)):
+def _dispatched(call, parsed):
+    """The ``TABLE[key]`` a call calls or passes (the first), or None."""
+    if not isinstance(call, gast.Call):
         return None
-    table = node.func.value
+    return next((n for n in [call.func] + call.args + [k.value for k in call.keywords] if _table(n, parsed) is not None), None)
+
+
+def _table(node, parsed):
+    """The dict ``node`` (a subscript) reads an entry of, if it is a table of functions, or None."""
+    if not isinstance(node, gast.Subscript):
+        return None
+    table = node.value
     root = parsed.scope.root(table)
     if root is None or root.id in parsed.scope.locals:
         return None
@@ -92,26 +100,34 @@ class _Dispatch(gast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if _table(node, self.parsed) is None:
+        chosen = _dispatched(node, self.parsed)
+        if chosen is None:
             return node
-        table = dotted(node.func.value).split(".")[-1].lower()
+        table = dotted(chosen.value).split(".")[-1].lower()
         result = self.namer.fresh(f"{table}_result")
         self.branches(node, result)
         return gast.copy_location(name_node(result), node)
 
     def branches(self, call, target):
-        """The ``if``/``elif`` chain that assigns ``target`` the call of the chosen entry."""
-        table = _table(call, self.parsed)
-        key = call.func.slice
+        """The ``if``/``elif`` chain that assigns ``target`` the call with the chosen entry."""
+        chosen = _dispatched(call, self.parsed)
+        table = _table(chosen, self.parsed)
+        key = chosen.slice
         if not isinstance(key, (gast.Name, gast.Constant)):
-            held = self.namer.fresh(f"{dotted(call.func.value).split('.')[-1].lower()}_key")
+            held = self.namer.fresh(f"{dotted(chosen.value).split('.')[-1].lower()}_key")
             self.before.append(gast.copy_location(assign(name_node(held, store=True), key), call))
             key = name_node(held)
         missing = gast.Raise(exc=call_builtin("KeyError", [copy.deepcopy(key)]), cause=None)
         chain = [missing]
         for k, fn in reversed(list(table.items())):
-            branch = assign(name_node(target, store=True),
-                            gast.Call(func=self.reference(fn, call), args=copy.deepcopy(call.args), keywords=copy.deepcopy(call.keywords)))
+            ref = self.reference(fn, chosen)
+
+            def entry(node):
+                return copy.deepcopy(ref) if node is chosen else copy.deepcopy(node)
+
+            made = gast.Call(func=entry(call.func), args=[entry(a) for a in call.args],
+                             keywords=[gast.keyword(arg=k.arg, value=entry(k.value)) for k in call.keywords])
+            branch = assign(name_node(target, store=True), made)
             test = gast.Compare(left=copy.deepcopy(key), ops=[gast.Eq()], comparators=[gast.Constant(value=k, kind=None)])
             chain = [gast.If(test=test, body=[branch], orelse=chain)]
         for n in gast.walk(chain[0]):
@@ -119,7 +135,7 @@ class _Dispatch(gast.NodeTransformer):
                 gast.copy_location(n, call)
         self.before.append(chain[0])
 
-    def reference(self, fn, call):
+    def reference(self, fn, chosen):
         spelled = canonical_name(fn)
         if spelled is not None:
             ref = dotted_expr(spelled)
@@ -127,7 +143,7 @@ class _Dispatch(gast.NodeTransformer):
         elif isinstance(fn, types.FunctionType):
             ref = name_node(function_name(fn))
         else:
-            raise self.parsed.loc.error(call.func, f"the table `{dotted(call.func.value)}` holds {fn!r}, which s2s cannot "
+            raise self.parsed.loc.error(chosen, f"the table `{dotted(chosen.value)}` holds {fn!r}, which s2s cannot "
                                                    "call by a name: put functions of yours or numpy's in it")
         ref.s2s_global = fn
         return ref

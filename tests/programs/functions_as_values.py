@@ -119,3 +119,19 @@ def mlp_loss(W1, W2, x, target):
 def hinge_pairs(scores, margins):
     pair = (1.0 - scores, margins)
     return np.sum(np.maximum(*pair))
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+ACTIVATIONS = {
+    "tanh": np.tanh,
+    "sigmoid": sigmoid,
+    "softplus": lambda z: np.log1p(np.exp(z)),
+}
+
+
+def configured_mlp_loss(W1, W2, x, target, activation="tanh"):
+    out = mlp(x, W1, W2, ACTIVATIONS[activation])
+    return np.sum((out - target) ** 2)
