@@ -24,7 +24,7 @@ from . import runtime as runtime_module
 from .activity import analyse, is_user_function
 from .emit import module_source
 from .errors import S2SError
-from .frontend import parse
+from .frontend import MISSING, parse
 from .layout import flatten_branches, one_tuple_returns
 from .load import META_TAG
 from . import libraries
@@ -176,7 +176,9 @@ class Program:
             root = node
             while isinstance(root, gast.Attribute):
                 root = root.value
-            obj = node.s2s_global if root is node else parsed.scope.lookup(root.id)  # a name may stand for a function s2s made
+            obj = parsed.scope.lookup(root.id)
+            if obj is MISSING and root is node:  # a function s2s made (s2s.normalize.functions), named where it is called
+                obj = node.s2s_global
             if getattr(builtins, root.id, None) is obj:
                 continue
             if root.id in ("np", "math") or (root.id == "scipy" and obj is not sys.modules.get("scipy")):
