@@ -193,3 +193,22 @@ def test_an_activation_from_a_table_passed_to_the_users_function(activation):
     check_grad(fv.configured_mlp_loss, [W1, W2, np.array([0.5, -0.3]), np.array([0.2]), activation], wrt=(0, 1))
     with pytest.raises(KeyError, match="relu"):
         s2s.grad(fv.configured_mlp_loss)(W1, W2, np.array([0.5, -0.3]), np.array([0.2]), "relu")
+
+
+def passes_itself(f, x, n):
+    if n == 0:
+        return f(x)
+    return passes_itself(f, x, n - 1)
+
+
+def recursion_with_a_lambda(x, scale):
+    return passes_itself(lambda v: v * scale, x, 2)
+
+
+def test_a_function_passing_its_function_argument_to_itself_is_refused():
+    with pytest.raises(s2s.S2SError, match="passes its function argument `f` on to itself"):
+        s2s.grad(recursion_with_a_lambda)(np.ones(2), 2.0)
+    with pytest.raises(s2s.S2SError, match="passes its function argument `f` on to itself"):
+        s2s.grad(lambda x: passes_itself(np.tanh, x, 2))(np.ones(2))
+    with pytest.raises(s2s.S2SError, match="passes its function argument `f` on to itself"):  # refused again, not half made
+        s2s.grad(lambda x: passes_itself(np.tanh, x, 2))(np.ones(2))

@@ -72,14 +72,17 @@ def desugar(body, parsed):
     return _Rewrite(parsed, values).body(body)
 
 
-_SPECIALIZED = {}  # (callee, parameter, function, captured names) -> the specialized callee
+# (callee, parameter, function) -> the callee specialized for a function of the user's or a
+# library's: made once per process, so that every caller shares it (None while it is being made)
+_SPECIALIZED = {}
 
 
 class _Rewrite:
-    def __init__(self, parsed, values):
+    def __init__(self, parsed, values, made=None):
         self.parsed = parsed
         self.loc = parsed.loc
         self.values = values  # name -> Value, for the names of this function that hold function values
+        self.made = {} if made is None else made  # as _SPECIALIZED, for the functions made while rewriting one body
 
     @functools.cached_property
     def names(self):
@@ -185,7 +188,7 @@ class _Rewrite:
             while isinstance(root, gast.Attribute):
                 root = root.value
             closure[root.id] = value.obj if root is value.ref else sys.modules[MODULES.get(root.id, root.id)]
-        inner = _Rewrite(_Stub(self.parsed, fdef, closure), dict(values))
+        inner = _Rewrite(_Stub(self.parsed, fdef, closure), dict(values), self.made)
         fdef.body = inner.body(fdef.body)
         for n in gast.walk(fdef):  # what the rewrite referred to: functions it made, functions passed
             if hasattr(n, "s2s_global") and isinstance(n, gast.Name) and not getattr(n, "s2s_canonical", False):
@@ -271,19 +274,20 @@ class _Rewrite:
 
     def specialize(self, callee, param, value):
         """``(callee specialized with ``param`` holding ``value``, {captured: its keyword parameter})``."""
-        key = (callee, param, value.obj, tuple(value.captured))
-        if key in _SPECIALIZED:
-            if _SPECIALIZED[key] is None:
+        key = (callee, param, value.obj)
+        cache = self.made if hasattr(value.obj, "__s2s_parse__") else _SPECIALIZED
+        if key in cache:
+            if cache[key] is None:
                 raise self.loc.error(self.parsed.node, f"`{callee.__name__}` passes its function argument `{param}` on to "
                                                        "itself: s2s specializes it for each function passed, which never ends here")
-            return _SPECIALIZED[key]
-        _SPECIALIZED[key] = None  # being made
+            return cache[key]
+        cache[key] = None
         try:
-            _SPECIALIZED[key] = self.make_specialized(callee, param, value)
+            cache[key] = self.make_specialized(callee, param, value)
         except BaseException:
-            del _SPECIALIZED[key]
+            del cache[key]
             raise
-        return _SPECIALIZED[key]
+        return cache[key]
 
     def make_specialized(self, callee, param, value):
         parsed = parse(callee)
@@ -322,7 +326,7 @@ class _Rewrite:
                                                    type_comment=None, type_params=[]), node)
         inner = Value(value.obj, ref, {c: added[c] for c in value.captured})
         values = {ref_name or param: inner}
-        stub = _Rewrite(parsed, {})
+        stub = _Rewrite(parsed, {}, self.made)
         fn = stub.make(fdef, values, f"{callee.__qualname__}<{suffix}>")
         return fn, {c: added[c] for c in value.captured}
 
