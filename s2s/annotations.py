@@ -41,7 +41,7 @@ ANNOTATIONS = {a.name: a for a in (
     # what a name or a call means
     Annotation("s2s_global", (object,), ("normalize",), ("activity", "forward", "normalize", "reverse", "shapes", "transform"),
                "the object a global reference (a Name or an Attribute chain) stands for"),
-    Annotation("s2s_canonical", (bool,), ("normalize",), ("transform",),
+    Annotation("s2s_canonical", (bool,), ("normalize",), ("normalize", "transform"),
                "the reference is spelled as generated modules import it (np.…, math.…, a builtin, a runtime helper): nothing to bind"),
     Annotation("s2s_target", (object,), ("normalize",), ("activity", "forward", "reverse", "shapes", "transform"),
                "the object a Call calls (its rule is looked up by it)"),

@@ -287,6 +287,9 @@ def parse(fn):
     fn = unwrap(fn)
     if not isinstance(fn, types.FunctionType):
         raise S2SError(refusal(fn))
+    made = getattr(fn, "__s2s_parse__", None)
+    if made is not None:  # a function s2s wrote from the user's code (s2s.normalize.made)
+        return made()
     if fn.__name__ == "<lambda>":
         return _parse_lambda(fn)
     filename = inspect.getsourcefile(fn) or fn.__code__.co_filename

@@ -24,7 +24,7 @@ from . import runtime as runtime_module
 from .activity import analyse, is_user_function
 from .emit import module_source
 from .errors import S2SError
-from .frontend import parse
+from .frontend import MISSING, parse
 from .layout import flatten_branches, one_tuple_returns
 from .load import META_TAG
 from . import libraries
@@ -177,6 +177,8 @@ class Program:
             while isinstance(root, gast.Attribute):
                 root = root.value
             obj = parsed.scope.lookup(root.id)
+            if obj is MISSING and root is node:  # a function s2s made (s2s.normalize.functions), named where it is called
+                obj = node.s2s_global
             if getattr(builtins, root.id, None) is obj:
                 continue
             if root.id in ("np", "math") or (root.id == "scipy" and obj is not sys.modules.get("scipy")):
@@ -184,7 +186,8 @@ class Program:
             known = self.bindings.get(root.id)
             if known is not None and known[1] is not obj:
                 raise parsed.loc.error(node, f"`{root.id}` means different things in {known[0]} and {parsed.name}; rename one")
-            self.bindings[root.id] = (f"{parsed.fn.__module__}:{parsed.fn.__qualname__}", obj)
+            owner = obj if hasattr(obj, "__s2s_parse__") else parsed.fn  # a function s2s made: no cached module finds it again
+            self.bindings[root.id] = (f"{owner.__module__}:{owner.__qualname__}", obj)
 
 
 class NotForward(Exception):

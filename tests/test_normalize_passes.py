@@ -43,12 +43,7 @@ def documented(x):
 
 
 def with_lambda(x):
-    f = lambda v: v  # noqa: E731
-    return apply_to(f, x)
-
-
-def apply_to(fn, x):
-    return fn(x)
+    return max(map(lambda v: v * x, [1.0, 2.0]))
 
 
 def with_varargs(*xs):

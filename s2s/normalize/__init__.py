@@ -25,12 +25,15 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, lambdas, list_methods, refuse
+from . import array_methods, augmented, comprehensions, functions, lambdas, list_methods, refuse, starred, tables
 from .anf import Normalizer
 
 DESUGARING = (
     lambdas.desugar,  # f = lambda v: v * k; f(x)  ->  x * k
     comprehensions.desugar,  # [f(v) for v in vs]  ->  a loop that builds the list
+    tables.desugar,  # MODELS[name](h)  ->  if name == "lin": lin(h) elif ...: else: raise KeyError(name)
+    functions.desugar,  # def helper(v): ... nested, integrate(rhs, y0)  ->  made functions, specialized callees
+    starred.desugar,  # f(y, *theta)  ->  a, b = theta; f(y, a, b)
     augmented.desugar,  # x += v          ->  x = x + v
     list_methods.desugar,  # xs.append(v)  ->  xs = appended(xs, v); v = xs.pop()
     array_methods.desugar,  # x.sum(axis=0)  ->  np.sum(x, axis=0)

@@ -49,6 +49,8 @@ class Expressions:
             return self.load(node)
         if isinstance(node, gast.IfExp):
             return self.if_expression(node, hint)
+        if hasattr(node, "s2s_global"):  # a reference a desugaring pass resolved (a function s2s made)
+            return node
         glob = self.global_ref(node)
         if glob is not None:
             return glob
@@ -230,6 +232,12 @@ class Expressions:
                 frozen = isinstance(func.value, gast.Call) and self.frozen_distribution(func.value.func, func.attr)
                 raise self.loc.error(func, frozen or self.method_advice(func) or f"s2s does not support the method `.{func.attr}(...)` on a value")
             if own is None:
+                if isinstance(func, gast.Name) and func.id in self.version:
+                    raise self.loc.error(func, f"`{func.id}` holds a function s2s cannot see when it transforms "
+                                               f"{self.node.name} on its own: call the function by its name, or pass it to "
+                                               f"{self.node.name} in the code differentiated (`s2s.grad(lambda x: "
+                                               f"{self.node.name}(my_function, x, ...))`): s2s specializes {self.node.name} for a "
+                                               "module-level function, nested `def` or lambda passed to it")
                 func = self.global_ref(func)
                 if func is None:
                     raise self.loc.error(node.func, "s2s can only call functions named by a global, closure or builtin name")

@@ -33,15 +33,25 @@ def uses_global(x):
     return x
 
 
-def uses_nonlocal_outer(x):
-    def inner(y):  # refused: nested function definitions
+def uses_nonlocal(x):
+    total = 0.0
+
+    def add(v):
+        nonlocal total  # refused: `nonlocal` declarations (return the new value
+        total = total + v
+    add(x)
+    return total
+
+
+def returns_nested(x):
+    def inner(y):
         return y * x
-    return inner(x)
+    return inner  # refused: the function `inner` is used here as a value
 
 
 def uses_lambda(x):
-    f = lambda v: v * 2.0  # refused: a lambda used as a value
-    return np.sum(list(map(f, x)))
+    f = lambda v: v * 2.0
+    return np.sum(list(map(f, x)))  # refused: no derivative rule for map
 
 
 def uses_del(x):

@@ -1,0 +1,150 @@
+"""Desugaring of calls through a module-level table of functions: one branch per entry.
+
+Takes a function body (gast statements), after comprehensions became loops and
+before function values are resolved (:mod:`.functions`).  Guarantees: a call
+``TABLE[key](args)``, or a call passing ``TABLE[key]`` as an argument, where
+``TABLE`` names (as a global or closure variable) a dict whose keys are strings
+or integers and whose values are functions, is gone: before the statement that
+holds it, an ``if``/``elif`` chain compares ``key`` with each key of the table,
+in the table's order, and makes the call with that entry's function, by its
+name; a key missing from the table raises the ``KeyError`` the lookup would.  The table is read when the function is
+transformed (a table changed later is not seen by code generated before).  A
+call in a ``while`` condition is refused (it would run once, before the loop).
+
+    pred = MODELS[name](h, *theta)   ->   if name == 'lin':
+                                              pred = lin(h, *theta)
+                                          elif name == 'quad':
+                                              pred = quad(h, *theta)
+                                          else:
+                                              raise KeyError(name)
+"""
+
+import copy
+import types
+
+import gast
+
+from ..frontend import MISSING
+from ..naming import Namer, function_name
+from ..rules import canonical_name
+from .tree import assign, call_builtin, dotted, dotted_expr, map_statements, name_node
+
+FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}  # the statement's own expressions
+
+
+def desugar(body, parsed):
+    if not any(_dispatched(n, parsed) is not None for stmt in body for n in gast.walk(stmt)):
+        return body
+    names = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
+    dispatch = _Dispatch(parsed, Namer(names))
+
+    def statement(stmt):
+        if isinstance(stmt, gast.With):
+            return [stmt]
+        fields = FIELDS.get(type(stmt), stmt._fields)
+        if not any(_dispatched(n, parsed) is not None for f in fields for n in _walk(getattr(stmt, f, None))):
+            return [stmt]
+        if isinstance(stmt, gast.While):
+            raise parsed.loc.error(stmt.test, "a call through a table of functions in a `while` condition: compute it "
+                                              "into a name before the loop and at the end of its body")
+        dispatch.before = []
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                and _dispatched(stmt.value, parsed) is not None:  # `pred = MODELS[name](...)` assigns pred in each branch
+            dispatch.branches(stmt.value, stmt.targets[0].id)
+            return dispatch.before
+        new = copy.copy(stmt)
+        for field in fields:
+            value = getattr(stmt, field, None)
+            if isinstance(value, gast.AST):
+                setattr(new, field, dispatch.visit(copy.deepcopy(value)))
+        return dispatch.before + [new]
+
+    return map_statements(body, statement)
+
+
+def _walk(node):
+    return gast.walk(node) if isinstance(node, gast.AST) else ()
+
+
+def _dispatched(call, parsed):
+    """The ``TABLE[key]`` a call calls or passes (the first), or None."""
+    if not isinstance(call, gast.Call):
+        return None
+    return next((n for n in [call.func] + call.args + [k.value for k in call.keywords] if _table(n, parsed) is not None), None)
+
+
+def _table(node, parsed):
+    """The dict ``node`` (a subscript) reads an entry of, if it is a table of functions, or None."""
+    if not isinstance(node, gast.Subscript):
+        return None
+    table = node.value
+    root = parsed.scope.root(table)
+    if root is None or root.id in parsed.scope.locals:
+        return None
+    obj = parsed.scope.resolve(table)
+    if obj is MISSING or not isinstance(obj, dict) or not obj:
+        return None
+    if not all(isinstance(k, (str, int)) and not isinstance(k, bool) and callable(v) for k, v in obj.items()):
+        return None
+    return obj
+
+
+class _Dispatch(gast.NodeTransformer):
+    def __init__(self, parsed, namer):
+        self.parsed = parsed
+        self.namer = namer
+        self.before = []
+
+    def visit_Lambda(self, node):
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        chosen = _dispatched(node, self.parsed)
+        if chosen is None:
+            return node
+        table = dotted(chosen.value).split(".")[-1].lower()
+        result = self.namer.fresh(f"{table}_result")
+        self.branches(node, result)
+        return gast.copy_location(name_node(result), node)
+
+    def branches(self, call, target):
+        """The ``if``/``elif`` chain that assigns ``target`` the call with the chosen entry."""
+        chosen = _dispatched(call, self.parsed)
+        table = _table(chosen, self.parsed)
+        key = chosen.slice
+        if not isinstance(key, (gast.Name, gast.Constant)):
+            held = self.namer.fresh(f"{dotted(chosen.value).split('.')[-1].lower()}_key")
+            self.before.append(gast.copy_location(assign(name_node(held, store=True), key), call))
+            key = name_node(held)
+        missing = gast.Raise(exc=call_builtin("KeyError", [copy.deepcopy(key)]), cause=None)
+        chain = [missing]
+        for k, fn in reversed(list(table.items())):
+            ref = self.reference(fn, chosen)
+
+            def entry(node):
+                return copy.deepcopy(ref) if node is chosen else copy.deepcopy(node)
+
+            made = gast.Call(func=entry(call.func), args=[entry(a) for a in call.args],
+                             keywords=[gast.keyword(arg=k.arg, value=entry(k.value)) for k in call.keywords])
+            branch = assign(name_node(target, store=True), made)
+            test = gast.Compare(left=copy.deepcopy(key), ops=[gast.Eq()], comparators=[gast.Constant(value=k, kind=None)])
+            chain = [gast.If(test=test, body=[branch], orelse=chain)]
+        for n in gast.walk(chain[0]):
+            if isinstance(n, (gast.stmt, gast.expr)):
+                gast.copy_location(n, call)
+        self.before.append(chain[0])
+
+    def reference(self, fn, chosen):
+        spelled = canonical_name(fn)
+        if spelled is not None:
+            ref = dotted_expr(spelled)
+            ref.s2s_canonical = True
+        elif isinstance(fn, types.FunctionType):
+            ref = name_node(function_name(fn))
+        else:
+            raise self.parsed.loc.error(chosen, f"the table `{dotted(chosen.value)}` holds {fn!r}, which s2s cannot "
+                                                   "call by a name: put functions of yours or numpy's in it")
+        ref.s2s_global = fn
+        return ref
+

@@ -1,0 +1,214 @@
+"""Functions as values (issue 17, points 4 and 5): `*args` at call sites, nested `def`s, lambdas
+and functions passed to the user's own functions, calls through a module-level table of
+functions. Gradients are checked against central differences, tangents against the gradient."""
+
+import numpy as np
+import pytest
+
+import s2s
+from gradcheck import check_grad, numeric_grad
+from programs import functions_as_values as fv
+
+RNG = np.random.default_rng(17)
+SIR_THETA = np.array([0.8, 0.3])
+SIR_Y0 = np.array([0.99, 0.01, 0.0])
+SIR_OBSERVED = np.linspace(0.01, 0.05, 11)
+
+
+def test_rk4_taking_a_module_level_right_hand_side():
+    check_grad(fv.oscillator_energy, [np.array([1.0, 0.5])])
+    source = s2s.grad(fv.oscillator_energy).source
+    assert "def rk4_damped_oscillator_forward(y0, dt, n_steps):" in source  # rk4 specialized, rhs gone from its parameters
+    assert "damped_oscillator_forward(y" in source
+
+
+def test_rk4_taking_a_lambda_that_closes_over_the_parameters():
+    check_grad(fv.sir_fit, [SIR_THETA, SIR_Y0, SIR_OBSERVED], rtol=1e-5)
+    source = s2s.grad(fv.sir_fit).source
+    line = fv.sir_fit.__code__.co_firstlineno + 2
+    assert f"def lambda_{line}_forward(y, t, *, beta, gamma):" in source  # what the lambda reads: keyword-only parameters
+    assert f"rk4_lambda_{line}_forward(y0, 0.1, " in source
+
+
+def test_rk4_taking_a_nested_def():
+    args = [0.7, np.array([1.0, 2.0]), np.ones((6, 2)), 0.1]
+    check_grad(fv.decay_fit, args, rtol=1e-5)
+    source = s2s.grad(fv.decay_fit).source
+    assert "ys_saved = rk4_rhs_forward(y0, dt, len(observed) - 1, k=k)" in source
+    assert "def rhs_forward(y, t, *, k):" in source
+
+
+def test_an_integrator_passing_args_on_with_a_star():
+    check_grad(fv.sir_final, [SIR_THETA, SIR_Y0], rtol=1e-5)
+
+
+@pytest.mark.parametrize("config, theta", [
+    ({"model": "linear", "l2": 0.1}, [0.5, 0.1]),
+    ({"model": "quadratic", "l2": 0.1}, [0.5, 0.1, 0.2]),
+    ({"model": "saturating", "l2": 0.0}, [1.5, 0.4]),
+])
+def test_a_model_table_chosen_by_a_config_string(config, theta):
+    x = np.linspace(0.1, 1.0, 5)
+    check_grad(fv.model_loss, [np.array(theta), x, np.sin(x), config])
+
+
+def test_a_model_missing_from_the_table_raises_the_key_error():
+    x = np.linspace(0.1, 1.0, 5)
+    with pytest.raises(KeyError, match="cubic"):
+        s2s.grad(fv.model_loss)(np.array([0.5, 0.1]), x, np.sin(x), {"model": "cubic", "l2": 0.1})
+
+
+def test_the_table_dispatch_reads_as_branches():
+    source = s2s.grad(fv.model_loss).source
+    assert "models_key = config['model']" in source and "models_key == 'quadratic'" in source
+    assert "raise KeyError(models_key)" in source
+    assert "a, b = theta" in source and "quadratic_forward(x, a_2, b_2, c)" in source  # *theta unpacked to the parameters' names
+
+
+def test_nested_helpers_closing_over_data():
+    X, y = RNG.normal(size=(5, 2)), RNG.normal(size=5)
+    check_grad(fv.ridge_loss, [np.array([0.3, -0.2]), X, y, 0.1])
+    source = s2s.grad(fv.ridge_loss).source
+    assert "def residual_forward(w, *, X, y):" in source and "def penalty_forward(v, power=2, *, lam):" in source
+
+
+def test_numpy_functions_and_lambdas_passed_to_a_layer():
+    W1, W2 = RNG.normal(size=(3, 2)), RNG.normal(size=(1, 3))
+    check_grad(fv.mlp_loss, [W1, W2, np.array([0.5, -0.3]), np.array([0.2])], wrt=(0, 1))
+    source = s2s.grad(fv.mlp_loss, wrt=(0, 1)).source
+    assert "np.tanh(" in source and "layer_tanh_forward" in source
+
+
+def test_a_star_of_a_tuple_literal_into_a_library_function():
+    check_grad(fv.hinge_pairs, [np.array([0.5, 1.5, -0.2]), np.array([0.1, 0.2, 0.3])])
+
+
+def test_forward_mode_through_function_values():
+    v = np.array([0.3, -0.7])
+    _, tangent = s2s.jvp(fv.sir_fit)(SIR_THETA, SIR_Y0, SIR_OBSERVED, v)
+    np.testing.assert_allclose(tangent, numeric_grad(fv.sir_fit, [SIR_THETA, SIR_Y0, SIR_OBSERVED], 0) @ v, rtol=1e-5)
+    args = [0.7, np.array([1.0, 2.0]), np.ones((6, 2)), 0.1]
+    _, tangent = s2s.jvp(fv.decay_fit)(*args, 1.0)
+    np.testing.assert_allclose(tangent, numeric_grad(fv.decay_fit, args, 0), rtol=1e-5)
+    x, config, theta = np.linspace(0.1, 1.0, 5), {"model": "quadratic", "l2": 0.1}, np.array([0.5, 0.1, 0.2])
+    _, tangent = s2s.jvp(fv.model_loss)(theta, x, np.sin(x), config, np.ones(3))
+    np.testing.assert_allclose(tangent, numeric_grad(fv.model_loss, [theta, x, np.sin(x), config], 0).sum(), rtol=1e-5)
+
+
+def test_hessian_vector_products_through_nested_helpers_and_passed_functions():
+    X, y = np.ones((5, 2)), np.ones(5)
+    np.testing.assert_allclose(s2s.hvp(fv.ridge_loss)(np.array([0.3, -0.2]), X, y, 0.1, np.ones(2)), [4.2, 4.2])
+    v = np.array([0.3, -0.7])
+    eps = 1e-5
+    g = s2s.grad(fv.sir_fit)
+    expected = (g(SIR_THETA + eps * v, SIR_Y0, SIR_OBSERVED) - g(SIR_THETA - eps * v, SIR_Y0, SIR_OBSERVED)) / (2 * eps)
+    got = s2s.hvp(fv.sir_fit, optimize=False)(SIR_THETA, SIR_Y0, SIR_OBSERVED, v)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-9)
+
+
+# -- refusals: at the user's line, with the rewrite ------------------------------------------
+
+
+def spread_unknown(xs):
+    return np.sum(np.maximum(*xs))
+
+
+def calls_its_parameter(fn, x):
+    return fn(x) * 2.0
+
+
+def recursive_helper(x, n):
+    def power(v, k):
+        return v if k == 0 else v * power(v, k - 1)
+    return power(x, n)
+
+
+def helper_to_a_library(x, scale):
+    def scaled(v):
+        return v * scale
+    return np.sum(np.apply_along_axis(scaled, 0, x))
+
+
+def lambda_not_called(x):
+    return fv.linear(lambda v: v, x, 1.0)
+
+
+def spread_keywords(x, options):
+    return fv.linear(x, **options)
+
+
+def refusal(f, *args):
+    with pytest.raises(s2s.S2SError) as info:
+        s2s.grad(f)(*args)
+    return info.value
+
+
+@pytest.mark.parametrize("f, args, line, words", [
+    (spread_unknown, (np.ones((2, 3)),), 1, "cannot tell how many arguments `*xs` passes here: unpack it into names first"),
+    (calls_its_parameter, (np.sin, np.ones(2)), 1, "`fn` holds a function s2s cannot see when it transforms calls_its_parameter on its own"),
+    (recursive_helper, (np.ones(2), 2), 1, "calls itself: define it at module level"),
+    (helper_to_a_library, (np.ones((2, 2)), 2.0), 3, "reads `scale` of the function around it and is passed here to a function s2s does not read"),
+    (lambda_not_called, (np.ones(2),), 1, "does not call the function passed here"),
+    (spread_keywords, (np.ones(2), {"a": 1.0, "b": 2.0}), 1, "needs the arguments by name"),
+])
+def test_what_stays_refused_is_refused_at_its_line(f, args, line, words):
+    error = refusal(f, *args)
+    assert words in str(error)
+    assert error.lineno == f.__code__.co_firstlineno + line
+
+
+def test_a_returned_nested_def_and_nonlocal_are_refused():
+    def returns_helper(x):
+        def inner(y):
+            return y * x
+        return inner
+
+    def rebinds(x):
+        total = 0.0
+
+        def add(v):
+            nonlocal total
+            total = total + v
+        add(x)
+        return total
+
+    with pytest.raises(s2s.S2SError, match="used here as a value"):
+        s2s.grad(returns_helper)(1.0)
+    with pytest.raises(s2s.S2SError, match="`nonlocal` declarations .return the new value"):
+        s2s.grad(rebinds)(1.0)
+
+
+def test_the_closing_over_idiom_passes_functions_too():
+    def logistic(y, t):
+        return 0.8 * y * (1.0 - y)
+
+    y0 = np.array([0.1, 0.4])
+    check_grad(lambda y: np.sum(fv.rk4(logistic, y, 0.1, 8)), [y0])
+    check_grad(lambda y: np.sum(fv.rk4(fv.damped_oscillator, y, 0.1, 8)), [y0])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "softplus"])
+def test_an_activation_from_a_table_passed_to_the_users_function(activation):
+    W1, W2 = RNG.normal(size=(3, 2)), RNG.normal(size=(1, 3))
+    check_grad(fv.configured_mlp_loss, [W1, W2, np.array([0.5, -0.3]), np.array([0.2]), activation], wrt=(0, 1))
+    with pytest.raises(KeyError, match="relu"):
+        s2s.grad(fv.configured_mlp_loss)(W1, W2, np.array([0.5, -0.3]), np.array([0.2]), "relu")
+
+
+def passes_itself(f, x, n):
+    if n == 0:
+        return f(x)
+    return passes_itself(f, x, n - 1)
+
+
+def recursion_with_a_lambda(x, scale):
+    return passes_itself(lambda v: v * scale, x, 2)
+
+
+def test_a_function_passing_its_function_argument_to_itself_is_refused():
+    with pytest.raises(s2s.S2SError, match="passes its function argument `f` on to itself"):
+        s2s.grad(recursion_with_a_lambda)(np.ones(2), 2.0)
+    with pytest.raises(s2s.S2SError, match="passes its function argument `f` on to itself"):
+        s2s.grad(lambda x: passes_itself(np.tanh, x, 2))(np.ones(2))
+    with pytest.raises(s2s.S2SError, match="passes its function argument `f` on to itself"):  # refused again, not half made
+        s2s.grad(lambda x: passes_itself(np.tanh, x, 2))(np.ones(2))
