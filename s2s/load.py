@@ -40,7 +40,9 @@ def cache_dir():
 def reachable(fn):
     """User functions ``fn`` may call, found from code objects: ``{key: function}``.
 
-    The key is ``module:qualname``.  This over-approximates the call graph
+    The key is ``module:qualname``, and for a second function of that name
+    (redefined in a later notebook cell, the first one still called under
+    another name) its file and line too.  This over-approximates the call graph
     (any global function name the code mentions), which is what a cache key
     needs: a change to any of them gives a new key.
     """
@@ -51,6 +53,8 @@ def reachable(fn):
         if not isinstance(f, types.FunctionType):
             continue
         key = f"{f.__module__}:{f.__qualname__}"
+        if seen.get(key, f) is not f:
+            key += f"@{f.__code__.co_filename}:{f.__code__.co_firstlineno}"
         if key in seen:
             continue
         seen[key] = f

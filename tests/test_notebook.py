@@ -92,6 +92,19 @@ def test_a_derivative_made_before_a_helper_is_redefined_asks_to_transform_again(
     np.testing.assert_allclose(s2s.grad(ns["total"])(X), 6 * X ** 2)
 
 
+def test_an_edited_and_rerun_cell_whose_old_function_is_kept_under_another_name(notebook):
+    """``misfit = loss`` then a new ``loss`` calling ``misfit``: two functions ``__main__.loss``.
+    Editing the first cell and running both again must not load the derivative made from
+    the first cell's old text (the cache key holds the sources of both)."""
+    second = "misfit = loss\n\ndef loss(x):\n    return misfit(x) + np.sum(x)\n"
+    notebook("import numpy as np\n\ndef loss(x):\n    return np.sum(x ** 2)\n")
+    ns = notebook(second)
+    np.testing.assert_allclose(s2s.grad(ns["loss"])(X), 2 * X + 1)
+    notebook("import numpy as np\n\ndef loss(x):\n    return np.sum(x ** 3)\n")
+    ns = notebook(second)
+    np.testing.assert_allclose(s2s.grad(ns["loss"])(X), 3 * X ** 2 + 1)
+
+
 def test_lambda_in_a_cell(notebook):
     ns = notebook("import numpy as np\nimport s2s\ng = s2s.grad(lambda w: np.sum(np.tanh(w)))\n")
     np.testing.assert_allclose(ns["g"](X), 1 - np.tanh(X) ** 2)
