@@ -228,9 +228,12 @@ class Watch:
         from .errors import S2SError
 
         code = owner.__code__
+        if isinstance(old, types.FunctionType) and _kind(old) == _kind(now):  # a notebook cell run again, a reload
+            change = f"was defined again after s2s generated the derivative of {self.fn.__qualname__}"
+        else:
+            change = f"was {_kind(old)} when s2s generated the derivative of {self.fn.__qualname__} and is {_kind(now)} now"
         raise S2SError(
-            f"`{name}` in {owner.__qualname__} was {_kind(old)} when s2s generated the derivative "
-            f"of {self.fn.__qualname__} and is {_kind(now)} now; the generated code was written for "
+            f"`{name}` in {owner.__qualname__} {change}; the generated code was written for "
             f"the old one: transform {self.fn.__qualname__} again",
             code.co_filename,
             code.co_firstlineno,
