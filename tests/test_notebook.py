@@ -13,6 +13,7 @@ import ast
 import json
 import linecache
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -155,6 +156,25 @@ def test_without_pygments_the_source_is_escaped_text(monkeypatch):
 
 
 # -- a real kernel --------------------------------------------------------------------------
+
+
+SHELL = """
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+for cell in [
+    "import numpy as np\\nimport s2s\\n\\ndef f(x):\\n    return np.sum(np.sin(x) * x)\\n",
+    "g = s2s.grad(f)\\nprint(f.__code__.co_filename.startswith('<ipython-input-'), g(np.zeros(2)))",
+]:
+    shell.run_cell(cell).raise_error()
+"""
+
+
+def test_ipython_terminal_shell(tmp_path):
+    """IPython itself (not a kernel): cells named ``<ipython-input-N-hash>``."""
+    pytest.importorskip("IPython")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
+    proc = subprocess.run([sys.executable, "-c", SHELL], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.split() == ["True", "[0.", "0.]"], proc.stdout + proc.stderr
 
 
 def test_example_notebook(tmp_path):
