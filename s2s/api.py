@@ -23,6 +23,7 @@ from .load import cache_dir, check_bindings, is_generated, load_module, read_met
 from .rules import BUILTIN, USER, RuleSet, nondifferentiable
 from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
+from .display import Source, rich
 from .errors import S2SError
 from .naming import function_name
 from .runtime import zeros_like
@@ -75,7 +76,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
     module = load_module(path, source, namespace)
     watch(module, fn, source)
     run = getattr(module, entry)
-    run.source, run.path = source, path
+    run.source, run.path = Source(source), path
     if specialized:
         return run
 
@@ -98,7 +99,7 @@ def _variants_dir(out_dir, fn, rules):
         return out_dir
     directory = os.environ.get("S2S_VARIANTS_DIR")
     source_file = inspect.getsourcefile(fn)
-    if not directory or rules is not USER or source_file is None or is_generated(source_file):
+    if not directory or rules is not USER or not os.path.isfile(source_file or "") or is_generated(source_file):
         return None
     return directory
 
@@ -253,7 +254,7 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     wrapper.generated = generated
     wrapper.specialize = specialize
     wrapper.__wrapped__ = generated
-    return wrapper
+    return rich(wrapper, f"s2s.{kind}({fn.__qualname__})")
 
 
 def _keep(run, path):
@@ -426,7 +427,7 @@ def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
     wrapper.path = forward_over_reverse.path
     wrapper.primal = fn
     wrapper.gradient = gradient
-    return wrapper
+    return rich(wrapper, f"s2s.hvp({fn.__qualname__})")
 
 
 nondifferentiable(stop_gradient)

@@ -7,6 +7,7 @@ and a :class:`Scope` that resolves every free name against the function's
 closure, globals and builtins.  Local names are never resolved.
 """
 
+import __future__
 import ast
 import builtins
 import functools
@@ -217,35 +218,57 @@ def _passes_through(wrapper, inner):
 
 
 def code_matches_source(fn):
-    """Whether ``fn``'s file, as ``inspect`` reads it now, compiles to the code that runs.
+    """Whether ``fn``'s source text, as ``linecache`` holds it now, compiles to the code that runs.
 
-    The code that runs was compiled from the file as it was at import; s2s reads
-    the file as it is now.  The whole file is compiled again (a function's
+    The code that runs was compiled from the text as it was then; s2s reads the
+    text as it is now.  Python compiles a text in one of two ways, and the
+    check tries both: whole, as an import or a script does (a function's
     bytecode depends on its module: names bound by imports, enclosing classes
-    and functions) and ``fn``'s code object is looked up by qualified name.
-    It must also start at the same line: ``inspect`` reads the lines the code
-    object names, which after an edit above the function hold other text.
+    and functions), or one top-level statement at a time, as IPython runs a
+    notebook cell (the cell's text is in ``linecache`` under the cell's name,
+    ``<ipython-input-N-hash>`` or ipykernel's ``/tmp/ipykernel_<pid>/<hash>.py``,
+    with no file on disk; the ``__future__`` features of earlier cells are in
+    the code's flags).  ``fn``'s code object must be among the code compiled,
+    found by qualified name, and start at the same line: ``inspect`` reads the
+    lines the code object names, which after an edit above the function hold
+    other text.  Either way the text compiled is the text s2s reads.
     """
     code = fn.__code__
     if any(n.startswith("@py") for n in code_names(code)):
         return True  # pytest rewrote the asserts of this test module: its bytecode is not the file's
     text = "".join(linecache.getlines(code.co_filename, fn.__globals__))
-    compiled = _compiled(code.co_filename, text)
-    if compiled is None:
-        return False
     qualname = getattr(code, "co_qualname", code.co_name)
-    return any(c.co_firstlineno == code.co_firstlineno and _same_code(c, code) for c in compiled.get(qualname, ()))
+    for flags in (None, code.co_flags & FUTURE_FLAGS):
+        compiled = _compiled(code.co_filename, text, flags)
+        if compiled is not None and any(
+            c.co_firstlineno == code.co_firstlineno and _same_code(c, code) for c in compiled.get(qualname, ())
+        ):
+            return True
+    return False
+
+
+# The __future__ features that still change what Python 3 compiles; a code object's
+# flags record those it was compiled with.
+FUTURE_FLAGS = __future__.annotations.compiler_flag | __future__.barry_as_FLUFL.compiler_flag
 
 
 @functools.lru_cache(maxsize=32)
-def _compiled(filename, text):
-    """``{qualname: [code objects]}`` of the module ``text``, or None if it does not compile."""
+def _compiled(filename, text, flags=None):
+    """``{qualname: [code objects]}`` of the module ``text``, or None if it does not compile.
+
+    ``flags=None`` compiles the text whole, as an import does; else each top-level
+    statement alone, with these ``__future__`` flags, as IPython compiles a cell.
+    """
     try:
-        module = compile(text, filename, "exec", dont_inherit=True)
+        if flags is None:
+            units = [compile(text, filename, "exec", dont_inherit=True)]
+        else:
+            tree = compile(text, filename, "exec", ast.PyCF_ONLY_AST | flags, dont_inherit=True)
+            units = [compile(ast.Module([s], []), filename, "exec", flags, dont_inherit=True) for s in tree.body]
     except (SyntaxError, ValueError):
         return None
     out = {}
-    todo = [module]
+    todo = list(units)
     while todo:
         c = todo.pop()
         out.setdefault(getattr(c, "co_qualname", c.co_name), []).append(c)
@@ -304,14 +327,7 @@ def parse(fn):
         ) from None
     raw = "".join(lines)
     if not code_matches_source(fn):
-        raise S2SError(
-            f"the source of {fn.__qualname__} in {filename} is not the code that runs: the file "
-            "changed after it was imported (or the function was compiled from other text under this "
-            "file name). s2s differentiates source text, so it refuses rather than differentiate code "
-            "that does not run: reload the module (importlib.reload) or restart Python",
-            filename,
-            firstlineno,
-        )
+        raise S2SError(_stale(fn, filename), filename, firstlineno)
     source = textwrap.dedent(raw)
     indent = len(lines[0]) - len(lines[0].lstrip()) - (
         len(source.splitlines()[0]) - len(source.splitlines()[0].lstrip())
@@ -340,6 +356,22 @@ def parse(fn):
     _check_parameter_names(node, loc)
     local_names = set(fn.__code__.co_varnames) | set(fn.__code__.co_cellvars)
     return Parsed(fn, node, loc, source, Scope(fn, local_names))
+
+
+def _stale(fn, filename):
+    """Why the source of ``fn`` in ``filename`` is not the code that runs, and what to do."""
+    refuses = "s2s differentiates source text, so it refuses rather than differentiate code that does not run"
+    if os.path.exists(filename):
+        return (
+            f"the source of {fn.__qualname__} in {filename} is not the code that runs: the file changed "
+            "after it was imported (or the function was compiled from other text under this file name). "
+            f"{refuses}: reload the module (importlib.reload) or restart Python"
+        )
+    return (
+        f"the source of {fn.__qualname__} in {filename} is not the code that runs: the code was compiled "
+        "from other text than the text kept under that name (in IPython: an AST transformer changed the "
+        f"cell's code). {refuses}: define {fn.__name__} in a module file and import it"
+    )
 
 
 def _parse_lambda(fn):

@@ -40,7 +40,9 @@ def cache_dir():
 def reachable(fn):
     """User functions ``fn`` may call, found from code objects: ``{key: function}``.
 
-    The key is ``module:qualname``.  This over-approximates the call graph
+    The key is ``module:qualname``, and for a second function of that name
+    (redefined in a later notebook cell, the first one still called under
+    another name) its file and line too.  This over-approximates the call graph
     (any global function name the code mentions), which is what a cache key
     needs: a change to any of them gives a new key.
     """
@@ -51,6 +53,8 @@ def reachable(fn):
         if not isinstance(f, types.FunctionType):
             continue
         key = f"{f.__module__}:{f.__qualname__}"
+        if seen.get(key, f) is not f:
+            key += f"@{f.__code__.co_filename}:{f.__code__.co_firstlineno}"
         if key in seen:
             continue
         seen[key] = f
@@ -224,9 +228,12 @@ class Watch:
         from .errors import S2SError
 
         code = owner.__code__
+        if isinstance(old, types.FunctionType) and _kind(old) == _kind(now):  # a notebook cell run again, a reload
+            change = f"was defined again after s2s generated the derivative of {self.fn.__qualname__}"
+        else:
+            change = f"was {_kind(old)} when s2s generated the derivative of {self.fn.__qualname__} and is {_kind(now)} now"
         raise S2SError(
-            f"`{name}` in {owner.__qualname__} was {_kind(old)} when s2s generated the derivative "
-            f"of {self.fn.__qualname__} and is {_kind(now)} now; the generated code was written for "
+            f"`{name}` in {owner.__qualname__} {change}; the generated code was written for "
             f"the old one: transform {self.fn.__qualname__} again",
             code.co_filename,
             code.co_firstlineno,
