@@ -1,5 +1,6 @@
 """List comprehensions and generator expressions become the loops s2s differentiates
-(s2s/normalize/comprehensions.py), and lambdas bound to a name are inlined where they are
+(s2s/normalize/comprehensions.py); a loop over a sequence of functions iterates its
+positions, each call a branch per function (s2s/normalize/tables.py); lambdas bound to a name are inlined where they are
 called (s2s/normalize/lambdas.py); the gradients are right in both modes."""
 
 import numpy as np
@@ -19,6 +20,8 @@ CASES = [
     pytest.param(P.pair_energy, [np.array([0.1, 0.7, -0.4, 1.2])], id="pairs"),
     pytest.param(P.shadowed, [X], id="shadowed"),
     pytest.param(P.gated_mixture, [X, RNG.normal(size=(3, 2)), RNG.normal(size=2)], id="lambdas"),
+    pytest.param(P.basis_expansion, [np.array([0.5, -0.3, 0.8]), np.linspace(0.0, 2.0, 5)], id="sequence-of-functions"),
+    pytest.param(P.stacked_activations, [X, [0.5 * RNG.normal(size=(3, 3)) for _ in range(3)]], id="loop-over-functions"),
 ]
 
 

@@ -17,6 +17,13 @@ call in a ``while`` condition is refused (it would run once, before the loop).
                                               pred = quad(h, *theta)
                                           else:
                                               raise KeyError(name)
+
+A sequence of functions (a tuple or list literal of references, or a global
+tuple or list of functions) is such a table by position, and a loop over one
+(``for w, f in zip(weights, (np.sin, np.cos))``, as a generator expression
+desugars to) iterates the positions: each call of its loop variable is a call
+through the table (``f(x)`` -> ``(np.sin, np.cos)[f_position](x)``, then the
+branches above).
 """
 
 import copy
@@ -33,6 +40,7 @@ FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}  # the
 
 
 def desugar(body, parsed):
+    body = map_statements(body, lambda stmt: [_positions(stmt, parsed)] if isinstance(stmt, gast.For) else [stmt])
     if not any(_dispatched(n, parsed) is not None for stmt in body for n in gast.walk(stmt)):
         return body
     names = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
@@ -62,6 +70,87 @@ def desugar(body, parsed):
     return map_statements(body, statement)
 
 
+def _positions(loop, parsed):
+    """A ``for`` over a sequence of functions (alone, or in ``zip``, ``enumerate``, ``reversed``) as a
+    ``for`` over its positions, where the body only calls the loop variable or passes it to calls."""
+    it, target = loop.iter, loop.target
+    if _sequence(it, parsed) is not None and isinstance(target, gast.Name):
+        places = [(None, target)]
+    elif isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and it.func.id in ("zip", "enumerate", "reversed") \
+            and parsed.scope.resolve(it.func) in (zip, enumerate, reversed) and isinstance(target, gast.Tuple if it.func.id != "reversed" else gast.Name):
+        offset = 1 if it.func.id == "enumerate" else 0
+        elts = [target] if it.func.id == "reversed" else target.elts[offset:]
+        places = [(k, elt) for k, (arg, elt) in enumerate(zip(it.args, elts)) if _sequence(arg, parsed) is not None and isinstance(elt, gast.Name)]
+    else:
+        return loop
+    places = [(k, elt) for k, elt in places if _only_called(elt.id, loop.body)]
+    if not places:
+        return loop
+    names = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
+    loop = copy.deepcopy(loop)
+    for k, elt in places:
+        seq = loop.iter if k is None else loop.iter.args[k]
+        elt = loop.target if k is None or loop.iter.func.id == "reversed" else loop.target.elts[k + (loop.iter.func.id == "enumerate")]
+        function, position = elt.id, Namer(names).fresh(f"{elt.id}_position")
+        names.add(position)
+        count = gast.copy_location(call_builtin("range", [gast.Constant(value=len(_sequence(seq, parsed)), kind=None)]), seq)
+        if k is None:
+            loop.iter = count
+        else:
+            loop.iter.args[k] = count
+        elt.id = position
+        loop.body = [_Through(function, seq, position).visit(stmt) for stmt in loop.body]
+    return loop
+
+
+def _sequence(node, parsed):
+    """The functions a tuple or list literal of references, or a global tuple or list of functions, holds."""
+    if isinstance(node, (gast.Tuple, gast.List)):
+        found = [_function(e, parsed) for e in node.elts]
+        return found if found and all(f is not None for f in found) else None
+    root = parsed.scope.root(node) if isinstance(node, (gast.Name, gast.Attribute)) else None
+    if root is None or root.id in parsed.scope.locals:
+        return None
+    obj = parsed.scope.resolve(node)
+    if isinstance(obj, (tuple, list)) and obj and all(callable(f) and not isinstance(f, type) for f in obj):
+        return list(obj)
+    return None
+
+
+def _function(node, parsed):
+    root = parsed.scope.root(node) if isinstance(node, (gast.Name, gast.Attribute)) else None
+    if root is None or root.id in parsed.scope.locals:
+        return None
+    obj = parsed.scope.resolve(node)
+    return obj if callable(obj) and not isinstance(obj, type) and obj is not MISSING else None
+
+
+def _only_called(name, body):
+    """Whether every read of ``name`` in ``body`` calls it or passes it to a call (and nothing rebinds it)."""
+    uses, fine = 0, 0
+    for stmt in body:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and n.id == name:
+                if not isinstance(n.ctx, gast.Load):
+                    return False
+                uses += 1
+            if isinstance(n, gast.Call):
+                fine += sum(isinstance(a, gast.Name) and a.id == name for a in [n.func] + n.args + [k.value for k in n.keywords])
+    return uses > 0 and uses == fine
+
+
+class _Through(gast.NodeTransformer):
+    """Reads of a loop variable as ``seq[position]``."""
+
+    def __init__(self, name, seq, position):
+        self.name, self.seq, self.position = name, seq, position
+
+    def visit_Name(self, node):
+        if node.id != self.name:
+            return node
+        return gast.copy_location(gast.Subscript(value=copy.deepcopy(self.seq), slice=name_node(self.position), ctx=gast.Load()), node)
+
+
 def _walk(node):
     return gast.walk(node) if isinstance(node, gast.AST) else ()
 
@@ -78,6 +167,9 @@ def _table(node, parsed):
     if not isinstance(node, gast.Subscript):
         return None
     table = node.value
+    functions = _sequence(table, parsed)
+    if functions is not None:
+        return dict(enumerate(functions))
     root = parsed.scope.root(table)
     if root is None or root.id in parsed.scope.locals:
         return None
@@ -103,8 +195,7 @@ class _Dispatch(gast.NodeTransformer):
         chosen = _dispatched(node, self.parsed)
         if chosen is None:
             return node
-        table = dotted(chosen.value).split(".")[-1].lower()
-        result = self.namer.fresh(f"{table}_result")
+        result = self.namer.fresh(f"{_table_name(chosen)}_result")
         self.branches(node, result)
         return gast.copy_location(name_node(result), node)
 
@@ -114,7 +205,7 @@ class _Dispatch(gast.NodeTransformer):
         table = _table(chosen, self.parsed)
         key = chosen.slice
         if not isinstance(key, (gast.Name, gast.Constant)):
-            held = self.namer.fresh(f"{dotted(chosen.value).split('.')[-1].lower()}_key")
+            held = self.namer.fresh(f"{_table_name(chosen)}_key")
             self.before.append(gast.copy_location(assign(name_node(held, store=True), key), call))
             key = name_node(held)
         missing = gast.Raise(exc=call_builtin("KeyError", [copy.deepcopy(key)]), cause=None)
@@ -143,8 +234,15 @@ class _Dispatch(gast.NodeTransformer):
         elif isinstance(fn, types.FunctionType):
             ref = name_node(function_name(fn))
         else:
-            raise self.parsed.loc.error(chosen, f"the table `{dotted(chosen.value)}` holds {fn!r}, which s2s cannot "
+            raise self.parsed.loc.error(chosen, f"the table `{gast.unparse(chosen.value)}` holds {fn!r}, which s2s cannot "
                                                    "call by a name: put functions of yours or numpy's in it")
         ref.s2s_global = fn
         return ref
 
+
+
+def _table_name(chosen):
+    """A name for what a call through ``chosen`` (``TABLE[key]``) computes: the table's, or the key's."""
+    if isinstance(chosen.value, (gast.Tuple, gast.List)):
+        return chosen.slice.id.removesuffix("_position") if isinstance(chosen.slice, gast.Name) else "call"
+    return dotted(chosen.value).split(".")[-1].lower()

@@ -42,3 +42,23 @@ def gated_mixture(x, w, b):
     expert = lambda z, scale=1.0: scale * np.tanh(z @ w + b)
     mixed = [gate(x[i]) * expert(x, scale=float(i + 1)) for i in range(2)]
     return np.sum(mixed[0] + mixed[1])
+
+
+BASIS = (np.sin, np.cos, np.tanh)
+
+
+def basis_expansion(coeffs, t):
+    """A signal as a weighted sum of basis functions from a module-level tuple."""
+    return np.sum(sum(c * f(t) for c, f in zip(coeffs, BASIS)) ** 2)
+
+
+def softplus(z):
+    return np.log1p(np.exp(z))
+
+
+def stacked_activations(x, Ws):
+    """Layers with their own activations, a literal list of functions walked with enumerate."""
+    h = x
+    for k, activation in enumerate([softplus, np.tanh, np.sin]):
+        h = activation(Ws[k] @ h)
+    return np.sum(h * h)
