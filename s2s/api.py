@@ -285,55 +285,52 @@ def _check_differentiable(name, value, fn):
 
 
 def _match_types(grads, arguments, wrt_names, single):
-    """Give a Python float argument a Python float gradient, a tuple a tuple.
+    """Give each gradient its argument's structure and types (:func:`_like`)."""
+    if single:
+        return _like(grads, arguments.get(wrt_names[0]))
+    return tuple(_like(g, arguments.get(n)) for n, g in zip(wrt_names, grads))
+
+
+def _like(g, value):
+    """The gradient ``g`` of ``value`` in ``value``'s structure and types: a Python float for a
+    float; a dict of its type with all its keys for a dict; the same NamedTuple, dataclass or
+    list/tuple type for those, element by element; zeros where the function read nothing.
 
     A gradient that is an array of another library (a 0-d cupy or dask array) stays
     one: ``float()`` of it would synchronise the device or compute the graph."""
-
-    def convert(name, g):
-        value = arguments.get(name)
-        g = _real_like(g, value)
-        if type(value) is float:
-            return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) else g
-        if isinstance(value, dict) and isinstance(g, dict):
-            return _dict_like(g, value)
-        if isinstance(g, dict) and (hasattr(value, "_fields") or dataclasses.is_dataclass(value)):
-            return _fields_like(g, value)
+    if g is None:  # nothing read: zeros, in the value's structure
         if isinstance(value, (tuple, list)):
-            return type(value)(*g) if hasattr(value, "_fields") else type(value)(g)
-        return g
-
-    if single:
-        return convert(wrt_names[0], grads)
-    return tuple(convert(n, g) for n, g in zip(wrt_names, grads))
-
-
-def _dict_like(g, value):
-    """A dict argument's gradient as a dict of its type with all its keys: zeros for the
-    entries the function never read (nested dicts likewise)."""
-    out = type(value)()
-    for key, entry in value.items():
-        part = g.get(key)
-        if part is None:
-            out[key] = zeros_like(entry)
-        elif isinstance(entry, dict) and isinstance(part, dict):
-            out[key] = _dict_like(part, entry)
+            g = (None,) * len(value)
+        elif isinstance(value, dict) or dataclasses.is_dataclass(value):
+            g = {}
         else:
-            out[key] = float(part) if type(entry) is float and np.ndim(part) == 0 else part
-    return out
+            return zeros_like(value)
+    g = _real_like(g, value)
+    if type(value) is float:
+        return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) and np.ndim(g) == 0 else g
+    if isinstance(value, dict) and isinstance(g, dict):
+        out = type(value)()
+        for key, entry in value.items():
+            out[key] = _like(g.get(key), entry)
+        return out
+    if isinstance(value, tuple) and hasattr(value, "_fields") and isinstance(g, tuple):
+        return _fields_like(dict(zip(value._fields, g)), value)
+    if isinstance(g, dict) and (hasattr(value, "_fields") or dataclasses.is_dataclass(value)):
+        return _fields_like(g, value)
+    if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
+        return type(value)(_like(part, entry) for part, entry in zip(g, value))
+    return g
 
 
 def _fields_like(g, value):
     """A NamedTuple's or a dataclass's gradient as the same type, field by field: zeros for
-    the fields the function never read."""
+    the fields the function never read, the value itself for a field with no derivative
+    (a string, a flag)."""
     names = value._fields if hasattr(value, "_fields") else [f.name for f in dataclasses.fields(value)]
     parts = {}
     for name in names:
-        entry, part = getattr(value, name), g.get(name)
-        if part is None:
-            parts[name] = zeros_like(entry) if not isinstance(entry, (str, bool, type(None))) else entry
-        else:
-            parts[name] = float(part) if type(entry) is float and np.ndim(part) == 0 else part
+        entry = getattr(value, name)
+        parts[name] = entry if isinstance(entry, (str, bool, type(None))) else _like(g.get(name), entry)
     if hasattr(value, "_fields"):
         return type(value)(**parts)
     out = copy.copy(value)

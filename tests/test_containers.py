@@ -2,6 +2,7 @@
 argument's structure and type: a dict for a dict, the same NamedTuple or dataclass for
 those, zeros for entries never read (issue 17, point 1)."""
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -11,6 +12,57 @@ from gradcheck import numeric_grad
 from programs import containers as P
 
 RNG = np.random.default_rng(5)
+
+
+def leaves(tree):
+    """The float and array leaves of a nested container, in order."""
+    if isinstance(tree, dict):
+        return [x for v in tree.values() for x in leaves(v)]
+    if isinstance(tree, (tuple, list)):
+        return [x for v in tree for x in leaves(v)]
+    if dataclasses.is_dataclass(tree) or hasattr(tree, "__dict__") and not isinstance(tree, np.ndarray):
+        return [x for v in vars(tree).values() for x in leaves(v)]
+    return [tree] if isinstance(tree, (float, np.ndarray)) else []
+
+
+def rebuilt(tree, new):
+    """``tree`` with its leaves taken in order from the iterator ``new``."""
+    if isinstance(tree, dict):
+        return type(tree)((k, rebuilt(v, new)) for k, v in tree.items())
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        return type(tree)(*(rebuilt(v, new) for v in tree))
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(rebuilt(v, new) for v in tree)
+    if dataclasses.is_dataclass(tree) or hasattr(tree, "__dict__") and not isinstance(tree, np.ndarray):
+        out = copy.copy(tree)
+        for k, v in vars(tree).items():
+            object.__setattr__(out, k, rebuilt(v, new))
+        return out
+    return next(new) if isinstance(tree, (float, np.ndarray)) else tree
+
+
+def same_structure(g, tree):
+    """``g`` has ``tree``'s container types all the way down, and its leaves' shapes."""
+    assert type(g) is type(tree), (type(g), type(tree))
+    if isinstance(tree, dict):
+        assert list(g) == list(tree)
+    for a, b in zip(leaves(g), leaves(tree)):
+        assert type(a) is type(b) and np.shape(a) == np.shape(b)
+
+
+def check_tree_grad(f, args, g, index=0, eps=1e-6, rtol=1e-6):
+    """The gradient ``g`` of ``f`` in ``args[index]`` (any nesting of containers) against central
+    differences along two random directions, and its structure against the argument's."""
+    tree = args[index]
+    same_structure(g, tree)
+    for _ in range(2):
+        direction = [RNG.normal(size=np.shape(x)) if isinstance(x, np.ndarray) else float(RNG.normal()) for x in leaves(tree)]
+        def at(t):
+            moved = [x + t * d for x, d in zip(leaves(tree), direction)]
+            return f(*args[:index], rebuilt(tree, iter(moved)), *args[index + 1:])
+        numeric = (at(eps) - at(-eps)) / (2 * eps)
+        exact = sum(np.sum(a * d) for a, d in zip(leaves(g), direction))
+        np.testing.assert_allclose(exact, numeric, rtol=rtol, atol=1e-8)
 
 
 def flat_check(f, params, args, grads, keys):
@@ -77,3 +129,21 @@ def test_a_dataclass_of_parameters():
     np.testing.assert_allclose(g.stiffness, numeric_grad(along(field="stiffness"), [4.0], 0), rtol=1e-6)
     np.testing.assert_allclose(g.damping, numeric_grad(along(field="damping"), [0.3], 0), rtol=1e-6)
     np.testing.assert_allclose(g.masses, numeric_grad(along(field="masses"), [osc.masses], 0), rtol=1e-6)
+
+
+def mlp_params(sizes=(3, 4, 2)):
+    return {"W1": RNG.normal(size=sizes[:2]), "b1": RNG.normal(size=sizes[1]),
+            "W2": RNG.normal(size=sizes[1:]), "b2": RNG.normal(size=sizes[2])}
+
+
+def test_dict_entries_read_with_a_loop_variable_accumulate():
+    params, x, y = mlp_params(), RNG.normal(size=(5, 3)), RNG.normal(size=(5, 2))
+    check_tree_grad(P.decayed_loss, (params, x, y), s2s.grad(P.decayed_loss)(params, x, y))
+
+
+def test_namedtuple_fields_read_in_a_loop_accumulate():
+    layer = P.Layer(0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=3))
+    x = RNG.normal(size=(4, 3))
+    g = s2s.grad(P.stacked_energy)(layer, x, 3)
+    assert g.activation == "tanh"
+    check_tree_grad(P.stacked_energy, (layer, x, 3), g)

@@ -46,3 +46,20 @@ def oscillator_energy(osc, x0, v0, dt, steps):
         a = -(osc.stiffness * x + osc.damping * v) / osc.masses
         x, v = x + dt * v, v + dt * a
     return np.sum(0.5 * osc.masses * v ** 2 + 0.5 * osc.stiffness * x ** 2)
+
+
+def decayed_loss(params, x, y, decay=1e-2):
+    """Weight decay summed over a tuple of keys: dict reads with a loop variable as key."""
+    err = mlp_loss(params, x, y)
+    l2 = sum(np.sum(params[k] ** 2) for k in ("W1", "W2"))
+    for name in ("b1", "b2"):
+        l2 = l2 + 0.1 * np.sum(params[name] ** 2)
+    return err + decay * l2
+
+
+def stacked_energy(layer, x, depth):
+    """A NamedTuple's fields read by name inside a loop (the adjoints accumulate)."""
+    h = x
+    for _ in range(depth):
+        h = np.tanh(h @ layer.W + layer.b)
+    return np.sum(h ** 2) + np.sum(layer[0] ** 2)
