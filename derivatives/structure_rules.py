@@ -2,7 +2,9 @@
 
 ``xs.append(v)`` becomes ``xs_2 = appended(xs, v)`` and ``y[i] = v`` becomes
 ``y_2 = updated(y, i, v)``: containers and arrays are updated as values, so
-every version stays available to the backward sweep.  The tangent of a list is a
+every version stays available to the backward sweep.  A dict literal is
+``dict_of(keys, values)`` and ``d.items()``/``d.values()`` are ``items_of(d)``/``values_of(d)``;
+the adjoint of a dict is a ``GradDict`` by key.  The tangent of a list is a
 ``GradTuple`` of the tangents of its items; each tangent term reads one argument's
 tangent, so the other argument's place is filled with zeros.
 """
@@ -11,7 +13,8 @@ import builtins
 import operator
 
 from s2s.families import linear
-from s2s.rules import adjoint, tangent
+from s2s import runtime
+from s2s.rules import adjoint, nondifferentiable, tangent
 from s2s.runtime import appended, updated
 
 
@@ -52,3 +55,54 @@ def updated__(z, array, index, value):
     """``array`` contributes outside ``index``; ``value`` at ``index``."""
     dz = zeroed(darray, index)
     dz = GradTuple(updated(list(zeros_like(array)), index, dvalue)) if isinstance(array, (list, tuple)) else updated(zeros_like(array), index, dvalue)
+
+
+nondifferentiable(runtime.keys_of)
+
+
+@linear(runtime.dict_of)
+def dict_of(y, keys, values):
+    """The tangent is a ``GradDict`` too (it adds by key)."""
+    dvalues = dict_entries(dy, y)
+    return unvalues(values, keys)
+
+
+@linear(runtime.dict_entries)
+def dict_entries(y, grad, keys):
+    dgrad = unvalues(dy, keys)
+
+
+@linear(runtime.unvalues)
+def unvalues(y, grad, like):
+    dgrad = dict_entries(dy, like)
+
+
+@linear(runtime.unitems)
+def unitems(y, grad, like):
+    dgrad = item_tangents(dy, like)
+
+
+@linear(runtime.item_tangents)
+def item_tangents(y, grad, like):
+    dgrad = unitems(dy, like)
+
+
+@adjoint(runtime.values_of)
+def values_of_(y, d):
+    dd = unvalues(dy, d)
+
+
+@tangent(runtime.values_of)
+def values_of__(y, d):
+    """In the order of ``d``'s keys, whatever the tangent's order."""
+    dy = dict_entries(dd, d)
+
+
+@adjoint(runtime.items_of)
+def items_of_(y, d):
+    dd = unitems(dy, d)
+
+
+@tangent(runtime.items_of)
+def items_of__(y, d):
+    dy = item_tangents(dd, d)

@@ -6,6 +6,7 @@ import copy
 import dataclasses
 
 import numpy as np
+import pytest
 
 import s2s
 from gradcheck import numeric_grad
@@ -147,3 +148,54 @@ def test_namedtuple_fields_read_in_a_loop_accumulate():
     g = s2s.grad(P.stacked_energy)(layer, x, 3)
     assert g.activation == "tanh"
     check_tree_grad(P.stacked_energy, (layer, x, 3), g)
+
+
+def check_jvp_against_grad(f, args, g, index=0):
+    """The jvp along a random tangent shaped like ``args[index]`` equals <grad, tangent>."""
+    tree = args[index]
+    tangent = rebuilt(tree, iter([RNG.normal(size=np.shape(x)) if isinstance(x, np.ndarray) else float(RNG.normal()) for x in leaves(tree)]))
+    value, dot = s2s.jvp(f, wrt=index)(*args, tangent)
+    np.testing.assert_allclose(value, f(*args), rtol=1e-12)
+    np.testing.assert_allclose(dot, sum(np.sum(a * b) for a, b in zip(leaves(g), leaves(tangent))), rtol=1e-9)
+
+
+def test_a_config_dict_built_in_the_loss():
+    params = {"w": RNG.normal(size=3), "log_scale": 0.2}
+    args = (params, RNG.normal(size=(6, 3)), RNG.normal(size=6), 0.5)
+    g = s2s.grad(P.penalized_regression)(*args)
+    assert type(g["log_scale"]) is float
+    check_tree_grad(P.penalized_regression, args, g)
+    check_jvp_against_grad(P.penalized_regression, args, g)
+
+
+def test_dict_comprehensions_over_items_and_keys():
+    params = mlp_params()
+    scales = {k: np.full(np.shape(v), 2.0) for k, v in params.items()}
+    args = (params, scales, RNG.normal(size=(5, 3)), RNG.normal(size=(5, 2)))
+    g = s2s.grad(P.whitened_loss)(*args)
+    check_tree_grad(P.whitened_loss, args, g)
+    check_jvp_against_grad(P.whitened_loss, args, g)
+    gs = s2s.grad(P.whitened_loss, wrt="scales")(*args)  # the dict divided by
+    check_tree_grad(P.whitened_loss, args, gs, index=1)
+
+
+def test_a_dict_built_entry_by_entry_in_a_helper():
+    params = {"hidden": 0.5 * RNG.normal(size=(3, 4)), "output": 0.5 * RNG.normal(size=(4, 2))}
+    args = (params, RNG.normal(size=(5, 3)))
+    g = s2s.grad(P.activation_penalty)(*args)
+    check_tree_grad(P.activation_penalty, args, g)
+    check_jvp_against_grad(P.activation_penalty, args, g)
+    x_grad = s2s.grad(P.activation_penalty, wrt=1)(*args)
+    np.testing.assert_allclose(x_grad, numeric_grad(lambda x: P.activation_penalty(params, x), [args[1]], 0), rtol=1e-6)
+
+
+def test_dict_literal_entries_never_read_get_zeros():
+    def spread(x, y):
+        return P.penalized_regression({"w": x, "log_scale": 0.0}, y, np.ones(4), 0.0)
+    x, y = RNG.normal(size=3), RNG.normal(size=(4, 3))
+    np.testing.assert_allclose(s2s.grad(spread)(x, y), numeric_grad(spread, [x, y], 0), rtol=1e-6)
+
+
+def test_dict_unpacking_in_a_literal_is_refused_at_the_line():
+    with pytest.raises(s2s.S2SError, match=r"containers.py:\d+.*`\*\*` in a dict literal"):
+        s2s.grad(P.merged_config)(np.ones(2))

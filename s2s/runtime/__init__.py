@@ -12,6 +12,7 @@ The helpers live in modules by role:
 
 * ``values``: ``GradTuple``, ``GradDict`` (container adjoints), ``ShapeOf`` (saved shapes), ``size_of``;
 * ``dispatch``: which array library a value belongs to (internal);
+* ``dicts``: dicts built inside the function (``dict_of``, ``items_of``, ``values_of``, ``keys_of``) and their adjoints;
 * ``seeds``: the seed of an output, zero adjoints;
 * ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``;
 * ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
@@ -52,6 +53,7 @@ from .decompositions import (
     solve_adjoint_tangent,
     unique_columns,
 )
+from .dicts import dict_entries, dict_of, item_tangents, items_of, keys_of, unitems, unvalues, values_of
 from .diagonals import undiag, undiagonal, untrace
 from .joining import (
     linspace_adjoint,
@@ -122,6 +124,14 @@ from .sequences import (
 from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
+    "dict_of",
+    "dict_entries",
+    "items_of",
+    "item_tangents",
+    "values_of",
+    "keys_of",
+    "unitems",
+    "unvalues",
     "assumed_structure",
     "frechet_block",
     "lu_permutation",

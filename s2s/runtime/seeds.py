@@ -61,6 +61,10 @@ def zeroed(grad, index):
         out = list(grad)
         out[index] = zeros_like(out[index])
         return GradTuple(out)
+    if isinstance(grad, dict):
+        out = GradDict(grad)
+        out[index] = None  # kept in its place: a tangent's entries stay in the dict's order
+        return out
     out = grad.copy()
     out[index] = 0
     return out

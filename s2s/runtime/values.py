@@ -53,6 +53,12 @@ class GradDict(dict):
 
     __radd__ = __add__
 
+    def __missing__(self, key):
+        return None  # an entry that received no adjoint (as a GradTuple's ``None``)
+
+    def copy(self):
+        return GradDict(self)
+
     def __repr__(self):
         return f"GradDict({dict.__repr__(self)})"
 

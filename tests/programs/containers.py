@@ -63,3 +63,43 @@ def stacked_energy(layer, x, depth):
     for _ in range(depth):
         h = np.tanh(h @ layer.W + layer.b)
     return np.sum(h ** 2) + np.sum(layer[0] ** 2)
+
+
+def penalized_regression(params, x, y, lam):
+    """A config dict built in the loss, and penalties iterated with ``.items()``."""
+    cfg = {"l2": lam, "l1": 0.1 * lam, "scale": np.exp(params["log_scale"])}
+    pred = cfg["scale"] * (x @ params["w"])
+    penalties = {"l2": np.sum(params["w"] ** 2), "l1": np.sum(np.sqrt(params["w"] ** 2 + 1e-3))}
+    total = np.mean((pred - y) ** 2)
+    for name, value in penalties.items():
+        total = total + cfg[name] * value
+    return total
+
+
+def whitened_loss(params, scales, x, y):
+    """A dict comprehension over the parameters (and one over the keys)."""
+    unit = {name: value / scales[name] for name, value in params.items()}
+    squares = {name: np.sum(unit[name] ** 2) for name in params.keys()}
+    h = np.tanh(x @ unit["W1"] + unit["b1"])
+    return np.mean((h @ unit["W2"] - y) ** 2) + 1e-2 * sum(squares.values())
+
+
+def layer_activations(params, x):
+    """A helper that builds and returns a dict, entry by entry."""
+    acts = {}
+    h = x
+    for name in ("hidden", "output"):
+        h = np.tanh(h @ params[name])
+        acts[name] = h
+    return acts
+
+
+def activation_penalty(params, x):
+    acts = layer_activations(params, x)
+    return sum(np.mean(a ** 2) for a in acts.values()) + np.sum(acts["output"])
+
+
+def merged_config(x):
+    base = {"a": x}
+    cfg = {**base, "b": 2 * x}  # refused: `**` in a dict literal
+    return np.sum(cfg["a"] * cfg["b"])

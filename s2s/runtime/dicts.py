@@ -1,0 +1,63 @@
+"""Dicts built and read inside a differentiated function, as values.
+
+Normalization writes a dict literal ``{"a": x, "b": y}`` as ``dict_of(("a", "b"), [x, y])``
+(so its values are a list, whose adjoint s2s knows) and ``d.items()``, ``d.values()``,
+``d.keys()`` as ``items_of(d)``, ``values_of(d)``, ``keys_of(d)`` (lists, which loops
+index); ``d[k] = v`` is ``updated(d, k, v)`` as for lists.  The adjoint of a dict is a
+``GradDict`` by key; ``dict_entries``, ``item_tangents`` and ``unitems``/``unvalues`` move adjoints between
+the two forms (each is the transpose of the other's linear map).
+"""
+
+from .seeds import zeros_like
+from .values import GradDict, GradTuple
+
+
+def dict_of(keys=(), values=()):
+    """The dict ``{keys[0]: values[0], ...}`` (a dict literal; ``{}`` without arguments)."""
+    return dict(zip(keys, values))
+
+
+def dict_entries(grad, like):
+    """The adjoint of ``dict_of(keys, values)`` in ``values``, for the dict ``like`` it made (or
+    its keys): the adjoint of each key's entry, zeros (``None`` for keys alone) for an entry
+    that received none."""
+    if not isinstance(like, dict):
+        return GradTuple(grad.get(key) for key in like)
+    return GradTuple(zeros_like(entry) if grad.get(key) is None else grad[key] for key, entry in like.items())
+
+
+def _mapping(d, method):
+    if not isinstance(d, dict):
+        raise TypeError(f"s2s differentiates `.{method}()` of a dict, not of {type(d).__name__}")
+    return d
+
+
+def keys_of(d):
+    """``list(d.keys())``."""
+    return list(_mapping(d, "keys"))
+
+
+def values_of(d):
+    """``list(d.values())``."""
+    return list(_mapping(d, "values").values())
+
+
+def items_of(d):
+    """``list(d.items())``."""
+    return list(_mapping(d, "items").items())
+
+
+def unvalues(grad, like):
+    """The adjoint of ``values_of(like)``: the adjoint of each value, by its key."""
+    return GradDict(zip(like, grad))
+
+
+def unitems(grad, like):
+    """The adjoint of ``items_of(like)``: the adjoint of each ``(key, value)`` pair's value, by key."""
+    return GradDict((key, g[1]) for key, g in zip(like, grad) if g is not None and g[1] is not None)
+
+
+def item_tangents(grad, like):
+    """The tangent of ``items_of(like)`` for the dict tangent ``grad``: ``(None, tangent)`` pairs
+    in ``like``'s order (a key has no derivative)."""
+    return GradTuple(GradTuple((None, grad.get(key))) for key in like)
