@@ -199,3 +199,36 @@ def test_dict_literal_entries_never_read_get_zeros():
 def test_dict_unpacking_in_a_literal_is_refused_at_the_line():
     with pytest.raises(s2s.S2SError, match=r"containers.py:\d+.*`\*\*` in a dict literal"):
         s2s.grad(P.merged_config)(np.ones(2))
+
+
+def mlp_list_params(sizes=(3, 4, 2)):
+    return [(0.5 * RNG.normal(size=(m, n)), 0.1 * RNG.normal(size=n)) for m, n in zip(sizes[:-1], sizes[1:])]
+
+
+def test_a_list_of_weight_and_bias_tuples():
+    params = mlp_list_params()
+    targets = np.eye(2)[RNG.integers(0, 2, size=6)]
+    args = (params, RNG.normal(size=(6, 3)), targets)
+    g = s2s.grad(P.mlp_log_likelihood)(*args)
+    assert type(g) is list and all(type(layer) is tuple for layer in g)
+    check_tree_grad(P.mlp_log_likelihood, args, g)
+    check_jvp_against_grad(P.mlp_log_likelihood, args, g)
+    updated = [(W - 0.01 * dW, b - 0.01 * db) for (W, b), (dW, db) in zip(params, g)]  # the user's update
+    assert P.mlp_log_likelihood(updated, *args[1:]) < P.mlp_log_likelihood(*args)
+
+
+def test_lists_inside_a_dict_and_lists_as_intermediates():
+    model = {"blocks": [0.3 * RNG.normal(size=(3, 3)) for _ in range(3)], "readout": RNG.normal(size=6), "bias": 0.5}
+    args = (model, RNG.normal(size=(5, 3)))
+    g = s2s.grad(P.residual_tower)(*args)
+    assert type(g["blocks"]) is list and type(g["bias"]) is float
+    np.testing.assert_array_equal(g["blocks"][1], np.zeros((3, 3)))  # never read
+    check_tree_grad(P.residual_tower, args, g)
+    check_jvp_against_grad(P.residual_tower, args, g)
+
+
+def test_a_helper_returning_a_list_and_a_tuple():
+    x = RNG.normal(size=7)
+    g = s2s.grad(P.shape_statistic)(x)
+    np.testing.assert_allclose(g, numeric_grad(P.shape_statistic, [x], 0), rtol=1e-6, atol=1e-9)
+    check_jvp_against_grad(P.shape_statistic, (x,), g)

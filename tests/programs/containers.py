@@ -103,3 +103,37 @@ def merged_config(x):
     base = {"a": x}
     cfg = {**base, "b": 2 * x}  # refused: `**` in a dict literal
     return np.sum(cfg["a"] * cfg["b"])
+
+
+def mlp_predict(params, inputs):
+    """autograd's MLP example: the parameters a list of (W, b) tuples."""
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs - np.log(np.sum(np.exp(outputs), axis=1, keepdims=True))
+
+
+def mlp_log_likelihood(params, inputs, targets, l2=1e-2):
+    prior = sum(np.sum(W ** 2) + np.sum(b ** 2) for W, b in params)
+    return -np.sum(mlp_predict(params, inputs) * targets) + l2 * prior
+
+
+def residual_tower(model, x):
+    """A dict holding a list of layers and a readout: containers nested in containers."""
+    blocks = [model["blocks"][0], model["blocks"][-1]]
+    h = x
+    for W in blocks:
+        h = h + np.tanh(h @ W)
+    features = [np.mean(h, axis=0), np.std(h, axis=0)]
+    return np.sum(np.concatenate(features) * model["readout"]) + model["bias"]
+
+
+def moments(x):
+    """A helper returning a list and a tuple."""
+    centred = x - np.mean(x)
+    return [np.mean(centred ** 2), np.mean(centred ** 3)], (np.min(x), np.max(x))
+
+
+def shape_statistic(x):
+    (var, third), (lo, hi) = moments(x)
+    return third / var ** 1.5 + 0.1 * (hi - lo)
