@@ -26,6 +26,7 @@ from .rules import tangent as _register_tangent
 from .errors import S2SError
 from .naming import function_name
 from .runtime import zeros_like
+from .runtime.values import is_record
 from .transform import NotForward, resolve_wrt, transform
 from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
 from .variants import file_suffix, key_of, spec_of
@@ -135,7 +136,10 @@ def _bound_method(method, wrt, transform_function):
         if isinstance(w, int) and not isinstance(w, bool):
             return w + 1 if w >= 0 else w
         if params and w == params[0]:
-            raise ValueError(f"wrt={w!r} names the object {method.__qualname__} is bound to; s2s differentiates with respect to arguments")
+            cls = type(owner).__qualname__
+            raise ValueError(f"wrt={w!r} names the object {method.__qualname__} is bound to; differentiate the function "
+                             f"with the object as an argument: s2s.grad({cls}.{func.__name__}, wrt={w!r})(obj, ...), whose "
+                             f"gradient is a {cls} holding the gradients of its array attributes")
         return w
 
     inner = transform_function(func, tuple(shift(w) for w in wrt) if isinstance(wrt, (tuple, list)) else shift(wrt))
@@ -301,7 +305,7 @@ def _like(g, value):
     if g is None:  # nothing read: zeros, in the value's structure
         if isinstance(value, (tuple, list)):
             g = (None,) * len(value)
-        elif isinstance(value, dict) or dataclasses.is_dataclass(value):
+        elif isinstance(value, dict) or is_record(value):
             g = {}
         else:
             return zeros_like(value)
@@ -317,6 +321,8 @@ def _like(g, value):
         return _fields_like(dict(zip(value._fields, g)), value)
     if isinstance(g, dict) and (hasattr(value, "_fields") or dataclasses.is_dataclass(value)):
         return _fields_like(g, value)
+    if isinstance(g, dict) and is_record(value):
+        return _attributes_like(g, value)
     if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
         return type(value)(_like(part, entry) for part, entry in zip(g, value))
     return g
@@ -325,18 +331,43 @@ def _like(g, value):
 def _fields_like(g, value):
     """A NamedTuple's or a dataclass's gradient as the same type, field by field: zeros for
     the fields the function never read, the value itself for a field with no derivative
-    (a string, a flag)."""
+    (a string, a flag, an integer)."""
     names = value._fields if hasattr(value, "_fields") else [f.name for f in dataclasses.fields(value)]
     parts = {}
     for name in names:
         entry = getattr(value, name)
-        parts[name] = entry if isinstance(entry, (str, bool, type(None))) else _like(g.get(name), entry)
+        parts[name] = _like(g[name], entry) if g.get(name) is not None or _differentiable(entry) else entry
     if hasattr(value, "_fields"):
         return type(value)(**parts)
     out = copy.copy(value)
     for name, part in parts.items():
         object.__setattr__(out, name, part)  # frozen dataclasses too
     return out
+
+
+def _attributes_like(g, value):
+    """The gradient of an instance of a plain class (``wrt="self"``): a shallow copy of it whose
+    attributes holding floats, inexact arrays or containers hold their gradients (zeros for
+    those never read); other attributes (names, flags, integers, generators) are kept as they
+    are.  A copy of the same class, as for dataclasses, so ``model.W -= lr * g.W`` reads as
+    the user's update does."""
+    if not hasattr(value, "__dict__") or hasattr(type(value), "__slots__"):
+        raise TypeError(f"s2s gives the gradient of a {type(value).__qualname__} as a copy with gradients in its "
+                        "attributes, which needs attributes in __dict__ (no __slots__): make it a dataclass or "
+                        "differentiate with respect to the arrays, passed as arguments")
+    out = copy.copy(value)
+    for name, entry in vars(value).items():
+        if g.get(name) is not None or _differentiable(entry):
+            object.__setattr__(out, name, _like(g.get(name), entry))
+    return out
+
+
+def _differentiable(value):
+    """Whether a value never read has a zero gradient (rather than no derivative at all)."""
+    if isinstance(value, (float, complex, dict, list, tuple)) or is_record(value):
+        return True
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and np.issubdtype(dtype, np.inexact)
 
 
 def _real_like(g, value):

@@ -232,3 +232,35 @@ def test_a_helper_returning_a_list_and_a_tuple():
     g = s2s.grad(P.shape_statistic)(x)
     np.testing.assert_allclose(g, numeric_grad(P.shape_statistic, [x], 0), rtol=1e-6, atol=1e-9)
     check_jvp_against_grad(P.shape_statistic, (x,), g)
+
+
+def test_wrt_self_of_a_plain_class_gives_a_copy_holding_the_gradients():
+    model = P.RidgeModel(RNG.normal(size=(3, 2)), RNG.normal(size=2), lam=0.3)
+    X, y = RNG.normal(size=(6, 3)), RNG.normal(size=(6, 2))
+    for wrt in ("self", 0):
+        g = s2s.grad(P.RidgeModel.loss, wrt=wrt)(model, X, y)
+        assert type(g) is P.RidgeModel and g is not model
+        assert g.name == "ridge" and g.rng is model.rng and type(g.lam) is float  # kept / differentiated
+        for name in ("W", "b"):
+            def along(v, name=name):
+                moved = copy.copy(model)
+                setattr(moved, name, v)
+                return moved.loss(X, y)
+            np.testing.assert_allclose(getattr(g, name), numeric_grad(along, [getattr(model, name)], 0), rtol=1e-6)
+        np.testing.assert_allclose(g.lam, numeric_grad(lambda lam: P.RidgeModel(model.W, model.b, lam).loss(X, y), [0.3], 0), rtol=1e-6)
+    model.W -= 0.1 * g.W  # the user's update
+    assert model.W.shape == (3, 2)
+
+
+def test_wrt_self_of_a_dataclass_gives_the_dataclass():
+    model = P.LinearModel(0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=3))
+    args = (model, RNG.normal(size=(4, 3)), RNG.normal(size=(4, 3)))
+    g = s2s.grad(P.LinearModel.loss, wrt="self")(*args)
+    assert type(g) is P.LinearModel and g.steps == 3  # an int field: kept
+    check_tree_grad(P.LinearModel.loss, args, g)
+
+
+def test_wrt_self_of_a_bound_method_says_what_to_write():
+    model = P.RidgeModel(np.ones((3, 2)), np.zeros(2))
+    with pytest.raises(ValueError, match=r"s2s.grad\(RidgeModel.loss, wrt='self'\)\(obj, ...\)"):
+        s2s.grad(model.loss, wrt="self")

@@ -6,19 +6,17 @@ arguments' dtype and library); ``zeros_like`` the zero adjoint of any value
 entry of an overwritten item reset to zero.
 """
 
-import dataclasses
-
 import numpy as np
 
-from .values import GradDict, GradTuple, ShapeOf
+from .values import GradDict, GradTuple, ShapeOf, is_record
 
 
 def zeros_like(value):
     """A zero adjoint shaped like ``value`` (arrays, scalars, tuples, lists; an empty
-    ``GradDict`` for a dict or a dataclass instance, whose adjoints are by key or name)."""
+    ``GradDict`` for a dict or an object with attributes, whose adjoints are by key or name)."""
     if value is None or isinstance(value, (ShapeOf, str)):
         return None  # no derivative: a placeholder, a saved shape, a name
-    if isinstance(value, dict) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+    if isinstance(value, dict) or is_record(value):
         return GradDict()
     if isinstance(value, (tuple, list)):
         return GradTuple(zeros_like(v) for v in value)

@@ -137,3 +137,36 @@ def moments(x):
 def shape_statistic(x):
     (var, third), (lo, hi) = moments(x)
     return third / var ** 1.5 + 0.1 * (hi - lo)
+
+
+class RidgeModel:
+    """A plain model class: arrays, a float hyperparameter, a name and a generator as attributes."""
+
+    def __init__(self, W, b, lam=0.1):
+        self.W = W
+        self.b = b
+        self.lam = lam
+        self.name = "ridge"
+        self.rng = np.random.default_rng(0)
+
+    def predict(self, X):
+        return np.tanh(X @ self.W + self.b)
+
+    def loss(self, X, y):
+        residual = self.predict(X) - y
+        penalty = sum(np.sum(w ** 2) for w in (self.W, self.b))
+        return np.mean(residual ** 2) + self.lam * penalty
+
+
+@dataclasses.dataclass
+class LinearModel:
+    """A dataclass model with a loss method."""
+    W: np.ndarray
+    b: np.ndarray
+    steps: int = 3
+
+    def loss(self, X, y):
+        h = X
+        for _ in range(self.steps):
+            h = np.tanh(h @ self.W + self.b)
+        return np.mean((h - y) ** 2)
