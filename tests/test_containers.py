@@ -264,3 +264,91 @@ def test_wrt_self_of_a_bound_method_says_what_to_write():
     model = P.RidgeModel(np.ones((3, 2)), np.zeros(2))
     with pytest.raises(ValueError, match=r"s2s.grad\(RidgeModel.loss, wrt='self'\)\(obj, ...\)"):
         s2s.grad(model.loss, wrt="self")
+
+
+def tree_dot(a, b):
+    return sum(np.sum(x * y) for x, y in zip(leaves(a), leaves(b)))
+
+
+def random_like(tree):
+    return rebuilt(tree, iter([RNG.normal(size=np.shape(x)) if isinstance(x, np.ndarray) else float(RNG.normal()) for x in leaves(tree)]))
+
+
+def encoder_params():
+    return {"W": 0.5 * RNG.normal(size=(3, 4)), "W_mean": RNG.normal(size=(4, 2)), "W_scale": 0.5 * RNG.normal(size=(4, 2))}
+
+
+def test_vjp_of_a_dict_output_and_a_tuple_output_satisfy_the_dot_product_identity():
+    params, x = encoder_params(), RNG.normal(size=(5, 3))
+    out = P.encoder(params, x)
+    dout = random_like(out)
+    pulled = s2s.vjp(P.encoder)(params, x, dout)
+    same_structure(pulled, params)
+    v = random_like(params)
+    value, pushed = s2s.jvp(P.encoder)(params, x, v)
+    assert set(value) == set(pushed) == {"mean", "scale"}
+    np.testing.assert_allclose(tree_dot(dout, pushed), tree_dot(pulled, v), rtol=1e-10)
+    xy = RNG.normal(size=(2, 4))
+    dout = (RNG.normal(size=4), RNG.normal(size=4))
+    pulled = s2s.vjp(P.polar)(xy, dout)
+    v = RNG.normal(size=(2, 4))
+    _, pushed = s2s.jvp(P.polar)(xy, v)
+    np.testing.assert_allclose(tree_dot(dout, pushed), np.sum(pulled * v), rtol=1e-10)
+
+
+def test_hvp_with_a_dict_vector():
+    params, x = encoder_params(), RNG.normal(size=(5, 3))
+    v = random_like(params)
+    hv = s2s.hvp(P.encoder_loss)(params, x, v)
+    same_structure(hv, params)
+    grad = s2s.grad(P.encoder_loss)
+    eps = 1e-5
+    up = grad({k: params[k] + eps * v[k] for k in params}, x)
+    down = grad({k: params[k] - eps * v[k] for k in params}, x)
+    for k in params:
+        np.testing.assert_allclose(hv[k], (up[k] - down[k]) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def test_hvp_with_a_list_of_tuples_vector():
+    params = mlp_list_params()
+    targets = np.eye(2)[RNG.integers(0, 2, size=4)]
+    x = RNG.normal(size=(4, 3))
+    v = random_like(params)
+    hv = s2s.hvp(P.mlp_log_likelihood)(params, x, targets, v)
+    same_structure(hv, params)
+    grad = s2s.grad(P.mlp_log_likelihood)
+    eps = 1e-5
+    up = grad([(W + eps * dW, b + eps * db) for (W, b), (dW, db) in zip(params, v)], x, targets)
+    down = grad([(W - eps * dW, b - eps * db) for (W, b), (dW, db) in zip(params, v)], x, targets)
+    for a, b, h in zip(leaves(up), leaves(down), leaves(hv)):
+        np.testing.assert_allclose(h, (a - b) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def check_hvp(f, args, index=0, eps=1e-5):
+    """``s2s.hvp`` along a random direction against central differences of the gradient."""
+    tree = args[index]
+    v = random_like(tree)
+    hv = s2s.hvp(f, wrt=index)(*args, v)
+    same_structure(hv, tree)
+    grad = s2s.grad(f, wrt=index)
+    def moved(t):
+        return rebuilt(tree, iter([x + t * d for x, d in zip(leaves(tree), leaves(v))]))
+    up = grad(*args[:index], moved(eps), *args[index + 1:])
+    down = grad(*args[:index], moved(-eps), *args[index + 1:])
+    for h, a, b in zip(leaves(hv), leaves(up), leaves(down)):
+        np.testing.assert_allclose(h, (a - b) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def test_hvp_through_dicts_built_in_the_function():
+    params = {"w": RNG.normal(size=3), "log_scale": 0.2}
+    check_hvp(P.penalized_regression, (params, RNG.normal(size=(6, 3)), RNG.normal(size=6), 0.5))
+    params = mlp_params()
+    scales = {k: np.full(np.shape(v), 2.0) for k, v in params.items()}
+    check_hvp(P.whitened_loss, (params, scales, RNG.normal(size=(5, 3)), RNG.normal(size=(5, 2))))
+    params = {"hidden": 0.5 * RNG.normal(size=(3, 4)), "output": 0.5 * RNG.normal(size=(4, 2))}
+    check_hvp(P.activation_penalty, (params, RNG.normal(size=(5, 3))))
+
+
+def test_hvp_with_respect_to_self():
+    model = P.LinearModel(0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=3))
+    check_hvp(P.LinearModel.loss, (model, RNG.normal(size=(4, 3)), RNG.normal(size=(4, 3))))

@@ -170,3 +170,20 @@ class LinearModel:
         for _ in range(self.steps):
             h = np.tanh(h @ self.W + self.b)
         return np.mean((h - y) ** 2)
+
+
+def encoder(params, x):
+    """A function returning a dict of arrays (a VAE encoder's mean and scale)."""
+    h = np.tanh(x @ params["W"])
+    return {"mean": h @ params["W_mean"], "scale": np.exp(h @ params["W_scale"])}
+
+
+def encoder_loss(params, x):
+    out = encoder(params, x)
+    return np.sum(out["mean"] ** 2) + np.sum(out["scale"] - np.log(out["scale"]))
+
+
+def polar(xy):
+    """A function returning a tuple."""
+    r = np.sqrt(xy[0] ** 2 + xy[1] ** 2)
+    return r, np.arctan2(xy[1], xy[0])
