@@ -352,3 +352,15 @@ def test_hvp_through_dicts_built_in_the_function():
 def test_hvp_with_respect_to_self():
     model = P.LinearModel(0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=3))
     check_hvp(P.LinearModel.loss, (model, RNG.normal(size=(4, 3)), RNG.normal(size=(4, 3))))
+
+
+def test_iterating_a_dict_by_key_and_get_with_a_default():
+    x, y = RNG.normal(size=(6, 3)), RNG.normal(size=6)
+    for params, cfg in [({"w": RNG.normal(size=3), "b": 0.3}, {"decay": 0.5}), ({"w": RNG.normal(size=3)}, {"offset": 2.0})]:
+        args = (params, x, y, cfg)
+        g = s2s.grad(P.config_loss)(*args)
+        check_tree_grad(P.config_loss, args, g)
+        check_jvp_against_grad(P.config_loss, args, g)
+    cfg = {"decay": 0.5, "offset": 1.0}
+    g = s2s.grad(P.config_loss, wrt="cfg")(params, x, y, cfg)  # the config's floats too
+    check_tree_grad(P.config_loss, (params, x, y, cfg), g, index=3)

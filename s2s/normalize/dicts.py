@@ -5,12 +5,16 @@ dict comprehension as a loop that assigns ``d[key] = value``).  Guarantees: outs
 ``insert_grad_of`` blocks no ``Dict`` node remains, and ``.items()``, ``.values()`` and
 ``.keys()`` called without arguments on a local value are calls of the runtime helpers
 (:mod:`s2s.runtime.dicts`), which give lists: loops index them and their adjoints are
-known.  ``d[k] = v`` on a dict is item assignment (``updated``), as for lists.  A literal
+known.  A loop ``for k in d:`` whose body reads ``d[k]`` iterates ``keys_of(d)`` (a
+sequence is not indexed by its own elements: ``d`` is a dict).  ``d.get(k, default)``, with
+``d`` and ``k`` plain reads, is the conditional expression it means.  ``d[k] = v`` on a dict is item assignment (``updated``), as for lists.  A literal
 that unpacks another dict (``{**d, "k": v}``) is refused at the user's line.
 
     {"a": x * 2, "b": y}        ->   dict_of(("a", "b"), [x * 2, y])
     {}                          ->   dict_of()
     for k, v in p.items():      ->   for k, v in items_of(p):
+    for k in p: ... p[k] ...    ->   for k in keys_of(p): ... p[k] ...
+    cfg.get("lam", 0.1)         ->   cfg["lam"] if "lam" in cfg else 0.1
 """
 
 import copy
@@ -20,6 +24,7 @@ import gast
 from .tree import map_statements, runtime_call
 
 VIEWS = {"items": "items_of", "values": "values_of", "keys": "keys_of"}
+FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}
 
 
 def desugar(body, parsed):
@@ -28,11 +33,32 @@ def desugar(body, parsed):
     def statement(stmt):
         if isinstance(stmt, gast.With):  # an insert_grad_of block runs as written
             return [stmt]
-        if not any(rewrite.applies(n) for n in gast.walk(stmt)):
-            return [stmt]
-        return [rewrite.visit(copy.deepcopy(stmt))]  # the user's tree stays as it was
+        fields = FIELDS.get(type(stmt), stmt._fields)  # the statement's own expressions
+        new = copy.copy(stmt)
+        changed = False
+        for field in fields:
+            part = getattr(stmt, field, None)
+            if isinstance(part, gast.AST) and any(rewrite.applies(n) for n in gast.walk(part)):
+                setattr(new, field, rewrite.visit(copy.deepcopy(part)))  # the user's tree stays as it was
+                changed = True
+        if isinstance(stmt, gast.For) and _keyed_by_target(stmt):  # for k in d: ... d[k] ...
+            new.iter = runtime_call("keys_of", [stmt.iter], stmt.iter)
+            changed = True
+        return [new] if changed else [stmt]
 
     return map_statements(body, statement)
+
+
+def _keyed_by_target(loop):
+    """Whether ``loop`` is ``for k in d:`` with ``d[k]`` in its body: ``d`` is a mapping
+    (a sequence is not indexed by its own elements), iterated by key."""
+    if not (isinstance(loop.target, gast.Name) and isinstance(loop.iter, gast.Name)):
+        return False
+    return any(
+        isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) and n.value.id == loop.iter.id
+        and isinstance(n.slice, gast.Name) and n.slice.id == loop.target.id
+        for stmt in loop.body for n in gast.walk(stmt)
+    )
 
 
 class _Dicts(gast.NodeTransformer):
@@ -41,7 +67,17 @@ class _Dicts(gast.NodeTransformer):
         self.scope = parsed.scope
 
     def applies(self, node):
-        return isinstance(node, gast.Dict) or self.view(node) is not None
+        return isinstance(node, gast.Dict) or self.view(node) is not None or self.lookup(node)
+
+    def lookup(self, node):
+        """Whether ``node`` is ``d.get(k)`` or ``d.get(k, default)`` on a local value, ``d`` and
+        ``k`` reads that may be evaluated twice."""
+        if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "get"):
+            return False
+        if node.keywords or not 1 <= len(node.args) <= 2 or hasattr(node.func, "s2s_global"):
+            return False
+        root = self.scope.root(node.func)
+        return (root is None or root.id in self.scope.locals) and _read(node.func.value) and _read(node.args[0])
 
     def view(self, node):
         """The helper for ``d.items()``/``.values()``/``.keys()`` on a local value, else None."""
@@ -70,7 +106,22 @@ class _Dicts(gast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        if self.lookup(node):  # d.get(k, default) -> d[k] if k in d else default
+            d, key = node.func.value, node.args[0]
+            default = node.args[1] if len(node.args) == 2 else gast.Constant(value=None, kind=None)
+            item = gast.copy_location(gast.Subscript(value=d, slice=key, ctx=gast.Load()), node)
+            test = gast.copy_location(gast.Compare(left=copy.deepcopy(key), ops=[gast.In()], comparators=[copy.deepcopy(d)]), node)
+            return gast.copy_location(gast.IfExp(test=test, body=item, orelse=default), node)
         helper = self.view(node)
         if helper is None:
             return node
         return runtime_call(helper, [node.func.value], node)
+
+
+def _read(node):
+    """Whether ``node`` only reads (a name, a constant, attributes and constant subscripts of those)."""
+    if isinstance(node, (gast.Name, gast.Constant)):
+        return True
+    if isinstance(node, gast.Attribute):
+        return _read(node.value)
+    return isinstance(node, gast.Subscript) and _read(node.value) and isinstance(node.slice, (gast.Name, gast.Constant))

@@ -187,3 +187,13 @@ def polar(xy):
     """A function returning a tuple."""
     r = np.sqrt(xy[0] ** 2 + xy[1] ** 2)
     return r, np.arctan2(xy[1], xy[0])
+
+
+def config_loss(params, x, y, cfg):
+    """Weight decay over every entry (``for name in params``) and a config read with ``.get``."""
+    pred = x @ params["w"] + params.get("b", 0.0)
+    decay = cfg.get("decay", 1e-2)
+    l2 = 0.0
+    for name in params:
+        l2 = l2 + np.sum(params[name] ** 2)
+    return np.mean((pred - y) ** 2) + decay * l2 + cfg.get("offset", 0.0) * np.sum(params["w"])
