@@ -321,7 +321,7 @@ def _like(g, value):
         return _fields_like(dict(zip(value._fields, g)), value)
     if isinstance(g, dict) and (hasattr(value, "_fields") or dataclasses.is_dataclass(value)):
         return _fields_like(g, value)
-    if isinstance(g, dict) and is_record(value):
+    if isinstance(g, dict) and (is_record(value) or hasattr(type(value), "__slots__")):
         return _attributes_like(g, value)
     if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
         return type(value)(_like(part, entry) for part, entry in zip(g, value))
@@ -336,7 +336,7 @@ def _fields_like(g, value):
     parts = {}
     for name in names:
         entry = getattr(value, name)
-        parts[name] = _like(g[name], entry) if g.get(name) is not None or _differentiable(entry) else entry
+        parts[name] = _like(g.get(name), entry) if g.get(name) is not None or _differentiable(entry) else entry
     if hasattr(value, "_fields"):
         return type(value)(**parts)
     out = copy.copy(value)
@@ -351,7 +351,7 @@ def _attributes_like(g, value):
     those never read); other attributes (names, flags, integers, generators) are kept as they
     are.  A copy of the same class, as for dataclasses, so ``model.W -= lr * g.W`` reads as
     the user's update does."""
-    if not hasattr(value, "__dict__") or hasattr(type(value), "__slots__"):
+    if hasattr(type(value), "__slots__"):
         raise TypeError(f"s2s gives the gradient of a {type(value).__qualname__} as a copy with gradients in its "
                         "attributes, which needs attributes in __dict__ (no __slots__): make it a dataclass or "
                         "differentiate with respect to the arrays, passed as arguments")

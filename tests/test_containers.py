@@ -364,3 +364,15 @@ def test_iterating_a_dict_by_key_and_get_with_a_default():
     cfg = {"decay": 0.5, "offset": 1.0}
     g = s2s.grad(P.config_loss, wrt="cfg")(params, x, y, cfg)  # the config's floats too
     check_tree_grad(P.config_loss, (params, x, y, cfg), g, index=3)
+
+
+def test_fields_never_read_are_zeros_of_their_type():
+    osc = P.Oscillator(4.0, 0.3, np.array([1.0, 2.0]))
+    g = s2s.grad(P.kinetic_energy)(osc, np.array([0.5, -1.0]))
+    assert g.stiffness == 0.0 and type(g.stiffness) is float and g.label == "spring"
+    np.testing.assert_allclose(g.masses, [0.125, 0.5])
+
+
+def test_wrt_self_of_a_class_with_slots_is_refused_with_advice():
+    with pytest.raises(TypeError, match="no __slots__.*make it a dataclass"):
+        s2s.grad(P.Slotted.loss, wrt="self")(P.Slotted(np.ones((2, 2))), np.ones(2))
