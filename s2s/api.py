@@ -239,7 +239,8 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
                 f"pass optimize=False to s2s.{kind}, or make the complex value in {fn.__name__} (x * 1j, np.fft)"
             ) from exc
         if kind == "jvp":
-            return out
+            value, tangent = out  # a container output's tangent in its structure (a dict, not a GradDict)
+            return (value, _like(tangent, value)) if isinstance(value, (dict, tuple, list)) or is_record(value) else out
         if kind == "value_and_grad":
             return out[0], _match_types(out[1], arguments, wrt_names, single)
         return _match_types(out, arguments, wrt_names, single)
