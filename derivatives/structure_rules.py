@@ -25,11 +25,21 @@ def getitem(y, x, index):
     return x[index]
 
 
-@linear(builtins.getattr)
+@adjoint(builtins.getattr)
 def getattr_(y, obj, name):
-    """``params.W`` of a NamedTuple or a dataclass: the adjoint by attribute name."""
+    """``params.W`` of a NamedTuple, a dataclass or an object: the adjoint by attribute name."""
     dobj = unattribute(dy, obj, name)
-    return getattr(obj, name)
+
+
+@tangent(builtins.getattr)
+def getattr__(y, obj, name):
+    """The tangent of a record is one too, or a zero-started ``GradTuple``/``GradDict``."""
+    dy = field_tangent(dobj, obj, name)
+
+
+@linear(runtime.field_tangent)
+def field_tangent(y, tangent, like, name):
+    dtangent = unattribute(dy, like, name)
 
 
 @adjoint(appended)
@@ -106,3 +116,19 @@ def items_of_(y, d):
 @tangent(runtime.items_of)
 def items_of__(y, d):
     dy = item_tangents(dd, d)
+
+
+@linear(runtime.record_of)
+def record_of(y, cls, names, values):
+    """A NamedTuple or dataclass built in the function; its tangent is one of the same type."""
+    dvalues = record_entries(dy, y, names)
+
+
+@linear(runtime.record_entries)
+def record_entries(y, grad, like, names):
+    dgrad = record_adjoint(dy, like, names)
+
+
+@linear(runtime.record_adjoint)
+def record_adjoint(y, grads, like, names):
+    dgrads = record_entries(dy, like, names)

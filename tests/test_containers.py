@@ -377,3 +377,16 @@ def test_fields_never_read_are_zeros_of_their_type():
 def test_wrt_self_of_a_class_with_slots_is_refused_with_advice():
     with pytest.raises(TypeError, match="no __slots__.*make it a dataclass"):
         s2s.grad(P.Slotted.loss, wrt="self")(P.Slotted(np.ones((2, 2))), np.ones(2))
+
+
+def test_namedtuples_and_dataclasses_built_inside_the_function():
+    args = (RNG.normal(size=3), RNG.normal(size=3), 1.7)
+    for index in range(3):
+        g = s2s.grad(P.final_energy, wrt=index)(*args)
+        np.testing.assert_allclose(g, numeric_grad(P.final_energy, args, index), rtol=1e-6)
+    _, dot = s2s.jvp(P.final_energy)(*args, np.ones(3))
+    np.testing.assert_allclose(dot, np.sum(s2s.grad(P.final_energy)(*args)), rtol=1e-9)
+    check_hvp(P.final_energy, args)
+    args = (4.0, np.array([1.0, 2.0]))
+    for index in range(2):
+        np.testing.assert_allclose(s2s.grad(P.oscillator_from, wrt=index)(*args), numeric_grad(P.oscillator_from, args, index), rtol=1e-6)

@@ -25,13 +25,14 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, dicts, lambdas, list_methods, refuse
+from . import array_methods, augmented, comprehensions, dicts, lambdas, list_methods, records, refuse
 from .anf import Normalizer
 
 DESUGARING = (
     lambdas.desugar,  # f = lambda v: v * k; f(x)  ->  x * k
     comprehensions.desugar,  # [f(v) for v in vs]  ->  a loop that builds the list
     dicts.desugar,  # {"a": x}  ->  dict_of(("a",), [x]); d.items()  ->  items_of(d)
+    records.desugar,  # State(x, v)  ->  record_of(State, ("x", "v"), [x, v])
     augmented.desugar,  # x += v          ->  x = x + v
     list_methods.desugar,  # xs.append(v)  ->  xs = appended(xs, v); v = xs.pop()
     array_methods.desugar,  # x.sum(axis=0)  ->  np.sum(x, axis=0)

@@ -1,11 +1,13 @@
-"""Dicts built and read inside a differentiated function, as values.
+"""Dicts, NamedTuples and dataclasses built and read inside a differentiated function, as values.
 
 Normalization writes a dict literal ``{"a": x, "b": y}`` as ``dict_of(("a", "b"), [x, y])``
 (so its values are a list, whose adjoint s2s knows) and ``d.items()``, ``d.values()``,
 ``d.keys()`` as ``items_of(d)``, ``values_of(d)``, ``keys_of(d)`` (lists, which loops
 index); ``d[k] = v`` is ``updated(d, k, v)`` as for lists.  The adjoint of a dict is a
 ``GradDict`` by key; ``dict_entries``, ``item_tangents`` and ``unitems``/``unvalues`` move adjoints between
-the two forms (each is the transpose of the other's linear map).
+the two forms (each is the transpose of the other's linear map).  A NamedTuple or dataclass
+built in the function is ``record_of(cls, names, values)``; ``record_entries`` and
+``record_adjoint`` move its adjoints likewise.
 """
 
 from .seeds import zeros_like
@@ -61,3 +63,34 @@ def item_tangents(grad, like):
     """The tangent of ``items_of(like)`` for the dict tangent ``grad``: ``(None, tangent)`` pairs
     in ``like``'s order (a key has no derivative)."""
     return GradTuple(GradTuple((None, grad.get(key))) for key in like)
+
+
+def record_of(cls, names, values):
+    """``cls(**dict(zip(names, values)))``: a NamedTuple or dataclass built in the function."""
+    return cls(**dict(zip(names, values)))
+
+
+def record_entries(grad, like, names):
+    """The adjoint of ``record_of(cls, names, values)`` in ``values``, for the record ``like`` it
+    made: the adjoint of each named field (by position for a NamedTuple's ``GradTuple``, by
+    name for a ``GradDict``), zeros for a field that received none."""
+    out = []
+    for name in names:
+        g = None
+        if isinstance(grad, dict):
+            g = grad.get(name)
+        elif grad is not None and not isinstance(grad, dict):
+            g = grad[like._fields.index(name)] if isinstance(grad, tuple) and hasattr(like, "_fields") else getattr(grad, name)
+        out.append(zeros_like(getattr(like, name)) if g is None else g)
+    return GradTuple(out)
+
+
+def record_adjoint(grads, like, names):
+    """The transpose of ``record_entries``: the adjoints of the named fields as the adjoint of
+    the record ``like`` (a ``GradTuple`` by position for a NamedTuple, else a ``GradDict``)."""
+    if isinstance(like, tuple) and hasattr(like, "_fields"):
+        out = [None] * len(like)
+        for name, g in zip(names, grads):
+            out[like._fields.index(name)] = g
+        return GradTuple(out)
+    return GradDict(zip(names, grads))

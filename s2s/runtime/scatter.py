@@ -45,6 +45,20 @@ def unattribute(grad, like, name):
     return GradDict({name: grad})
 
 
+def field_tangent(tangent, like, name):
+    """The tangent of ``like.name`` for the tangent ``tangent`` of ``like``: its attribute when
+    it is a record like ``like`` (a tangent the user gave, one ``record_of`` built), else the
+    entry of a zero-started ``GradTuple`` (a NamedTuple's, by position) or ``GradDict`` (by
+    name), zeros where it has none."""
+    if isinstance(tangent, GradDict):
+        part = tangent.get(name)
+    elif isinstance(tangent, GradTuple):
+        part = tangent[like._fields.index(name)]
+    else:
+        return getattr(tangent, name)
+    return zeros_like(getattr(like, name)) if part is None else part
+
+
 def _is_basic_index(index):
     parts = index if isinstance(index, tuple) else (index,)
     return all(

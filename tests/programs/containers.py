@@ -212,3 +212,28 @@ class Slotted:
 
     def loss(self, x):
         return np.sum(np.tanh(x @ self.W))
+
+
+class State(NamedTuple):
+    position: np.ndarray
+    velocity: np.ndarray
+
+
+def leapfrog(state, dt, stiffness):
+    """Returns a new NamedTuple: a record built in a helper."""
+    v = state.velocity - 0.5 * dt * stiffness * state.position
+    x = state.position + dt * v
+    return State(x, velocity=v - 0.5 * dt * stiffness * x)
+
+
+def final_energy(x0, v0, stiffness, steps=5):
+    state = State(position=x0, velocity=v0)
+    for _ in range(steps):
+        state = leapfrog(state, 0.1, stiffness)
+    return np.sum(state.velocity ** 2 + stiffness * state.position ** 2)
+
+
+def oscillator_from(stiffness, masses):
+    """A dataclass built in the function and passed on."""
+    osc = Oscillator(stiffness=stiffness, damping=0.1, masses=masses)
+    return oscillator_energy(osc, np.array([1.0, -0.5]), np.zeros(2), 0.05, 10)
