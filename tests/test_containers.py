@@ -390,3 +390,13 @@ def test_namedtuples_and_dataclasses_built_inside_the_function():
     args = (4.0, np.array([1.0, 2.0]))
     for index in range(2):
         np.testing.assert_allclose(s2s.grad(P.oscillator_from, wrt=index)(*args), numeric_grad(P.oscillator_from, args, index), rtol=1e-6)
+
+
+def test_dict_copies_and_dict_with_keywords():
+    params = {"W": 0.5 * RNG.normal(size=(3, 2)), "b": RNG.normal(size=2)}
+    args = (params, RNG.normal(size=(4, 3)), 1.3)
+    g = s2s.grad(P.with_overrides)(*args)
+    check_tree_grad(P.with_overrides, args, g)
+    check_jvp_against_grad(P.with_overrides, args, g)
+    np.testing.assert_allclose(s2s.grad(P.with_overrides, wrt=2)(*args), numeric_grad(P.with_overrides, args, 2), rtol=1e-6)
+    check_hvp(P.with_overrides, args)

@@ -7,7 +7,8 @@ dict comprehension as a loop that assigns ``d[key] = value``).  Guarantees: outs
 (:mod:`s2s.runtime.dicts`), which give lists: loops index them and their adjoints are
 known.  A loop ``for k in d:`` whose body reads ``d[k]`` iterates ``keys_of(d)`` (a
 sequence is not indexed by its own elements: ``d`` is a dict).  ``d.get(k, default)``, with
-``d`` and ``k`` plain reads, is the conditional expression it means.  ``d[k] = v`` on a dict is item assignment (``updated``), as for lists.  A literal
+``d`` and ``k`` plain reads, is the conditional expression it means; ``dict(d)`` is a copy
+and ``dict(a=x)`` a literal.  ``d[k] = v`` on a dict is item assignment (``updated``), as for lists.  A literal
 that unpacks another dict (``{**d, "k": v}``) is refused at the user's line.
 
     {"a": x * 2, "b": y}        ->   dict_of(("a", "b"), [x * 2, y])
@@ -15,6 +16,7 @@ that unpacks another dict (``{**d, "k": v}``) is refused at the user's line.
     for k, v in p.items():      ->   for k, v in items_of(p):
     for k in p: ... p[k] ...    ->   for k in keys_of(p): ... p[k] ...
     cfg.get("lam", 0.1)         ->   cfg["lam"] if "lam" in cfg else 0.1
+    dict(a=x), dict(d)          ->   dict_of(("a",), [x]), copy_of(d)
 """
 
 import copy
@@ -67,7 +69,17 @@ class _Dicts(gast.NodeTransformer):
         self.scope = parsed.scope
 
     def applies(self, node):
-        return isinstance(node, gast.Dict) or self.view(node) is not None or self.lookup(node)
+        return isinstance(node, gast.Dict) or self.view(node) is not None or self.lookup(node) or self.constructor(node)
+
+    def constructor(self, node):
+        """Whether ``node`` is ``dict(d)`` (a copy) or ``dict(a=x, b=y)`` (a literal)."""
+        if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id not in self.scope.locals):
+            return False
+        if self.scope.resolve(node.func) is not dict:
+            return False
+        if len(node.args) == 1 and not node.keywords:
+            return True
+        return not node.args and all(k.arg is not None for k in node.keywords)
 
     def lookup(self, node):
         """Whether ``node`` is ``d.get(k)`` or ``d.get(k, default)`` on a local value, ``d`` and
@@ -95,7 +107,7 @@ class _Dicts(gast.NodeTransformer):
         self.generic_visit(node)
         if any(key is None for key in node.keys):
             raise self.parsed.loc.error(node, "s2s does not support `**` in a dict literal: start from a copy, "
-                                              "`out = dict(d)`, or assign the entries one by one, `out[k] = v`")
+                                              "`out = dict(d)`, and assign the other entries, `out[k] = v`")
         if not node.keys:
             return runtime_call("dict_of", [], node)
         keys = gast.Tuple(elts=node.keys, ctx=gast.Load())
@@ -106,6 +118,11 @@ class _Dicts(gast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        if self.constructor(node):  # dict(d) -> copy_of(d); dict(a=x) -> {"a": x}
+            if node.args:
+                return runtime_call("copy_of", node.args, node)
+            literal = gast.Dict(keys=[gast.Constant(value=k.arg, kind=None) for k in node.keywords], values=[k.value for k in node.keywords])
+            return self.visit_Dict(gast.copy_location(literal, node))
         if self.lookup(node):  # d.get(k, default) -> d[k] if k in d else default
             d, key = node.func.value, node.args[0]
             default = node.args[1] if len(node.args) == 2 else gast.Constant(value=None, kind=None)

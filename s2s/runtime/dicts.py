@@ -51,7 +51,7 @@ def items_of(d):
 
 def unvalues(grad, like):
     """The adjoint of ``values_of(like)``: the adjoint of each value, by its key."""
-    return GradDict(zip(like, grad))
+    return GradDict((key, g) for key, g in zip(like, grad) if g is not None)
 
 
 def unitems(grad, like):
@@ -93,4 +93,4 @@ def record_adjoint(grads, like, names):
         for name, g in zip(names, grads):
             out[like._fields.index(name)] = g
         return GradTuple(out)
-    return GradDict(zip(names, grads))
+    return GradDict((name, g) for name, g in zip(names, grads) if g is not None)

@@ -61,7 +61,7 @@ def zeroed(grad, index):
         return GradTuple(out)
     if isinstance(grad, dict):
         out = GradDict(grad)
-        out[index] = None  # kept in its place: a tangent's entries stay in the dict's order
+        out.pop(index, None)
         return out
     out = grad.copy()
     out[index] = 0

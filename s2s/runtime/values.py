@@ -57,7 +57,7 @@ class GradDict(dict):
     __radd__ = __add__
 
     def __missing__(self, key):
-        return None  # an entry that received no adjoint (as a GradTuple's ``None``)
+        return 0.0  # an entry that received no adjoint or tangent: zero, which broadcasts
 
     def copy(self):
         return GradDict(self)

@@ -237,3 +237,11 @@ def oscillator_from(stiffness, masses):
     """A dataclass built in the function and passed on."""
     osc = Oscillator(stiffness=stiffness, damping=0.1, masses=masses)
     return oscillator_energy(osc, np.array([1.0, -0.5]), np.zeros(2), 0.05, 10)
+
+
+def with_overrides(params, x, scale):
+    """A copy of the parameters with one entry replaced, and a dict built with keywords."""
+    p = dict(params)
+    p["W"] = params["W"] * scale
+    cfg = dict(scale=scale, shift=0.5)
+    return np.sum(np.tanh(x @ p["W"] + p["b"]) * cfg["scale"]) + cfg["shift"]
