@@ -16,7 +16,8 @@ that unpacks another dict (``{**d, "k": v}``) is refused at the user's line.
     for k, v in p.items():      ->   for k, v in items_of(p):
     for k in p: ... p[k] ...    ->   for k in keys_of(p): ... p[k] ...
     cfg.get("lam", 0.1)         ->   cfg["lam"] if "lam" in cfg else 0.1
-    dict(a=x), dict(d)          ->   dict_of(("a",), [x]), copy_of(d)
+    dict(a=x)                   ->   dict_of(("a",), [x])
+    dict(d)                     ->   dict_of(keys_of(d), values_of(d))
 """
 
 import copy
@@ -92,7 +93,8 @@ class _Dicts(gast.NodeTransformer):
         return (root is None or root.id in self.scope.locals) and _read(node.func.value) and _read(node.args[0])
 
     def view(self, node):
-        """The helper for ``d.items()``/``.values()``/``.keys()`` on a local value, else None."""
+        """The helper for ``d.items()``/``.values()``/``.keys()`` on a local value, else None
+        (a global's are called as written)."""
         if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in VIEWS):
             return None
         if node.args or node.keywords or hasattr(node.func, "s2s_global"):
@@ -118,9 +120,10 @@ class _Dicts(gast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if self.constructor(node):  # dict(d) -> copy_of(d); dict(a=x) -> {"a": x}
-            if node.args:
-                return runtime_call("copy_of", node.args, node)
+        if self.constructor(node):  # dict(d) -> a copy; dict(a=x) -> {"a": x}
+            if node.args:  # a copy made of its keys and values, so that only a dict is copied
+                keys, values = (runtime_call(h, [copy.deepcopy(node.args[0])], node) for h in ("keys_of", "values_of"))
+                return runtime_call("dict_of", [keys, values], node)
             literal = gast.Dict(keys=[gast.Constant(value=k.arg, kind=None) for k in node.keywords], values=[k.value for k in node.keywords])
             return self.visit_Dict(gast.copy_location(literal, node))
         if self.lookup(node):  # d.get(k, default) -> d[k] if k in d else default

@@ -30,7 +30,8 @@ def dict_entries(grad, like):
 
 def _mapping(d, method):
     if not isinstance(d, dict):
-        raise TypeError(f"s2s differentiates `.{method}()` of a dict, not of {type(d).__name__}")
+        raise TypeError(f"s2s reads `.{method}()` and `dict(d)` of a dict only, not of a {type(d).__name__}: "
+                        "build the dict with a literal, a comprehension or `d[k] = v`")
     return d
 
 
