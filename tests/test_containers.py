@@ -400,3 +400,13 @@ def test_dict_copies_and_dict_with_keywords():
     check_jvp_against_grad(P.with_overrides, args, g)
     np.testing.assert_allclose(s2s.grad(P.with_overrides, wrt=2)(*args), numeric_grad(P.with_overrides, args, 2), rtol=1e-6)
     check_hvp(P.with_overrides, args)
+
+
+def test_entries_assigned_in_a_loop_and_never_read():
+    params = {"hidden": 0.5 * RNG.normal(size=(3, 4)), "output": 0.5 * RNG.normal(size=(4, 2))}
+    args = (params, RNG.normal(size=(5, 3)))
+    for optimize in (True, False):
+        g = s2s.grad(P.output_energy, optimize=optimize)(*args)
+        check_tree_grad(P.output_energy, args, g)
+    check_jvp_against_grad(P.output_energy, args, g)
+    check_hvp(P.output_energy, args)

@@ -11,18 +11,13 @@ transposition.  ``unbroadcast`` and ``unreduce`` read only the shape of
 import numpy as np
 
 from .dispatch import broadcast_like
-from .seeds import zeros_like
-from .values import ShapeOf
 
 
 _PY_SCALARS = (float, int, bool)
 
 
 def unbroadcast(grad, like):
-    """Reduce ``grad`` to the shape of ``like``, undoing numpy broadcasting (``None``, the adjoint
-    of a dict entry never read, is zeros)."""
-    if grad is None:
-        return zeros_like(like) if not isinstance(like, ShapeOf) else np.zeros(like.shape)
+    """Reduce ``grad`` to the shape of ``like``, undoing numpy broadcasting."""
     if type(like) in _PY_SCALARS:  # the fast path of scalar code
         return grad if type(grad) in _PY_SCALARS or not np.ndim(grad) else np.sum(grad)
     if isinstance(like, (tuple, list)) or isinstance(grad, (tuple, list)):

@@ -245,3 +245,8 @@ def with_overrides(params, x, scale):
     p["W"] = params["W"] * scale
     cfg = dict(scale=scale, shift=0.5)
     return np.sum(np.tanh(x @ p["W"] + p["b"]) * cfg["scale"]) + cfg["shift"]
+
+
+def output_energy(params, x):
+    """Reads one entry of a dict built in a loop: the other entry's adjoint is zero."""
+    return np.sum(layer_activations(params, x)["output"] ** 2)
