@@ -67,7 +67,7 @@ def unpacked_adjoint(y, adjoints, like):
 
 @linear(runtime.unattribute)
 def unattribute(y, grad, like, name):
-    dgrad = dy[name]
+    dgrad = field_tangent(dy, like, name)
 
 
 @linear(runtime.GradTuple)

@@ -27,6 +27,7 @@ from .display import Source, rich
 from .errors import S2SError
 from .naming import function_name
 from .runtime import zeros_like
+from .runtime.values import is_record
 from .transform import NotForward, resolve_wrt, transform
 from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
 from .variants import file_suffix, key_of, spec_of
@@ -136,7 +137,10 @@ def _bound_method(method, wrt, transform_function):
         if isinstance(w, int) and not isinstance(w, bool):
             return w + 1 if w >= 0 else w
         if params and w == params[0]:
-            raise ValueError(f"wrt={w!r} names the object {method.__qualname__} is bound to; s2s differentiates with respect to arguments")
+            cls = type(owner).__qualname__
+            raise ValueError(f"wrt={w!r} names the object {method.__qualname__} is bound to; differentiate the function "
+                             f"with the object as an argument: s2s.grad({cls}.{func.__name__}, wrt={w!r})(obj, ...), whose "
+                             f"gradient is a {cls} holding the gradients of its array attributes")
         return w
 
     inner = transform_function(func, tuple(shift(w) for w in wrt) if isinstance(wrt, (tuple, list)) else shift(wrt))
@@ -236,7 +240,8 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
                 f"pass optimize=False to s2s.{kind}, or make the complex value in {fn.__name__} (x * 1j, np.fft)"
             ) from exc
         if kind == "jvp":
-            return out
+            value, tangent = out  # a container output's tangent in its structure (a dict, not a GradDict)
+            return (value, _like(tangent, value)) if isinstance(value, (dict, tuple, list)) or is_record(value) else out
         if kind == "value_and_grad":
             return out[0], _match_types(out[1], arguments, wrt_names, single)
         return _match_types(out, arguments, wrt_names, single)
@@ -286,61 +291,85 @@ def _check_differentiable(name, value, fn):
 
 
 def _match_types(grads, arguments, wrt_names, single):
-    """Give a Python float argument a Python float gradient, a tuple a tuple.
+    """Give each gradient its argument's structure and types (:func:`_like`)."""
+    if single:
+        return _like(grads, arguments.get(wrt_names[0]))
+    return tuple(_like(g, arguments.get(n)) for n, g in zip(wrt_names, grads))
+
+
+def _like(g, value):
+    """The gradient ``g`` of ``value`` in ``value``'s structure and types: a Python float for a
+    float; a dict of its type with all its keys for a dict; the same NamedTuple, dataclass or
+    list/tuple type for those, element by element; zeros where the function read nothing.
 
     A gradient that is an array of another library (a 0-d cupy or dask array) stays
     one: ``float()`` of it would synchronise the device or compute the graph."""
-
-    def convert(name, g):
-        value = arguments.get(name)
-        g = _real_like(g, value)
-        if type(value) is float:
-            return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) else g
-        if isinstance(value, dict) and isinstance(g, dict):
-            return _dict_like(g, value)
-        if isinstance(g, dict) and (hasattr(value, "_fields") or dataclasses.is_dataclass(value)):
-            return _fields_like(g, value)
+    if g is None:  # nothing read: zeros, in the value's structure
         if isinstance(value, (tuple, list)):
-            return type(value)(*g) if hasattr(value, "_fields") else type(value)(g)
-        return g
-
-    if single:
-        return convert(wrt_names[0], grads)
-    return tuple(convert(n, g) for n, g in zip(wrt_names, grads))
-
-
-def _dict_like(g, value):
-    """A dict argument's gradient as a dict of its type with all its keys: zeros for the
-    entries the function never read (nested dicts likewise)."""
-    out = type(value)()
-    for key, entry in value.items():
-        part = g.get(key)
-        if part is None:
-            out[key] = zeros_like(entry)
-        elif isinstance(entry, dict) and isinstance(part, dict):
-            out[key] = _dict_like(part, entry)
+            g = (None,) * len(value)
+        elif isinstance(value, dict) or is_record(value):
+            g = {}
         else:
-            out[key] = float(part) if type(entry) is float and np.ndim(part) == 0 else part
-    return out
+            return zeros_like(value)
+    g = _real_like(g, value)
+    if type(value) is float:
+        return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) and np.ndim(g) == 0 else g
+    if isinstance(value, dict) and isinstance(g, dict):
+        out = type(value)()
+        for key, entry in value.items():
+            out[key] = _like(g.get(key), entry)
+        return out
+    if isinstance(value, tuple) and hasattr(value, "_fields") and isinstance(g, tuple):
+        return _fields_like(dict(zip(value._fields, g)), value)
+    if isinstance(g, dict) and (hasattr(value, "_fields") or dataclasses.is_dataclass(value)):
+        return _fields_like(g, value)
+    if isinstance(g, dict) and (is_record(value) or hasattr(type(value), "__slots__")):
+        return _attributes_like(g, value)
+    if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
+        return type(value)(_like(part, entry) for part, entry in zip(g, value))
+    return g
 
 
 def _fields_like(g, value):
     """A NamedTuple's or a dataclass's gradient as the same type, field by field: zeros for
-    the fields the function never read."""
+    the fields the function never read, the value itself for a field with no derivative
+    (a string, a flag, an integer)."""
     names = value._fields if hasattr(value, "_fields") else [f.name for f in dataclasses.fields(value)]
     parts = {}
     for name in names:
-        entry, part = getattr(value, name), g.get(name)
-        if part is None:
-            parts[name] = zeros_like(entry) if not isinstance(entry, (str, bool, type(None))) else entry
-        else:
-            parts[name] = float(part) if type(entry) is float and np.ndim(part) == 0 else part
+        entry = getattr(value, name)
+        parts[name] = _like(g.get(name), entry) if g.get(name) is not None or _differentiable(entry) else entry
     if hasattr(value, "_fields"):
         return type(value)(**parts)
     out = copy.copy(value)
     for name, part in parts.items():
         object.__setattr__(out, name, part)  # frozen dataclasses too
     return out
+
+
+def _attributes_like(g, value):
+    """The gradient of an instance of a plain class (``wrt="self"``): a shallow copy of it whose
+    attributes holding floats, inexact arrays or containers hold their gradients (zeros for
+    those never read); other attributes (names, flags, integers, generators) are kept as they
+    are.  A copy of the same class, as for dataclasses, so ``model.W -= lr * g.W`` reads as
+    the user's update does."""
+    if hasattr(type(value), "__slots__"):
+        raise TypeError(f"s2s gives the gradient of a {type(value).__qualname__} as a copy with gradients in its "
+                        "attributes, which needs attributes in __dict__ (no __slots__): make it a dataclass or "
+                        "differentiate with respect to the arrays, passed as arguments")
+    out = copy.copy(value)
+    for name, entry in vars(value).items():
+        if g.get(name) is not None or _differentiable(entry):
+            object.__setattr__(out, name, _like(g.get(name), entry))
+    return out
+
+
+def _differentiable(value):
+    """Whether a value never read has a zero gradient (rather than no derivative at all)."""
+    if isinstance(value, (float, complex, dict, list, tuple)) or is_record(value):
+        return True
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and np.issubdtype(dtype, np.inexact)
 
 
 def _real_like(g, value):

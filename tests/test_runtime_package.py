@@ -30,7 +30,7 @@ def test_helpers_name_the_package_as_their_module():
 def test_the_modules_share_only_their_declared_internals():
     """Every public function of a role module is exported (it then names ``s2s.runtime`` as its
     module) or is one of the few internals the role modules share."""
-    internal = {"is_host", "library_array", "broadcast_like", "library_zeros", "transposed", "on_diagonal", "inverse_permutation"}
+    internal = {"is_host", "library_array", "broadcast_like", "library_zeros", "transposed", "on_diagonal", "inverse_permutation", "is_record"}
     found = set()
     for module in modules():
         for name, value in vars(module).items():

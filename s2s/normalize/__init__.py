@@ -25,7 +25,7 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, functions, lambdas, list_methods, refuse, starred, tables
+from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, refuse, starred, tables
 from .anf import Normalizer
 
 DESUGARING = (
@@ -34,6 +34,8 @@ DESUGARING = (
     tables.desugar,  # MODELS[name](h)  ->  if name == "lin": lin(h) elif ...: else: raise KeyError(name)
     functions.desugar,  # def helper(v): ... nested, integrate(rhs, y0)  ->  made functions, specialized callees
     starred.desugar,  # f(y, *theta)  ->  a, b = theta; f(y, a, b)
+    dicts.desugar,  # {"a": x}  ->  dict_of(("a",), [x]); d.items()  ->  items_of(d)
+    records.desugar,  # State(x, v)  ->  record_of(State, ("x", "v"), [x, v])
     augmented.desugar,  # x += v          ->  x = x + v
     list_methods.desugar,  # xs.append(v)  ->  xs = appended(xs, v); v = xs.pop()
     array_methods.desugar,  # x.sum(axis=0)  ->  np.sum(x, axis=0)

@@ -1,10 +1,12 @@
-"""Desugaring of list comprehensions and generator expressions into loops that build lists.
+"""Desugaring of list and dict comprehensions and generator expressions into loops that build lists
+and dicts.
 
 Takes a function body (gast statements), before the other desugaring passes.
-Guarantees: no ``ListComp`` or ``GeneratorExp`` remains outside an
+Guarantees: no ``ListComp``, ``GeneratorExp`` or ``DictComp`` remains outside an
 ``insert_grad_of`` block.  Each becomes, before the statement that holds it, a
 list started empty and a ``for`` loop (one per ``for`` clause, an ``if`` per
-condition) that appends to it with ``appended``; the comprehension's place holds
+condition) that appends to it with ``appended`` (a dict comprehension: a dict
+started empty, ``d[key] = value`` in the loop); the comprehension's place holds
 the list.  A generator expression becomes a list too: the functions that take
 one (``sum``, ``max``, ``np.array``, ``np.stack``, ``tuple``...) give the same
 value for the list.  A comprehension assigned to a name builds that name; one
@@ -22,6 +24,9 @@ user's line.
                                                     if w > 0:
                                                         terms = appended(terms, w * x)
                                                 s = sum(terms)
+    g = {k: v * 2 for k, v in p.items()}   ->   g = {}
+                                                for k, v in p.items():
+                                                    g[k] = v * 2
 """
 
 import copy
@@ -31,7 +36,7 @@ import gast
 from ..naming import Namer
 from .tree import assign, map_statements, name_node, runtime_call
 
-COMPREHENSIONS = (gast.ListComp, gast.GeneratorExp)
+COMPREHENSIONS = (gast.ListComp, gast.GeneratorExp, gast.DictComp)
 FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}  # the statement's own expressions
 
 
@@ -100,6 +105,11 @@ class _Lift(gast.NodeTransformer):
 
     visit_GeneratorExp = visit_ListComp
 
+    def visit_DictComp(self, node):
+        entries = self.namer.fresh("entries")
+        self.comprehension(node, self.before, entries)
+        return gast.copy_location(name_node(entries), node)
+
     def comprehension(self, node, before, items):
         """Emit into ``before`` the statements that build the list ``items`` of ``node``."""
         for generator in node.generators:
@@ -118,15 +128,22 @@ class _Lift(gast.NodeTransformer):
         node = _Rename(renames).visit(node)
         first = self.within(node.generators[0].iter, before)  # evaluated once, before the loop
         body = []
-        element = self.within(node.elt, body)  # comprehensions in the element: once per iteration
-        body.append(gast.copy_location(assign(name_node(items, True), runtime_call("appended", [name_node(items), element], node.elt)), node))
+        if isinstance(node, gast.DictComp):  # items[key] = value
+            key = self.within(node.key, body)  # comprehensions in the entry: once per iteration
+            entry = gast.Subscript(value=name_node(items), slice=key, ctx=gast.Store())
+            body.append(gast.copy_location(assign(entry, self.within(node.value, body)), node))
+        else:
+            element = self.within(node.elt, body)
+            body.append(gast.copy_location(assign(name_node(items, True), runtime_call("appended", [name_node(items), element], node.elt)), node))
         for index in reversed(range(len(node.generators))):
             generator = node.generators[index]
             for condition in reversed(generator.ifs):
                 body = [gast.copy_location(gast.If(test=condition, body=body, orelse=[]), condition)]
             iterable = first if index == 0 else generator.iter
             body = [gast.copy_location(gast.For(target=generator.target, iter=iterable, body=body, orelse=[], type_comment=None), node)]
-        before.append(gast.copy_location(assign(name_node(items, True), gast.List(elts=[], ctx=gast.Load())), node))
+        empty = gast.Dict(keys=[], values=[]) if isinstance(node, gast.DictComp) else gast.List(elts=[], ctx=gast.Load())
+        gast.copy_location(empty, node)
+        before.append(gast.copy_location(assign(name_node(items, True), empty), node))
         before.extend(body)
 
     def _used_outside(self, name, comprehension):

@@ -32,12 +32,10 @@ UNSUPPORTED_STATEMENTS = {
 
 UNSUPPORTED_EXPRESSIONS = {
     "SetComp": "set comprehensions",
-    "DictComp": "dict comprehensions",
     "Yield": "`yield` (generators)",
     "YieldFrom": "`yield from` (generators)",
     "Await": "`await`",
     "NamedExpr": "assignment expressions (`:=`)",
-    "Dict": "dict literals",
     "Set": "set literals",
     "Starred": "starred expressions (`*x`)",
 }

@@ -12,6 +12,7 @@ The helpers live in modules by role:
 
 * ``values``: ``GradTuple``, ``GradDict`` (container adjoints), ``ShapeOf`` (saved shapes), ``size_of``;
 * ``dispatch``: which array library a value belongs to (internal);
+* ``dicts``: dicts and records built inside the function (``dict_of``, ``items_of``, ``values_of``, ``keys_of``, ``record_of``) and their adjoints;
 * ``seeds``: the seed of an output, zero adjoints;
 * ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``;
 * ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
@@ -51,6 +52,19 @@ from .decompositions import (
     solve_adjoint_adjoint,
     solve_adjoint_tangent,
     unique_columns,
+)
+from .dicts import (
+    dict_entries,
+    dict_of,
+    item_tangents,
+    items_of,
+    keys_of,
+    record_adjoint,
+    record_entries,
+    record_of,
+    unitems,
+    unvalues,
+    values_of,
 )
 from .diagonals import undiag, undiagonal, untrace
 from .joining import (
@@ -103,7 +117,7 @@ from .reductions import (
 from .revolve import revolve
 from .scans import linear_scan, merged_axes, reduceat_segments, shift_along, unmerged_axes
 from .statistics import cov_rows, cov_weights, ediff1d_span, gradient_tuple, uncov_rows, ungradient
-from .scatter import PAD_COPY_MODES, unattribute, unindex, unpad, unsort, untake, untake_along_axis
+from .scatter import PAD_COPY_MODES, field_tangent, unattribute, unindex, unpad, unsort, untake, untake_along_axis
 from .spectra import dual_norm, fft_axes, fft_sizes, fit_to, half_spectrum_weights
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .sequences import (
@@ -122,6 +136,17 @@ from .sequences import (
 from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
+    "dict_of",
+    "dict_entries",
+    "items_of",
+    "item_tangents",
+    "values_of",
+    "keys_of",
+    "unitems",
+    "unvalues",
+    "record_of",
+    "record_entries",
+    "record_adjoint",
     "assumed_structure",
     "frechet_block",
     "lu_permutation",
@@ -236,6 +261,7 @@ __all__ = [
     "unbroadcast",
     "unindex",
     "unattribute",
+    "field_tangent",
     "unreduce",
     "unstack",
     "untranspose_axes",

@@ -36,10 +36,27 @@ def unindex(grad, like, index):
 
 
 def unattribute(grad, like, name):
-    """The adjoint of ``like.name`` (a NamedTuple's or a dataclass's field): by attribute name."""
+    """The adjoint of ``like.name``: by attribute name (a dataclass's or an object's field), or
+    by position for a NamedTuple, whose reads by index and by name then add up."""
     if hasattr(like, "__array_function__") or hasattr(like, "__array_ufunc__"):
         raise TypeError(f"s2s cannot differentiate the attribute `.{name}` of an array")
+    if isinstance(like, tuple) and hasattr(like, "_fields"):
+        return unindex(grad, like, like._fields.index(name))
     return GradDict({name: grad})
+
+
+def field_tangent(tangent, like, name):
+    """The tangent of ``like.name`` for the tangent ``tangent`` of ``like``: its attribute when
+    it is a record like ``like`` (a tangent the user gave, one ``record_of`` built), else the
+    entry of a zero-started ``GradTuple`` (a NamedTuple's, by position) or ``GradDict`` (by
+    name), zeros where it has none."""
+    if isinstance(tangent, GradDict):
+        part = tangent.get(name)
+    elif isinstance(tangent, GradTuple):
+        part = tangent[like._fields.index(name)]
+    else:
+        return getattr(tangent, name)
+    return zeros_like(getattr(like, name)) if part is None else part
 
 
 def _is_basic_index(index):

@@ -8,13 +8,16 @@ entry of an overwritten item reset to zero.
 
 import numpy as np
 
-from .values import GradTuple, ShapeOf
+from .values import GradDict, GradTuple, ShapeOf, is_record
 
 
 def zeros_like(value):
-    """A zero adjoint shaped like ``value`` (arrays, scalars, tuples, lists)."""
+    """A zero adjoint shaped like ``value`` (arrays, scalars, tuples, lists; an empty
+    ``GradDict`` for a dict or an object with attributes, whose adjoints are by key or name)."""
     if value is None or isinstance(value, (ShapeOf, str)):
         return None  # no derivative: a placeholder, a saved shape, a name
+    if isinstance(value, dict) or is_record(value):
+        return GradDict()
     if isinstance(value, (tuple, list)):
         return GradTuple(zeros_like(v) for v in value)
     if isinstance(value, (bool, int, float, complex)):
@@ -56,6 +59,10 @@ def zeroed(grad, index):
         out = list(grad)
         out[index] = zeros_like(out[index])
         return GradTuple(out)
+    if isinstance(grad, dict):
+        out = GradDict(grad)
+        out.pop(index, None)
+        return out
     out = grad.copy()
     out[index] = 0
     return out

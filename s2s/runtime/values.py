@@ -1,12 +1,15 @@
 """The values generated code carries besides arrays: container adjoints and saved shapes.
 
-``GradTuple`` is the adjoint of a tuple or list (it adds element by element);
+``GradTuple`` is the adjoint of a tuple or list (it adds element by element), ``GradDict``
+of a dict or of an object's attributes (``is_record``);
 ``ShapeOf`` is what the forward sweep saves of a value whose shape alone the
 backward sweep reads (``shape_of``), with ``SHAPE_ONLY_ARGUMENTS`` saying which
 arguments those are; ``size_of`` reads a size from a shape alone.
 """
 
+import dataclasses
 import math
+import types
 
 import numpy as np
 
@@ -53,8 +56,25 @@ class GradDict(dict):
 
     __radd__ = __add__
 
+    def __missing__(self, key):
+        return 0.0  # an entry that received no adjoint or tangent: zero, which broadcasts
+
+    def copy(self):
+        return GradDict(self)
+
     def __repr__(self):
         return f"GradDict({dict.__repr__(self)})"
+
+
+def is_record(value):
+    """Whether ``value`` is an object whose adjoint is a ``GradDict`` by attribute name: a
+    dataclass instance, or an instance of a plain class (attributes in its ``__dict__``)
+    that is not an array."""
+    if isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType)):
+        return False
+    if dataclasses.is_dataclass(value):
+        return True
+    return hasattr(value, "__dict__") and not hasattr(value, "__array_function__") and not hasattr(value, "__array_ufunc__")
 
 
 class ShapeOf:
