@@ -13,7 +13,7 @@ import gast
 
 from .errors import describe, gast_text
 from .libraries import is_library
-from .rules import NONDIFFERENTIABLE_ATTRIBUTES, OPERATORS, attribute_call
+from .rules import NONDIFFERENTIABLE_ATTRIBUTES, OPERATORS, ValueMethod, attribute_call
 
 
 class Activity:
@@ -62,6 +62,8 @@ def require_rule(stmt, activity, rules, loc, mode):
         fn = attribute_call(rhs)[0]
     else:
         return
+    if isinstance(fn, ValueMethod):
+        raise loc.error(rhs, fn.refusal)
     rule = rules.lookup(fn) if fn is not None else None
     if rule is None or getattr(rule, mode) is None:
         what = gast_text(rhs) if not isinstance(rhs, gast.Call) else describe(fn)

@@ -69,6 +69,16 @@ def attribute_call(node):
 
 # Parameters that by their name say how to compute, not what: no derivative flows through
 # them (see outside_limits; generated code may pass them in values activity cannot tell apart)
+class ValueMethod:
+    """The target of ``value.name(...)`` on a value whose type s2s cannot see (``label.startswith("W")``,
+    ``rng.normal(size=n)``): the call runs as written where no derivative flows through it, and is
+    refused with ``refusal`` where one does (:func:`s2s.activity.require_rule`)."""
+
+    def __init__(self, name, refusal):
+        self.__name__ = name
+        self.refusal = refusal
+
+
 STRUCTURAL = {
     "axis", "axes", "axis1", "axis2", "source", "destination", "keepdims", "shape", "newshape",
     "dtype", "order", "out", "casting", "subok", "copy", "device", "like", "kind", "stable",

@@ -86,3 +86,18 @@ def test_the_same_helper_on_a_differentiated_value_is_refused_at_its_construct()
     with pytest.raises(s2s.S2SError, match="`try`") as caught:
         s2s.grad(P.tapered)(np.ones(3))
     assert "library_calls.py:" in str(caught.value).splitlines()[0]
+
+
+def test_methods_of_values_without_a_derivative_run_as_written():
+    params = {"W1": RNG.normal(size=(3, 2)), "b1": RNG.normal(size=2), "W2": RNG.normal(size=2)}
+    grads = s2s.grad(P.l2_of_weights)(params, np.random.default_rng(3), 0.3)
+    keep = np.random.default_rng(3)
+    for name in ("W1", "W2"):
+        mask = keep.random(params[name].shape) >= 0.3
+        np.testing.assert_allclose(grads[name], 2 * params[name] * mask)
+    np.testing.assert_array_equal(grads["b1"], np.zeros(2))
+
+
+def test_a_method_s2s_cannot_see_on_a_differentiated_value_is_refused_at_its_line():
+    with pytest.raises(s2s.S2SError, match=r"library_calls.py:\d+:\d+: s2s cannot differentiate the method `.frobnicate"):
+        s2s.grad(P.frobnicated)(np.ones(3))

@@ -25,7 +25,7 @@ import gast
 
 from .. import markers
 from ..frontend import MISSING, canonical_module
-from ..rules import canonical_name
+from ..rules import ValueMethod, canonical_name
 from .array_methods import IN_PLACE_METHODS
 from .refuse import UNSUPPORTED_EXPRESSIONS
 from .temporaries import describe
@@ -222,6 +222,7 @@ class Expressions:
             if root is not None and root.id in self.scope.locals and root.id not in self.version and root.id not in self.fixed:
                 raise self.loc.error(root, f"`{root.id}` is used before it is assigned (it is a local variable of {self.node.name})")
             own = self.own_method(func) if isinstance(func, gast.Attribute) else None
+            target = None
             if own is not None:  # self.predict(w, X): Ridge.predict(self, w, X), guarded against overriding
                 func, target, owner = own
                 node = gast.copy_location(gast.Call(func=func, args=[owner] + list(node.args), keywords=node.keywords), node)
@@ -230,8 +231,14 @@ class Expressions:
                     raise self.loc.error(func, f"`.{func.attr}(...)` changes the array in place, and s2s differentiates "
                                                f"values: write `{IN_PLACE_METHODS[func.attr]}` instead")
                 frozen = isinstance(func.value, gast.Call) and self.frozen_distribution(func.value.func, func.attr)
-                raise self.loc.error(func, frozen or self.method_advice(func) or f"s2s does not support the method `.{func.attr}(...)` on a value")
-            if own is None:
+                advice = frozen or self.method_advice(func)
+                if advice:
+                    raise self.loc.error(func, advice)
+                # a method of a value of unknown type: run as written where no derivative flows through it
+                target = ValueMethod(func.attr, f"s2s cannot differentiate the method `.{func.attr}(...)` of a value it cannot "
+                                                "see the type of: call a function with a derivative rule instead (`np.…(x)`)")
+                func = gast.copy_location(gast.Attribute(value=self.atom(func.value), attr=func.attr, ctx=gast.Load()), func)
+            if own is None and not isinstance(target, ValueMethod):
                 if isinstance(func, gast.Name) and func.id in self.version:
                     raise self.loc.error(func, f"`{func.id}` holds a function s2s cannot see when it transforms "
                                                f"{self.node.name} on its own: call the function by its name, or pass it to "

@@ -71,3 +71,17 @@ def clipped_or_raw(x):
         return np.clip(x, -1.0, 1.0)
     except TypeError:
         return x
+
+
+def l2_of_weights(params, rng, dropout=0.0):
+    """Methods of values that carry no derivative (a name, a random generator) run as written."""
+    total = 0.0
+    for name in sorted(params):
+        if name.startswith("W"):
+            keep = rng.random(params[name].shape) >= dropout
+            total = total + np.sum((params[name] * keep) ** 2)
+    return total
+
+
+def frobnicated(x):
+    return np.sum(x.frobnicate())
