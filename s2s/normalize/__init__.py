@@ -25,7 +25,7 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, functions, lambdas, list_methods, refuse, starred, tables
+from . import array_methods, augmented, comprehensions, functions, lambdas, list_methods, refuse, starred, tables, varargs
 from .anf import Normalizer
 
 DESUGARING = (
@@ -34,6 +34,7 @@ DESUGARING = (
     tables.desugar,  # MODELS[name](h)  ->  if name == "lin": lin(h) elif ...: else: raise KeyError(name)
     functions.desugar,  # def helper(v): ... nested, integrate(rhs, y0)  ->  made functions, specialized callees
     starred.desugar,  # f(y, *theta)  ->  a, b = theta; f(y, a, b)
+    varargs.desugar,  # rk4(rhs, y0, t, a, b) of rk4(rhs, y0, t, *args)  ->  rk4_2args(rhs, y0, t, a, b)
     augmented.desugar,  # x += v          ->  x = x + v
     list_methods.desugar,  # xs.append(v)  ->  xs = appended(xs, v); v = xs.pop()
     array_methods.desugar,  # x.sum(axis=0)  ->  np.sum(x, axis=0)
