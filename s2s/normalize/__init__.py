@@ -47,9 +47,11 @@ def normalize(parsed):
     aliasing.check(parsed)
     for desugar in DESUGARING:
         body = desugar(body, parsed)
-    # temporaries never take a name the user's code uses; the returned value
-    # is named after the function (``loss``) unless the function uses that name
-    namer = Namer({n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)})
+    # temporaries never take a name the user's code or the desugaring uses (``rk4_2args``,
+    # a function made for a call); the returned value is named after the function
+    # (``loss``) unless the function uses that name
+    used = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
+    namer = Namer(used | {n.id for stmt in body for n in gast.walk(stmt) if isinstance(n, gast.Name)})
     result = namer.fresh(parsed.node.name)
     lowered, flags = lower(body, namer.fresh, result, parsed.loc, parsed.node)
     return Normalizer(parsed, namer, flags).run(lowered)
