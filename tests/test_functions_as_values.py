@@ -311,3 +311,25 @@ def test_star_args_of_unknown_length_and_the_differentiated_function_itself_are_
 
 def test_the_closing_over_idiom_differentiates_a_star_args_function():
     check_grad(lambda y0: np.sum(fv.rk4_odeint(fv.lotka_volterra, y0, LV_T, 1.1, 0.4, 0.7, 0.35)), [LV_Y0])
+
+
+def nested_star_helper(x, y, k):
+    def total(*parts):
+        s = 0.0
+        for p in parts:
+            s = s + k * p
+        return s
+    return np.sum(total(x, y ** 2, np.sin(x)))
+
+
+def star_lambda(x, y):
+    product = lambda *factors: factors[0] * factors[1]
+    return np.sum(product(x, y) + product(y, np.cos(x)))
+
+
+def test_a_nested_def_and_a_lambda_taking_star_args():
+    x, y = np.array([0.3, -0.2]), np.array([1.5, 0.7])
+    check_grad(nested_star_helper, [x, y, 0.5], wrt=(0, 1, 2))
+    assert "def total_3args_forward(parts_0, parts_1, parts_2, *, k):" in s2s.grad(nested_star_helper).source
+    check_grad(star_lambda, [x, y], wrt=(0, 1))
+    assert "factors = (factors_0, factors_1)" in s2s.grad(star_lambda).source
