@@ -333,3 +333,23 @@ def test_a_nested_def_and_a_lambda_taking_star_args():
     assert "def total_3args_forward(parts_0, parts_1, parts_2, *, k):" in s2s.grad(nested_star_helper).source
     check_grad(star_lambda, [x, y], wrt=(0, 1))
     assert "factors = (factors_0, factors_1)" in s2s.grad(star_lambda).source
+
+
+def doubled_sum(*xs):
+    total = 0.0
+    for x in xs:
+        total = total + 2.0 * x
+    return total
+
+
+@s2s.adjoint(doubled_sum)
+def doubled_sum_adjoint(y, *xs):
+    dxs = tuple(3.0 * dy for _ in xs)  # not the derivative, to tell that the rule is what runs
+
+
+def calls_a_star_function_with_a_rule(a, b):
+    return np.sum(doubled_sum(a, b))
+
+
+def test_a_star_args_function_with_a_rule_of_its_own_keeps_it():
+    np.testing.assert_allclose(s2s.grad(calls_a_star_function_with_a_rule)(np.ones(2), np.ones(2)), [3.0, 3.0])

@@ -10,8 +10,7 @@ its body starts by binding the tuple, ``args = (args_0, args_1)`` (which
 :mod:`.starred` then unpacks where the body passes ``*args`` on).  The made
 function is shared by every call with the same count, and lives as long as
 its callee.  A callee s2s cannot read is left alone, refused later if a
-derivative needs it; so is a ``**kwargs`` callee (refused by :mod:`.refuse`
-when it is differentiated).
+derivative needs it; so is one with a rule registered for it (``s2s.adjoint``).
 
     def rk4(rhs, y0, t, *args):               def rk4_2args(rhs, y0, t, args_0, args_1):
         ... rhs(y, t[i], *args) ...     ->        args = (args_0, args_1)
@@ -30,6 +29,7 @@ from ..errors import S2SError
 from ..frontend import parse, unwrap
 from ..libraries import is_library
 from ..naming import Namer
+from ..rules import USER
 from .made import make_function
 from .tree import assign, is_docstring, map_statements, name_node
 
@@ -59,7 +59,8 @@ def _callee(call, parsed):
 
 
 def _takes_varargs(fn):
-    if not isinstance(fn, types.FunctionType) or is_library(fn):
+    """Whether ``fn`` is one of the user's functions with ``*args`` and no rule registered for it."""
+    if not isinstance(fn, types.FunctionType) or is_library(fn) or USER.lookup(fn) is not None:
         return False
     code = unwrap(fn).__code__
     return bool(code.co_flags & inspect.CO_VARARGS)
