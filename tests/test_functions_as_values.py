@@ -212,3 +212,144 @@ def test_a_function_passing_its_function_argument_to_itself_is_refused():
         s2s.grad(lambda x: passes_itself(np.tanh, x, 2))(np.ones(2))
     with pytest.raises(s2s.S2SError, match="passes its function argument `f` on to itself"):  # refused again, not half made
         s2s.grad(lambda x: passes_itself(np.tanh, x, 2))(np.ones(2))
+
+
+# -- the user's functions taking *args: specialized for the number of arguments each call passes --
+
+LV_T = np.linspace(0.0, 2.0, 11)
+LV_THETA = np.array([1.0, 0.5, 0.8, 0.3])
+LV_Y0 = np.array([1.0, 0.5])
+LV_OBSERVED = fv.rk4_odeint(fv.lotka_volterra, LV_Y0, LV_T, 1.1, 0.4, 0.7, 0.35)
+
+
+def test_an_odeint_style_integrator_passing_its_star_args_to_the_right_hand_side():
+    check_grad(fv.lotka_volterra_fit, [LV_THETA, LV_Y0, LV_T, LV_OBSERVED], rtol=1e-5)
+    check_grad(fv.lotka_volterra_fit, [LV_THETA, LV_Y0, LV_T, LV_OBSERVED], wrt=1, rtol=1e-5)
+    source = s2s.grad(fv.lotka_volterra_fit).source
+    assert "rk4_odeint_lotka_volterra_4args_forward(y0, t, alpha, beta, gamma, delta)" in source
+    assert "def rk4_odeint_lotka_volterra_4args_forward(y0, t, args_0, args_1, args_2, args_3):" in source
+    assert "args = (args_0, args_1, args_2, args_3)" in source
+    assert "alpha, beta, gamma, delta = args" in source  # *args unpacked to the right-hand side's parameter names
+
+
+def test_no_extra_arguments_is_a_count_too():
+    check_grad(fv.logistic_final, [np.array([0.1, 0.3]), LV_T])
+    assert "rk4_odeint_logistic_growth_0args_forward(y0, t)" in s2s.grad(fv.logistic_final).source
+
+
+def test_a_helper_summing_its_star_args():
+    x, y = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0, 0.5])
+    check_grad(fv.smoothness_penalty, [x, y], wrt=(0, 1))
+    source = s2s.grad(fv.smoothness_penalty).source
+    assert "def weighted_sum_3args_forward(terms_0, terms_1, terms_2):" in source
+    assert "terms = (terms_0, terms_1, terms_2)" in source
+
+
+def test_forward_mode_and_hessian_vector_products_through_star_args():
+    args = [LV_THETA, LV_Y0, LV_T, LV_OBSERVED]
+    v = np.array([0.3, -0.7, 0.2, 0.5])
+    _, tangent = s2s.jvp(fv.lotka_volterra_fit)(*args, v)
+    np.testing.assert_allclose(tangent, numeric_grad(fv.lotka_volterra_fit, args, 0) @ v, rtol=1e-5)
+    x, y = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0, 0.5])
+    _, tangent = s2s.jvp(fv.smoothness_penalty)(x, y, np.ones(3))
+    np.testing.assert_allclose(tangent, numeric_grad(fv.smoothness_penalty, [x, y], 0).sum(), rtol=1e-5)
+    eps = 1e-5
+    g = s2s.grad(fv.lotka_volterra_fit)
+    expected = (g(LV_THETA + eps * v, *args[1:]) - g(LV_THETA - eps * v, *args[1:])) / (2 * eps)
+    np.testing.assert_allclose(s2s.hvp(fv.lotka_volterra_fit)(*args, v), expected, rtol=1e-4, atol=1e-8)
+
+
+def scaled_sum(x, scale=1.0, *rest, power=1):
+    total = scale * x ** power
+    for r in rest:
+        total = total + r ** power
+    return total
+
+
+def calls_with_defaults_keywords_and_counts(x, y):
+    return np.sum(scaled_sum(x) + scaled_sum(x, 2.0, y, x, power=2) + scaled_sum(y, 0.5, x))
+
+
+def test_defaults_and_keyword_only_parameters_around_star_args():
+    check_grad(calls_with_defaults_keywords_and_counts, [np.array([0.3, -0.2]), np.array([1.5, 0.7])], wrt=(0, 1))
+    source = s2s.grad(calls_with_defaults_keywords_and_counts).source
+    assert "def scaled_sum_0args_forward(x, scale=1.0, *, power=1):" in source
+    assert "def scaled_sum_2args_forward(x, scale, rest_0, rest_1, *, power=1):" in source
+
+
+def star_sum(x, *rest):
+    if not rest:
+        return x
+    return x + star_sum(*rest)
+
+
+def calls_a_recursive_star_function(x, y, z):
+    return np.sum(star_sum(x * y, np.sin(z), y))
+
+
+def test_a_function_with_star_args_calling_itself_with_fewer():
+    args = [np.array([0.3, -0.2]), np.array([1.5, 0.7]), np.array([0.1, 0.2])]
+    check_grad(calls_a_recursive_star_function, args, wrt=(0, 1, 2))
+    check_grad(calls_a_recursive_star_function, args)  # the inner calls constant: run as called, not shadowed by a temporary
+    assert "star_sum_2args = x + star_sum_1args(rest_2, rest_3)" in s2s.grad(calls_a_recursive_star_function).source
+
+
+def lotka_volterra_spread(theta, y0, t, observed):
+    ys = fv.rk4_odeint(fv.lotka_volterra, y0, t, *theta)
+    return np.mean((ys - observed) ** 2)
+
+
+def test_star_args_of_unknown_length_and_the_differentiated_function_itself_are_refused():
+    error = refusal(lotka_volterra_spread, LV_THETA, LV_Y0, LV_T, LV_OBSERVED)
+    assert "cannot tell how many arguments `*theta` passes here: unpack it into names first" in str(error)
+    assert error.lineno == lotka_volterra_spread.__code__.co_firstlineno + 1
+    with pytest.raises(s2s.S2SError, match=r"`\*args` in the signature of the function differentiated") as info:
+        s2s.grad(fv.rk4_odeint, wrt=1)
+    assert "def rk4_odeint(f, y0, t, a, b)" in str(info.value)
+    assert info.value.lineno == fv.rk4_odeint.__code__.co_firstlineno
+
+
+def test_the_closing_over_idiom_differentiates_a_star_args_function():
+    check_grad(lambda y0: np.sum(fv.rk4_odeint(fv.lotka_volterra, y0, LV_T, 1.1, 0.4, 0.7, 0.35)), [LV_Y0])
+
+
+def nested_star_helper(x, y, k):
+    def total(*parts):
+        s = 0.0
+        for p in parts:
+            s = s + k * p
+        return s
+    return np.sum(total(x, y ** 2, np.sin(x)))
+
+
+def star_lambda(x, y):
+    product = lambda *factors: factors[0] * factors[1]
+    return np.sum(product(x, y) + product(y, np.cos(x)))
+
+
+def test_a_nested_def_and_a_lambda_taking_star_args():
+    x, y = np.array([0.3, -0.2]), np.array([1.5, 0.7])
+    check_grad(nested_star_helper, [x, y, 0.5], wrt=(0, 1, 2))
+    assert "def total_3args_forward(parts_0, parts_1, parts_2, *, k):" in s2s.grad(nested_star_helper).source
+    check_grad(star_lambda, [x, y], wrt=(0, 1))
+    assert "factors = (factors_0, factors_1)" in s2s.grad(star_lambda).source
+
+
+def doubled_sum(*xs):
+    total = 0.0
+    for x in xs:
+        total = total + 2.0 * x
+    return total
+
+
+@s2s.adjoint(doubled_sum)
+def doubled_sum_adjoint(y, *xs):
+    dxs = tuple(3.0 * dy for _ in xs)  # not the derivative, to tell that the rule is what runs
+
+
+def calls_a_star_function_with_a_rule(a, b):
+    return np.sum(doubled_sum(a, b))
+
+
+def test_a_star_args_function_with_a_rule_of_its_own_keeps_it():
+    np.testing.assert_allclose(s2s.grad(calls_a_star_function_with_a_rule)(np.ones(2), np.ones(2)), [3.0, 3.0])

@@ -25,7 +25,7 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, refuse, starred, tables
+from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, refuse, starred, tables, varargs
 from .anf import Normalizer
 
 DESUGARING = (
@@ -34,6 +34,7 @@ DESUGARING = (
     tables.desugar,  # MODELS[name](h)  ->  if name == "lin": lin(h) elif ...: else: raise KeyError(name)
     functions.desugar,  # def helper(v): ... nested, integrate(rhs, y0)  ->  made functions, specialized callees
     starred.desugar,  # f(y, *theta)  ->  a, b = theta; f(y, a, b)
+    varargs.desugar,  # rk4(rhs, y0, t, a, b) of rk4(rhs, y0, t, *args)  ->  rk4_2args(rhs, y0, t, a, b)
     dicts.desugar,  # {"a": x}  ->  dict_of(("a",), [x]); d.items()  ->  items_of(d)
     records.desugar,  # State(x, v)  ->  record_of(State, ("x", "v"), [x, v])
     augmented.desugar,  # x += v          ->  x = x + v
@@ -48,9 +49,11 @@ def normalize(parsed):
     aliasing.check(parsed)
     for desugar in DESUGARING:
         body = desugar(body, parsed)
-    # temporaries never take a name the user's code uses; the returned value
-    # is named after the function (``loss``) unless the function uses that name
-    namer = Namer({n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)})
+    # temporaries never take a name the user's code or the desugaring uses (``rk4_2args``,
+    # a function made for a call); the returned value is named after the function
+    # (``loss``) unless the function uses that name
+    used = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
+    namer = Namer(used | {n.id for stmt in body for n in gast.walk(stmt) if isinstance(n, gast.Name)})
     result = namer.fresh(parsed.node.name)
     lowered, flags = lower(body, namer.fresh, result, parsed.loc, parsed.node)
     return Normalizer(parsed, namer, flags).run(lowered)

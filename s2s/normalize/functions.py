@@ -121,9 +121,10 @@ class _Rewrite:
                                                    for a in node.args + [k.value for k in node.keywords])
 
     def liftable(self, body):
-        """The names bound once to a lambda used as a value (not only called), having
-        refused a nested ``def`` whose name is bound again."""
-        stores, loads, calls, lambdas, defs = {}, {}, {}, set(), []
+        """The names bound once to a lambda used as a value (not only called) or taking
+        ``*args`` (:mod:`.lambdas` inlines the others), having refused a nested ``def``
+        whose name is bound again."""
+        stores, loads, calls, lambdas, starred, defs = {}, {}, {}, set(), set(), []
         for node in (n for stmt in body for n in gast.walk(stmt)):
             if isinstance(node, gast.FunctionDef):
                 defs.append(node)
@@ -136,10 +137,12 @@ class _Rewrite:
                     calls[node.func.id] = calls.get(node.func.id, 0) + 1
             if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) and isinstance(node.value, gast.Lambda):
                 lambdas.add(node.targets[0].id)
+                if node.value.args.vararg or node.value.args.kwarg:
+                    starred.add(node.targets[0].id)
         for d in defs:
             if stores[d.name] != 1:
                 raise self.loc.error(d, f"the nested function `{d.name}` is bound more than once: give each function a name of its own")
-        return {n for n in lambdas if stores.get(n) == 1 and loads.get(n, 0) > calls.get(n, 0)}
+        return {n for n in lambdas if stores.get(n) == 1 and (loads.get(n, 0) > calls.get(n, 0) or n in starred)}
 
     # -- lifting ----------------------------------------------------------------
     def lift(self, node, fname, args, body):

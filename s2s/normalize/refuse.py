@@ -1,7 +1,8 @@
 """Refusal of the constructs s2s does not differentiate.
 
 Takes the user's function (a :class:`~s2s.frontend.Parsed`).  Guarantees,
-for the body it returns (the user's statements, docstring dropped): no ``*args``/``**kwargs`` parameter, none of the
+for the body it returns (the user's statements, docstring dropped): no ``*args``/``**kwargs`` parameter
+(a call of the user's function with ``*args`` calls one specialized for it, :mod:`.varargs`), none of the
 statements in :data:`UNSUPPORTED_STATEMENTS` other than an
 ``insert_grad_of`` block, none of the expressions in
 :data:`UNSUPPORTED_EXPRESSIONS` other than starred ones (refused where they
@@ -46,7 +47,7 @@ def checked_body(parsed):
     node = parsed.node
     args = node.args
     if args.vararg or args.kwarg:
-        raise parsed.loc.error(args.vararg or args.kwarg, "`*args`/`**kwargs` in a differentiated function are not supported")
+        raise parsed.loc.error(args.vararg or args.kwarg, _starred_parameter(parsed.node))
     body = list(node.body)
     if body and is_docstring(body[0]):
         body = body[1:]
@@ -61,3 +62,15 @@ def checked_body(parsed):
             if kind in UNSUPPORTED_EXPRESSIONS and kind != "Starred":
                 raise parsed.loc.error(n, f"s2s does not support {UNSUPPORTED_EXPRESSIONS[kind]}")
     return body
+
+
+def _starred_parameter(fdef):
+    """Why ``fdef``'s ``*args`` or ``**kwargs`` is refused, with the rewrite."""
+    args = fdef.args
+    named = [a.id for a in args.posonlyargs + args.args]
+    if args.vararg:
+        return (f"`*{args.vararg.id}` in the signature of the function differentiated (`*args` is supported in the functions "
+                f"it calls): name the arguments, `def {fdef.name}({', '.join(named + ['a', 'b'])})`, or differentiate a "
+                f"function that calls `{fdef.name}` with them")
+    return (f"`**{args.kwarg.id}` in a differentiated function (`**kwargs` is not supported): name the arguments, "
+            f"`def {fdef.name}({', '.join(named + ['*', 'a', 'b'])})`")

@@ -135,3 +135,49 @@ ACTIVATIONS = {
 def configured_mlp_loss(W1, W2, x, target, activation="tanh"):
     out = mlp(x, W1, W2, ACTIVATIONS[activation])
     return np.sum((out - target) ** 2)
+
+
+def rk4_odeint(f, y0, t, *args):
+    """Classical RK4 on the grid ``t`` for dy/dt = f(y, t, *args), odeint's calling convention."""
+    y = np.asarray(y0, dtype=float)
+    ys = [y]
+    for i in range(len(t) - 1):
+        h = t[i + 1] - t[i]
+        k1 = f(y, t[i], *args)
+        k2 = f(y + 0.5 * h * k1, t[i] + 0.5 * h, *args)
+        k3 = f(y + 0.5 * h * k2, t[i] + 0.5 * h, *args)
+        k4 = f(y + h * k3, t[i + 1], *args)
+        y = y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+        ys.append(y)
+    return np.stack(ys)
+
+
+def lotka_volterra(y, t, alpha, beta, gamma, delta):
+    prey, predator = y
+    return np.array([alpha * prey - beta * prey * predator, delta * prey * predator - gamma * predator])
+
+
+def lotka_volterra_fit(theta, y0, t, observed):
+    alpha, beta, gamma, delta = theta
+    ys = rk4_odeint(lotka_volterra, y0, t, alpha, beta, gamma, delta)
+    return np.mean((np.log(ys) - np.log(observed)) ** 2)
+
+
+def logistic_growth(y, t):
+    return y * (1.0 - y)
+
+
+def logistic_final(y0, t):
+    return np.sum(rk4_odeint(logistic_growth, y0, t)[-1])
+
+
+def weighted_sum(*terms):
+    """The terms summed, the k-th weighted by 1 / (k + 1)."""
+    total = 0.0
+    for k, term in enumerate(terms):
+        total = total + term / (k + 1)
+    return total
+
+
+def smoothness_penalty(x, y):
+    return np.sum(weighted_sum(x ** 2, np.sin(x) * y, np.cumsum(x)))

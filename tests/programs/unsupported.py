@@ -60,11 +60,11 @@ def uses_del(x):
     return x
 
 
-def uses_varargs(x, *rest):  # refused: `*args`/`**kwargs`
+def uses_varargs(x, *rest):  # refused: `*rest` in the signature of the function differentiated
     return x
 
 
-def uses_kwargs(x, **options):  # refused: `*args`/`**kwargs`
+def uses_kwargs(x, **options):  # refused: `**options` in a differentiated function
     return x
 
 
