@@ -353,3 +353,24 @@ def calls_a_star_function_with_a_rule(a, b):
 
 def test_a_star_args_function_with_a_rule_of_its_own_keeps_it():
     np.testing.assert_allclose(s2s.grad(calls_a_star_function_with_a_rule)(np.ones(2), np.ones(2)), [3.0, 3.0])
+
+
+def test_methods_called_on_instances_whose_class_the_function_says():
+    X, y, w = RNG.normal(size=(6, 3)), RNG.normal(size=6), RNG.normal(size=3)
+    check_grad(fv.objective, [w, fv.RidgeModel(0.1), X, y])
+    check_grad(fv.folds_objective, [w, X, y, 0.1])
+    assert "RidgeModel.loss" in s2s.grad(fv.objective).source
+
+
+def test_a_subclass_overriding_the_method_is_refused_at_run_time():
+    class Lasso(fv.RidgeModel):
+        def loss(self, w, X, y):
+            return np.sum(np.abs(w))
+
+    with pytest.raises(TypeError, match="Lasso.loss is not RidgeModel.loss"):
+        s2s.grad(fv.objective)(np.ones(2), Lasso(0.1), np.ones((3, 2)), np.ones(3))
+
+
+def test_a_method_of_a_value_of_unknown_class_names_both_rewrites():
+    with pytest.raises(s2s.S2SError, match=r"annotate the parameter \(`model: MyModel`\) or call the method through its class"):
+        s2s.grad(fv.unannotated_objective)(np.ones(2), fv.RidgeModel(0.1), np.ones((3, 2)), np.ones(3))

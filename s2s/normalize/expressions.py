@@ -25,6 +25,7 @@ import gast
 
 from .. import markers
 from ..frontend import MISSING, canonical_module
+from ..libraries import is_library
 from ..rules import ValueMethod, canonical_name
 from .array_methods import IN_PLACE_METHODS
 from .refuse import UNSUPPORTED_EXPRESSIONS
@@ -144,27 +145,44 @@ class Expressions:
         return gast.JoinedStr(values=values)
 
     def own_method(self, func):
-        """For ``self.predict`` in a method of class ``C`` (a module-level class whose
-        ``predict`` is a plain function): ``(reference to C.predict, the function, self)``,
-        having emitted a check that ``self``'s class has that very function (a subclass that
-        overrides it is refused at run time, never differentiated with the wrong code)."""
-        params = self.node.args.posonlyargs + self.node.args.args
-        qualname = self.parsed.fn.__qualname__.split(".")
-        if not (params and isinstance(func.value, gast.Name) and func.value.id == params[0].id
-                and len(qualname) > 1 and "<locals>" not in qualname and func.value.id in self.version):
+        """For ``model.predict`` where the class of ``model`` is known (``self`` in a method of
+        class ``C``, a parameter annotated ``model: C``, a name assigned once ``model = C(...)``;
+        ``C`` a class of the user's whose ``predict`` is a plain function): ``(reference to
+        C.predict, the function, model)``, having emitted a check that ``model``'s class has that
+        very function (a subclass that overrides it is refused at run time, never differentiated
+        with the wrong code)."""
+        if not (isinstance(func.value, gast.Name) and func.value.id in self.version):
             return None
-        owner = self.parsed.fn.__globals__.get(qualname[0])
-        for part in qualname[1:-1]:
-            owner = getattr(owner, part, None)
+        owner, path = self.receiver_class(func.value.id)
         if not isinstance(owner, type) or not isinstance(inspect.getattr_static(owner, func.attr, None), types.FunctionType):
             return None
-        path = ".".join(qualname[:-1] + [func.attr])
-        ref = dotted_expr(path)
+        ref = dotted_expr(f"{path}.{func.attr}")
         ref.s2s_global = getattr(owner, func.attr)
         self_atom = self.load(func.value)
         guard = runtime_call("same_method", [self_atom, gast.Constant(value=func.attr, kind=None), copy.deepcopy(ref)], func)
         self.emit(gast.Expr(value=guard))
         return copy.deepcopy(ref), ref.s2s_global, self.load(func.value)
+
+    def receiver_class(self, name):
+        """``(class, its spelling)`` of the local ``name`` where the function says it, else ``(None, None)``."""
+        params = self.node.args.posonlyargs + self.node.args.args + self.node.args.kwonlyargs
+        qualname = self.parsed.fn.__qualname__.split(".")
+        if params[:1] and name == params[0].id and len(qualname) > 1 and "<locals>" not in qualname and params[0] in self.node.args.posonlyargs + self.node.args.args:
+            owner = self.parsed.fn.__globals__.get(qualname[0])
+            for part in qualname[1:-1]:
+                owner = getattr(owner, part, None)
+            return owner, ".".join(qualname[:-1])
+        said = [p.annotation for p in params if p.id == name and isinstance(p.annotation, (gast.Name, gast.Attribute))]
+        made = [n.value.func for n in gast.walk(self.node) if isinstance(n, gast.Assign) and len(n.targets) == 1
+                and isinstance(n.targets[0], gast.Name) and n.targets[0].id == name and isinstance(n.value, gast.Call)
+                and isinstance(n.value.func, (gast.Name, gast.Attribute))]
+        stores = sum(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in gast.walk(self.node))
+        for ref in said + (made if stores == 1 and len(made) == 1 else []):
+            root = self.scope.root(ref)
+            owner = self.scope.resolve(ref) if root is not None and root.id not in self.scope.locals else None
+            if isinstance(owner, type) and not is_library(owner):
+                return owner, dotted(ref)
+        return None, None
 
     def method_advice(self, func):
         """For ``self.predict(...)`` in a method of class ``C``: the call to write instead."""
@@ -235,8 +253,11 @@ class Expressions:
                 if advice:
                     raise self.loc.error(func, advice)
                 # a method of a value of unknown type: run as written where no derivative flows through it
-                target = ValueMethod(func.attr, f"s2s cannot differentiate the method `.{func.attr}(...)` of a value it cannot "
-                                                "see the type of: call a function with a derivative rule instead (`np.…(x)`)")
+                held = gast.unparse(func.value)
+                target = ValueMethod(func.attr, (
+                    f"s2s cannot see which function `{held}.{func.attr}(...)` calls (the type of `{held}` is known only when "
+                    f"it runs): for a class of yours, annotate the parameter (`{held}: MyModel`) or call the method through "
+                    f"its class (`MyModel.{func.attr}({held}, ...)`); for an array, call the numpy function (`np.…({held}, ...)`)"))
                 func = gast.copy_location(gast.Attribute(value=self.atom(func.value), attr=func.attr, ctx=gast.Load()), func)
             if own is None and not isinstance(target, ValueMethod):
                 if isinstance(func, gast.Name) and func.id in self.version:

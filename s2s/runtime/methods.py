@@ -37,9 +37,10 @@ def updated(array, index, value):
 
 
 def same_method(obj, name, function):
-    """Check that ``obj.name`` is ``function``: generated code calls a method on ``self`` as the
-    function of the class the method was written in, which a subclass may have overridden."""
+    """Check that ``obj.name`` is ``function``: generated code calls a method as the function of
+    the class s2s knew the object by (the class a method was written in, a parameter's annotation,
+    the class that made it), which a subclass may have overridden."""
     if getattr(type(obj), name, None) is not function:
         raise TypeError(
             f"{type(obj).__qualname__}.{name} is not {function.__qualname__}, the method s2s differentiated "
-            f"`self.{name}(...)` as: differentiate a method of {type(obj).__qualname__} itself")
+            f"`.{name}(...)` as: differentiate code that knows the object as a {type(obj).__qualname__}")

@@ -114,7 +114,7 @@ def uses_set(x):
 
 
 def uses_unknown_method(x):
-    return x.frobnicate()  # refused: method `.frobnicate(...)`
+    return x.frobnicate()  # refused: which function `x.frobnicate(...)` calls
 
 
 def uses_undefined_name(x):
