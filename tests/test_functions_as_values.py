@@ -102,7 +102,7 @@ def test_hessian_vector_products_through_nested_helpers_and_passed_functions():
     eps = 1e-5
     g = s2s.grad(fv.sir_fit)
     expected = (g(SIR_THETA + eps * v, SIR_Y0, SIR_OBSERVED) - g(SIR_THETA - eps * v, SIR_Y0, SIR_OBSERVED)) / (2 * eps)
-    got = s2s.hvp(fv.sir_fit, optimize=False)(SIR_THETA, SIR_Y0, SIR_OBSERVED, v)
+    got = s2s.hvp(fv.sir_fit)(SIR_THETA, SIR_Y0, SIR_OBSERVED, v)
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-9)
 
 
