@@ -16,7 +16,7 @@ from s2s import runtime
 from s2s.families import linear
 from s2s.rules import BUILTIN, adjoint, nondifferentiable, tangent
 
-nondifferentiable(runtime.shape_of, runtime.size_of, runtime.seed_scalar, runtime.seed_like, runtime.zeros_like, runtime.untranspose_axes,
+nondifferentiable(runtime.sequence_length, runtime.shape_of, runtime.size_of, runtime.seed_scalar, runtime.seed_like, runtime.zeros_like, runtime.untranspose_axes,
                   runtime.same_method)
 
 

@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
+from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
@@ -62,7 +62,7 @@ def subtree_loss_forward(children, probs, onehot):
     # taxonomy_loss.py:42  loss = 0.0
     loss = 0.0
     # taxonomy_loss.py:43  for name, child in children:
-    steps = range(len(children))
+    steps = range(sequence_length(children))
     loss_2 = loss
     mass_2 = mass
     target_2 = target

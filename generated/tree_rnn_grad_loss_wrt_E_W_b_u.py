@@ -6,7 +6,7 @@
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, shape_of, unbroadcast, unconcatenate, unindex, zeros_like
+from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, sequence_length, shape_of, unbroadcast, unconcatenate, unindex, zeros_like
 
 
 def grad_loss(E, W, b, u, trees, labels):
@@ -20,7 +20,7 @@ def loss_forward(E, W, b, u, trees, labels):
     # tree_rnn.py:41  total = 0.0
     total = 0.0
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
-    steps = range(min(len(trees), len(labels)))
+    steps = range(min(sequence_length(trees), sequence_length(labels)))
     total_2 = total
     total_2_shape_stack = []
     encode_tree_stack = []

@@ -31,6 +31,8 @@ import math
 import gast
 import numpy
 
+from . import runtime
+
 # math functions that return a number (frexp and modf return tuples)
 MATH = {getattr(math, n) for n in dir(math) if callable(getattr(math, n))} - {math.frexp, math.modf}
 # builtins that return a number when their arguments are numbers
@@ -102,7 +104,7 @@ def _scalar_expr(rhs, scalar, returns_scalar):
         fn = getattr(rhs, "s2s_target", None)
         arguments = list(rhs.args) + [k.value for k in rhs.keywords]
         all_scalar = all(_scalar_atom(a, scalar) for a in arguments)
-        if _in(fn, MATH) or fn is len:
+        if _in(fn, MATH) or fn is len or fn is runtime.sequence_length:
             return True
         if _in(fn, NUMERIC_BUILTINS) or isinstance(fn, numpy.ufunc):
             return all_scalar

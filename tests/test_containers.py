@@ -410,3 +410,11 @@ def test_entries_assigned_in_a_loop_and_never_read():
         check_tree_grad(P.output_energy, args, g)
     check_jvp_against_grad(P.output_energy, args, g)
     check_hvp(P.output_energy, args)
+
+
+def test_a_loop_over_a_dict_is_never_indexed_by_position():
+    """Indexing {0: 5.0, 1: 7.0} by position would give its values, not its keys: refused with the rewrite."""
+    counts = {0: 5.0, 1: 7.0}
+    with pytest.raises(TypeError, match=r"a loop over a dict iterates its keys.*`for k in d.keys\(\)`"):
+        s2s.grad(P.weighted_by_key)(np.ones(2), counts)
+    np.testing.assert_allclose(s2s.grad(P.weighted_by_keys)(np.ones(2), counts), [1.0, 1.0])

@@ -19,7 +19,7 @@ import copy
 import gast
 
 from .. import markers
-from .tree import assigned_in, call_builtin, name_node
+from .tree import assigned_in, call_builtin, name_node, runtime_call
 
 
 class Iteration:
@@ -98,7 +98,7 @@ class Iteration:
             seqs = [iterated(a.args[0] if b else a) for a, b in zip(it.args, backwards)]
             for seq in seqs:
                 self.version.setdefault(seq.id, seq.id)
-            lengths = [self.bind(call_builtin("len", [s]), "n") for s in seqs]
+            lengths = [self.bind(runtime_call("sequence_length", [s], s), "n") for s in seqs]
             length = lengths[0]
             if len(lengths) > 1:
                 length = self.bind(call_builtin("min", lengths), "n")
@@ -116,7 +116,7 @@ class Iteration:
             return length, [gast.Assign(targets=[target], value=gast.Tuple(elts=items, ctx=gast.Load()), type_comment=None)]
         seq = iterated(it)
         self.version.setdefault(seq.id, seq.id)
-        length = self.bind(call_builtin("len", [seq]), "n")
+        length = self.bind(runtime_call("sequence_length", [seq], seq), "n")
         item = gast.Subscript(value=seq, slice=idx, ctx=gast.Load())
         return length, [gast.Assign(targets=[target], value=item, type_comment=None)]
 

@@ -130,6 +130,7 @@ from .sequences import (
     prod_items_adjoint,
     prod_items_adjoint_adjoint,
     prod_items_adjoint_tangent,
+    sequence_length,
     sum_adjoint,
     sum_adjoint_adjoint,
 )
@@ -211,6 +212,7 @@ __all__ = [
     "unpacked_adjoint",
     "revolve",
     "extremum_args_adjoint",
+    "sequence_length",
     "sum_adjoint",
     "solve_adjoint",
     "norm_adjoint",

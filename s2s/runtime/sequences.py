@@ -129,3 +129,12 @@ def dist_adjoint_adjoint(cot, grad, result, p, q):
     inner = _inner_items(e, [a - b for a, b in zip(p, q)])
     dp = hypot_adjoint(grad, result, e)
     return GradTuple((inner / result, -grad * inner / (result * result), dp, GradTuple(-t for t in dp)))
+
+
+def sequence_length(seq):
+    """``len(seq)``, for a loop that indexes ``seq`` by position. A dict is refused: a loop over it
+    iterates its keys, which indexing by position would not give."""
+    if isinstance(seq, dict):
+        raise TypeError("a loop over a dict iterates its keys, and s2s indexes what a loop iterates: write "
+                        "`for k in d.keys()` (or `d.items()`, `d.values()`), which s2s differentiates")
+    return len(seq)

@@ -250,3 +250,18 @@ def with_overrides(params, x, scale):
 def output_energy(params, x):
     """Reads one entry of a dict built in a loop: the other entry's adjoint is zero."""
     return np.sum(layer_activations(params, x)["output"] ** 2)
+
+
+def weighted_by_key(x, counts):
+    """A loop over a dict: Python iterates its keys."""
+    total = 0.0
+    for k in counts:
+        total = total + k * np.sum(x)
+    return total
+
+
+def weighted_by_keys(x, counts):
+    total = 0.0
+    for k in counts.keys():
+        total = total + k * np.sum(x)
+    return total
