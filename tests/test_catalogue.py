@@ -49,7 +49,7 @@ def _scipy():
     pytest.importorskip("scipy")
 
 
-@pytest.mark.parametrize("line, arguments", entries("CALLS"))
+@pytest.mark.parametrize("line, arguments", list(entries("CALLS")))
 def test_differentiates(tmp_path, line, arguments):
     f = program(tmp_path, line, arguments)
     args = [np.copy(v) if isinstance(v, np.ndarray) else v for v in arguments.values()]
@@ -68,7 +68,7 @@ def test_differentiates(tmp_path, line, arguments):
     assert_close(tangent, (up - down) / (2 * eps), rtol=1e-5, atol=1e-7)
 
 
-@pytest.mark.parametrize("line, arguments, spelling", entries("REFUSED"))
+@pytest.mark.parametrize("line, arguments, spelling", list(entries("REFUSED")))
 def test_refused(tmp_path, line, arguments, spelling):
     f = program(tmp_path, line, arguments)
     with pytest.raises(s2s.S2SError) as caught:

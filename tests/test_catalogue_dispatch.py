@@ -65,7 +65,7 @@ def _synchronous():
 
 
 @pytest.mark.parametrize("library", sorted(LIBRARIES))
-@pytest.mark.parametrize("line, arguments", entries("CALLS"))
+@pytest.mark.parametrize("line, arguments", list(entries("CALLS")))
 def test_derivatives_run_where_the_call_runs(tmp_path, line, arguments, library):
     pytest.importorskip("scipy")
     wrap, belongs, back = LIBRARIES[library]
