@@ -313,7 +313,7 @@ def test_normalize_loops_and_hooks():
     # hooks: the insert_grad_of block is a marker carrying the block
     new = normalize(parse(loop_example))
     assert source(new.body) == expect("""
-        n = len(xs)
+        n = sequence_length(xs)
         steps = range(n)
         y_2 = y
         for i in steps:
