@@ -17,7 +17,7 @@ from s2s.families import linear
 from s2s.rules import BUILTIN, adjoint, nondifferentiable, tangent
 
 nondifferentiable(runtime.sequence_length, runtime.shape_of, runtime.size_of, runtime.seed_scalar, runtime.seed_like, runtime.zeros_like, runtime.untranspose_axes,
-                  runtime.same_method)
+                  runtime.same_method, runtime.require_number)
 
 
 # -- linear in their first argument (an adjoint): the transpose is the adjoint; the tangent

@@ -558,3 +558,17 @@ def test_no_broad_except_swallows_errors():
             if {"bare", "Exception", "BaseException"} & set(names) and not any(isinstance(n, ast.Raise) for n in ast.walk(node)):
                 found.append(f"{os.path.relpath(path, ROOT)}:{node.lineno}")
     assert not found, found
+
+
+def test_the_quoted_writes_that_share_nothing_are_differentiated():
+    """Issue 17, point 8: a float rebound by `*=`, and `+=` on a helper's new result."""
+    np.testing.assert_allclose(s2s.grad(A.fine_float_rebound, wrt=(0, 1))(1.5, 2.0), (3.0, 1.5))
+    eta = np.array([0.3, -0.4, 1.1])
+    np.testing.assert_allclose(s2s.grad(A.fine_helper_result_then_augmented)(eta), numeric_grad(A.fine_helper_result_then_augmented, [eta], 0), rtol=1e-6)
+
+
+def test_augmented_assignment_through_a_parameter_alias_is_guarded_at_run_time():
+    """`y = x; y += 1.0`: exact where x is a number, refused at run time where it is an array."""
+    np.testing.assert_allclose(s2s.grad(A.guarded_augmented)(1.5), 2 * 1.5 + 1.0)
+    with pytest.raises(TypeError, match=r"`x` is not a number: adversarial.py:\d+: `\+=` and the like write into `y`, which changes `x` too"):
+        s2s.grad(A.guarded_augmented)(np.ones(3))

@@ -27,6 +27,7 @@ from .jumps import lower
 from ..naming import Namer
 from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, refuse, starred, tables, varargs
 from .anf import Normalizer
+from .tree import name_node, runtime_call
 
 DESUGARING = (
     lambdas.desugar,  # f = lambda v: v * k; f(x)  ->  x * k
@@ -46,7 +47,7 @@ DESUGARING = (
 def normalize(parsed):
     """The ANF, single-assignment form of ``parsed.node`` (a new FunctionDef)."""
     body = refuse.checked_body(parsed)
-    aliasing.check(parsed)
+    body = guarded(aliasing.check(parsed), parsed) + body
     for desugar in DESUGARING:
         body = desugar(body, parsed)
     # temporaries never take a name the user's code or the desugaring uses (``rk4_2args``,
@@ -57,3 +58,9 @@ def normalize(parsed):
     result = namer.fresh(parsed.node.name)
     lowered, flags = lower(body, namer.fresh, result, parsed.loc, parsed.node)
     return Normalizer(parsed, namer, flags).run(lowered)
+
+
+def guarded(guards, parsed):
+    """``require_number(x, message)`` for each parameter a write is exact for only where it is a number."""
+    return [gast.copy_location(gast.Expr(value=runtime_call("require_number", [name_node(p), gast.Constant(value=m, kind=None)], parsed.node)), parsed.node)
+            for p, m in guards]

@@ -20,7 +20,9 @@ or holds one of those objects is read later (later in the source, or anywhere
 in a loop around the write), when the objects include a global's (the write
 would change module state for later calls), and, for a helper s2s transforms,
 when they include one of its parameters': a caller that reads that argument
-after the call is then refused at the call.  A helper's result shares only
+after the call is then refused at the call.  ``z = x; z *= y`` with ``x`` a
+parameter writes into ``x`` only where ``x`` is not a number: :func:`check` returns a
+guard that refuses it at run time then.  A helper's result shares only
 what its ``return`` statements may be or hold (its :class:`Summary`): a
 helper returning ``-k * x`` returns a new array.  An item assignment into an
 array numpy made in the function (``out = np.zeros(n); out[i] = x[-1]``)
@@ -31,6 +33,7 @@ where that is a number; ``y = x.copy()`` or arithmetic makes a new object.
 
 import builtins
 import inspect
+import os
 import types
 
 import gast
@@ -65,8 +68,12 @@ EMPTY = (frozenset(), frozenset())  # (is, holds) of a value that shares nothing
 
 
 def check(parsed):
-    """Raise ``S2SError`` at the first in-place write another name would see."""
-    Analysis(parsed, summary=False).run()
+    """Raise ``S2SError`` at the first in-place write another name would see; return the guards
+    of the writes that are one only if a parameter is a mutable object (``[(parameter, message)]``):
+    ``z = x; z *= y`` rebinds ``z`` where ``x`` is a number, and is refused at run time otherwise."""
+    analysis = Analysis(parsed, summary=False)
+    analysis.run()
+    return analysis.guards
 
 
 class Summary:
@@ -118,6 +125,7 @@ class Analysis:
         self.written = {}  # parameter -> (file, line) of a write into it
         self.returned = frozenset()  # the objects a return value may be or hold
         self.arrays = set()  # the ("new", ...) objects bound to a new numpy array
+        self.guards = []  # (parameter, message): a write that is refused unless the parameter is a number
 
     def run(self):
         state = {p: (frozenset({("param", p)}), frozenset({("held by param", p)})) for p in self.params}
@@ -223,7 +231,7 @@ class Analysis:
             state = dict(state)
             if base is not None and base.id in self.locals:
                 what = "`+=` and the like write into" if isinstance(stmt.target, gast.Name) else "item assignment writes into"
-                self.write(base.id, stmt, state, what)
+                self.write(base.id, stmt, state, what, rebinds_numbers=isinstance(stmt.target, gast.Name))
                 self.hold(base.id, stmt.value, state)
             return state
         if isinstance(stmt, gast.Expr):
@@ -360,16 +368,21 @@ class Analysis:
                     what = f"`{target.__name__}` writes into its parameter `{param}` ({filename}:{line}), which changes"
                     self.write_objects(_unview(_both(self.objects(arg, state))), None, stmt, state, what, call)
 
-    def write(self, name, stmt, state, what, structure=False):
+    def write(self, name, stmt, state, what, structure=False, rebinds_numbers=False):
         """A write into ``name``: into its memory, or (``structure``) into the list itself.
 
         A list's elements and an array's views share the array's memory but
-        not the list: appending to a list changes nothing its elements see."""
+        not the list: appending to a list changes nothing its elements see.
+        ``rebinds_numbers``: ``name += v``, which only rebinds ``name`` where it is a number."""
         objs = state.get(name, EMPTY)[0] - {NUMBER}  # a number is rebound, not written into
         objs = frozenset(o for o in objs if o[0] != "view") if structure else _unview(objs)
-        self.write_objects(objs, name, stmt, state, f"{what} `{name}`, which changes", stmt)
+        params = {o for o in state.get(name, EMPTY)[0] if o[0] == "param"}
+        number = rebinds_numbers and len(params) == 1 and all(o[0] == "new" for o in objs - params)
+        self.write_objects(objs, name, stmt, state, f"{what} `{name}`, which changes", stmt, number and next(iter(params))[1])
 
-    def write_objects(self, objs, name, stmt, state, what, node):
+    def write_objects(self, objs, name, stmt, state, what, node, parameter=None):
+        """Refuse the write of ``what`` into ``objs`` where another name sees it; where it is
+        one only if ``parameter`` is an object (not a number), guard it at run time instead."""
         for obj in sorted(objs, key=repr):
             base = _base_object(obj)
             if base[0] == "global":
@@ -383,17 +396,26 @@ class Analysis:
             return
         end = _end(stmt)
         loop = self.loops[0] if self.loops else None
+        guarded = False
         for other, found in sorted(state.items()):
-            if other == name or not _overlap(_unview(_both(found)), objs):
+            shared = _unview(_both(found))
+            if other == name or not _overlap(shared, objs):
                 continue
             later = [p for p in self.reads.get(other, ()) if p > end or loop and loop[0] <= p <= loop[1]]
             if later:
                 line = later[0][0] + self.loc.line_offset
-                raise self.loc.error(node, (
+                error = self.loc.error(node, (
                     f"{what} `{other}` too (they share memory), and `{other}` is read after it (line {line}); "
                     "s2s rewrites in-place writes as new values, so that read would see the old value: make a copy "
                     "(`y = x.copy()`), or write `y = y + v` instead of `y += v`"
                 ))
+                if not parameter or _overlap(shared, objs - {("param", parameter)}):
+                    raise error
+                if not guarded:  # shared through the parameter alone: fine where it is a number
+                    where = f"{os.path.basename(self.loc.filename)}:{self.loc.lineno(stmt)}"
+                    self.guards.append((parameter, f"`{parameter}` is not a number: {where}: {what} `{other}` too; make a copy "
+                                                   "(`y = x.copy()`), or write `y = y + v` instead of `y += v`"))
+                    guarded = True
 
 
 def _bind(fn, call):

@@ -14,7 +14,7 @@ The helpers live in modules by role:
 * ``dispatch``: which array library a value belongs to (internal);
 * ``dicts``: dicts and records built inside the function (``dict_of``, ``items_of``, ``values_of``, ``keys_of``, ``record_of``) and their adjoints;
 * ``seeds``: the seed of an output, zero adjoints;
-* ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``;
+* ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``, ``require_number``;
 * ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
 * ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...);
 * ``diagonals``: adjoints of ``np.diag``, ``np.diagonal``, ``np.trace``;
@@ -83,7 +83,7 @@ from .joining import (
     unvstack,
 )
 from .matrix_functions import assumed_structure, frechet_block, lu_permutation, unblock_diag
-from .methods import appended, astype, copy_of, same_method, updated
+from .methods import appended, astype, copy_of, require_number, same_method, updated
 from .norms import matrix_norm_adjoint, matrix_norm_adjoint_tangent, norm_adjoint, norm_adjoint_tangent
 from .products import (
     along_axis,
@@ -253,6 +253,7 @@ __all__ = [
     "rebroadcast",
     "shape_of",
     "appended",
+    "require_number",
     "same_method",
     "updated",
     "zeroed",

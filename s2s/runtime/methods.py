@@ -6,6 +6,8 @@ becomes ``appended(x, v)`` and ``x[i] = v`` becomes ``updated(x, i, v)``.
 has no ``np.copy`` or ``np.astype``).
 """
 
+import numbers
+
 import numpy as np
 
 
@@ -44,3 +46,10 @@ def same_method(obj, name, function):
         raise TypeError(
             f"{type(obj).__qualname__}.{name} is not {function.__qualname__}, the method s2s differentiated "
             f"`.{name}(...)` as: differentiate code that knows the object as a {type(obj).__qualname__}")
+
+
+def require_number(value, message):
+    """Check that ``value`` is a number (immutable): ``z = x; z *= y`` then rebinds ``z`` and
+    leaves ``x`` as it is, as the generated code does; an array would be written into."""
+    if not isinstance(value, (numbers.Number, np.generic)):
+        raise TypeError(message)

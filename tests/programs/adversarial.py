@@ -130,9 +130,9 @@ def alias_item(x):
     return np.sum(x * x)
 
 
-def alias_augmented(x):
+def guarded_augmented(x):
     y = x
-    y += 1.0  # refused: `x` too
+    y += 1.0  # writes into x where x is an array; rebinds y where x is a number
     return np.sum(x * y)
 
 
@@ -309,3 +309,19 @@ def make_counter():
         nonlocal k
         k = k + 1.0
     return f, bump
+
+
+def fine_float_rebound(x, y):
+    z = x
+    z *= y  # x is a Python float: `*=` rebinds z, nothing is shared
+    return z + x
+
+
+def normal_logpdf(z, mu, sigma):
+    return -0.5 * ((z - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+
+
+def fine_helper_result_then_augmented(eta):
+    lp = normal_logpdf(eta[0], 0.0, 1.0)  # a new value, whatever normal_logpdf's arguments are
+    lp += np.sum(normal_logpdf(eta[1:], eta[0], 2.0))
+    return lp
