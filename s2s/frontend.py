@@ -316,6 +316,10 @@ def parse(fn):
     if fn.__name__ == "<lambda>":
         return _parse_lambda(fn)
     filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    if _shared_pseudo_file(fn.__code__.co_filename):
+        raise S2SError(f"cannot read the source of {fn.__qualname__}: it was compiled from a string "
+                       f"({fn.__code__.co_filename}), whose text no file keeps; s2s needs functions defined in a file",
+                       filename, fn.__code__.co_firstlineno)
     try:
         lines, firstlineno = inspect.getsourcelines(fn)
     except (OSError, TypeError) as exc:
@@ -374,6 +378,13 @@ def _stale(fn, filename):
     )
 
 
+def _shared_pseudo_file(filename):
+    """Whether ``filename`` names no text of one function's own: ``<string>``, ``<stdin>`` and the
+    like are shared by every ``exec``, so what ``linecache`` may hold under them is not this code's
+    (IPython's ``<ipython-input-N-hash>`` cells are kept one per cell)."""
+    return filename.startswith("<") and filename.endswith(">") and not filename.startswith("<ipython-input-")
+
+
 def _parse_lambda(fn):
     """A lambda as a :class:`Parsed` ``def lambda_<line>(...): return <body>``, where its
     source can be located: the one lambda of its line in the file (or the one with its
@@ -386,7 +397,7 @@ def _parse_lambda(fn):
         module = gast.parse(text) if text else None
     except SyntaxError:
         module = None
-    if module is None or not code_matches_source(fn):
+    if module is None or _shared_pseudo_file(code.co_filename) or not code_matches_source(fn):
         raise S2SError(f"cannot read the source of {where} as the code that runs; define the function with `def`",
                        filename, code.co_firstlineno)
     params = list(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
