@@ -9,6 +9,8 @@ from an array, and an LSTM unrolled over a sequence.  Each program appears at
 two sizes, so the table shows how time and memory grow with the loop length.
 """
 
+import math
+
 import numpy as np
 
 from bench.workload import Workload
@@ -104,69 +106,63 @@ def pendulum_fit(params, theta0, omega0, observed, dt):
 
 
 def pendulum_fit_grad(params, theta0, omega0, observed, dt):
-    """By hand: keep each step's state, recompute the stages backwards; the stage
+    """By hand: keep each step's stages, then one backward loop.  The stage
     ``k = (w, -K sin(t) - damping * w)`` with K = g / L gives, for adjoints (kt_bar, kw_bar),
     t_bar = -K cos(t) kw_bar and w_bar = kt_bar - damping kw_bar."""
     g, L, damping = params.tolist()
     K = g / L
     obs = observed.tolist()
-    states = []
+    tape = []
     theta, omega = theta0, omega0
     for i in range(len(obs)):
-        states.append((theta, omega))
-        k1t = omega
-        k1w = -K * np.sin(theta) - damping * omega
-        k2t = omega + 0.5 * dt * k1w
-        k2w = -K * np.sin(theta + 0.5 * dt * k1t) - damping * k2t
-        k3t = omega + 0.5 * dt * k2w
-        k3w = -K * np.sin(theta + 0.5 * dt * k2t) - damping * k3t
-        k4t = omega + dt * k3w
-        k4w = -K * np.sin(theta + dt * k3t) - damping * k4t
-        theta = theta + dt / 6.0 * (k1t + 2.0 * k2t + 2.0 * k3t + k4t)
+        s1 = math.sin(theta)
+        k1w = -K * s1 - damping * omega
+        t2, k2t = theta + 0.5 * dt * omega, omega + 0.5 * dt * k1w
+        s2 = math.sin(t2)
+        k2w = -K * s2 - damping * k2t
+        t3, k3t = theta + 0.5 * dt * k2t, omega + 0.5 * dt * k2w
+        s3 = math.sin(t3)
+        k3w = -K * s3 - damping * k3t
+        t4, k4t = theta + dt * k3t, omega + dt * k3w
+        s4 = math.sin(t4)
+        k4w = -K * s4 - damping * k4t
+        tape.append((theta, omega, t2, k2t, t3, k3t, t4, k4t, s1, s2, s3, s4))
+        theta = theta + dt / 6.0 * (omega + 2.0 * k2t + 2.0 * k3t + k4t)
         omega = omega + dt / 6.0 * (k1w + 2.0 * k2w + 2.0 * k3w + k4w)
+        tape[-1] += (theta,)
     dK = dd = 0.0
     tb = wb = 0.0  # adjoints of theta, omega after step i
     for i in range(len(obs) - 1, -1, -1):
-        theta, omega = states[i]
-        # the step's end state, needed for the loss term
-        k1t = omega
-        k1w = -K * np.sin(theta) - damping * omega
-        t2, k2t = theta + 0.5 * dt * k1t, omega + 0.5 * dt * k1w
-        k2w = -K * np.sin(t2) - damping * k2t
-        t3, k3t = theta + 0.5 * dt * k2t, omega + 0.5 * dt * k2w
-        k3w = -K * np.sin(t3) - damping * k3t
-        t4, k4t = theta + dt * k3t, omega + dt * k3w
-        k4w = -K * np.sin(t4) - damping * k4t
-        end = theta + dt / 6.0 * (k1t + 2.0 * k2t + 2.0 * k3t + k4t)
+        theta, omega, t2, k2t, t3, k3t, t4, k4t, s1, s2, s3, s4, end = tape[i]
         tb += 2.0 * (end - obs[i])
         # adjoints of the stages' outputs (k_t, k_w)
         a1t, a2t, a3t, a4t = dt / 6.0 * tb, dt / 3.0 * tb, dt / 3.0 * tb, dt / 6.0 * tb
         a1w, a2w, a3w, a4w = dt / 6.0 * wb, dt / 3.0 * wb, dt / 3.0 * wb, dt / 6.0 * wb
         # stage 4 at (t4, k4t)
-        dK -= a4w * np.sin(t4)
+        dK -= a4w * s4
         dd -= a4w * k4t
-        s_t, s_w = -K * np.cos(t4) * a4w, a4t - damping * a4w
+        s_t, s_w = -K * math.cos(t4) * a4w, a4t - damping * a4w
         tb, wb = tb + s_t, wb + s_w
         a3t += dt * s_t
         a3w += dt * s_w
         # stage 3 at (t3, k3t)
-        dK -= a3w * np.sin(t3)
+        dK -= a3w * s3
         dd -= a3w * k3t
-        s_t, s_w = -K * np.cos(t3) * a3w, a3t - damping * a3w
+        s_t, s_w = -K * math.cos(t3) * a3w, a3t - damping * a3w
         tb, wb = tb + s_t, wb + s_w
         a2t += 0.5 * dt * s_t
         a2w += 0.5 * dt * s_w
         # stage 2 at (t2, k2t)
-        dK -= a2w * np.sin(t2)
+        dK -= a2w * s2
         dd -= a2w * k2t
-        s_t, s_w = -K * np.cos(t2) * a2w, a2t - damping * a2w
+        s_t, s_w = -K * math.cos(t2) * a2w, a2t - damping * a2w
         tb, wb = tb + s_t, wb + s_w
         a1t += 0.5 * dt * s_t
         a1w += 0.5 * dt * s_w
         # stage 1 at (theta, omega)
-        dK -= a1w * np.sin(theta)
+        dK -= a1w * s1
         dd -= a1w * omega
-        tb, wb = tb - K * np.cos(theta) * a1w, wb + a1t - damping * a1w
+        tb, wb = tb - K * math.cos(theta) * a1w, wb + a1t - damping * a1w
     return np.array([dK / L, -dK * g / (L * L), dd])
 
 
@@ -285,5 +281,10 @@ ELEMENT_WORKLOADS = [
         "lstm_t50", lstm_loss, lstm_loss_grad, ("W", "U", "b"),
         _sizes(dict(steps=50), dict(steps=50), dict(steps=3, batch=2, features=3, hidden=2)),
         _lstm_args, unrolled=True, describe=_same("50 steps, batch 16, 16->32"),
+    ),
+    Workload(
+        "lstm_t200", lstm_loss, lstm_loss_grad, ("W", "U", "b"),
+        _sizes(dict(steps=200), dict(steps=200), dict(steps=12, batch=2, features=2, hidden=3)),
+        _lstm_args, unrolled=True, describe=_same("200 steps, batch 16, 16->32"),
     ),
 ]
