@@ -20,9 +20,10 @@ smoke test in ``tests/test_bench.py``).
 """
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
+
+from bench.workload import Workload
 
 # --------------------------------------------------------------------------------------
 # MLP: 2 hidden tanh layers, softmax cross-entropy
@@ -259,31 +260,6 @@ def _stencil_args(n, seed=4):
 # --------------------------------------------------------------------------------------
 
 
-@dataclass
-class Workload:
-    name: str
-    fn: object
-    grad: object  # the hand-written gradient: same arguments, returns what s2s.grad(fn, wrt) returns
-    wrt: tuple  # names of the differentiated parameters
-    sizes: dict  # size ("full", "quick", "small") -> keyword arguments of make
-    make: object  # builds the argument tuple
-    static: tuple = ()  # positions of integer arguments (static for jax.jit)
-    scalar: bool = False  # Python-float workload: report s2s gradient time / forward time
-    unrolled: bool = False  # a Python loop or recursion that jax.jit unrolls (long compile)
-    describe: dict = field(default_factory=dict)  # size -> short description for the table
-
-    @property
-    def wrt_arg(self):
-        return self.wrt[0] if len(self.wrt) == 1 else self.wrt
-
-    def args(self, size="full"):
-        return self.make(**self.sizes[size])
-
-    def positions(self):
-        """Positions of the ``wrt`` parameters in ``fn``'s signature."""
-        names = self.fn.__code__.co_varnames[: self.fn.__code__.co_argcount]
-        return tuple(names.index(n) for n in self.wrt)
-
 
 def _mlp(batch, features=784, hidden=256, classes=10):
     return _mlp_args(batch, features, hidden, classes)
@@ -354,5 +330,10 @@ WORKLOADS = [
         _stencil_args, describe={"full": "256x256 grid", "quick": "128x128 grid"},
     ),
 ]
+
+# The element-indexed workloads (issue 18) live in their own module.
+from bench.element_workloads import ELEMENT_WORKLOADS  # noqa: E402
+
+WORKLOADS += ELEMENT_WORKLOADS
 
 BY_NAME = {w.name: w for w in WORKLOADS}
