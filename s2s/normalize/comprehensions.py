@@ -34,10 +34,9 @@ import copy
 import gast
 
 from ..naming import Namer
-from .tree import assign, map_statements, name_node, runtime_call
+from .tree import assign, map_statements, name_node, own_fields, runtime_call
 
 COMPREHENSIONS = (gast.ListComp, gast.GeneratorExp, gast.DictComp)
-FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}  # the statement's own expressions
 
 
 def desugar(body, parsed):
@@ -47,7 +46,7 @@ def desugar(body, parsed):
     def statement(stmt):
         if isinstance(stmt, gast.With):  # an insert_grad_of block runs as written
             return [stmt]
-        fields = FIELDS.get(type(stmt), stmt._fields)
+        fields = own_fields(stmt)
         if not any(isinstance(n, COMPREHENSIONS) for f in fields for n in _walk(getattr(stmt, f, None))):
             return [stmt]
         if isinstance(stmt, gast.While):

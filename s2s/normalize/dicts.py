@@ -24,10 +24,9 @@ import copy
 
 import gast
 
-from .tree import map_statements, runtime_call
+from .tree import map_statements, own_fields, runtime_call
 
 VIEWS = {"items": "items_of", "values": "values_of", "keys": "keys_of"}
-FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}
 
 
 def desugar(body, parsed):
@@ -36,7 +35,7 @@ def desugar(body, parsed):
     def statement(stmt):
         if isinstance(stmt, gast.With):  # an insert_grad_of block runs as written
             return [stmt]
-        fields = FIELDS.get(type(stmt), stmt._fields)  # the statement's own expressions
+        fields = own_fields(stmt)  # the statement's own expressions
         new = copy.copy(stmt)
         changed = False
         for field in fields:

@@ -23,15 +23,13 @@ loop).
                                           k1 = lotka_volterra(y, alpha, beta, gamma, delta)
 """
 
-import copy
 import inspect
 
 import gast
 
 from ..naming import Namer
-from .tree import assign, map_statements, name_node
+from .tree import assign, map_statements, name_node, own_fields, rewritten_fields
 
-FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}  # the statement's own expressions
 
 
 def desugar(body, parsed):
@@ -43,19 +41,14 @@ def desugar(body, parsed):
     def statement(stmt):
         if isinstance(stmt, gast.With):  # an insert_grad_of block runs as written
             return [stmt]
-        fields = FIELDS.get(type(stmt), stmt._fields)
+        fields = own_fields(stmt)
         if not any(_spread(n) for f in fields for n in _walk(getattr(stmt, f, None))):
             return [stmt]
         if isinstance(stmt, gast.While):
             raise parsed.loc.error(stmt.test, "a call with `*args` in a `while` condition: compute it into a name "
                                               "before the loop and at the end of its body")
         spreader.before = []
-        new = copy.copy(stmt)
-        for field in fields:
-            value = getattr(stmt, field, None)
-            if isinstance(value, gast.AST):
-                setattr(new, field, spreader.visit(copy.deepcopy(value)))
-        return spreader.before + [new]
+        return spreader.before + [rewritten_fields(stmt, fields, spreader)]
 
     return map_statements(body, statement)
 

@@ -34,9 +34,8 @@ import gast
 from ..frontend import MISSING
 from ..naming import Namer, function_name
 from ..rules import canonical_name
-from .tree import assign, call_builtin, dotted, dotted_expr, map_statements, name_node
+from .tree import assign, call_builtin, dotted, dotted_expr, map_statements, name_node, own_fields, rewritten_fields
 
-FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}  # the statement's own expressions
 
 
 def desugar(body, parsed):
@@ -49,7 +48,7 @@ def desugar(body, parsed):
     def statement(stmt):
         if isinstance(stmt, gast.With):
             return [stmt]
-        fields = FIELDS.get(type(stmt), stmt._fields)
+        fields = own_fields(stmt)
         if not any(_dispatched(n, parsed) is not None for f in fields for n in _walk(getattr(stmt, f, None))):
             return [stmt]
         if isinstance(stmt, gast.While):
@@ -60,12 +59,7 @@ def desugar(body, parsed):
                 and _dispatched(stmt.value, parsed) is not None:  # `pred = MODELS[name](...)` assigns pred in each branch
             dispatch.branches(stmt.value, stmt.targets[0].id)
             return dispatch.before
-        new = copy.copy(stmt)
-        for field in fields:
-            value = getattr(stmt, field, None)
-            if isinstance(value, gast.AST):
-                setattr(new, field, dispatch.visit(copy.deepcopy(value)))
-        return dispatch.before + [new]
+        return dispatch.before + [rewritten_fields(stmt, fields, dispatch)]
 
     return map_statements(body, statement)
 

@@ -130,6 +130,24 @@ def rename(block, old, new):
                 n.id = new
 
 
+OWN_FIELDS = {gast.If: ("test",), gast.For: ("iter",), gast.While: ("test",)}
+
+
+def own_fields(stmt):
+    """The fields of ``stmt`` that hold its own expressions (not the blocks of an if or a loop)."""
+    return OWN_FIELDS.get(type(stmt), stmt._fields)
+
+
+def rewritten_fields(stmt, fields, visitor):
+    """A shallow copy of ``stmt`` whose ``fields`` (its own expressions) ``visitor`` rewrote, in copies."""
+    new = copy.copy(stmt)
+    for field in fields:
+        value = getattr(stmt, field, None)
+        if isinstance(value, gast.AST):
+            setattr(new, field, visitor.visit(copy.deepcopy(value)))
+    return new
+
+
 def map_statements(body, rewrite):
     """A new list: ``body`` with each statement replaced by the list ``rewrite(stmt)`` returns.
 
