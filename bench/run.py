@@ -16,6 +16,9 @@ For every workload in ``bench/workloads.py`` the same gradient is computed by
 Every method's gradient is checked ``allclose`` to the baseline before it is
 timed; a wrong gradient is reported, not timed.  A peer that is not installed
 is skipped with a note.  Install the peers with ``pip install -e '.[bench]'``.
+A workload may declare that a peer cannot run its source as written
+(``Workload.cannot_run``: the IIR filter assigns into an array); that cell
+reads "cannot run", and the reason is listed under the tables.
 
 Timing: ``time.perf_counter`` over repeats of an auto-ranged number of calls
 (each repeat at least ``--min-time`` seconds); the best repeat is reported.
@@ -38,8 +41,6 @@ import gc
 import inspect
 import os
 import platform
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,20 +61,19 @@ def _threads_from_argv():
     return "1"
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from bench.timing import fmt_time, git_revision, limit_threads, machine, time_interleaved  # noqa: E402
+
 # Thread pools are sized before numpy, JAX and PyTorch are imported.  One thread by
 # default: every method then runs on the same single core, and on a small shared
 # machine the libraries' spinning worker pools do not slow each other's next call.
 THREADS = _threads_from_argv() if __name__ == "__main__" else "1"
 if __name__ == "__main__":  # imported (tests/test_bench.py), it leaves the environment alone
-    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(_var, THREADS)
-    if THREADS == "1":
-        os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+    limit_threads(THREADS)
 
 import numpy as np  # noqa: E402
 
@@ -153,7 +153,9 @@ def _dist_version(name):
 
 
 def _torch_namespaces(torch):
-    """``np`` and ``math`` for PyTorch: the few functions the workloads call."""
+    """``np`` and ``math`` for PyTorch: the functions the workloads call, with numpy's
+    behaviour where PyTorch's differs (float64 arrays by default, Python floats accepted
+    by the elementwise functions, ``split``'s sections along ``axis``)."""
 
     def reduction(op):
         def call(x, axis=None, keepdims=False):
@@ -161,11 +163,24 @@ def _torch_namespaces(torch):
 
         return call
 
+    def elementwise(op):
+        def call(x):
+            return op(x if isinstance(x, torch.Tensor) else torch.tensor(x, dtype=torch.float64))
+
+        return call
+
+    def zeros(shape, dtype=None):
+        return torch.zeros(shape, dtype=torch.float64 if dtype is None else dtype)
+
+    def split(x, sections, axis=0):
+        return torch.tensor_split(x, sections, dim=axis)
+
+    unary = {name: elementwise(getattr(torch, name)) for name in ("tanh", "exp", "log", "sin", "cos")}
     tnp = types.SimpleNamespace(
-        tanh=torch.tanh, exp=torch.exp, log=torch.log, sin=torch.sin, cos=torch.cos,
-        sum=reduction(torch.sum), mean=reduction(torch.mean), max=reduction(torch.amax),
+        **unary, sum=reduction(torch.sum), mean=reduction(torch.mean), max=reduction(torch.amax),
+        zeros=zeros, split=split,
     )
-    tmath = types.SimpleNamespace(sin=torch.sin, cos=torch.cos, tanh=torch.tanh, exp=torch.exp, log=torch.log)
+    tmath = types.SimpleNamespace(**unary)
     return tnp, tmath
 
 
@@ -237,53 +252,6 @@ def build_method(name, w, args, peers):
 
 
 # -- measuring ----------------------------------------------------------------------------
-
-
-def calibrate(fn, min_time):
-    """``(number, seconds_per_call, sample)``: how many calls make one timing repeat of at
-    least ``min_time`` seconds; ``sample`` is the one timed call when that is 1 (it counts
-    as the first repeat, so a slow method is not run more often than it needs)."""
-    t0 = time.perf_counter()
-    fn()
-    per = time.perf_counter() - t0
-    if per >= min_time:
-        return 1, per, per
-    number = max(1, int(min_time / max(per, 1e-7)))
-    t0 = time.perf_counter()
-    for _ in range(number):
-        fn()
-    per = (time.perf_counter() - t0) / number
-    return max(1, int(min_time / max(per, 1e-7))), per, None
-
-
-def time_interleaved(calls, min_time, repeats, budget):
-    """``{name: (best, median)}`` seconds per call.
-
-    Every call was made once already (the gradient check), so none is cold.
-    The machine may be shared, so the repeats of all methods of a workload are
-    interleaved (one repeat of each method per round) and the best repeat is
-    kept: a burst of load elsewhere slows one round of every method rather than
-    every repeat of one.  A method stops repeating once its repeats would take
-    more than ``budget`` seconds (it is timed at least twice).
-    """
-    plan, times, spent = {}, {}, {}
-    for name, fn in calls.items():
-        number, per, sample = calibrate(fn, min_time)
-        plan[name] = (number, per)
-        times[name] = [] if sample is None else [sample]
-        spent[name] = 0.0 if sample is None else sample
-    for round_ in range(repeats):
-        for name, fn in calls.items():
-            number, per = plan[name]
-            if len(times[name]) >= repeats or (len(times[name]) >= 2 and spent[name] + number * per > budget):
-                continue
-            t0 = time.perf_counter()
-            for _ in range(number):
-                fn()
-            elapsed = time.perf_counter() - t0
-            spent[name] += elapsed
-            times[name].append(elapsed / number)
-    return {name: (min(t), statistics.median(t)) for name, t in times.items()}
 
 
 class RSSMeter:
@@ -420,6 +388,9 @@ def run(size, only, min_time, repeats, budget, memory, log):
             if peer in peers and peers[peer] is None:
                 m["note"] = "not installed"
                 continue
+            if peer in w.cannot_run:
+                m["note"] = f"cannot run: {w.cannot_run[peer]}"
+                continue
             if name == "jax_jit" and size != "full" and w.unrolled:
                 m["note"] = "skipped (--quick: jit unrolls the loop, long compile)"
                 continue
@@ -468,14 +439,6 @@ def run(size, only, min_time, repeats, budget, memory, log):
 # -- reporting ----------------------------------------------------------------------------
 
 
-def fmt_time(seconds):
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds * 1e6:.0f} µs"
-
-
 def fmt_mem(nbytes):
     if nbytes >= 2**20:
         return f"{nbytes / 2**20:.1f} MiB"
@@ -495,6 +458,8 @@ def cell_note(m):
         return "not installed"
     if note.startswith("skipped"):
         return "skipped (quick)"
+    if note.startswith("cannot run"):
+        return "cannot run"
     if note.startswith("WRONG"):
         return "**wrong gradient**"
     return "error"
@@ -578,13 +543,20 @@ def tables(results, memory, rss_ok):
             f"| {r['name']} | {fmt_time(r['fwd'])} | {fmt_time(r['cold'])} | {fmt_time(r['warm'])} | {sg} | {hg} | {jf} |"
         )
 
-    notes = []
+    cannot, notes = {}, []
     for r in results:
         for name in METHODS:
             m = r["methods"][name]
             note = m.get("note", "")
-            if note and note != "not installed" and not note.startswith("skipped"):
+            if note.startswith("cannot run: "):
+                cannot.setdefault((LABELS[name], note[len("cannot run: "):]), []).append(r["name"])
+            elif note and note != "not installed" and not note.startswith("skipped"):
                 notes.append(f"- {r['name']}, {LABELS[name]}: {note}")
+    if cannot:
+        lines.append("")
+        lines.append("Programs a peer cannot run as written (\"cannot run\" above):")
+        lines.append("")
+        lines += [f"- {label}: {', '.join(names)}: {why}" for (label, why), names in cannot.items()]
     if notes:
         lines.append("")
         lines.append("Failures:")
@@ -593,33 +565,8 @@ def tables(results, memory, rss_ok):
     return "\n".join(lines)
 
 
-def machine():
-    cpu = platform.processor() or ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{platform.platform()}, {cpu or platform.machine()}, {os.cpu_count()} CPUs"
-
-
 def s2s_version():
-    version = s2s.__version__
-    try:
-        commit = subprocess.run(
-            ["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", ROOT, "status", "--porcelain", "--", "s2s", "derivatives"],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-        version += f" (git {commit}{', with uncommitted changes to s2s/ or derivatives/' if dirty else ''})"
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return version
+    return s2s.__version__ + git_revision(ROOT)
 
 
 def header(size, versions, elapsed):

@@ -20,6 +20,7 @@ class Workload:
     scalar: bool = False  # Python-float workload: report s2s gradient time / forward time
     unrolled: bool = False  # a Python loop or recursion that jax.jit unrolls (long compile)
     describe: dict = field(default_factory=dict)  # size -> short description for the table
+    cannot_run: dict = field(default_factory=dict)  # peer ("autograd", "jax", "torch") -> why it cannot run fn as written
 
     @property
     def wrt_arg(self):

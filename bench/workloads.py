@@ -13,10 +13,15 @@ loop for recurrences).  ``Workload.grad`` returns what
 ``s2s.grad(fn, wrt=wrt)`` returns: one array (or float) for a single ``wrt``
 name, a tuple for several.
 
-``Workload.make_args(size)`` builds the arguments deterministically;
+``Workload.args(size)`` builds the arguments deterministically;
 ``size`` is ``"full"`` (the sizes the issue asks for), ``"quick"`` (the same
 workloads scaled down, for ``run.py --quick``) or ``"small"`` (tiny, for the
 smoke test in ``tests/test_bench.py``).
+
+Each array workload (MLP, RNN, logistic regression, elementwise chain,
+stencil) appears at three shapes of different character (issue 18): large
+and small problems, a batch of one, many classes, a 2-D array, a long thin
+grid, chosen without regard to how s2s does on them.
 """
 
 import math
@@ -252,9 +257,11 @@ def stencil_energy_grad(u, f):
     return du
 
 
-def _stencil_args(n, seed=4):
+def _stencil_args(n, m=None, seed=4):
+    """An ``n`` x ``m`` grid (square when ``m`` is None)."""
     rng = np.random.default_rng(seed)
-    return rng.normal(size=(n, n)), rng.normal(size=(n, n))
+    shape = (n, n if m is None else m)
+    return rng.normal(size=shape), rng.normal(size=shape)
 
 
 # --------------------------------------------------------------------------------------
@@ -293,6 +300,12 @@ WORKLOADS = [
         _mlp, describe={"full": "784-256-256-10, batch 1024", "quick": "784-256-256-10, batch 256"},
     ),
     Workload(
+        "mlp_b16_h32", mlp_loss, mlp_loss_grad, ("W1", "b1", "W2", "b2", "W3", "b3"),
+        {"full": dict(batch=16, features=20, hidden=32, classes=4), "quick": dict(batch=16, features=20, hidden=32, classes=4),
+         "small": dict(batch=3, features=4, hidden=5, classes=2)},
+        _mlp, describe={"full": "20-32-32-4, batch 16", "quick": "20-32-32-4, batch 16"},
+    ),
+    Workload(
         "rnn_t50", rnn_loss, rnn_loss_grad, ("W", "U", "b"),
         {"full": dict(steps=50), "quick": dict(steps=50), "small": dict(steps=4, batch=3, features=2, hidden=5)},
         _rnn, unrolled=True, describe={"full": "50 steps, batch 16, 32->128", "quick": "50 steps, batch 16, 32->128"},
@@ -301,6 +314,12 @@ WORKLOADS = [
         "rnn_t1000", rnn_loss, rnn_loss_grad, ("W", "U", "b"),
         {"full": dict(steps=1000), "quick": dict(steps=200), "small": dict(steps=30, batch=2, features=3, hidden=4)},
         _rnn, unrolled=True, describe={"full": "1000 steps, batch 16, 32->128", "quick": "200 steps, batch 16, 32->128"},
+    ),
+    Workload(
+        "rnn_b1_t500", rnn_loss, rnn_loss_grad, ("W", "U", "b"),
+        {"full": dict(steps=500, batch=1, features=8, hidden=32), "quick": dict(steps=200, batch=1, features=8, hidden=32),
+         "small": dict(steps=6, batch=1, features=2, hidden=3)},
+        _rnn, unrolled=True, describe={"full": "500 steps, batch 1, 8->32", "quick": "200 steps, batch 1, 8->32"},
     ),
     Workload(
         "scalar_while", scalar_loop, scalar_loop_grad, ("x", "a"),
@@ -320,14 +339,46 @@ WORKLOADS = [
         _logreg, describe={"full": "4096x512, 10 classes", "quick": "1024x512, 10 classes"},
     ),
     Workload(
+        "logreg_n64", logreg_loss, logreg_loss_grad, ("W", "b"),
+        {"full": dict(rows=64, features=20, classes=3), "quick": dict(rows=64, features=20, classes=3),
+         "small": dict(rows=4, features=3, classes=2)},
+        _logreg, describe={"full": "64x20, 3 classes", "quick": "64x20, 3 classes"},
+    ),
+    Workload(
+        "logreg_c1000", logreg_loss, logreg_loss_grad, ("W", "b"),
+        {"full": dict(rows=256, features=64, classes=1000), "quick": dict(rows=128, features=64, classes=1000),
+         "small": dict(rows=5, features=3, classes=7)},
+        _logreg, describe={"full": "256x64, 1000 classes", "quick": "128x64, 1000 classes"},
+    ),
+    Workload(
         "elementwise_1e6", elementwise, elementwise_grad, ("x", "y"),
         {"full": dict(n=1_000_000), "quick": dict(n=100_000), "small": dict(n=11)},
         _elementwise_args, describe={"full": "1e6 elements", "quick": "1e5 elements"},
     ),
     Workload(
+        "elementwise_1e3", elementwise, elementwise_grad, ("x", "y"),
+        {"full": dict(n=1000), "quick": dict(n=1000), "small": dict(n=4)},
+        _elementwise_args, describe={"full": "1e3 elements", "quick": "1e3 elements"},
+    ),
+    Workload(
+        "elementwise_2d", elementwise, elementwise_grad, ("x", "y"),
+        {"full": dict(n=(2000, 100)), "quick": dict(n=(500, 100)), "small": dict(n=(3, 4))},
+        _elementwise_args, describe={"full": "2000x100 array", "quick": "500x100 array"},
+    ),
+    Workload(
         "stencil_256", stencil_energy, stencil_energy_grad, ("u",),
         {"full": dict(n=256), "quick": dict(n=128), "small": dict(n=6)},
         _stencil_args, describe={"full": "256x256 grid", "quick": "128x128 grid"},
+    ),
+    Workload(
+        "stencil_16", stencil_energy, stencil_energy_grad, ("u",),
+        {"full": dict(n=16), "quick": dict(n=16), "small": dict(n=4)},
+        _stencil_args, describe={"full": "16x16 grid", "quick": "16x16 grid"},
+    ),
+    Workload(
+        "stencil_32x2048", stencil_energy, stencil_energy_grad, ("u",),
+        {"full": dict(n=32, m=2048), "quick": dict(n=32, m=512), "small": dict(n=4, m=9)},
+        _stencil_args, describe={"full": "32x2048 grid", "quick": "32x512 grid"},
     ),
 ]
 

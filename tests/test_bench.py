@@ -69,3 +69,32 @@ def test_run_reports_a_missing_peer_without_crashing(monkeypatch):
     assert row["methods"]["torch"]["note"] == "not installed"
     text = run.tables(results, False, rss_ok)
     assert "not installed" in text and "stencil_256" in text
+
+
+def test_run_reports_a_program_a_peer_cannot_run(monkeypatch):
+    """A workload declaring that a peer cannot run it (the IIR filter assigns into an array):
+    a "cannot run" cell and the reason under the tables, not a failure."""
+    from bench import run
+
+    monkeypatch.setattr(run, "load_peers", lambda: ({"autograd": object(), "jax": object(), "torch": object()}, {}))
+    w = next(w for w in WORKLOADS if w.name == "iir_n400")
+    monkeypatch.setattr(w, "sizes", {**w.sizes, "quick": w.sizes["small"]})
+    results, versions, rss_ok = run.run("quick", {"iir_n400"}, 0.001, 2, 0.1, False, log=lambda s: None)
+    (row,) = results
+    for name in ("autograd", "jax", "jax_jit", "torch"):
+        assert row["methods"][name]["note"].startswith("cannot run: "), name
+    text = run.tables(results, False, rss_ok)
+    assert "| cannot run | cannot run | cannot run | cannot run |" in text
+    assert "Programs a peer cannot run as written" in text and "Failures" not in text
+
+
+def test_corpus_speed_times_a_corpus_program():
+    """bench/corpus_speed.py on one program of tests/corpus: a ratio per case and the summary line."""
+    from bench import corpus_speed
+
+    cases = corpus_speed.corpus_cases({"chem_lennard_jones"})
+    assert [c[0] for c in cases] == ["chem_lennard_jones-0", "chem_lennard_jones-1"]
+    rows = corpus_speed.measure(cases, 0.001, 2, 0.05, log=lambda s: None)
+    assert all(r["fn"] > 0 and r["grad"] > 0 for r in rows)
+    assert corpus_speed.summary(rows).startswith("2 cases: median gradient / function ")
+    assert corpus_speed.table(rows).count("| chem_lennard_jones-") == 2
