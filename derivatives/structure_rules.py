@@ -56,8 +56,8 @@ def appended__(ys, xs, x):
 
 @adjoint(updated, broadcast=True)
 def updated_(z, y, index, v):
-    dy = zeroed(dz, index)
     dv = dz[index]
+    dy = zeroed(dz, index)
 
 
 @tangent(updated)

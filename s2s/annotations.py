@@ -69,6 +69,9 @@ ANNOTATIONS = {a.name: a for a in (
     # on a normalized FunctionDef
     Annotation("s2s_namer", (object,), ("normalize",), ("transform",),
                "the naming.Namer that named the function's versions: differentiation continues from it"),
+    # on calls in generated code
+    Annotation("s2s_basic", (bool,), ("reverse",), ("optimize", "reverse"),
+               "an adjoint ``unindex(g, d, index)`` whose index is basic indexing of an array (integers, slices): ``d[index] += g`` adds it in place"),
     # on generated FunctionDefs
     Annotation("s2s_floats", (set,), ("reverse",), ("optimize",),
                "the names of a backward sweep that hold floating values (adjoints, active values)"),

@@ -214,16 +214,45 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
                 _keep(run, kept_as + file_suffix(spec) + ".py")
         return run
 
+    quick = {}  # quick_key -> variant, for calls already checked (see quick_key)
+    direct = plain and not extra and kind in ("grad", "value_and_grad")
+    wrt_positions = [positional.index(n) for n in wrt_names] if direct else []
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        key = quick_key(args) if direct and not kwargs and len(args) == len(positional) else None
+        run = quick.get(key) if key is not None else None
+        if run is not None:  # arguments of types and shapes a checked call had: straight to the variant
+            check_bindings(run)
+            out = call(run, args, kwargs)
+            if kind == "value_and_grad":
+                return out[0], quick_like(out[1], args)
+            return quick_like(out, args)
         arguments, call_args, call_kwargs = bind(args, kwargs)
         for name in wrt_names:
             if name in arguments:
                 _check_differentiable(name, arguments[name], fn)
         run = variant(arguments)
+        if key is not None:
+            quick[key] = run
         check_bindings(run)
+        out = call(run, call_args, call_kwargs)
+        if kind == "jvp":
+            value, tangent = out  # a container output's tangent in its structure (a dict, not a GradDict)
+            return (value, _like(tangent, value)) if isinstance(value, (dict, tuple, list)) or is_record(value) else out
+        if kind == "value_and_grad":
+            return out[0], _match_types(out[1], arguments, wrt_names, single)
+        return _match_types(out, arguments, wrt_names, single)
+
+    def quick_like(grads, args):
+        """:func:`_match_types` for arguments that are arrays and Python numbers."""
+        if single:
+            return _array_like(grads, args[wrt_positions[0]])
+        return tuple(_array_like(g, args[i]) for i, g in zip(wrt_positions, grads))
+
+    def call(run, call_args, call_kwargs):
         try:
-            out = run(*call_args, **call_kwargs)
+            return run(*call_args, **call_kwargs)
         except RecursionError:
             raise RecursionError(
                 f"the derivative of {fn.__name__} recursed deeper than Python's recursion limit "
@@ -239,12 +268,6 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
                 "reached the adjoint of a real value, which the optimized derivative adds to in place; "
                 f"pass optimize=False to s2s.{kind}, or make the complex value in {fn.__name__} (x * 1j, np.fft)"
             ) from exc
-        if kind == "jvp":
-            value, tangent = out  # a container output's tangent in its structure (a dict, not a GradDict)
-            return (value, _like(tangent, value)) if isinstance(value, (dict, tuple, list)) or is_record(value) else out
-        if kind == "value_and_grad":
-            return out[0], _match_types(out[1], arguments, wrt_names, single)
-        return _match_types(out, arguments, wrt_names, single)
 
     def specialize(*args, **kwargs):
         """The variant a call with these arguments runs (building it if no call has):
@@ -277,6 +300,31 @@ def _keep(run, path):
 def _dimension_symbols(arguments):
     """The ``dims`` of the variant a reverse-mode call with ``arguments`` runs (:func:`s2s.variants.key_of`)."""
     return key_of(spec_of(arguments), "grad")[1]
+
+
+def quick_key(args):
+    """A key of the types of ``args`` (dtype and shape for numpy arrays), or None where one
+    is not a numpy array or a Python float or int: calls with equal keys have equal specs
+    (:func:`s2s.variants.spec_of`), pass the same checks, and run the same variant."""
+    key = []
+    for value in args:
+        t = type(value)
+        if t is np.ndarray:
+            key.append((value.shape, value.dtype))
+        elif t is float or t is int:
+            key.append(t)
+        else:
+            return None
+    return tuple(key)
+
+
+def _array_like(g, value):
+    """:func:`_like` where ``value`` is a numpy array or a Python number."""
+    if type(value) is np.ndarray and type(g) is np.ndarray and g.dtype == value.dtype:
+        return g
+    if type(value) is float and isinstance(g, (float, np.float64)):
+        return float(g)
+    return _like(g, value)
 
 
 def _check_differentiable(name, value, fn):

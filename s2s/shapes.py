@@ -45,21 +45,30 @@ def _number(value):
     return value is None or (isinstance(value, (int, float, complex)) and not isinstance(value, numpy.ndarray))
 
 
-def scalar_names(fdef, scalar_params, returns_scalar):
-    """The names of ``fdef`` that always hold scalars (see the module docstring)."""
+def scalar_names(fdef, scalar_params, returns_scalar, known=frozenset()):
+    """The names of ``fdef`` that always hold scalars (see the module docstring).
+
+    ``known`` names are scalars by another analysis (entries of arrays whose
+    dimensions :func:`shape_classes` knows): their assignments count as scalar."""
     assignments = []  # (target names, rhs or None for "scalar")
     args = fdef.args
     for a in args.posonlyargs + args.args + args.kwonlyargs:
         assignments.append(([a.id], a.id in scalar_params))
+    tuples = _tuple_literals(fdef)
     for stmt in _all_statements(fdef.body):
         if isinstance(stmt, gast.For):  # loops run over range(...) after normalization
             assignments.append(([stmt.target.id], True))
         elif isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
             if isinstance(target, gast.Name):
-                assignments.append(([target.id], stmt.value))
+                assignments.append(([target.id], True if target.id in known else stmt.value))
             else:
-                assignments.append(([n.id for n in gast.walk(target) if isinstance(n, gast.Name)], False))
+                parts = _unpacked(target, stmt.value, tuples)
+                if parts is not None:  # ``a, b = t`` with ``t = (x, y)``: a is x, b is y
+                    assignments.extend(([n], True if n in known else v) for n, v in parts)
+                else:
+                    stored = [n.id for n in gast.walk(target) if isinstance(n, gast.Name)]
+                    assignments.append((stored, isinstance(target, gast.Tuple) and all(n in known for n in stored)))
     scalar = {n for names, _ in assignments for n in names}
     changed = True
     while changed:
@@ -72,6 +81,104 @@ def scalar_names(fdef, scalar_params, returns_scalar):
             scalar -= set(names)
             changed = True
     return scalar
+
+
+def _tuple_literals(fdef):
+    """Name -> the tuple literal it is bound to, for the names assigned once, to a tuple literal."""
+    counts, literals = {}, {}
+    for stmt in _all_statements(fdef.body):
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                counts[n.id] = counts.get(n.id, 0) + 1
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Tuple):
+            literals[stmt.targets[0].id] = stmt.value
+    return {n: t for n, t in literals.items() if counts.get(n) == 1}
+
+
+def _unpacked(target, value, tuples):
+    """``[(name, element)]`` for ``a, b = (x, y)`` (or a name bound to that literal), else None."""
+    if isinstance(value, gast.Name):
+        value = tuples.get(value.id)
+    if not (isinstance(target, gast.Tuple) and isinstance(value, gast.Tuple) and len(target.elts) == len(value.elts)):
+        return None
+    if not all(isinstance(t, gast.Name) and not isinstance(v, gast.Starred) for t, v in zip(target.elts, value.elts)):
+        return None
+    return [(t.id, v) for t, v in zip(target.elts, value.elts)]
+
+
+def _unpacks_name(stmt):
+    return (
+        isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Tuple) and isinstance(stmt.value, gast.Name)
+        and all(isinstance(t, gast.Name) for t in stmt.targets[0].elts)
+    )
+
+
+def integer_names(fdef):
+    """The names of ``fdef`` that always hold Python integers: loop indices
+    (loops run over ``range`` after normalization), integer constants, sizes
+    (``len``, the entries of ``x.shape``) and ``+ - * // %`` of those.  An
+    index made of them is basic indexing: it selects one entry per integer."""
+    assignments = {}
+    for stmt in _all_statements(fdef.body):
+        if isinstance(stmt, gast.For):
+            for n in gast.walk(stmt.target):
+                if isinstance(n, gast.Name):
+                    assignments.setdefault(n.id, []).append(True)
+        elif isinstance(stmt, (gast.Assign, gast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+            whole = isinstance(targets[0], gast.Name) and isinstance(stmt, gast.Assign)
+            for n in (n for t in targets for n in gast.walk(t) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)):
+                assignments.setdefault(n.id, []).append(stmt.value if whole else False)
+    shapes = {n for n, values in assignments.items() if len(values) == 1 and isinstance(values[0], gast.Attribute) and values[0].attr == "shape"}
+    ints = set(assignments)
+    changed = True
+    while changed:
+        changed = False
+        for n in list(ints):
+            if not all(v is True or (v is not False and _integer_expr(v, ints, shapes)) for v in assignments[n]):
+                ints.discard(n)
+                changed = True
+    return ints
+
+
+INTEGER_OPS = (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)
+
+
+def _integer_atom(node, ints):
+    if _int_constant(node) is not None:
+        return True
+    if isinstance(node, gast.Constant):
+        return False
+    return isinstance(node, gast.Name) and not hasattr(node, "s2s_global") and node.id in ints
+
+
+def _integer_expr(rhs, ints, shapes):
+    if isinstance(rhs, gast.BinOp):
+        return isinstance(rhs.op, INTEGER_OPS) and _integer_atom(rhs.left, ints) and _integer_atom(rhs.right, ints)
+    if isinstance(rhs, gast.UnaryOp):
+        return isinstance(rhs.op, (gast.USub, gast.UAdd)) and _integer_atom(rhs.operand, ints)
+    if isinstance(rhs, gast.Call):
+        fn = getattr(rhs, "s2s_target", None)
+        return fn is len or fn is runtime.sequence_length
+    if isinstance(rhs, gast.Subscript):  # an entry of a shape
+        return isinstance(rhs.value, gast.Name) and rhs.value.id in shapes and _integer_atom(rhs.slice, ints)
+    return _integer_atom(rhs, ints)
+
+
+def reverse_facts(fdef, scalar_params, returns_scalar, dims=None):
+    """``(scalar, classes, integers)`` for reverse mode: :func:`scalar_names` and
+    :func:`shape_classes` iterated together, so that an entry of an array whose
+    dimensions are known (``g = params[0]``) is a scalar, and scalar arithmetic
+    of it stays one; and :func:`integer_names`."""
+    integers = integer_names(fdef)
+    known = set()
+    while True:
+        scalar = scalar_names(fdef, scalar_params, returns_scalar, known)
+        classes = shape_classes(fdef, scalar, dims, integers)
+        found = {n for n, k in classes.items() if k == ("dims", ())} - scalar - known
+        if not found:
+            return scalar, classes, integers
+        known |= found
 
 
 def _all_statements(stmts):
@@ -143,7 +250,7 @@ def scalar_arguments(fn, call, scalar):
 TOP = object()  # no assignment evaluated yet (see shape_classes)
 
 
-def shape_classes(fdef, scalar, dims=None):
+def shape_classes(fdef, scalar, dims=None, integers=None):
     """Name -> shape class (a hashable key) of the names of ``fdef`` whose shape
     is known relative to another name's (see the module docstring); names with
     no class are absent.  ``scalar`` is :func:`scalar_names`' result.
@@ -162,7 +269,8 @@ def shape_classes(fdef, scalar, dims=None):
     args = fdef.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     assignments = {}  # name -> its right-hand sides (None: a store that is not `name = expr`)
-    indices = set()  # loop indices: integers
+    indices = set(integers or ())  # integers (loop indices at least)
+    tuples = _tuple_literals(fdef)
     for stmt in _all_statements(fdef.body):
         if isinstance(stmt, gast.For):
             for n in (n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name)):
@@ -170,6 +278,12 @@ def shape_classes(fdef, scalar, dims=None):
                 assignments.setdefault(n, []).append(None)
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             assignments.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif isinstance(stmt, gast.Assign) and _unpacked(stmt.targets[0], stmt.value, tuples) is not None:
+            for n, v in _unpacked(stmt.targets[0], stmt.value, tuples):
+                assignments.setdefault(n, []).append(v)
+        elif _unpacks_name(stmt):  # ``a, b = x``: each is what ``x[0]`` is (an array's rows)
+            for t in stmt.targets[0].elts:
+                assignments.setdefault(t.id, []).append(gast.Subscript(value=stmt.value, slice=gast.Constant(value=0, kind=None), ctx=gast.Load()))
         elif isinstance(stmt, (gast.Assign, gast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
             for n in (n for t in targets for n in gast.walk(t) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)):
@@ -182,13 +296,14 @@ def shape_classes(fdef, scalar, dims=None):
             assignments[p].append(("dims", tuple(dims[p])) if p in dims else None)
         else:
             keys[p] = ("dims", tuple(dims[p])) if p in dims else ("param", p)
+    sizes = _sizes(assignments, keys)
     state = {n: TOP for n in assignments if n not in scalar}
     keys.update(state)
     changed = True
     while changed:
         changed = False
         for n in state:
-            values = [v if isinstance(v, tuple) or v is None else _key_of(v, keys, scalar, indices) for v in assignments[n]]
+            values = [v if isinstance(v, tuple) or v is None else _key_of(v, keys, scalar, indices, sizes) for v in assignments[n]]
             known = [v for v in values if v is not TOP]
             if not known:
                 new = TOP
@@ -202,7 +317,27 @@ def shape_classes(fdef, scalar, dims=None):
     return {n: k for n, k in keys.items() if k is not None and k is not TOP}
 
 
-def _key_of(rhs, keys, scalar, indices):
+def _sizes(assignments, keys):
+    """Name -> dimension symbol for the names that hold a size of a parameter
+    whose dimensions are known: ``n = x_shape[0]`` after ``x_shape = x.shape``."""
+    def single(n):
+        values = assignments.get(n, ())
+        return values[0] if len(values) == 1 else None
+
+    sizes = {}
+    for n in assignments:
+        rhs = single(n)
+        if not (isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name) and _int_constant(rhs.slice) is not None):
+            continue
+        shape = single(rhs.value.id)
+        if isinstance(shape, gast.Attribute) and shape.attr == "shape" and isinstance(shape.value, gast.Name):
+            key = keys.get(shape.value.id)
+            if isinstance(key, tuple) and key[0] == "dims" and -len(key[1]) <= _int_constant(rhs.slice) < len(key[1]):
+                sizes[n] = key[1][_int_constant(rhs.slice)]
+    return sizes
+
+
+def _key_of(rhs, keys, scalar, indices, sizes):
     """The class of ``rhs`` from its operands' (TOP while one of them is TOP)."""
     operands = [n for n in gast.walk(rhs) if isinstance(n, gast.Name) and not hasattr(n, "s2s_global")]
     if any(keys.get(n.id) is TOP for n in operands):
@@ -219,9 +354,9 @@ def _key_of(rhs, keys, scalar, indices):
         shape = _dims(rhs.value, keys, scalar)
         return ("dims", shape[::-1]) if shape is not None else None
     if isinstance(rhs, gast.Call):
-        return _call_key(rhs, keys, scalar)
+        return _call_key(rhs, keys, scalar, sizes)
     if isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name):
-        return _subscript_key(rhs, keys, indices)
+        return subscript_key(rhs, keys, indices)
     return None
 
 
@@ -273,10 +408,19 @@ def _matmul(a, b):
 
 REDUCING = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
 SAME_SHAPE = {numpy.zeros_like, numpy.ones_like, numpy.empty_like}
+# numpy functions that make an array of a given shape: how many positional arguments they take
+MADE = {numpy.zeros: 1, numpy.ones: 1, numpy.empty: 1, numpy.full: 2}
 
 
-def _call_key(rhs, keys, scalar):
+def _call_key(rhs, keys, scalar, sizes):
     fn = getattr(rhs, "s2s_target", None)
+    if fn is runtime.updated and rhs.args and isinstance(rhs.args[0], gast.Name):
+        key = keys.get(rhs.args[0].id)  # an item assignment keeps an array's shape
+        return key if isinstance(key, tuple) and key[0] == "dims" else None
+    if _in(fn, MADE) and rhs.args and not {k.arg for k in rhs.keywords} - {"dtype"} and len(rhs.args) == MADE[fn]:
+        parts = rhs.args[0].elts if isinstance(rhs.args[0], gast.Tuple) else [rhs.args[0]]
+        shape = tuple(1 if _int_constant(p) == 1 else sizes.get(p.id) if isinstance(p, gast.Name) else None for p in parts)
+        return ("dims", shape) if None not in shape else None
     if isinstance(fn, numpy.ufunc) and not rhs.keywords and fn.nout == 1 and len(rhs.args) == fn.nin:
         return _elementwise(rhs.args, keys, scalar)
     if _in(fn, SAME_SHAPE) and len(rhs.args) == 1 and not rhs.keywords and isinstance(rhs.args[0], gast.Name):
@@ -308,7 +452,8 @@ def _call_key(rhs, keys, scalar):
     return None
 
 
-def _subscript_key(rhs, keys, indices):
+def subscript_key(rhs, keys, indices):
+    """The class of ``name[index]`` from ``name``'s (``indices``: names holding integers), or None."""
     base = keys.get(rhs.value.id)
     parts = rhs.slice.elts if isinstance(rhs.slice, gast.Tuple) else [rhs.slice]
     if isinstance(base, tuple) and base[0] == "dims":
@@ -322,7 +467,7 @@ def _subscript_key(rhs, keys, indices):
                 if length is None:
                     return None
                 out.append(d if length == 0 else ("slice", d, length))
-            elif _int_constant(p) is not None or (isinstance(p, gast.Name) and p.id in indices):
+            elif is_integer(p, indices):
                 continue  # an integer takes the dimension away
             else:
                 return None
@@ -332,6 +477,13 @@ def _subscript_key(rhs, keys, indices):
         if None not in lengths:
             return ("slice", base, lengths)
     return None
+
+
+def is_integer(node, integers):
+    """An integer constant, a name in ``integers``, or ``+ - * // %`` of those."""
+    if isinstance(node, gast.BinOp):
+        return isinstance(node.op, INTEGER_OPS) and is_integer(node.left, integers) and is_integer(node.right, integers)
+    return _integer_atom(node, integers)
 
 
 def _slice_length(part):
@@ -348,6 +500,9 @@ def _slice_length(part):
 
 
 def _int_constant(node):
+    """The integer a constant (``2``, ``-2``) spells, else None."""
     if isinstance(node, gast.Constant) and type(node.value) is int:
         return node.value
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant) and type(node.operand.value) is int:
+        return -node.operand.value
     return None

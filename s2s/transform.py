@@ -34,11 +34,12 @@ from .optimize import hoist_invariants, optimize as optimize_function
 from .remat import rematerialize
 from .forward import ForwardMode
 from .reverse import Callee, CallSite, ReverseMode, assign, call, name
-from .shapes import scalar_arguments, scalar_names, shape_classes
+from .shapes import reverse_facts, scalar_arguments, scalar_names
 from .variants import spell_key
 from .rules import USER
 
 TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp")
+MAX_DIMENSIONED = 4  # callees of one function specialized to their arguments' dimensions
 
 
 class Generated:
@@ -101,10 +102,15 @@ class Program:
                 self.namer.reserve(key)
         return self.parsed[fn]
 
-    def request(self, fn, active, node=None, scalars=()):
-        """The :class:`Callee` of ``fn`` with parameters ``active`` active and
-        parameters ``scalars`` known to be scalars (:mod:`s2s.shapes`)."""
-        key = (fn, tuple(active), tuple(scalars))
+    def request(self, fn, active, node=None, scalars=(), dims=()):
+        """The :class:`Callee` of ``fn`` with parameters ``active`` active,
+        parameters ``scalars`` known to be scalars and ``dims`` pairing parameters
+        with the dimensions of the arrays they hold (:mod:`s2s.shapes`).  A function
+        is specialized to dimensions a few times at most: past that (a recursion
+        that changes them, say), it is generated without them."""
+        if dims and sum(1 for k in self.callees if k[0] is fn and k[3]) >= MAX_DIMENSIONED:
+            dims = ()
+        key = (fn, tuple(active), tuple(scalars), tuple(dims))
         if key not in self.callees:
             base = self.parse(fn)[0].name  # lambda_12 for a lambda
             if self.mode == "forward":
@@ -117,7 +123,7 @@ class Program:
     def generate(self):
         while self.queue:
             key = self.queue.pop(0)
-            fn, active, scalars = key
+            fn, active, scalars, dims = key
             parsed, fdef = self.parsed[fn]
             callee = self.callees[key]
             activity = analyse(fdef, active, self.rules)
@@ -127,12 +133,53 @@ class Program:
                 mode = ForwardMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, scalar)
                 functions = [mode.run()]
             else:
-                scalar = self.scalar_sets[key] = scalar_names(fdef, scalars, self.returns_scalar)
-                mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, shape_classes(fdef, scalar, self.dims.get(fn)))
+                scalar, classes, integers = reverse_facts(fdef, scalars, self.returns_scalar, dict(dims) if dims else self.dims.get(fn))
+                self.scalar_sets[key] = scalar
+                mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, classes, integers)
                 functions = list(mode.run())
                 callee.plan = mode.plan
             self.bind_globals(parsed, functions)
             self.functions += functions
+
+    def merge_alike(self):
+        """Keep one of the callees of a function that differ only in the dimensions they
+        were specialized to (see :meth:`request`) where their code came out the same: the
+        other's calls call it, and its functions go."""
+        while True:
+            texts = {}
+            renames = {}
+            for key, callee in self.callees.items():  # the first requested (the main function's) is kept
+                text = self.callee_text(key, callee)
+                first = texts.setdefault(text, (key, callee))
+                if first[1] is not callee:
+                    renames[key] = first[1]
+            if not renames:
+                return
+            names = {}
+            for key, keep in renames.items():
+                gone = self.callees.pop(key)
+                keep.sites += gone.sites
+                names[gone.forward], names[gone.backward] = keep.forward, keep.backward
+            self.functions = [f for f in self.functions if f.name not in names]
+            present = set()
+            for f in self.functions:
+                for n in gast.walk(f):
+                    present.add(id(n))
+                    if isinstance(n, gast.Name) and n.id in names:
+                        n.id = names[n.id]
+            for callee in self.callees.values():  # the calls in the functions that went, went with them
+                callee.sites = [site for site in callee.sites if id(site.statement) in present]
+
+    def callee_text(self, key, callee):
+        """The code of a callee's functions with their own names left out."""
+        own = {callee.forward: "forward", callee.backward: "backward"}
+        parts = [key[:3]]
+        for f in self.functions:
+            if f.name in own:
+                g = copy.deepcopy(f)
+                g.name = own[f.name]
+                parts.append(gast.dump(g))
+        return repr(parts)
 
     def returns_scalar(self, fn, call, scalar):
         """Whether user function ``fn``, called by ``call`` in a function whose
@@ -238,7 +285,7 @@ def drop_value(build):
     computations only the value needed (``np.sum(lap * lap)`` of a loss whose
     gradient reads ``lap``), which a gradient written by hand would not do either."""
     main, result = build.main, build.fdef.body[-1].value
-    key = (build.parsed.fn, tuple(build.wrt_names), build.scalars)
+    key = (build.parsed.fn, tuple(build.wrt_names), build.scalars, ())
     if not (isinstance(result, gast.Name) and result.id in build.program.scalar_sets.get(key, ())) or main.sites:
         return
     main.plan.drop_value()
@@ -341,6 +388,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
     program.dims = {parsed.fn: dict(dims)} if not forward_mode else {}
     program.generate()
+    program.merge_alike()
     build = Build(program, kind, optimize, by_forward, parsed, fdef, main, single, wrt_names, scalars)
     for _, applies, run in PASSES:
         if applies(build):

@@ -12,7 +12,8 @@ import textwrap
 import gast
 
 from s2s.optimize import def_use, hoist_invariants, pipeline
-from s2s.optimize.accumulate import accumulate_in_place, merge_accumulations
+from s2s.optimize.accumulate import merge_accumulations
+from s2s.optimize.inplace import write_in_place
 from s2s.optimize.arithmetic import drop_unit_seed, simplify_arithmetic
 from s2s.optimize.common import share_common_subexpressions
 from s2s.optimize.copies import coalesce_copies, fold_loop_copies, propagate_copies
@@ -239,8 +240,6 @@ def test_remove_dead():
     """) == same("""
         def f(x, n):
             s = x * 2.0
-            for i in range(n):
-                pass
             return s
     """)
     assert unchanged(remove_dead, """
@@ -315,27 +314,48 @@ def test_inline_if_test():
     """)
 
 
-def test_accumulate_in_place():
-    assert rewritten(accumulate_in_place, """
-        def f(g, x, h):
+def test_write_in_place():
+    assert rewritten(write_in_place, """
+        def f(g, x, h, n, v):
             d = g * 2.0
             d = d + unindex(g, x, (slice(1, 3, None), 2))
             d = d + -h
-            return d
+            y = np.zeros(n)
+            y_2 = updated(y, 0, v)
+            return (d, y_2)
     """) == same("""
-        def f(g, x, h):
+        def f(g, x, h, n, v):
             d = g * 2.0
             d[1:3, 2] += g
             d -= h
-            return d
+            y = np.zeros(n)
+            y[0] = v
+            y_2 = y
+            return (d, y_2)
     """)
-    assert unchanged(accumulate_in_place, """
+    assert unchanged(write_in_place, """
         def f(g, h):
             d = g * 2.0
             keep = [d]
             d = d + h
             return (d, keep)
     """)  # the list holds d's array
+    assert unchanged(write_in_place, """
+        def f(n, v):
+            y = np.zeros(n)
+            for i in range(n):
+                y_2 = updated(y, i, v)
+            return (y, y_2)
+    """)  # every iteration reads y as it was
+    assert unchanged(write_in_place, """
+        def f(n, v):
+            y = np.zeros(n)
+            ys = []
+            for i in range(n):
+                ys.append(y)
+                y = updated(y, i, v)
+            return ys
+    """)  # the list holds each version
 
 
 def test_every_rewrite_has_its_own_test():

@@ -26,7 +26,7 @@ def test_revolve_yields_every_iteration_last_first(n, s):
 
 def test_checkpointed_rnn_gradient_is_identical_and_uses_a_fifth_of_the_memory():
     rng = np.random.default_rng(0)
-    W, h, xs = rng.normal(size=(64, 64)) / 8, rng.normal(size=64), rng.normal(size=(1000, 64))
+    W, h, xs = rng.normal(size=(64, 64)) / 8, rng.normal(size=64), rng.normal(size=(2000, 64))
     plain = s2s.grad(P.rnn_plain, wrt=(0, 1))
     checked = s2s.grad(P.rnn_checkpointed, wrt=(0, 1))
 
@@ -42,7 +42,8 @@ def test_checkpointed_rnn_gradient_is_identical_and_uses_a_fifth_of_the_memory()
     b, peak_checked = peak(checked)
     for x, y in zip(a, b):
         np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)
-    # the plain run keeps all 1000 hidden states, the checkpointed one at most 20
+    # the plain run keeps all 2000 hidden states, the checkpointed one at most 20 (and the
+    # gradient's own arrays, W_bar and its temporaries, which both have)
     assert peak_checked <= peak_plain / 5, (peak_plain, peak_checked)
 
 

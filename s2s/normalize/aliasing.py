@@ -51,6 +51,8 @@ VIEW_FUNCTIONS = {
     "imag", "stop_gradient", "rollaxis", "flip", "fliplr", "flipud", "rot90",
 }
 VIEW_ATTRIBUTES = {"T", "mT", "real", "imag", "flat"}
+# Attributes of an array that share nothing with it.
+NEW_ATTRIBUTES = {"shape", "size", "ndim", "dtype"}
 # Builtins that make a new container of their arguments' elements.
 CONTAINER_BUILTINS = {"list", "tuple", "zip", "enumerate", "reversed", "sorted", "iter", "dict", "set", "frozenset"}
 # Builtins whose result holds nothing of their arguments.
@@ -154,6 +156,8 @@ class Analysis:
         if isinstance(node, gast.Subscript):  # a view of the array, or an element of the list
             index = node.slice.value if isinstance(node.slice, gast.Constant) else None
             return _element(self.objects(node.value, state), index if type(index) is int and index >= 0 else None)
+        if isinstance(node, gast.Attribute) and node.attr in NEW_ATTRIBUTES and isinstance(node.value, gast.Name) and self.made(node.value.id, state):
+            return EMPTY  # the shape of an array made here (a copy, numpy's): a tuple of numbers
         if isinstance(node, gast.Attribute):
             root = self.scope.root(node)
             if root is not None and root.id not in self.locals:  # a global chain: np.pi, config.W
@@ -327,6 +331,11 @@ class Analysis:
         """Whether ``name`` is certainly an array numpy made in this function."""
         is_ = state.get(name, EMPTY)[0]
         return bool(is_) and is_ <= self.arrays
+
+    def made(self, name, state):
+        """Whether ``name`` is certainly an object this function made (a copy, an array)."""
+        is_ = state.get(name, EMPTY)[0]
+        return bool(is_) and all(o[0] == "new" for o in is_)
 
     def unpack(self, target, objs, stmt, state):
         """``a, (b, c) = value``: each name gets the element at its position."""

@@ -12,7 +12,8 @@ The package reads as the optimizer:
   a simple test?).
 * one module per family of rewrites: ``arithmetic`` (exact algebra, the seed
   of ``grad``), ``copies``, ``inlining``, ``dead``, ``loops`` (invariant
-  hoisting), ``common`` (common subexpressions), ``accumulate``.
+  hoisting), ``common`` (common subexpressions), ``accumulate``, ``inplace``
+  (accumulations and item writes into arrays no one else holds).
 * ``pipeline`` -- the run list: which rewrites run, in what order, which to a
   fixed point; the only place facts are recomputed.
 

@@ -8,17 +8,18 @@ convention).
 
 import gast
 
-from .expressions import removable
+from .expressions import is_call, removable
 from .facts import names
 
 
 def remove_dead(fdef, facts):
-    """Remove the pure assignments whose values reach nothing the function does::
+    """Remove the pure assignments whose values reach nothing the function does, and
+    the loops over a range left with nothing to do::
 
         t = np.sin(x)                 ->    s = x * 2.0
-        s = x * 2.0                         for i in range(n):
-        for i in range(n):                      pass
-            loss_3 = loss_2 + s             return s
+        s = x * 2.0                         return s
+        for i in range(n):
+            loss_3 = loss_2 + s
             loss_2 = loss_3
         return s
 
@@ -30,7 +31,16 @@ def remove_dead(fdef, facts):
     (``loss_3 = loss_2 + ...; loss_2 = loss_3``).
     """
     live = _live(fdef)
+    ranges = {s.targets[0].id for s in gast.walk(fdef) if removable(s) and is_call(s.value, "range")}
     changed = False
+
+    def idle(stmt):
+        """A ``for`` loop over a range that does nothing: its index not read after it either."""
+        return (
+            isinstance(stmt, gast.For) and all(isinstance(s, gast.Pass) for s in stmt.body) and not stmt.orelse
+            and (isinstance(stmt.iter, gast.Name) and stmt.iter.id in ranges or is_call(stmt.iter, "range"))
+            and not set(names(stmt.target, gast.Store)) & live
+        )
 
     def sweep(body):
         nonlocal changed
@@ -40,7 +50,7 @@ def remove_dead(fdef, facts):
                 block = getattr(stmt, field, None)
                 if isinstance(block, list) and (block or field == "body"):
                     setattr(stmt, field, sweep(block) or ([gast.Pass()] if field == "body" else []))
-            if removable(stmt) and stmt.targets[0].id not in live:
+            if removable(stmt) and stmt.targets[0].id not in live or idle(stmt):
                 changed = True
                 continue
             out.append(stmt)

@@ -54,11 +54,17 @@ def arithmetic_of(node, ops, name_ok=lambda n: True):
     that ``name_ok`` accepts: no calls, nothing that could raise where these cannot."""
     if isinstance(node, gast.BinOp) and isinstance(node.op, ops):
         return arithmetic_of(node.left, ops, name_ok) and arithmetic_of(node.right, ops, name_ok)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div) and _nonzero(node.right):
+        return arithmetic_of(node.left, ops, name_ok)  # division by a nonzero number cannot raise
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
         return arithmetic_of(node.operand, ops, name_ok)
     if isinstance(node, gast.Name):
         return name_ok(node)
     return const(node)
+
+
+def _nonzero(node):
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float) and node.value != 0
 
 
 def simple_test(node):

@@ -6,12 +6,13 @@ recomputed here, after every rewrite that reports a change, so each rewrite
 is handed facts true of the tree it gets.
 """
 
-from .accumulate import accumulate_in_place, merge_accumulations
+from .accumulate import merge_accumulations
 from .arithmetic import drop_unit_seed, simplify_arithmetic
 from .common import share_common_subexpressions
 from .copies import coalesce_copies, fold_loop_copies, propagate_copies
 from .dead import remove_dead
 from .facts import def_use
+from .inplace import write_in_place
 from .inlining import inline_if_test, inline_single_use, inline_while_test
 from .loops import hoist_invariants
 
@@ -32,7 +33,8 @@ PIPELINE = (
     (inline_while_test, ONCE),
     (inline_if_test, ONCE),
     (share_common_subexpressions, TO_FIXED_POINT),  # a shared name can make two larger expressions alike
-    (accumulate_in_place, ONCE),  # last: owned names are judged on the final code
+    (write_in_place, ONCE),  # owned names are judged on the final code
+    (propagate_copies, ONCE),  # the moves ``t = y`` that writing in place left
 )
 
 

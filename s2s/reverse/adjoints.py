@@ -13,6 +13,7 @@ import gast
 import numpy
 
 from ..naming import spelling
+from ..shapes import is_integer
 from .syntax import assign, call, name
 
 
@@ -54,6 +55,7 @@ class Adjoints:
         if not self.active(atom):
             return
         adj = self.adjoint(atom.id)
+        self.mark_basic(atom, adj, value)
         if self.uniform_value(value):
             value = self.strip_unreduce(value)
             if adj in self.defined:
@@ -69,6 +71,31 @@ class Adjoints:
         self.defined.add(adj)
         self.contributed.add(adj)
         self.emit(assign(adj, value))
+
+    def mark_basic(self, atom, adj, value):
+        """An entry or slice ``unindex(g, x, index)`` of an array ``x`` whose dimensions are
+        known, by an index of integers and slices (:mod:`s2s.shapes`), added to an adjoint
+        that holds a value: it places ``g`` in zeros shaped like the adjoint itself, which
+        is then read for its shape only (``x`` need not be saved for it), and is marked
+        basic, so that the optimizer adds it in place, ``dx[index] += g``, where the
+        adjoint is owned (:mod:`s2s.optimize.inplace`); ``zeroed(g, index)``, the adjoint
+        of an array written at ``index``, is marked so too."""
+        if is_call(value, "zeroed") and len(value.args) == 2 and self.basic_index(atom, value.args[1]):
+            value.s2s_basic = True  # the adjoint of an array: zeroed in place where it is owned
+        if not (is_call(value, "unindex") and len(value.args) == 3 and adj in self.defined and adj not in self.uniform):
+            return
+        if self.basic_index(atom, value.args[2]):
+            value.args[1] = name(adj)
+            value.s2s_basic = True
+
+    def basic_index(self, atom, index):
+        """Whether ``atom[index]`` is basic indexing of an array whose dimensions are
+        known (:mod:`s2s.shapes`), by integers and slices of integers."""
+        key = self.classes.get(atom.id) if isinstance(atom, gast.Name) else None
+        parts = index_parts(index)
+        if not (isinstance(key, tuple) and key[0] == "dims" and parts is not None and len(parts) <= len(key[1])):
+            return False
+        return all(is_integer(p, self.integers) or _constant_slice(p, self.integers) for p in parts)
 
     def materialize(self, adj):
         """A uniform adjoint (see :meth:`contribute`) as an array of its primal's shape."""
@@ -135,6 +162,27 @@ class Adjoints:
 
 
 SIZES = {"np.size", "np.ndim", "size_of", "len"}
+
+
+def is_call(node, fname):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == fname
+
+
+def index_parts(index):
+    """The parts of an index expression (a tuple's elements, else the index alone); None for an empty tuple."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return parts or None
+
+
+def _constant_slice(node, integers):
+    """``a:b:c`` (or ``slice(a, b, c)``) of integers and Nones."""
+    if isinstance(node, gast.Slice):
+        bounds = [node.lower, node.upper, node.step]
+    elif is_call(node, "slice") and not node.keywords:
+        bounds = list(node.args)
+    else:
+        return False
+    return all(b is None or (isinstance(b, gast.Constant) and b.value is None) or is_integer(b, integers) for b in bounds)
 
 
 def _is_unreduce_all(node):

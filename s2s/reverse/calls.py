@@ -19,7 +19,7 @@ from ..activity import is_user_function, simple_statements, targets
 from ..naming import adjoint_name
 from ..rules import bind_call
 from ..saveplan import CallSave
-from ..shapes import scalar_arguments
+from ..shapes import scalar_arguments, subscript_key
 from ..template import Contribution
 from .syntax import assign, call, name
 
@@ -55,7 +55,17 @@ class CallsAndRules:
         active = [param for param, value in bound.arguments.items() if self.active(value)]
         if not active:
             return None
-        return self.request(fn, tuple(active), rhs, scalar_arguments(fn, rhs, self.scalar))
+        return self.request(fn, tuple(active), rhs, scalar_arguments(fn, rhs, self.scalar), self.argument_dims(bound))
+
+    def argument_dims(self, bound):
+        """``(parameter, dimensions)`` for the arguments of a call that hold arrays whose
+        dimensions are known here (symbols, not slices of them: :mod:`s2s.shapes`)."""
+        out = []
+        for param, value in bound.arguments.items():
+            key = self.classes.get(value.id) if isinstance(value, gast.Name) and not hasattr(value, "s2s_global") else None
+            if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, str) or d == 1 for d in key[1]):
+                out.append((param, key[1]))
+        return tuple(out)
 
     def apply_rule(self, fn, target, args, keywords, node):
         rule = self.rules.lookup(fn)
@@ -105,15 +115,38 @@ class CallsAndRules:
     def reduced(self, rule, bindings, param, template, value):
         """``value`` reduced to the shape of the argument bound to ``param`` where broadcasting may have grown it."""
         bound = bindings[param]
-        if rule.broadcast and isinstance(bound, gast.Name) and not others_conform(bindings, param, template, self.scalar, self.classes):
-            axes = known_reduction(self.classes.get(bound.id), self.classes.get(bindings[template.result].id))
-            if axes is not None:  # shapes known: the sum that unbroadcast would find, written out
-                axis, keepdims = axes
-                keywords = [gast.keyword(arg="axis", value=axis)]
-                keywords += [gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))] if keepdims else []
-                return gast.Call(func=gast.Attribute(value=name("np"), attr="sum", ctx=gast.Load()), args=[value], keywords=keywords)
+        if not (rule.broadcast and isinstance(bound, gast.Name)):
+            return value
+        result = bindings[template.result]
+        own = self.classes.get(bound.id)
+        part = self.part_of(value, result)
+        if part is not None:  # ``dz[index]``: reduced from the part's shape, not the result's
+            if part and part == (("dims", ()) if bound.id in self.scalar else own):
+                return value
+            axes = known_reduction(own, part) if part else None
+        elif others_conform(bindings, param, template, self.scalar, self.classes):
+            return value
+        else:
+            axes = known_reduction(own, self.classes.get(result.id))
+        if axes is None:
             return call("unbroadcast", value, copy.deepcopy(bound))
-        return value
+        axis, keepdims = axes  # shapes known: the sum that unbroadcast would find, written out
+        keywords = [gast.keyword(arg="axis", value=axis)]
+        keywords += [gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))] if keepdims else []
+        return gast.Call(func=gast.Attribute(value=name("np"), attr="sum", ctx=gast.Load()), args=[value], keywords=keywords)
+
+    def part_of(self, value, result):
+        """The shape class of ``value`` where it is a part ``dz[index]`` of the result's adjoint
+        (the result of ``z = updated(y, index, v)``), False where it is a part of unknown
+        shape, None where it is not a part (:mod:`s2s.shapes`)."""
+        if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and isinstance(result, gast.Name)):
+            return None
+        if value.value.id != self.adjoint(result.id):
+            return None
+        part = subscript_key(gast.Subscript(value=name(result.id), slice=value.slice, ctx=gast.Load()), self.classes, self.integers)
+        if part == ("dims", ()):
+            value.s2s_basic = True  # an entry: a number, not a view (s2s.optimize.inplace)
+        return part if isinstance(part, tuple) and part[0] == "dims" else False
 
     def user_backward(self, rhs, target, callee, saved):
         bound = inspect.signature(rhs.s2s_target).bind(*rhs.args, **{k.arg: k.value for k in rhs.keywords})

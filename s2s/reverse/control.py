@@ -97,7 +97,13 @@ class ControlFlow:
             return set()
         inside = self.assigned(stmt.body) | inside
         entries = self.pack(self.ordered(reads & inside), code)
-        if getattr(stmt, "s2s_revolve", None):
+        steps, recompute = None, []
+        if not getattr(stmt, "s2s_revolve", None):
+            steps, recompute, entries = self.recomputed(stmt, entries, inside)
+            code[:0] = recompute
+        if steps is not None:  # the loop's indices from its range, the rest from the columns
+            loop, extra = self.index_loop(stmt, steps, entries, code)
+        elif getattr(stmt, "s2s_revolve", None):
             loop, extra = self.revolve_loop(stmt, entries, code)
         else:
             stack = self.namer.fresh(f"{loop_name(stmt)}_{'loop_stacks' if entries else 'iterations'}")
@@ -127,7 +133,67 @@ class ControlFlow:
         self.defined = before | {self.adjoint(n) for n in needed}
         self.out.append(located(loop, stmt))
         self.saves[id(stmt)].backward = loop
-        return (reads - inside) | extra | outer_reads
+        recomputed_reads = {n for r in recompute for n in local_names(r)} - inside
+        return (reads - inside) | extra | outer_reads | recomputed_reads
+
+    def recomputed(self, stmt, entries, inside):
+        """``(steps, statements, entries)``: what the backward loop of ``stmt`` computes
+        again instead of taking from a stack, and the entries still saved.
+
+        A ``for`` loop over a range (``steps``) that runs to its end (no ``break``)
+        takes its index from ``reversed(steps)``; an integer computed from indices
+        and numbers (``i_minus_1 = i - 1``) and an entry of an array the loop never
+        writes (``x_item = x[i]``, a number: :mod:`s2s.shapes`) are computed again
+        from what the backward loop has, at the top of its body, in the forward
+        sweep's order.  The same operations on the same values: exact, and cheaper
+        than a stack's append and walk."""
+        names = {n for n, shape in entries if not shape}
+        steps = None
+        available = set()
+        if isinstance(stmt, gast.For) and not stmt.s2s_break and isinstance(stmt.iter, gast.Name) and stmt.iter.id in self.ranges:
+            steps = stmt.iter.id
+            available.add(stmt.target.id)
+        defs = [s for s in stmt.body if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and s.targets[0].id in self.once]
+        recompute = []
+        for d in defs:
+            target = d.targets[0].id
+            if target in names and self.cheap(d.value, lambda n: n in available or n not in inside):
+                recompute.append(located(assign(target, copy.deepcopy(d.value)), d))
+                available.add(target)
+        if steps is not None and stmt.target.id not in names | {n for r in recompute for n in local_names(r)}:
+            steps = None  # the index is not needed
+        if steps is None and not recompute:
+            return None, [], entries
+        kept = [(n, shape) for n, shape in entries if shape or n not in available]
+        return steps, recompute, kept
+
+    def cheap(self, value, ok):
+        """Integer arithmetic of integers, or an entry of an array (marked ``s2s_basic``), whose names ``ok`` accepts."""
+        atoms = []
+        if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)):
+            atoms = [value.left, value.right]
+            if not all(isinstance(a, gast.Constant) and type(a.value) is int or isinstance(a, gast.Name) and a.id in self.integers for a in atoms):
+                return False
+        elif isinstance(value, gast.Subscript) and getattr(value, "s2s_basic", False) and isinstance(value.value, gast.Name):
+            atoms = [value.value] + [n for n in gast.walk(value.slice) if isinstance(n, gast.Name)]
+        else:
+            return False
+        return all(ok(a.id) for a in atoms if isinstance(a, gast.Name) and not hasattr(a, "s2s_global"))
+
+    def index_loop(self, stmt, steps, entries, code):
+        """The backward loop over ``reversed(steps)`` (and the columns of ``entries``, zipped)."""
+        stack = self.namer.fresh(f"{loop_name(stmt)}_loop_stacks") if entries else None
+        columns = [self.fresh(f"{new or n}_stack") for n, new in entries]
+        save = self.saves[id(stmt)] = LoopSave(stack, [(n, bool(new)) for n, new in entries], columns)
+        self.plan.loops.append(save)
+        iters = [call("reversed", name(steps))] + [call("reversed", name(c)) for c in columns]
+        targets = [name(stmt.target.id, True)] + [name(new or n, True) for n, new in entries]
+        target = targets[0] if len(targets) == 1 else gast.Tuple(elts=targets, ctx=gast.Store())
+        loop = gast.For(target=target, iter=iters[0] if len(iters) == 1 else call("zip", *iters), body=code, orelse=[], type_comment=None)
+        if entries:
+            save.unpack = located(unpack_names(save.columns, name(stack)), stmt)
+            self.out.append(save.unpack)
+        return loop, ({stack} if stack else set()) | {steps}
 
     def revolve_loop(self, stmt, entries, code):
         """The backward loop of ``for t in s2s.checkpoint(range(n), snapshots=s)``.

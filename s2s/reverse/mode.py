@@ -38,6 +38,7 @@ import gast
 from ..activity import require_rule, simple_statements, targets
 from ..naming import adjoint_name
 from ..saveplan import Exit, SavePlan
+from ..shapes import subscript_key
 from .adjoints import Adjoints
 from .backward_sweep import BackwardSweep
 from .calls import CallsAndRules
@@ -64,7 +65,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Ca
     The state its parts share is declared here; each part's module says which of it it reads and writes.
     """
 
-    def __init__(self, parsed, fdef, namer, activity, active_params, rules, request, forward_name, backward_name, scalar=frozenset(), classes=None):
+    def __init__(self, parsed, fdef, namer, activity, active_params, rules, request, forward_name, backward_name, scalar=frozenset(), classes=None, integers=frozenset()):
         self.parsed = parsed
         self.loc = parsed.loc
         self.fdef = fdef
@@ -77,6 +78,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Ca
         self.namer = namer
         self.scalar = scalar  # names that always hold scalars (s2s.shapes)
         self.classes = classes or {}  # name -> shape class (s2s.shapes)
+        self.integers = integers  # names that always hold Python integers (s2s.shapes)
         self.defined = set()  # adjoints that hold a value at this point of the backward sweep
         self.uniform = {}  # adjoint -> (its primal, block), for adjoints held as one number (see contribute)
         self.block_defs = set()  # names the statements of the block being built assign
@@ -85,6 +87,10 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Ca
         self.params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
         stores = collections.Counter(n.id for n in gast.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param)))
         self.once = {n for n, k in stores.items() if k == 1}  # names assigned once (parameters: never again)
+        self.ranges = {  # names assigned once, a range
+            s.targets[0].id for s in gast.walk(fdef) if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+            and s.targets[0].id in self.once and getattr(s.value, "s2s_target", None) is range
+        }
         self.contributed = set()  # adjoints written by the block being built (see backward_loop)
         self.backward_locals = set()
         self.out = []  # the backward block being built
@@ -95,6 +101,15 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Ca
         self.in_step = False  # writing a checkpointed loop's step function (CallSite.nested)
         self.order = self.definition_order()
         self._containers = None  # names known to hold tuples (BackwardSweep.containers)
+
+    def mark_entries(self):
+        """Mark the reads ``x[i, j]`` of one entry of an array whose dimensions are known
+        (:mod:`s2s.shapes`): a number, never a view, so reading it leaves ``x`` owned
+        (:mod:`s2s.optimize.inplace`).  Set on every subscript, as the facts of this
+        variant say: the tree is shared by the variants of one function."""
+        for node in gast.walk(self.fdef):
+            if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) and isinstance(node.value, gast.Name):
+                node.s2s_basic = subscript_key(node, self.classes, self.integers) == ("dims", ())
 
     def definition_order(self):
         args = self.fdef.args
@@ -114,6 +129,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Ca
 
     def run(self):
         body = self.fdef.body
+        self.mark_entries()
         for stmt in simple_statements(body):  # report the first problem in source order
             require_rule(stmt, self.activity, self.rules, self.loc, "adjoint")
         self.prepare_calls(body)

@@ -22,8 +22,8 @@ def unbroadcast(grad, like):
         return grad if type(grad) in _PY_SCALARS or not np.ndim(grad) else np.sum(grad)
     if isinstance(like, (tuple, list)) or isinstance(grad, (tuple, list)):
         return grad  # containers do not broadcast
-    shape = np.shape(like)
-    gshape = np.shape(grad)
+    shape = like.shape if type(like) is np.ndarray else np.shape(like)
+    gshape = grad.shape if type(grad) is np.ndarray else np.shape(grad)
     if gshape == shape:
         return grad
     if len(gshape) < len(shape) or any(

@@ -35,15 +35,29 @@ def _as_matrices(grad, x, y):
 
 def matmul_dx(grad, x, y):
     """The adjoint of ``x`` in ``x @ y`` (1-D operands and batch dims included)."""
-    if np.ndim(x) == 2 and np.ndim(y) == 2:  # the common case, without reshapes
+    nx, ny = np.ndim(x), np.ndim(y)
+    if nx == 2 and ny == 2:  # the common cases, without reshapes
         return grad @ y.T
+    if nx == 1 and ny == 1:  # an inner product
+        return grad * y
+    if nx == 1 and ny == 2:  # a vector times a matrix
+        return y @ grad
+    if nx == 2 and ny == 1:  # a matrix times a vector
+        return np.multiply.outer(grad, y)
     g, xm, ym = _as_matrices(grad, x, y)
     return np.reshape(unbroadcast(g @ np.swapaxes(ym, -1, -2), xm), np.shape(x))
 
 
 def matmul_dy(grad, x, y):
     """The adjoint of ``y`` in ``x @ y`` (1-D operands and batch dims included)."""
-    if np.ndim(x) == 2 and np.ndim(y) == 2:
+    nx, ny = np.ndim(x), np.ndim(y)
+    if nx == 2 and ny == 2:
+        return x.T @ grad
+    if nx == 1 and ny == 1:
+        return grad * x
+    if nx == 1 and ny == 2:
+        return np.multiply.outer(x, grad)
+    if nx == 2 and ny == 1:
         return x.T @ grad
     g, xm, ym = _as_matrices(grad, x, y)
     return np.reshape(unbroadcast(np.swapaxes(xm, -1, -2) @ g, ym), np.shape(y))
