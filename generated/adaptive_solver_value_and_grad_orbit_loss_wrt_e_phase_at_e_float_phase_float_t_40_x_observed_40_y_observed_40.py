@@ -54,25 +54,24 @@ def orbit_forward(e, phase, t):
     sqrt_minus_e_times_e = np.sqrt(1.0 - e * e)
     sin_E = np.sin(E)
     orbit = (np.cos(E) - e, sqrt_minus_e_times_e * sin_E)
-    return (orbit, e, shape_of(phase), E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved)
+    return (orbit, e, E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved)
 
 
 def orbit_backward(saved, orbit_bar):
-    _, e, phase_shape, E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved = saved
+    _, e, E, iterations, sqrt_minus_e_times_e, sin_E, E_iterations_saved = saved
     # adaptive_solver.py:44  return np.cos(E) - e, np.sqrt(1.0 - e * e) * np.sin(E)
     cos_E_minus_e_bar = orbit_bar[0]
     times_2_bar = orbit_bar[1]
-    sqrt_minus_e_times_e_bar = unbroadcast(times_2_bar * sin_E, sqrt_minus_e_times_e)
     sin_E_bar = times_2_bar * sqrt_minus_e_times_e
-    e_times_e_bar = -(sqrt_minus_e_times_e_bar / (2.0 * sqrt_minus_e_times_e))
-    e_bar = 2 * e_times_e_bar * e + unbroadcast(-cos_E_minus_e_bar, e)
+    e_times_e_bar = -(np.sum(times_2_bar * sin_E) / (2.0 * sqrt_minus_e_times_e))
+    e_bar = 2 * e_times_e_bar * e + np.sum(-cos_E_minus_e_bar)
     E_bar = sin_E_bar * np.cos(E) - cos_E_minus_e_bar * np.sin(E)
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
     E_iterations_bar = GradTuple((E_bar, zeros_like(iterations)))
     M_bar, e_bar_kepler = kepler_backward(E_iterations_saved, E_iterations_bar)
     e_bar += e_bar_kepler
     # adaptive_solver.py:42  M = 2.0 * np.pi * t + phase
-    phase_bar = unbroadcast(M_bar, phase_shape)
+    phase_bar = np.sum(M_bar)
     return (e_bar, phase_bar)
 
 
@@ -144,17 +143,17 @@ def kepler_backward(saved, kepler_bar):
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         minus_minus_M_bar = unbroadcast(step_3_bar / minus_2, minus_minus_M_shape)
         e_times_cos_E_2_bar = -unbroadcast(-step_3_bar * step_3 / minus_2, minus_2)
-        e_bar += unbroadcast(e_times_cos_E_2_bar * cos_E_2, e)
+        e_bar += np.sum(e_times_cos_E_2_bar * cos_E_2)
         E_2_bar = E_2_bar - e_times_cos_E_2_bar * e * np.sin(E_2)
         minus_bar = unbroadcast(minus_minus_M_bar, minus_shape)
         M_bar += unbroadcast(-minus_minus_M_bar, M)
         E_2_bar += unbroadcast(minus_bar, E_2)
         e_times_sin_E_2_bar = unbroadcast(-minus_bar, sin_E_2)
-        e_bar += unbroadcast(e_times_sin_E_2_bar * sin_E_2, e)
+        e_bar += np.sum(e_times_sin_E_2_bar * sin_E_2)
         E_2_bar += e_times_sin_E_2_bar * e * np.cos(E_2)
     E_bar = E_2_bar
     # adaptive_solver.py:30  E = M + e * np.sin(M)
     M_bar += E_bar
-    e_bar += unbroadcast(E_bar * sin_M, e)
+    e_bar += np.sum(E_bar * sin_M)
     M_bar += E_bar * e * np.cos(M)
     return (M_bar, e_bar)

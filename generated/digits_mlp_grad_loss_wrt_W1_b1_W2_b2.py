@@ -36,16 +36,15 @@ def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     mean_sum_ = np.mean(sum_)
     data_loss = -mean_sum_
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    plus = np.sum(W1 * W1) + np.sum(W2 * W2)
-    loss = data_loss + weight_decay * plus
-    return (loss, W1, shape_of(b1), W2, shape_of(b2), x, y, weight_decay, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_), shape_of(data_loss), shape_of(plus))
+    loss = data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    return (loss, W1, shape_of(b1), W2, shape_of(b2), x, y, weight_decay, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_))
 
 
 def loss_backward(saved, loss_bar):
-    _, W1, b1_shape, W2, b2_shape, x, y, weight_decay, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape, data_loss_shape, plus_shape = saved
+    _, W1, b1_shape, W2, b2_shape, x, y, weight_decay, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    data_loss_bar = unbroadcast(loss_bar, data_loss_shape)
-    plus_bar = unbroadcast(loss_bar * weight_decay, plus_shape)
+    data_loss_bar = np.sum(loss_bar)
+    plus_bar = np.sum(loss_bar * weight_decay)
     plus_bar_times_2 = 2 * plus_bar
     W2_bar = plus_bar_times_2 * W2
     W1_bar = plus_bar_times_2 * W1

@@ -25,16 +25,15 @@ def logistic_loss_forward(w, X, y, lam):
     logaddexp = np.logaddexp(0.0, neg_margins)
     mean_logaddexp = np.mean(logaddexp)
     times_lam = 0.5 * lam
-    sum_w_times_w = np.sum(w * w)
-    logistic_loss = mean_logaddexp + times_lam * sum_w_times_w
-    return (logistic_loss, w, X, y, shape_of(X_at_w), neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam, shape_of(sum_w_times_w))
+    logistic_loss = mean_logaddexp + times_lam * np.sum(w * w)
+    return (logistic_loss, w, X, y, shape_of(X_at_w), neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam)
 
 
 def logistic_loss_backward(saved, logistic_loss_bar):
-    _, w, X, y, X_at_w_shape, neg_margins, logaddexp, mean_logaddexp_shape, times_lam, sum_w_times_w_shape = saved
+    _, w, X, y, X_at_w_shape, neg_margins, logaddexp, mean_logaddexp_shape, times_lam = saved
     # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
-    mean_logaddexp_bar = unbroadcast(logistic_loss_bar, mean_logaddexp_shape)
-    w_bar = 2 * unbroadcast(logistic_loss_bar * times_lam, sum_w_times_w_shape) * w
+    mean_logaddexp_bar = np.sum(logistic_loss_bar)
+    w_bar = 2 * np.sum(logistic_loss_bar * times_lam) * w
     logaddexp_bar = mean_logaddexp_bar * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
     margins_bar = -(logaddexp_bar * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)

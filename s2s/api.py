@@ -188,6 +188,10 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     positional = [p.name for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
     plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in sig.parameters.values())
+    number_defaults = {
+        p.name: "float" if type(p.default) is float else "int"
+        for p in sig.parameters.values() if type(p.default) in (float, int)
+    }
 
     def bind(args, kwargs):
         """The primal's arguments by name, and the arguments of the generated entry."""
@@ -205,6 +209,9 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
 
     def variant(arguments):
         spec = spec_of(arguments)
+        if number_defaults:  # a parameter left at its default holds that number
+            spec = {p: spec[p] if p in spec else number_defaults[p] for p in sig.parameters
+                    if p in spec or (p in number_defaults and p not in arguments)}
         key = key_of(spec, kind)
         run = variants.get(key)
         if run is None:

@@ -33,8 +33,10 @@ import numpy
 
 from . import runtime
 
-# math functions that return a number (frexp and modf return tuples)
-MATH = {getattr(math, n) for n in dir(math) if callable(getattr(math, n))} - {math.frexp, math.modf}
+# math functions that return a number (frexp and modf return tuples; prod and sumprod multiply
+# whatever they are given, arrays too)
+MATH = {getattr(math, n) for n in dir(math) if callable(getattr(math, n))} - {
+    math.frexp, math.modf, math.prod, getattr(math, "sumprod", math.prod)}
 # builtins that return a number when their arguments are numbers
 NUMERIC_BUILTINS = {abs, float, int, round, pow, min, max, bool}
 # numpy functions that reduce any array to a scalar when called without axis
@@ -87,7 +89,8 @@ def _tuple_literals(fdef):
     """Name -> the tuple literal it is bound to, for the names assigned once, to a tuple literal."""
     counts, literals = {}, {}
     for stmt in _all_statements(fdef.body):
-        for n in gast.walk(stmt):
+        own = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target] if isinstance(stmt, (gast.AugAssign, gast.For)) else []
+        for n in (n for t in own for n in gast.walk(t)):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                 counts[n.id] = counts.get(n.id, 0) + 1
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Tuple):
@@ -165,7 +168,7 @@ def _integer_expr(rhs, ints, shapes):
     return _integer_atom(rhs, ints)
 
 
-def reverse_facts(fdef, scalar_params, returns_scalar, dims=None):
+def reverse_facts(fdef, scalar_params, returns_scalar, dims=None, returns_key=None):
     """``(scalar, classes, integers)`` for reverse mode: :func:`scalar_names` and
     :func:`shape_classes` iterated together, so that an entry of an array whose
     dimensions are known (``g = params[0]``) is a scalar, and scalar arithmetic
@@ -174,7 +177,7 @@ def reverse_facts(fdef, scalar_params, returns_scalar, dims=None):
     known = set()
     while True:
         scalar = scalar_names(fdef, scalar_params, returns_scalar, known)
-        classes = shape_classes(fdef, scalar, dims, integers)
+        classes = shape_classes(fdef, scalar, dims, integers, returns_key)
         found = {n for n, k in classes.items() if k == ("dims", ())} - scalar - known
         if not found:
             return scalar, classes, integers
@@ -250,14 +253,16 @@ def scalar_arguments(fn, call, scalar):
 TOP = object()  # no assignment evaluated yet (see shape_classes)
 
 
-def shape_classes(fdef, scalar, dims=None, integers=None):
+def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
     """Name -> shape class (a hashable key) of the names of ``fdef`` whose shape
     is known relative to another name's (see the module docstring); names with
     no class are absent.  ``scalar`` is :func:`scalar_names`' result.
 
     ``dims`` maps parameters to the dimensions of the arrays a specialized call
     passes them (:mod:`s2s.api`): symbols equal where the sizes are equal, 1
-    for a dimension of size 1.  Shapes then follow through broadcasting,
+    for a dimension of size 1 (and sizes the function itself spells, ``np.zeros((n, 2))``).
+    ``returns_key(fn, call, scalar, keys)`` gives the class of what a call of
+    user function ``fn`` returns, where known.  Shapes then follow through broadcasting,
     matrix products, indexing, reductions and transposes as tuples of those
     symbols, ``("dims", (...))``, the same for any sizes with that pattern,
     and through loop-carried names, which are assigned several times
@@ -303,7 +308,7 @@ def shape_classes(fdef, scalar, dims=None, integers=None):
     while changed:
         changed = False
         for n in state:
-            values = [v if isinstance(v, tuple) or v is None else _key_of(v, keys, scalar, indices, sizes) for v in assignments[n]]
+            values = [v if isinstance(v, tuple) or v is None else _key_of(v, keys, scalar, indices, sizes, returns_key) for v in assignments[n]]
             known = [v for v in values if v is not TOP]
             if not known:
                 new = TOP
@@ -327,6 +332,8 @@ def _sizes(assignments, keys):
     sizes = {}
     for n in assignments:
         rhs = single(n)
+        if isinstance(rhs, (gast.List, gast.Tuple)) and not any(isinstance(e, gast.Starred) for e in rhs.elts):
+            sizes[("literal", n)] = rhs.elts  # a literal's elements, for np.array of it
         if not (isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name) and _int_constant(rhs.slice) is not None):
             continue
         shape = single(rhs.value.id)
@@ -337,7 +344,16 @@ def _sizes(assignments, keys):
     return sizes
 
 
-def _key_of(rhs, keys, scalar, indices, sizes):
+def _dimension(node, sizes):
+    """The dimension a size argument spells: a positive integer constant, or the symbol of a
+    name holding a parameter's size; None for anything else."""
+    value = _int_constant(node)
+    if value is not None:
+        return value if value > 0 else None
+    return sizes.get(node.id) if isinstance(node, gast.Name) else None
+
+
+def _key_of(rhs, keys, scalar, indices, sizes, returns_key=None):
     """The class of ``rhs`` from its operands' (TOP while one of them is TOP)."""
     operands = [n for n in gast.walk(rhs) if isinstance(n, gast.Name) and not hasattr(n, "s2s_global")]
     if any(keys.get(n.id) is TOP for n in operands):
@@ -354,7 +370,7 @@ def _key_of(rhs, keys, scalar, indices, sizes):
         shape = _dims(rhs.value, keys, scalar)
         return ("dims", shape[::-1]) if shape is not None else None
     if isinstance(rhs, gast.Call):
-        return _call_key(rhs, keys, scalar, sizes)
+        return _call_key(rhs, keys, scalar, sizes, returns_key)
     if isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name):
         return subscript_key(rhs, keys, indices)
     return None
@@ -412,17 +428,21 @@ SAME_SHAPE = {numpy.zeros_like, numpy.ones_like, numpy.empty_like}
 MADE = {numpy.zeros: 1, numpy.ones: 1, numpy.empty: 1, numpy.full: 2}
 
 
-def _call_key(rhs, keys, scalar, sizes):
+def _call_key(rhs, keys, scalar, sizes, returns_key=None):
     fn = getattr(rhs, "s2s_target", None)
     if fn is runtime.updated and rhs.args and isinstance(rhs.args[0], gast.Name):
         key = keys.get(rhs.args[0].id)  # an item assignment keeps an array's shape
         return key if isinstance(key, tuple) and key[0] == "dims" else None
     if _in(fn, MADE) and rhs.args and not {k.arg for k in rhs.keywords} - {"dtype"} and len(rhs.args) == MADE[fn]:
         parts = rhs.args[0].elts if isinstance(rhs.args[0], gast.Tuple) else [rhs.args[0]]
-        shape = tuple(1 if _int_constant(p) == 1 else sizes.get(p.id) if isinstance(p, gast.Name) else None for p in parts)
+        shape = tuple(_dimension(p, sizes) for p in parts)
         return ("dims", shape) if None not in shape else None
     if isinstance(fn, numpy.ufunc) and not rhs.keywords and fn.nout == 1 and len(rhs.args) == fn.nin:
         return _elementwise(rhs.args, keys, scalar)
+    if fn is numpy.array and len(rhs.args) == 1 and not rhs.keywords and isinstance(rhs.args[0], gast.Name):
+        items = sizes.get(("literal", rhs.args[0].id))  # np.array([x, y, z]) of numbers
+        if items is not None and all(_scalar_atom(e, scalar) for e in items):
+            return ("dims", (len(items),))
     if _in(fn, SAME_SHAPE) and len(rhs.args) == 1 and not rhs.keywords and isinstance(rhs.args[0], gast.Name):
         return keys.get(rhs.args[0].id)
     if (fn is numpy.transpose and len(rhs.args) == 1 and not rhs.keywords):
@@ -449,6 +469,8 @@ def _call_key(rhs, keys, scalar, sizes):
                 return None
             axes = {a % len(shape) for a in axes}
         return ("dims", tuple(1 if i in axes else d for i, d in enumerate(shape) if keep or i not in axes))
+    if returns_key is not None and callable(fn) and hasattr(fn, "__code__"):
+        return returns_key(fn, rhs, scalar, keys)  # a user function: the class of what it returns
     return None
 
 
@@ -462,6 +484,11 @@ def subscript_key(rhs, keys, indices):
             return None
         out = []
         for d, p in zip(shape, parts):
+            if isinstance(p, gast.Slice) and type(d) is int and _constant_bounds(p) is not None:
+                out.append(len(range(d)[slice(*_constant_bounds(p))]) or None)  # a known size: a number
+                if out[-1] is None:
+                    return None
+                continue
             if isinstance(p, gast.Slice):
                 length = _slice_length(p)
                 if length is None:
@@ -484,6 +511,17 @@ def is_integer(node, integers):
     if isinstance(node, gast.BinOp):
         return isinstance(node.op, INTEGER_OPS) and is_integer(node.left, integers) and is_integer(node.right, integers)
     return _integer_atom(node, integers)
+
+
+def _constant_bounds(part):
+    """``(lower, upper, step)`` of a slice of integer constants (None where absent), else None."""
+    bounds = []
+    for b in (part.lower, part.upper, part.step):
+        value = None if b is None else _int_constant(b)
+        if b is not None and value is None:
+            return None
+        bounds.append(value)
+    return tuple(bounds)
 
 
 def _slice_length(part):

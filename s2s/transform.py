@@ -91,6 +91,7 @@ class Program:
         self.assumed = False  # whether an answer being computed used a None above
         self.dims = {}  # function -> {parameter: dimension symbols of the array it holds}
         self.scalar_sets = {}  # callee key -> its names that always hold scalars
+        self.result_keys = {}  # (fn, scalar parameters, dimensions) -> the shape class it returns (see returns_key)
 
     def parse(self, fn):
         if fn not in self.parsed:
@@ -133,7 +134,7 @@ class Program:
                 mode = ForwardMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, scalar)
                 functions = [mode.run()]
             else:
-                scalar, classes, integers = reverse_facts(fdef, scalars, self.returns_scalar, dict(dims) if dims else self.dims.get(fn))
+                scalar, classes, integers = reverse_facts(fdef, scalars, self.returns_scalar, dict(dims) if dims else self.dims.get(fn), self.returns_key)
                 self.scalar_sets[key] = scalar
                 mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, classes, integers)
                 functions = list(mode.run())
@@ -180,6 +181,39 @@ class Program:
                 g.name = own[f.name]
                 parts.append(gast.dump(g))
         return repr(parts)
+
+    def returns_key(self, fn, call, scalar, keys):
+        """The shape class (``("dims", ...)``, :mod:`s2s.shapes`) of what user function ``fn``
+        returns when ``call``, in a function with scalar names ``scalar`` and shape classes
+        ``keys``, passes it scalars and arrays of known dimensions; None where unknown (a
+        recursive call while its function is being analysed, too)."""
+        if not is_user_function(fn, self.rules):
+            return None
+        try:
+            bound = inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
+        except (TypeError, ValueError):
+            return None
+        dims = []
+        for param, value in bound.arguments.items():
+            key = keys.get(value.id) if isinstance(value, gast.Name) and not hasattr(value, "s2s_global") else None
+            if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, (str, int)) for d in key[1]):
+                dims.append((param, key[1]))
+        key = (fn, scalar_arguments(fn, call, scalar), tuple(dims))
+        if key in self.result_keys:
+            return self.result_keys[key]
+        self.result_keys[key] = None
+        try:
+            _, fdef = self.parse(fn)
+        except S2SError:
+            return None
+        result = fdef.body[-1].value
+        if not isinstance(result, gast.Name):
+            return None
+        inner_scalar, classes, _ = reverse_facts(fdef, key[1], self.returns_scalar, dict(dims), self.returns_key)
+        found = ("dims", ()) if result.id in inner_scalar else classes.get(result.id)
+        if isinstance(found, tuple) and found[0] == "dims" and all(isinstance(d, (str, int)) for d in found[1]):
+            self.result_keys[key] = found
+        return self.result_keys[key]
 
     def returns_scalar(self, fn, call, scalar):
         """Whether user function ``fn``, called by ``call`` in a function whose
@@ -317,8 +351,8 @@ def computes_complex(fdef):
     for node in gast.walk(fdef):
         if isinstance(node, gast.Constant) and (isinstance(node.value, complex) or node.value in COMPLEX_NAMES):
             return True
-        if isinstance(node, gast.Attribute) and node.attr in COMPLEX_NAMES or isinstance(node, gast.Name) and node.id in COMPLEX_NAMES:
-            return True
+        if isinstance(node, gast.Attribute) and node.attr in COMPLEX_NAMES or isinstance(node, gast.Name) and node.id == "complex":
+            return True  # generated code spells library functions as attributes (np.angle): a bare name is a local
     return False
 
 

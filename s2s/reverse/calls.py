@@ -59,11 +59,11 @@ class CallsAndRules:
 
     def argument_dims(self, bound):
         """``(parameter, dimensions)`` for the arguments of a call that hold arrays whose
-        dimensions are known here (symbols, not slices of them: :mod:`s2s.shapes`)."""
+        dimensions are known here (symbols and sizes, not slices of them: :mod:`s2s.shapes`)."""
         out = []
         for param, value in bound.arguments.items():
             key = self.classes.get(value.id) if isinstance(value, gast.Name) and not hasattr(value, "s2s_global") else None
-            if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, str) or d == 1 for d in key[1]):
+            if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, (str, int)) for d in key[1]):
                 out.append((param, key[1]))
         return tuple(out)
 
@@ -126,6 +126,8 @@ class CallsAndRules:
             axes = known_reduction(own, part) if part else None
         elif others_conform(bindings, param, template, self.scalar, self.classes):
             return value
+        elif bound.id in self.scalar:  # a number broadcast to the result: the sum of all of it
+            return gast.Call(func=gast.Attribute(value=name("np"), attr="sum", ctx=gast.Load()), args=[value], keywords=[])
         else:
             axes = known_reduction(own, self.classes.get(result.id))
         if axes is None:
