@@ -388,8 +388,9 @@ def run(size, only, min_time, repeats, budget, memory, log):
             if peer in peers and peers[peer] is None:
                 m["note"] = "not installed"
                 continue
-            if peer in w.cannot_run:
-                m["note"] = f"cannot run: {w.cannot_run[peer]}"
+            reason = w.cannot_run.get(name, w.cannot_run.get(peer))  # "jax_jit" alone, or "jax" for both
+            if reason is not None:
+                m["note"] = f"cannot run: {reason}"
                 continue
             if name == "jax_jit" and size != "full" and w.unrolled:
                 m["note"] = "skipped (--quick: jit unrolls the loop, long compile)"

@@ -29,7 +29,7 @@ def seed_like(*arguments):
     """The seed 1 of an output known to be a scalar, without the output: in the
     floating dtype of the arguments differentiated for (float32 arrays give a
     float32 seed, as the output they make would be) and their array library,
-    or a Python float."""
+    or a Python float (for float64 numpy arrays too: the same arithmetic, faster)."""
     arrays = []
     for a in arguments:
         if type(a) is float:
@@ -41,7 +41,9 @@ def seed_like(*arguments):
         return 1.0
     if all(type(v) is np.ndarray for v in arrays):  # what the general case gives numpy, sooner
         dtypes = {v.dtype for v in arrays}
-        return (dtypes.pop() if len(dtypes) == 1 else np.result_type(*dtypes)).type(1)
+        dtype = dtypes.pop() if len(dtypes) == 1 else np.result_type(*dtypes)
+        # float64 arithmetic is a Python float's, at a fraction of a numpy scalar's cost
+        return 1.0 if dtype == np.float64 else dtype.type(1)
     one = np.ones_like(arrays[0], dtype=np.result_type(*(v.dtype for v in arrays)), shape=())
     return one[()] if isinstance(one, np.ndarray) else one  # a 0-d array of the arguments' library
 
