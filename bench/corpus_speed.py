@@ -33,7 +33,7 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.timing import fmt_time, git_revision, limit_threads, machine, time_interleaved  # noqa: E402
+from bench.timing import fmt_time, git_revision, limit_threads, machine, time_interleaved, write_report  # noqa: E402
 
 if __name__ == "__main__":  # one thread, as bench/run.py measures; imported, the environment is left alone
     limit_threads("1")
@@ -177,11 +177,7 @@ def main(argv=None):
         table(rows),
         "",
     ])
-    print()
-    print(text)
-    with open(output, "w", encoding="utf-8") as f:
-        f.write(text)
-    print(f"\nwrote {output}")
+    write_report(text, output)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ ROOT = os.path.dirname(HERE)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from bench.timing import fmt_time, git_revision, limit_threads, machine, time_interleaved  # noqa: E402
+from bench.timing import fmt_time, git_revision, limit_threads, machine, time_interleaved, write_report  # noqa: E402
 
 # Thread pools are sized before numpy, JAX and PyTorch are imported.  One thread by
 # default: every method then runs on the same single core, and on a small shared
@@ -625,11 +625,7 @@ def main(argv=None):
         tables(results, not parsed.no_memory, rss_ok),
         "",
     ])
-    print()
-    print(text)
-    with open(output, "w", encoding="utf-8") as f:
-        f.write(text)
-    print(f"\nwrote {output}")
+    write_report(text, output)
 
 
 if __name__ == "__main__":

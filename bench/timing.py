@@ -104,3 +104,12 @@ def git_revision(root):
     except (OSError, subprocess.CalledProcessError):
         return ""
     return f" (git {commit}{', with uncommitted changes to s2s/ or derivatives/' if dirty else ''})"
+
+
+def write_report(text, output):
+    """Print a report and write it to ``output``."""
+    print()
+    print(text)
+    with open(output, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"\nwrote {output}")
