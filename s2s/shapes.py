@@ -137,8 +137,8 @@ def integer_names(fdef):
     changed = True
     while changed:
         changed = False
-        for n in list(ints):
-            if not all(v is True or (v is not False and _integer_expr(v, ints, shapes)) for v in assignments[n]):
+        for n in assignments:  # in the order of the code: a chain settles in one pass
+            if n in ints and not all(v is True or (v is not False and _integer_expr(v, ints, shapes)) for v in assignments[n]):
                 ints.discard(n)
                 changed = True
     return ints

@@ -11,6 +11,7 @@ sites it has (recursion included).
 """
 
 import builtins
+import collections
 import copy
 import inspect
 import json
@@ -149,7 +150,10 @@ class Program:
         while True:
             texts = {}
             renames = {}
+            groups = collections.Counter(key[:3] for key in self.callees)
             for key, callee in self.callees.items():  # the first requested (the main function's) is kept
+                if groups[key[:3]] < 2:
+                    continue  # no other specialization to be alike
                 text = self.callee_text(key, callee)
                 first = texts.setdefault(text, (key, callee))
                 if first[1] is not callee:
