@@ -1,7 +1,7 @@
 """Benchmark: s2s gradients against a hand-written numpy gradient and the peers.
 
     python bench/run.py            # the full suite (about 5-10 minutes), writes bench/RESULTS.md
-    python bench/run.py --quick    # scaled-down sizes, fewer repeats (under a minute)
+    python bench/run.py --quick    # scaled-down sizes, fewer repeats (about six minutes, peers included)
 
 For every workload in ``bench/workloads.py`` the same gradient is computed by
 
@@ -592,7 +592,7 @@ def header(size, versions, elapsed):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="scaled-down sizes and fewer repeats (under a minute)")
+    parser.add_argument("--quick", action="store_true", help="scaled-down sizes and fewer repeats (about six minutes, peers included)")
     parser.add_argument("--only", nargs="*", help="workload names to run")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurements")
     parser.add_argument("--min-time", type=float, help="seconds per timing repeat (default 0.2, quick 0.03)")
