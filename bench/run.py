@@ -1,6 +1,6 @@
 """Benchmark: s2s gradients against a hand-written numpy gradient and the peers.
 
-    python bench/run.py            # the full suite (about 5-10 minutes), writes bench/RESULTS.md
+    python bench/run.py            # the full suite (about 18 minutes), writes bench/RESULTS.md
     python bench/run.py --quick    # scaled-down sizes, fewer repeats (about six minutes, peers included)
 
 For every workload in ``bench/workloads.py`` the same gradient is computed by
