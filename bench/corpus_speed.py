@@ -33,7 +33,7 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.timing import fmt_time, git_revision, limit_threads, machine, time_interleaved, write_report  # noqa: E402
+from bench.timing import blas_description, fmt_time, git_revision, limit_threads, machine, time_interleaved, write_report  # noqa: E402
 
 if __name__ == "__main__":  # one thread, as bench/run.py measures; imported, the environment is left alone
     limit_threads("1")
@@ -131,12 +131,7 @@ def table(rows):
 
 
 def header(quick, load_start, elapsed):
-    numpy_config = ""
-    try:
-        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        numpy_config = f", BLAS {blas.get('name', '?')} {blas.get('version', '')}".rstrip()
-    except Exception:  # noqa: BLE001
-        pass
+    numpy_config = blas_description()
     return "\n".join([
         f"- date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}",
         f"- machine: {machine()}; load average {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end",

@@ -66,7 +66,7 @@ ROOT = os.path.dirname(HERE)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from bench.timing import fmt_time, git_revision, limit_threads, machine, time_interleaved, write_report  # noqa: E402
+from bench.timing import blas_description, fmt_time, git_revision, limit_threads, machine, time_interleaved, write_report  # noqa: E402
 
 # Thread pools are sized before numpy, JAX and PyTorch are imported.  One thread by
 # default: every method then runs on the same single core, and on a small shared
@@ -571,12 +571,7 @@ def s2s_version():
 
 
 def header(size, versions, elapsed):
-    numpy_config = ""
-    try:
-        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        numpy_config = f", BLAS {blas.get('name', '?')} {blas.get('version', '')}".rstrip()
-    except Exception:  # noqa: BLE001
-        pass
+    numpy_config = blas_description()
     peers = ", ".join(f"{k} {v}" for k, v in versions.items())
     return "\n".join([
         f"- date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}",

@@ -113,3 +113,14 @@ def write_report(text, output):
     with open(output, "w", encoding="utf-8") as f:
         f.write(text)
     print(f"\nwrote {output}")
+
+
+def blas_description():
+    """``", BLAS <name> <version>"`` of the numpy in use, or "" where numpy does not say."""
+    import numpy as np  # here, not at the top: scripts set their threads before numpy loads
+
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        return f", BLAS {blas.get('name', '?')} {blas.get('version', '')}".rstrip()
+    except Exception:  # noqa: BLE001
+        return ""
