@@ -14,7 +14,7 @@ generated code calls), so the file imports and runs compiled with nothing
 from s2s but those helpers; a construct numba cannot compile is refused at the
 user's line, before anything runs (a checkpointed loop:
 :meth:`s2s.reverse.ControlFlow.revolve_loop`; recursion:
-:meth:`s2s.transform.Program.refuse_recursion`), or, where only numba's
+:func:`refuse_recursion`), or, where only numba's
 type inference finds it, reported at the user's line on the first call
 (:func:`guarded`), naming the construct and saying that the Python
 derivative (no ``compile``) runs it.
@@ -81,6 +81,26 @@ def decorate(functions, options):
     njit = gast.Attribute(value=gast.Name(id="numba", ctx=gast.Load(), annotation=None, type_comment=None), attr="njit", ctx=gast.Load())
     for f in functions:
         f.decorator_list = [gast.Call(func=njit, args=[], keywords=keywords)]
+
+
+def refuse_recursion(calls):
+    """Raise at a call that recurses, given the ``(caller, callee, call node, caller's
+    Located)`` of reverse mode's calls (:class:`s2s.transform.Program`): a recursive
+    function's saved values nest one level per call, a type numba cannot give a tuple."""
+    callees = {}
+    for caller, callee, _, _ in calls:
+        callees.setdefault(caller, set()).add(callee)
+    for caller, callee, node, loc in calls:
+        seen, todo = set(), [callee]
+        while todo:
+            f = todo.pop()
+            if f is caller:
+                raise loc.error(node, f"compile='numba' cannot compile the recursion of {caller.__name__}: the values "
+                                      "its forward sweep saves nest one level per call, which numba cannot type; write "
+                                      "the recursion as a loop, or differentiate without compile=")
+            if f not in seen:
+                seen.add(f)
+                todo.extend(callees.get(f, ()))
 
 
 def guarded(run, source, path, origin, module):

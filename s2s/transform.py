@@ -151,24 +151,6 @@ class Program:
             self.bind_globals(parsed, functions)
             self.functions += functions
 
-    def refuse_recursion(self):
-        """Compiled code: raise at a call that recurses (a recursive function's saved
-        values nest one level per call, a type numba cannot give a tuple)."""
-        calls = collections.defaultdict(set)
-        for caller, callee, _, _ in self.calls:
-            calls[caller].add(callee)
-        for caller, callee, node, loc in self.calls:
-            seen, todo = set(), [callee]
-            while todo:
-                f = todo.pop()
-                if f is caller:
-                    raise loc.error(node, f"compile='numba' cannot compile the recursion of {caller.__name__}: the values "
-                                          "its forward sweep saves nest one level per call, which numba cannot type; write "
-                                          "the recursion as a loop, or differentiate without compile=")
-                if f not in seen:
-                    seen.add(f)
-                    todo.extend(calls[f])
-
     def merge_alike(self):
         """Keep one of the callees of a function that differ only in the dimensions they
         were specialized to (see :meth:`request`) where their code came out the same: the
@@ -454,7 +436,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     program.dims = {parsed.fn: dict(dims)} if not forward_mode else {}
     program.generate()
     if compile is not None:
-        program.refuse_recursion()
+        jit.refuse_recursion(program.calls)
     program.merge_alike()
     build = Build(program, kind, optimize, by_forward, parsed, fdef, main, single, wrt_names, scalars)
     for _, applies, run in PASSES:

@@ -105,6 +105,14 @@ def test_recursion_is_refused_at_the_call():
     assert "recursion" in str(info.value) and "without compile=" in str(info.value)
 
 
+def test_checkpointed_loop_is_refused_at_the_loop():
+    with pytest.raises(s2s.S2SError) as info:
+        s2s.grad(nb.relaxed, compile="numba")
+    assert info.value.lineno == nb.relaxed.__code__.co_firstlineno + 2
+    assert "checkpointed loop" in str(info.value)
+    assert s2s.grad(nb.relaxed)(0.3, 20) == pytest.approx(numeric_grad(nb.relaxed, [0.3, 20], 0), rel=1e-7)
+
+
 def test_what_numba_cannot_type_is_reported_at_the_users_line():
     g = s2s.grad(nb.peak_ratio, compile="numba")
     with pytest.raises(s2s.S2SError) as info:

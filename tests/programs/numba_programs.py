@@ -3,6 +3,8 @@
 import numba
 import numpy as np
 
+import s2s
+
 
 @numba.njit
 def projectile_range(v0, angle, drag):
@@ -124,3 +126,10 @@ def depth_sum(x, n):
 def peak_ratio(x):
     """The largest entry over the mean: np.max's adjoint picks ties with a helper numba has no form of."""
     return np.max(x) / np.mean(x)
+
+
+def relaxed(x, steps):
+    """A checkpointed loop (refused when compiled)."""
+    for _ in s2s.checkpoint(range(steps), snapshots=4):
+        x = 0.9 * x + 0.1 * np.sin(x)
+    return x
