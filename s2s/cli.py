@@ -174,20 +174,23 @@ def regenerate(meta):
 
 def read_generated(path):
     """``(text, meta, why)`` of a file in a checked directory: ``meta`` None for a file s2s
-    did not write (skipped); ``why`` says how one s2s wrote was edited (else None)."""
+    did not write (skipped), ``{}`` for one whose record cannot be read; ``why`` says how
+    a file s2s wrote was edited since (else None)."""
     with open(path, "rb") as f:
         data = f.read()
     try:
-        text = data.decode("utf-8").replace("\r\n", "\n")
+        text, utf8 = data.decode("utf-8"), True
     except UnicodeDecodeError:
-        text = data.decode("utf-8", "replace")
-        return (text, {}, "it is not UTF-8 text") if text.startswith(HEADER) else (text, None, None)
+        text, utf8 = data.decode("utf-8", "replace"), False
+    text = text.replace("\r\n", "\n")  # as a text-mode read sees it (a checkout with CRLF line ends)
+    if not text.startswith(HEADER):
+        return text, None, None
     try:
-        meta = read_meta(text)
+        meta = read_meta(text) or {}
     except ValueError:
         return text, {}, "its s2s-meta line is not the record s2s wrote"
-    if meta is None:
-        return text, None, None
+    if not utf8:
+        return text, meta, "it is not UTF-8 text"
     return text, meta, "its text does not match the digest s2s wrote in it" if verify(text) is False else None
 
 
@@ -207,7 +210,7 @@ def cmd_check(args):
             continue
         checked += 1
         if not meta:  # no record to regenerate it from
-            print(f"{path}: edited: {why}; regenerate it with the command in its header")
+            print(f"{path}: edited since s2s wrote it: {why}; regenerate it with the command in its header")
             edited += 1
             continue
         try:
