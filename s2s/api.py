@@ -236,11 +236,14 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
         return key, run
 
     def evict():
-        """Let the least recently used variant go, and the quick keys that lead to it."""
-        old = variants.pop(next(k for k in variants if k != general))
-        for q in [q for q, (run, _) in quick.items() if run is old]:
-            del quick[q]
-        unload(old)
+        """Let the least recently used variant go, and the quick keys that lead to it.
+        (Copies of the dicts are iterated: another thread may be calling the wrapper.)"""
+        old = variants.pop(next(k for k in list(variants) if k != general), None)
+        if old is not None:
+            for q, (run, _) in list(quick.items()):
+                if run is old:
+                    quick.pop(q, None)
+            unload(old)
 
     quick = {}  # quick_key -> (variant, its key), for calls already checked (see quick_key)
     direct = plain and not extra and kind in ("grad", "value_and_grad")
@@ -255,7 +258,7 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
             run, used = hit
             if used is not recent:  # another variant than the last call's: now the most recently used
                 recent = used
-                variants[used] = variants.pop(used)
+                variants[used] = variants.pop(used, run)
             check_bindings(run)
             out = call(run, args, kwargs)
             if kind == "value_and_grad":
@@ -267,8 +270,9 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
                 _check_differentiable(name, arguments[name], fn)
         used, run = variant(arguments)
         if key is not None:
-            if len(quick) >= 4 * limit:
-                del quick[next(iter(quick))]
+            if len(quick) >= 4 * limit:  # a bounded memo: the oldest go
+                for oldest in list(quick)[: len(quick) + 1 - 4 * limit]:
+                    quick.pop(oldest, None)
             quick[key] = run, used
         check_bindings(run)
         out = call(run, call_args, call_kwargs)
@@ -324,8 +328,8 @@ def _keep(run, path):
     """Write variant ``run``'s source to ``path`` too (unless it holds it already), and say so in ``run.path``."""
     refuse_overwrite(path)
     if os.path.isfile(path):
-        with open(path, encoding="utf-8") as f:
-            if f.read() == run.source:
+        with open(path, "rb") as f:
+            if f.read() == run.source.encode("utf-8"):  # bytes: a file s2s wrote, then damaged, is rewritten
                 run.path = path
                 return
     write_atomic(path, run.source)

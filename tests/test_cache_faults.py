@@ -307,6 +307,16 @@ def test_a_process_keeps_a_bounded_number_of_variants(cache, monkeypatch):
     assert g.specialize(*hot) is first
     assert g.specialize(*arguments[1]) is not cold  # evicted, and built again (from the disk cache)
     np.testing.assert_allclose(g(*arguments[1]), spread_gradient(*arguments[1]))
+    assert len(kept(g, "variants")) == 1 + 3
+    for n in range(4, 40):  # one pattern, many sizes: one variant, a bounded memo of the sizes seen
+        args = tuple(np.linspace(0.5, 1.5, n + k) for k in (0, 40, 80))
+        np.testing.assert_allclose(g(*args), spread_gradient(*args))
+    assert len(kept(g, "variants")) == 1 + 3 and len(kept(g, "quick")) <= 4 * 3
+
+
+def kept(wrapper, name):
+    """What the wrapper a transform returns holds under ``name``."""
+    return wrapper.__closure__[wrapper.__code__.co_freevars.index(name)].cell_contents
 
 
 # -- processes sharing one cache while it is pruned ----------------------------------------------
