@@ -30,15 +30,18 @@ from .naming import function_name
 from .runtime import zeros_like
 from .runtime.values import is_record
 from .transform import NotForward, resolve_wrt, transform
+from . import jit
 from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
 from .variants import file_suffix, key_of, kept_variants, spec_of
 
 
-def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=(), by_forward=False):
+def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=(), by_forward=False, compile=None):
     if fn is None:
-        return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules)
+        return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules, compile=compile)
     if inspect.ismethod(fn):
-        return _bound_method(fn, wrt, lambda f, w: _transform(kind, f, w, optimize, out_dir, rules, scalars, dims))
+        return _bound_method(fn, wrt, lambda f, w: _transform(kind, f, w, optimize, out_dir, rules, scalars, dims, compile=compile))
+    if not isinstance(compile, dict):  # compile="numba", or a numba dispatcher given: its py_func and options
+        fn, compile = jit.request(fn, compile)
     rules = USER if rules is None else rules
     if not isinstance(rules, RuleSet):
         raise TypeError(f"rules must be an s2s.RuleSet, not {type(rules).__name__}")
@@ -54,12 +57,14 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
         options["mode"] = "forward"
     if dims:
         options["dims"] = [[p, list(d)] for p, d in dims]
+    if compile is not None:
+        options["compile"] = compile
     key = source_key(fn, options)
     cached = out_dir is None or specialized
     if cached:
         path = cache.locate(cache.entry_name(function_name(fn), kind, key))
     else:
-        path = os.path.join(out_dir, _file_name(fn, kind, wrt, wrt_names) + ".py")
+        path = os.path.join(out_dir, _file_name(fn, kind, wrt, wrt_names, compile) + ".py")
     source = None
     found = cache.read(path) if cached else None
     if found is not None:
@@ -70,7 +75,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
         else:
             entry = meta["entry"]
     if source is None:
-        generated = transform(fn, kind, wrt, optimize, rules, scalars, dims, by_forward)
+        generated = transform(fn, kind, wrt, optimize, rules, scalars, dims, by_forward, compile)
         source, namespace = generated.source, generated.bindings
         if cached:  # s2s's own directory: a damaged entry is written again in its place
             path = cache.store(path, source)
@@ -81,18 +86,20 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
     module = load_module(path, source, namespace)
     watch(module, fn, source)
     run = getattr(module, entry)
+    if compile is not None:
+        run = jit.guarded(run, source, path, inspect.getsourcefile(fn), module)
     run.source, run.path = Source(source), path
     if specialized:
         return run
 
     def build_variant(scalars, dims):
         return forward_or_reverse(
-            lambda forward: _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims, by_forward=forward),
+            lambda forward: _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims, by_forward=forward, compile=compile),
             kind, wrt_names, scalars,
         )
 
     keep = _variants_dir(out_dir, fn, rules)
-    kept_as = None if keep is None else os.path.join(keep, _file_name(fn, kind, wrt, wrt_names))
+    kept_as = None if keep is None else os.path.join(keep, _file_name(fn, kind, wrt, wrt_names, compile))
     return _wrap(run, fn, kind, wrt_names, single, build_variant, kept_as)
 
 
@@ -109,10 +116,12 @@ def _variants_dir(out_dir, fn, rules):
     return directory
 
 
-def _file_name(fn, kind, wrt, wrt_names):
-    """``mlp_grad_loss_wrt_W1_b1``: the name (without ``.py``) of ``fn``'s file in an ``out_dir``."""
+def _file_name(fn, kind, wrt, wrt_names, compile=None):
+    """``mlp_grad_loss_wrt_W1_b1``: the name (without ``.py``) of ``fn``'s file in an ``out_dir``
+    (``..._numba`` compiled)."""
     stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn) or "module"))[0]
-    return f"{stem}_{kind}_{function_name(fn)}" + ("" if wrt == 0 else "_wrt_" + "_".join(wrt_names))
+    return (f"{stem}_{kind}_{function_name(fn)}" + ("" if wrt == 0 else "_wrt_" + "_".join(wrt_names))
+            + ("_numba" if compile is not None else ""))
 
 
 def forward_or_reverse(build, kind, wrt_names, scalars):
@@ -240,12 +249,12 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
         (Copies of the dicts are iterated: another thread may be calling the wrapper.)"""
         old = variants.pop(next(k for k in list(variants) if k != general), None)
         if old is not None:
-            for q, (run, _) in list(quick.items()):
-                if run is old:
+            for q, known in list(quick.items()):
+                if known[0] is old:
                     quick.pop(q, None)
             unload(old)
 
-    quick = {}  # quick_key -> (variant, its key), for calls already checked (see quick_key)
+    quick = {}  # quick_key -> (variant, what to call, its key), for calls already checked (see quick_key)
     direct = plain and not extra and kind in ("grad", "value_and_grad")
     wrt_positions = [positional.index(n) for n in wrt_names] if direct else []
 
@@ -253,12 +262,14 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     def wrapper(*args, **kwargs):
         nonlocal recent
         key = quick_key(args) if direct and not kwargs and len(args) == len(positional) else None
-        hit = quick.get(key) if key is not None else None
-        if hit is not None:  # arguments of types and shapes a checked call had: straight to the variant
-            run, used = hit
+        known = quick.get(key) if key is not None else None
+        if known is not None:  # arguments of types and shapes a checked call had: straight to the variant
+            run, target, used = known
             if used is not recent:  # another variant than the last call's: now the most recently used
                 recent = used
                 variants[used] = variants.pop(used, run)
+            if target is not run:  # compiled: numba froze the globals it read, as in the user's own compiled code,
+                return target(*args)  # and gives arrays and floats as the arguments are
             check_bindings(run)
             out = call(run, args, kwargs)
             if kind == "value_and_grad":
@@ -269,11 +280,12 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
             if name in arguments:
                 _check_differentiable(name, arguments[name], fn)
         used, run = variant(arguments)
-        if key is not None:
+        if key is not None:  # the variant to check, what to call (see above), and its key
             if len(quick) >= 4 * limit:  # a bounded memo: the oldest go
                 for oldest in list(quick)[: len(quick) + 1 - 4 * limit]:
                     quick.pop(oldest, None)
-            quick[key] = run, used
+            compiled = getattr(run, "dispatcher", None)  # compiled for these types by this call
+            quick[key] = run, run if compiled is None else compiled, used
         check_bindings(run)
         out = call(run, call_args, call_kwargs)
         if kind == "jvp":
@@ -291,7 +303,7 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
 
     def call(run, call_args, call_kwargs):
         try:
-            return run(*call_args, **call_kwargs)
+            return run(*call_args, **call_kwargs) if call_kwargs else run(*call_args)
         except RecursionError:
             raise RecursionError(
                 f"the derivative of {fn.__name__} recursed deeper than Python's recursion limit "
@@ -505,12 +517,12 @@ def tangent(fn, *, rules=None):
     return _user_rule(_register_tangent, "tangent", fn, rules)
 
 
-def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """Forward mode: called with ``fn``'s positional arguments, then one tangent per ``wrt`` entry.
 
     Returns ``(value, tangent_of_output)``.
     """
-    return _transform("jvp", fn, wrt, optimize, out_dir, rules)
+    return _transform("jvp", fn, wrt, optimize, out_dir, rules, compile=compile)
 
 
 def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
@@ -549,16 +561,16 @@ def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
 nondifferentiable(stop_gradient)
 
 
-def grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """Gradient of the scalar output of ``fn`` with respect to ``wrt``."""
-    return _transform("grad", fn, wrt, optimize, out_dir, rules)
+    return _transform("grad", fn, wrt, optimize, out_dir, rules, compile=compile)
 
 
-def value_and_grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def value_and_grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """``(value, gradient)`` of ``fn``."""
-    return _transform("value_and_grad", fn, wrt, optimize, out_dir, rules)
+    return _transform("value_and_grad", fn, wrt, optimize, out_dir, rules, compile=compile)
 
 
-def vjp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def vjp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """Vector-Jacobian product: called with ``fn``'s positional arguments, then ``dout``."""
-    return _transform("vjp", fn, wrt, optimize, out_dir, rules)
+    return _transform("vjp", fn, wrt, optimize, out_dir, rules, compile=compile)
