@@ -15,25 +15,32 @@ the source a transform generated.  Guarantees:
 - the directory stays under its size cap (``$S2S_CACHE_SIZE``, default
   100M): each store counts what it wrote, and past the cap the least recently
   used entries go (used: written, or read by :func:`read`, which sets the
-  entry's access time) until a quarter of the cap is free.
+  entry's access time) until a quarter of the cap is free.  An entry's size
+  counts numba's cache of its functions (``__pycache__/<entry>.*.nbi``,
+  ``.nbc``, for ``compile="numba"``), which goes with it.
 
 Processes share the directory without locks: entries appear by atomic rename,
 pruning unlinks, and an entry that vanishes between a listing and its use is
 one that was never there (the module already loaded keeps its text in memory,
-:func:`s2s.load.load_module`).  Only files named like entries, and temporary
-files of writes interrupted an hour ago or more, are ever removed.
+:func:`s2s.load.load_module`).  Only files named like entries, numba's files
+named after them, and temporary files of writes interrupted an hour ago or
+more are ever removed.
 """
 
 import os
 import re
 import sys
 import time
+import typing
 import warnings
 
 from .errors import CacheWarning
 from .load import TEMPORARY_PREFIX, cache_dir, cache_path, read_meta, verify, write_atomic
 
-ENTRY = re.compile(r"\w+_(?:grad|value_and_grad|vjp|jvp)_[0-9a-f]{16}\.py")
+STEM = r"\w+_(?:grad|value_and_grad|vjp|jvp)_[0-9a-f]{16}"
+ENTRY = re.compile(STEM + r"\.py")
+PYCACHE = "__pycache__"
+COMPILED = re.compile(f"({STEM})\\.[^/\\\\]+\\.nb[ic]")  # numba's cache of an entry compile="numba" wrote
 TEMPORARY = re.compile(re.escape(TEMPORARY_PREFIX) + r"\w+\.py")
 ABANDONED = 3600  # seconds after which a temporary file is a write that will never finish
 MEMORY = "<s2s memory>"
@@ -162,42 +169,67 @@ def _count(directory, size, written):
         usage[0] = prune(directory, cap - cap // 4, keep=written)[2]
 
 
+class Entry(typing.NamedTuple):
+    """A file of the cache directory (sorted: least recently used first)."""
+
+    used: int  # the later of its access and modification times, ns
+    size: int  # bytes, numba's files for it included
+    path: str
+    kind: str  # "entry", "temporary" (a write, perhaps in progress) or "orphan" (numba's, of an entry gone)
+    compiled: tuple = ()  # numba's cache of the entry's functions, in __pycache__
+
+
 def listing(directory):
-    """``(entries, bytes)``: the entries in ``directory`` as ``(last used, size, path)``
-    (temporary files of unfinished writes among them), and their total size."""
-    entries = []
+    """``(entries, bytes)``: what of ``directory`` is the cache's, as :class:`Entry` items, and its size."""
+    found = {}
+    for name, path, used, size in _files(directory):
+        if ENTRY.fullmatch(name) or TEMPORARY.fullmatch(name):
+            found[name] = Entry(used, size, path, "entry" if ENTRY.fullmatch(name) else "temporary")
+    orphans = []
+    for name, path, used, size in _files(os.path.join(directory, PYCACHE)):
+        match = COMPILED.fullmatch(name)
+        owner = found.get(match.group(1) + ".py") if match else None
+        if owner is not None:
+            found[match.group(1) + ".py"] = owner._replace(size=owner.size + size, compiled=owner.compiled + (path,))
+        elif match:
+            orphans.append(Entry(used, size, path, "orphan"))
+    entries = list(found.values()) + orphans
+    return entries, sum(e.size for e in entries)
+
+
+def _files(directory):
+    """``(name, path, last used, size)`` of each file in ``directory``, skipping those removed meanwhile."""
     try:
         scan = list(os.scandir(directory))
-    except FileNotFoundError:
-        return entries, 0
+    except (FileNotFoundError, NotADirectoryError):
+        return
     for item in scan:
-        if not (ENTRY.fullmatch(item.name) or TEMPORARY.fullmatch(item.name)):
-            continue
         try:
             info = item.stat(follow_symlinks=False)
         except FileNotFoundError:  # pruned by another process since the listing
             continue
-        entries.append((max(info.st_atime_ns, info.st_mtime_ns), info.st_size, item.path))
-    return entries, sum(size for _, size, _ in entries)
+        yield item.name, item.path, max(info.st_atime_ns, info.st_mtime_ns), info.st_size
 
 
 def prune(directory, limit, keep=None):
     """Remove the least recently used entries of ``directory`` until it holds at most
-    ``limit`` bytes (``keep``, the entry just written, stays), and temporary files
-    of writes abandoned an hour ago or more.  Returns ``(removed, bytes freed, bytes left)``."""
+    ``limit`` bytes (``keep``, the entry just written, stays), temporary files of
+    writes abandoned an hour ago or more, and numba's files of entries gone.
+    Returns ``(removed, bytes freed, bytes left)``."""
     entries, total = listing(directory)
     removed = freed = 0
     abandoned = time.time_ns() - ABANDONED * 10**9
-    for used, size, path in sorted(entries):
-        if TEMPORARY.fullmatch(os.path.basename(path)):
-            if used > abandoned:
-                continue  # a write in progress
-        elif total <= limit or path == keep:
+    for entry in sorted(entries):
+        if entry.kind == "temporary" and entry.used > abandoned:
+            continue  # a write in progress
+        if entry.kind == "entry" and (total <= limit or entry.path == keep):
             continue
-        if _remove(path):
+        if _remove(entry.path):
             removed += 1
-            freed += size
-        total -= size
+            freed += entry.size
+        for path in entry.compiled:
+            _remove(path)
+        total -= entry.size
     return removed, freed, total
 
 

@@ -255,7 +255,7 @@ def cmd_cache(args):
         entries, size = cache.listing(directory)
         state = "" if os.path.isdir(directory) else " (not made yet)"
         print(f"cache: {directory}{state}")
-        print(f"size: {cache.human(size)} in {_entries(len(entries))}")
+        print(f"size: {cache.human(size)} in {_entries(sum(e.kind == 'entry' for e in entries))}")
         print(f"cap: {cache.human(cache.size_cap())} (S2S_CACHE_SIZE; past it the least recently used entries go)")
         return 0
     directory = cache_dir()

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import types
 
+from . import jit
 from .frontend import code_names
 from .jit import py_function
 
@@ -218,16 +219,30 @@ def read_meta(source):
 
 
 def load_module(path, source, namespace):
-    """Compile ``source`` as the module at ``path`` with ``namespace`` pre-bound."""
+    """Compile ``source`` as the module at ``path`` with ``namespace`` pre-bound.
+
+    A module numba compiles keeps numba's cache beside its file, where there is
+    one: without the file (loaded from memory, or an entry another process
+    pruned while it loaded) numba compiles the same code uncached."""
+    # the text compiled, for tracebacks and for transforming generated code again, whatever
+    # becomes of the file (mtime None: linecache.checkcache keeps it)
+    linecache.cache[path] = (len(source), None, source.splitlines(True), path)
+    compiled = "@numba.njit(" in source
+    try:
+        return _execute(path, jit.without_disk_cache(source) if compiled and not os.path.isfile(path) else source, namespace)
+    except RuntimeError as exc:
+        if not (compiled and jit.no_file_to_cache_beside(exc)):
+            raise
+        return _execute(path, jit.without_disk_cache(source), namespace)
+
+
+def _execute(path, source, namespace):
     name = "s2s_generated_" + os.path.splitext(os.path.basename(path))[0].replace(".", "_")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     module.__dict__.update(namespace)
     code = compile(source, path, "exec", dont_inherit=True)
     sys.modules[name] = module
-    # the text compiled, for tracebacks and for transforming generated code again, whatever
-    # becomes of the file (mtime None: linecache.checkcache keeps it)
-    linecache.cache[path] = (len(source), None, source.splitlines(True), path)
     exec(code, module.__dict__)
     return module
 

@@ -387,3 +387,58 @@ def test_processes_write_while_another_prunes(tmp_path):
                 proc.kill()
                 proc.communicate()
     assert not [f for f in os.listdir(tmp_path / "cache") if f.startswith(".s2s-")]
+
+
+# -- derivatives numba compiles: numba caches beside the entry ------------------------------------
+
+
+def horner_gradient(c, t):
+    """d/dc and d/dt of the polynomial sum(c[i] t^(n-1-i))."""
+    n = len(c)
+    powers = t ** np.arange(n - 1, -1, -1)
+    return powers, sum(c[i] * (n - 1 - i) * t ** (n - 2 - i) for i in range(n - 1))
+
+
+def check_horner(g):
+    c = np.array([0.5, -1.0, 2.0, 0.25])
+    dc, dt = g(c, 0.7)
+    expected_dc, expected_dt = horner_gradient(c, 0.7)
+    np.testing.assert_allclose(dc, expected_dc, rtol=1e-12)
+    assert abs(dt - expected_dt) < 1e-12
+
+
+def test_compiled_derivatives_without_a_cache_directory(tmp_path, monkeypatch):
+    pytest.importorskip("numba")
+    from programs import numba_programs
+
+    (tmp_path / "home").write_text("a file where the directory would go\n")
+    monkeypatch.setenv("S2S_CACHE_DIR", str(tmp_path / "home" / "cache"))
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        g = s2s.grad(numba_programs.horner, wrt=(0, 1))  # numba caches beside a file: there is none
+        check_horner(g)
+    assert len(cache_warnings(record)) == 1 and s2s.cache.in_memory(g.path)
+
+
+def test_compiled_entries_and_numbas_files_are_pruned_together(cache, monkeypatch):
+    pytest.importorskip("numba")
+    from programs import numba_programs
+
+    check_horner(s2s.grad(numba_programs.horner, wrt=(0, 1)))
+    entries, _ = s2s.cache.listing(str(cache))
+    compiled = [e for e in entries if e.compiled]
+    assert compiled and all(os.path.isfile(p) for e in compiled for p in e.compiled)
+    real_execute = s2s.load._execute
+
+    def pruned_meanwhile(path, source, namespace):  # another process prunes between the write and the load
+        if os.path.exists(path):
+            s2s.cache.clear(str(cache))
+        return real_execute(path, source, namespace)
+
+    monkeypatch.setattr(s2s.load, "_execute", pruned_meanwhile)
+    s2s.cache.clear(str(cache))
+    g = s2s.grad(numba_programs.horner, wrt=(0, 1))
+    check_horner(g)
+    monkeypatch.undo()
+    s2s.cache.clear(str(cache))
+    assert os.listdir(cache) in ([], ["__pycache__"]) and not os.listdir(cache / "__pycache__")
