@@ -21,9 +21,8 @@ import sys
 import tempfile
 import types
 
-from . import jit
 from .frontend import code_names
-from .jit import py_function
+from .jit import no_file_to_cache_beside, py_function, without_disk_cache
 
 META_TAG = "s2s-meta: "
 
@@ -229,11 +228,11 @@ def load_module(path, source, namespace):
     linecache.cache[path] = (len(source), None, source.splitlines(True), path)
     compiled = "@numba.njit(" in source
     try:
-        return _execute(path, jit.without_disk_cache(source) if compiled and not os.path.isfile(path) else source, namespace)
+        return _execute(path, without_disk_cache(source) if compiled and not os.path.isfile(path) else source, namespace)
     except RuntimeError as exc:
-        if not (compiled and jit.no_file_to_cache_beside(exc)):
+        if not (compiled and no_file_to_cache_beside(exc)):
             raise
-        return _execute(path, jit.without_disk_cache(source), namespace)
+        return _execute(path, without_disk_cache(source), namespace)
 
 
 def _execute(path, source, namespace):
