@@ -103,6 +103,21 @@ def refuse_recursion(calls):
                 todo.extend(callees.get(f, ()))
 
 
+CACHED = re.compile(r"^(\s*@numba\.njit\(.*?)\bcache=True\b", re.MULTILINE)
+
+
+def without_disk_cache(source):
+    """``source`` with numba's cache off (``cache=False``; no line moves): the text to compile
+    where its file is not there for numba to cache beside (a module s2s loads from memory,
+    a cache entry removed since it was written)."""
+    return CACHED.sub(r"\1cache=False", source)
+
+
+def no_file_to_cache_beside(exc):
+    """Whether ``exc`` is numba refusing ``cache=True`` for a function whose file is gone."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith("cannot cache function")
+
+
 def guarded(run, source, path, origin, module):
     """``run`` (a numba dispatcher of the loaded ``module``), whose compile errors are
     reported at the user's line.

@@ -27,7 +27,7 @@ from .emit import module_source
 from .errors import S2SError
 from .frontend import MISSING, parse
 from .layout import flatten_branches, one_tuple_returns
-from .load import META_TAG
+from .load import META_TAG, seal
 from . import libraries
 from .naming import Namer, spelling
 from .normalize import normalize
@@ -455,7 +455,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
         imports += jit.imports()
         jit.decorate(functions, compile)
     header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward, compile)
-    source = module_source(header, imports, functions, parsed.filename)
+    source = seal(module_source(header, imports, functions, parsed.filename))
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}
     return Generated(source, build.entry.name, bindings)
 
