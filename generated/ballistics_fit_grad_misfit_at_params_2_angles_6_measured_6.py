@@ -3,6 +3,7 @@
 # transform: grad, wrt='params', optimize=True, specialized to shapes params (a,), angles (b,), measured (b,)
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "dims": [["params", ["a"]], ["angles", ["b"]], ["measured", ["b"]]], "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "scalars": [], "wrt": "params"}
+# s2s-digest: 5e4a9901aa9783dd44629d56b15120014fb290aa6ac5ef028c6912fda6b7783b (sha256 of this file without this line)
 
 
 import numpy as np

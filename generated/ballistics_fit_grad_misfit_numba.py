@@ -3,6 +3,7 @@
 # transform: grad, wrt='params', optimize=True, compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "wrt": "params"}
+# s2s-digest: d426627674c1359834442599cda51541c4c17798e793ff605b652f118e115d5d (sha256 of this file without this line)
 
 
 import numpy as np

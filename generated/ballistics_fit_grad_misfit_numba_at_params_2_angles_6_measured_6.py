@@ -3,6 +3,7 @@
 # transform: grad, wrt='params', optimize=True, specialized to shapes params (a,), angles (b,), measured (b,), compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "dims": [["params", ["a"]], ["angles", ["b"]], ["measured", ["b"]]], "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "scalars": [], "wrt": "params"}
+# s2s-digest: ece06934d280119ba8e6396fa950f5607db1da665effcce60ddeb00f636194f6 (sha256 of this file without this line)
 
 
 import numpy as np
