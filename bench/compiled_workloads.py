@@ -6,8 +6,9 @@ each through its Python source and compiles the gradient with numba.  Next to
 each program:
 
 * a gradient written by hand in numba, the way an expert would (record what
-  the backward loop needs in preallocated arrays, then one fused backward
-  loop): the baseline of what compiled reverse mode can cost;
+  the backward loop needs, in preallocated arrays or, where the step count is
+  known only at the end, a list; then one fused backward loop): the baseline
+  of what compiled reverse mode can cost;
 * a port to JAX's structured control flow (``lax.fori_loop``/``lax.scan``,
   ``jnp.where`` for the branch), differentiated by ``jax.grad`` under
   ``jax.jit``, where JAX can express it: JAX reverse-differentiates no
@@ -132,48 +133,34 @@ def flight_range(speed, angle, drag, dt):
 
 @numba.njit
 def flight_range_grad(speed, angle, drag, dt):
-    """By hand: keep each step's velocity (in arrays grown by doubling: the step count is
-    known only at the end); the landing interpolation, then one backward loop."""
-    capacity = 1024
-    vxs = np.empty(capacity)
-    vys = np.empty(capacity)
-    n = 0
+    """By hand: keep each step's velocity (in a list: the step count is known only at the
+    end); the landing interpolation, then one backward loop."""
+    velocities = []
     x = 0.0
     y = 0.0
     vx = speed * np.cos(angle)
     vy = speed * np.sin(angle)
     while y >= 0.0:
-        if n == capacity:
-            capacity *= 2
-            vxs2 = np.empty(capacity)
-            vys2 = np.empty(capacity)
-            vxs2[:n] = vxs
-            vys2[:n] = vys
-            vxs, vys = vxs2, vys2
-        vxs[n] = vx
-        vys[n] = vy
-        n += 1
+        velocities.append((vx, vy))
         v = np.sqrt(vx * vx + vy * vy)
         x = x + dt * vx
         y = y + dt * vy
         vx = vx - dt * drag * v * vx
         vy = vy - dt * (G + drag * v * vy)
     # the landing: x_out = x - vx * y / vy after the last step
+    xb = 1.0
     yb = -vx / vy
     vxb = -y / vy
     vyb = vx * y / (vy * vy)
-    xb = 1.0
     db = 0.0
-    for k in range(n - 1, -1, -1):
-        vx = vxs[k]
-        vy = vys[k]
+    for k in range(len(velocities) - 1, -1, -1):
+        vx, vy = velocities[k]
         v = np.sqrt(vx * vx + vy * vy)
-        vb = -dt * drag * (vxb * vx + vyb * vy)
-        db -= dt * v * (vxb * vx + vyb * vy)
-        vx_bar = xb * dt + vxb * (1.0 - dt * drag * v) + vb * vx / v
-        vy_bar = yb * dt + vyb * (1.0 - dt * drag * v) + vb * vy / v
-        vxb = vx_bar
-        vyb = vy_bar
+        s = vxb * vx + vyb * vy
+        vb = -dt * drag * s  # adjoint of the speed v
+        db -= dt * v * s
+        vxb, vyb = (xb * dt + vxb * (1.0 - dt * drag * v) + vb * vx / v,
+                    yb * dt + vyb * (1.0 - dt * drag * v) + vb * vy / v)
     c = np.cos(angle)
     s = np.sin(angle)
     return vxb * c + vyb * s, speed * (vyb * c - vxb * s), db
@@ -412,6 +399,14 @@ class CompiledWorkload:
 
 NO_JAX_PORT = "JAX cannot reverse-differentiate `lax.while_loop` (its trip count depends on the state), so the `while` program has no port"
 
+HEAT_FORM = (
+    "The heat equation's step is a helper `@numba.njit` function (`heat_step`). Written in one function "
+    "(`new = np.zeros(n)` in the time loop, `new[i] = ...`, `u = new`), s2s refuses it at `new[i] = ...` "
+    "(\"changes `u` too (they share memory)\": the aliasing analysis takes the array one iteration allocates "
+    "for the one the previous iteration allocated); with a 2-D history `u[t + 1, i] = ...` the compiled "
+    "gradient does not compile (the generated `np.s_[t_plus_1, i_2]`, which numba lacks)"
+)
+
 WORKLOADS = [
     CompiledWorkload(
         "bounce", bounce_height, bounce_height_grad, (0, 1, 2, 3), _bounce_args,
@@ -438,5 +433,6 @@ WORKLOADS = [
         [dict(n=32, steps=100), dict(n=64, steps=400), dict(n=128, steps=1600)], dict(n=64, steps=400),
         dict(n=8, steps=5),
         lambda s: f"{s['n']} points x {s['steps']} steps", heat_misfit_jax, static=(4,), kind="stencil",
+        notes=[HEAT_FORM],
     ),
 ]
