@@ -34,8 +34,8 @@ entry, per gradient), the others ``allclose`` (rtol 1e-7); a wrong gradient is
 reported and not timed.  Timing: :mod:`bench.timing`, the methods of one
 workload and size interleaved, best of many short repeats (the calls take
 microseconds, and on a shared machine a short repeat is more often one that
-nothing interrupted).  numba and JAX run on one
-thread.  JAX is optional: without it the JAX column says so.
+nothing interrupted).  numba and JAX run on one thread.  JAX is optional:
+without it the JAX column says so.
 
 The summary states issue 19's acceptance, each point met or not met, with the
 numbers measured.
@@ -83,7 +83,7 @@ LABELS = {
 COMPILED_RTOL = 1e-12
 FIRST_CALL_LIMIT = 2.0  # seconds (issue 19)
 
-# issue 19's acceptance: (workload, size keywords or None for every size) -> bounds
+# issue 19's acceptance is judged at these sizes (the filter loop: at every size)
 SCALAR_AT = dict(steps=1000)
 HORNER_AT = dict(degree=200)
 
@@ -284,10 +284,6 @@ def cell(m, fmt):
 
 def x(r):
     return f"{r:.2f}×" if r < 100 else f"{r:.0f}×"
-
-
-def _get(rows, name, size):
-    return next((r for r in rows if r["name"] == name and r["size"] == size), None)
 
 
 def acceptance(rows):
