@@ -1,7 +1,7 @@
 """Benchmark of compiled derivatives (issue 19): numba programs differentiated by s2s,
 the gradient compiled by numba.
 
-    python bench/compiled.py            # every size (about 3 minutes), writes bench/COMPILED.md
+    python bench/compiled.py            # every size (about 2 minutes), writes bench/COMPILED.md
     python bench/compiled.py --quick    # one size per workload, fewer repeats (about a minute)
 
 For every workload of ``bench/compiled_workloads.py`` (``@numba.njit`` programs:
