@@ -75,6 +75,31 @@ def imports():
     return ["import numba", "import s2s.runtime.compiled  # numba's implementations of the s2s.runtime helpers used below"]
 
 
+def lower(functions):
+    """What numba cannot type, in forms it can: an index ``np.s_[t + 1, i]`` (normalization
+    names a subscript's index so) becomes the tuple ``(t + 1, i)``, a slice in it
+    ``slice(a, b, None)``."""
+    for f in functions:
+        for node in gast.walk(f):
+            for field, value in gast.iter_fields(node):
+                if isinstance(value, list):
+                    value[:] = [_index_expression(v) for v in value]
+                elif isinstance(value, gast.AST):
+                    setattr(node, field, _index_expression(value))
+
+
+def _index_expression(node):
+    if not (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Attribute) and node.value.attr == "s_"
+            and isinstance(node.value.value, gast.Name) and node.value.value.id == "np"):
+        return node
+    parts = node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]
+    none = lambda v: v if v is not None else gast.Constant(value=None, kind=None)
+    made = [gast.Call(func=gast.Name(id="slice", ctx=gast.Load(), annotation=None, type_comment=None),
+                      args=[none(p.lower), none(p.upper), none(p.step)], keywords=[]) if isinstance(p, gast.Slice) else p
+            for p in parts]
+    return gast.Tuple(elts=made, ctx=gast.Load()) if isinstance(node.slice, gast.Tuple) else made[0]
+
+
 def decorate(functions, options):
     """Put ``@numba.njit(**options)`` on each function of the module."""
     keywords = [gast.keyword(arg=k, value=gast.Constant(value=v, kind=None)) for k, v in options.items()]

@@ -453,6 +453,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")
     if compile is not None:
         imports += jit.imports()
+        jit.lower(functions)
         jit.decorate(functions, compile)
     header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward, compile)
     source = seal(module_source(header, imports, functions, parsed.filename))

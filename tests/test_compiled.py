@@ -25,6 +25,7 @@ CASES = [  # (function, arguments, wrt)
     (nb.kepler_anomaly, (1.2, 0.3), (0, 1)),
     (nb.fpu_mode_energy, (Q0, np.zeros(6), 1.0, 0.25, 0.05, 15), (0, 2, 3)),
     (nb.asian_call, (100.0, 0.25, 0.03, 95.0, Z, 1.0 / 12), (0, 1, 2)),
+    (nb.rod_history, (Q0, 4, 0.2), (0, 2)),  # 2-D entries written: np.s_[t + 1, i] lowered to a tuple
 ]
 
 
