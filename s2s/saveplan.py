@@ -108,7 +108,10 @@ class LoopSave:
     zip(reversed(a_stack), reversed(b_stack))``, or from ``revolve``).
     ``rows``: the layout of compiled code (:mod:`s2s.jit`): ``store`` is one
     list holding an iteration's tuple per iteration (``columns`` empty), which
-    the backward sweep walks by index, last first."""
+    the backward sweep walks by index, last first.  ``finals``: arrays the loop fills
+    whose entries the backward sweep reads from their value after the loop
+    (:meth:`s2s.reverse.recompute.Recomputing.final_read`), each kept in a name of
+    its own (``y_final = y`` after the loop)."""
 
     def __init__(self, store, entries=(), columns=(), revolve=False, rows=False):
         self.store = store
@@ -116,6 +119,7 @@ class LoopSave:
         self.columns = list(columns)
         self.revolve = revolve
         self.rows = rows
+        self.finals = {}  # array carried -> the name of its value after the loop, which the backward sweep reads
         self.unpack = self.forward = self.backward = None
 
 

@@ -51,6 +51,10 @@ class ControlFlow:
         if not then_code and not else_code:
             return set()
         phi = assigned_then & assigned_else
+        guard = self.guard_of(stmt.test)
+        for body, code, reads, assigned_here, test in ((stmt.body, then_code, then_reads, assigned_then, guard), (stmt.orelse, else_code, else_reads, assigned_else, None)):
+            if code:
+                self.recompute_in_branch(body, code, reads, assigned_here - phi, test)
         names = (
             self.ordered(then_reads & (assigned_then - phi)),
             self.ordered(else_reads & (assigned_else - phi)),
@@ -86,7 +90,9 @@ class ControlFlow:
         assumed = {self.adjoint(n) for n in outer | set(carried)}
         self.defined = before | assumed
         contributed_outside, self.contributed = self.contributed, set()
+        self.loops_open.append(stmt)
         code, reads = self.backward_block(body)
+        self.loops_open.pop()
         self.origin = stmt
         saved_out, self.out = self.out, code
         for c in carried:  # the adjoint of the value carried into this iteration
@@ -143,77 +149,9 @@ class ControlFlow:
         self.defined = before | {self.adjoint(n) for n in needed}
         self.out.append(located(loop, stmt))
         self.saves[id(stmt)].backward = loop
+        self.saves[id(stmt)].finals = self.finals.pop(id(stmt), {})
         recomputed_reads = {n for r in recompute for n in local_names(r)} - inside
         return (reads - inside) | extra | outer_reads | recomputed_reads
-
-    def recomputed(self, stmt, entries, inside):
-        """``(steps, statements, entries)``: what the backward loop of ``stmt`` computes
-        again instead of taking from a stack, and the entries still saved.
-
-        A ``for`` loop over a range (``steps``) that runs to its end (no ``break``)
-        takes its index from ``reversed(steps)``; an integer computed from indices
-        and numbers (``i_minus_1 = i - 1``) and an entry of an array the loop never
-        writes (``x_item = x[i]``, a number: :mod:`s2s.shapes`) are computed again
-        from what the backward loop has, at the top of its body, in the forward
-        sweep's order.  The same operations on the same values: exact, and cheaper
-        than a stack's append and walk."""
-        names = {n for n, shape in entries if not shape}
-        steps = None
-        available = set()
-        if isinstance(stmt, gast.For) and not stmt.s2s_break and isinstance(stmt.iter, gast.Name) and stmt.iter.id in self.ranges:
-            steps = stmt.iter.id
-            available.add(stmt.target.id)
-        # a value carried in from the last iteration is the one saved all through this one
-        carried = {s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False)}
-        available |= names & carried - assigned([s for s in stmt.body if not getattr(s, "s2s_carry", False)])
-        defs = [s for s in stmt.body if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and s.targets[0].id in self.once]
-        # a value assigned once in the body and saved whole is at hand all through the iteration
-        available |= {d.targets[0].id for d in defs if d.targets[0].id in names and not self.cheap(d.value, lambda n: True)}
-        recompute = []
-        position = {d.targets[0].id: k for k, d in enumerate(defs)}
-        for again in (False, True):  # again: with the values the first pass left saved
-            for d in defs:
-                target = d.targets[0].id
-                # compiled code recomputes chains of operations too (an operation costs less than a saved number)
-                if (target in names or self.rows) and target not in done(recompute) and self.cheap(d.value, lambda n: n in available or n not in inside):
-                    recompute.append(located(assign(target, copy.deepcopy(d.value)), d))
-                    available.add(target)
-            available |= names
-            recompute.sort(key=lambda r: position[r.targets[0].id])  # the forward sweep's order
-        needed = set(names)
-        for r in reversed(recompute):  # what an entry needs, not a whole chain
-            if r.targets[0].id in needed:
-                needed.update(local_names(r))
-        recompute = [r for r in recompute if r.targets[0].id in needed]
-        if steps is not None and stmt.target.id not in names | {n for r in recompute for n in local_names(r)}:
-            steps = None  # the index is not needed
-        if steps is None and not recompute:
-            return None, [], entries
-        recomputed = {r.targets[0].id for r in recompute} | ({stmt.target.id} if steps is not None else set())
-        kept = [(n, shape) for n, shape in entries if shape or n not in recomputed]
-        return steps, recompute, kept
-
-    def cheap(self, value, ok):
-        """Integer arithmetic of integers, one arithmetic operation or comparison of
-        numbers (:mod:`s2s.shapes`), or an entry of an array (marked ``s2s_basic``),
-        whose names ``ok`` accepts."""
-        atoms = []
-        number = lambda a: isinstance(a, gast.Constant) and type(a.value) in (int, float) or isinstance(a, gast.Name) and a.id in self.scalar
-        if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)) and all(
-            isinstance(a, gast.Constant) and type(a.value) is int or isinstance(a, gast.Name) and a.id in self.integers for a in (value.left, value.right)
-        ):
-            atoms = [value.left, value.right]
-        elif isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)) or isinstance(value, gast.Compare) and len(value.ops) == 1:
-            atoms = [value.left, value.right] if isinstance(value, gast.BinOp) else [value.left, value.comparators[0]]
-            if not all(number(a) for a in atoms):
-                return False
-        elif isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) and number(value.operand):
-            atoms = [value.operand]
-        elif isinstance(value, gast.Subscript) and getattr(value, "s2s_basic", False) and isinstance(value.value, gast.Name):
-            atoms = [value.value] + [n for n in gast.walk(value.slice) if isinstance(n, gast.Name)]
-        else:
-            return False
-        return all(ok(a.id) for a in atoms if isinstance(a, gast.Name) and not hasattr(a, "s2s_global"))
 
     def index_loop(self, stmt, steps, entries, code):
         """The backward loop over ``reversed(steps)`` (and the columns of ``entries``, zipped)."""
@@ -304,10 +242,6 @@ class ControlFlow:
             body=code or [gast.Pass()], orelse=[], type_comment=None,
         )
         return loop, {start, stmt.iter.id} | free
-
-
-def done(statements):
-    return {r.targets[0].id for r in statements}
 
 
 def loop_name(stmt):

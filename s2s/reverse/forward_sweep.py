@@ -105,6 +105,8 @@ class ForwardSweep:
         new.body = body or [gast.Pass()]
         out.append(located(new, stmt))
         save.forward = new
+        for array, final in save.finals.items():  # the arrays as the loop leaves them
+            out.append(located(assign(final, name(array)), stmt))
         if save.store and save.columns and not save.revolve:
             # made after the loop, of the lists as they end: transformed again, ``append`` makes new lists
             out.append(located(assign(save.store, gast.Tuple(elts=[name(c) for c in save.columns], ctx=gast.Load())), stmt))

@@ -43,9 +43,10 @@ from .adjoints import Adjoints
 from .backward_sweep import BackwardSweep
 from .calls import CallsAndRules
 from .control import ControlFlow
+from .recompute import Recomputing
 from .forward_sweep import ForwardSweep
 from .saving import Saving
-from .syntax import name, saved_tuple, unpack_names
+from .syntax import assigned, name, saved_tuple, unpack_names
 
 
 class Callee:
@@ -59,7 +60,7 @@ class Callee:
         self.sites = []  # every statement that calls its forward sweep (CallSite)
 
 
-class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, CallsAndRules):
+class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Recomputing, CallsAndRules):
     """Reverse mode of one function; :meth:`run` returns its forward and backward sweeps.
 
     The state its parts share is declared here; each part's module says which of it it reads and writes.
@@ -92,6 +93,16 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Ca
             and s.targets[0].id in self.once and getattr(s.value, "s2s_target", None) is range
         }
         self.contributed = set()  # adjoints written by the block being built (see backward_loop)
+        self.definition = {  # name assigned once -> its value
+            s.targets[0].id: s.value for s in gast.walk(fdef)
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and s.targets[0].id in self.once
+        }
+        self.loops_open = []  # the loops whose backward sweep is being built, innermost last
+        self.finals = {}  # id(loop) -> {array it carries: name of its value after the loop} (Recomputing.final_read)
+        self.looped = {  # names assigned inside a loop (a value that changes from one iteration to the next)
+            n for loop in gast.walk(fdef) if isinstance(loop, (gast.For, gast.While))
+            for n in assigned(loop.body) | ({t.id for t in gast.walk(loop.target) if isinstance(t, gast.Name)} if isinstance(loop, gast.For) else set())
+        }
         self.backward_locals = set()
         self.out = []  # the backward block being built
         self.origin = None  # the primal statement being differentiated

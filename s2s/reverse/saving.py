@@ -29,11 +29,14 @@ class Saving:
                 save = self.saves.get(id(node))
                 if save is not None and save.store:
                     out |= stores(save)
+                if save is not None:
+                    out |= set(getattr(save, "finals", {}).values())
         return out
 
     def ordered(self, names):
         """``names`` in the order the forward sweep defines them."""
-        order = self.order + [c.saved for c in self.callees.values()] + [n for s in self.saves.values() if s.store for n in stores(s)]
+        order = (self.order + [c.saved for c in self.callees.values()] + [n for s in self.saves.values() if s.store for n in stores(s)]
+                 + [n for s in self.saves.values() for n in getattr(s, "finals", {}).values()])
         return [n for n in dict.fromkeys(order) if n in names]
 
     def pack(self, names, code):

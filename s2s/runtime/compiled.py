@@ -24,9 +24,10 @@ from numba import types
 from numba.core.errors import TypingError
 from numba.extending import overload, register_jitable
 
-from .broadcasting import rebroadcast, unbroadcast
+from .broadcasting import rebroadcast, unbroadcast, unreduce
 from .methods import copy_of, updated
 from .scatter import unindex
+from .sequences import sequence_length
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .values import shape_of
 
@@ -189,3 +190,20 @@ def _updated(array, index, value):
 def _copy_of(x, order="K"):
     if isinstance(x, types.Array):
         return lambda x, order="K": x.copy()
+
+
+@overload(unreduce)
+def _unreduce(grad, like, axis=None, keepdims=False):
+    """The adjoint of a whole reduction (``np.sum(x)``): the number spread over ``like``."""
+    if not (axis is None or isinstance(axis, types.NoneType)) or not isinstance(grad, NUMBERS):
+        return None  # along an axis: refused by numba's typing, at the user's line
+    if isinstance(like, types.Array):
+        return lambda grad, like, axis=None, keepdims=False: np.full(like.shape, grad)
+    if isinstance(like, NUMBERS):
+        return lambda grad, like, axis=None, keepdims=False: grad
+
+
+@overload(sequence_length)
+def _sequence_length(seq):
+    if isinstance(seq, (types.Array, types.BaseTuple, types.List, types.RangeType)):
+        return lambda seq: len(seq)
