@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "wrt": "params"}
-# s2s-digest: d426627674c1359834442599cda51541c4c17798e793ff605b652f118e115d5d (sha256 of this file without this line)
+# s2s-digest: e50b78704b5726312738247e30764a24b8c90a8ee0c3cf36d449c04e3c581a28 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -14,14 +14,6 @@ import s2s.runtime.compiled  # numba's implementations of the s2s.runtime helper
 
 @numba.njit(cache=True)
 def grad_misfit(params, angles, measured):
-    saved = misfit_forward(params, angles, measured)
-    misfit = saved[0]
-    misfit_bar = seed_scalar(misfit, 'misfit')
-    return misfit_backward(saved, misfit_bar)
-
-
-@numba.njit(cache=True)
-def misfit_forward(params, angles, measured):
     # ballistics_fit.py:47  speed = params[0]
     speed = params[0]
     # ballistics_fit.py:48  drag = params[1]
@@ -50,13 +42,8 @@ def misfit_forward(params, angles, measured):
     angles_shape_2 = angles.shape
     angles_shape_2_item = angles_shape_2[0]
     misfit = total_2 / angles_shape_2_item
-    return (misfit, params, speed, drag, shape_of(total_2), angles_shape_2_item, total_loop_stack)
-
-
-@numba.njit(cache=True)
-def misfit_backward(saved, misfit_bar):
-    _, params, speed, drag, total_2_shape_2, angles_shape_2_item, total_loop_stack = saved
-    # ballistics_fit.py:53  return total / angles.shape[0]
+    total_2_shape_2 = shape_of(total_2)
+    misfit_bar = seed_scalar(misfit, 'misfit')
     total_2_bar = unbroadcast(misfit_bar / angles_shape_2_item, total_2_shape_2)
     # ballistics_fit.py:50  for k in range(angles.shape[0]):
     speed_bar = zeros_like(speed)

@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, specialized to shapes params (a,), angles (b,), measured (b,), compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "dims": [["params", ["a"]], ["angles", ["b"]], ["measured", ["b"]]], "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "scalars": [], "wrt": "params"}
-# s2s-digest: ece06934d280119ba8e6396fa950f5607db1da665effcce60ddeb00f636194f6 (sha256 of this file without this line)
+# s2s-digest: 85f57672ba9f2bc159c7e74256e9874bbfda26a48049bd9cd64b27c9e50ae16e (sha256 of this file without this line)
 
 
 import numpy as np
@@ -14,14 +14,6 @@ import s2s.runtime.compiled  # numba's implementations of the s2s.runtime helper
 
 @numba.njit(cache=True)
 def grad_misfit(params, angles, measured):
-    saved = misfit_forward(params, angles, measured)
-    misfit = saved[0]
-    misfit_bar = seed_scalar(misfit, 'misfit')
-    return misfit_backward(saved, misfit_bar)
-
-
-@numba.njit(cache=True)
-def misfit_forward(params, angles, measured):
     # ballistics_fit.py:47  speed = params[0]
     speed = params[0]
     # ballistics_fit.py:48  drag = params[1]
@@ -49,13 +41,7 @@ def misfit_forward(params, angles, measured):
     angles_shape_2 = angles.shape
     angles_shape_2_item = angles_shape_2[0]
     misfit = total_2 / angles_shape_2_item
-    return (misfit, params, speed, drag, angles_shape_2_item, total_loop_stack)
-
-
-@numba.njit(cache=True)
-def misfit_backward(saved, misfit_bar):
-    _, params, speed, drag, angles_shape_2_item, total_loop_stack = saved
-    # ballistics_fit.py:53  return total / angles.shape[0]
+    misfit_bar = seed_scalar(misfit, 'misfit')
     total_2_bar = np.sum(misfit_bar / angles_shape_2_item)
     # ballistics_fit.py:50  for k in range(angles.shape[0]):
     speed_bar = zeros_like(speed)

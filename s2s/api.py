@@ -525,13 +525,17 @@ def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None
     return _transform("jvp", fn, wrt, optimize, out_dir, rules, compile=compile)
 
 
-def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """Hessian-vector product, forward over reverse: ``fn``'s positional arguments, then ``v``.
 
     ``v`` is shaped like the ``wrt`` argument (a tuple of them for a tuple
     ``wrt``).  The gradient of ``fn`` is generated as Python source, and that
-    source is differentiated again in forward mode.
+    source is differentiated again in forward mode.  Not compiled: ``compile``
+    other than None is refused.
     """
+    if compile is not None or jit.py_function(fn) is not None:
+        raise ValueError("s2s.hvp does not compile its result with numba yet (the gradient it differentiates again "
+                         "would be compiled code): pass the Python function (f.py_func of a numba function) and no compile=")
     if fn is None:
         return lambda f: hvp(f, wrt, optimize=optimize, out_dir=out_dir, rules=rules)
     if inspect.ismethod(fn):

@@ -182,3 +182,91 @@ def _statements(body):
             block = getattr(stmt, field, None)
             if isinstance(block, list):
                 yield from _statements(block)
+
+
+def fuse_entry(entry, main, functions):
+    """The entry function with its forward and backward sweeps inlined: one function,
+    no saved tuple, where nothing else calls them (no recursion, no other caller).
+
+        def grad_f(x):                              def grad_f(x):
+            saved = f_forward(x)                        ...forward sweep...
+            f_bar = 1.0                        ->       f_bar = 1.0
+            return f_backward(saved, f_bar)             ...backward sweep, its names bound...
+                                                        return (x_bar,)
+
+    The backward sweep's unpacking of the saved tuple becomes assignments of the
+    forward sweep's values to its names (copies the optimizer then removes).
+    Returns the functions without the two sweeps, or None (``entry`` untouched)
+    where the shape of the code is not this one."""
+    plan = main.plan
+    forward, backward = plan.forward, plan.backward
+    if len(plan.exits) != 1 or plan.dispatch is not None or len(main.sites) != 1:
+        return None
+    exit = plan.exits[0]
+    returns = lambda f: [n for n in gast.walk(f) if isinstance(n, gast.Return)]
+    nested = lambda f: any(isinstance(n, gast.FunctionDef) and n is not f for n in gast.walk(f))
+    if (returns(forward) != [forward.body[-1]] or forward.body[-1] is not exit.ret or returns(backward) != [backward.body[-1]]
+            or nested(forward) or nested(backward) or (exit.unpack is not None and backward.body[0] is not exit.unpack)):
+        return None
+    if forward.args.vararg is not None or forward.args.kwarg is not None:
+        return None
+    calls = lambda fname: sum(isinstance(n, gast.Name) and n.id == fname for f in functions for n in gast.walk(f))
+    if calls(forward.name) != 1 or calls(backward.name) != 1:
+        return None
+    first = entry.body[0]
+    if not (first is main.sites[0].statement and isinstance(first, gast.Assign) and isinstance(first.targets[0], gast.Name)):
+        return None
+    saved = first.targets[0].id
+    bcalls = [n for n in gast.walk(entry) if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == backward.name]
+    if len(bcalls) != 1 or not isinstance(entry.body[-1], gast.Return) or len(bcalls[0].args) != 2:
+        return None
+    seed = bcalls[0].args[1]
+    elements = exit.ret.value.elts if isinstance(exit.ret.value, gast.Tuple) else None
+    targets = exit.unpack.targets[0].elts if exit.unpack is not None else []
+    if elements is None or exit.unpack is not None and len(targets) != len(elements):
+        return None
+    # the entry's own names must mean nothing else in the sweeps (the seed's name may be the backward's parameter)
+    entry_names = {n.id for s in entry.body[1:-1] for n in gast.walk(s) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    sweep_stores = {n.id for f in (forward, backward) for s in f.body for n in gast.walk(s) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    value_of = {s.targets[0].id: s.value for s in entry.body[1:-1] if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
+    for n in entry_names & sweep_stores:
+        v = value_of.get(n)
+        if not (isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id == saved
+                and isinstance(v.slice, gast.Constant) and v.slice.value == 0 and isinstance(elements[0], gast.Name) and elements[0].id == n):
+            return None  # a name of the entry that a sweep assigns with another meaning
+    body = list(forward.body[:-1])
+    pairs = [(t.id, e) for t, e in zip(targets, elements) if isinstance(t, gast.Name) and t.id != "_" and not (isinstance(e, gast.Name) and e.id == t.id)]
+    read = {n.id for _, e in pairs for n in gast.walk(e) if isinstance(n, gast.Name)}
+    if any(t in read for t, _ in pairs):  # one assignment: no name bound before another reads it
+        stores = gast.Tuple(elts=[name(t, True) for t, _ in pairs], ctx=gast.Store())
+        body.append(_located(assign(stores, gast.Tuple(elts=[copy.deepcopy(e) for _, e in pairs], ctx=gast.Load())), exit.ret))
+    else:
+        body += [_located(assign(t, copy.deepcopy(e)), exit.ret) for t, e in pairs]
+    for s in entry.body[1:-1]:  # the seed, and the value taken from the first place
+        v = s.value if isinstance(s, gast.Assign) else None
+        if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id == saved:
+            if not (isinstance(v.slice, gast.Constant) and v.slice.value == 0):
+                return None
+            if isinstance(elements[0], gast.Name) and elements[0].id == s.targets[0].id:
+                continue
+            s = assign(s.targets[0], copy.deepcopy(elements[0]))
+        elif any(isinstance(n, gast.Name) and n.id == saved for n in gast.walk(s)):
+            return None
+        body.append(s)
+    param = backward.args.args[1].id
+    if not (isinstance(seed, gast.Name) and seed.id == param):
+        body.append(assign(param, copy.deepcopy(seed)))
+    start = 1 if exit.unpack is not None else 0
+    body += backward.body[start:-1]
+    result = backward.body[-1].value
+    final = copy.deepcopy(entry.body[-1])
+    is_call = lambda v: isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and v.func.id == backward.name
+    for node in gast.walk(final):  # the backward sweep's call, in the entry's return, becomes what it returns
+        for field, value in gast.iter_fields(node):
+            if is_call(value):
+                setattr(node, field, result)
+            elif isinstance(value, list):
+                value[:] = [result if is_call(v) else v for v in value]
+    body.append(final)
+    entry.body = body
+    return [f for f in functions if f is not forward and f is not backward]

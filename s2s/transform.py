@@ -26,7 +26,7 @@ from .activity import analyse, is_user_function
 from .emit import module_source
 from .errors import S2SError
 from .frontend import MISSING, parse
-from .layout import flatten_branches, one_tuple_returns
+from .layout import flatten_branches, fuse_entry, one_tuple_returns
 from .load import META_TAG, seal
 from . import libraries
 from .naming import Namer, spelling
@@ -397,6 +397,13 @@ def one_tuple_returns_all(build):
     one_tuple_returns(build.program.functions, build.program.callees.values())
 
 
+def fuse_entry_all(build):
+    fused = fuse_entry(build.entry, build.main, build.program.functions)
+    if fused is not None:
+        build.program.functions[:] = fused
+        optimize_function(build.entry)
+
+
 # The passes after differentiation, in order: (what it does, whether it runs, the pass).
 PASSES = (
     ("refuse forward mode where it could differ", lambda b: b.by_forward, check_forward_agrees),
@@ -407,6 +414,8 @@ PASSES = (
     ("recompute cheap saved values (s2s.remat)", lambda b: b.optimize and b.reverse, rematerialize_all),
     ("the entry function", lambda b: True, add_entry),
     ("one flat tuple per call (s2s.layout)", lambda b: b.optimize and b.reverse, one_tuple_returns_all),
+    ("compiled: the entry with its forward and backward sweeps inlined, one function for numba (s2s.layout)",
+     lambda b: b.optimize and b.reverse and b.program.compile is not None, fuse_entry_all),
 )
 
 

@@ -70,7 +70,8 @@ def test_generated_file_is_compiled_by_its_own_decorators(tmp_path):
     c = RNG.standard_normal(12)
     variant = g.specialize(c, 0.4)
     source = variant.source
-    assert source.count("@numba.njit(cache=True)") == 3  # entry, forward and backward sweeps
+    assert source.count("@numba.njit(cache=True)") == 1  # the entry, its sweeps inlined (s2s.layout.fuse_entry)
+    assert "def horner_forward" not in source and "saved" not in source
     assert "import s2s.runtime.compiled" in source
     assert "horner_loop_stack" not in source or ".append(" in source
     path = tmp_path / "horner_gradient.py"
@@ -123,6 +124,14 @@ def test_what_numba_cannot_type_is_reported_at_the_users_line():
     assert "numba cannot compile the derivative" in str(info.value)
     assert "without compile=" in str(info.value)
     assert np.allclose(s2s.grad(nb.peak_ratio)(np.array([1.0, 3.0, 2.0])), numeric_grad(nb.peak_ratio, [np.array([1.0, 3.0, 2.0])], 0))
+
+
+def test_hvp_refuses_to_compile():
+    with pytest.raises(ValueError, match="hvp does not compile"):
+        s2s.hvp(nb.horner, wrt=1)
+    with pytest.raises(ValueError, match="hvp does not compile"):
+        s2s.hvp(nb.horner.py_func, wrt=1, compile="numba")
+    assert s2s.hvp(nb.horner.py_func, wrt=1)(np.ones(3), 0.5, 1.0) == pytest.approx(2.0)
 
 
 def test_unknown_compiler_and_missing_numba(monkeypatch):
