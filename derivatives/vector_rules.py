@@ -1,0 +1,175 @@
+"""Vector tangents: the few rules whose tangent does not broadcast over a leading axis.
+
+In vector mode (:mod:`s2s.vector`) every tangent carries its directions on axis 0.
+Elementwise rules need nothing (``dy = dx * np.cos(x)`` broadcasts as it is) and
+structural ones on containers neither; the transformer lines their tangents up
+with ``lift`` once for all of them.  A rule that names axes, contracts or
+reshapes is written here once more with the directions in mind: its axes
+shifted past the directions (``tangent_axis``), products that keep the
+directions apart (``matmul_left``), shapes with the directions in front.  A
+rule with no entry here and no elementwise form runs once per direction
+(:mod:`s2s.vector`), which is exact but a loop.
+
+Each template has the parameters of the rule it stands for (``derivatives/numpy_linear.py``).
+"""
+
+import operator
+
+import numpy as np
+
+from s2s import runtime
+from s2s.vector import vector_tangent
+
+
+@vector_tangent(np.matmul)
+def matmul(z, x1, x2):
+    dz = matmul_left(dx1, x2)
+    dz = matmul_right(x1, dx2)
+
+
+@vector_tangent(np.dot)
+def dot(z, a, b, out=None):
+    dz = dot_left(da, b)
+    dz = dot_right(a, db)
+
+
+@vector_tangent(np.sum)
+def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
+    dy = np.sum(da, axis=tangent_axis(axis, a), keepdims=keepdims)
+
+
+@vector_tangent(np.mean)
+def mean(y, a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    dy = np.mean(da, axis=tangent_axis(axis, a), keepdims=keepdims, where=where)
+
+
+@vector_tangent(np.cumsum)
+def cumsum(y, a, axis=None, dtype=None, out=None):
+    dy = np.cumsum(da, axis=tangent_axis(axis, a)) if axis is not None else np.cumsum(np.reshape(da, (np.shape(da)[0], -1)), axis=1)
+
+
+@vector_tangent(np.max, np.amax, np.min, np.amin)
+def extremum(y, a, axis=None, out=None, keepdims=False, initial=None):
+    at_extremum = a == unreduce(y, a, axis, keepdims)
+    dy = np.sum(da * at_extremum, axis=tangent_axis(axis, a), keepdims=keepdims) / np.maximum(np.sum(at_extremum, axis=axis, keepdims=keepdims), 1)
+
+
+@vector_tangent(np.transpose)
+def transpose(y, a, axes=None):
+    dy = np.transpose(da, tangent_axes(axes, a))
+
+
+@vector_tangent(np.swapaxes)
+def swapaxes(y, a, axis1, axis2):
+    dy = np.swapaxes(da, tangent_axis(axis1, a), tangent_axis(axis2, a))
+
+
+@vector_tangent(np.moveaxis)
+def moveaxis(y, a, source, destination):
+    dy = np.moveaxis(da, tangent_axis(source, a), tangent_axis(destination, y))
+
+
+@vector_tangent(np.reshape)
+def reshape(y, a, shape=None, order="C", newshape=None, copy=None):
+    dy = np.reshape(da, np.shape(da)[:1] + np.shape(y), order=order)
+
+
+@vector_tangent(np.ravel)
+def ravel(y, a, order="C"):
+    dy = np.reshape(da, np.shape(da)[:1] + np.shape(y), order=order)
+
+
+@vector_tangent(np.squeeze)
+def squeeze(y, a, axis=None):
+    dy = np.reshape(da, np.shape(da)[:1] + np.shape(y))
+
+
+@vector_tangent(np.expand_dims)
+def expand_dims(y, a, axis):
+    dy = np.reshape(da, np.shape(da)[:1] + np.shape(y))
+
+
+@vector_tangent(np.atleast_1d, np.atleast_2d, np.atleast_3d)
+def atleast_nd(y, arys):
+    dy = np.reshape(darys, np.shape(darys)[:1] + np.shape(y))
+
+
+@vector_tangent(np.broadcast_to)
+def broadcast_to(y, array, shape, subok=False):
+    dy = lift(darray, y)
+
+
+@vector_tangent(np.concatenate)
+def concatenate(y, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    dy = np.concatenate(darrays, axis=tangent_axis(axis, y)) if axis is not None else np.concatenate([np.reshape(t, (np.shape(t)[0], -1)) for t in darrays], axis=1)
+
+
+@vector_tangent(np.stack)
+def stack(y, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    dy = np.stack(darrays, axis=tangent_axis(axis, y))
+
+
+@vector_tangent(np.flip)
+def flip(y, m, axis=None):
+    dy = np.flip(dm, axis=tangent_axis(axis, m))
+
+
+@vector_tangent(np.diff)
+def diff(y, a, n=1, axis=-1):
+    dy = np.diff(da, n, axis=tangent_axis(axis, a))
+
+
+@vector_tangent(np.take)
+def take(y, a, indices, axis=None, out=None, mode="raise"):
+    dy = np.take(da, indices, axis=tangent_axis(axis, a), mode=mode) if axis is not None else np.take(np.reshape(da, (np.shape(da)[0], -1)), indices, axis=1, mode=mode)
+
+
+@vector_tangent(np.trace)
+def trace(y, a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    dy = np.trace(da, offset=offset, axis1=tangent_axis(axis1, a), axis2=tangent_axis(axis2, a))
+
+
+@vector_tangent(np.diagonal)
+def diagonal(y, a, offset=0, axis1=0, axis2=1):
+    dy = np.diagonal(da, offset=offset, axis1=tangent_axis(axis1, a), axis2=tangent_axis(axis2, a))
+
+
+@vector_tangent(np.array)
+def array(y, object, dtype=None, copy=True, order="K", subok=False, ndmin=0, like=None):
+    dy = array_of_tangents(dobject)
+
+
+@vector_tangent(np.asarray, np.asanyarray)
+def asarray(y, a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    dy = array_of_tangents(da)
+
+
+@vector_tangent(operator.getitem)
+def getitem(y, x, index):
+    dy = tangent_item(dx, index)
+
+
+@vector_tangent(runtime.updated)
+def updated(z, array, index, value):
+    dz = updated_tangent(darray, index, tangent_zeros(count_directions(darray), value))
+    dz = updated_tangent(tangent_zeros(count_directions(dvalue), array), index, dvalue)
+
+
+@vector_tangent(runtime.unindex)
+def unindex(y, grad, like, index):
+    dy = unindex_tangent(dgrad, like, index)
+
+
+@vector_tangent(runtime.unbroadcast)
+def unbroadcast(y, grad, like):
+    dy = unbroadcast_tangent(dgrad, like)
+
+
+@vector_tangent(runtime.rebroadcast)
+def rebroadcast(y, tangent, like):
+    dy = lift(dtangent, like)
+
+
+@vector_tangent(runtime.unreduce)
+def unreduce(y, grad, like, axis=None, keepdims=False):
+    dy = unreduce_tangent(dgrad, like, axis, keepdims)

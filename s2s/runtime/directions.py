@@ -1,0 +1,240 @@
+"""Vector mode: tangents that carry many directions at once (:mod:`s2s.vector`).
+
+Every tangent in vector-mode code has one more axis than its value, the
+*directions* axis, first: the tangent of a value of shape ``s`` has shape
+``(directions,) + s`` (a Python float's is a 1-D array of ``directions``
+numbers; a container's is the container of its leaves' tangents).  These
+helpers are what the generated code needs of that layout where a numpy call
+alone does not give it:
+
+* ``lift`` lines a tangent up with a broadcast result (the direction axis
+  stays first, the value's dimensions align from the right);
+* ``tangent_zeros`` is the zero tangent of a value, ``count_directions`` the
+  number of directions a tangent carries;
+* ``tangent_axis``/``tangent_axes``: an axis or permutation of the value,
+  as the same axis of its tangent;
+* ``tangent_item``: ``x[index]`` of an array's tangent (``x_dot[:, index]``)
+  or of a container's;
+* ``matmul_left``/``matmul_right``, ``dot_right``, ``array_of_tangents``,
+  ``unbroadcast_tangent``, ``unreduce_tangent``: products, ``np.array`` of a
+  list and the broadcasting adjoints, with the direction axis kept apart;
+* ``direction_of``/``stack_directions``: one direction of a tangent, and the
+  tangents of each direction stacked again (the loop a rule without a vector
+  form runs).
+"""
+
+import numpy as np
+
+from .scatter import _is_basic_index, unindex
+from .values import GradDict, GradTuple, ShapeOf, is_record
+
+
+def count_directions(*tangents):
+    """The number of directions the tangents carry: the length of axis 0 of their first array."""
+    for t in tangents:
+        leaf = _first_leaf(t)
+        if leaf is not None:
+            return np.shape(leaf)[0]
+    raise ValueError("vector mode needs at least one tangent array to count its directions")
+
+
+def _first_leaf(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            leaf = _first_leaf(v)
+            if leaf is not None:
+                return leaf
+        return None
+    if value is None or isinstance(value, (ShapeOf, str)) or is_record(value):
+        return None
+    return value
+
+
+def tangent_zeros(directions, like):
+    """The zero tangent of ``like``: zeros of shape ``(directions,) + shape(like)`` in its
+    floating dtype and array library; an empty ``GradDict`` for a dict or record, the
+    zero tangent of each element for a tuple or list, None for what has no derivative."""
+    if like is None or isinstance(like, (ShapeOf, str)):
+        return None
+    if isinstance(like, dict) or is_record(like):
+        return GradDict()
+    if isinstance(like, (tuple, list)):
+        return GradTuple(tangent_zeros(directions, v) for v in like)
+    if isinstance(like, (bool, int, float, complex)):
+        return np.zeros(directions, dtype=complex if isinstance(like, complex) else float)
+    dtype = like.dtype if np.issubdtype(like.dtype, np.inexact) else np.float64
+    return np.zeros_like(like, dtype=dtype, shape=(directions,) + np.shape(like))
+
+
+def lift(tangent, like):
+    """``tangent`` (directions first) broadcast to ``(directions,) + shape(like)``: a tangent
+    of an operand of an elementwise operation, lined up with its result (``like``)."""
+    if isinstance(like, (tuple, list, dict)) or isinstance(tangent, (tuple, list, dict)):
+        return tangent  # containers do not broadcast
+    shape = np.shape(like)
+    tshape = np.shape(tangent)
+    if tshape[1:] == shape:
+        return tangent
+    missing = len(shape) - (len(tshape) - 1)
+    if missing > 0:
+        tangent = np.reshape(tangent, tshape[:1] + (1,) * missing + tshape[1:])
+    return np.broadcast_to(tangent, tshape[:1] + shape)
+
+
+def tangent_axis(axis, like):
+    """The axis (or tuple of axes) ``axis`` of ``like`` as an axis of its tangent; ``None``
+    (all of ``like``'s axes) as all axes but the directions."""
+    if axis is None:
+        return tuple(range(1, np.ndim(like) + 1))
+    if isinstance(axis, (tuple, list)):
+        return tuple(a + 1 if a >= 0 else a for a in axis)
+    return axis + 1 if axis >= 0 else axis
+
+
+def tangent_axes(axes, like):
+    """The permutation ``axes`` of ``np.transpose(like, axes)`` as one of its tangent."""
+    n = np.ndim(like)
+    if axes is None:
+        return (0,) + tuple(range(n, 0, -1))
+    return (0,) + tuple(a % n + 1 for a in axes)
+
+
+def tangent_item(tangent, index):
+    """``value[index]``'s tangent from ``value``'s: ``tangent[:, index]`` for an array, the
+    entry of a container's tangent for a list, tuple or dict."""
+    if isinstance(tangent, (tuple, list, dict)):
+        return tangent[index]
+    return tangent[(slice(None),) + (index if isinstance(index, tuple) else (index,))]
+
+
+def updated_tangent(tangent, index, value_tangent):
+    """The tangent of ``updated(array, index, value)``: ``tangent`` with ``value``'s tangent
+    written at ``index`` (behind the directions axis, for an array)."""
+    if isinstance(tangent, (tuple, list)):
+        out = list(tangent)
+        out[index] = value_tangent
+        return GradTuple(out)
+    if isinstance(tangent, dict):
+        out = GradDict(tangent)
+        out[index] = value_tangent
+        return out
+    out = tangent.copy()
+    at = (slice(None),) + (index if isinstance(index, tuple) else (index,))
+    out[at] = lift(value_tangent, ShapeOf(np.shape(out[at])[1:]))
+    return out
+
+
+def unindex_tangent(tangent, like, index):
+    """The tangent of ``unindex(grad, like, index)`` from ``grad``'s: ``tangent`` placed at
+    ``index`` in zeros shaped like ``like`` (added up where an index array repeats)."""
+    if isinstance(like, (dict, tuple, list)) or not _is_basic_index(index):
+        return stack_directions([unindex(t, like, index) for t in tangent])
+    shape = like.shape if isinstance(like, ShapeOf) else np.shape(like)
+    out = np.zeros_like(tangent, shape=np.shape(tangent)[:1] + tuple(shape))
+    out[(slice(None),) + (index if isinstance(index, tuple) else (index,))] = tangent
+    return out
+
+
+def matmul_left(tangent, right):
+    """``x @ right``'s tangent from ``x``'s (directions first)."""
+    xnd, rnd = np.ndim(tangent) - 1, np.ndim(right)
+    if rnd == 1:  # (k, ..., n) @ (n,) -> (k, ...)
+        return tangent @ right
+    tshape = np.shape(tangent)
+    if xnd == 1:  # a vector on the left: one row per direction, batched like right
+        return (np.reshape(tangent, tshape[:1] + (1,) * (rnd - 1) + tshape[1:]) @ right)[..., 0, :]
+    return np.reshape(tangent, tshape[:1] + (1,) * (max(xnd, rnd) - xnd) + tshape[1:]) @ right
+
+
+def matmul_right(left, tangent):
+    """``left @ x``'s tangent from ``x``'s (directions first)."""
+    lnd, xnd = np.ndim(left), np.ndim(tangent) - 1
+    tshape = np.shape(tangent)
+    if lnd == 1:  # (n,) @ (k, ..., n, m) -> (k, ..., m); (k, n) @ (n,) -> (k,)
+        return tangent @ left if xnd == 1 else left @ tangent
+    if xnd == 1:  # a vector on the right: a column per direction, batched like left
+        return (left @ np.reshape(tangent, tshape[:1] + (1,) * (lnd - 2) + tshape[1:] + (1,)))[..., 0]
+    return left @ np.reshape(tangent, tshape[:1] + (1,) * (max(lnd, xnd) - xnd) + tshape[1:])
+
+
+def dot_left(tangent, right):
+    """``np.dot(x, right)``'s tangent from ``x``'s (directions first)."""
+    if np.ndim(tangent) == 1:  # x a number: x * right
+        return lift(tangent, right) * right
+    return np.dot(tangent, right)
+
+
+def dot_right(left, tangent):
+    """``np.dot(left, x)``'s tangent from ``x``'s (directions first)."""
+    if np.ndim(left) == 0:
+        return left * tangent
+    if np.ndim(tangent) == 1:  # x a number: left * x
+        return lift(tangent, left) * left
+    moved = np.dot(left, tangent if np.ndim(tangent) > 2 else np.swapaxes(tangent, 0, -1))
+    return np.moveaxis(moved, np.ndim(left) - 1, 0)
+
+
+def array_of_tangents(tangents):
+    """The tangent of ``np.array(items)`` from the items' tangents, a list (nested) of
+    tangents with the directions first: the directions first again."""
+    if not isinstance(tangents, (tuple, list)):
+        return tangents
+    return np.stack([array_of_tangents(t) for t in tangents], axis=1)
+
+
+def unbroadcast_tangent(tangent, like):
+    """The tangent of ``unbroadcast(grad, like)``: ``tangent`` summed to ``(directions,) + shape(like)``."""
+    if isinstance(like, (tuple, list)) or isinstance(tangent, (tuple, list)):
+        return tangent
+    shape = like.shape if isinstance(like, ShapeOf) else np.shape(like)
+    tshape = np.shape(tangent)
+    if tshape[1:] == shape:
+        return tangent
+    extra = len(tshape) - 1 - len(shape)
+    axes = tuple(range(1, 1 + extra)) + tuple(
+        1 + extra + i for i, s in enumerate(shape) if s == 1 and tshape[1 + extra + i] != 1)
+    summed = np.sum(tangent, axis=axes, keepdims=True)
+    return np.reshape(summed, tshape[:1] + shape)
+
+
+def unreduce_tangent(tangent, like, axis=None, keepdims=False):
+    """The tangent of ``unreduce(grad, like, axis, keepdims)``: ``tangent`` spread over the
+    reduced axes of ``like`` behind the directions axis."""
+    shape = like.shape if isinstance(like, ShapeOf) else np.shape(like)
+    k = np.shape(tangent)[0]
+    if not keepdims and axis is not None:
+        axes = (axis,) if not isinstance(axis, (tuple, list)) else axis
+        for a in sorted(a % len(shape) for a in axes):
+            tangent = np.expand_dims(tangent, a + 1)
+    elif not keepdims:
+        tangent = np.reshape(tangent, (k,) + (1,) * len(shape))
+    return np.broadcast_to(tangent, (k,) + tuple(shape))
+
+
+def direction_of(tangent, j):
+    """Direction ``j`` of a tangent: its ``j``-th slice, container by container."""
+    if tangent is None or isinstance(tangent, (ShapeOf, str)):
+        return tangent
+    if isinstance(tangent, dict):
+        return type(tangent)({k: direction_of(v, j) for k, v in tangent.items()})
+    if isinstance(tangent, (tuple, list)):
+        parts = [direction_of(v, j) for v in tangent]
+        return GradTuple(parts) if isinstance(tangent, GradTuple) else type(tangent)(parts)
+    if isinstance(tangent, (int, float, complex)):
+        return tangent  # a constant: the same in every direction
+    return tangent[j]
+
+
+def stack_directions(items):
+    """The tangents of each direction, stacked into one tangent (directions first)."""
+    first = items[0]
+    if first is None:
+        return None
+    if isinstance(first, dict):
+        return type(first)({k: stack_directions([i[k] for i in items]) for k in first})
+    if isinstance(first, (tuple, list)):
+        parts = [stack_directions([i[n] for i in items]) for n in range(len(first))]
+        return GradTuple(parts) if isinstance(first, GradTuple) else type(first)(parts)
+    return np.stack(items)
