@@ -173,3 +173,15 @@ def rebroadcast(y, tangent, like):
 @vector_tangent(runtime.unreduce)
 def unreduce(y, grad, like, axis=None, keepdims=False):
     dy = unreduce_tangent(dgrad, like, axis, keepdims)
+
+
+@vector_tangent(runtime.matmul_dx)
+def matmul_dx(y, grad, x, w):
+    dy = matmul_dx_tangent(grad, x, w, dgrad=dgrad)
+    dy = matmul_dx_tangent(grad, x, w, dy=dw)
+
+
+@vector_tangent(runtime.matmul_dy)
+def matmul_dy(y, grad, x, w):
+    dy = matmul_dy_tangent(grad, x, w, dgrad=dgrad)
+    dy = matmul_dy_tangent(grad, x, w, dx=dx)

@@ -114,8 +114,9 @@ def hessian(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
 
 
 def _check_differentiable_leaves(name, value, fn):
-    for _, leaf in _leaves(value):
-        _check_differentiable(name, leaf, fn)
+    """An integer or boolean argument (not a container holding some) is refused, as by ``grad``."""
+    if not isinstance(value, (dict, tuple, list)) and not dataclasses.is_dataclass(value):
+        _check_differentiable(name, value, fn)
 
 
 # -- containers: leaves by path ---------------------------------------------------------------

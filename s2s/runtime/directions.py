@@ -16,7 +16,7 @@ alone does not give it:
 * ``tangent_item``: ``x[index]`` of an array's tangent (``x_dot[:, index]``)
   or of a container's;
 * ``matmul_left``/``matmul_right``, ``dot_right``, ``array_of_tangents``,
-  ``unbroadcast_tangent``, ``unreduce_tangent``: products, ``np.array`` of a
+  ``unbroadcast_tangent``, ``unreduce_tangent``, ``matmul_dx_tangent``: products, ``np.array`` of a
   list and the broadcasting adjoints, with the direction axis kept apart;
 * ``direction_of``/``stack_directions``: one direction of a tangent, and the
   tangents of each direction stacked again (the loop a rule without a vector
@@ -25,6 +25,7 @@ alone does not give it:
 
 import numpy as np
 
+from .products import matmul_dx, matmul_dy
 from .scatter import _is_basic_index, unindex
 from .values import GradDict, GradTuple, ShapeOf, is_record
 
@@ -238,3 +239,51 @@ def stack_directions(items):
         parts = [stack_directions([i[n] for i in items]) for n in range(len(first))]
         return GradTuple(parts) if isinstance(first, GradTuple) else type(first)(parts)
     return np.stack(items)
+
+
+def matmul_dx_tangent(grad, x, y, dgrad=None, dy=None):
+    """The tangent of ``matmul_dx(grad, x, y)`` (the adjoint of ``x`` in ``x @ y``) from the
+    tangent of ``grad`` or of ``y`` (directions first)."""
+    nx, ny = np.ndim(x), np.ndim(y)
+    if dgrad is not None:
+        if nx == 2 and ny == 2 or nx == 1 and ny == 2:
+            return dgrad @ np.swapaxes(y, -1, -2)
+        if nx == 1 and ny == 1:
+            return lift(dgrad, y) * y
+        if nx == 2 and ny == 1:
+            return dgrad[..., None] * y
+        return stack_directions([matmul_dx(t, x, y) for t in dgrad])
+    if nx == 2 and ny == 2:
+        return grad @ np.swapaxes(dy, -1, -2)
+    if nx == 1 and ny == 1:
+        return grad * dy
+    if nx == 1 and ny == 2:
+        return dy @ grad
+    if nx == 2 and ny == 1:
+        return grad[:, None] * dy[:, None, :]
+    return stack_directions([matmul_dx(grad, x, t) for t in dy])
+
+
+def matmul_dy_tangent(grad, x, y, dgrad=None, dx=None):
+    """The tangent of ``matmul_dy(grad, x, y)`` (the adjoint of ``y`` in ``x @ y``) from the
+    tangent of ``grad`` or of ``x`` (directions first)."""
+    nx, ny = np.ndim(x), np.ndim(y)
+    if dgrad is not None:
+        if nx == 2 and ny == 2:
+            return np.swapaxes(x, -1, -2) @ dgrad
+        if nx == 1 and ny == 1:
+            return lift(dgrad, x) * x
+        if nx == 1 and ny == 2:
+            return x[:, None] * dgrad[:, None, :]
+        if nx == 2 and ny == 1:
+            return dgrad @ x
+        return stack_directions([matmul_dy(t, x, y) for t in dgrad])
+    if nx == 2 and ny == 2:
+        return np.swapaxes(dx, -1, -2) @ grad
+    if nx == 1 and ny == 1:
+        return grad * dx
+    if nx == 1 and ny == 2:
+        return dx[..., None] * grad
+    if nx == 2 and ny == 1:
+        return np.swapaxes(dx, -1, -2) @ grad
+    return stack_directions([matmul_dy(grad, t, y) for t in dx])

@@ -1,0 +1,253 @@
+"""s2s.jacobian and s2s.hessian: vector mode, one sweep for every direction.
+
+Each Jacobian is checked against central differences and against the
+column-by-column ``jvp`` (and row-by-row ``vjp``) results; Hessians against
+differences of the gradient, ``hvp`` columns, and symmetry.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import s2s
+
+from gradcheck import assert_close
+
+
+def numeric_jacobian(f, args, index, eps=1e-6):
+    """d f(*args) / d args[index] by central differences, shaped out.shape + arg.shape."""
+    args = list(args)
+    x = np.array(args[index], dtype=np.float64)
+    columns = {}
+    for i in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[i] += eps
+        down[i] -= eps
+        args[index] = up if x.shape else float(up)
+        high = np.asarray(f(*args), dtype=np.float64)
+        args[index] = down if x.shape else float(down)
+        low = np.asarray(f(*args), dtype=np.float64)
+        columns[i] = (high - low) / (2 * eps)
+    out_shape = next(iter(columns.values())).shape
+    jac = np.zeros(out_shape + x.shape)
+    for i, column in columns.items():
+        jac[(Ellipsis,) + i] = column
+    return jac
+
+
+# -- the test programs -------------------------------------------------------------------------
+
+def kinetics_residual(k, t, observed):
+    """A -> B -> C with first-order rates k[0], k[1]: the concentration of B against data."""
+    k1 = k[0]
+    k2 = k[1]
+    b = k1 / (k2 - k1) * (np.exp(-k1 * t) - np.exp(-k2 * t))
+    return b - observed
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def logistic_nll(w, X, y, lam):
+    z = X @ w
+    return np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * lam * np.dot(w, w)
+
+
+def lotka_volterra(y, theta, dt, steps):
+    """Explicit Euler on the predator-prey equations; a loop of data-independent length."""
+    alpha, beta, gamma, delta = theta[0], theta[1], theta[2], theta[3]
+    for _ in range(steps):
+        prey = y[0]
+        predators = y[1]
+        dprey = alpha * prey - beta * prey * predators
+        dpredators = delta * prey * predators - gamma * predators
+        y = np.array([prey + dt * dprey, predators + dt * dpredators])
+    return y
+
+
+def heat_rhs(u, kappa):
+    """The right-hand side of a 1-D heat equation with fixed ends, filled entry by entry."""
+    n = u.shape[0]
+    du = np.zeros(n)
+    for i in range(1, n - 1):
+        du[i] = kappa * (u[i - 1] - 2.0 * u[i] + u[i + 1]) + 0.1 * np.sin(u[i])
+    return du
+
+
+def continued_fraction(x, depth):
+    """x / (1 + x / (1 + ...)): recursion on a Python number."""
+    if depth == 0:
+        return x
+    return x / (1.0 + continued_fraction(x, depth - 1))
+
+
+def horner(coefficients, x):
+    """A polynomial by recursion on its coefficients (indexing and slicing an array)."""
+    if coefficients.shape[0] == 1:
+        return coefficients[0] + 0.0 * x
+    return coefficients[0] + x * horner(coefficients[1:], x)
+
+
+def layer(params, x):
+    h = np.tanh(params["W"] @ x + params["b"])
+    return params["scale"] * h
+
+
+def broadcast_mix(a, s, m):
+    """Operands of three ranks: a scalar, a vector and a matrix broadcast together."""
+    return np.sum(m * a + s * np.cos(a), axis=0) + s * a[0]
+
+
+def reductions(x):
+    return np.concatenate([np.mean(x, axis=1), np.max(x, axis=0), np.cumsum(x.T, axis=1).ravel(), np.sum(x ** 2, keepdims=True)[0]])
+
+
+def linear_solve(A, b):
+    return np.linalg.solve(A, b)  # no vector rule: one direction at a time
+
+
+RNG = np.random.default_rng(7)
+
+
+def test_kinetics_residual_forward_reverse_and_auto_agree_with_differences_and_jvp():
+    k, t, observed = np.array([0.7, 0.3]), np.linspace(0.0, 5.0, 9), RNG.normal(size=9)
+    expected = numeric_jacobian(kinetics_residual, (k, t, observed), 0)
+    for mode in ("forward", "reverse", "auto"):
+        J = s2s.jacobian(kinetics_residual, mode=mode)(k, t, observed)
+        assert J.shape == (9, 2)
+        assert_close(J, expected, rtol=1e-6, atol=1e-8)
+    jvp = s2s.jvp(kinetics_residual)
+    columns = np.stack([jvp(k, t, observed, e)[1] for e in np.eye(2)], axis=-1)
+    np.testing.assert_allclose(s2s.jacobian(kinetics_residual, mode="forward")(k, t, observed), columns, rtol=1e-13, atol=1e-15)
+    vjp = s2s.vjp(kinetics_residual)
+    rows = np.stack([vjp(k, t, observed, e) for e in np.eye(9)])
+    np.testing.assert_allclose(s2s.jacobian(kinetics_residual, mode="reverse")(k, t, observed), rows, rtol=1e-13, atol=1e-15)
+
+
+def test_generated_vector_code_names_its_direction_axis():
+    J = s2s.jacobian(kinetics_residual, mode="forward")
+    assert "directions: axis 0 of every *_dot" in J.source
+    assert "def kinetics_residual_jvp(directions, k_dot, k, t, observed)" in J.source
+    assert "for direction in" not in J.source  # every rule it needs has a vector form
+    assert J.path.endswith(".py")
+    assert J.primal is kinetics_residual
+
+
+@pytest.mark.parametrize("f, args", [
+    (rosenbrock, (RNG.normal(size=5),)),
+    (logistic_nll, (RNG.normal(size=4), RNG.normal(size=(30, 4)), (RNG.random(30) > 0.5) * 1.0, 0.1)),
+])
+def test_hessians_agree_with_differences_of_the_gradient_and_with_hvp(f, args):
+    H = s2s.hessian(f)(*args)
+    n = args[0].shape[0]
+    assert H.shape == (n, n)
+    assert_close(H, numeric_jacobian(s2s.grad(f), args, 0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(H, H.T, rtol=1e-12, atol=1e-12)
+    hvp = s2s.hvp(f)
+    columns = np.stack([hvp(*args, e) for e in np.eye(n)], axis=-1)
+    np.testing.assert_allclose(H, columns, rtol=1e-12, atol=1e-12)
+    assert "directions: axis 0 of every *_dot" in s2s.hessian(f).source
+
+
+def test_an_ode_integrated_in_a_loop_with_respect_to_parameters_and_state():
+    y0, theta = np.array([1.0, 0.5]), np.array([1.1, 0.4, 0.4, 0.1])
+    for wrt, index in (("theta", 1), ("y", 0)):
+        J = s2s.jacobian(lotka_volterra, wrt=wrt, mode="forward")(y0, theta, 0.05, 30)
+        assert_close(J, numeric_jacobian(lotka_volterra, (y0, theta, 0.05, 30), index), rtol=1e-6, atol=1e-8)
+
+
+def test_item_assignment_in_a_loop_and_the_hessian_of_its_squared_norm():
+    u = np.sin(np.linspace(0.0, 3.0, 8))
+    J = s2s.jacobian(heat_rhs, mode="forward")(u, 0.3)
+    assert_close(J, numeric_jacobian(heat_rhs, (u, 0.3), 0), rtol=1e-6, atol=1e-8)
+    J_kappa = s2s.jacobian(heat_rhs, wrt="kappa")(u, 0.3)
+    assert J_kappa.shape == (8,)
+    assert_close(J_kappa, numeric_jacobian(heat_rhs, (u, 0.3), 1), rtol=1e-6, atol=1e-8)
+
+
+def test_recursion_on_numbers_and_on_slices():
+    J = s2s.jacobian(continued_fraction, mode="forward")(0.8, 6)
+    assert np.shape(J) == ()
+    assert_close(J, numeric_jacobian(continued_fraction, (0.8, 6), 0))
+    c, x = np.array([1.0, -2.0, 0.5, 3.0]), np.linspace(-1.0, 1.0, 5)
+    for mode in ("forward", "reverse"):
+        J = s2s.jacobian(horner, wrt=(0, 1), mode=mode)(c, x)
+        assert isinstance(J, tuple) and J[0].shape == (5, 4) and J[1].shape == (5, 5)
+        assert_close(J[0], numeric_jacobian(horner, (c, x), 0))
+        assert_close(J[1], numeric_jacobian(horner, (c, x), 1))
+
+
+def test_a_dict_of_parameters_gives_a_dict_of_jacobians():
+    params = {"W": RNG.normal(size=(3, 4)), "b": RNG.normal(size=3), "scale": 1.5}
+    x = RNG.normal(size=4)
+    for mode in ("forward", "reverse"):
+        J = s2s.jacobian(layer, mode=mode)(params, x)
+        assert set(J) == {"W", "b", "scale"}
+        assert J["W"].shape == (3, 3, 4) and J["b"].shape == (3, 3) and np.shape(J["scale"]) == (3,)
+        for key in ("W", "b"):
+            def partial(value, key=key):
+                return layer({**params, key: value}, x)
+            assert_close(J[key], numeric_jacobian(partial, (params[key],), 0))
+        assert_close(J["scale"], np.tanh(params["W"] @ x + params["b"]))
+
+
+def test_broadcasting_between_ranks_and_reductions_with_axes():
+    a, s, m = RNG.normal(size=3), 0.7, RNG.normal(size=(4, 3))
+    for wrt, index in ((0, 0), (1, 1), (2, 2)):
+        J = s2s.jacobian(broadcast_mix, wrt=wrt, mode="forward")(a, s, m)
+        assert_close(J, numeric_jacobian(broadcast_mix, (a, s, m), index))
+    x = RNG.normal(size=(3, 4))
+    J = s2s.jacobian(reductions, mode="forward")(x)
+    assert_close(J, numeric_jacobian(reductions, (x,), 0))
+
+
+def test_a_rule_without_a_vector_form_runs_once_per_direction():
+    A, b = RNG.normal(size=(3, 3)) + 3 * np.eye(3), RNG.normal(size=3)
+    J = s2s.jacobian(linear_solve, wrt=(0, 1), mode="forward")
+    assert "for direction in range(directions):" in J.source
+    dA, db = J(A, b)
+    assert_close(dA, numeric_jacobian(linear_solve, (A, b), 0))
+    assert_close(db, np.linalg.inv(A))
+
+
+def test_hessian_of_a_tuple_wrt_is_a_tuple_of_tuples():
+    def energy(x, y):
+        return np.sum(x ** 2) * y[0] + math.pi * np.sum(np.sin(x)) * np.sum(y ** 3)
+
+    x, y = RNG.normal(size=3), RNG.normal(size=2)
+    H = s2s.hessian(energy, wrt=(0, 1))(x, y)
+    assert [[block.shape for block in row] for row in H] == [[(3, 3), (3, 2)], [(2, 3), (2, 2)]]
+    np.testing.assert_allclose(H[0][1], H[1][0].T, rtol=1e-12, atol=1e-12)
+    grad_y = s2s.grad(energy, wrt=1)
+    assert_close(H[1][0], numeric_jacobian(grad_y, (x, y), 0), rtol=1e-5, atol=1e-6)
+
+
+def test_auto_takes_rows_for_a_scalar_output_and_columns_for_a_square_map():
+    x = RNG.normal(size=6)
+    J = s2s.jacobian(rosenbrock)
+    assert_close(J(x), s2s.grad(rosenbrock)(x))
+    u = np.sin(np.linspace(0.0, 3.0, 6))
+    assert_close(s2s.jacobian(heat_rhs)(u, 0.3), numeric_jacobian(heat_rhs, (u, 0.3), 0))
+
+
+def test_refusals():
+    with pytest.raises(ValueError, match="mode="):
+        s2s.jacobian(rosenbrock, mode="sideways")
+    with pytest.raises(TypeError, match="not a float"):
+        s2s.jacobian(continued_fraction, wrt="depth")(0.5, 3)
+
+
+def test_dask_arrays_flow_through_vector_mode():
+    da = pytest.importorskip("dask.array")
+    u = np.sin(np.linspace(0.0, 3.0, 8))
+    X = RNG.normal(size=(40, 3))
+    w = RNG.normal(size=3)
+
+    def residual(w, X):
+        return np.tanh(X @ w) - 0.5
+
+    J = s2s.jacobian(residual, mode="forward")(w, da.from_array(X, chunks=(10, 3)))
+    assert_close(np.asarray(J), numeric_jacobian(residual, (w, X), 0))
+    del u
