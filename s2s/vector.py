@@ -190,7 +190,6 @@ class VectorMode(ForwardMode):
         body.append(gast.Expr(value=gast.Call(
             func=gast.Attribute(value=name(collected), attr="append", ctx=gast.Load()), args=[value], keywords=[])))
         loop = gast.For(target=name(j, True), iter=call("range", name(self.directions)), body=body, orelse=[], type_comment=None)
-        loop.s2s_each = rule.name or getattr(rule.fn, "__name__", "a function")
         stacked = self.namer.fresh(tangent_name(target.id) + "_stacked")
         self.pending += [assign(collected, gast.List(elts=[], ctx=gast.Load())), loop, assign(stacked, call("stack_directions", name(collected)))]
         return [name(stacked)]

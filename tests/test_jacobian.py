@@ -251,3 +251,42 @@ def test_dask_arrays_flow_through_vector_mode():
     J = s2s.jacobian(residual, mode="forward")(w, da.from_array(X, chunks=(10, 3)))
     assert_close(np.asarray(J), numeric_jacobian(residual, (w, X), 0))
     del u
+
+
+# -- every rule of the library, lifted to vector mode ------------------------------------------
+
+def _rule_cases(step=1):
+    import test_rules
+
+    return [pytest.param(p.values[0], list(p.values[1]) + [test_rules.weight(*p.values[:2])], p.values[2], id=p.id)
+            for p in test_rules.CASES[::step]]
+
+
+@pytest.mark.parametrize("f, args, wrt", _rule_cases())
+def test_vector_mode_of_every_rule_gives_the_gradient(f, args, wrt):
+    """The rule cases of tests/test_rules.py (each a scalar loss): the Jacobian, one
+    vector-mode sweep with a direction per entry of the argument, is the gradient."""
+    from gradcheck import fresh
+
+    gradient = s2s.grad(f, wrt=wrt)(*fresh(args))
+    J = s2s.jacobian(f, wrt=wrt, mode="forward")(*fresh(args))
+    for expected, got in zip(gradient if isinstance(wrt, tuple) else (gradient,), J if isinstance(wrt, tuple) else (J,)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("f, args, wrt", _rule_cases(step=8))
+def test_vector_mode_over_the_gradient_of_rules_gives_hvp_columns(f, args, wrt):
+    """Every eighth rule case: the Hessian (vector mode over the generated gradient, whose
+    runtime helpers are lifted too) against ``hvp`` with each basis vector."""
+    from gradcheck import fresh
+
+    wrt = wrt[0] if isinstance(wrt, tuple) else wrt
+    x = args[wrt]
+    if np.iscomplexobj(x):
+        pytest.skip("a complex argument")
+    hvp = s2s.hvp(f, wrt=wrt)
+    basis = np.eye(int(np.size(x)))
+    columns = [np.asarray(hvp(*fresh(args), e.reshape(np.shape(x)) if np.ndim(x) else 1.0)) for e in basis]
+    expected = np.stack(columns, axis=-1).reshape(np.shape(x) + np.shape(x))
+    H = s2s.hessian(f, wrt=wrt)(*fresh(args))
+    np.testing.assert_allclose(np.real(np.asarray(H)), np.real(expected), rtol=1e-7, atol=1e-9)

@@ -65,7 +65,10 @@ def tangent_zeros(directions, like):
         return GradTuple(tangent_zeros(directions, v) for v in like)
     if isinstance(like, (bool, int, float, complex)):
         return np.zeros(directions, dtype=complex if isinstance(like, complex) else float)
-    dtype = like.dtype if np.issubdtype(like.dtype, np.inexact) else np.float64
+    dtype = getattr(like, "dtype", None)
+    if dtype is None:  # a range, a list of numbers: numpy's zeros
+        return np.zeros((directions,) + np.shape(like))
+    dtype = dtype if np.issubdtype(dtype, np.inexact) else np.float64
     return np.zeros_like(like, dtype=dtype, shape=(directions,) + np.shape(like))
 
 
