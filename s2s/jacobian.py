@@ -3,10 +3,14 @@
 ``jacobian(f, mode="forward")`` runs vector mode (:mod:`s2s.vector`): the
 generated ``jacobian_f`` is ``f``'s jvp with tangents that carry one direction
 per entry of the ``wrt`` arguments on a leading axis, seeded here with the
-identity, so one sweep gives every column.  ``mode="reverse"`` gives the rows
-one ``vjp`` call each (a cotangent per entry of the output); ``"auto"`` picks
-reverse where the output has far fewer entries than the inputs (a scalar
-loss), forward otherwise, from the sizes at the call.  ``hessian`` is vector
+identity, so one sweep gives every column.  ``mode="reverse"`` is vector mode
+over the generated ``vjp`` in its cotangent: the cotangent's tangent is the
+identity over the output's entries, so the backward sweep carries one
+cotangent per output entry (vector cotangents) and one sweep gives every row;
+the forward sweep, which does not depend on the cotangent, runs once.
+``"auto"`` takes reverse where the output has fewer entries than the inputs,
+forward otherwise, from the sizes at the call (reverse and auto evaluate ``f``
+once more, for the output's shape).  ``hessian`` is vector
 mode over the generated gradient (forward over reverse, as :func:`s2s.hvp`
 with every direction at once).
 
@@ -32,8 +36,8 @@ MODES = ("auto", "forward", "reverse")
 
 def jacobian(fn=None, wrt=0, mode="auto", *, optimize=True, out_dir=None, rules=None):
     """The Jacobian of ``fn`` with respect to ``wrt``, shaped ``out.shape + arg.shape``:
-    ``mode="forward"`` one vector-mode sweep (columns), ``"reverse"`` one ``vjp`` per
-    output entry (rows), ``"auto"`` whichever the sizes at the call favour."""
+    ``mode="forward"`` one vector-mode sweep of tangents (columns), ``"reverse"`` one sweep of
+    vector cotangents (rows), ``"auto"`` whichever the sizes at the call favour."""
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: expected one of {MODES}")
     if fn is None:
@@ -50,8 +54,10 @@ def jacobian(fn=None, wrt=0, mode="auto", *, optimize=True, out_dir=None, rules=
         return built["forward"]
 
     def reverse():
-        if "reverse" not in built:
-            built["reverse"] = vjp(fn, wrt, optimize=optimize, out_dir=out_dir, rules=rules)
+        if "reverse" not in built:  # vector mode over the generated vjp, in its cotangent
+            pullback = vjp(fn, wrt, optimize=optimize, out_dir=out_dir, rules=rules).generated
+            cotangent = list(inspect.signature(pullback).parameters)[-1]
+            built["reverse"] = _transform("jacobian", pullback, cotangent, optimize, out_dir, rules)
         return built["reverse"]
 
     choices = {}  # the input and output sizes a call had -> the mode "auto" chose
@@ -69,12 +75,12 @@ def jacobian(fn=None, wrt=0, mode="auto", *, optimize=True, out_dir=None, rules=
             if chosen is None:
                 size_in = sum(int(np.prod(s)) for s in key)
                 size_out = sum(int(np.size(leaf)) for _, leaf in _leaves(fn(*args, **kwargs)))
-                chosen = choices[key] = "reverse" if 4 * size_out < size_in else "forward"
+                chosen = choices[key] = "reverse" if size_out < size_in else "forward"
         if chosen == "forward":
             tangents, directions = _basis(inputs)
             value, value_dot = forward()(*args, *tangents, **kwargs)
             return _columns(value, value_dot, inputs, directions, single)
-        return _rows(reverse(), args, kwargs, fn, inputs, single)
+        return _rows(reverse(), args, kwargs, fn(*args, **kwargs), inputs, single)
 
     main = reverse() if mode == "reverse" else forward()  # generated now, as every transform's file is
     wrapper.source = main.source
@@ -228,34 +234,24 @@ def _columns(value, value_dot, inputs, directions, single):
     return _build(value, per_output)
 
 
-# -- reverse: one vjp per output entry --------------------------------------------------------
+# -- reverse: vector cotangents, seeds and rows -----------------------------------------------
 
-def _rows(pullback, args, kwargs, fn, inputs, single):
-    """The Jacobian row by row: one ``vjp`` call per entry of the output."""
-    value = fn(*args, **kwargs)
-    out_leaves = _leaves(value)
-    rows = {}
-    for path, out_leaf in out_leaves:
-        out_shape = np.shape(out_leaf)
-        per_entry = []
-        for flat in range(int(np.size(out_leaf))):
-            def cotangent(p, leaf, path=path, flat=flat):
-                seed = np.zeros(np.shape(leaf), dtype=np.result_type(leaf))
-                if p == path:
-                    seed.reshape(-1)[flat] = 1
-                return seed if np.ndim(leaf) else seed[()] if isinstance(leaf, np.ndarray) else float(seed)
-            dout = _build(value, cotangent)
-            g = pullback(*args, dout, **kwargs)
-            per_entry.append(g)
-        rows[path] = (out_shape, per_entry)
+def _rows(rows, args, kwargs, value, inputs, single):
+    """The Jacobian from vector mode over the vjp: a direction per entry of the output
+    ``value`` (the identity as the cotangent's tangent), one sweep, a row each."""
+    (seeds,), (_, offsets) = _basis([value])
+    zero = _build(value, lambda path, leaf: 0.0 * leaf)
+    _, rows_dot = rows(*args, zero, seeds, **kwargs)
 
     def per_output(out_path, out_leaf):
-        out_shape, per_entry = rows[out_path]
+        start, size, out_shape = offsets[(0, out_path)], int(np.size(out_leaf)), np.shape(out_leaf)
         blocks = []
         for i, value_in in enumerate(inputs):
             def block(path, leaf, i=i):
-                parts = [np.asarray(_get(g if not single else (g,), (i,) + path)) for g in per_entry]
-                return np.reshape(np.stack(parts), out_shape + np.shape(leaf))
+                tangent = _get(rows_dot if not single else (rows_dot,), (i,) + path)
+                if tangent is None:
+                    return np.zeros(out_shape + np.shape(leaf))
+                return np.reshape(tangent[start:start + size], out_shape + np.shape(leaf))
             blocks.append(_build(value_in, block))
         return blocks[0] if single else tuple(blocks)
 
