@@ -290,3 +290,28 @@ def test_vector_mode_over_the_gradient_of_rules_gives_hvp_columns(f, args, wrt):
     expected = np.stack(columns, axis=-1).reshape(np.shape(x) + np.shape(x))
     H = s2s.hessian(f, wrt=wrt)(*fresh(args))
     np.testing.assert_allclose(np.real(np.asarray(H)), np.real(expected), rtol=1e-7, atol=1e-9)
+
+
+def test_the_command_line_writes_and_checks_the_vector_mode_file(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    program = os.path.join(here, "test_jacobian.py")
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "s2s", *args], capture_output=True, text=True, cwd=os.getcwd())
+
+    made = cli("grad", f"{program}::kinetics_residual", "--mode", "jacobian", "-o", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    path = made.stdout.strip()
+    assert path == str(tmp_path / "test_jacobian_jacobian_kinetics_residual.py")
+    with open(path) as f:
+        text = f.read()
+    assert text.split("\n", 2)[2] == s2s.jacobian(kinetics_residual, mode="forward").source.split("\n", 2)[2]
+    assert "--mode jacobian" in text
+    checked = cli("check", str(tmp_path))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    refused = cli("grad", f"{program}::kinetics_residual", "--mode", "jacobian", "--transform", "vjp")
+    assert refused.returncode == 2 and "--transform applies to reverse mode" in refused.stderr
