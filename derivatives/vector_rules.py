@@ -185,3 +185,8 @@ def matmul_dx(y, grad, x, w):
 def matmul_dy(y, grad, x, w):
     dy = matmul_dy_tangent(grad, x, w, dgrad=dgrad)
     dy = matmul_dy_tangent(grad, x, w, dx=dx)
+
+
+@vector_tangent(np.roll)
+def roll(y, a, shift, axis=None):
+    dy = np.roll(da, shift, axis=tangent_axis(axis, a)) if axis is not None else np.reshape(np.roll(np.reshape(da, (np.shape(da)[0], -1)), shift, axis=1), np.shape(da))

@@ -315,3 +315,22 @@ def test_the_command_line_writes_and_checks_the_vector_mode_file(tmp_path):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     refused = cli("grad", f"{program}::kinetics_residual", "--mode", "jacobian", "--transform", "vjp")
     assert refused.returncode == 2 and "--transform applies to reverse mode" in refused.stderr
+
+
+def test_the_bench_workloads_agree_in_every_s2s_method():
+    """bench/jacobians.py's workloads, small: both modes and both loops give one matrix."""
+    import os
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from bench.jacobians import WORKLOADS, build
+
+    for name, fn, make, _, _ in WORKLOADS:
+        n, m = 6, 5 if name != "reaction_diffusion" else 6
+        args = make(n, m)
+        results = [np.asarray(build(method, fn, args, n, m, {})()) for method in ("s2s fwd", "s2s rev", "jvp loop", "vjp loop")]
+        for got in results[1:]:
+            np.testing.assert_allclose(got, results[0], rtol=1e-10, atol=1e-12, err_msg=name)
+        assert_close(results[0], numeric_jacobian(fn, args, 0))
