@@ -74,7 +74,7 @@ def jacobian(fn=None, wrt=0, mode="auto", *, optimize=True, out_dir=None, rules=
             chosen = choices.get(key)
             if chosen is None:
                 size_in = sum(int(np.prod(s)) for s in key)
-                size_out = sum(int(np.size(leaf)) for _, leaf in _leaves(fn(*args, **kwargs)))
+                size_out = sum(_size(leaf) for _, leaf in _leaves(fn(*args, **kwargs)))
                 chosen = choices[key] = "reverse" if size_out < size_in else "forward"
         if chosen == "forward":
             tangents, directions = _basis(inputs)
@@ -176,23 +176,32 @@ def _build(value, leaf, path=()):
     return value
 
 
+def _size(leaf):
+    """The number of entries of an array or number (``np.size`` reads a dask array's data)."""
+    return int(np.prod(np.shape(leaf), dtype=np.int64))
+
+
 # -- forward: seeds and columns ---------------------------------------------------------------
 
 def _basis(inputs):
     """The identity as tangents of ``inputs``: one direction per entry of their leaves
     (the leaves' tangents slice the rows of one identity matrix), and the offsets."""
-    sizes = [int(np.size(leaf)) for value in inputs for _, leaf in _leaves(value)]
+    sizes = [_size(leaf) for value in inputs for _, leaf in _leaves(value)]
     n = sum(sizes)
     if n == 0:
         raise ValueError("s2s.jacobian: the arguments differentiated have no entries")
     dtypes = [np.result_type(leaf) for value in inputs for _, leaf in _leaves(value)]
-    eye = np.eye(n, dtype=np.result_type(*dtypes, np.float32) if dtypes else float)
+    leaves = [leaf for value in inputs for _, leaf in _leaves(value)]
+    device = next((leaf for leaf in leaves if type(leaf).__module__.split(".")[0] == "cupy"), None)
+    dtype = np.result_type(*dtypes, np.float32) if dtypes else float
+    # numpy seeds for numpy and dask arguments (the direction axis one chunk); a GPU array's on its device
+    eye = np.eye(n, dtype=dtype) if device is None else np.eye(n, dtype=dtype, like=device)
     offsets = {}
     start = [0]
 
     def seed(key):
         def leaf_seed(path, leaf):
-            size = int(np.size(leaf))
+            size = _size(leaf)
             offsets[(key, path)] = start[0]
             block = eye[:, start[0]:start[0] + size].reshape((n,) + np.shape(leaf))
             start[0] += size
@@ -222,7 +231,7 @@ def _columns(value, value_dot, inputs, directions, single):
         for i, value_in in enumerate(inputs):
             def block(path, leaf, i=i):
                 start = offsets[(i, path)]
-                size = int(np.size(leaf))
+                size = _size(leaf)
                 if tangent is None:
                     return np.zeros(out_shape + np.shape(leaf))
                 part = np.reshape(tangent[start:start + size], np.shape(leaf) + out_shape)
@@ -244,7 +253,7 @@ def _rows(rows, args, kwargs, value, inputs, single):
     _, rows_dot = rows(*args, zero, seeds, **kwargs)
 
     def per_output(out_path, out_leaf):
-        start, size, out_shape = offsets[(0, out_path)], int(np.size(out_leaf)), np.shape(out_leaf)
+        start, size, out_shape = offsets[(0, out_path)], _size(out_leaf), np.shape(out_leaf)
         blocks = []
         for i, value_in in enumerate(inputs):
             def block(path, leaf, i=i):
