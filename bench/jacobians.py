@@ -163,6 +163,15 @@ def build(method, fn, args, n, m, peers):
     raise ValueError(method)
 
 
+def _version(name):
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"
+
+
 def load_peers():
     peers, versions = {}, {}
     for name in ("autograd", "jax", "torch"):
@@ -175,7 +184,7 @@ def load_peers():
             if name == "torch":
                 module.set_num_threads(int(_threads()))
             peers[name] = module
-            versions[name] = getattr(module, "__version__", "?")
+            versions[name] = _version(name)
         except Exception as e:  # noqa: BLE001 - a missing peer is a note
             peers[name] = None
             versions[name] = f"not available ({type(e).__name__})"

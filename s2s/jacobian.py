@@ -110,7 +110,7 @@ def hessian(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
         tangents, directions = _basis(inputs)
         _, gradient_dot = over(*args, *tangents, **kwargs)
         like = inputs[0] if single else tuple(inputs)
-        return _columns(like, gradient_dot, inputs, directions, single)
+        return _columns(like, _symmetric(gradient_dot, like, directions, single), inputs, directions, single)
 
     wrapper.source = over.source
     wrapper.path = over.path
@@ -241,6 +241,29 @@ def _columns(value, value_dot, inputs, directions, single):
         return blocks[0] if single else tuple(blocks)
 
     return _build(value, per_output)
+
+
+def _symmetric(gradient_dot, like, directions, single):
+    """The gradient's tangents (the Hessian's columns) as one ``n x n`` matrix made exactly
+    symmetric, ``(H + H.T) / 2``, and split again: forward over reverse rounds the two
+    triangles differently, by a few units in the last place."""
+    n, offsets = directions
+    order = sorted(offsets, key=offsets.get)
+    parts = []
+    for i, path in order:
+        tangent = _get(gradient_dot, path if single else (i,) + path)
+        leaf = _get(like, path if single else (i,) + path)
+        size = _size(leaf)
+        parts.append(np.zeros((n, size)) if tangent is None else np.reshape(tangent, (n, size)))
+    matrix = np.concatenate(parts, axis=1)
+    matrix = 0.5 * (matrix + matrix.T)
+
+    def column(path, leaf):
+        key = (0, path) if single else (path[0], path[1:])
+        start = offsets[key]
+        return np.reshape(matrix[:, start:start + _size(leaf)], (n,) + np.shape(leaf))
+
+    return _build(like, column)
 
 
 # -- reverse: vector cotangents, seeds and rows -----------------------------------------------
