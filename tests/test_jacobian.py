@@ -346,3 +346,31 @@ def test_the_bench_workloads_agree_in_every_s2s_method():
         for got in results[1:]:
             np.testing.assert_allclose(got, results[0], rtol=1e-10, atol=1e-12, err_msg=name)
         assert_close(results[0], numeric_jacobian(fn, args, 0))
+
+
+def softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+def test_a_user_rule_runs_once_per_direction_and_a_container_output_gives_a_container():
+    rules = s2s.RuleSet()
+
+    @s2s.tangent(softplus, rules=rules)
+    def softplus_tangent(y, x):
+        dy = dx * np.exp(x - y)
+
+    def split_layer(x, W):
+        z = W @ x
+        return {"activation": softplus(z), "energy": np.sum(z * z)}
+
+    x, W = RNG.normal(size=3), RNG.normal(size=(4, 3))
+    J = s2s.jacobian(split_layer, mode="forward", rules=rules)
+    assert "for direction in range(directions):" in J.source  # nothing is known of a user rule's shapes
+    got = J(x, W)
+    assert set(got) == {"activation", "energy"}
+    assert got["activation"].shape == (4, 3) and got["energy"].shape == (3,)
+    assert_close(got["activation"], numeric_jacobian(lambda v: split_layer(v, W)["activation"], (x,), 0))
+    assert_close(got["energy"], numeric_jacobian(lambda v: split_layer(v, W)["energy"], (x,), 0))
+    reverse = s2s.jacobian(split_layer, mode="reverse")(x, W)
+    assert_close(reverse["activation"], got["activation"])
+    assert_close(reverse["energy"], got["energy"])
