@@ -55,8 +55,10 @@ def _first_leaf(value):
 
 def tangent_zeros(directions, like):
     """The zero tangent of ``like``: zeros of shape ``(directions,) + shape(like)`` in its
-    floating dtype and array library; an empty ``GradDict`` for a dict or record, the
-    zero tangent of each element for a tuple or list, None for what has no derivative."""
+    floating dtype and array library, as a read-only broadcast of one zero (no memory, and
+    the products below skip it: see :func:`_is_zero`); an empty ``GradDict`` for a dict or
+    record, the zero tangent of each element for a tuple or list, None for what has no
+    derivative."""
     if like is None or isinstance(like, (ShapeOf, str)):
         return None
     if isinstance(like, dict) or is_record(like):
@@ -64,12 +66,24 @@ def tangent_zeros(directions, like):
     if isinstance(like, (tuple, list)):
         return GradTuple(tangent_zeros(directions, v) for v in like)
     if isinstance(like, (bool, int, float, complex)):
-        return np.zeros(directions, dtype=complex if isinstance(like, complex) else float)
+        return np.broadcast_to(np.zeros((), dtype=complex if isinstance(like, complex) else float), (directions,))
     dtype = getattr(like, "dtype", None)
     if dtype is None:  # a range, a list of numbers: numpy's zeros
-        return np.zeros((directions,) + np.shape(like))
+        return np.broadcast_to(np.zeros(()), (directions,) + np.shape(like))
     dtype = dtype if np.issubdtype(dtype, np.inexact) else np.float64
-    return np.zeros_like(like, dtype=dtype, shape=(directions,) + np.shape(like))
+    return np.broadcast_to(np.zeros_like(like, dtype=dtype, shape=()), (directions,) + np.shape(like))
+
+
+def _is_zero(tangent):
+    """Whether ``tangent`` is a broadcast zero (what :func:`tangent_zeros` makes): every
+    stride 0, so one element stands for all, and that element 0.  O(1)."""
+    return type(tangent) is np.ndarray and tangent.ndim > 0 and not any(tangent.strides) and tangent[(0,) * tangent.ndim] == 0
+
+
+def _zeros(tangent, shape, like=None):
+    """A broadcast zero of shape ``(directions,) + shape`` in the dtype of ``tangent`` and ``like``."""
+    dtype = np.result_type(tangent, like) if like is not None else tangent.dtype
+    return np.broadcast_to(np.zeros((), dtype=dtype), np.shape(tangent)[:1] + tuple(shape))
 
 
 def lift(tangent, like):
@@ -196,6 +210,8 @@ def unbroadcast_tangent(tangent, like):
     tshape = np.shape(tangent)
     if tshape[1:] == shape:
         return tangent
+    if _is_zero(tangent):
+        return _zeros(tangent, shape)
     extra = len(tshape) - 1 - len(shape)
     axes = tuple(range(1, 1 + extra)) + tuple(
         1 + extra + i for i, s in enumerate(shape) if s == 1 and tshape[1 + extra + i] != 1)
@@ -248,6 +264,9 @@ def matmul_dx_tangent(grad, x, y, dgrad=None, dy=None):
     """The tangent of ``matmul_dx(grad, x, y)`` (the adjoint of ``x`` in ``x @ y``) from the
     tangent of ``grad`` or of ``y`` (directions first)."""
     nx, ny = np.ndim(x), np.ndim(y)
+    tangent = dgrad if dgrad is not None else dy
+    if _is_zero(tangent):
+        return _zeros(tangent, np.shape(x), y)
     if dgrad is not None:
         if nx == 2 and ny == 2 or nx == 1 and ny == 2:
             return dgrad @ np.swapaxes(y, -1, -2)
@@ -271,6 +290,9 @@ def matmul_dy_tangent(grad, x, y, dgrad=None, dx=None):
     """The tangent of ``matmul_dy(grad, x, y)`` (the adjoint of ``y`` in ``x @ y``) from the
     tangent of ``grad`` or of ``x`` (directions first)."""
     nx, ny = np.ndim(x), np.ndim(y)
+    tangent = dgrad if dgrad is not None else dx
+    if _is_zero(tangent):
+        return _zeros(tangent, np.shape(y), x)
     if dgrad is not None:
         if nx == 2 and ny == 2:
             return np.swapaxes(x, -1, -2) @ dgrad
