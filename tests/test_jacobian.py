@@ -389,3 +389,30 @@ def test_zero_tangents_take_no_memory_and_products_skip_them():
     assert not _is_zero(lift(np.ones(1), X))  # one direction of a nonzero number: broadcast, not zero
     product = matmul_dy_tangent(RNG.normal(size=50), X, w, dx=zero)
     assert product.shape == (8, 4) and _is_zero(product)
+
+
+def test_optimize_false_gives_the_same_matrices_bit_for_bit_and_decorators_work():
+    u = np.sin(np.linspace(0.0, 3.0, 7))
+    for mode in ("forward", "reverse"):
+        optimized = s2s.jacobian(heat_rhs, mode=mode)(u, 0.3)
+        plain = s2s.jacobian(heat_rhs, mode=mode, optimize=False)(u, 0.3)
+        np.testing.assert_array_equal(plain, optimized)
+    x = RNG.normal(size=4)
+    np.testing.assert_array_equal(s2s.hessian(rosenbrock, optimize=False)(x), s2s.hessian(rosenbrock)(x))
+
+    @s2s.jacobian(mode="forward")
+    def polar(r_theta):
+        return np.array([r_theta[0] * np.cos(r_theta[1]), r_theta[0] * np.sin(r_theta[1])])
+
+    r, theta = 2.0, 0.3
+    np.testing.assert_allclose(polar(np.array([r, theta])), [[np.cos(theta), -r * np.sin(theta)], [np.sin(theta), r * np.cos(theta)]], rtol=1e-14)
+
+    class Model:
+        def __init__(self, scale):
+            self.scale = scale
+
+        def energy(self, x):
+            return self.scale * np.sum(x ** 4)
+
+    model = Model(0.5)
+    np.testing.assert_allclose(s2s.hessian(model.energy)(x), np.diag(6.0 * x ** 2), rtol=1e-13)
