@@ -29,15 +29,18 @@ from .naming import function_name
 from .runtime import zeros_like
 from .runtime.values import is_record
 from .transform import NotForward, resolve_wrt, transform
+from . import jit
 from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
 from .variants import file_suffix, key_of, spec_of
 
 
-def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=(), by_forward=False):
+def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=(), by_forward=False, compile=None):
     if fn is None:
-        return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules)
+        return lambda f: _transform(kind, f, wrt, optimize, out_dir, rules, compile=compile)
     if inspect.ismethod(fn):
-        return _bound_method(fn, wrt, lambda f, w: _transform(kind, f, w, optimize, out_dir, rules, scalars, dims))
+        return _bound_method(fn, wrt, lambda f, w: _transform(kind, f, w, optimize, out_dir, rules, scalars, dims, compile=compile))
+    if not isinstance(compile, dict):  # compile="numba", or a numba dispatcher given: its py_func and options
+        fn, compile = jit.request(fn, compile)
     rules = USER if rules is None else rules
     if not isinstance(rules, RuleSet):
         raise TypeError(f"rules must be an s2s.RuleSet, not {type(rules).__name__}")
@@ -53,11 +56,13 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
         options["mode"] = "forward"
     if dims:
         options["dims"] = [[p, list(d)] for p, d in dims]
+    if compile is not None:
+        options["compile"] = compile
     key = source_key(fn, options)
     if out_dir is None or specialized:
         path = os.path.join(cache_dir(), f"{function_name(fn)}_{kind}_{key[:16]}.py")
     else:
-        path = os.path.join(out_dir, _file_name(fn, kind, wrt, wrt_names) + ".py")
+        path = os.path.join(out_dir, _file_name(fn, kind, wrt, wrt_names, compile) + ".py")
     source = None
     if (out_dir is None or specialized) and os.path.exists(path):
         with open(path, encoding="utf-8") as f:
@@ -69,7 +74,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
         else:
             entry = meta["entry"]
     if source is None:
-        generated = transform(fn, kind, wrt, optimize, rules, scalars, dims, by_forward)
+        generated = transform(fn, kind, wrt, optimize, rules, scalars, dims, by_forward, compile)
         source, namespace = generated.source, generated.bindings
         refuse_overwrite(path)
         write_atomic(path, source)
@@ -77,18 +82,20 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
     module = load_module(path, source, namespace)
     watch(module, fn, source)
     run = getattr(module, entry)
+    if compile is not None:
+        run = jit.guarded(run, source, path, inspect.getsourcefile(fn), module)
     run.source, run.path = Source(source), path
     if specialized:
         return run
 
     def build_variant(scalars, dims):
         return forward_or_reverse(
-            lambda forward: _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims, by_forward=forward),
+            lambda forward: _transform(kind, fn, wrt, optimize, out_dir, rules, scalars, dims, by_forward=forward, compile=compile),
             kind, wrt_names, scalars,
         )
 
     keep = _variants_dir(out_dir, fn, rules)
-    kept_as = None if keep is None else os.path.join(keep, _file_name(fn, kind, wrt, wrt_names))
+    kept_as = None if keep is None else os.path.join(keep, _file_name(fn, kind, wrt, wrt_names, compile))
     return _wrap(run, fn, kind, wrt_names, single, build_variant, kept_as)
 
 
@@ -105,10 +112,12 @@ def _variants_dir(out_dir, fn, rules):
     return directory
 
 
-def _file_name(fn, kind, wrt, wrt_names):
-    """``mlp_grad_loss_wrt_W1_b1``: the name (without ``.py``) of ``fn``'s file in an ``out_dir``."""
+def _file_name(fn, kind, wrt, wrt_names, compile=None):
+    """``mlp_grad_loss_wrt_W1_b1``: the name (without ``.py``) of ``fn``'s file in an ``out_dir``
+    (``..._numba`` compiled)."""
     stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn) or "module"))[0]
-    return f"{stem}_{kind}_{function_name(fn)}" + ("" if wrt == 0 else "_wrt_" + "_".join(wrt_names))
+    return (f"{stem}_{kind}_{function_name(fn)}" + ("" if wrt == 0 else "_wrt_" + "_".join(wrt_names))
+            + ("_numba" if compile is not None else ""))
 
 
 def forward_or_reverse(build, kind, wrt_names, scalars):
@@ -228,10 +237,12 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         key = quick_key(args) if direct and not kwargs and len(args) == len(positional) else None
-        run = quick.get(key) if key is not None else None
-        if run is not None:  # arguments of types and shapes a checked call had: straight to the variant
-            check_bindings(run)
-            out = call(run, args, kwargs)
+        known = quick.get(key) if key is not None else None
+        if known is not None:  # arguments of types and shapes a checked call had: straight to the variant
+            if known[0] is None:  # compiled: numba froze the globals it read, as in the user's own compiled code,
+                return known[1](*args)  # and gives arrays and floats as the arguments are
+            check_bindings(known[0])
+            out = call(known[1], args, kwargs)
             if kind == "value_and_grad":
                 return out[0], quick_like(out[1], args)
             return quick_like(out, args)
@@ -240,8 +251,9 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
             if name in arguments:
                 _check_differentiable(name, arguments[name], fn)
         run = variant(arguments)
-        if key is not None:
-            quick[key] = run
+        if key is not None:  # the variant to check, and what to call (see above)
+            compiled = getattr(run, "dispatcher", None)  # compiled for these types by this call
+            quick[key] = (run, run) if compiled is None else (None, compiled)
         check_bindings(run)
         out = call(run, call_args, call_kwargs)
         if kind == "jacobian":
@@ -261,7 +273,7 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
 
     def call(run, call_args, call_kwargs):
         try:
-            return run(*call_args, **call_kwargs)
+            return run(*call_args, **call_kwargs) if call_kwargs else run(*call_args)
         except RecursionError:
             raise RecursionError(
                 f"the derivative of {fn.__name__} recursed deeper than Python's recursion limit "
@@ -475,12 +487,12 @@ def tangent(fn, *, rules=None):
     return _user_rule(_register_tangent, "tangent", fn, rules)
 
 
-def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def jvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """Forward mode: called with ``fn``'s positional arguments, then one tangent per ``wrt`` entry.
 
     Returns ``(value, tangent_of_output)``.
     """
-    return _transform("jvp", fn, wrt, optimize, out_dir, rules)
+    return _transform("jvp", fn, wrt, optimize, out_dir, rules, compile=compile)
 
 
 def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
@@ -519,16 +531,16 @@ def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
 nondifferentiable(stop_gradient)
 
 
-def grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """Gradient of the scalar output of ``fn`` with respect to ``wrt``."""
-    return _transform("grad", fn, wrt, optimize, out_dir, rules)
+    return _transform("grad", fn, wrt, optimize, out_dir, rules, compile=compile)
 
 
-def value_and_grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def value_and_grad(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """``(value, gradient)`` of ``fn``."""
-    return _transform("value_and_grad", fn, wrt, optimize, out_dir, rules)
+    return _transform("value_and_grad", fn, wrt, optimize, out_dir, rules, compile=compile)
 
 
-def vjp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def vjp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """Vector-Jacobian product: called with ``fn``'s positional arguments, then ``dout``."""
-    return _transform("vjp", fn, wrt, optimize, out_dir, rules)
+    return _transform("vjp", fn, wrt, optimize, out_dir, rules, compile=compile)

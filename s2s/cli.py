@@ -1,13 +1,15 @@
 """The ``s2s`` command line (see shared/API.md).
 
-    s2s grad FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward|jacobian] [--shapes SPEC] [-o DIR]
-    s2s show FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward|jacobian] [--shapes SPEC]
+    s2s grad FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward|jacobian] [--shapes SPEC] [--compile numba] [-o DIR]
+    s2s show FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward|jacobian] [--shapes SPEC] [--compile numba]
     s2s check DIR [--update]
 
 ``--shapes W=784x256,b=256,lr=float`` writes the variant that a call with
 arguments of those shapes runs (:mod:`s2s.variants`) instead of the general
 code, named after the shapes; its header records them, so ``s2s check``
-regenerates it like any other file.
+regenerates it like any other file.  ``--compile numba`` writes a module numba
+compiles (:mod:`s2s.jit`); a target compiled with numba (``@numba.njit``) is
+written so whether or not the flag is given.
 
 Errors in the user's code print as ``file:line:col: message`` and exit 2;
 no internal traceback reaches the user.  ``s2s check`` exits 1 if a file is
@@ -21,6 +23,7 @@ import inspect
 import os
 import sys
 
+from . import jit
 from .errors import S2SError
 from .load import read_meta, refuse_overwrite, write_atomic
 
@@ -86,13 +89,14 @@ def parse_wrt(text):
 
 
 def transform_target(args):
-    """The target function, its generated module and the file name's suffix for its shapes."""
+    """The target function, its generated module, the file name's suffix for its shapes, and
+    whether the module is compiled."""
     from .variants import file_suffix, key_of, parse_spec
 
-    fn = load_target(args.target)
+    fn, compile = jit.request(load_target(args.target), args.compile)
     kind, wrt, optimize = kind_of(args), parse_wrt(args.wrt), not args.no_optimize
     if args.shapes is None:
-        return fn, generate(fn, kind, wrt, optimize), ""
+        return fn, generate(fn, kind, wrt, optimize, compile=compile), "", compile is not None
     try:
         spec = parse_spec(args.shapes, list(inspect.signature(fn).parameters))
     except ValueError as exc:
@@ -100,10 +104,10 @@ def transform_target(args):
     scalars, dims = key_of(spec, kind)
     if not scalars and not dims:
         raise UsageError(f"--shapes {args.shapes!r} selects the general code (it names no array or number, or only arrays in forward mode, where only numbers specialize): drop it")
-    return fn, generate(fn, kind, wrt, optimize, scalars, dims), file_suffix(spec)
+    return fn, generate(fn, kind, wrt, optimize, scalars, dims, compile), file_suffix(spec), compile is not None
 
 
-def generate(fn, kind, wrt, optimize, scalars=(), dims=()):
+def generate(fn, kind, wrt, optimize, scalars=(), dims=(), compile=None):
     """The module a transform generates for ``fn``, or its variant for ``scalars``
     and ``dims``: what a call with such arguments runs (see :func:`s2s.api.forward_or_reverse`)."""
     from .api import forward_or_reverse
@@ -111,7 +115,7 @@ def generate(fn, kind, wrt, optimize, scalars=(), dims=()):
 
     _, wrt_names = resolve_wrt(fn, wrt)
     return forward_or_reverse(
-        lambda forward: transform(fn, kind, wrt, optimize, scalars=scalars, dims=dims, by_forward=forward),
+        lambda forward: transform(fn, kind, wrt, optimize, scalars=scalars, dims=dims, by_forward=forward, compile=compile),
         kind, wrt_names, scalars,
     )
 
@@ -126,15 +130,16 @@ def kind_of(args):
     return args.transform
 
 
-def output_path(fn, kind, wrt, out_dir, shapes=""):
+def output_path(fn, kind, wrt, out_dir, shapes="", compiled=False):
     stem = os.path.splitext(os.path.basename(inspect.getsourcefile(fn)))[0]
     suffix = "" if wrt == 0 else "_wrt_" + "_".join(str(w) for w in (wrt if isinstance(wrt, tuple) else (wrt,)))
+    suffix += "_numba" if compiled else ""
     return os.path.join(out_dir, f"{stem}_{kind}_{fn.__name__}{suffix}{shapes}.py")
 
 
 def cmd_grad(args):
-    fn, generated, shapes = transform_target(args)
-    path = output_path(fn, kind_of(args), parse_wrt(args.wrt), args.out_dir, shapes)
+    fn, generated, shapes, compiled = transform_target(args)
+    path = output_path(fn, kind_of(args), parse_wrt(args.wrt), args.out_dir, shapes, compiled)
     try:
         refuse_overwrite(path)
     except FileExistsError as exc:
@@ -145,7 +150,7 @@ def cmd_grad(args):
 
 
 def cmd_show(args):
-    _, generated, _ = transform_target(args)
+    generated = transform_target(args)[1]
     text = generated.source
     if sys.stdout.isatty():
         try:
@@ -164,8 +169,10 @@ def regenerate(meta):
     """Regenerate a file's source from its header record (a variant for the shapes it records)."""
     wrt = meta["wrt"]
     fn = load_target(f"{meta['origin']}::{meta['function']}")
+    fn = jit.py_function(fn) or fn
     dims = tuple((p, tuple(d)) for p, d in meta.get("dims", ()))
-    return generate(fn, meta["kind"], tuple(wrt) if isinstance(wrt, list) else wrt, meta["optimize"], tuple(meta.get("scalars", ())), dims).source
+    wrt = tuple(wrt) if isinstance(wrt, list) else wrt
+    return generate(fn, meta["kind"], wrt, meta["optimize"], tuple(meta.get("scalars", ())), dims, meta.get("compile")).source
 
 
 def cmd_check(args):
@@ -222,6 +229,7 @@ def build_parser():
             help="the variant a call with these arguments runs: W=784x256,b=256,s=(),lr=float "
             "(every array argument; int/float: a Python number)",
         )
+        p.add_argument("--compile", choices=jit.COMPILERS, help="a derivative numba compiles (the default for a numba-compiled target)")
         if name == "grad":
             p.add_argument("-o", "--out-dir", default="generated", help="output directory (default: generated/)")
     p = sub.add_parser("check", help="fail with a diff if any generated file in DIR is stale")

@@ -16,6 +16,7 @@ import tempfile
 import types
 
 from .frontend import code_names
+from .jit import py_function
 
 META_TAG = "s2s-meta: "
 
@@ -50,6 +51,7 @@ def reachable(fn):
     todo = [fn]
     while todo:
         f = inspect.unwrap(todo.pop())
+        f = py_function(f) or f  # a numba-compiled function: its Python source
         if not isinstance(f, types.FunctionType):
             continue
         key = f"{f.__module__}:{f.__qualname__}"
@@ -59,7 +61,7 @@ def reachable(fn):
             continue
         seen[key] = f
         names = code_names(f.__code__)
-        todo.extend(f.__globals__[n] for n in names if isinstance(f.__globals__.get(n), types.FunctionType))
+        todo.extend(f.__globals__[n] for n in names if isinstance(f.__globals__.get(n), types.FunctionType) or py_function(f.__globals__.get(n)))
         for cell in f.__closure__ or ():
             try:
                 if isinstance(cell.cell_contents, types.FunctionType):

@@ -78,10 +78,14 @@ class BranchSave:
     (``unpacks``, None for a branch that saves nothing).  ``entries``: per
     branch, ``(name, shape_only)`` pairs.  ``test``: the primal ``if``'s test;
     ``forward``/``backward``: the ``if`` of each sweep.  ``store`` is None
-    where neither branch saves anything of its own."""
+    where neither branch saves anything of its own.  ``stores``: compiled code
+    (:mod:`s2s.jit`), where a name holds one type: a store per branch that
+    saves something, set to the branch's tuple on its path and to None on the
+    other (``packs`` then unused)."""
 
     def __init__(self, store=None, entries=((), ())):
         self.store = store
+        self.stores = None
         self.entries = [list(e) for e in entries]
         self.packs = [None, None]
         self.unpacks = [None, None]
@@ -101,13 +105,17 @@ class LoopSave:
     ``unpack``: the backward sweep's ``columns... = store``, None where there
     is none; ``forward``/``backward``: the loop of each sweep (the backward
     one takes an iteration's values from the columns, ``for a, b in
-    zip(reversed(a_stack), reversed(b_stack))``, or from ``revolve``)."""
+    zip(reversed(a_stack), reversed(b_stack))``, or from ``revolve``).
+    ``rows``: the layout of compiled code (:mod:`s2s.jit`): ``store`` is one
+    list holding an iteration's tuple per iteration (``columns`` empty), which
+    the backward sweep walks by index, last first."""
 
-    def __init__(self, store, entries=(), columns=(), revolve=False):
+    def __init__(self, store, entries=(), columns=(), revolve=False, rows=False):
         self.store = store
         self.entries = list(entries)
         self.columns = list(columns)
         self.revolve = revolve
+        self.rows = rows
         self.unpack = self.forward = self.backward = None
 
 

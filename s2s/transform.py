@@ -35,6 +35,7 @@ from .optimize import hoist_invariants, optimize as optimize_function
 from .remat import rematerialize
 from .forward import ForwardMode
 from .vector import DIRECTIONS_COMMENT, VectorMode
+from . import jit
 from .reverse import Callee, CallSite, ReverseMode, assign, call, name
 from .shapes import reverse_facts, scalar_arguments, scalar_names
 from .variants import spell_key
@@ -80,9 +81,12 @@ def resolve_wrt(fn, wrt):
 class Program:
     """All generated functions of one transform, and what they need bound."""
 
-    def __init__(self, rules, mode="reverse"):
+    def __init__(self, rules, mode="reverse", compile=None):
         self.rules = rules
         self.mode = mode
+        self.compile = compile  # njit options of compiled code (s2s.jit), or None
+        self.calls = []  # (caller, callee, call node, caller's Located) of compiled code: recursion is refused
+        self.caller = None  # the function being differentiated
         self.namer = Namer({"np", "math", "scipy"})
         self.callees = {}
         self.queue = []
@@ -114,6 +118,8 @@ class Program:
         if dims and sum(1 for k in self.callees if k[0] is fn and k[3]) >= MAX_DIMENSIONED:
             dims = ()
         key = (fn, tuple(active), tuple(scalars), tuple(dims))
+        if self.compile is not None and self.caller is not None and self.mode == "reverse":
+            self.calls.append((self.caller[0], fn, node, self.caller[1]))
         if key not in self.callees:
             base = self.parse(fn)[0].name  # lambda_12 for a lambda
             if self.mode in ("forward", "vector"):
@@ -128,6 +134,7 @@ class Program:
             key = self.queue.pop(0)
             fn, active, scalars, dims = key
             parsed, fdef = self.parsed[fn]
+            self.caller = (fn, parsed.loc)
             callee = self.callees[key]
             activity = analyse(fdef, active, self.rules)
             namer = copy.deepcopy(fdef.s2s_namer)
@@ -139,10 +146,29 @@ class Program:
                 scalar, classes, integers = reverse_facts(fdef, scalars, self.returns_scalar, dict(dims) if dims else self.dims.get(fn), self.returns_key)
                 self.scalar_sets[key] = scalar
                 mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, classes, integers)
+                mode.rows = self.compile is not None
                 functions = list(mode.run())
                 callee.plan = mode.plan
             self.bind_globals(parsed, functions)
             self.functions += functions
+
+    def refuse_recursion(self):
+        """Compiled code: raise at a call that recurses (a recursive function's saved
+        values nest one level per call, a type numba cannot give a tuple)."""
+        calls = collections.defaultdict(set)
+        for caller, callee, _, _ in self.calls:
+            calls[caller].add(callee)
+        for caller, callee, node, loc in self.calls:
+            seen, todo = set(), [callee]
+            while todo:
+                f = todo.pop()
+                if f is caller:
+                    raise loc.error(node, f"compile='numba' cannot compile the recursion of {caller.__name__}: the values "
+                                          "its forward sweep saves nest one level per call, which numba cannot type; write "
+                                          "the recursion as a loop, or differentiate without compile=")
+                if f not in seen:
+                    seen.add(f)
+                    todo.extend(calls[f])
 
     def merge_alike(self):
         """Keep one of the callees of a function that differ only in the dimensions they
@@ -394,7 +420,8 @@ def one_tuple_returns_all(build):
 PASSES = (
     ("refuse forward mode where it could differ", lambda b: b.by_forward, check_forward_agrees),
     ("grad of a scalar: the forward sweep returns only its saved tuple", lambda b: b.kind == "grad" and not b.by_forward, drop_value),
-    ("one exit per branch of a final `if` (s2s.layout)", lambda b: b.optimize and b.reverse, flatten_all_branches),
+    ("one exit per branch of a final `if` (s2s.layout); not compiled: numba gives a function one return type",
+     lambda b: b.optimize and b.reverse and b.program.compile is None, flatten_all_branches),
     ("simplify every function (s2s.optimize)", lambda b: b.optimize, optimize_all),
     ("recompute cheap saved values (s2s.remat)", lambda b: b.optimize and b.reverse, rematerialize_all),
     ("the entry function", lambda b: True, add_entry),
@@ -402,7 +429,7 @@ PASSES = (
 )
 
 
-def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=(), by_forward=False):
+def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=(), by_forward=False, compile=None):
     """Generate the module for ``kind`` (grad, value_and_grad, vjp, jvp) of ``fn``.
 
     ``scalars`` names parameters that will be Python numbers, ``dims`` pairs
@@ -420,13 +447,17 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     """
     if kind not in TRANSFORMS:
         raise ValueError(f"unknown transform {kind!r}; expected one of {TRANSFORMS}")
+    if kind == "jacobian" and compile is not None:
+        raise ValueError("vector mode (s2s.jacobian, --mode jacobian) is not compiled with numba; generate it without compile")
     forward_mode = kind in ("jvp", "jacobian") or by_forward
-    program = Program(rules, "vector" if kind == "jacobian" else "forward" if forward_mode else "reverse")
+    program = Program(rules, "vector" if kind == "jacobian" else "forward" if forward_mode else "reverse", compile)
     parsed, fdef = program.parse(fn)
     single, wrt_names = resolve_wrt(parsed.fn, wrt)
     main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
     program.dims = {parsed.fn: dict(dims)} if not forward_mode else {}
     program.generate()
+    if compile is not None:
+        program.refuse_recursion()
     program.merge_alike()
     build = Build(program, kind, optimize, by_forward, parsed, fdef, main, single, wrt_names, scalars)
     for _, applies, run in PASSES:
@@ -441,13 +472,16 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     runtime = sorted(n for n in used & set(runtime_module.__all__) if n not in program.bindings)
     if runtime:
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")
-    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward)
+    if compile is not None:
+        imports += jit.imports()
+        jit.decorate(functions, compile)
+    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward, compile)
     source = module_source(header, imports, functions, parsed.filename)
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}
     return Generated(source, build.entry.name, bindings)
 
 
-def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(), by_forward=False):
+def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(), by_forward=False, compile=None):
     """The generated file's header: origin, transform, source hash, version, how to regenerate."""
     origin = os.path.relpath(parsed.filename)
     if origin.startswith(".."):
@@ -464,6 +498,8 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(
     }
     if scalars or dims:  # a specialized variant: what s2s check regenerates it for
         meta.update(scalars=list(scalars), dims=[[p, list(d)] for p, d in dims])
+    if compile is not None:
+        meta["compile"] = compile
     if parsed.fn.__name__ == "<lambda>":
         again = f"s2s.{kind} of the lambda at {origin}:{parsed.firstlineno} (a lambda has no name to give the command line)"
     elif not os.path.isfile(parsed.filename):
@@ -472,6 +508,7 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(
         again = (f"s2s grad {origin}::{parsed.name} --wrt {wrt_flag}"
                  + {"grad": "", "jvp": " --mode forward", "jacobian": " --mode jacobian"}.get(kind, f" --transform {kind}")
                  + (" --no-optimize" if not optimize else "")
+                 + (" --compile numba" if compile is not None else "")
                  + (f" --shapes {spell_key(scalars, dims)}" if scalars or dims else ""))
     return [
         f"Generated by s2s {__version__} from {origin}:{parsed.firstlineno} ({parsed.name}). Do not edit;",
@@ -480,6 +517,7 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(
         + (f", specialized to Python numbers for {', '.join(scalars)}" if scalars else "")
         + (", specialized to shapes " + ", ".join(f"{p} ({', '.join(map(str, d))}{',' if len(d) == 1 else ''})" for p, d in dims) if dims else "")
         + (", in forward mode (the derivative of one number: one sweep, nothing saved)" if by_forward else "")
+        + (", compiled with numba" if compile is not None else "")
         + (f"; vector mode, {DIRECTIONS_COMMENT}" if kind == "jacobian" else ""),
         f"source sha256: {parsed.sha256}",
         META_TAG + json.dumps(meta, sort_keys=True),

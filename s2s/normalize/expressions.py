@@ -23,6 +23,7 @@ import types
 
 import gast
 
+from ..jit import py_function
 from .. import markers
 from ..frontend import MISSING, canonical_module
 from ..libraries import is_library
@@ -275,6 +276,7 @@ class Expressions:
             frozen = self.frozen_distribution(node.func)
             if frozen:
                 raise self.loc.error(node, frozen)
+        target = py_function(target) or target  # a numba-compiled function: differentiated through its Python source
         call = gast.Call(
             func=func,
             args=[self.atom(a) for a in node.args],

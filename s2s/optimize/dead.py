@@ -14,7 +14,7 @@ from .facts import names
 
 def remove_dead(fdef, facts):
     """Remove the pure assignments whose values reach nothing the function does, and
-    the loops over a range left with nothing to do::
+    the loops over a range and the ``if`` statements left with nothing to do::
 
         t = np.sin(x)                 ->    s = x * 2.0
         s = x * 2.0                         return s
@@ -32,7 +32,7 @@ def remove_dead(fdef, facts):
     """
     live = _live(fdef)
     ranges = {s.targets[0].id for s in gast.walk(fdef) if removable(s) and is_call(s.value, "range")}
-    changed = False
+    changed = emptied = False
 
     def idle(stmt):
         """A ``for`` loop over a range that does nothing: its index not read after it either."""
@@ -42,21 +42,31 @@ def remove_dead(fdef, facts):
             and not set(names(stmt.target, gast.Store)) & live
         )
 
+    def empty(stmt):
+        """An ``if`` on a name with nothing to do in either branch."""
+        return (
+            isinstance(stmt, gast.If) and isinstance(stmt.test, (gast.Name, gast.Constant))
+            and all(isinstance(s, gast.Pass) for s in stmt.body + stmt.orelse)
+        )
+
     def sweep(body):
-        nonlocal changed
+        nonlocal changed, emptied
         out = []
         for stmt in body:
             for field in ("body", "orelse"):
                 block = getattr(stmt, field, None)
                 if isinstance(block, list) and (block or field == "body"):
                     setattr(stmt, field, sweep(block) or ([gast.Pass()] if field == "body" else []))
-            if removable(stmt) and stmt.targets[0].id not in live or idle(stmt):
+            if removable(stmt) and stmt.targets[0].id not in live or idle(stmt) or empty(stmt):
                 changed = True
+                emptied |= not removable(stmt)  # what it read may be dead now
                 continue
             out.append(stmt)
         return out
 
     fdef.body = sweep(fdef.body)
+    if emptied:
+        remove_dead(fdef, facts)
     return changed
 
 

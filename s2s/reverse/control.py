@@ -17,6 +17,7 @@ import gast
 
 from ..activity import local_names, simple_statements
 from ..saveplan import BranchSave, LoopSave
+from .saving import stores
 from .syntax import assign, assigned, call, located, name, saved_tuple, unpack_names
 
 
@@ -56,11 +57,13 @@ class ControlFlow:
         save = BranchSave()
         if names[0] or names[1]:
             save = BranchSave(self.namer.fresh("branch"), ((), ()))
-            for k, (code, ns) in enumerate(((then_code, names[0]), (else_code, names[1]))):
-                entries = self.pack(ns, code)
+            packed = [self.pack(ns, code) for code, ns in ((then_code, names[0]), (else_code, names[1]))]
+            if self.rows:  # compiled: a tuple's type per branch, so a store per branch (None on the other path)
+                save.stores = [self.namer.fresh("branch") if entries else None for entries in packed]
+            for k, (code, entries) in enumerate(zip((then_code, else_code), packed)):
                 save.entries[k] = [(n, bool(new)) for n, new in entries]
                 if entries:
-                    save.unpacks[k] = self.unpack_saved(entries, save.store, stmt)
+                    save.unpacks[k] = self.unpack_saved(entries, save.stores[k] if self.rows else save.store, stmt)
                     code.insert(0, save.unpacks[k])
         self.saves[id(stmt)] = save
         self.plan.branches.append(save)
@@ -68,7 +71,7 @@ class ControlFlow:
         reads = (then_reads - (assigned_then - phi)) | (else_reads - (assigned_else - phi))
         reads |= self.reads([stmt.test]) if isinstance(stmt.test, gast.Name) else set()
         if save.store:
-            reads.add(save.store)
+            reads |= stores(save)
         save.backward = located(gast.If(test=copy.deepcopy(stmt.test), body=then_code or [gast.Pass()], orelse=else_code), stmt)
         self.out.append(save.backward)
         return reads
@@ -105,6 +108,12 @@ class ControlFlow:
             loop, extra = self.index_loop(stmt, steps, entries, code)
         elif getattr(stmt, "s2s_revolve", None):
             loop, extra = self.revolve_loop(stmt, entries, code)
+        elif self.rows:
+            stack = self.namer.fresh(f"{loop_name(stmt)}_{'loop_stack' if entries else 'iterations'}")
+            save = self.saves[id(stmt)] = LoopSave(stack, [(n, bool(new)) for n, new in entries], rows=True)
+            self.plan.loops.append(save)
+            loop = self.rows_loop(stack, entries, code)
+            extra = {stack}
         else:
             stack = self.namer.fresh(f"{loop_name(stmt)}_{'loop_stacks' if entries else 'iterations'}")
             # each iteration's saved values, last first: one list per name (a tuple per
@@ -153,6 +162,9 @@ class ControlFlow:
         if isinstance(stmt, gast.For) and not stmt.s2s_break and isinstance(stmt.iter, gast.Name) and stmt.iter.id in self.ranges:
             steps = stmt.iter.id
             available.add(stmt.target.id)
+        # a value carried in from the last iteration is the one saved all through this one
+        carried = {s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False)}
+        available |= names & carried - assigned([s for s in stmt.body if not getattr(s, "s2s_carry", False)])
         defs = [s for s in stmt.body if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and s.targets[0].id in self.once]
         recompute = []
         for d in defs:
@@ -164,16 +176,26 @@ class ControlFlow:
             steps = None  # the index is not needed
         if steps is None and not recompute:
             return None, [], entries
-        kept = [(n, shape) for n, shape in entries if shape or n not in available]
+        recomputed = {r.targets[0].id for r in recompute} | ({stmt.target.id} if steps is not None else set())
+        kept = [(n, shape) for n, shape in entries if shape or n not in recomputed]
         return steps, recompute, kept
 
     def cheap(self, value, ok):
-        """Integer arithmetic of integers, or an entry of an array (marked ``s2s_basic``), whose names ``ok`` accepts."""
+        """Integer arithmetic of integers, one arithmetic operation or comparison of
+        numbers (:mod:`s2s.shapes`), or an entry of an array (marked ``s2s_basic``),
+        whose names ``ok`` accepts."""
         atoms = []
-        if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)):
+        number = lambda a: isinstance(a, gast.Constant) and type(a.value) in (int, float) or isinstance(a, gast.Name) and a.id in self.scalar
+        if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)) and all(
+            isinstance(a, gast.Constant) and type(a.value) is int or isinstance(a, gast.Name) and a.id in self.integers for a in (value.left, value.right)
+        ):
             atoms = [value.left, value.right]
-            if not all(isinstance(a, gast.Constant) and type(a.value) is int or isinstance(a, gast.Name) and a.id in self.integers for a in atoms):
+        elif isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)) or isinstance(value, gast.Compare) and len(value.ops) == 1:
+            atoms = [value.left, value.right] if isinstance(value, gast.BinOp) else [value.left, value.comparators[0]]
+            if not all(number(a) for a in atoms):
                 return False
+        elif isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) and number(value.operand):
+            atoms = [value.operand]
         elif isinstance(value, gast.Subscript) and getattr(value, "s2s_basic", False) and isinstance(value.value, gast.Name):
             atoms = [value.value] + [n for n in gast.walk(value.slice) if isinstance(n, gast.Name)]
         else:
@@ -182,6 +204,11 @@ class ControlFlow:
 
     def index_loop(self, stmt, steps, entries, code):
         """The backward loop over ``reversed(steps)`` (and the columns of ``entries``, zipped)."""
+        if self.rows:
+            stack = self.namer.fresh(f"{loop_name(stmt)}_loop_stack") if entries else None
+            save = self.saves[id(stmt)] = LoopSave(stack, [(n, bool(new)) for n, new in entries], rows=True)
+            self.plan.loops.append(save)
+            return self.rows_loop(stack, entries, code, (stmt.target.id, steps)), ({stack} if stack else set()) | {steps}
         stack = self.namer.fresh(f"{loop_name(stmt)}_loop_stacks") if entries else None
         columns = [self.fresh(f"{new or n}_stack") for n, new in entries]
         save = self.saves[id(stmt)] = LoopSave(stack, [(n, bool(new)) for n, new in entries], columns)
@@ -195,6 +222,22 @@ class ControlFlow:
             self.out.append(save.unpack)
         return loop, ({stack} if stack else set()) | {steps}
 
+    def rows_loop(self, stack, entries, code, index=None):
+        """The backward loop of the rows layout (compiled code: :mod:`s2s.jit`): by
+        iteration number, last first, an iteration's values unpacked from its row,
+        the loop's index (``index``: its name and the range) taken from the range."""
+        k = self.fresh("iteration")
+        body = []
+        if index is not None:
+            body.append(assign(index[0], gast.Subscript(value=name(index[1]), slice=name(k), ctx=gast.Load())))
+        if entries:
+            names_ = [name(new or n, True) for n, new in entries]
+            target = names_[0] if len(names_) == 1 else gast.Tuple(elts=names_, ctx=gast.Store())
+            body.append(assign(target, gast.Subscript(value=name(stack), slice=name(k), ctx=gast.Load())))
+        last = gast.BinOp(left=call("len", name(index[1] if index else stack)), op=gast.Sub(), right=gast.Constant(value=1, kind=None))
+        minus_one = gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=1, kind=None))
+        return gast.For(target=name(k, True), iter=call("range", last, minus_one, copy.deepcopy(minus_one)), body=body + code, orelse=[], type_comment=None)
+
     def revolve_loop(self, stmt, entries, code):
         """The backward loop of ``for t in s2s.checkpoint(range(n), snapshots=s)``.
 
@@ -205,6 +248,10 @@ class ControlFlow:
         """
         if stmt.s2s_break:
             raise self.loc.error(stmt, "a checkpointed loop (s2s.checkpoint(range(...), snapshots=...)) cannot `break` or `return`")
+        if self.rows:
+            raise self.loc.error(stmt, "compile='numba' cannot compile a checkpointed loop (s2s.checkpoint(range(...), "
+                                       "snapshots=...)): its backward sweep re-runs iterations through a Python function; "
+                                       "drop the checkpoint, or differentiate without compile=")
         carried = [s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False)]
         main = [s for s in stmt.body if not getattr(s, "s2s_carry", False)]
         carry = [s for s in stmt.body if getattr(s, "s2s_carry", False)]

@@ -57,7 +57,12 @@ class ForwardSweep:
         save = self.saves.get(id(stmt), BranchSave())
         body = self.forward_block(stmt.body)
         orelse = self.forward_block(stmt.orelse)
-        if save.store:
+        if save.stores:  # compiled code: each branch sets its own store, the other's to None
+            for k, block in enumerate((body, orelse)):
+                for j, store in enumerate(save.stores):
+                    if store:
+                        block.append(located(assign(store, saved_tuple(save.entries[k]) if j == k else gast.Constant(value=None, kind=None)), stmt))
+        elif save.store:
             for k, (block, entries) in enumerate(((body, save.entries[0]), (orelse, save.entries[1]))):
                 save.packs[k] = located(assign(save.store, saved_tuple(entries)), stmt)
                 block.append(save.packs[k])
@@ -73,6 +78,12 @@ class ForwardSweep:
         out = []
         if save.revolve:  # keep the starting state only
             out.append(located(assign(save.store, saved_tuple(save.entries)), stmt))
+        elif save.rows and save.store:  # one list, an iteration's tuple per iteration (compiled code: s2s.jit)
+            out.append(located(assign(save.store, gast.List(elts=[], ctx=gast.Load())), stmt))
+            values = saved_tuple(save.entries).elts
+            row = values[0] if len(values) == 1 else gast.Tuple(elts=values, ctx=gast.Load())
+            push = gast.Expr(value=call(gast.Attribute(value=name(save.store), attr="append", ctx=gast.Load()), row))
+            body.append(located(push, stmt))
         elif save.store and save.columns:  # one list per saved name, the lists in one tuple after the loop
             for column in save.columns:
                 out.append(located(assign(column, gast.List(elts=[], ctx=gast.Load())), stmt))

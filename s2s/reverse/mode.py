@@ -101,6 +101,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Ca
         self.in_step = False  # writing a checkpointed loop's step function (CallSite.nested)
         self.order = self.definition_order()
         self._containers = None  # names known to hold tuples (BackwardSweep.containers)
+        self.rows = False  # a loop's stack holds one tuple per iteration (compiled code, s2s.jit), not one list per name
 
     def mark_entries(self):
         """Mark the reads ``x[i, j]`` of one entry of an array whose dimensions are known

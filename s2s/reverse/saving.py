@@ -28,12 +28,12 @@ class Saving:
                     out.add(self.callees[id(node)].saved)
                 save = self.saves.get(id(node))
                 if save is not None and save.store:
-                    out.add(save.store)
+                    out |= stores(save)
         return out
 
     def ordered(self, names):
         """``names`` in the order the forward sweep defines them."""
-        order = self.order + [c.saved for c in self.callees.values()] + [s.store for s in self.saves.values() if s.store]
+        order = self.order + [c.saved for c in self.callees.values()] + [n for s in self.saves.values() if s.store for n in stores(s)]
         return [n for n in dict.fromkeys(order) if n in names]
 
     def pack(self, names, code):
@@ -86,3 +86,8 @@ class Saving:
         return {n for stmt in code for n in local_names(stmt) if n not in self.backward_locals}
 
     # -- the two sweeps ---------------------------------------------------
+
+
+def stores(save):
+    """The names a branch's or loop's save assigns: its store, or (compiled code) a store per branch."""
+    return {n for n in getattr(save, "stores", None) or () if n} or {save.store}

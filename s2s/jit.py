@@ -1,0 +1,132 @@
+"""Compiled derivatives: generated code that numba compiles (``compile="numba"``).
+
+Takes a transform's request for compiled code: ``compile="numba"``, or a numba
+dispatcher (``@numba.njit``, ``@numba.jit(nopython=True)``) as the function
+transformed, which is differentiated through its ``py_func`` and compiled with
+its own options.  Reverse mode then writes loop stacks in the rows layout (one
+list of per-iteration tuples, walked by index: :class:`s2s.saveplan.LoopSave`),
+which numba types and appends to without allocating.
+
+Guarantees: every function of the generated module carries the decorator
+``@numba.njit(cache=True, ...)`` in the file itself, and the module imports
+:mod:`s2s.runtime.compiled` (numba's implementations of the runtime helpers
+generated code calls), so the file imports and runs compiled with nothing
+from s2s but those helpers; a construct numba cannot compile is refused at the
+user's line, before anything runs (a checkpointed loop:
+:meth:`s2s.reverse.ControlFlow.revolve_loop`; recursion:
+:meth:`s2s.transform.Program.refuse_recursion`), or, where only numba's
+type inference finds it, reported at the user's line on the first call
+(:func:`guarded`), naming the construct and saying that the Python
+derivative (no ``compile``) runs it.
+"""
+
+import os
+import re
+import types
+
+import gast
+
+from .errors import S2SError
+
+COMPILERS = ("numba",)
+DROPPED_OPTIONS = {"nopython", "forceobj", "looplift", "_nrt", "no_rewrites", "no_cfunc_wrapper"}
+
+
+def py_function(obj):
+    """The Python function a numba dispatcher compiles, or None for anything else."""
+    func = getattr(obj, "py_func", None)
+    if func is None or not hasattr(obj, "targetoptions"):
+        return None
+    return func
+
+
+def request(fn, compile):
+    """``(function, options)``: what to transform and the njit options of the compiled
+    derivative (None: not compiled).  A dispatcher brings its own options."""
+    if compile is not None and compile not in COMPILERS:
+        raise ValueError(f"compile must be one of {COMPILERS} or None, not {compile!r}")
+    func = py_function(fn)
+    if func is None and compile is None:
+        return fn, None
+    _require_numba()
+    options = {"cache": True}
+    if func is not None:
+        given = {k: v for k, v in fn.targetoptions.items() if k not in DROPPED_OPTIONS and v is not None}
+        if given.get("parallel"):
+            raise S2SError(
+                f"{func.__qualname__} is compiled with parallel=True; s2s does not differentiate parallel loops "
+                "(numba.prange): compile it without parallel=True to differentiate it",
+                func.__code__.co_filename, func.__code__.co_firstlineno,
+            )
+        options.update(given)
+        fn = func
+    return fn, dict(sorted(options.items()))
+
+
+def _require_numba():
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        raise ImportError("compile='numba' needs numba: pip install 's2s[numba]'") from None
+
+
+def imports():
+    """The import lines a compiled module adds to its own."""
+    return ["import numba", "import s2s.runtime.compiled  # numba's implementations of the s2s.runtime helpers used below"]
+
+
+def decorate(functions, options):
+    """Put ``@numba.njit(**options)`` on each function of the module."""
+    keywords = [gast.keyword(arg=k, value=gast.Constant(value=v, kind=None)) for k, v in options.items()]
+    njit = gast.Attribute(value=gast.Name(id="numba", ctx=gast.Load(), annotation=None, type_comment=None), attr="njit", ctx=gast.Load())
+    for f in functions:
+        f.decorator_list = [gast.Call(func=njit, args=[], keywords=keywords)]
+
+
+def guarded(run, source, path, origin, module):
+    """``run`` (a numba dispatcher of the loaded ``module``), whose compile errors are
+    reported at the user's line.
+
+    numba compiles on the first call with the argument types; where its type
+    inference fails, the error names a line of the generated file, which the
+    comment above it (``# model.py:12  y = ...``) ties to the user's.  The
+    function returned has the module's globals, as its dispatcher's Python
+    function has (what :func:`s2s.load.check_bindings` reads)."""
+    from numba.core.errors import NumbaError
+    report = explain  # the function below runs with the module's globals: what it uses is in its closure
+
+    def compiled(*args, **kwargs):
+        try:
+            return run(*args, **kwargs) if kwargs else run(*args)  # numba folds keywords in Python, even none
+        except NumbaError as exc:
+            raise report(exc, source, path, origin) from None
+
+    function = types.FunctionType(compiled.__code__, module.__dict__, run.__name__, None, compiled.__closure__)
+    function.__qualname__ = run.__qualname__
+    function.dispatcher = run
+    return function
+
+
+def explain(exc, source, path, origin):
+    """An :class:`S2SError` at the user's line for numba's error ``exc`` in generated ``source``."""
+    message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # numba colours its messages
+    base = os.path.basename(path)  # numba names files relative to the working directory
+    lines = [m for m in re.findall(r'File "([^"]+)", line (\d+)', message) if os.path.basename(m[0]) == base]
+    generated_line = int(lines[0][1]) if lines else None  # the innermost first
+    text = source.splitlines()
+    user_line, user_text = None, None
+    if generated_line is not None:
+        for k in range(min(generated_line, len(text)) - 1, -1, -1):
+            found = re.match(r"\s*# [^:\s]+:(\d+)  (.*)$", text[k])
+            if found:
+                user_line, user_text = int(found.group(1)), found.group(2)
+                break
+    said = [l.strip() for l in message.splitlines() if l.strip() and not l.startswith(("During", "Failed in", "File ", " "))]
+    first = said[0] if said else message.splitlines()[0]
+    where = f" of `{user_text}`" if user_text else ""
+    return S2SError(
+        f"numba cannot compile the derivative{where}: {first}; generated file {path}"
+        + (f", line {generated_line}" if generated_line else "")
+        + ". Rewrite that line in a form numba compiles, or differentiate without compile= (the Python derivative runs it)",
+        origin if user_line else None, user_line,
+    )

@@ -1,0 +1,135 @@
+"""Compiled derivatives (``compile="numba"``, numba dispatchers): s2s.jit, s2s.runtime.compiled."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+numba = pytest.importorskip("numba")
+
+import s2s  # noqa: E402
+from gradcheck import numeric_grad  # noqa: E402
+from programs import numba_programs as nb  # noqa: E402
+
+RNG = np.random.default_rng(7)
+SIGNAL = RNG.standard_normal(64)
+Z = RNG.standard_normal((40, 12))
+Q0 = 0.1 * RNG.standard_normal(6)
+
+CASES = [  # (function, arguments, wrt)
+    (nb.projectile_range, (30.0, 0.7, 0.02), (0, 1, 2)),
+    (nb.biquad_power, (SIGNAL, 0.2, 0.3, 0.2, -0.5, 0.2), (0, 1, 2, 3, 4, 5)),
+    (nb.horner, (RNG.standard_normal(30), 0.9), (0, 1)),
+    (nb.kepler_anomaly, (1.2, 0.3), (0, 1)),
+    (nb.fpu_mode_energy, (Q0, np.zeros(6), 1.0, 0.25, 0.05, 15), (0, 2, 3)),
+    (nb.asian_call, (100.0, 0.25, 0.03, 95.0, Z, 1.0 / 12), (0, 1, 2)),
+]
+
+
+def _relative(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300)))
+
+
+@pytest.mark.parametrize("f,args,wrt", CASES, ids=[c[0].__name__ for c in CASES])
+def test_compiled_gradient_agrees_with_python_and_differences(f, args, wrt):
+    compiled = s2s.grad(f, wrt=wrt)  # a dispatcher: differentiated through py_func, compiled
+    python = s2s.grad(f.py_func, wrt=wrt)
+    got, expected = compiled(*args), python(*args)
+    for g, e, k in zip(got, expected, wrt):
+        assert type(g) is type(e)
+        assert _relative(g, e) <= 1e-12, (f.__name__, k)
+        assert np.allclose(g, numeric_grad(f.py_func, args, k), rtol=1e-5, atol=1e-7), (f.__name__, k)
+    assert isinstance(compiled.specialize(*args).dispatcher, numba.core.registry.CPUDispatcher)
+
+
+def test_plain_function_compiled_on_request_and_other_transforms():
+    f = nb.biquad_power.py_func
+    args = (SIGNAL, 0.2, 0.3, 0.2, -0.5, 0.2)
+    value, grads = s2s.value_and_grad(f, wrt=(1, 4), compile="numba")(*args)
+    assert value == pytest.approx(f(*args), rel=1e-14)
+    expected = s2s.grad(f, wrt=(1, 4))(*args)
+    assert _relative(grads, expected) <= 1e-12
+    dout = 0.7
+    assert _relative(s2s.vjp(f, wrt=1, compile="numba")(*args, dout), dout * expected[0]) <= 1e-12
+    projectile = nb.projectile_range.py_func
+    jvp = s2s.jvp(projectile, wrt=(1, 2), compile="numba")
+    value, tangent = jvp(30.0, 0.7, 0.02, 1.0, 0.5)
+    assert value == projectile(30.0, 0.7, 0.02)
+    da, dd = s2s.grad(projectile, wrt=(1, 2))(30.0, 0.7, 0.02)
+    assert tangent == pytest.approx(da + 0.5 * dd, rel=1e-12)
+    assert "@numba.njit(cache=True)" in jvp.specialize(30.0, 0.7, 0.02, 1.0, 0.5).source
+
+
+def test_generated_file_is_compiled_by_its_own_decorators(tmp_path):
+    """The file carries the decorators and imports: it runs compiled with no help from s2s."""
+    g = s2s.grad(nb.horner, wrt=(0, 1))
+    c = RNG.standard_normal(12)
+    variant = g.specialize(c, 0.4)
+    source = variant.source
+    assert source.count("@numba.njit(cache=True)") == 3  # entry, forward and backward sweeps
+    assert "import s2s.runtime.compiled" in source
+    assert "horner_loop_stack" not in source or ".append(" in source
+    path = tmp_path / "horner_gradient.py"
+    path.write_text(source)
+    run = (
+        "import numpy as np, horner_gradient as m, numba\n"
+        "assert isinstance(m.grad_horner, numba.core.registry.CPUDispatcher)\n"
+        f"print(repr(m.grad_horner(np.array({c.tolist()!r}), 0.4)[1]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), os.path.dirname(os.path.dirname(s2s.__file__))]))
+    out = subprocess.run([sys.executable, "-c", run], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout) == g(c, 0.4)[1]
+
+
+def test_dispatcher_options_carry_over():
+    fast = numba.njit(fastmath=True, boundscheck=True)(nb.horner.py_func)
+    g = s2s.grad(fast, wrt=1)
+    assert "@numba.njit(boundscheck=True, cache=True, fastmath=True)" in g.specialize(np.ones(4), 0.5).source
+    assert g(np.ones(4), 0.5) == pytest.approx(1 + 2 * 0.5 + 3 * 0.25)
+
+
+def test_loop_stack_is_one_list_of_rows():
+    source = s2s.grad(nb.projectile_range, wrt=(0, 2)).specialize(30.0, 0.7, 0.02).source
+    assert "for iteration in range(len(" in source and "reversed(" not in source
+    assert "branch" in source and "= None" in source  # a store per branch, None on the other path
+
+
+def test_recursion_is_refused_at_the_call():
+    with pytest.raises(s2s.S2SError) as info:
+        s2s.grad(nb.depth_sum, compile="numba")
+    assert info.value.lineno == nb.depth_sum.__code__.co_firstlineno + 4
+    assert "recursion" in str(info.value) and "without compile=" in str(info.value)
+
+
+def test_what_numba_cannot_type_is_reported_at_the_users_line():
+    g = s2s.grad(nb.peak_ratio, compile="numba")
+    with pytest.raises(s2s.S2SError) as info:
+        g(np.array([1.0, 3.0, 2.0]))
+    assert info.value.filename == nb.__file__
+    assert info.value.lineno == nb.peak_ratio.__code__.co_firstlineno + 2
+    assert "numba cannot compile the derivative" in str(info.value)
+    assert "without compile=" in str(info.value)
+    assert np.allclose(s2s.grad(nb.peak_ratio)(np.array([1.0, 3.0, 2.0])), numeric_grad(nb.peak_ratio, [np.array([1.0, 3.0, 2.0])], 0))
+
+
+def test_unknown_compiler_and_missing_numba(monkeypatch):
+    with pytest.raises(ValueError, match="compile must be one of"):
+        s2s.grad(nb.peak_ratio, compile="cython")
+    monkeypatch.setitem(sys.modules, "numba", None)
+    with pytest.raises(ImportError, match=r"s2s\[numba\]"):
+        s2s.grad(nb.peak_ratio, compile="numba")
+
+
+def test_command_line_writes_a_compiled_file(tmp_path):
+    from s2s.cli import main
+
+    target = f"{nb.__file__}::horner"
+    assert main(["grad", target, "--wrt", "c,t", "--shapes", "c=n,t=float", "-o", str(tmp_path)]) == 0
+    (written,) = tmp_path.glob("*.py")
+    text = written.read_text()
+    assert "--compile numba" in text.splitlines()[1] and "@numba.njit(cache=True)" in text
+    assert main(["check", str(tmp_path)]) == 0
