@@ -190,3 +190,82 @@ def matmul_dy(y, grad, x, w):
 @vector_tangent(np.roll)
 def roll(y, a, shift, axis=None):
     dy = np.roll(da, shift, axis=tangent_axis(axis, a)) if axis is not None else np.reshape(np.roll(np.reshape(da, (np.shape(da)[0], -1)), shift, axis=1), np.shape(da))
+
+
+@vector_tangent(np.prod)
+def prod(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    is_zero = a == 0
+    nonzero = np.where(is_zero, 1.0, a)
+    nonzero_product = np.prod(nonzero, axis=axis, keepdims=True)
+    zero_count = np.sum(is_zero, axis=axis, keepdims=True)
+    others = np.where(zero_count == 0, nonzero_product / nonzero, np.where(is_zero & (zero_count == 1), nonzero_product, 0.0))
+    dy = np.sum(da * others, axis=tangent_axis(axis, a), keepdims=keepdims)
+
+
+@vector_tangent(np.var)
+def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correction=0):
+    centered = a - np.mean(a, axis=axis, keepdims=True)
+    dy = 2.0 * np.sum(centered * da if not np.iscomplexobj(centered) else np.real(np.conj(centered) * da), axis=tangent_axis(axis, a), keepdims=keepdims) / (size_of(a) / size_of(y) - ddof - correction)
+
+
+@vector_tangent(np.std)
+def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correction=0):
+    centered = a - np.mean(a, axis=axis, keepdims=True)
+    dy = np.sum(centered * da if not np.iscomplexobj(centered) else np.real(np.conj(centered) * da), axis=tangent_axis(axis, a), keepdims=keepdims) / ((size_of(a) / size_of(y) - ddof - correction) * y)
+
+
+@vector_tangent(np.cumprod)
+def cumprod(y, a, axis=None, dtype=None, out=None):
+    dy = y * np.cumsum(da / a, axis=tangent_axis(axis, a)) if axis is not None else y * np.cumsum(np.reshape(da / a, (np.shape(da)[0], -1)), axis=1)
+
+
+@vector_tangent(np.nansum)
+def nansum(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    dy = np.sum(np.where(np.isnan(a), 0.0, da), axis=tangent_axis(axis, a), keepdims=keepdims)
+
+
+@vector_tangent(np.nanmean)
+def nanmean(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    dy = np.nanmean(np.where(np.isnan(a), np.nan, da), axis=tangent_axis(axis, a), keepdims=keepdims)
+
+
+@vector_tangent(np.sort)
+def sort(y, a, axis=-1, kind=None, order=None, *, stable=None):
+    dy = np.take_along_axis(da, np.expand_dims(np.argsort(a, axis=axis, kind="stable"), 0), axis=tangent_axis(axis, a)) if axis is not None else np.take_along_axis(np.reshape(da, (np.shape(da)[0], -1)), np.expand_dims(np.argsort(a, axis=None, kind="stable"), 0), axis=1)
+
+
+@vector_tangent(np.take_along_axis)
+def take_along_axis(y, arr, indices, axis=-1):
+    dy = np.take_along_axis(darr, np.expand_dims(indices, 0), axis=tangent_axis(axis, arr)) if axis is not None else np.take_along_axis(np.reshape(darr, (np.shape(darr)[0], -1)), np.expand_dims(np.ravel(indices), 0), axis=1)
+
+
+@vector_tangent(np.triu)
+def triu(y, m, k=0):
+    dy = np.triu(dm if np.ndim(m) >= 2 else np.broadcast_to(np.expand_dims(dm, 1), np.shape(dm)[:1] + np.shape(y)), k)
+
+
+@vector_tangent(np.tril)
+def tril(y, m, k=0):
+    dy = np.tril(dm if np.ndim(m) >= 2 else np.broadcast_to(np.expand_dims(dm, 1), np.shape(dm)[:1] + np.shape(y)), k)
+
+
+@vector_tangent(np.full)
+def full(y, shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+    dy = lift(dfill_value, y)
+
+
+@vector_tangent(np.full_like)
+def full_like(y, a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    dy = lift(dfill_value, y)
+
+
+@vector_tangent(np.outer)
+def outer(z, a, b, out=None):
+    dz = np.expand_dims(np.reshape(da, (np.shape(da)[0], -1)), 2) * np.ravel(b)
+    dz = np.expand_dims(np.ravel(a), 1) * np.expand_dims(np.reshape(db, (np.shape(db)[0], -1)), 1)
+
+
+@vector_tangent(np.vdot)
+def vdot(z, a, b):
+    dz = np.sum(np.conj(np.reshape(da, (np.shape(da)[0], -1))) * np.ravel(b), axis=1)
+    dz = np.sum(np.conj(np.ravel(a)) * np.reshape(db, (np.shape(db)[0], -1)), axis=1)
