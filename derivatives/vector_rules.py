@@ -269,3 +269,28 @@ def outer(z, a, b, out=None):
 def vdot(z, a, b):
     dz = np.sum(np.conj(np.reshape(da, (np.shape(da)[0], -1))) * np.ravel(b), axis=1)
     dz = np.sum(np.conj(np.ravel(a)) * np.reshape(db, (np.shape(db)[0], -1)), axis=1)
+
+
+@vector_tangent(runtime.unstack)
+def unstack(y, grad, like):
+    dy = unstack_tangent(dgrad, like)
+
+
+@vector_tangent(runtime.unpacked_adjoint)
+def unpacked_adjoint(y, adjoints, like):
+    dy = unpacked_adjoint_tangent(dadjoints, like)
+
+
+@vector_tangent(runtime.unconcatenate)
+def unconcatenate(y, grad, arrays, axis=0):
+    dy = unconcatenate_tangent(dgrad, arrays, axis)
+
+
+@vector_tangent(runtime.unstack_axis)
+def unstack_axis(y, grad, arrays, axis=0):
+    dy = unstack_axis_tangent(dgrad, arrays, axis)
+
+
+@vector_tangent(runtime.extremum_adjoint)
+def extremum_adjoint(y, grad, result, a, axis=None, keepdims=False):
+    dy = extremum_adjoint_tangent(dgrad, result, a, axis, keepdims)

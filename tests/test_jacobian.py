@@ -416,3 +416,22 @@ def test_optimize_false_gives_the_same_matrices_bit_for_bit_and_decorators_work(
 
     model = Model(0.5)
     np.testing.assert_allclose(s2s.hessian(model.energy)(x), np.diag(6.0 * x ** 2), rtol=1e-13)
+
+
+def decay_misfit(theta, t, observed):
+    """A least-squares objective with the constructs whose gradients call the joining helpers:
+    unpacking an array, np.array of a comprehension, np.concatenate, np.stack, np.max."""
+    amplitude, rate, offset = theta
+    model = np.array([amplitude * np.exp(-rate * ti) + offset for ti in t])
+    residual = np.concatenate([model - observed, np.stack([amplitude - 1.0, rate])])
+    return np.sum(residual * residual) + np.max(theta) ** 2
+
+
+def test_the_hessian_lifts_the_helpers_of_generated_gradients_without_a_loop():
+    t = np.linspace(0.0, 2.0, 6)
+    args = (np.array([1.2, 0.8, 0.1]), t, np.exp(-t))
+    H = s2s.hessian(decay_misfit)
+    for helper in ("unpacked_adjoint_tangent", "unstack_tangent", "unconcatenate_tangent", "unstack_axis_tangent", "extremum_adjoint_tangent"):
+        assert helper in H.source
+    assert "for direction in" not in H.source
+    assert_close(H(*args), numeric_jacobian(s2s.grad(decay_misfit), args, 0), rtol=1e-5, atol=1e-6)

@@ -87,6 +87,11 @@ from .directions import (
     unindex_tangent,
     unreduce_tangent,
     updated_tangent,
+    unstack_tangent,
+    unpacked_adjoint_tangent,
+    unconcatenate_tangent,
+    unstack_axis_tangent,
+    extremum_adjoint_tangent,
 )
 from .diagonals import undiag, undiagonal, untrace
 from .joining import (
@@ -178,6 +183,11 @@ __all__ = [
     "unindex_tangent",
     "unreduce_tangent",
     "updated_tangent",
+    "unstack_tangent",
+    "unpacked_adjoint_tangent",
+    "unconcatenate_tangent",
+    "unstack_axis_tangent",
+    "extremum_adjoint_tangent",
     "dict_of",
     "dict_entries",
     "items_of",

@@ -18,6 +18,9 @@ alone does not give it:
 * ``matmul_left``/``matmul_right``, ``dot_right``, ``array_of_tangents``,
   ``unbroadcast_tangent``, ``unreduce_tangent``, ``matmul_dx_tangent``: products, ``np.array`` of a
   list and the broadcasting adjoints, with the direction axis kept apart;
+* ``unstack_tangent``, ``unpacked_adjoint_tangent``, ``unconcatenate_tangent``,
+  ``unstack_axis_tangent``, ``extremum_adjoint_tangent``: the tangents of the
+  helpers generated gradients call (for ``s2s.hessian``);
 * ``direction_of``/``stack_directions``: one direction of a tangent, and the
   tangents of each direction stacked again (the loop a rule without a vector
   form runs).
@@ -27,6 +30,7 @@ import numpy as np
 
 from .products import matmul_dx, matmul_dy
 from .scatter import _is_basic_index, unindex
+from .broadcasting import unreduce
 from .values import GradDict, GradTuple, ShapeOf, is_record
 
 
@@ -312,3 +316,53 @@ def matmul_dy_tangent(grad, x, y, dgrad=None, dx=None):
     if nx == 2 and ny == 1:
         return np.swapaxes(dx, -1, -2) @ grad
     return stack_directions([matmul_dy(grad, t, y) for t in dx])
+
+
+def unstack_tangent(tangent, like):
+    """The tangent of ``unstack(grad, like)`` (the adjoint of ``np.array(like)``): entry
+    ``i`` of a list or tuple ``like`` is ``tangent[:, i]``."""
+    if isinstance(like, (tuple, list)):
+        return GradTuple(unstack_tangent(tangent[:, i], v) for i, v in enumerate(like))
+    return tangent
+
+
+def unpacked_adjoint_tangent(tangents, like):
+    """The tangent of ``unpacked_adjoint(adjoints, like)`` (``a, b = like``): stacked behind
+    the directions where ``like`` is an array, one per element where it is a tuple or list."""
+    if isinstance(like, (tuple, list)):
+        return GradTuple(tangents)
+    return np.stack(tangents, axis=1)
+
+
+def unconcatenate_tangent(tangent, arrays, axis=0):
+    """The tangent of ``unconcatenate(grad, arrays, axis)``: one slice per array, cut behind
+    the directions axis."""
+    k = np.shape(tangent)[0]
+    if axis is None:
+        flat = np.reshape(tangent, (k, -1))
+        sizes = [int(np.prod(np.shape(x), dtype=np.int64)) for x in arrays]
+        starts = np.cumsum([0] + sizes)
+        return GradTuple(np.reshape(flat[:, s:s + n], (k,) + np.shape(x)) for s, n, x in zip(starts, sizes, arrays))
+    out, start = [], 0
+    shift = tangent_axis(axis, tangent)
+    for x in arrays:
+        size = np.shape(x)[axis]
+        index = [slice(None)] * np.ndim(tangent)
+        index[shift] = slice(start, start + size)
+        out.append(unbroadcast_tangent(tangent[tuple(index)], x))
+        start += size
+    return GradTuple(out)
+
+
+def unstack_axis_tangent(tangent, arrays, axis=0):
+    """The tangent of ``unstack_axis(grad, arrays, axis)`` (the adjoint of ``np.stack``)."""
+    shift = tangent_axis(axis, tangent)
+    return GradTuple(unbroadcast_tangent(np.take(tangent, i, axis=shift), x) for i, x in enumerate(arrays))
+
+
+def extremum_adjoint_tangent(tangent, result, a, axis=None, keepdims=False):
+    """The tangent of ``extremum_adjoint(grad, result, a, axis, keepdims)`` from ``grad``'s
+    (which entries are extrema does not change under a small step)."""
+    at = unreduce(result, a, axis, keepdims) == a
+    count = np.maximum(np.sum(at, axis=axis, keepdims=True), 1)
+    return unreduce_tangent(tangent, a, axis, keepdims) * at / np.broadcast_to(count, np.shape(a))
