@@ -3,6 +3,7 @@
 # transform: grad, wrt=('e', 'phase'), optimize=True
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "entry": "grad_orbit_loss", "function": "orbit_loss", "kind": "grad", "optimize": true, "origin": "examples/adaptive_solver.py", "wrt": ["e", "phase"]}
+# s2s-digest: 669e2c20bc17dca71c576e9ccde12cc5a398bbf95ab91a5980a590f763755340 (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt='e', optimize=True, specialized to Python numbers for e, specialized to shapes M (a,), in forward mode (the derivative of one number: one sweep, nothing saved)
 # source sha256: 4025110cf1221431569cad40215cd3182a68f75743953bda6553d9b83629900d
 # s2s-meta: {"bindings": {}, "dims": [["M", ["a"]]], "entry": "grad_sum_of_anomalies", "function": "sum_of_anomalies", "kind": "grad", "optimize": true, "origin": "examples/adaptive_solver.py", "scalars": ["e"], "wrt": "e"}
+# s2s-digest: 5a93cd6ac3e51117ba1c268e5a3d731b3f14719dedce52b9f79e583e79017340 (sha256 of this file without this line)
 
 
 import numpy as np

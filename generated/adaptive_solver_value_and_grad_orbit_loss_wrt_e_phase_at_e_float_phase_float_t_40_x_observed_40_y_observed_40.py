@@ -3,6 +3,7 @@
 # transform: value_and_grad, wrt=('e', 'phase'), optimize=True, specialized to Python numbers for e, phase, specialized to shapes t (a,), x_observed (a,), y_observed (a,)
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "dims": [["t", ["a"]], ["x_observed", ["a"]], ["y_observed", ["a"]]], "entry": "value_and_grad_orbit_loss", "function": "orbit_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/adaptive_solver.py", "scalars": ["e", "phase"], "wrt": ["e", "phase"]}
+# s2s-digest: 8fd20d5bf6f3e206344cf875b1eddc88bd300cb8f396856a8102e83b70a14eac (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt='x', optimize=True, specialized to Python numbers for x, n, in forward mode (the derivative of one number: one sweep, nothing saved)
 # source sha256: f584f52ad1b67324a8e0693d500ade1a398866c66d92f534c640125da74d3a56
 # s2s-meta: {"bindings": {}, "dims": [], "entry": "grad_even_chain", "function": "even_chain", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": ["x", "n"], "wrt": "x"}
+# s2s-digest: 07e66078425ddd42897b2e1d90f44434527eddf1a29af2574a3d6e06d17fb667 (sha256 of this file without this line)
 
 
 import numpy as np

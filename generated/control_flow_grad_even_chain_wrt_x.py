@@ -3,6 +3,7 @@
 # transform: grad, wrt='x', optimize=True
 # source sha256: f584f52ad1b67324a8e0693d500ade1a398866c66d92f534c640125da74d3a56
 # s2s-meta: {"bindings": {}, "entry": "grad_even_chain", "function": "even_chain", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": "x"}
+# s2s-digest: dd77b76cc6b0c8537807812e8ce12e8c260fa37c909410c0ad25ded90b86814b (sha256 of this file without this line)
 
 
 import numpy as np

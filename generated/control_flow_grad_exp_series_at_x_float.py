@@ -3,6 +3,7 @@
 # transform: grad, wrt='x', optimize=True, specialized to Python numbers for x, in forward mode (the derivative of one number: one sweep, nothing saved)
 # source sha256: ed15c70fe7468808a8a882c0a1be2444be0928c0cb9a9cd8c3728230067d0e4b
 # s2s-meta: {"bindings": {}, "dims": [], "entry": "grad_exp_series", "function": "exp_series", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": ["x"], "wrt": "x"}
+# s2s-digest: bcee8719ac0bc440604244fe47f5298fc337b0022f256e7de78a96b9f5b33367 (sha256 of this file without this line)
 
 
 import numpy as np

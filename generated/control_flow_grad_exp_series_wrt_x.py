@@ -3,6 +3,7 @@
 # transform: grad, wrt='x', optimize=True
 # source sha256: ed15c70fe7468808a8a882c0a1be2444be0928c0cb9a9cd8c3728230067d0e4b
 # s2s-meta: {"bindings": {}, "entry": "grad_exp_series", "function": "exp_series", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": "x"}
+# s2s-digest: e0b671685b53eef4cc8cef75c54da78ece1315ac890a3c7c07cba7b0b43561d0 (sha256 of this file without this line)
 
 
 import numpy as np

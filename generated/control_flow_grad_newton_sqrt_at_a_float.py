@@ -3,6 +3,7 @@
 # transform: grad, wrt='a', optimize=True, specialized to Python numbers for a, in forward mode (the derivative of one number: one sweep, nothing saved)
 # source sha256: 4fd4175aa8b878633201872bddd63e82305ef4e6e0ce35f987215e4b6cebc72c
 # s2s-meta: {"bindings": {}, "dims": [], "entry": "grad_newton_sqrt", "function": "newton_sqrt", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": ["a"], "wrt": "a"}
+# s2s-digest: cf118231d2c347e259a459e75e00a1f2b24b64371b9ee448d852bff143191179 (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt='a', optimize=True
 # source sha256: 4fd4175aa8b878633201872bddd63e82305ef4e6e0ce35f987215e4b6cebc72c
 # s2s-meta: {"bindings": {}, "entry": "grad_newton_sqrt", "function": "newton_sqrt", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": "a"}
+# s2s-digest: 08eeaad3b977a113412ec946628eda39b60b2948bc0f2d224815610f1d16bf0c (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt='x', optimize=True, specialized to Python numbers for x, n, in forward mode (the derivative of one number: one sweep, nothing saved)
 # source sha256: f8bc46cb9a5ac96bd9d2e08f0f008d3eac64823d8b4555c3841c654aab502c85
 # s2s-meta: {"bindings": {}, "dims": [], "entry": "grad_power", "function": "power", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": ["x", "n"], "wrt": "x"}
+# s2s-digest: 47676351aa4a3352ef33e580ba52b8db54d681fa23e944b6738678ee4185b21f (sha256 of this file without this line)
 
 
 import numpy as np

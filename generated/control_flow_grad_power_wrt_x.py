@@ -3,6 +3,7 @@
 # transform: grad, wrt='x', optimize=True
 # source sha256: f8bc46cb9a5ac96bd9d2e08f0f008d3eac64823d8b4555c3841c654aab502c85
 # s2s-meta: {"bindings": {}, "entry": "grad_power", "function": "power", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": "x"}
+# s2s-digest: 2f620e2b49cdb74c2743f2ac16f2562d1bf6bd2f62076ce19806dca05631c9f4 (sha256 of this file without this line)
 
 
 import numpy as np

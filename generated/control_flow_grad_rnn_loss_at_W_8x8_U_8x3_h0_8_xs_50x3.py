@@ -3,6 +3,7 @@
 # transform: grad, wrt='W', optimize=True, specialized to shapes W (a, a), U (a, b), h0 (a,), xs (c, b)
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "dims": [["W", ["a", "a"]], ["U", ["a", "b"]], ["h0", ["a"]], ["xs", ["c", "b"]]], "entry": "grad_rnn_loss", "function": "rnn_loss", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": [], "wrt": "W"}
+# s2s-digest: 51de4a1478525b856d44210672b496e94544bf6589af62c1f561e946e5dd9156 (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt=('W', 'U', 'h0'), optimize=True
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "entry": "grad_rnn_loss", "function": "rnn_loss", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": ["W", "U", "h0"]}
+# s2s-digest: fcdeac4726342538ec5b4f0c47e8aa560b19327bfa820e291d087d519a63d63b (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: jvp, wrt='W', optimize=True
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "entry": "jvp_rnn_loss", "function": "rnn_loss", "kind": "jvp", "optimize": true, "origin": "examples/control_flow.py", "wrt": "W"}
+# s2s-digest: ab40f94282c2473f5593d4e0990815981e01279c6ba5f9827fd4372f1dceb07c (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt='w', optimize=True
 # source sha256: 633d1d4c08b34e1b466d9e559298fcfea1a34387542125b26e9932df63a1a8e1
 # s2s-meta: {"bindings": {"softplus": "custom_rule:smooth_hinge_loss"}, "entry": "grad_smooth_hinge_loss", "function": "smooth_hinge_loss", "kind": "grad", "optimize": true, "origin": "examples/custom_rule.py", "wrt": "w"}
+# s2s-digest: 4102f692c6fefff39ffe66ac3cc244f26d0443f760acc6ef1b27bae5c595fed8 (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt='w', optimize=True, specialized to shapes w (a,), X (b, a), labels (b,)
 # source sha256: 633d1d4c08b34e1b466d9e559298fcfea1a34387542125b26e9932df63a1a8e1
 # s2s-meta: {"bindings": {"softplus": "custom_rule:smooth_hinge_loss"}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["labels", ["b"]]], "entry": "grad_smooth_hinge_loss", "function": "smooth_hinge_loss", "kind": "grad", "optimize": true, "origin": "examples/custom_rule.py", "scalars": [], "wrt": "w"}
+# s2s-digest: cb588bbc161eea0c01e5c82e330f7fea896a93d6b2549f471840927eb9ecf00b (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/digits_mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
+# s2s-digest: 4f28bef6f3e986940330269620c088aa47fd761525272478a6ee3c1e2366556a (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: value_and_grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to Python numbers for weight_decay, specialized to shapes W1 (a, a), b1 (a,), W2 (a, b), b2 (b,), x (c, a), y (c, b)
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "a"]], ["b1", ["a"]], ["W2", ["a", "b"]], ["b2", ["b"]], ["x", ["c", "a"]], ["y", ["c", "b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/digits_mlp.py", "scalars": ["weight_decay"], "wrt": ["W1", "b1", "W2", "b2"]}
+# s2s-digest: 5bb2c6ffc1583a713573105d28eb1baf7c05a0c082dd1da0a466bf0778de49d1 (sha256 of this file without this line)
 
 
 import numpy as np

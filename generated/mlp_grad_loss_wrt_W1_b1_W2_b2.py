@@ -3,6 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
+# s2s-digest: cab2d68bdd7c34db6902a291b6e78c2a75a2a6798111d97b10d850dc3c8b706c (sha256 of this file without this line)
 
 
 import numpy as np

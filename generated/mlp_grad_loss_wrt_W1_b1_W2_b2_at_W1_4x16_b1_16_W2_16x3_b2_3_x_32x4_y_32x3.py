@@ -3,6 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (a, b), b1 (b,), W2 (b, c), b2 (c,), x (d, a), y (d, c)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "b"]], ["b1", ["b"]], ["W2", ["b", "c"]], ["b2", ["c"]], ["x", ["d", "a"]], ["y", ["d", "c"]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
+# s2s-digest: 9d782bbff4ce1f989a5d9eca8c5f95d1b85e769e1c12c11433cc832135382443 (sha256 of this file without this line)
 
 
 import numpy as np

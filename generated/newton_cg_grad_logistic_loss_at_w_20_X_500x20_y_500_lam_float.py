@@ -3,6 +3,7 @@
 # transform: grad, wrt='w', optimize=True, specialized to Python numbers for lam, specialized to shapes w (a,), X (b, a), y (b,)
 # source sha256: 69e6120880671102e2f5a6fee8ecae8e9c7dc1ca4c172ac728d15b1b910e4e9e
 # s2s-meta: {"bindings": {}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["y", ["b"]]], "entry": "grad_logistic_loss", "function": "logistic_loss", "kind": "grad", "optimize": true, "origin": "examples/newton_cg.py", "scalars": ["lam"], "wrt": "w"}
+# s2s-digest: a03255811afa480d4b95b6a40a3124df612da4e466ec4b9e7e248d4620570254 (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt='w', optimize=True
 # source sha256: 69e6120880671102e2f5a6fee8ecae8e9c7dc1ca4c172ac728d15b1b910e4e9e
 # s2s-meta: {"bindings": {}, "entry": "grad_logistic_loss", "function": "logistic_loss", "kind": "grad", "optimize": true, "origin": "examples/newton_cg.py", "wrt": "w"}
+# s2s-digest: 2fd52dfd980a9df888714e33bccff803e516e714bfab594428a17dee3a8c4f4e (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: value_and_grad, wrt='w', optimize=True, specialized to Python numbers for lam, specialized to shapes w (a,), X (b, a), y (b,)
 # source sha256: 69e6120880671102e2f5a6fee8ecae8e9c7dc1ca4c172ac728d15b1b910e4e9e
 # s2s-meta: {"bindings": {}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["y", ["b"]]], "entry": "value_and_grad_logistic_loss", "function": "logistic_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/newton_cg.py", "scalars": ["lam"], "wrt": "w"}
+# s2s-digest: e8d9dec84c51db96d60756661b659443608a089ba6a67ba28a81eeb7b30c3994 (sha256 of this file without this line)
 
 
 import numpy as np

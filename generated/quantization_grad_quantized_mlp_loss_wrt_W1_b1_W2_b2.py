@@ -3,6 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 4f8cb49a761d0ea40cd4604858ac3ee9d3bd4562c5a29028c2d0313f6bb368dd
 # s2s-meta: {"bindings": {"LEVELS": "quantization:quantize"}, "entry": "grad_quantized_mlp_loss", "function": "quantized_mlp_loss", "kind": "grad", "optimize": true, "origin": "examples/quantization.py", "wrt": ["W1", "b1", "W2", "b2"]}
+# s2s-digest: e7d15889bb28ee64aefbafb3810aba4b3455b7d0e29f4037f4e006011c8d0453 (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (1, a), b1 (a,), W2 (a, 1), b2 (1,), x (b, 1), y (b, 1)
 # source sha256: 4f8cb49a761d0ea40cd4604858ac3ee9d3bd4562c5a29028c2d0313f6bb368dd
 # s2s-meta: {"bindings": {"LEVELS": "quantization:quantize"}, "dims": [["W1", [1, "a"]], ["b1", ["a"]], ["W2", ["a", 1]], ["b2", [1]], ["x", ["b", 1]], ["y", ["b", 1]]], "entry": "grad_quantized_mlp_loss", "function": "quantized_mlp_loss", "kind": "grad", "optimize": true, "origin": "examples/quantization.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
+# s2s-digest: 0f60e8c20887f4c62c390d7f706e5ca88672c51c50f09a55f018b2af0af5124e (sha256 of this file without this line)
 
 
 import numpy as np

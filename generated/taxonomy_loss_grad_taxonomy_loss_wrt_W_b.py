@@ -3,6 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "wrt": ["W", "b"]}
+# s2s-digest: d535d7187ab97ba812233ec7d7f75fd0f99a0ec7613346ea31aa6d77d4edf469 (sha256 of this file without this line)
 
 
 import numpy as np

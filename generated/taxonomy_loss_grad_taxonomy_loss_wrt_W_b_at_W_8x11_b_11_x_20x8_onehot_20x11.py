@@ -3,6 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
+# s2s-digest: 54bb5131beaebbae045b0af222f34e4622802e711c489b69fc98c299d602d58a (sha256 of this file without this line)
 
 
 import numpy as np

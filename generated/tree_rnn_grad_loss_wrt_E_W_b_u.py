@@ -3,6 +3,7 @@
 # transform: grad, wrt=('E', 'W', 'b', 'u'), optimize=True
 # source sha256: 97db7f182a376263e91ddab854f2cbd016911b7b479543404a35dcb8d633b7c3
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/tree_rnn.py", "wrt": ["E", "W", "b", "u"]}
+# s2s-digest: b2aa77f1f380cb183d16706553ba2e59103fd5c2463bb5c93bc35a19a5d4ff17 (sha256 of this file without this line)
 
 
 import numpy as np

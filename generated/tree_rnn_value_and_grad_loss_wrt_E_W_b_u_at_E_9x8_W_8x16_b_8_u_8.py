@@ -3,6 +3,7 @@
 # transform: value_and_grad, wrt=('E', 'W', 'b', 'u'), optimize=True, specialized to shapes E (a, b), W (b, c), b (b,), u (b,)
 # source sha256: 97db7f182a376263e91ddab854f2cbd016911b7b479543404a35dcb8d633b7c3
 # s2s-meta: {"bindings": {}, "dims": [["E", ["a", "b"]], ["W", ["b", "c"]], ["b", ["b"]], ["u", ["b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/tree_rnn.py", "scalars": [], "wrt": ["E", "W", "b", "u"]}
+# s2s-digest: f5a8c8f2e650fb17cef8f46c02e0a6e23e425f02e87aaf2536a7fb8a9894cb1a (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,8 +3,8 @@
 Each returns a function compiled from generated source, carrying ``.source``,
 ``.path`` and ``.primal``.  The generated module is cached on disk under a key
 made of the sources of the function and everything it may call, the options
-and the s2s version; a later call, in this process or another, loads it
-without regenerating.
+and the s2s version (:mod:`s2s.cache`); a later call, in this process or
+another, loads it without regenerating.
 """
 
 import copy
@@ -19,7 +19,8 @@ import numpy as np
 
 from .version import __version__
 from .frontend import Scope
-from .load import cache_dir, check_bindings, is_generated, load_module, read_meta, reachable, source_key, refuse_overwrite, toolchain_fingerprint, watch, write_atomic
+from . import cache
+from .load import check_bindings, is_generated, load_module, reachable, source_key, refuse_overwrite, toolchain_fingerprint, unload, watch, write_atomic
 from .rules import BUILTIN, USER, RuleSet, nondifferentiable
 from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
@@ -31,7 +32,7 @@ from .runtime.values import is_record
 from .transform import NotForward, resolve_wrt, transform
 from . import jit
 from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
-from .variants import file_suffix, key_of, spec_of
+from .variants import file_suffix, key_of, kept_variants, spec_of
 
 
 def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=(), by_forward=False, compile=None):
@@ -59,16 +60,16 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
     if compile is not None:
         options["compile"] = compile
     key = source_key(fn, options)
-    if out_dir is None or specialized:
-        path = os.path.join(cache_dir(), f"{function_name(fn)}_{kind}_{key[:16]}.py")
+    cached = out_dir is None or specialized
+    if cached:
+        path = cache.locate(cache.entry_name(function_name(fn), kind, key))
     else:
         path = os.path.join(out_dir, _file_name(fn, kind, wrt, wrt_names, compile) + ".py")
     source = None
-    if (out_dir is None or specialized) and os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
-            source = f.read()
-        meta = read_meta(source)
-        namespace = _rebind(fn, meta["bindings"]) if meta else None
+    found = cache.read(path) if cached else None
+    if found is not None:
+        source, meta = found
+        namespace = _rebind(fn, meta["bindings"])
         if namespace is None:
             source = None
         else:
@@ -76,8 +77,11 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
     if source is None:
         generated = transform(fn, kind, wrt, optimize, rules, scalars, dims, by_forward, compile)
         source, namespace = generated.source, generated.bindings
-        refuse_overwrite(path)
-        write_atomic(path, source)
+        if cached:  # s2s's own directory: a damaged entry is written again in its place
+            path = cache.store(path, source)
+        else:
+            refuse_overwrite(path)
+            write_atomic(path, source)
         entry = generated.entry
     module = load_module(path, source, namespace)
     watch(module, fn, source)
@@ -188,10 +192,15 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     with neither runs the general code.  ``grad`` with respect to one Python
     number runs forward mode where that gives what reverse mode gives (see
     :func:`forward_or_reverse`).  With ``kept_as`` (a path without ``.py``),
-    each variant built is also written to that path plus its shapes.
+    each variant built is also written to that path plus its shapes.  At most
+    :func:`s2s.variants.kept_variants` variants stay loaded besides the general
+    code: one more evicts the least recently used.
     """
     sig = inspect.signature(fn)
-    variants = {((), ()): generated}
+    general = ((), ())
+    variants = {general: generated}  # key -> entry, least recently used first
+    limit = kept_variants()
+    recent = general  # the key of the variant the last call ran
 
     extra = len(wrt_names) if kind in ("jvp", "jacobian") else 1 if kind == "vjp" else 0
     positional = [p.name for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -221,28 +230,48 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
         if number_defaults:  # a parameter left at its default holds that number
             spec = {p: spec[p] if p in spec else number_defaults[p] for p in sig.parameters
                     if p in spec or (p in number_defaults and p not in arguments)}
+        nonlocal recent
         key = key_of(spec, kind)
-        run = variants.get(key)
+        run = variants.pop(key, None)
         if run is None:
             check_bindings(generated)  # made from the function as the general code saw it, or refused
-            run = variants[key] = build_variant(*key)
+            run = build_variant(*key)
             if kept_as is not None:
                 _keep(run, kept_as + file_suffix(spec) + ".py")
-        return run
+        variants[key] = run
+        recent = key
+        if len(variants) > limit + 1:
+            evict()
+        return key, run
 
-    quick = {}  # quick_key -> variant, for calls already checked (see quick_key)
+    def evict():
+        """Let the least recently used variant go, and the quick keys that lead to it.
+        (Copies of the dicts are iterated: another thread may be calling the wrapper.)"""
+        old = variants.pop(next(k for k in list(variants) if k != general), None)
+        if old is not None:
+            for q, known in list(quick.items()):
+                if known[0] is old:
+                    quick.pop(q, None)
+            unload(old)
+
+    quick = {}  # quick_key -> (variant, what to call, its key), for calls already checked (see quick_key)
     direct = plain and not extra and kind in ("grad", "value_and_grad")
     wrt_positions = [positional.index(n) for n in wrt_names] if direct else []
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        nonlocal recent
         key = quick_key(args) if direct and not kwargs and len(args) == len(positional) else None
         known = quick.get(key) if key is not None else None
         if known is not None:  # arguments of types and shapes a checked call had: straight to the variant
-            if known[0] is None:  # compiled: numba froze the globals it read, as in the user's own compiled code,
-                return known[1](*args)  # and gives arrays and floats as the arguments are
-            check_bindings(known[0])
-            out = call(known[1], args, kwargs)
+            run, target, used = known
+            if used is not recent:  # another variant than the last call's: now the most recently used
+                recent = used
+                variants[used] = variants.pop(used, run)
+            if target is not run:  # compiled: numba froze the globals it read, as in the user's own compiled code,
+                return target(*args)  # and gives arrays and floats as the arguments are
+            check_bindings(run)
+            out = call(run, args, kwargs)
             if kind == "value_and_grad":
                 return out[0], quick_like(out[1], args)
             return quick_like(out, args)
@@ -250,10 +279,13 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
         for name in wrt_names:
             if name in arguments:
                 _check_differentiable(name, arguments[name], fn)
-        run = variant(arguments)
-        if key is not None:  # the variant to check, and what to call (see above)
+        used, run = variant(arguments)
+        if key is not None:  # the variant to check, what to call (see above), and its key
+            if len(quick) >= 4 * limit:  # a bounded memo: the oldest go
+                for oldest in list(quick)[: len(quick) + 1 - 4 * limit]:
+                    quick.pop(oldest, None)
             compiled = getattr(run, "dispatcher", None)  # compiled for these types by this call
-            quick[key] = (run, run) if compiled is None else (None, compiled)
+            quick[key] = run, run if compiled is None else compiled, used
         check_bindings(run)
         out = call(run, call_args, call_kwargs)
         if kind == "jacobian":
@@ -295,7 +327,7 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
         its generated entry function, with the module text as ``.source`` and
         its file as ``.path``.  Called with the entry's arguments (those of the
         call), it runs exactly that code; the arrays' values are not read."""
-        return variant(bind(args, kwargs)[0])
+        return variant(bind(args, kwargs)[0])[1]
 
     wrapper.source = generated.source
     wrapper.path = generated.path
@@ -310,8 +342,8 @@ def _keep(run, path):
     """Write variant ``run``'s source to ``path`` too (unless it holds it already), and say so in ``run.path``."""
     refuse_overwrite(path)
     if os.path.isfile(path):
-        with open(path, encoding="utf-8") as f:
-            if f.read() == run.source:
+        with open(path, "rb") as f:
+            if f.read() == run.source.encode("utf-8"):  # bytes: a file s2s wrote, then damaged, is rewritten
                 run.path = path
                 return
     write_atomic(path, run.source)

@@ -3,6 +3,7 @@
     s2s grad FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward|jacobian] [--shapes SPEC] [--compile numba] [-o DIR]
     s2s show FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward|jacobian] [--shapes SPEC] [--compile numba]
     s2s check DIR [--update]
+    s2s cache info|clear|prune [--max-size SIZE]
 
 ``--shapes W=784x256,b=256,lr=float`` writes the variant that a call with
 arguments of those shapes runs (:mod:`s2s.variants`) instead of the general
@@ -13,7 +14,10 @@ written so whether or not the flag is given.
 
 Errors in the user's code print as ``file:line:col: message`` and exit 2;
 no internal traceback reaches the user.  ``s2s check`` exits 1 if a file is
-stale, 2 if one cannot be checked (its origin cannot be imported).
+stale or was edited after s2s wrote it (its digest says so), 2 if one cannot
+be checked (its origin cannot be imported).  ``s2s cache`` shows where the
+derivative cache is, its size and entries, and clears or prunes it
+(:mod:`s2s.cache`).
 """
 
 import argparse
@@ -25,7 +29,8 @@ import sys
 
 from . import jit
 from .errors import S2SError
-from .load import read_meta, refuse_overwrite, write_atomic
+from . import cache
+from .load import HEADER, cache_dir, cache_path, read_meta, refuse_overwrite, verify, write_atomic
 
 KINDS = ("grad", "value_and_grad", "vjp")
 
@@ -175,22 +180,47 @@ def regenerate(meta):
     return generate(fn, meta["kind"], wrt, meta["optimize"], tuple(meta.get("scalars", ())), dims, meta.get("compile")).source
 
 
+def read_generated(path):
+    """``(text, meta, why)`` of a file in a checked directory: ``meta`` None for a file s2s
+    did not write (skipped), ``{}`` for one whose record cannot be read; ``why`` says how
+    a file s2s wrote was edited since (else None)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        text, utf8 = data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        text, utf8 = data.decode("utf-8", "replace"), False
+    text = text.replace("\r\n", "\n")  # as a text-mode read sees it (a checkout with CRLF line ends)
+    if not text.startswith(HEADER):
+        return text, None, None
+    try:
+        meta = read_meta(text) or {}
+    except ValueError:
+        return text, {}, "its s2s-meta line is not the record s2s wrote"
+    if not utf8:
+        return text, meta, "it is not UTF-8 text"
+    return text, meta, "its text does not match the digest s2s wrote in it" if verify(text) is False else None
+
+
 def cmd_check(args):
     if not os.path.isdir(args.directory):
         raise UsageError(f"{args.directory}: no such directory")
     stale = 0
+    edited = 0
     checked = 0
     unchecked = 0
     for entry in sorted(os.listdir(args.directory)):
         path = os.path.join(args.directory, entry)
         if not entry.endswith(".py") or not os.path.isfile(path):
             continue
-        with open(path, encoding="utf-8") as f:
-            current = f.read()
-        meta = read_meta(current)
+        current, meta, why = read_generated(path)
         if meta is None:
             continue
         checked += 1
+        if not meta:  # no record to regenerate it from
+            print(f"{path}: edited since s2s wrote it: {why}; regenerate it with the command in its header")
+            edited += 1
+            continue
         try:
             fresh = regenerate(meta)
         except ImportFailed as exc:
@@ -201,21 +231,60 @@ def cmd_check(args):
             print(f"{path}: stale: cannot regenerate from {meta['origin']}::{meta['function']}: {exc}")
             stale += 1
             continue
-        if fresh != current and args.update:
+        if fresh == current:
+            continue
+        sys.stdout.writelines(
+            difflib.unified_diff(current.splitlines(True), fresh.splitlines(True), path, path + " (regenerated)")
+        )
+        if args.update:
             write_atomic(path, fresh)
-            print(f"{path}: regenerated")
-        elif fresh != current:
+            print(f"{path}: regenerated" + (f" (edited since s2s wrote it: {why})" if why else ""))
+        elif why:
+            edited += 1
+            print(f"{path}: edited since s2s wrote it: {why} (the diff above is from it to the file s2s writes)")
+        else:
             stale += 1
-            sys.stdout.writelines(
-                difflib.unified_diff(current.splitlines(True), fresh.splitlines(True), path, path + " (regenerated)")
-            )
             print(f"{path}: stale")
-    print(f"s2s check: {checked} generated file(s), {stale} stale" + (f", {unchecked} not checked" if unchecked else ""))
-    return 2 if unchecked else 1 if stale else 0
+    print(f"s2s check: {checked} generated file(s), {stale} stale" + (f", {edited} edited" if edited else "")
+          + (f", {unchecked} not checked" if unchecked else ""))
+    return 2 if unchecked else 1 if stale or edited else 0
+
+
+def cmd_cache(args):
+    if args.action == "info":
+        directory = cache_path()
+        entries, size = cache.listing(directory)
+        state = "" if os.path.isdir(directory) else " (not made yet)"
+        print(f"cache: {directory}{state}")
+        print(f"size: {cache.human(size)} in {_entries(sum(e.kind == 'entry' for e in entries))}")
+        print(f"cap: {cache.human(cache.size_cap())} (S2S_CACHE_SIZE; past it the least recently used entries go)")
+        return 0
+    directory = cache_dir()
+    if args.action == "clear":
+        removed, freed = cache.clear(directory)
+        print(f"s2s cache clear: removed {_entries(removed)} ({cache.human(freed)}) from {directory}")
+        return 0
+    try:
+        limit = cache.size_cap() if args.max_size is None else cache.parse_size(args.max_size)
+    except ValueError as exc:
+        raise UsageError(f"--max-size: {exc}") from None
+    removed, freed, left = cache.prune(directory, limit)
+    print(f"s2s cache prune: removed the {_entries(removed, 'least recently used ')} ({cache.human(freed)}); "
+          f"{cache.human(left)} left in {directory} (at most {cache.human(limit)})")
+    return 0
+
+
+def _entries(n, what=""):
+    return f"{n} {what}{'entry' if n == 1 else 'entries'}"
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="s2s", description="Source-to-source automatic differentiation.")
+    parser = argparse.ArgumentParser(
+        prog="s2s", description="Source-to-source automatic differentiation.",
+        epilog="environment: S2S_CACHE_DIR (the derivative cache; default ~/.cache/s2s), S2S_CACHE_SIZE (its cap; "
+        "default 100M), S2S_MAX_VARIANTS (shape variants a process keeps per function; default 32), "
+        "S2S_VARIANTS_DIR (also write the variants calls build there)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_ in (("grad", "write the derivative's source file and print its path"), ("show", "print the derivative's source")):
         p = sub.add_parser(name, help=help_)
@@ -232,20 +301,30 @@ def build_parser():
         p.add_argument("--compile", choices=jit.COMPILERS, help="a derivative numba compiles (the default for a numba-compiled target)")
         if name == "grad":
             p.add_argument("-o", "--out-dir", default="generated", help="output directory (default: generated/)")
-    p = sub.add_parser("check", help="fail with a diff if any generated file in DIR is stale")
+    p = sub.add_parser("check", help="fail with a diff if any generated file in DIR is stale or was edited")
     p.add_argument("directory")
-    p.add_argument("--update", action="store_true", help="regenerate stale files instead of failing")
+    p.add_argument("--update", action="store_true", help="regenerate stale and edited files instead of failing")
+    p = sub.add_parser(
+        "cache", help="the derivative cache: info (where it is, its size and entries), clear, prune",
+        description="The derivative cache: $S2S_CACHE_DIR, else ~/.cache/s2s (or $XDG_CACHE_HOME/s2s), "
+        "kept under $S2S_CACHE_SIZE (default 100M) by removing the least recently used entries.",
+    )
+    actions = p.add_subparsers(dest="action", required=True)
+    actions.add_parser("info", help="where the cache is, its size and number of entries")
+    actions.add_parser("clear", help="remove every entry")
+    p = actions.add_parser("prune", help="remove the least recently used entries until the cache is under its cap")
+    p.add_argument("--max-size", metavar="SIZE", help="prune to SIZE (200M, 1G) instead of the cap")
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    command = {"grad": cmd_grad, "show": cmd_show, "check": cmd_check}[args.command]
+    command = {"grad": cmd_grad, "show": cmd_show, "check": cmd_check, "cache": cmd_cache}[args.command]
     try:
         return command(args)
     except S2SError as exc:
         print(str(exc), file=sys.stderr)
-    except (UsageError, ValueError, TypeError) as exc:
+    except (UsageError, ValueError, TypeError, OSError) as exc:
         print(f"s2s: {exc}", file=sys.stderr)
     return 2
 

@@ -5,6 +5,8 @@ Every problem s2s reports about a user's code is an :class:`S2SError`.  It is a
 (1-based column) and ``text`` (the source line), and Python's own traceback
 printer shows the line with a caret.  ``col_offset`` is the 0-based column, as
 in ``ast``.  Internal errors are bugs and are never turned into this type.
+:class:`CacheWarning` is the one warning s2s gives of its own accord: about
+its cache, which it heals or does without (:mod:`s2s.cache`).
 """
 
 import ast
@@ -14,6 +16,11 @@ import types
 import gast
 
 from .libraries import spell
+
+
+class CacheWarning(UserWarning):
+    """Something wrong with s2s's cache that s2s worked around (a damaged entry made again,
+    a directory it cannot write): the derivative is right, the message says what happened."""
 
 
 class S2SError(SyntaxError):

@@ -14,7 +14,7 @@ generated code calls), so the file imports and runs compiled with nothing
 from s2s but those helpers; a construct numba cannot compile is refused at the
 user's line, before anything runs (a checkpointed loop:
 :meth:`s2s.reverse.ControlFlow.revolve_loop`; recursion:
-:meth:`s2s.transform.Program.refuse_recursion`), or, where only numba's
+:func:`refuse_recursion`), or, where only numba's
 type inference finds it, reported at the user's line on the first call
 (:func:`guarded`), naming the construct and saying that the Python
 derivative (no ``compile``) runs it.
@@ -75,12 +75,72 @@ def imports():
     return ["import numba", "import s2s.runtime.compiled  # numba's implementations of the s2s.runtime helpers used below"]
 
 
+def lower(functions):
+    """What numba cannot type, in forms it can: an index ``np.s_[t + 1, i]`` (normalization
+    names a subscript's index so) becomes the tuple ``(t + 1, i)``, a slice in it
+    ``slice(a, b, None)``."""
+    for f in functions:
+        for node in gast.walk(f):
+            for field, value in gast.iter_fields(node):
+                if isinstance(value, list):
+                    value[:] = [_index_expression(v) for v in value]
+                elif isinstance(value, gast.AST):
+                    setattr(node, field, _index_expression(value))
+
+
+def _index_expression(node):
+    if not (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Attribute) and node.value.attr == "s_"
+            and isinstance(node.value.value, gast.Name) and node.value.value.id == "np"):
+        return node
+    parts = node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]
+    none = lambda v: v if v is not None else gast.Constant(value=None, kind=None)
+    made = [gast.Call(func=gast.Name(id="slice", ctx=gast.Load(), annotation=None, type_comment=None),
+                      args=[none(p.lower), none(p.upper), none(p.step)], keywords=[]) if isinstance(p, gast.Slice) else p
+            for p in parts]
+    return gast.Tuple(elts=made, ctx=gast.Load()) if isinstance(node.slice, gast.Tuple) else made[0]
+
+
 def decorate(functions, options):
     """Put ``@numba.njit(**options)`` on each function of the module."""
     keywords = [gast.keyword(arg=k, value=gast.Constant(value=v, kind=None)) for k, v in options.items()]
     njit = gast.Attribute(value=gast.Name(id="numba", ctx=gast.Load(), annotation=None, type_comment=None), attr="njit", ctx=gast.Load())
     for f in functions:
         f.decorator_list = [gast.Call(func=njit, args=[], keywords=keywords)]
+
+
+def refuse_recursion(calls):
+    """Raise at a call that recurses, given the ``(caller, callee, call node, caller's
+    Located)`` of reverse mode's calls (:class:`s2s.transform.Program`): a recursive
+    function's saved values nest one level per call, a type numba cannot give a tuple."""
+    callees = {}
+    for caller, callee, _, _ in calls:
+        callees.setdefault(caller, set()).add(callee)
+    for caller, callee, node, loc in calls:
+        seen, todo = set(), [callee]
+        while todo:
+            f = todo.pop()
+            if f is caller:
+                raise loc.error(node, f"compile='numba' cannot compile the recursion of {caller.__name__}: the values "
+                                      "its forward sweep saves nest one level per call, which numba cannot type; write "
+                                      "the recursion as a loop, or differentiate without compile=")
+            if f not in seen:
+                seen.add(f)
+                todo.extend(callees.get(f, ()))
+
+
+CACHED = re.compile(r"^(\s*@numba\.njit\(.*?)\bcache=True\b", re.MULTILINE)
+
+
+def without_disk_cache(source):
+    """``source`` with numba's cache off (``cache=False``; no line moves): the text to compile
+    where its file is not there for numba to cache beside (a module s2s loads from memory,
+    a cache entry removed since it was written)."""
+    return CACHED.sub(r"\1cache=False", source)
+
+
+def no_file_to_cache_beside(exc):
+    """Whether ``exc`` is numba refusing ``cache=True`` for a function whose file is gone."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith("cannot cache function")
 
 
 def guarded(run, source, path, origin, module):

@@ -27,7 +27,7 @@ from .emit import module_source
 from .errors import S2SError
 from .frontend import MISSING, parse
 from .layout import flatten_branches, one_tuple_returns
-from .load import META_TAG
+from .load import META_TAG, seal
 from . import libraries
 from .naming import Namer, spelling
 from .normalize import normalize
@@ -151,24 +151,6 @@ class Program:
                 callee.plan = mode.plan
             self.bind_globals(parsed, functions)
             self.functions += functions
-
-    def refuse_recursion(self):
-        """Compiled code: raise at a call that recurses (a recursive function's saved
-        values nest one level per call, a type numba cannot give a tuple)."""
-        calls = collections.defaultdict(set)
-        for caller, callee, _, _ in self.calls:
-            calls[caller].add(callee)
-        for caller, callee, node, loc in self.calls:
-            seen, todo = set(), [callee]
-            while todo:
-                f = todo.pop()
-                if f is caller:
-                    raise loc.error(node, f"compile='numba' cannot compile the recursion of {caller.__name__}: the values "
-                                          "its forward sweep saves nest one level per call, which numba cannot type; write "
-                                          "the recursion as a loop, or differentiate without compile=")
-                if f not in seen:
-                    seen.add(f)
-                    todo.extend(calls[f])
 
     def merge_alike(self):
         """Keep one of the callees of a function that differ only in the dimensions they
@@ -457,7 +439,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     program.dims = {parsed.fn: dict(dims)} if not forward_mode else {}
     program.generate()
     if compile is not None:
-        program.refuse_recursion()
+        jit.refuse_recursion(program.calls)
     program.merge_alike()
     build = Build(program, kind, optimize, by_forward, parsed, fdef, main, single, wrt_names, scalars)
     for _, applies, run in PASSES:
@@ -474,9 +456,10 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
         imports.append(f"from s2s.runtime import {', '.join(runtime)}")
     if compile is not None:
         imports += jit.imports()
+        jit.lower(functions)
         jit.decorate(functions, compile)
     header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward, compile)
-    source = module_source(header, imports, functions, parsed.filename)
+    source = seal(module_source(header, imports, functions, parsed.filename))
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}
     return Generated(source, build.entry.name, bindings)
 

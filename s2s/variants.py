@@ -11,9 +11,13 @@ of the Python-number parameters, and each array's dimensions as symbols,
 equal sizes one letter, size 1 the number 1) and to the suffix of the file
 name that keeps the variant next to the general file (:func:`file_suffix`).
 :func:`spell_key` writes a key back as ``--shapes`` text, so that a variant's
-header says how to regenerate it.  No dependencies: the transform's header,
-the API and the command line all read it.
+header says how to regenerate it.  :func:`kept_variants` bounds how many
+variants a process keeps per transformed function (the least recently used
+go first).  No dependencies: the transform's header, the API and the command
+line all read it.
 """
+
+import os
 
 NUMBERS = ("int", "float")
 # dimension symbols; no "x", which separates dimensions in the spelling "784x256"
@@ -93,3 +97,14 @@ def spell_key(scalars, dims):
 def file_suffix(spec):
     """``_at_W_784x256_b_256``: the shapes in a variant's file name (``()`` spelled ``0d``)."""
     return "_at_" + "_".join(f"{p}_{s if s in NUMBERS else 'x'.join(map(str, s)) or '0d'}" for p, s in spec.items())
+
+
+KEPT_VARIANTS = 32
+
+
+def kept_variants():
+    """How many variants a transformed function keeps in a process (``$S2S_MAX_VARIANTS``,
+    default 32), besides its general code: one more pattern of shapes than that evicts
+    the least recently used (a later call with it loads it again, from the disk cache)."""
+    text = os.environ.get("S2S_MAX_VARIANTS", "")
+    return int(text) if text.strip().isdigit() and int(text) > 0 else KEPT_VARIANTS

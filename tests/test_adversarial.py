@@ -476,7 +476,13 @@ def test_cli_refuses_to_overwrite_a_file_without_the_s2s_header(tmp_path, capsys
 
 # -- 4. generated modules only import and define ---------------------------------------------------------
 
-ALLOWED_IMPORTS = {"numpy", "math", "s2s.runtime"}
+ALLOWED_IMPORTS = {"numpy", "math", "s2s.runtime", "numba", "s2s.runtime.compiled"}  # the last two: compiled modules
+
+
+def is_njit(decorator):
+    """``@numba.njit(cache=True, ...)`` with constant options: what a compiled module's functions carry."""
+    return (isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "numba.njit" and not decorator.args
+            and all(isinstance(k.value, ast.Constant) for k in decorator.keywords))
 
 
 def assert_only_definitions(path):
@@ -488,7 +494,7 @@ def assert_only_definitions(path):
             assert stmt.module in ALLOWED_IMPORTS and stmt.level == 0, (path, ast.unparse(stmt))
         elif isinstance(stmt, ast.FunctionDef):
             args = stmt.args
-            assert not stmt.decorator_list and stmt.returns is None, (path, stmt.name)
+            assert all(is_njit(d) for d in stmt.decorator_list) and stmt.returns is None, (path, stmt.name)
             for default in args.defaults + [d for d in args.kw_defaults if d is not None]:
                 assert isinstance(default, ast.Constant), (path, stmt.name)  # evaluated at import
             for a in args.posonlyargs + args.args + args.kwonlyargs:

@@ -98,3 +98,60 @@ def test_corpus_speed_times_a_corpus_program():
     assert all(r["fn"] > 0 and r["grad"] > 0 for r in rows)
     assert corpus_speed.summary(rows).startswith("2 cases: median gradient / function ")
     assert corpus_speed.table(rows).count("| chem_lennard_jones-") == 2
+
+
+def test_compiled_benchmark_on_tiny_sizes():
+    """bench/compiled.py on the tiny sizes: every gradient (s2s compiled, its dispatcher, the
+    s2s Python gradient, the hand-written numba one, JAX's where installed) agrees and is
+    timed, the tables and the acceptance summary render; one first call in a fresh process."""
+    pytest.importorskip("numba")
+    from bench import compiled
+    from bench.compiled_workloads import WORKLOADS as COMPILED
+
+    rows, jax_version = compiled.run("tiny", set(), 0.0005, 2, 0.02, False, log=lambda s: None)
+    assert [r["name"] for r in rows] == [w.name for w in COMPILED]
+    jax_missing = jax_version.startswith("not available")
+    for r in rows:
+        ms = r["methods"]
+        for name in ("s2s", "dispatcher", "python", "hand"):
+            assert "best" in ms[name], (r["name"], name, ms[name].get("note"))
+        assert ms["s2s"]["error"] <= compiled.COMPILED_RTOL and ms["dispatcher"]["error"] <= compiled.COMPILED_RTOL
+        jit = ms["jax_jit"]
+        if r["name"] == "flight":
+            assert jit["note"] == "no port"
+        elif jax_missing:
+            assert jit["note"] == "not installed"
+        else:
+            assert "best" in jit and jit["compile"] >= 0, (r["name"], jit.get("note"))
+    horner = next(w for w in COMPILED if w.name == "horner")
+    rows[3]["first_call"] = compiled.first_call(horner, horner.tiny)
+    assert rows[3]["first_call"]["total"] >= rows[3]["first_call"]["call"] > 0, rows[3]["first_call"]
+    text = compiled.summary(rows) + "\n" + compiled.tables(rows)
+    assert "first call (fresh process, empty cache) under 2 s for each, in wall time" in text
+    assert "| horner | degree 6, c[i] |" in text and "Failures" not in text
+    assert "lax.while_loop" in text
+
+
+def test_compiled_benchmark_reference_matches_finite_differences():
+    """The reference of bench/compiled.py (the s2s Python gradient) on the tiny sizes
+    agrees with central differences of the numba programs."""
+    pytest.importorskip("numba")
+    from bench.compiled_workloads import WORKLOADS as COMPILED
+
+    eps = 1e-6
+    for w in COMPILED:
+        args = list(w.make(**w.tiny))
+        grads = s2s.grad(w.fn.py_func, wrt=w.wrt)(*args)
+        for pos, g in zip(w.wrt, grads):
+            x = args[pos]
+            num = np.zeros_like(np.asarray(x, dtype=float))
+            for j in np.ndindex(num.shape):
+                up, down = list(args), list(args)
+                if isinstance(x, float):
+                    up[pos], down[pos] = x + eps, x - eps
+                else:
+                    up[pos], down[pos] = x.copy(), x.copy()
+                    up[pos][j] += eps
+                    down[pos][j] -= eps
+                num[j] = (w.fn(*up) - w.fn(*down)) / (2 * eps)
+            np.testing.assert_allclose(g, num, rtol=1e-5, atol=1e-7, err_msg=f"{w.name} argument {pos}")

@@ -135,3 +135,60 @@ def test_cli_check_cannot_check_a_file_whose_origin_cannot_be_imported(tmp_path)
     ) in proc.stdout
     assert "stale" not in proc.stdout.replace("0 stale", "")
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_cli_check_reports_a_file_edited_after_s2s_wrote_it(tmp_path):
+    src = tmp_path / "model.py"
+    src.write_text("import numpy as np\n\n\ndef loss(w):\n    return np.sum(np.tanh(w) ** 2)\n")
+    assert run(["-m", "s2s", "grad", "model.py::loss", "-o", "generated"], cwd=tmp_path).returncode == 0
+    target = tmp_path / "generated" / "model_grad_loss.py"
+    written = target.read_text()
+    target.write_text(written + "\n\ndef grad_loss(w):\n    return 0 * w\n")
+    (tmp_path / "generated" / "notes.py").write_text("# my notes, not s2s's\n")
+    proc = run(["-m", "s2s", "check", "generated"], cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "generated/model_grad_loss.py: edited since s2s wrote it" in proc.stdout
+    assert "-    return 0 * w" in proc.stdout  # the diff, from the edited file to the one s2s writes
+    assert "1 generated file(s), 0 stale, 1 edited" in proc.stdout
+    target.write_bytes(written.encode()[:200] + b"\xff\xfe\x00 binary")  # its record cut off
+    proc = run(["-m", "s2s", "check", "generated"], cwd=tmp_path)
+    assert proc.returncode == 1 and "edited since s2s wrote it: it is not UTF-8 text; regenerate it with" in proc.stdout, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    target.write_bytes(written.encode() + b"\xff\xfe\x00 binary")
+    proc = run(["-m", "s2s", "check", "generated"], cwd=tmp_path)
+    assert proc.returncode == 1 and "edited since s2s wrote it: it is not UTF-8 text (the diff" in proc.stdout, proc.stdout + proc.stderr
+    proc = run(["-m", "s2s", "check", "generated", "--update"], cwd=tmp_path)
+    assert proc.returncode == 0 and "regenerated (edited since s2s wrote it" in proc.stdout, proc.stdout + proc.stderr
+    assert target.read_text() == written
+    assert (tmp_path / "generated" / "notes.py").read_text() == "# my notes, not s2s's\n"
+
+
+def test_cli_cache_info_prune_clear(tmp_path):
+    cache = tmp_path / "cache"
+    env = dict(os.environ, S2S_CACHE_DIR=str(cache), PYTHONPATH=HERE, S2S_CACHE_SIZE="1M")
+    info = run(["-m", "s2s", "cache", "info"], env=env)
+    assert info.returncode == 0 and f"cache: {cache} (not made yet)" in info.stdout, info.stdout + info.stderr
+    assert "0 entries" in info.stdout and "cap: 1.0 MiB" in info.stdout
+    script = "import s2s; from programs.straight import mlp_loss, spellings; s2s.grad(mlp_loss); s2s.grad(spellings)"
+    assert run(["-c", script], env=env).returncode == 0
+    (cache / "mine.txt").write_text("not an entry")
+    info = run(["-m", "s2s", "cache", "info"], env=env)
+    assert f"cache: {cache}\n" in info.stdout and " in 2 entries" in info.stdout, info.stdout
+    prune = run(["-m", "s2s", "cache", "prune"], env=env)
+    assert prune.returncode == 0 and "removed the 0 least recently used entries" in prune.stdout, prune.stdout + prune.stderr
+    latest = os.path.getsize(next(cache.glob("spellings_grad_*.py")))
+    prune = run(["-m", "s2s", "cache", "prune", "--max-size", str(latest)], env=env)
+    assert "removed the 1 least recently used entry" in prune.stdout, prune.stdout
+    assert len(os.listdir(cache)) == 2
+    clear = run(["-m", "s2s", "cache", "clear"], env=env)
+    assert clear.returncode == 0 and "removed 1 entry" in clear.stdout, clear.stdout + clear.stderr
+    assert os.listdir(cache) == ["mine.txt"]
+    bad = run(["-m", "s2s", "cache", "prune", "--max-size", "lots"], env=env)
+    assert bad.returncode == 2 and "--max-size: 'lots' is not a size" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_help_lists_the_cache_command():
+    proc = run(["-m", "s2s", "--help"])
+    assert proc.returncode == 0
+    assert "cache" in proc.stdout and "info" in proc.stdout and "clear" in proc.stdout and "prune" in proc.stdout
+    assert "S2S_CACHE_DIR" in proc.stdout and "S2S_CACHE_SIZE" in proc.stdout

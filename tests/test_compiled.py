@@ -25,6 +25,7 @@ CASES = [  # (function, arguments, wrt)
     (nb.kepler_anomaly, (1.2, 0.3), (0, 1)),
     (nb.fpu_mode_energy, (Q0, np.zeros(6), 1.0, 0.25, 0.05, 15), (0, 2, 3)),
     (nb.asian_call, (100.0, 0.25, 0.03, 95.0, Z, 1.0 / 12), (0, 1, 2)),
+    (nb.rod_history, (Q0, 4, 0.2), (0, 2)),  # 2-D entries written: np.s_[t + 1, i] lowered to a tuple
 ]
 
 
@@ -103,6 +104,14 @@ def test_recursion_is_refused_at_the_call():
         s2s.grad(nb.depth_sum, compile="numba")
     assert info.value.lineno == nb.depth_sum.__code__.co_firstlineno + 4
     assert "recursion" in str(info.value) and "without compile=" in str(info.value)
+
+
+def test_checkpointed_loop_is_refused_at_the_loop():
+    with pytest.raises(s2s.S2SError) as info:
+        s2s.grad(nb.relaxed, compile="numba")
+    assert info.value.lineno == nb.relaxed.__code__.co_firstlineno + 2
+    assert "checkpointed loop" in str(info.value)
+    assert s2s.grad(nb.relaxed)(0.3, 20) == pytest.approx(numeric_grad(nb.relaxed, [0.3, 20], 0), rel=1e-7)
 
 
 def test_what_numba_cannot_type_is_reported_at_the_users_line():

@@ -89,7 +89,21 @@ def garch_nll(theta, returns):
     return 0.5 * np.sum(np.log(2 * np.pi) + np.log(sigma2) + returns**2 / sigma2)
 
 
+def heat_rod(u0, steps, r):
+    """Explicit finite differences for the heat equation, ends held: a new array each step."""
+    u = u0
+    for _ in range(steps):
+        new = np.zeros(u.shape[0])
+        new[1:-1] = u[1:-1] + r * (u[:-2] - 2.0 * u[1:-1] + u[2:])
+        new[0] = u[0]
+        new[-1] = u[-1]
+        u = new
+    return np.sum(u * u)
+
+
 CASES = [
+    (heat_rod, lambda rng: (rng.normal(size=9), 6, 0.25), 0),
+    (heat_rod, lambda rng: (rng.normal(size=9), 6, 0.25), 2),
     (horner, lambda rng: (rng.normal(size=9), 0.8), 0),
     (iir_energy, lambda rng: (rng.normal(size=12), 0.7, 0.4), 0),
     (iir_energy, lambda rng: (rng.normal(size=12), 0.7, 0.4), 1),
@@ -156,3 +170,31 @@ def test_a_helper_filling_an_array_knows_its_parameters_dimensions():
     assert "zeroed(" not in source
     helper = source[source.index("def garch_variances_forward"):]
     assert "shape_of" not in helper.replace("shape_of(theta)", "")  # scalars unpacked from theta
+
+
+def shares_the_buffer(x):
+    a = np.zeros(3)
+    total = 0.0
+    for i in range(3):
+        b = a
+        a[i] = x[i]
+        total = total + np.sum(b)
+    return total
+
+
+def keeps_one_step(x, n):
+    keep = np.zeros(3)
+    for k in range(n):
+        new = np.zeros(3)
+        if k == 1:
+            keep = new
+        new[0] = x[0] * k
+    return np.sum(keep) + x[1]
+
+
+@pytest.mark.parametrize("fn", [shares_the_buffer, keeps_one_step])
+def test_a_write_into_an_array_another_name_holds_is_still_refused(fn):
+    """An array made anew each iteration is a new object (heat_rod); one that another
+    name holds in the same iteration is the same object."""
+    with pytest.raises(s2s.S2SError, match="share memory"):
+        s2s.grad(fn)

@@ -299,13 +299,15 @@ class Analysis:
             if self.number(value, state):
                 state[target.id] = frozenset({NUMBER}), frozenset()
                 return
+            new = self.renew(("new", _start(stmt), target.id), state)
             is_, holds = self.objects(value, state)
-            new = ("new", _start(stmt), target.id)
             if self.constructs_array(value):
                 self.arrays.add(new)
             state[target.id] = is_ | {new}, holds
         elif isinstance(target, (gast.Tuple, gast.List)):
             if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+                for n in _names(target):
+                    self.renew(("new", _start(stmt), n), state)
                 before = dict(state)
                 for t, v in zip(target.elts, value.elts):
                     is_, holds = self.objects(v, before)
@@ -319,6 +321,19 @@ class Analysis:
                 self.write(base.id, stmt, state, "item assignment writes into")
                 if not self.array(base.id, state):  # into an array, the value is copied
                     self.hold(base.id, value, state)
+
+    def renew(self, new, state):
+        """``new``, the object a statement makes, made again (a loop): the one it made
+        before, still held by other names, becomes an older object (``"old"``: all the
+        earlier ones), so a write into the new one does not reach the names holding
+        an old one (``new = np.zeros(n); new[1] = ...; u = new`` in a loop)."""
+        old = ("old",) + new[1:]
+        if any(new in o or any(_holds(x, new) for x in o) for pair in state.values() for o in pair):
+            for name, (is_, holds) in list(state.items()):
+                state[name] = frozenset(_renamed(x, new, old) for x in is_), frozenset(_renamed(x, new, old) for x in holds)
+            if new in self.arrays:
+                self.arrays.add(old)
+        return new
 
     def constructs_array(self, value):
         """Whether ``value`` is a call of a numpy function that makes a new array."""
@@ -480,6 +495,19 @@ def _containers(obj):
         obj = obj[2]
         out.append(obj)
     return out
+
+
+def _holds(obj, inner):
+    """Whether the object ``obj`` is ``inner`` or is built on it (a view, an item of it)."""
+    return obj == inner or isinstance(obj, tuple) and any(isinstance(e, tuple) and _holds(e, inner) for e in obj)
+
+
+def _renamed(obj, new, old):
+    if obj == new:
+        return old
+    if isinstance(obj, tuple) and any(isinstance(e, tuple) for e in obj):
+        return tuple(_renamed(e, new, old) if isinstance(e, tuple) else e for e in obj)
+    return obj
 
 
 def _base_object(obj):

@@ -16,6 +16,7 @@ import re
 import gast
 
 from ..activity import local_names, simple_statements
+from ..errors import S2SError
 from ..saveplan import BranchSave, LoopSave
 from .saving import stores
 from .syntax import assign, assigned, call, located, name, saved_tuple, unpack_names
@@ -166,12 +167,24 @@ class ControlFlow:
         carried = {s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False)}
         available |= names & carried - assigned([s for s in stmt.body if not getattr(s, "s2s_carry", False)])
         defs = [s for s in stmt.body if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and s.targets[0].id in self.once]
+        # a value assigned once in the body and saved whole is at hand all through the iteration
+        available |= {d.targets[0].id for d in defs if d.targets[0].id in names and not self.cheap(d.value, lambda n: True)}
         recompute = []
-        for d in defs:
-            target = d.targets[0].id
-            if target in names and self.cheap(d.value, lambda n: n in available or n not in inside):
-                recompute.append(located(assign(target, copy.deepcopy(d.value)), d))
-                available.add(target)
+        position = {d.targets[0].id: k for k, d in enumerate(defs)}
+        for again in (False, True):  # again: with the values the first pass left saved
+            for d in defs:
+                target = d.targets[0].id
+                # compiled code recomputes chains of operations too (an operation costs less than a saved number)
+                if (target in names or self.rows) and target not in done(recompute) and self.cheap(d.value, lambda n: n in available or n not in inside):
+                    recompute.append(located(assign(target, copy.deepcopy(d.value)), d))
+                    available.add(target)
+            available |= names
+            recompute.sort(key=lambda r: position[r.targets[0].id])  # the forward sweep's order
+        needed = set(names)
+        for r in reversed(recompute):  # what an entry needs, not a whole chain
+            if r.targets[0].id in needed:
+                needed.update(local_names(r))
+        recompute = [r for r in recompute if r.targets[0].id in needed]
         if steps is not None and stmt.target.id not in names | {n for r in recompute for n in local_names(r)}:
             steps = None  # the index is not needed
         if steps is None and not recompute:
@@ -249,9 +262,9 @@ class ControlFlow:
         if stmt.s2s_break:
             raise self.loc.error(stmt, "a checkpointed loop (s2s.checkpoint(range(...), snapshots=...)) cannot `break` or `return`")
         if self.rows:
-            raise self.loc.error(stmt, "compile='numba' cannot compile a checkpointed loop (s2s.checkpoint(range(...), "
-                                       "snapshots=...)): its backward sweep re-runs iterations through a Python function; "
-                                       "drop the checkpoint, or differentiate without compile=")
+            raise S2SError("compile='numba' cannot compile a checkpointed loop (s2s.checkpoint(range(...), snapshots=...)): "
+                           "its backward sweep re-runs iterations through a Python function; drop the checkpoint, or "
+                           "differentiate without compile=", self.loc.filename, stmt.s2s_line)
         carried = [s.targets[0].id for s in stmt.body if getattr(s, "s2s_carry", False)]
         main = [s for s in stmt.body if not getattr(s, "s2s_carry", False)]
         carry = [s for s in stmt.body if getattr(s, "s2s_carry", False)]
@@ -291,6 +304,10 @@ class ControlFlow:
             body=code or [gast.Pass()], orelse=[], type_comment=None,
         )
         return loop, {start, stmt.iter.id} | free
+
+
+def done(statements):
+    return {r.targets[0].id for r in statements}
 
 
 def loop_name(stmt):

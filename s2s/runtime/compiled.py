@@ -41,6 +41,8 @@ def _range_item(steps, k):
 
 @overload(zeros_like)
 def _zeros_like(value):
+    if isinstance(value, types.Optional) and isinstance(value.type, types.Number):
+        value = value.type  # a value not yet set (None) on some paths, as a function's result before it returns
     if isinstance(value, types.Boolean):
         return lambda value: 0.0
     if isinstance(value, types.Number):

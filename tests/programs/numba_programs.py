@@ -3,6 +3,8 @@
 import numba
 import numpy as np
 
+import s2s
+
 
 @numba.njit
 def projectile_range(v0, angle, drag):
@@ -114,6 +116,21 @@ def asian_call(s0, sigma, rate, strike, z, dt):
     return np.exp(-rate * steps * dt) * total / paths
 
 
+@numba.njit
+def rod_history(u0, steps, r):
+    """The heat equation on a rod, every time step kept as a row of a 2-D array."""
+    n = u0.shape[0]
+    u = np.zeros((steps + 1, n))
+    for i in range(n):
+        u[0, i] = u0[i]
+    for t in range(steps):
+        u[t + 1, 0] = u[t, 0]
+        u[t + 1, n - 1] = u[t, n - 1]
+        for i in range(1, n - 1):
+            u[t + 1, i] = u[t, i] + r * (u[t, i - 1] - 2.0 * u[t, i] + u[t, i + 1])
+    return np.sum(u[steps] ** 2)
+
+
 def depth_sum(x, n):
     """A recursion (refused when compiled): x + x**2/2 + ... by calls."""
     if n == 0:
@@ -124,3 +141,10 @@ def depth_sum(x, n):
 def peak_ratio(x):
     """The largest entry over the mean: np.max's adjoint picks ties with a helper numba has no form of."""
     return np.max(x) / np.mean(x)
+
+
+def relaxed(x, steps):
+    """A checkpointed loop (refused when compiled)."""
+    for _ in s2s.checkpoint(range(steps), snapshots=4):
+        x = 0.9 * x + 0.1 * np.sin(x)
+    return x
