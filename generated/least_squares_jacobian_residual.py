@@ -3,6 +3,7 @@
 # transform: jacobian, wrt='theta', optimize=True; vector mode, directions: axis 0 of every *_dot (one entry per direction; `directions` of them)
 # source sha256: f975d7c0b7af997d61e60b2b2c25731b7d49c5489d9965bad6a1ea9b56de4007
 # s2s-meta: {"bindings": {}, "entry": "jacobian_residual", "function": "residual", "kind": "jacobian", "optimize": true, "origin": "examples/least_squares.py", "wrt": "theta"}
+# s2s-digest: 15f2bb1a0852780e3fa18e71e36033157702463ab97a92f03558a463d2aebb4b (sha256 of this file without this line)
 
 
 import numpy as np

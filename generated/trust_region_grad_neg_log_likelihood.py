@@ -3,6 +3,7 @@
 # transform: grad, wrt='beta', optimize=True
 # source sha256: 02f02fc2e9ed6a0ad833fbd2c9ecfd5e5c84bfd1fd8095372690334e786eccfb
 # s2s-meta: {"bindings": {}, "entry": "grad_neg_log_likelihood", "function": "neg_log_likelihood", "kind": "grad", "optimize": true, "origin": "examples/trust_region.py", "wrt": "beta"}
+# s2s-digest: 5546d5aaf6a01659c7479dc82258c4bf6e082b8c8ace92cba299d8259392307f (sha256 of this file without this line)
 
 
 import numpy as np

@@ -3,6 +3,7 @@
 # transform: grad, wrt='beta', optimize=True, specialized to Python numbers for lam, specialized to shapes beta (a,), X (b, a), counts (b,)
 # source sha256: 02f02fc2e9ed6a0ad833fbd2c9ecfd5e5c84bfd1fd8095372690334e786eccfb
 # s2s-meta: {"bindings": {}, "dims": [["beta", ["a"]], ["X", ["b", "a"]], ["counts", ["b"]]], "entry": "grad_neg_log_likelihood", "function": "neg_log_likelihood", "kind": "grad", "optimize": true, "origin": "examples/trust_region.py", "scalars": ["lam"], "wrt": "beta"}
+# s2s-digest: a57a0ae87b85f776e456c06b253e410ab67d11a65a136c03131a9e06dccd7797 (sha256 of this file without this line)
 
 
 import numpy as np
