@@ -3,7 +3,7 @@
 In vector mode (:mod:`s2s.vector`) every tangent carries its directions on axis 0.
 Elementwise rules need nothing (``dy = dx * np.cos(x)`` broadcasts as it is) and
 structural ones on containers neither; the transformer lines their tangents up
-with ``lift`` once for all of them.  A rule that names axes, contracts or
+with ``lift_to`` once for all of them.  A rule that names axes, contracts or
 reshapes is written here once more with the directions in mind: its axes
 shifted past the directions (``tangent_axis``), products that keep the
 directions apart (``matmul_left``), shapes with the directions in front.  A
@@ -96,7 +96,7 @@ def atleast_nd(y, arys):
 
 @vector_tangent(np.broadcast_to)
 def broadcast_to(y, array, shape, subok=False):
-    dy = lift(darray, y)
+    dy = lift_to(darray, y)
 
 
 @vector_tangent(np.concatenate)
@@ -167,7 +167,7 @@ def unbroadcast(y, grad, like):
 
 @vector_tangent(runtime.rebroadcast)
 def rebroadcast(y, tangent, like):
-    dy = lift(dtangent, like)
+    dy = lift_to(dtangent, like)
 
 
 @vector_tangent(runtime.unreduce)
@@ -251,12 +251,12 @@ def tril(y, m, k=0):
 
 @vector_tangent(np.full)
 def full(y, shape, fill_value, dtype=None, order="C", *, device=None, like=None):
-    dy = lift(dfill_value, y)
+    dy = lift_to(dfill_value, y)
 
 
 @vector_tangent(np.full_like)
 def full_like(y, a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
-    dy = lift(dfill_value, y)
+    dy = lift_to(dfill_value, y)
 
 
 @vector_tangent(np.outer)

@@ -3,11 +3,11 @@
 # transform: jacobian, wrt='theta', optimize=True; vector mode, directions: axis 0 of every *_dot (one entry per direction; `directions` of them)
 # source sha256: f975d7c0b7af997d61e60b2b2c25731b7d49c5489d9965bad6a1ea9b56de4007
 # s2s-meta: {"bindings": {}, "entry": "jacobian_residual", "function": "residual", "kind": "jacobian", "optimize": true, "origin": "examples/least_squares.py", "wrt": "theta"}
-# s2s-digest: 15f2bb1a0852780e3fa18e71e36033157702463ab97a92f03558a463d2aebb4b (sha256 of this file without this line)
+# s2s-digest: 73a568bf989676a1ab403281f4e7a5a51c99a24409df88e92a50fd07023a03a0 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import GradTuple, appended, count_directions, lift, tangent_axis, tangent_item, tangent_zeros
+from s2s.runtime import GradTuple, appended, count_directions, lift_to, tangent_axis, tangent_item, tangent_zeros
 
 
 def jacobian_residual(theta, t, observed, theta_dot):
@@ -42,7 +42,7 @@ def residual_jvp(directions, theta_dot, theta, t, observed):
         observed_item_2 = observed[run, 1]
         minus_2 = c - observed_item_2
         minus_minus_2 = [minus, minus_2]
-        minus_minus_2_dot = [lift(b_dot, minus), lift(c_dot, minus_2)]
+        minus_minus_2_dot = [lift_to(b_dot, minus), lift_to(c_dot, minus_2)]
         concatenate = np.concatenate(minus_minus_2)
         concatenate_dot = np.concatenate(minus_minus_2_dot, axis=tangent_axis(0, concatenate))
         runs_3 = appended(runs_2, concatenate)
@@ -67,36 +67,36 @@ def concentrations_jvp(directions, log_k_dot, a0_dot, log_k, a0, t):
     # least_squares.py:27  decay_a = np.exp(-k1 * t)
     neg_k1_times_t = -k1 * t
     decay_a = np.exp(neg_k1_times_t)
-    decay_a_dot = lift(-k1_dot, neg_k1_times_t) * t * decay_a
+    decay_a_dot = lift_to(-k1_dot, neg_k1_times_t) * t * decay_a
     # least_squares.py:28  decay_b = np.exp(-k2 * t)
     neg_k2_times_t = -k2 * t
     decay_b = np.exp(neg_k2_times_t)
-    decay_b_dot = lift(-k2_dot, neg_k2_times_t) * t * decay_b
+    decay_b_dot = lift_to(-k2_dot, neg_k2_times_t) * t * decay_b
     # least_squares.py:29  b = a0 * k1 / (k2 - k1) * (decay_a - decay_b)
     a0_times_k1 = a0 * k1
-    a0_times_k1_dot = lift(a0_dot, a0_times_k1) * k1 + a0 * lift(k1_dot, a0_times_k1)
+    a0_times_k1_dot = lift_to(a0_dot, a0_times_k1) * k1 + a0 * lift_to(k1_dot, a0_times_k1)
     k2_minus_k1 = k2 - k1
-    k2_minus_k1_dot = lift(k2_dot, k2_minus_k1) - lift(k1_dot, k2_minus_k1)
+    k2_minus_k1_dot = lift_to(k2_dot, k2_minus_k1) - lift_to(k1_dot, k2_minus_k1)
     over = a0_times_k1 / k2_minus_k1
-    over_dot = lift(a0_times_k1_dot, over) / k2_minus_k1 - lift(k2_minus_k1_dot, over) * over / k2_minus_k1
+    over_dot = lift_to(a0_times_k1_dot, over) / k2_minus_k1 - lift_to(k2_minus_k1_dot, over) * over / k2_minus_k1
     minus = decay_a - decay_b
-    minus_dot = lift(decay_a_dot, minus) - lift(decay_b_dot, minus)
+    minus_dot = lift_to(decay_a_dot, minus) - lift_to(decay_b_dot, minus)
     b = over * minus
-    b_dot = lift(over_dot, b) * minus + over * lift(minus_dot, b)
+    b_dot = lift_to(over_dot, b) * minus + over * lift_to(minus_dot, b)
     # least_squares.py:30  c = a0 * (1.0 + (k1 * decay_b - k2 * decay_a) / (k2 - k1))
     k1_times_decay_b = k1 * decay_b
-    k1_times_decay_b_dot = lift(k1_dot, k1_times_decay_b) * decay_b + k1 * lift(decay_b_dot, k1_times_decay_b)
+    k1_times_decay_b_dot = lift_to(k1_dot, k1_times_decay_b) * decay_b + k1 * lift_to(decay_b_dot, k1_times_decay_b)
     k2_times_decay_a = k2 * decay_a
-    k2_times_decay_a_dot = lift(k2_dot, k2_times_decay_a) * decay_a + k2 * lift(decay_a_dot, k2_times_decay_a)
+    k2_times_decay_a_dot = lift_to(k2_dot, k2_times_decay_a) * decay_a + k2 * lift_to(decay_a_dot, k2_times_decay_a)
     minus_2 = k1_times_decay_b - k2_times_decay_a
-    minus_2_dot = lift(k1_times_decay_b_dot, minus_2) - lift(k2_times_decay_a_dot, minus_2)
+    minus_2_dot = lift_to(k1_times_decay_b_dot, minus_2) - lift_to(k2_times_decay_a_dot, minus_2)
     k2_minus_k1_2 = k2 - k1
-    k2_minus_k1_2_dot = lift(k2_dot, k2_minus_k1_2) - lift(k1_dot, k2_minus_k1_2)
+    k2_minus_k1_2_dot = lift_to(k2_dot, k2_minus_k1_2) - lift_to(k1_dot, k2_minus_k1_2)
     over_2 = minus_2 / k2_minus_k1_2
-    plus_over_2_dot = lift(minus_2_dot, over_2) / k2_minus_k1_2 - lift(k2_minus_k1_2_dot, over_2) * over_2 / k2_minus_k1_2
+    plus_over_2_dot = lift_to(minus_2_dot, over_2) / k2_minus_k1_2 - lift_to(k2_minus_k1_2_dot, over_2) * over_2 / k2_minus_k1_2
     plus_over_2 = 1.0 + over_2
     c = a0 * plus_over_2
-    c_dot = lift(a0_dot, c) * plus_over_2 + a0 * lift(plus_over_2_dot, c)
+    c_dot = lift_to(a0_dot, c) * plus_over_2 + a0 * lift_to(plus_over_2_dot, c)
     # least_squares.py:31  return b, c
     concentrations = (b, c)
     concentrations_dot = (b_dot, c_dot)

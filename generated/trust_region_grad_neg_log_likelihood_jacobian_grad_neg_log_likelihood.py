@@ -3,11 +3,11 @@
 # transform: jacobian, wrt='beta', optimize=True; vector mode, directions: axis 0 of every *_dot (one entry per direction; `directions` of them)
 # source sha256: 374a8fad88fa1f2b25be4fe7aef1c7f0a5b2df8c531ecbbf484e2b7b7f15129e
 # s2s-meta: {"bindings": {}, "entry": "jacobian_grad_neg_log_likelihood", "function": "grad_neg_log_likelihood", "kind": "jacobian", "optimize": true, "origin": "generated/trust_region_grad_neg_log_likelihood.py", "wrt": "beta"}
-# s2s-digest: 3ff690c529e1391ab79629856b25b1859dc025a44c8e7fa0917ff43f8d498ec5 (sha256 of this file without this line)
+# s2s-digest: fbd904e88f2f3f31d59c5d8df1c0146fc18181a376e7ed523845fe24cecd9a70 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import count_directions, lift, matmul_dy, matmul_dy_tangent, matmul_right, seed_scalar, shape_of, tangent_axis, tangent_zeros, unbroadcast, unbroadcast_tangent, unreduce
+from s2s.runtime import count_directions, lift_to, matmul_dy, matmul_dy_tangent, matmul_right, seed_scalar, shape_of, tangent_axis, tangent_zeros, unbroadcast, unbroadcast_tangent, unreduce
 
 
 def jacobian_grad_neg_log_likelihood(beta, X, counts, lam, beta_dot):
@@ -37,21 +37,21 @@ def neg_log_likelihood_forward_jvp(directions, beta_dot, beta, X, counts, lam):
     exp_eta_dot = eta_dot * exp_eta
     # trust_region_grad_neg_log_likelihood.py:25  counts_times_eta = counts * eta
     counts_times_eta = counts * eta
-    counts_times_eta_dot = counts * lift(eta_dot, counts_times_eta)
+    counts_times_eta_dot = counts * lift_to(eta_dot, counts_times_eta)
     # trust_region_grad_neg_log_likelihood.py:26  minus = exp_eta - counts_times_eta
     minus = exp_eta - counts_times_eta
-    minus_dot = lift(exp_eta_dot, minus) - lift(counts_times_eta_dot, minus)
+    minus_dot = lift_to(exp_eta_dot, minus) - lift_to(counts_times_eta_dot, minus)
     # trust_region_grad_neg_log_likelihood.py:27  times_lam = 0.5 * lam
     times_lam = 0.5 * lam
     # trust_region_grad_neg_log_likelihood.py:28  neg_log_likelihood = np.sum(minus) + times_lam * np.sum(beta * beta)
     sum_minus_dot = np.sum(minus_dot, axis=tangent_axis(None, minus), keepdims=False)
     beta_times_beta = beta * beta
-    beta_times_beta_dot = lift(beta_dot, beta_times_beta) * beta + beta * lift(beta_dot, beta_times_beta)
+    beta_times_beta_dot = lift_to(beta_dot, beta_times_beta) * beta + beta * lift_to(beta_dot, beta_times_beta)
     sum_beta_times_beta_dot = np.sum(beta_times_beta_dot, axis=tangent_axis(None, beta_times_beta), keepdims=False)
     times = times_lam * np.sum(beta_times_beta)
-    times_dot = times_lam * lift(sum_beta_times_beta_dot, times)
+    times_dot = times_lam * lift_to(sum_beta_times_beta_dot, times)
     neg_log_likelihood = np.sum(minus) + times
-    neg_log_likelihood_dot = lift(sum_minus_dot, neg_log_likelihood) + times_dot
+    neg_log_likelihood_dot = lift_to(sum_minus_dot, neg_log_likelihood) + times_dot
     # trust_region_grad_neg_log_likelihood.py:29  return (neg_log_likelihood, beta, X, counts, exp_eta, shape_of(counts_times_eta), shape_of(minus), times_lam)
     shape_of_ = shape_of(counts_times_eta)
     shape_of_minus = shape_of(minus)
@@ -66,11 +66,11 @@ def neg_log_likelihood_backward_jvp(directions, saved_dot, saved, neg_log_likeli
     __dot_, beta_dot, X_dot, counts_dot, exp_eta_dot, counts_times_eta_shape_dot, minus_shape_dot, times_lam_dot = saved_dot
     # trust_region_grad_neg_log_likelihood.py:35  beta_bar = 2 * np.sum(neg_log_likelihood_bar * times_lam) * beta
     times = neg_log_likelihood_bar * times_lam
-    times_dot = neg_log_likelihood_bar * lift(times_lam_dot, times)
+    times_dot = neg_log_likelihood_bar * lift_to(times_lam_dot, times)
     v2_times_sum_times = 2 * np.sum(times)
     v2_times_sum_times_dot = 2 * np.sum(times_dot, axis=tangent_axis(None, times), keepdims=False)
     beta_bar = v2_times_sum_times * beta
-    beta_bar_dot = lift(v2_times_sum_times_dot, beta_bar) * beta + v2_times_sum_times * beta_dot
+    beta_bar_dot = lift_to(v2_times_sum_times_dot, beta_bar) * beta + v2_times_sum_times * beta_dot
     # trust_region_grad_neg_log_likelihood.py:36  minus_bar = np.sum(neg_log_likelihood_bar)
     minus_bar = np.sum(neg_log_likelihood_bar)
     # trust_region_grad_neg_log_likelihood.py:37  minus_bar = unreduce(minus_bar, minus_shape, None, False)
@@ -84,13 +84,14 @@ def neg_log_likelihood_backward_jvp(directions, saved_dot, saved, neg_log_likeli
     counts_times_eta_bar_dot = unbroadcast_tangent(-minus_bar_2_dot, counts_times_eta_shape)
     # trust_region_grad_neg_log_likelihood.py:40  eta_bar = unbroadcast(counts_times_eta_bar * counts, exp_eta) + exp_eta_bar * exp_eta
     times_2 = counts_times_eta_bar * counts
-    times_2_dot = lift(counts_times_eta_bar_dot, times_2) * counts + counts_times_eta_bar * lift(counts_dot, times_2)
+    times_2_dot = lift_to(counts_times_eta_bar_dot, times_2) * counts + counts_times_eta_bar * lift_to(counts_dot, times_2)
+    unbroadcast_times_2_dot = unbroadcast_tangent(times_2_dot, exp_eta)
     times_3 = exp_eta_bar * exp_eta
-    times_3_dot = lift(exp_eta_bar_dot, times_3) * exp_eta + exp_eta_bar * lift(exp_eta_dot, times_3)
+    times_3_dot = lift_to(exp_eta_bar_dot, times_3) * exp_eta + exp_eta_bar * lift_to(exp_eta_dot, times_3)
     eta_bar = unbroadcast(times_2, exp_eta) + times_3
-    eta_bar_dot = lift(unbroadcast_tangent(times_2_dot, exp_eta), eta_bar) + lift(times_3_dot, eta_bar)
+    eta_bar_dot = lift_to(unbroadcast_times_2_dot, eta_bar) + lift_to(times_3_dot, eta_bar)
     # trust_region_grad_neg_log_likelihood.py:42  beta_bar += matmul_dy(eta_bar, X, beta)
     matmul_dy_eta_bar_dot = matmul_dy_tangent(eta_bar, X, beta, dgrad=eta_bar_dot) + matmul_dy_tangent(eta_bar, X, beta, dx=X_dot)
     beta_bar_2 = beta_bar + matmul_dy(eta_bar, X, beta)
-    neg_log_likelihood_backward_dot = lift(beta_bar_dot, beta_bar_2) + lift(matmul_dy_eta_bar_dot, beta_bar_2)
+    neg_log_likelihood_backward_dot = lift_to(beta_bar_dot, beta_bar_2) + lift_to(matmul_dy_eta_bar_dot, beta_bar_2)
     return (beta_bar_2, neg_log_likelihood_backward_dot)

@@ -15,7 +15,7 @@ rule's tangent is lifted in one of three ways, decided per rule:
   (those of :func:`s2s.families.elementwise`, the arithmetic operators,
   ``np.where``, ...) and the rules that only move containers about: the
   template as it is, each tangent it reads lined up with the result by
-  ``lift(x_dot, y)`` where their shapes may differ (a leading axis broadcasts
+  ``lift_to(x_dot, y)`` where their shapes may differ (a leading axis broadcasts
   against trailing ones, but a lower-rank operand must be lined up first);
 * a vector template (``derivatives/vector_rules.py``): the rules that name
   axes, contract, reshape or index (``np.sum``, ``@``, ``np.dot``,
@@ -210,7 +210,7 @@ def _item(tangent, index):
 
 
 class _Lift(gast.NodeTransformer):
-    """Each read of a tangent in ``tangents`` as ``lift(x_dot, y)``."""
+    """Each read of a tangent in ``tangents`` as ``lift_to(x_dot, y)``."""
 
     def __init__(self, tangents, result):
         self.tangents = tangents
@@ -218,7 +218,7 @@ class _Lift(gast.NodeTransformer):
 
     def visit_Name(self, node):
         if node.id in self.tangents and isinstance(node.ctx, gast.Load):
-            return call("lift", node, name(self.result))
+            return call("lift_to", node, name(self.result))
         return node
 
 

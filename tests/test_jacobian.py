@@ -379,14 +379,14 @@ def test_a_user_rule_runs_once_per_direction_and_a_container_output_gives_a_cont
 def test_zero_tangents_take_no_memory_and_products_skip_them():
     """The zero tangent of data the gradient saves (a design matrix) is a broadcast of one
     zero; the products of the gradient's code skip it rather than multiply by zeros."""
-    from s2s.runtime import lift, matmul_dy_tangent, tangent_zeros
+    from s2s.runtime import lift_to, matmul_dy_tangent, tangent_zeros
     from s2s.runtime.directions import _is_zero
 
     X, w = RNG.normal(size=(50, 4)), RNG.normal(size=4)
     zero = tangent_zeros(8, X)
     assert zero.shape == (8, 50, 4) and not zero.flags.writeable and zero.strides == (0, 0, 0)
-    assert _is_zero(zero) and _is_zero(lift(tangent_zeros(8, 1.5), X))
-    assert not _is_zero(lift(np.ones(1), X))  # one direction of a nonzero number: broadcast, not zero
+    assert _is_zero(zero) and _is_zero(lift_to(tangent_zeros(8, 1.5), X))
+    assert not _is_zero(lift_to(np.ones(1), X))  # one direction of a nonzero number: broadcast, not zero
     product = matmul_dy_tangent(RNG.normal(size=50), X, w, dx=zero)
     assert product.shape == (8, 4) and _is_zero(product)
 

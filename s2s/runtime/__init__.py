@@ -31,7 +31,7 @@ The helpers live in modules by role:
 * ``scans``: ``linear_scan``, ``shift_along``, ``merged_axes``: the recurrences of ufunc folds (``np.logaddexp.reduce``, ``accumulate``);
 * ``statistics``: layouts and transposes of ``np.cov``, ``np.corrcoef``, ``np.gradient``, ``np.ediff1d``;
 * ``revolve``: binomial checkpointing of loops;
-* ``directions``: vector mode, tangents with a leading axis of directions (``lift``, ``tangent_zeros``, ...).
+* ``directions``: vector mode, tangents with a leading axis of directions (``lift_to``, ``tangent_zeros``, ...).
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
 helpers, for second order (their rules are in ``derivatives/runtime_rules.py``).
@@ -73,7 +73,7 @@ from .directions import (
     direction_of,
     dot_left,
     dot_right,
-    lift,
+    lift_to,
     matmul_dx_tangent,
     matmul_dy_tangent,
     matmul_left,
@@ -169,7 +169,7 @@ __all__ = [
     "direction_of",
     "dot_left",
     "dot_right",
-    "lift",
+    "lift_to",
     "matmul_dx_tangent",
     "matmul_dy_tangent",
     "matmul_left",

@@ -7,7 +7,7 @@ numbers; a container's is the container of its leaves' tangents).  These
 helpers are what the generated code needs of that layout where a numpy call
 alone does not give it:
 
-* ``lift`` lines a tangent up with a broadcast result (the direction axis
+* ``lift_to`` lines a tangent up with a broadcast result (the direction axis
   stays first, the value's dimensions align from the right);
 * ``tangent_zeros`` is the zero tangent of a value, ``count_directions`` the
   number of directions a tangent carries;
@@ -90,7 +90,7 @@ def _zeros(tangent, shape, like=None):
     return np.broadcast_to(np.zeros((), dtype=dtype), np.shape(tangent)[:1] + tuple(shape))
 
 
-def lift(tangent, like):
+def lift_to(tangent, like):
     """``tangent`` (directions first) broadcast to ``(directions,) + shape(like)``: a tangent
     of an operand of an elementwise operation, lined up with its result (``like``)."""
     if isinstance(like, (tuple, list, dict)) or isinstance(tangent, (tuple, list, dict)):
@@ -144,7 +144,7 @@ def updated_tangent(tangent, index, value_tangent):
         return out
     out = tangent.copy()
     at = (slice(None),) + (index if isinstance(index, tuple) else (index,))
-    out[at] = lift(value_tangent, ShapeOf(np.shape(out[at])[1:]))
+    out[at] = lift_to(value_tangent, ShapeOf(np.shape(out[at])[1:]))
     return out
 
 
@@ -184,7 +184,7 @@ def matmul_right(left, tangent):
 def dot_left(tangent, right):
     """``np.dot(x, right)``'s tangent from ``x``'s (directions first)."""
     if np.ndim(tangent) == 1:  # x a number: x * right
-        return lift(tangent, right) * right
+        return lift_to(tangent, right) * right
     return np.dot(tangent, right)
 
 
@@ -193,7 +193,7 @@ def dot_right(left, tangent):
     if np.ndim(left) == 0:
         return left * tangent
     if np.ndim(tangent) == 1:  # x a number: left * x
-        return lift(tangent, left) * left
+        return lift_to(tangent, left) * left
     moved = np.dot(left, tangent if np.ndim(tangent) > 2 else np.swapaxes(tangent, 0, -1))
     return np.moveaxis(moved, np.ndim(left) - 1, 0)
 
@@ -275,7 +275,7 @@ def matmul_dx_tangent(grad, x, y, dgrad=None, dy=None):
         if nx == 2 and ny == 2 or nx == 1 and ny == 2:
             return dgrad @ np.swapaxes(y, -1, -2)
         if nx == 1 and ny == 1:
-            return lift(dgrad, y) * y
+            return lift_to(dgrad, y) * y
         if nx == 2 and ny == 1:
             return dgrad[..., None] * y
         return stack_directions([matmul_dx(t, x, y) for t in dgrad])
@@ -301,7 +301,7 @@ def matmul_dy_tangent(grad, x, y, dgrad=None, dx=None):
         if nx == 2 and ny == 2:
             return np.swapaxes(x, -1, -2) @ dgrad
         if nx == 1 and ny == 1:
-            return lift(dgrad, x) * x
+            return lift_to(dgrad, x) * x
         if nx == 1 and ny == 2:
             return x[:, None] * dgrad[:, None, :]
         if nx == 2 and ny == 1:
