@@ -202,7 +202,7 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     limit = kept_variants()
     recent = general  # the key of the variant the last call ran
 
-    extra = len(wrt_names) if kind == "jvp" else 1 if kind == "vjp" else 0
+    extra = len(wrt_names) if kind in ("jvp", "jacobian") else 1 if kind == "vjp" else 0
     positional = [p.name for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
     plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in sig.parameters.values())
@@ -288,6 +288,8 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
             quick[key] = run, run if compiled is None else compiled, used
         check_bindings(run)
         out = call(run, call_args, call_kwargs)
+        if kind == "jacobian":
+            return out  # (value, tangents with the directions first): s2s.jacobian assembles the matrix
         if kind == "jvp":
             value, tangent = out  # a container output's tangent in its structure (a dict, not a GradDict)
             return (value, _like(tangent, value)) if isinstance(value, (dict, tuple, list)) or is_record(value) else out

@@ -1,7 +1,7 @@
 """The ``s2s`` command line (see shared/API.md).
 
-    s2s grad FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward] [--shapes SPEC] [--compile numba] [-o DIR]
-    s2s show FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward] [--shapes SPEC] [--compile numba]
+    s2s grad FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward|jacobian] [--shapes SPEC] [--compile numba] [-o DIR]
+    s2s show FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward|jacobian] [--shapes SPEC] [--compile numba]
     s2s check DIR [--update]
     s2s cache info|clear|prune [--max-size SIZE]
 
@@ -126,11 +126,12 @@ def generate(fn, kind, wrt, optimize, scalars=(), dims=(), compile=None):
 
 
 def kind_of(args):
-    """The transform: ``jvp`` for ``--mode forward``, else ``--transform``."""
-    if args.mode == "forward":
+    """The transform: ``jvp`` for ``--mode forward``, ``jacobian`` (vector mode, what
+    ``s2s.jacobian`` runs) for ``--mode jacobian``, else ``--transform``."""
+    if args.mode in ("forward", "jacobian"):
         if args.transform != "grad":
-            raise UsageError("--mode forward generates a jvp; --transform applies to reverse mode")
-        return "jvp"
+            raise UsageError(f"--mode {args.mode} generates a {'jvp' if args.mode == 'forward' else 'vector-mode jvp'}; --transform applies to reverse mode")
+        return "jvp" if args.mode == "forward" else "jacobian"
     return args.transform
 
 
@@ -289,7 +290,7 @@ def build_parser():
         p = sub.add_parser(name, help=help_)
         p.add_argument("target", help="FILE.py::FUNCTION")
         p.add_argument("--wrt", help="comma-separated parameter names or positions (default: 0)")
-        p.add_argument("--mode", choices=("reverse", "forward"), default="reverse")
+        p.add_argument("--mode", choices=("reverse", "forward", "jacobian"), default="reverse")
         p.add_argument("--transform", choices=KINDS, default="grad", help="which reverse-mode function to generate")
         p.add_argument("--no-optimize", action="store_true", help="skip the simplification passes")
         p.add_argument(

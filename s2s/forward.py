@@ -49,14 +49,14 @@ class ForwardMode:
     def run(self):
         for stmt in simple_statements(self.fdef.body):
             require_rule(stmt, self.activity, self.rules, self.loc, "tangent")
-        params = [self.tangent(p) for p in self.active_params]
+        params = self.leading_params() + [self.tangent(p) for p in self.active_params]
         body = self.block(self.fdef.body[:-1])
         result = self.fdef.body[-1].value
         self.origin = self.fdef.body[-1]
         if self.active(result):
             dresult = name(self.tangent(result.id))
         else:
-            dresult = call("zeros_like", copy.deepcopy(result))
+            dresult = self.zero_tangent(result)
         ret = gast.Return(value=gast.Tuple(elts=[copy.deepcopy(result), dresult], ctx=gast.Load()))
         ret.s2s_line = None
         body.append(ret)
@@ -132,8 +132,16 @@ class ForwardMode:
         self.emit(out, assign(dy, value))
         return out
 
+    def leading_params(self):
+        """Parameters of the jvp function before the tangents (none here; see :mod:`s2s.vector`)."""
+        return []
+
+    def zero_tangent(self, value):
+        """The zero tangent of the atom ``value``."""
+        return call("zeros_like", copy.deepcopy(value))
+
     def zero(self, out, primal):
-        self.emit(out, assign(self.tangent(primal), call("zeros_like", name(primal))))
+        self.emit(out, assign(self.tangent(primal), self.zero_tangent(name(primal))))
 
     def terms(self, target, rhs):
         """The tangent of ``target = rhs`` as a list of summands (temporaries in ``self.pending``)."""
@@ -150,7 +158,7 @@ class ForwardMode:
                 if self.active(e):
                     elts.append(name(self.tangent(e.id)))
                 else:
-                    elts.append(call("zeros_like", copy.deepcopy(e)))
+                    elts.append(self.zero_tangent(e))
             # the container the primal is: numpy converts a list of tangents as it does the list
             # (np.sum([1.0, a * a])), and a tuple's tangent concatenates as the tuple does
             return [type(rhs)(elts=elts, ctx=gast.Load())]
@@ -198,7 +206,7 @@ class ForwardMode:
     def varargs_tangent(self, bound):
         """A tuple of tangents for a ``*args`` parameter (zeros for inactive entries)."""
         parts = self.namer.fresh(tangent_name("parts"))
-        elts = [name(self.tangent(e.id)) if self.active(e) else call("zeros_like", copy.deepcopy(e)) for e in bound.elts]
+        elts = [name(self.tangent(e.id)) if self.active(e) else self.zero_tangent(e) for e in bound.elts]
         self.pending.append(assign(parts, gast.Tuple(elts=elts, ctx=gast.Load())))
         return parts
 

@@ -34,13 +34,14 @@ from .normalize import normalize
 from .optimize import hoist_invariants, optimize as optimize_function
 from .remat import rematerialize
 from .forward import ForwardMode
+from .vector import DIRECTIONS_COMMENT, VectorMode
 from . import jit
 from .reverse import Callee, CallSite, ReverseMode, assign, call, name
 from .shapes import reverse_facts, scalar_arguments, scalar_names
 from .variants import spell_key
 from .rules import USER
 
-TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp")
+TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian")
 MAX_DIMENSIONED = 4  # callees of one function specialized to their arguments' dimensions
 
 
@@ -121,7 +122,7 @@ class Program:
             self.calls.append((self.caller[0], fn, node, self.caller[1]))
         if key not in self.callees:
             base = self.parse(fn)[0].name  # lambda_12 for a lambda
-            if self.mode == "forward":
+            if self.mode in ("forward", "vector"):
                 self.callees[key] = Callee(self.namer.fresh(f"{base}_jvp"), None, tuple(active))
             else:
                 self.callees[key] = Callee(self.namer.fresh(f"{base}_forward"), self.namer.fresh(f"{base}_backward"), tuple(active))
@@ -137,9 +138,9 @@ class Program:
             callee = self.callees[key]
             activity = analyse(fdef, active, self.rules)
             namer = copy.deepcopy(fdef.s2s_namer)
-            if self.mode == "forward":
+            if self.mode in ("forward", "vector"):
                 scalar = self.scalar_sets[key] = scalar_names(fdef, scalars, self.returns_scalar)
-                mode = ForwardMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, scalar)
+                mode = (VectorMode if self.mode == "vector" else ForwardMode)(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, scalar)
                 functions = [mode.run()]
             else:
                 scalar, classes, integers = reverse_facts(fdef, scalars, self.returns_scalar, dict(dims) if dims else self.dims.get(fn), self.returns_key)
@@ -379,8 +380,8 @@ def add_entry(build):
     """The entry function (``grad_f``), first of the module's functions."""
     program, kind, main, fdef = build.program, build.kind, build.main, build.fdef
     entry_name = program.namer.fresh(f"{kind}_{build.parsed.name}")
-    if kind == "jvp":
-        entry = jvp_entry(entry_name, fdef, main)
+    if kind in ("jvp", "jacobian"):
+        entry = jvp_entry(entry_name, fdef, main, vector=kind == "jacobian")
     elif build.by_forward:
         entry = forward_grad_entry(kind, entry_name, fdef, main, build.single)
     else:
@@ -437,8 +438,10 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     """
     if kind not in TRANSFORMS:
         raise ValueError(f"unknown transform {kind!r}; expected one of {TRANSFORMS}")
-    forward_mode = kind == "jvp" or by_forward
-    program = Program(rules, "forward" if forward_mode else "reverse", compile)
+    if kind == "jacobian" and compile is not None:
+        raise ValueError("vector mode (s2s.jacobian, --mode jacobian) is not compiled with numba; generate it without compile")
+    forward_mode = kind in ("jvp", "jacobian") or by_forward
+    program = Program(rules, "vector" if kind == "jacobian" else "forward" if forward_mode else "reverse", compile)
     parsed, fdef = program.parse(fn)
     single, wrt_names = resolve_wrt(parsed.fn, wrt)
     main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
@@ -495,7 +498,7 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(
         again = f"s2s.{kind}({parsed.name}) where {parsed.name} is defined ({origin} is no file: a notebook cell)"
     else:
         again = (f"s2s grad {origin}::{parsed.name} --wrt {wrt_flag}"
-                 + {"grad": "", "jvp": " --mode forward"}.get(kind, f" --transform {kind}")
+                 + {"grad": "", "jvp": " --mode forward", "jacobian": " --mode jacobian"}.get(kind, f" --transform {kind}")
                  + (" --no-optimize" if not optimize else "")
                  + (" --compile numba" if compile is not None else "")
                  + (f" --shapes {spell_key(scalars, dims)}" if scalars or dims else ""))
@@ -506,7 +509,8 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(
         + (f", specialized to Python numbers for {', '.join(scalars)}" if scalars else "")
         + (", specialized to shapes " + ", ".join(f"{p} ({', '.join(map(str, d))}{',' if len(d) == 1 else ''})" for p, d in dims) if dims else "")
         + (", in forward mode (the derivative of one number: one sweep, nothing saved)" if by_forward else "")
-        + (", compiled with numba" if compile is not None else ""),
+        + (", compiled with numba" if compile is not None else "")
+        + (f"; vector mode, {DIRECTIONS_COMMENT}" if kind == "jacobian" else ""),
         f"source sha256: {parsed.sha256}",
         META_TAG + json.dumps(meta, sort_keys=True),
     ]
@@ -534,21 +538,29 @@ def forward_grad_entry(kind, entry_name, fdef, main, single):
     return gast.FunctionDef(name=entry_name, args=copy.deepcopy(fdef.args), body=body, decorator_list=[], returns=None, type_comment=None, type_params=[])
 
 
-def jvp_entry(entry_name, fdef, main):
-    """``jvp_f(x, ..., x_dot, ...)``: the primal's arguments, then one tangent per ``wrt`` entry."""
+def jvp_entry(entry_name, fdef, main, vector=False):
+    """``jvp_f(x, ..., x_dot, ...)``: the primal's arguments, then one tangent per ``wrt`` entry.
+    With ``vector`` (``jacobian_f``), the tangents carry their directions on axis 0, and the
+    jvp function is given how many (:mod:`s2s.vector`)."""
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
     kwonly = [a.id for a in fdef.args.kwonlyargs]
     namer = copy.deepcopy(fdef.s2s_namer)  # as in the jvp function, which names its parameters' tangents first
     tangents = [namer.tangent(p) for p in main.active_params]
+    body = []
+    directions = []
+    if vector:
+        directions = [name(namer.fresh("directions"))]
+        body = [gast.Expr(value=gast.Constant(value=DIRECTIONS_COMMENT, kind=None)),
+                assign(directions[0].id, call("count_directions", *[name(t) for t in tangents]))]
     forward_call = gast.Call(
         func=name(main.forward),
-        args=[name(t) for t in tangents] + [name(p) for p in params],
+        args=directions + [name(t) for t in tangents] + [name(p) for p in params],
         keywords=[gast.keyword(arg=k, value=name(k)) for k in kwonly],
     )
     args = copy.deepcopy(fdef.args)
     args.defaults = []
     args.args = args.args + [name(t, True) for t in tangents]
-    return gast.FunctionDef(name=entry_name, args=args, body=[gast.Return(value=forward_call)], decorator_list=[], returns=None, type_comment=None, type_params=[])
+    return gast.FunctionDef(name=entry_name, args=args, body=body + [gast.Return(value=forward_call)], decorator_list=[], returns=None, type_comment=None, type_params=[])
 
 
 def _one_tuple(grads, single, main):

@@ -41,11 +41,11 @@ def key_of(spec, kind):
     """``(scalars, dims)``: the variant a call with ``spec`` runs.
 
     ``scalars`` names the Python-number parameters; ``dims`` pairs each array
-    parameter with its dimensions as symbols (forward mode: none, its code
-    depends on the numbers only).  Symbols are given in parameter order, so
+    parameter with its dimensions as symbols (forward and vector mode: none,
+    its code depends on the numbers only).  Symbols are given in parameter order, so
     calls whose sizes follow one pattern share a key."""
     scalars = tuple(name for name, s in spec.items() if s in NUMBERS)
-    if kind == "jvp":
+    if kind in ("jvp", "jacobian"):
         return scalars, ()
     letters = {1: 1}
     dims = tuple(

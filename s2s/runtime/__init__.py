@@ -30,7 +30,8 @@ The helpers live in modules by role:
 * ``spectra``: the layout of the adjoints of ``numpy.fft`` (``fit_to``, ``half_spectrum_weights``, ...);
 * ``scans``: ``linear_scan``, ``shift_along``, ``merged_axes``: the recurrences of ufunc folds (``np.logaddexp.reduce``, ``accumulate``);
 * ``statistics``: layouts and transposes of ``np.cov``, ``np.corrcoef``, ``np.gradient``, ``np.ediff1d``;
-* ``revolve``: binomial checkpointing of loops.
+* ``revolve``: binomial checkpointing of loops;
+* ``directions``: vector mode, tangents with a leading axis of directions (``lift_to``, ``tangent_zeros``, ...).
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
 helpers, for second order (their rules are in ``derivatives/runtime_rules.py``).
@@ -65,6 +66,32 @@ from .dicts import (
     unitems,
     unvalues,
     values_of,
+)
+from .directions import (
+    array_of_tangents,
+    count_directions,
+    direction_of,
+    dot_left,
+    dot_right,
+    lift_to,
+    matmul_dx_tangent,
+    matmul_dy_tangent,
+    matmul_left,
+    matmul_right,
+    stack_directions,
+    tangent_axes,
+    tangent_axis,
+    tangent_item,
+    tangent_zeros,
+    unbroadcast_tangent,
+    unindex_tangent,
+    unreduce_tangent,
+    updated_tangent,
+    unstack_tangent,
+    unpacked_adjoint_tangent,
+    unconcatenate_tangent,
+    unstack_axis_tangent,
+    extremum_adjoint_tangent,
 )
 from .diagonals import undiag, undiagonal, untrace
 from .joining import (
@@ -137,6 +164,30 @@ from .sequences import (
 from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
+    "array_of_tangents",
+    "count_directions",
+    "direction_of",
+    "dot_left",
+    "dot_right",
+    "lift_to",
+    "matmul_dx_tangent",
+    "matmul_dy_tangent",
+    "matmul_left",
+    "matmul_right",
+    "stack_directions",
+    "tangent_axes",
+    "tangent_axis",
+    "tangent_item",
+    "tangent_zeros",
+    "unbroadcast_tangent",
+    "unindex_tangent",
+    "unreduce_tangent",
+    "updated_tangent",
+    "unstack_tangent",
+    "unpacked_adjoint_tangent",
+    "unconcatenate_tangent",
+    "unstack_axis_tangent",
+    "extremum_adjoint_tangent",
     "dict_of",
     "dict_entries",
     "items_of",
