@@ -205,13 +205,14 @@ def diff(y, a, n=1, axis=-1):
 
 @linear(np.triu)
 def triu(y, m, k=0):
-    dm = np.triu(dy, k)
+    """A 1-D ``m`` is a row repeated (``np.triu`` makes it a square): its adjoint sums the rows."""
+    dm = unbroadcast(np.triu(dy, k), m)
     return np.triu(m, k)
 
 
 @linear(np.tril)
 def tril(y, m, k=0):
-    dm = np.tril(dy, k)
+    dm = unbroadcast(np.tril(dy, k), m)
     return np.tril(m, k)
 
 

@@ -67,7 +67,7 @@ ANNOTATIONS = {a.name: a for a in (
     Annotation("s2s_hook_body", (list,), ("normalize",), ("reverse",), "the hook's statements"),
     Annotation("s2s_hook_locals", (set,), ("normalize",), ("reverse",), "the names the hook's body assigns"),
     # on a normalized FunctionDef
-    Annotation("s2s_namer", (object,), ("normalize",), ("transform",),
+    Annotation("s2s_namer", (object,), ("normalize",), ("entry", "transform"),
                "the naming.Namer that named the function's versions: differentiation continues from it"),
     # on calls in generated code
     Annotation("s2s_basic", (bool,), ("reverse",), ("optimize", "reverse"),

@@ -509,6 +509,9 @@ SHAPES = [
     pytest.param(np_vsplit, [A(3, 4)], 0, id="np_vsplit"),
     pytest.param(np_linspace, [F(), F()], (0, 1), id="np_linspace"),
     pytest.param(np_linspace_axis, [A(3), A(2, 1)], (0, 1), id="np_linspace-axis"),
+    # a 1-D argument is a row repeated into a square (its own generator: the draws above stay as they were)
+    pytest.param(np_triu, [np.random.default_rng(41).uniform(-1, 1, 4)], 0, id="np_triu-1d"),
+    pytest.param(np_tril, [np.random.default_rng(42).uniform(-1, 1, 4)], 0, id="np_tril-1d"),
 ]
 
 # -- numpy: array methods (rewritten to the numpy functions) --------------------------------------
