@@ -400,11 +400,11 @@ class CompiledWorkload:
 NO_JAX_PORT = "JAX cannot reverse-differentiate `lax.while_loop` (its trip count depends on the state), so the `while` program has no port"
 
 HEAT_FORM = (
-    "The heat equation's step is a helper `@numba.njit` function (`heat_step`). Written in one function "
-    "(`new = np.zeros(n)` in the time loop, `new[i] = ...`, `u = new`), s2s refuses it at `new[i] = ...` "
-    "(\"changes `u` too (they share memory)\": the aliasing analysis takes the array one iteration allocates "
-    "for the one the previous iteration allocated); with a 2-D history `u[t + 1, i] = ...` the compiled "
-    "gradient does not compile (the generated `np.s_[t_plus_1, i_2]`, which numba lacks)"
+    "The heat equation's step is a helper `@numba.njit` function (`heat_step`), as the workload was first "
+    "written, when s2s refused the same step written in one function (`new = np.zeros(n)` in the time loop, "
+    "`new[i] = ...`, `u = new`: the aliasing check took each iteration's new array for the previous one) and "
+    "numba refused a 2-D history `u[t + 1, i] = ...` (the index `np.s_[...]`); both forms are differentiated and "
+    "compiled now (tests/test_element_indexing.py heat_rod, tests/test_compiled.py rod_history)"
 )
 
 WORKLOADS = [
