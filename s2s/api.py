@@ -535,9 +535,7 @@ def hvp(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None
     source is differentiated again in forward mode.  Not compiled: ``compile``
     other than None is refused.
     """
-    if compile is not None or jit.py_function(fn) is not None:
-        raise ValueError("s2s.hvp does not compile its result with numba yet (the gradient it differentiates again "
-                         "would be compiled code): pass the Python function (f.py_func of a numba function) and no compile=")
+    jit.refuse("hvp", fn, compile)
     if fn is None:
         return lambda f: hvp(f, wrt, optimize=optimize, out_dir=out_dir, rules=rules)
     if inspect.ismethod(fn):

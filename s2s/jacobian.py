@@ -26,6 +26,7 @@ import inspect
 
 import numpy as np
 
+from . import jit
 from .api import _bound_method, _check_differentiable, _transform, grad, vjp
 from .display import rich
 from .runtime.values import GradDict, is_record
@@ -34,10 +35,12 @@ from .transform import resolve_wrt
 MODES = ("auto", "forward", "reverse")
 
 
-def jacobian(fn=None, wrt=0, mode="auto", *, optimize=True, out_dir=None, rules=None):
+def jacobian(fn=None, wrt=0, mode="auto", *, optimize=True, out_dir=None, rules=None, compile=None):
     """The Jacobian of ``fn`` with respect to ``wrt``, shaped ``out.shape + arg.shape``:
     ``mode="forward"`` one vector-mode sweep of tangents (columns), ``"reverse"`` one sweep of
-    vector cotangents (rows), ``"auto"`` whichever the sizes at the call favour."""
+    vector cotangents (rows), ``"auto"`` whichever the sizes at the call favour.  Not
+    compiled: ``compile`` other than None, or a numba function, is refused."""
+    jit.refuse("jacobian", fn, compile)
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: expected one of {MODES}")
     if fn is None:
@@ -89,9 +92,11 @@ def jacobian(fn=None, wrt=0, mode="auto", *, optimize=True, out_dir=None, rules=
     return rich(wrapper, f"s2s.jacobian({fn.__qualname__})")
 
 
-def hessian(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None):
+def hessian(fn=None, wrt=0, *, optimize=True, out_dir=None, rules=None, compile=None):
     """The Hessian of the scalar ``fn`` with respect to ``wrt``, shaped ``arg.shape + arg.shape``:
-    vector mode over the generated gradient, every direction in one sweep."""
+    vector mode over the generated gradient, every direction in one sweep.  Not compiled (as
+    :func:`jacobian`)."""
+    jit.refuse("hessian", fn, compile)
     if fn is None:
         return lambda f: hessian(f, wrt, optimize=optimize, out_dir=out_dir, rules=rules)
     if inspect.ismethod(fn):

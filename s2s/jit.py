@@ -63,6 +63,14 @@ def request(fn, compile):
     return fn, dict(sorted(options.items()))
 
 
+def refuse(transform, fn, compile):
+    """A ``ValueError`` for a transform that does not compile (``hvp``, ``jacobian``, ``hessian``),
+    given ``compile=`` or a numba function."""
+    if compile is not None or py_function(fn) is not None:
+        raise ValueError(f"s2s.{transform} does not compile its result with numba yet (it differentiates generated "
+                         "code again): pass the Python function (f.py_func of a numba function) and no compile=")
+
+
 def _require_numba():
     try:
         import numba  # noqa: F401

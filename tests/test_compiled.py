@@ -126,11 +126,15 @@ def test_what_numba_cannot_type_is_reported_at_the_users_line():
     assert np.allclose(s2s.grad(nb.peak_ratio)(np.array([1.0, 3.0, 2.0])), numeric_grad(nb.peak_ratio, [np.array([1.0, 3.0, 2.0])], 0))
 
 
-def test_hvp_refuses_to_compile():
-    with pytest.raises(ValueError, match="hvp does not compile"):
-        s2s.hvp(nb.horner, wrt=1)
-    with pytest.raises(ValueError, match="hvp does not compile"):
-        s2s.hvp(nb.horner.py_func, wrt=1, compile="numba")
+@pytest.mark.parametrize("transform", ["hvp", "jacobian", "hessian"])
+def test_second_order_and_vector_transforms_refuse_to_compile(transform):
+    with pytest.raises(ValueError, match=f"{transform} does not compile"):
+        getattr(s2s, transform)(nb.horner, wrt=1)
+    with pytest.raises(ValueError, match=f"{transform} does not compile"):
+        getattr(s2s, transform)(nb.horner.py_func, wrt=1, compile="numba")
+
+
+def test_hvp_of_the_python_function():
     assert s2s.hvp(nb.horner.py_func, wrt=1)(np.ones(3), 0.5, 1.0) == pytest.approx(2.0)
 
 
