@@ -37,7 +37,7 @@ from .forward import ForwardMode
 from .entry import entry_function, forward_grad_entry, jvp_entry
 from .vector import DIRECTIONS_COMMENT, VectorMode
 from . import jit
-from .reverse import Callee, CallSite, ReverseMode, assign, call, name
+from .reverse import Callee, CallSite, ReverseMode
 from .shapes import reverse_facts, scalar_arguments, scalar_names
 from .variants import spell_key
 from .rules import USER
