@@ -32,7 +32,7 @@ from .runtime.values import is_record
 from .transform import NotForward, resolve_wrt, transform
 from . import jit
 from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
-from .variants import file_suffix, key_of, kept_variants, spec_of
+from .variants import dims_record, file_suffix, key_of, kept_variants, spec_of
 
 
 def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=(), by_forward=False, compile=None):
@@ -56,7 +56,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
     if by_forward:
         options["mode"] = "forward"
     if dims:
-        options["dims"] = [[p, list(d)] for p, d in dims]
+        options["dims"] = dims_record(dims)
     if compile is not None:
         options["compile"] = compile
     key = source_key(fn, options)
@@ -206,10 +206,8 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     positional = [p.name for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
     plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in sig.parameters.values())
-    number_defaults = {
-        p.name: "float" if type(p.default) is float else "int"
-        for p in sig.parameters.values() if type(p.default) in (float, int)
-    }
+    default_specs = spec_of({  # of the defaults a call cannot change (not a list's or dict's entries)
+        p.name: p.default for p in sig.parameters.values() if type(p.default) in (int, float, tuple, np.ndarray)})
 
     def bind(args, kwargs):
         """The primal's arguments by name, and the arguments of the generated entry."""
@@ -227,9 +225,9 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
 
     def variant(arguments):
         spec = spec_of(arguments)
-        if number_defaults:  # a parameter left at its default holds that number
-            spec = {p: spec[p] if p in spec else number_defaults[p] for p in sig.parameters
-                    if p in spec or (p in number_defaults and p not in arguments)}
+        if default_specs:  # a parameter left at its default holds that number (or array, or container)
+            spec = {p: spec[p] if p in spec else default_specs[p] for p in sig.parameters
+                    if p in spec or (p in default_specs and p not in arguments)}
         nonlocal recent
         key = key_of(spec, kind)
         run = variants.pop(key, None)

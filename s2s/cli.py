@@ -31,6 +31,7 @@ from . import jit
 from .errors import S2SError
 from . import cache
 from .load import HEADER, cache_dir, cache_path, read_meta, refuse_overwrite, verify, write_atomic
+from .variants import dims_of_record
 
 KINDS = ("grad", "value_and_grad", "vjp")
 
@@ -175,7 +176,7 @@ def regenerate(meta):
     wrt = meta["wrt"]
     fn = load_target(f"{meta['origin']}::{meta['function']}")
     fn = jit.py_function(fn) or fn
-    dims = tuple((p, tuple(d)) for p, d in meta.get("dims", ()))
+    dims = dims_of_record(meta.get("dims", ()))
     wrt = tuple(wrt) if isinstance(wrt, list) else wrt
     return generate(fn, meta["kind"], wrt, meta["optimize"], tuple(meta.get("scalars", ())), dims, meta.get("compile")).source
 

@@ -32,6 +32,7 @@ import gast
 import numpy
 
 from . import runtime
+from .variants import NUMBERS, Fields
 
 # math functions that return a number (frexp and modf return tuples; prod and sumprod multiply
 # whatever they are given, arrays too)
@@ -286,9 +287,9 @@ def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
         elif isinstance(stmt, gast.Assign) and _unpacked(stmt.targets[0], stmt.value, tuples) is not None:
             for n, v in _unpacked(stmt.targets[0], stmt.value, tuples):
                 assignments.setdefault(n, []).append(v)
-        elif _unpacks_name(stmt):  # ``a, b = x``: each is what ``x[0]`` is (an array's rows)
-            for t in stmt.targets[0].elts:
-                assignments.setdefault(t.id, []).append(gast.Subscript(value=stmt.value, slice=gast.Constant(value=0, kind=None), ctx=gast.Load()))
+        elif _unpacks_name(stmt):  # ``a, b = x``: each is what ``x[i]`` is (an array's rows, a tuple's items)
+            for i, t in enumerate(stmt.targets[0].elts):
+                assignments.setdefault(t.id, []).append(gast.Subscript(value=stmt.value, slice=gast.Constant(value=i, kind=None), ctx=gast.Load()))
         elif isinstance(stmt, (gast.Assign, gast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
             for n in (n for t in targets for n in gast.walk(t) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)):
@@ -297,10 +298,11 @@ def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
     for p in params:
         if p in scalar:
             continue
+        given = spec_key(dims[p]) if p in dims else None
         if p in assignments:  # reassigned: only its call-time dimensions can be trusted everywhere
-            assignments[p].append(("dims", tuple(dims[p])) if p in dims else None)
+            assignments[p].append(given if given is not None and given[0] == "dims" else None)
         else:
-            keys[p] = ("dims", tuple(dims[p])) if p in dims else ("param", p)
+            keys[p] = given or ("param", p)
     sizes = _sizes(assignments, keys)
     state = {n: TOP for n in assignments if n not in scalar}
     keys.update(state)
@@ -320,6 +322,44 @@ def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
                 keys[n] = new
                 changed = True
     return {n: k for n, k in keys.items() if k is not None and k is not TOP}
+
+
+def spec_key(spec):
+    """The class of a value with spec ``spec`` (:mod:`s2s.variants`): ``("dims", ...)`` for
+    an array's symbols or a number, the :class:`~s2s.variants.Fields` of a container, None
+    for nothing known."""
+    if spec is None or isinstance(spec, Fields):
+        return spec
+    return ("dims", ()) if spec in NUMBERS else ("dims", tuple(spec))
+
+
+def passable(key):
+    """What a callee may be told of an argument of class ``key`` (a ``dims`` entry of
+    :meth:`s2s.transform.Program.request`): an array's symbols (not slices of them), a
+    container's fields; None for nothing."""
+    if isinstance(key, Fields):
+        return key
+    if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, (str, int)) for d in key[1]):
+        return key[1]
+    return None
+
+
+def field_key(rhs, keys, indices):
+    """The class of ``c[k]`` or ``c.name`` where ``c`` holds a container whose fields are known."""
+    base = keys.get(rhs.value.id) if isinstance(rhs.value, gast.Name) else None
+    if not isinstance(base, Fields):
+        return None
+    items = dict(base.items)
+    if isinstance(rhs, gast.Attribute):
+        return spec_key(items.get(rhs.attr)) if base.kind == "." else None
+    if base.kind == "[]" and "*" in items:
+        return spec_key(items["*"]) if is_integer(rhs.slice, indices) else None
+    key = _int_constant(rhs.slice)
+    if key is None and isinstance(rhs.slice, gast.Constant) and type(rhs.slice.value) is str:
+        key = rhs.slice.value
+    if base.kind == "[]" and type(key) is int and -len(base.items) <= key < 0:
+        key += len(base.items)
+    return spec_key(items.get(key)) if base.kind != "." and key is not None else None
 
 
 def _sizes(assignments, keys):
@@ -360,6 +400,8 @@ def _key_of(rhs, keys, scalar, indices, sizes, returns_key=None):
         return TOP
     if isinstance(rhs, gast.Name) and not hasattr(rhs, "s2s_global"):
         return ("dims", ()) if rhs.id in scalar else keys.get(rhs.id)
+    if isinstance(rhs, (gast.Subscript, gast.Attribute)) and isinstance(keys.get(getattr(rhs.value, "id", None)), Fields):
+        return field_key(rhs, keys, indices)
     if isinstance(rhs, gast.BinOp) and not isinstance(rhs.op, gast.MatMult):
         return _elementwise([rhs.left, rhs.right], keys, scalar)
     if isinstance(rhs, gast.BinOp):
@@ -389,6 +431,8 @@ def _elementwise(operands, keys, scalar):
     share one, else their broadcast shape where all shapes are known."""
     arrays = [a for a in operands if not _scalar_atom(a, scalar)]
     found = {keys.get(a.id) if isinstance(a, gast.Name) and not hasattr(a, "s2s_global") else None for a in arrays}
+    if any(isinstance(k, Fields) for k in found):
+        return None  # ``t + t`` of tuples: another container
     if len(found) == 1:
         return found.pop()
     if not arrays:
@@ -444,7 +488,8 @@ def _call_key(rhs, keys, scalar, sizes, returns_key=None):
         if items is not None and all(_scalar_atom(e, scalar) for e in items):
             return ("dims", (len(items),))
     if _in(fn, SAME_SHAPE) and len(rhs.args) == 1 and not rhs.keywords and isinstance(rhs.args[0], gast.Name):
-        return keys.get(rhs.args[0].id)
+        key = keys.get(rhs.args[0].id)
+        return None if isinstance(key, Fields) else key
     if (fn is numpy.transpose and len(rhs.args) == 1 and not rhs.keywords):
         shape = _dims(rhs.args[0], keys, scalar)
         return ("dims", shape[::-1]) if shape is not None else None

@@ -6,7 +6,9 @@ its arrays' dimensions (:mod:`s2s.shapes`; :mod:`s2s.api` builds and caches
 one variant per pattern).  This module takes the arguments of a call
 (:func:`spec_of`) or a command-line spelling (:func:`parse_spec`, ``s2s grad
 --shapes``) to one *spec*, ``{parameter: shape or "int"/"float"}`` in
-signature order, and a spec to the variant's key (:func:`key_of`: the names
+signature order (a container parameter, a dict, tuple, list, NamedTuple,
+dataclass or object of a user's class, has its entries' specs, a
+:class:`Fields`), and a spec to the variant's key (:func:`key_of`: the names
 of the Python-number parameters, and each array's dimensions as symbols,
 equal sizes one letter, size 1 the number 1) and to the suffix of the file
 name that keeps the variant next to the general file (:func:`file_suffix`).
@@ -17,6 +19,11 @@ go first).  No dependencies: the transform's header, the API and the command
 line all read it.
 """
 
+import ast
+import collections
+import dataclasses
+import hashlib
+import json
 import os
 
 NUMBERS = ("int", "float")
@@ -24,36 +31,92 @@ NUMBERS = ("int", "float")
 LETTERS = "abcdefghijklmnopqrstuvwyz"
 
 
+class Fields(collections.namedtuple("Fields", "kind items")):
+    """The spec of a container parameter: ``kind`` ``"{}"`` (a dict's entries by key), ``"."``
+    (a dataclass's, NamedTuple's or object's attributes by name) or ``"[]"`` (a tuple's or
+    list's items by position; one item ``("*", spec)`` where all items share a spec, whatever
+    their number); ``items`` pairs each key with its spec, None where nothing is known of it."""
+
+
+MAX_FIELDS = 64  # a container with more entries than this is not looked into (a call reads its specs)
+
+
 def spec_of(arguments):
     """The spec of a call's bound ``arguments`` (name -> value, in signature order)."""
     spec = {}
     for name, value in arguments.items():
-        if isinstance(value, (int, float)):
-            spec[name] = "float" if isinstance(value, float) else "int"
-            continue
-        shape = getattr(value, "shape", None)
-        if type(shape) is tuple and all(type(n) is int for n in shape):
-            spec[name] = shape
+        found = value_spec(value)
+        if found is not None:
+            spec[name] = found
     return spec
+
+
+def value_spec(value, depth=0):
+    """A number's ``"int"``/``"float"``, an array's shape, a container's :class:`Fields`, or None."""
+    if isinstance(value, (int, float)):
+        return "float" if isinstance(value, float) else "int"
+    shape = getattr(value, "shape", None)
+    if type(shape) is tuple and all(type(n) is int for n in shape):
+        return shape
+    if depth < 4:
+        fields = _fields(value, depth + 1)
+        if fields is not None and any(s is not None for _, s in fields.items):
+            return fields
+    return None
+
+
+def _fields(value, depth):
+    t = type(value)
+    if t is dict:
+        if len(value) <= MAX_FIELDS and all(type(k) in (str, int) for k in value):
+            return Fields("{}", tuple((k, value_spec(v, depth)) for k, v in value.items()))
+        return None
+    if isinstance(value, tuple) and hasattr(t, "_fields"):  # a NamedTuple
+        return Fields(".", tuple((k, value_spec(v, depth)) for k, v in zip(t._fields, value)))
+    if t is tuple or t is list:
+        if len(value) > MAX_FIELDS:
+            return None
+        items = [value_spec(v, depth) for v in value]
+        if items and all(s == items[0] for s in items):
+            return Fields("[]", (("*", items[0]),))
+        if len({_sort(s) for s in items}) > 1:
+            return None  # leaves beside containers (a tree's nodes, a record of a name and a number): not a layout
+        return Fields("[]", tuple(enumerate(items)))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return Fields(".", tuple((f.name, value_spec(getattr(value, f.name, None), depth)) for f in dataclasses.fields(value)))
+    if t.__module__ != "builtins" and isinstance(getattr(value, "__dict__", None), dict) and not callable(value):
+        attributes = vars(value)  # an instance of a user's class (``self``, a model object)
+        if len(attributes) <= MAX_FIELDS and not isinstance(value, type):
+            return Fields(".", tuple((k, value_spec(v, depth)) for k, v in attributes.items()))
+    return None
+
+
+def _sort(spec):
+    return "unknown" if spec is None else "container" if isinstance(spec, Fields) else "leaf"
 
 
 def key_of(spec, kind):
     """``(scalars, dims)``: the variant a call with ``spec`` runs.
 
     ``scalars`` names the Python-number parameters; ``dims`` pairs each array
-    parameter with its dimensions as symbols (forward and vector mode: none,
-    its code depends on the numbers only).  Symbols are given in parameter order, so
-    calls whose sizes follow one pattern share a key."""
+    parameter with its dimensions as symbols, and each container parameter with
+    its :class:`Fields`, their arrays' dimensions as symbols and numbers
+    ``"float"`` (forward and vector mode: none, its code depends on the numbers
+    only).  Symbols are given in parameter order, so calls whose sizes follow
+    one pattern share a key."""
     scalars = tuple(name for name, s in spec.items() if s in NUMBERS)
     if kind in ("jvp", "jacobian"):
         return scalars, ()
     letters = {1: 1}
-    dims = tuple(
-        (name, tuple(letters.setdefault(n, _letter(len(letters) - 1)) for n in shape))
-        for name, shape in spec.items()
-        if shape not in NUMBERS
-    )
-    return scalars, dims
+
+    def symbols(s):
+        if s is None or s in NUMBERS:
+            return s and "float"
+        if isinstance(s, Fields):
+            return Fields(s.kind, tuple((k, symbols(v)) for k, v in s.items))
+        return tuple(letters.setdefault(n, _letter(len(letters) - 1)) for n in s)
+
+    return scalars, tuple((name, symbols(s)) for name, s in spec.items() if s not in NUMBERS)
 
 
 def _letter(i):
@@ -64,10 +127,12 @@ def parse_spec(text, parameters):
     """``"W=784x256,b=256,lr=float,s=()"`` -> a spec in the order of ``parameters``.
 
     A dimension is a size or a symbol (a name standing for a size: ``n``);
-    ``()`` is a 0-d array, ``int``/``float`` a Python number.  Raises
-    ``ValueError`` with what is wrong."""
+    ``()`` is a 0-d array, ``int``/``float`` a Python number; containers are
+    spelled as :func:`spell` writes them (``p={"k":float,"W":axb}``,
+    ``p={.alpha:float}``, ``c=[float,float]``, ``layers=[*:axb]``, ``?`` for an entry
+    nothing is known of).  Raises ``ValueError`` with what is wrong."""
     given = {}
-    for item in (part.strip() for part in text.split(",")):
+    for item in (part.strip() for part in _split(text, ",")):
         if not item:
             continue
         name, eq, value = (s.strip() for s in item.partition("="))
@@ -77,8 +142,64 @@ def parse_spec(text, parameters):
             raise ValueError(f"--shapes names {name!r}, which is not a parameter (parameters: {', '.join(parameters)})")
         if name in given:
             raise ValueError(f"--shapes names {name!r} twice")
-        given[name] = value if value in NUMBERS else () if value == "()" else tuple(_dimension(d, item) for d in value.split("x"))
+        given[name] = _parse_value(value, item)
     return {p: given[p] for p in parameters if p in given}
+
+
+def _split(text, sep):
+    """``text`` split at the ``sep`` characters outside brackets and quotes."""
+    parts, depth, quote, start = [], 0, None, 0
+    for i, c in enumerate(text):
+        if quote:
+            quote = None if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "[{(":
+            depth += 1
+        elif c in "]})":
+            depth -= 1
+        elif c == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
+
+
+def _parse_value(text, item):
+    text = text.strip()
+    if text in NUMBERS:
+        return text
+    if text == "()":
+        return ()
+    if text == "?":
+        return None
+    if text[:1] in "[{" and text[-1:] == {"[": "]", "{": "}"}[text[0]]:
+        inner = [part.strip() for part in _split(text[1:-1], ",") if part.strip()]
+        if text[0] == "[" and len(inner) == 1 and inner[0].startswith("*:"):
+            return Fields("[]", (("*", _parse_value(inner[0][2:], item)),))
+        if text[0] == "[":
+            return Fields("[]", tuple((i, _parse_value(part, item)) for i, part in enumerate(inner)))
+        entries = [_split(part, ":") for part in inner]
+        if not entries or any(len(e) != 2 for e in entries):
+            raise ValueError(f"--shapes entry {item!r}: expected {{'key':spec,...}} or {{.attribute:spec,...}} in {text!r}")
+        keys = [_parse_key(k.strip(), item) for k, _ in entries]
+        attributes = {isinstance(k, str) and k.startswith(".") for k in keys}
+        if len(attributes) != 1:
+            raise ValueError(f"--shapes entry {item!r}: {text!r} mixes attributes (.name) and keys")
+        kind = "." if attributes.pop() else "{}"
+        return Fields(kind, tuple((k[1:] if kind == "." else k, _parse_value(v, item)) for k, (_, v) in zip(keys, entries)))
+    return tuple(_dimension(d, item) for d in text.split("x"))
+
+
+def _parse_key(text, item):
+    if text.startswith(".") and text[1:].isidentifier():
+        return text
+    try:
+        key = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        key = None
+    if type(key) not in (str, int):
+        raise ValueError(f"--shapes entry {item!r}: {text!r} is neither a quoted key, an integer nor .attribute")
+    return key
 
 
 def _dimension(text, item):
@@ -89,14 +210,57 @@ def _dimension(text, item):
     raise ValueError(f"--shapes entry {item!r}: {text!r} is neither a size nor a symbol")
 
 
+def spell(s):
+    """The ``--shapes`` spelling of one parameter's spec (or a key's symbols)."""
+    if s is None:
+        return "?"
+    if s in NUMBERS:
+        return s
+    if isinstance(s, Fields):
+        if s.kind == "[]":
+            return "[" + ",".join(f"*:{spell(v)}" if k == "*" else spell(v) for k, v in s.items) + "]"
+        return "{" + ",".join(f"{'.' + k if s.kind == '.' else json.dumps(k)}:{spell(v)}" for k, v in s.items) + "}"
+    return "x".join(map(str, s)) or "()"
+
+
 def spell_key(scalars, dims):
     """The ``--shapes`` text that :func:`parse_spec` reads back to the key ``(scalars, dims)``."""
-    return ",".join([f"{p}={'x'.join(map(str, d)) or '()'}" for p, d in dims] + [f"{p}=float" for p in scalars])
+    return ",".join([f"{p}={spell(d)}" for p, d in dims] + [f"{p}=float" for p in scalars])
+
+
+def dims_record(dims):
+    """``dims`` (of a key) as JSON: an array's symbols as a list, a container's spelled (:func:`spell`)."""
+    return [[p, spell(d) if isinstance(d, Fields) else list(d)] for p, d in dims]
+
+
+def dims_of_record(record):
+    """The ``dims`` :func:`dims_record` wrote."""
+    return tuple((p, _parse_value(d, d) if isinstance(d, str) else tuple(d)) for p, d in record)
+
+
+def describe(dims):
+    """``W1 (a, b), params {"k":float}``: what a variant's header says it is specialized to."""
+    return ", ".join(f"{p} {spell(d)}" if isinstance(d, Fields) else f"{p} ({', '.join(map(str, d))}{',' if len(d) == 1 else ''})"
+                     for p, d in dims)
 
 
 def file_suffix(spec):
-    """``_at_W_784x256_b_256``: the shapes in a variant's file name (``()`` spelled ``0d``)."""
-    return "_at_" + "_".join(f"{p}_{s if s in NUMBERS else 'x'.join(map(str, s)) or '0d'}" for p, s in spec.items())
+    """``_at_W_784x256_b_256``: the shapes in a variant's file name (``()`` spelled ``0d``,
+    a container by its entries' shapes, or a digest of them where that is long)."""
+    return "_at_" + "_".join(f"{p}_{_file_part(s)}" for p, s in spec.items())
+
+
+def _file_part(s):
+    if s in NUMBERS:
+        return s
+    if isinstance(s, Fields):
+        text = "_".join(f"each_{_file_part(v)}" if k == "*" else _file_part(v) if s.kind == "[]" else f"{k}_{_file_part(v)}"
+                        for k, v in s.items if v is not None)
+        safe = "".join(c if c.isalnum() or c == "_" else "_" for c in text)
+        if len(safe) > 40 or safe != text:
+            return "f" + hashlib.sha256(spell(s).encode()).hexdigest()[:10]
+        return safe
+    return "x".join(map(str, s)) or "0d"
 
 
 KEPT_VARIANTS = 32

@@ -19,7 +19,7 @@ from ..activity import is_user_function, simple_statements, targets
 from ..naming import adjoint_name
 from ..rules import bind_call
 from ..saveplan import CallSave
-from ..shapes import scalar_arguments, subscript_key
+from ..shapes import passable, scalar_arguments, subscript_key
 from ..template import Contribution
 from .syntax import assign, call, name
 
@@ -63,8 +63,8 @@ class CallsAndRules:
         out = []
         for param, value in bound.arguments.items():
             key = self.classes.get(value.id) if isinstance(value, gast.Name) and not hasattr(value, "s2s_global") else None
-            if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, (str, int)) for d in key[1]):
-                out.append((param, key[1]))
+            if passable(key) is not None:
+                out.append((param, passable(key)))
         return tuple(out)
 
     def apply_rule(self, fn, target, args, keywords, node):

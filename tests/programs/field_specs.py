@@ -1,0 +1,86 @@
+"""Programs whose parameters come in containers: a dict of floats, a NamedTuple, a dataclass,
+a tuple default, an object's attributes (tests/test_field_specs.py)."""
+
+import dataclasses
+from typing import NamedTuple
+
+import numpy as np
+
+
+def pendulum_energy(params, theta0, omega0, dt=0.01, steps=200):
+    """A damped pendulum by semi-implicit Euler; its energy at the end."""
+    g, length, damping = params["g"], params["length"], params["damping"]
+    theta, omega = theta0, omega0
+    for _ in range(steps):
+        omega = omega - dt * (g / length * np.sin(theta) + damping * omega)
+        theta = theta + dt * omega
+    return 0.5 * length**2 * omega**2 + g * length * (1 - np.cos(theta))
+
+
+class Orbit(NamedTuple):
+    semi_major: float
+    eccentricity: float
+    periapsis: float
+
+
+def orbit_misfit(orbit, anomaly, observed_radius):
+    """Radii of a Keplerian ellipse r = a (1 - e^2) / (1 + e cos(nu - omega)) against observations."""
+    p = orbit.semi_major * (1 - orbit.eccentricity**2)
+    radius = p / (1 + orbit.eccentricity * np.cos(anomaly - orbit.periapsis))
+    return np.mean((radius - observed_radius) ** 2)
+
+
+@dataclasses.dataclass
+class Cell:
+    capacity: float  # ampere hours
+    resistance: float  # ohms
+    ocv_coefficients: np.ndarray  # open-circuit voltage as a polynomial in the state of charge
+
+
+def terminal_voltage_error(cell, current, measured, dt_hours=1.0 / 60):
+    """A battery cell discharged by a current profile (coulomb counting); the squared error of its voltage."""
+    soc = 1.0
+    error = 0.0
+    for k in range(len(current)):
+        soc = soc - current[k] * dt_hours / cell.capacity
+        ocv = 0.0
+        for c in cell.ocv_coefficients:
+            ocv = ocv * soc + c
+        voltage = ocv - cell.resistance * current[k]
+        error = error + (voltage - measured[k]) ** 2
+    return error
+
+
+def decay_chain(rates, initial=(1.0, 0.0, 0.0), t_end=4.0, n_steps=80):
+    """A -> B -> C by explicit Euler from the amounts in ``initial``; the amount of B at the end."""
+    k1, k2 = rates[0], rates[1]
+    a, b, c = initial
+    dt = t_end / n_steps
+    for _ in range(n_steps):
+        a, b, c = a - dt * k1 * a, b + dt * (k1 * a - k2 * b), c + dt * k2 * b
+    return b
+
+
+class Spring:
+    def __init__(self, stiffness, rest_length):
+        self.stiffness = stiffness
+        self.rest_length = rest_length
+
+    def energy(self, positions):
+        stretch = np.diff(positions) - self.rest_length
+        return 0.5 * self.stiffness * np.sum(stretch**2)
+
+
+def tuple_of_weights(layers, x):
+    """A two-layer network whose weights come as a list of (W, b) pairs."""
+    h = x
+    for W, b in layers:
+        h = np.tanh(h @ W + b)
+    return np.sum(h**2)
+
+
+def entry_becomes_array(params, x):
+    """A dict entry rebound to an array of another shape before it is read."""
+    scaled = dict(params)
+    scaled["scale"] = params["scale"] * np.ones_like(x)
+    return np.sum(scaled["scale"] * x**2) + params["offset"] * np.sum(x)
