@@ -10,7 +10,7 @@ signature order (a container parameter, a dict, tuple, list, NamedTuple,
 dataclass or object of a user's class, has its entries' specs, a
 :class:`Fields`), and a spec to the variant's key (:func:`key_of`: the names
 of the Python-number parameters, and each array's dimensions as symbols,
-equal sizes one letter, size 1 the number 1) and to the suffix of the file
+equal sizes one letter, sizes up to 4 the number) and to the suffix of the file
 name that keeps the variant next to the general file (:func:`file_suffix`).
 :func:`spell_key` writes a key back as ``--shapes`` text, so that a variant's
 header says how to regenerate it.  :func:`kept_variants` bounds how many
@@ -38,6 +38,7 @@ class Fields(collections.namedtuple("Fields", "kind items")):
     their number); ``items`` pairs each key with its spec, None where nothing is known of it."""
 
 
+SMALL = 4  # dimensions of this size or less are part of a variant's key as sizes, not symbols
 MAX_FIELDS = 64  # a container with more entries than this is not looked into (a call reads its specs)
 
 
@@ -103,18 +104,20 @@ def key_of(spec, kind):
     its :class:`Fields`, their arrays' dimensions as symbols and numbers
     ``"float"`` (forward and vector mode: none, its code depends on the numbers
     only).  Symbols are given in parameter order, so calls whose sizes follow
-    one pattern share a key."""
+    one pattern share a key; sizes up to :data:`SMALL` stay numbers (the state
+    of an ODE, a point in space: ``np.array([x, y])`` then has the shape of
+    the parameter it is added to)."""
     scalars = tuple(name for name, s in spec.items() if s in NUMBERS)
     if kind in ("jvp", "jacobian"):
         return scalars, ()
-    letters = {1: 1}
+    letters = {}
 
     def symbols(s):
         if s is None or s in NUMBERS:
             return s and "float"
         if isinstance(s, Fields):
             return Fields(s.kind, tuple((k, symbols(v)) for k, v in s.items))
-        return tuple(letters.setdefault(n, _letter(len(letters) - 1)) for n in s)
+        return tuple(n if type(n) is int and n <= SMALL else letters.setdefault(n, _letter(len(letters))) for n in s)
 
     return scalars, tuple((name, symbols(s)) for name, s in spec.items() if s not in NUMBERS)
 

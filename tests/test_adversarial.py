@@ -264,9 +264,9 @@ def test_thousand_statement_function_front_end_is_fast(tmp_path):
     from s2s.normalize import normalize
 
     mod, _ = write_module(tmp_path, "huge_front", HUGE)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine's other processes do not count
     fdef = normalize(parse(mod.huge))
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert len(fdef.body) >= 1000
 
 

@@ -14,25 +14,25 @@ from programs import straight as P
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAM = os.path.join(HERE, "programs", "straight.py")
 PARAMS = ["W1", "b1", "W2", "b2", "x", "y"]
-SHAPES = "W1=4x5,b1=5,W2=5x3,b2=3,x=2x4,y=2x3"
+SHAPES = "W1=8x5,b1=5,W2=5x6,b2=6,x=7x8,y=7x6"
 
 
 def mlp_arguments():
     rng = np.random.default_rng(0)
-    return [rng.normal(size=s) for s in [(4, 5), (5,), (5, 3), (3,), (2, 4)]] + [np.eye(3)[[0, 2]]]
+    return [rng.normal(size=s) for s in [(8, 5), (5,), (5, 6), (6,), (7, 8)]] + [np.eye(6)[[0, 2, 5, 1, 3, 4, 0]]]
 
 
 def test_a_calls_spec_and_key():
-    arguments = {"W": np.zeros((4, 4)), "n": 3, "lr": 0.5, "h": np.zeros((1, 4)), "s": np.float32(2), "names": ["a"]}
+    arguments = {"W": np.zeros((6, 6)), "n": 3, "lr": 0.5, "h": np.zeros((1, 6)), "u": np.zeros(3), "s": np.float32(2), "names": ["a"]}
     spec = spec_of(arguments)
-    assert spec == {"W": (4, 4), "n": "int", "lr": "float", "h": (1, 4), "s": ()}
-    assert key_of(spec, "grad") == (("n", "lr"), (("W", ("a", "a")), ("h", (1, "a")), ("s", ())))
+    assert spec == {"W": (6, 6), "n": "int", "lr": "float", "h": (1, 6), "u": (3,), "s": ()}
+    assert key_of(spec, "grad") == (("n", "lr"), (("W", ("a", "a")), ("h", (1, "a")), ("u", (3,)), ("s", ())))  # small sizes: sizes
     assert key_of(spec, "jvp") == (("n", "lr"), ())
-    assert file_suffix(spec) == "_at_W_4x4_n_int_lr_float_h_1x4_s_0d"
+    assert file_suffix(spec) == "_at_W_6x6_n_int_lr_float_h_1x6_u_3_s_0d"
 
 
 def test_the_spelling_reads_back_to_the_key():
-    spec = parse_spec("y=2x3, x=2x4,W1=4x5,b1=5,W2=5x3,b2=3", PARAMS)
+    spec = parse_spec("y=7x6, x=7x8,W1=8x5,b1=5,W2=5x6,b2=6", PARAMS)
     assert list(spec) == PARAMS  # in the order of the parameters, whatever the order given
     key = key_of(spec, "grad")
     assert spell_key(*key) == "W1=axb,b1=b,W2=bxc,b2=c,x=dxa,y=dxc"
@@ -62,7 +62,7 @@ def test_specialize_returns_the_variant_a_call_runs():
     for a, b in zip(variant(*args), g(*args)):
         np.testing.assert_allclose(a, b)
     assert g.specialize(*args) is variant  # one variant per pattern of dimensions
-    bigger = [np.zeros((7, 9)), np.zeros(9), np.zeros((9, 3)), np.zeros(3), np.zeros((6, 7)), np.zeros((6, 3))]
+    bigger = [np.zeros((7, 9)), np.zeros(9), np.zeros((9, 10)), np.zeros(10), np.zeros((6, 7)), np.zeros((6, 10))]
     assert g.specialize(*bigger) is variant
 
 
@@ -72,7 +72,7 @@ def test_specialize_of_a_bound_method_and_of_the_general_code():
             return np.sum(x * x)
 
     g = s2s.grad(Model().loss)
-    assert "specialized to shapes x (a,)" in g.specialize(np.ones(3)).source
+    assert "specialized to shapes x (a,)" in g.specialize(np.ones(5)).source
     h = s2s.grad(P.mlp_loss)
     lists = [a.tolist() for a in mlp_arguments()]
     assert "W1 [*:[*:float]]" in h.specialize(*lists).source  # short lists: their entries are numbers
@@ -87,7 +87,7 @@ def test_out_dir_keeps_the_variants_and_the_cli_writes_the_same_file(tmp_path):
     kept = tmp_path / "kept"
     g = s2s.grad(P.mlp_loss, wrt=("W1", "b1", "W2", "b2"), out_dir=str(kept))
     g(*mlp_arguments())
-    name = "straight_grad_mlp_loss_wrt_W1_b1_W2_b2_at_W1_4x5_b1_5_W2_5x3_b2_3_x_2x4_y_2x3.py"
+    name = "straight_grad_mlp_loss_wrt_W1_b1_W2_b2_at_W1_8x5_b1_5_W2_5x6_b2_6_x_7x8_y_7x6.py"
     assert sorted(os.listdir(kept)) == ["straight_grad_mlp_loss_wrt_W1_b1_W2_b2.py", name]
     assert g.specialize(*mlp_arguments()).path == str(kept / name)
     proc = run(["grad", f"{PROGRAM}::mlp_loss", "--wrt", "W1,b1,W2,b2", "--shapes", SHAPES, "-o", str(tmp_path / "cli")], os.getcwd())
@@ -101,9 +101,9 @@ def test_out_dir_keeps_the_variants_and_the_cli_writes_the_same_file(tmp_path):
 def test_check_regenerates_a_variant_and_finds_it_stale(tmp_path):
     src = tmp_path / "model.py"
     src.write_text("import numpy as np\n\n\ndef loss(w, b):\n    return np.sum(np.tanh(w + b) ** 2)\n")
-    proc = run(["grad", "model.py::loss", "--shapes", "w=3x4,b=4"], tmp_path)
+    proc = run(["grad", "model.py::loss", "--shapes", "w=6x5,b=5"], tmp_path)
     assert proc.returncode == 0, proc.stderr
-    path = tmp_path / "generated" / "model_grad_loss_at_w_3x4_b_4.py"
+    path = tmp_path / "generated" / "model_grad_loss_at_w_6x5_b_5.py"
     assert proc.stdout.strip() == os.path.join("generated", path.name)
     text = path.read_text()
     assert "# regenerate with: s2s grad model.py::loss --wrt w --shapes w=axb,b=b\n" in text
