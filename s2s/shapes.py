@@ -32,7 +32,7 @@ import gast
 import numpy
 
 from . import runtime
-from .variants import NUMBERS, Fields
+from .variants import NUMBERS, Fields, sequence_fields
 
 # math functions that return a number (frexp and modf return tuples; prod and sumprod multiply
 # whatever they are given, arrays too)
@@ -333,6 +333,16 @@ def spec_key(spec):
     return ("dims", ()) if spec in NUMBERS else ("dims", tuple(spec))
 
 
+def key_spec(key):
+    """The spec (:mod:`s2s.variants`) a class stands for: the inverse of :func:`spec_key`, None
+    for a class that is no known shape (a slice of a dimension, the shape of one name)."""
+    if isinstance(key, Fields):
+        return key
+    if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, (str, int)) for d in key[1]):
+        return key[1] or "float"
+    return None
+
+
 def passable(key):
     """What a callee may be told of an argument of class ``key`` (a ``dims`` entry of
     :meth:`s2s.transform.Program.request`): an array's symbols (not slices of them), a
@@ -402,6 +412,9 @@ def _key_of(rhs, keys, scalar, indices, sizes, returns_key=None):
         return ("dims", ()) if rhs.id in scalar else keys.get(rhs.id)
     if isinstance(rhs, (gast.Subscript, gast.Attribute)) and isinstance(keys.get(getattr(rhs.value, "id", None)), Fields):
         return field_key(rhs, keys, indices)
+    if isinstance(rhs, (gast.Tuple, gast.List)) and rhs.elts and not any(isinstance(e, gast.Starred) for e in rhs.elts):
+        return sequence_fields([
+            "float" if _scalar_atom(e, scalar) else key_spec(_key_of(e, keys, scalar, indices, sizes, returns_key)) for e in rhs.elts])
     if isinstance(rhs, gast.BinOp) and not isinstance(rhs.op, gast.MatMult):
         return _elementwise([rhs.left, rhs.right], keys, scalar)
     if isinstance(rhs, gast.BinOp):

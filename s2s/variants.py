@@ -22,6 +22,7 @@ line all read it.
 import ast
 import collections
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -72,19 +73,13 @@ def _fields(value, depth):
         if len(value) <= MAX_FIELDS and all(type(k) in (str, int) for k in value):
             return Fields("{}", tuple((k, value_spec(v, depth)) for k, v in value.items()))
         return None
-    if isinstance(value, tuple) and hasattr(t, "_fields"):  # a NamedTuple
-        return Fields(".", tuple((k, value_spec(v, depth)) for k, v in zip(t._fields, value)))
+    names = _attribute_names(t)
+    if names is not None:  # a NamedTuple's or a dataclass's fields
+        return Fields(".", tuple((k, value_spec(getattr(value, k, None), depth)) for k in names))
     if t is tuple or t is list:
         if len(value) > MAX_FIELDS:
             return None
-        items = [value_spec(v, depth) for v in value]
-        if items and all(s == items[0] for s in items):
-            return Fields("[]", (("*", items[0]),))
-        if len({_sort(s) for s in items}) > 1:
-            return None  # leaves beside containers (a tree's nodes, a record of a name and a number): not a layout
-        return Fields("[]", tuple(enumerate(items)))
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return Fields(".", tuple((f.name, value_spec(getattr(value, f.name, None), depth)) for f in dataclasses.fields(value)))
+        return sequence_fields([value_spec(v, depth) for v in value])
     if t.__module__ != "builtins" and isinstance(getattr(value, "__dict__", None), dict) and not callable(value):
         attributes = vars(value)  # an instance of a user's class (``self``, a model object)
         if len(attributes) <= MAX_FIELDS and not isinstance(value, type):
@@ -96,7 +91,41 @@ def _sort(spec):
     return "unknown" if spec is None else "container" if isinstance(spec, Fields) else "leaf"
 
 
+def sequence_fields(items):
+    """The :class:`Fields` of a tuple or list whose items have specs ``items``, or None."""
+    if items and all(s == items[0] for s in items):
+        return Fields("[]", (("*", items[0]),))
+    if len({_sort(s) for s in items}) > 1:
+        return None  # leaves beside containers (a tree's nodes, a record of a name and a number): not a layout
+    return Fields("[]", tuple(enumerate(items)))
+
+
+@functools.lru_cache(maxsize=256)
+def _attribute_names(t):
+    """The field names of a NamedTuple or dataclass type, else None (asked once per type)."""
+    if issubclass(t, tuple) and hasattr(t, "_fields"):
+        return tuple(t._fields)
+    if dataclasses.is_dataclass(t):
+        return tuple(f.name for f in dataclasses.fields(t))
+    return None
+
+
 def key_of(spec, kind):
+    """``(scalars, dims)``: the variant a call with ``spec`` runs (see :func:`_key_of`; a
+    spec seen before is looked up: a call that cannot take the quick path asks each time)."""
+    cache_key = (kind, tuple(spec.items()))
+    found = _KEYS.get(cache_key)
+    if found is None:
+        if len(_KEYS) >= 4096:
+            _KEYS.clear()
+        found = _KEYS[cache_key] = _key_of(spec, kind)
+    return found
+
+
+_KEYS = {}
+
+
+def _key_of(spec, kind):
     """``(scalars, dims)``: the variant a call with ``spec`` runs.
 
     ``scalars`` names the Python-number parameters; ``dims`` pairs each array

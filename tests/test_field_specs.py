@@ -175,3 +175,10 @@ def test_the_command_line_writes_a_container_variant_that_check_regenerates(tmp_
     assert "--shapes 'params={\"g\":float" in text and "unbroadcast" not in text
     checked = run("check", str(tmp_path))
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_tuple_of_numbers_made_here_reaches_the_callee_as_numbers():
+    log_rates = np.log([0.8, 0.2])
+    check_grad(P.final_recovered, (log_rates,))
+    source = s2s.grad(P.final_recovered).specialize(log_rates).source
+    assert "unbroadcast" not in source  # beta and gamma are numbers in sir_rhs: (beta, gamma) was passed as args

@@ -84,3 +84,23 @@ def entry_becomes_array(params, x):
     scaled = dict(params)
     scaled["scale"] = params["scale"] * np.ones_like(x)
     return np.sum(scaled["scale"] * x**2) + params["offset"] * np.sum(x)
+
+
+def sir_rhs(y, beta, gamma):
+    s, i, r = y
+    infection = beta * s * i
+    return np.array([-infection, infection - gamma * i, gamma * i])
+
+
+def integrate(rhs, y0, dt, n_steps, args):
+    y = y0
+    for _ in range(n_steps):
+        y = y + dt * rhs(y, *args)
+    return y
+
+
+def final_recovered(log_rates, n_steps=100):
+    """The recovered fraction of an SIR epidemic, rates passed on as a tuple of numbers."""
+    beta, gamma = np.exp(log_rates)
+    y = integrate(sir_rhs, np.array([0.99, 0.01, 0.0]), 0.1, n_steps, (beta, gamma))
+    return y[2]
