@@ -303,7 +303,7 @@ def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
             assignments[p].append(given if given is not None and given[0] == "dims" else None)
         else:
             keys[p] = given or ("param", p)
-    sizes = _sizes(assignments, keys)
+    sizes = _sizes(assignments)
     state = {n: TOP for n in assignments if n not in scalar}
     keys.update(state)
     changed = True
@@ -372,9 +372,12 @@ def field_key(rhs, keys, indices):
     return spec_key(items.get(key)) if base.kind != "." and key is not None else None
 
 
-def _sizes(assignments, keys):
-    """Name -> dimension symbol for the names that hold a size of a parameter
-    whose dimensions are known: ``n = x_shape[0]`` after ``x_shape = x.shape``."""
+def _sizes(assignments):
+    """Name -> where the size it holds comes from, for the names assigned once to a size of
+    another name's value: ``("of", x, i)`` for ``n = x_shape[i]`` after ``x_shape = x.shape``
+    and for ``n = len(x)`` (``i`` 0); and ``("literal", n)`` -> the elements of the tuple or
+    list literal ``n`` (for ``np.zeros(n)`` and ``np.array(n)``).  :func:`_dimension` reads
+    them with the classes known at the time."""
     def single(n):
         values = assignments.get(n, ())
         return values[0] if len(values) == 1 else None
@@ -383,24 +386,34 @@ def _sizes(assignments, keys):
     for n in assignments:
         rhs = single(n)
         if isinstance(rhs, (gast.List, gast.Tuple)) and not any(isinstance(e, gast.Starred) for e in rhs.elts):
-            sizes[("literal", n)] = rhs.elts  # a literal's elements, for np.array of it
+            sizes[("literal", n)] = rhs.elts
+        if (isinstance(rhs, gast.Call) and _in(getattr(rhs, "s2s_target", None), (len, runtime.sequence_length))
+                and len(rhs.args) == 1 and isinstance(rhs.args[0], gast.Name) and not hasattr(rhs.args[0], "s2s_global")):
+            sizes[n] = ("of", rhs.args[0].id, 0)
         if not (isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name) and _int_constant(rhs.slice) is not None):
             continue
         shape = single(rhs.value.id)
         if isinstance(shape, gast.Attribute) and shape.attr == "shape" and isinstance(shape.value, gast.Name):
-            key = keys.get(shape.value.id)
-            if isinstance(key, tuple) and key[0] == "dims" and -len(key[1]) <= _int_constant(rhs.slice) < len(key[1]):
-                sizes[n] = key[1][_int_constant(rhs.slice)]
+            sizes[n] = ("of", shape.value.id, _int_constant(rhs.slice))
     return sizes
 
 
-def _dimension(node, sizes):
+def _dimension(node, sizes, keys):
     """The dimension a size argument spells: a positive integer constant, or the symbol of a
-    name holding a parameter's size; None for anything else."""
+    name holding a size of a value whose dimensions are known; TOP while that value's class
+    is not computed yet; None for anything else."""
     value = _int_constant(node)
     if value is not None:
         return value if value > 0 else None
-    return sizes.get(node.id) if isinstance(node, gast.Name) else None
+    source = sizes.get(node.id) if isinstance(node, gast.Name) else None
+    if source is None:
+        return None
+    key = keys.get(source[1])
+    if key is TOP:
+        return TOP
+    if isinstance(key, tuple) and key[0] == "dims" and -len(key[1]) <= source[2] < len(key[1]):
+        return key[1][source[2]]
+    return None
 
 
 def _key_of(rhs, keys, scalar, indices, sizes, returns_key=None):
@@ -492,14 +505,22 @@ def _call_key(rhs, keys, scalar, sizes, returns_key=None):
         return key if isinstance(key, tuple) and key[0] == "dims" else None
     if _in(fn, MADE) and rhs.args and not {k.arg for k in rhs.keywords} - {"dtype"} and len(rhs.args) == MADE[fn]:
         parts = rhs.args[0].elts if isinstance(rhs.args[0], gast.Tuple) else [rhs.args[0]]
-        shape = tuple(_dimension(p, sizes) for p in parts)
-        return ("dims", shape) if None not in shape else None
+        if len(parts) == 1 and isinstance(parts[0], gast.Name):  # np.zeros(shape) with shape = (n, m)
+            parts = sizes.get(("literal", parts[0].id), parts)
+        shape = tuple(_dimension(p, sizes, keys) for p in parts)
+        return TOP if TOP in shape else ("dims", shape) if None not in shape else None
     if isinstance(fn, numpy.ufunc) and not rhs.keywords and fn.nout == 1 and len(rhs.args) == fn.nin:
         return _elementwise(rhs.args, keys, scalar)
-    if fn is numpy.array and len(rhs.args) == 1 and not rhs.keywords and isinstance(rhs.args[0], gast.Name):
+    if _in(fn, (numpy.array, numpy.asarray)) and len(rhs.args) == 1 and not {k.arg for k in rhs.keywords} - {"dtype"} and isinstance(rhs.args[0], gast.Name):
         items = sizes.get(("literal", rhs.args[0].id))  # np.array([x, y, z]) of numbers
         if items is not None and all(_scalar_atom(e, scalar) for e in items):
             return ("dims", (len(items),))
+        fields = keys.get(rhs.args[0].id)  # np.asarray(y0), y0 a tuple or list of numbers
+        if isinstance(fields, Fields) and fields.kind == "[]" and fields.items and all(
+                k != "*" and spec_key(v) == ("dims", ()) for k, v in fields.items):
+            return ("dims", (len(fields.items),))
+        shape = _dims(rhs.args[0], keys, scalar)  # of an array: its shape, whatever the dtype
+        return ("dims", shape) if shape is not None else None
     if _in(fn, SAME_SHAPE) and len(rhs.args) == 1 and not rhs.keywords and isinstance(rhs.args[0], gast.Name):
         key = keys.get(rhs.args[0].id)
         return None if isinstance(key, Fields) else key

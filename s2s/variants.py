@@ -35,8 +35,8 @@ LETTERS = "abcdefghijklmnopqrstuvwyz"
 class Fields(collections.namedtuple("Fields", "kind items")):
     """The spec of a container parameter: ``kind`` ``"{}"`` (a dict's entries by key), ``"."``
     (a dataclass's, NamedTuple's or object's attributes by name) or ``"[]"`` (a tuple's or
-    list's items by position; one item ``("*", spec)`` where all items share a spec, whatever
-    their number); ``items`` pairs each key with its spec, None where nothing is known of it."""
+    list's items by position; one item ``("*", spec)`` where more than :data:`SMALL` items
+    share a spec, whatever their number); ``items`` pairs each key with its spec, None where nothing is known of it."""
 
 
 SMALL = 4  # dimensions of this size or less are part of a variant's key as sizes, not symbols
@@ -92,9 +92,10 @@ def _sort(spec):
 
 
 def sequence_fields(items):
-    """The :class:`Fields` of a tuple or list whose items have specs ``items``, or None."""
-    if items and all(s == items[0] for s in items):
-        return Fields("[]", (("*", items[0]),))
+    """The :class:`Fields` of a tuple or list whose items have specs ``items``, or None: item by
+    item, or (more than :data:`SMALL` items, all alike) one spec for all."""
+    if len(items) > SMALL and all(s == items[0] for s in items):
+        return Fields("[]", (("*", items[0]),))  # their number is no part of the key, as an array's size
     if len({_sort(s) for s in items}) > 1:
         return None  # leaves beside containers (a tree's nodes, a record of a name and a number): not a layout
     return Fields("[]", tuple(enumerate(items)))

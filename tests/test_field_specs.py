@@ -99,7 +99,7 @@ def test_a_tuple_default_unpacked_into_numbers():
     rates = np.array([1.3, 0.4])
     check_grad(P.decay_chain, (rates,))
     source = s2s.grad(P.decay_chain).specialize(rates).source
-    assert "initial [*:float]" in source and "unbroadcast" not in source and "shape_of" not in source
+    assert "initial [float,float,float]" in source and "unbroadcast" not in source and "shape_of" not in source
 
 
 def test_an_objects_attributes():
@@ -146,11 +146,12 @@ def test_container_specs_are_spelled_and_read_back():
     spec = spec_of({"p": {"g": 9.81, "n": 3, "W": np.zeros((5, 6)), "name": "x"}, "c": (1.0, 0.0), "o": P.Orbit(1.0, 0.1, 0.0),
                     "cell": CELL, "pairs": [(np.zeros((5, 6)), np.zeros(6))] * 2, "x": np.zeros(5)})
     assert spec["p"] == Fields("{}", (("g", "float"), ("n", "int"), ("W", (5, 6)), ("name", None)))
-    assert spec["c"] == Fields("[]", (("*", "float"),))
+    assert spec["c"] == Fields("[]", ((0, "float"), (1, "float")))
+    assert spec_of({"xs": [1.0] * 5})["xs"] == Fields("[]", (("*", "float"),))  # many alike: their number is no part of the key
     key = key_of(spec, "grad")
     text = spell_key(*key)
-    assert text == ('p={"g":float,"n":float,"W":axb,"name":?},c=[*:float],o={.semi_major:float,.eccentricity:float,.periapsis:float},'
-                    'cell={.capacity:float,.resistance:float,.ocv_coefficients:b},pairs=[*:[axb,b]],x=a')
+    assert text == ('p={"g":float,"n":float,"W":axb,"name":?},c=[float,float],o={.semi_major:float,.eccentricity:float,.periapsis:float},'
+                    'cell={.capacity:float,.resistance:float,.ocv_coefficients:b},pairs=[[axb,b],[axb,b]],x=a')
     assert key_of(parse_spec(text, list(spec)), "grad") == key
 
 
