@@ -34,7 +34,7 @@ from .normalize import normalize
 from .optimize import hoist_invariants, optimize as optimize_function
 from .remat import rematerialize
 from .forward import ForwardMode
-from .entry import entry_function, forward_grad_entry, jvp_entry
+from .entry import entry_function, make_rows, forward_grad_entry, jvp_entry
 from .vector import DIRECTIONS_COMMENT, VectorMode
 from . import jit
 from .reverse import Callee, CallSite, ReverseMode
@@ -79,6 +79,25 @@ def resolve_wrt(fn, wrt):
     return single, tuple(out)
 
 
+def main_key(main, program):
+    return next(key for key, callee in program.callees.items() if callee is main)
+
+
+def rows_names(program, groups):
+    """The name of each recursive group's list of rows (``groups``: key -> (its group's head, whether
+    it is the head)), by its head: the head's name and ``_rows``, a name no function of the group uses."""
+    for key in groups:
+        program.parse(key[0])
+    names = {}
+    for head in {head for head, _ in groups.values()}:
+        taken = set(program.namer.taken)
+        for key, (other, _) in groups.items():
+            if other == head:
+                taken |= program.parsed[key[0]][1].s2s_namer.taken
+        names[head] = Namer(taken).fresh(f"{program.parsed[head[0]][0].name}_rows")
+    return {key: (names[head], key == head) for key, (head, _) in groups.items()}
+
+
 class Program:
     """All generated functions of one transform, and what they need bound."""
 
@@ -86,8 +105,9 @@ class Program:
         self.rules = rules
         self.mode = mode
         self.compile = compile  # njit options of compiled code (s2s.jit), or None
-        self.calls = []  # (caller, callee, call node, caller's Located) of compiled code: recursion is refused
-        self.caller = None  # the function being differentiated
+        self.calls = []  # (caller key, callee key, call node, caller's Located) of compiled code (s2s.jit.recursion_groups)
+        self.groups = {}  # compiled code: callee key -> (its recursive group's list of rows, whether it is the group's head)
+        self.caller = None  # (function, Located, key) being differentiated
         self.namer = Namer({"np", "math", "scipy"})
         self.callees = {}
         self.queue = []
@@ -120,13 +140,14 @@ class Program:
             dims = ()
         key = (fn, tuple(active), tuple(scalars), tuple(dims))
         if self.compile is not None and self.caller is not None and self.mode == "reverse":
-            self.calls.append((self.caller[0], fn, node, self.caller[1]))
+            self.calls.append((self.caller[2], key, node, self.caller[1]))
         if key not in self.callees:
             base = self.parse(fn)[0].name  # lambda_12 for a lambda
             if self.mode in ("forward", "vector"):
                 self.callees[key] = Callee(self.namer.fresh(f"{base}_jvp"), None, tuple(active))
             else:
                 self.callees[key] = Callee(self.namer.fresh(f"{base}_forward"), self.namer.fresh(f"{base}_backward"), tuple(active))
+                self.callees[key].rows, self.callees[key].head = self.groups.get(key, (None, False))
             self.queue.append(key)
         return self.callees[key]
 
@@ -135,10 +156,12 @@ class Program:
             key = self.queue.pop(0)
             fn, active, scalars, dims = key
             parsed, fdef = self.parsed[fn]
-            self.caller = (fn, parsed.loc)
+            self.caller = (fn, parsed.loc, key)
             callee = self.callees[key]
             activity = analyse(fdef, active, self.rules)
             namer = copy.deepcopy(fdef.s2s_namer)
+            if getattr(callee, "rows", None):
+                namer.reserve(callee.rows)
             if self.mode in ("forward", "vector"):
                 scalar = self.scalar_sets[key] = scalar_names(fdef, scalars, self.returns_scalar)
                 mode = (VectorMode if self.mode == "vector" else ForwardMode)(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, scalar)
@@ -148,6 +171,7 @@ class Program:
                 self.scalar_sets[key] = scalar
                 mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, classes, integers)
                 mode.rows = self.compile is not None
+                mode.group_rows = callee.rows
                 functions = list(mode.run())
                 callee.plan = mode.plan
             self.bind_globals(parsed, functions)
@@ -391,6 +415,8 @@ def add_entry(build):
         unread = build.value_unused and not any(isinstance(n, gast.Name) and n.id == seed and isinstance(n.ctx, gast.Load) for n in gast.walk(backward))
         entry = entry_function(kind, entry_name, fdef, main, build.single, build.wrt_names if build.value_unused else None, unread)
         main.sites.append(CallSite(entry.body[0]))
+        if main.rows:
+            make_rows(entry, main)
     build.entry = entry
     program.functions.insert(0, entry)
 
@@ -448,8 +474,15 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
     program.dims = {parsed.fn: dict(dims)} if not forward_mode else {}
     program.generate()
-    if compile is not None:
-        jit.refuse_recursion(program.calls)
+    if compile is not None and not forward_mode:
+        groups = jit.recursion_groups(program.calls, main_key(main, program))
+        if groups:  # again, the calls of each recursive group laid out for its list of rows (s2s.jit)
+            program = Program(rules, "reverse", compile)
+            program.groups = rows_names(program, groups)
+            parsed, fdef = program.parse(fn)
+            main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
+            program.dims = {parsed.fn: dict(dims)}
+            program.generate()
     program.merge_alike()
     build = Build(program, kind, optimize, by_forward, parsed, fdef, main, single, wrt_names, scalars)
     for _, applies, run in PASSES:
@@ -467,7 +500,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     if compile is not None:
         imports += jit.imports()
         jit.lower(functions)
-        jit.decorate(functions, compile)
+        jit.decorate(functions, compile, [c for c in program.callees.values() if c.rows])
     header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward, compile)
     source = seal(module_source(header, imports, functions, parsed.filename))
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}

@@ -31,6 +31,7 @@ The helpers live in modules by role:
 * ``scans``: ``linear_scan``, ``shift_along``, ``merged_axes``: the recurrences of ufunc folds (``np.logaddexp.reduce``, ``accumulate``);
 * ``statistics``: layouts and transposes of ``np.cov``, ``np.corrcoef``, ``np.gradient``, ``np.ediff1d``;
 * ``revolve``: binomial checkpointing of loops;
+* ``rows``: ``push_row``, the list of rows of a recursion in compiled code;
 * ``directions``: vector mode, tangents with a leading axis of directions (``lift_to``, ``tangent_zeros``, ...).
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
@@ -161,6 +162,7 @@ from .sequences import (
     sum_adjoint,
     sum_adjoint_adjoint,
 )
+from .rows import push_row
 from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
@@ -304,6 +306,7 @@ __all__ = [
     "rebroadcast",
     "shape_of",
     "appended",
+    "push_row",
     "require_number",
     "same_method",
     "updated",

@@ -26,6 +26,7 @@ from numba.extending import overload, register_jitable
 
 from .broadcasting import rebroadcast, unbroadcast, unreduce
 from .methods import copy_of, updated
+from .rows import push_row
 from .scatter import unindex
 from .sequences import sequence_length
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
@@ -207,3 +208,11 @@ def _unreduce(grad, like, axis=None, keepdims=False):
 def _sequence_length(seq):
     if isinstance(seq, (types.Array, types.BaseTuple, types.List, types.RangeType)):
         return lambda seq: len(seq)
+
+
+@overload(push_row)
+def _push_row(rows, row):
+    if isinstance(rows, types.NoneType):  # the call that types the list (s2s.runtime.rows)
+        return lambda rows, row: None
+    if isinstance(rows, types.List):
+        return lambda rows, row: rows.append(row)
