@@ -108,16 +108,16 @@ def _index_expression(node):
     return gast.Tuple(elts=made, ctx=gast.Load()) if isinstance(node.slice, gast.Tuple) else made[0]
 
 
-def decorate(functions, options, groups=()):
+def decorate(functions, options, groups=(), recursive=False):
     """Put ``@numba.njit(**options)`` on each function of the module.
 
-    With recursion (``groups``: the callees of recursive groups, :func:`recursion_groups`),
-    no function is cached (numba's cache of a recursive function crashes the process that
+    With recursion (``recursive``; ``groups``: the callees of recursive groups of reverse
+    mode, :func:`recursion_groups`), no function is cached (numba's cache of a recursive function crashes the process that
     loads it), and the sweeps of a group's functions other than its head are inlined
     (``inline="always"``) into their callers: numba then types the group as one function
     calling itself, where calls between functions being compiled would take a return
     type from the first path it types (a branch's ``None`` where the other saves a tuple)."""
-    if groups:
+    if recursive:
         options = dict(options, cache=False)
     inline = {name for callee in groups if not callee.head for name in (callee.forward, callee.backward)}
     njit = gast.Attribute(value=gast.Name(id="numba", ctx=gast.Load(), annotation=None, type_comment=None), attr="njit", ctx=gast.Load())
@@ -127,7 +127,7 @@ def decorate(functions, options, groups=()):
         f.decorator_list = [gast.Call(func=njit, args=[], keywords=keywords)]
 
 
-def recursion_groups(calls, main):
+def recursion_groups(calls, main, check=True):
     """The recursive groups of a program: ``{callee key: (its group's head, whether it is the head)}``
     for every transformed function that reaches itself through calls, given reverse mode's calls
     ``(caller key, callee key, call node, caller's Located)`` (:class:`s2s.transform.Program`) and
@@ -139,7 +139,7 @@ def recursion_groups(calls, main):
     pass along, and the saved tuples of the other functions' calls nest in their callers' as
     anywhere else, which gives them a type of fixed depth where every cycle goes through the head.
     Raises at a call of the recursion where that does not hold: two functions of the group called
-    from outside it, or a cycle that avoids the head."""
+    from outside it, or a cycle that avoids the head (unless not ``check``)."""
     callees = {}
     for caller, callee, _, _ in calls:
         callees.setdefault(caller, set()).add(callee)
@@ -160,12 +160,16 @@ def recursion_groups(calls, main):
             members = {k for k in out if key in reached.get(k, ())} | {key}
             heads = {k for k in members if k == main} | {callee for caller, callee, _, _ in calls if callee in members and caller not in members}
             rest = members - heads
-            if len(heads) == 1 and not any(k in reach(k, rest) for k in rest):
-                head = next(iter(heads))
+            if not check or len(heads) == 1 and not any(k in reach(k, rest) for k in rest):
+                head = next(iter(heads), None)
                 groups.update({k: (head, k == head) for k in members})
                 continue
-            caller, callee, node, loc = next(c for c in calls if c[0] in members and c[1] in members and (len(heads) > 1 or c[1] in rest))
-            raise loc.error(node, f"compile='numba' cannot compile the recursion of {caller[0].__name__}: "
+            if len(heads) > 1:  # at the first call from outside of a second function of the group
+                entered = [c for c in calls if c[1] in members and c[0] not in members]
+                caller, callee, node, loc = next(c for c in entered if c[1] != (main if main in heads else entered[0][1]))
+            else:  # at a call of the cycle
+                caller, callee, node, loc = next(c for c in calls if c[0] in rest and c[1] in rest)
+            raise loc.error(node, f"compile='numba' cannot compile the recursion of {callee[0].__name__}: "
                                   + ("the functions of a mutual recursion are called from outside it at more than one of them"
                                      if len(heads) > 1 else "a cycle of its calls avoids the function its callers call")
                                   + ", and then the values its forward sweep saves nest one level per call, which numba "

@@ -139,7 +139,7 @@ class Program:
         if dims and sum(1 for k in self.callees if k[0] is fn and k[3]) >= MAX_DIMENSIONED:
             dims = ()
         key = (fn, tuple(active), tuple(scalars), tuple(dims))
-        if self.compile is not None and self.caller is not None and self.mode == "reverse":
+        if self.compile is not None and self.caller is not None:
             self.calls.append((self.caller[2], key, node, self.caller[1]))
         if key not in self.callees:
             base = self.parse(fn)[0].name  # lambda_12 for a lambda
@@ -474,7 +474,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
     program.dims = {parsed.fn: dict(dims)} if not forward_mode else {}
     program.generate()
-    if compile is not None and not forward_mode:
+    if compile is not None and not forward_mode:  # (forward mode's recursion compiles as it is: no saved values)
         groups = jit.recursion_groups(program.calls, main_key(main, program))
         if groups:  # again, the calls of each recursive group laid out for its list of rows (s2s.jit)
             program = Program(rules, "reverse", compile)
@@ -500,7 +500,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     if compile is not None:
         imports += jit.imports()
         jit.lower(functions)
-        jit.decorate(functions, compile, [c for c in program.callees.values() if c.rows])
+        jit.decorate(functions, compile, [c for c in program.callees.values() if c.rows], jit.recursion_groups(program.calls, None, check=False))
     header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward, compile)
     source = seal(module_source(header, imports, functions, parsed.filename))
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}

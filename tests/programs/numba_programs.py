@@ -234,6 +234,12 @@ def chain(q, k):
     return chain_energy(q, k, 0)
 
 
+@numba.njit
+def phasor_power(x):
+    """sin^2 + cos^2 of the halving recursions (refused when compiled: called at both of its functions)."""
+    return sine(x, 4) ** 2 + cosine(x, 4) ** 2
+
+
 def peak_ratio(x):
     """The largest entry over the mean: np.max's adjoint picks ties with a helper numba has no form of."""
     return np.max(x) / np.mean(x)
