@@ -102,6 +102,7 @@ def test_loop_stack_is_one_list_of_rows():
 
 RECURSIONS = [  # (function, arguments, wrt): a number, entries, two calls, two functions
     (nb.compound, (100.0, 0.05, 13), (0, 1)),
+    (nb.annuity_value, (100.0, 0.05, 9), (0, 1)),  # called in a loop: a list per iteration, saved
     (nb.horner_recursive, (RNG.standard_normal(12), 0.8), (0, 1)),
     (nb.chain, (np.arange(6.0) * 1.1, np.linspace(1.0, 2.0, 5)), (0, 1)),
     (nb.gaussian_area, (1.3, -0.4, 1.7, 1e-7), (0, 1, 2)),  # tree recursion, stops where the estimate is good

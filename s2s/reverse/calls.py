@@ -53,12 +53,11 @@ class CallsAndRules:
         if not callee.head:  # a call inside the group (the group check made it so): its saved tuple nests
             save.rows = self.group_rows
             return
-        save.row = self.fresh(f"{target.id if isinstance(target, gast.Name) else 'call'}_row")
-        self.backward_locals.add(save.row)
+        save.row = self.fresh(f"{target.id if isinstance(target, gast.Name) else 'call'}_row")  # a backward local too
         if callee.rows == self.group_rows:
             save.rows = self.group_rows
         else:  # the group's entry: a list of its own, saved
-            save.rows = save.saved = self.fresh(callee.rows)
+            save.rows = save.saved = self.namer.fresh(callee.rows)
             save.made = True
 
     def user_call(self, stmt):

@@ -158,6 +158,15 @@ def compound(principal, rate, years):
 
 
 @numba.njit
+def annuity_value(payment, rate, years):
+    """The future value of a payment at the end of each year, each compounded for the years left."""
+    total = 0.0
+    for k in range(years):
+        total = total + payment * power(1.0 + rate, years - 1 - k)
+    return total
+
+
+@numba.njit
 def horner_step(c, x, i):
     """c[i] + x*(c[i+1] + x*(...)): Horner's rule, one coefficient per call."""
     return c[i] if i == len(c) - 1 else c[i] + x * horner_step(c, x, i + 1)
