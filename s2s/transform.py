@@ -32,6 +32,7 @@ from . import libraries
 from .naming import Namer, spelling
 from .normalize import normalize
 from .optimize import hoist_invariants, optimize as optimize_function
+from .optimize.inplace import returns_owned
 from .remat import rematerialize
 from .forward import ForwardMode
 from .entry import entry_function, make_rows, forward_grad_entry, jvp_entry
@@ -447,7 +448,24 @@ PASSES = (
 )
 
 
-def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=(), by_forward=False, compile=None):
+def assume_fresh(build):
+    """Compiled recursion: take the backward sweeps of recursive groups to return adjoints that
+    their callers own (:mod:`s2s.optimize.inplace`), so a caller adds into them in place
+    (``c_bar[i] += g``) instead of making a new array per call; :func:`fresh_holds` checks it
+    on the final code."""
+    group = frozenset(c.backward for c in build.program.callees.values() if c.rows)
+    for f in build.program.functions:
+        f.s2s_fresh_calls = group
+
+
+def fresh_holds(program):
+    """Whether each backward sweep of a recursive group returns only names it owns, its group's
+    calls taken to return owned values: then, by induction on the depth of the calls, they do."""
+    group = {c.backward for c in program.callees.values() if c.rows}
+    return all(returns_owned(f) for f in program.functions if f.name in group)
+
+
+def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=(), by_forward=False, compile=None, fresh=True):
     """Generate the module for ``kind`` (grad, value_and_grad, vjp, jvp) of ``fn``.
 
     ``scalars`` names parameters that will be Python numbers, ``dims`` pairs
@@ -485,9 +503,16 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
             program.generate()
     program.merge_alike()
     build = Build(program, kind, optimize, by_forward, parsed, fdef, main, single, wrt_names, scalars)
+    fresh = fresh and optimize and bool(program.groups)
+    for f in program.functions if compile is not None else ():
+        f.s2s_compiled = True  # s2s.optimize.inplace
+    if fresh:
+        assume_fresh(build)
     for _, applies, run in PASSES:
         if applies(build):
             run(build)
+    if fresh and not fresh_holds(program):  # the assumption was wrong: again without it
+        return transform(fn, kind, wrt, optimize, rules, scalars, dims, by_forward, compile, fresh=False)
     functions = program.functions
     used, spellings = set(), set()
     for f in functions:

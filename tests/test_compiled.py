@@ -132,6 +132,18 @@ def test_recursion_keeps_one_list_of_rows():
     assert value == pytest.approx(1.875) and grads[1] == pytest.approx(1 + 2 * 0.5 + 3 * 0.25)
 
 
+def test_recursion_adds_into_the_adjoint_its_call_returns():
+    """A recursion's backward sweep returns adjoints nothing else holds (s2s.optimize.inplace.returns_owned):
+    its caller adds the entry's contribution in place instead of a new array per call."""
+    source = s2s.grad(nb.horner_recursive, wrt=(0, 1)).specialize(np.ones(5), 0.5).source
+    assert "add_at(c_bar, i, c_item_bar)" in source and "+ unindex(" not in source
+    from s2s.runtime import add_at
+    total = np.zeros(4)
+    add_at(total, np.array([1, 1, 3]), np.array([1.0, 2.0, 4.0]))  # the Python form sums repeated indices
+    add_at(total, slice(0, 2), 0.5)
+    assert total.tolist() == [0.5, 3.5, 0.0, 4.0]
+
+
 def test_recursion_in_forward_mode_is_compiled_uncached():
     """One number: forward mode, which saves nothing; numba's cache of a recursion is off."""
     g = s2s.grad(nb.wave, wrt=2)

@@ -16,7 +16,7 @@ The helpers live in modules by role:
 * ``seeds``: the seed of an output, zero adjoints;
 * ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``, ``require_number``;
 * ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
-* ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...);
+* ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...; ``add_at``);
 * ``diagonals``: adjoints of ``np.diag``, ``np.diagonal``, ``np.trace``;
 * ``joining``: adjoints of concatenation, stacking (``column_stack``, ``dstack``), tiling, repeating;
 * ``reductions``: adjoints of max/min, prod, var, cumsum, clip; quantile and interp weights;
@@ -145,7 +145,7 @@ from .reductions import (
 from .revolve import revolve
 from .scans import linear_scan, merged_axes, reduceat_segments, shift_along, unmerged_axes
 from .statistics import cov_rows, cov_weights, ediff1d_span, gradient_tuple, uncov_rows, ungradient
-from .scatter import PAD_COPY_MODES, field_tangent, unattribute, unindex, unpad, unsort, untake, untake_along_axis
+from .scatter import PAD_COPY_MODES, add_at, field_tangent, unattribute, unindex, unpad, unsort, untake, untake_along_axis
 from .spectra import dual_norm, fft_axes, fft_sizes, fit_to, half_spectrum_weights
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .sequences import (
@@ -317,6 +317,7 @@ __all__ = [
     "seed_scalar",
     "unbroadcast",
     "unindex",
+    "add_at",
     "unattribute",
     "field_tangent",
     "unreduce",

@@ -27,7 +27,7 @@ from numba.extending import overload, register_jitable
 from .broadcasting import rebroadcast, unbroadcast, unreduce
 from .methods import copy_of, updated
 from .rows import push_row
-from .scatter import unindex
+from .scatter import add_at, unindex
 from .sequences import sequence_length
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .values import shape_of
@@ -165,6 +165,14 @@ def _unindex(grad, like, index):
         out[index] = grad
         return out
     return impl
+
+
+@overload(add_at)
+def _add_at(total, index, grad):
+    if isinstance(total, types.Array) and _basic(index):
+        def impl(total, index, grad):
+            total[index] += grad
+        return impl
 
 
 @overload(zeroed)
