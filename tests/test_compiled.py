@@ -125,7 +125,7 @@ def test_recursion_keeps_one_list_of_rows():
     """The head's saved tuples go on one list, typed by a comprehension that calls nothing;
     a function of the group other than the head is inlined into its callers."""
     source = s2s.grad(nb.wave, wrt=(0, 2)).specialize(1.5, 0.3, 0.9).source
-    assert "sine_rows = [sine_forward(None, t_plus_phase, 6)[1] for _ in range(0)]" in source
+    assert "sine_rows = [sine_forward(None, t_plus_phase, np.int64(6))[1] for _ in range(0)]" in source
     assert "def sine_forward(sine_rows, x, depth):" in source and "def sine_backward(saved, sine_2_bar, sine_rows):" in source
     assert source.count("inline='always'") == 2  # cosine's sweeps
     value, grads = s2s.value_and_grad(nb.horner_recursive.py_func, wrt=(0, 1), compile="numba")(np.ones(4), 0.5)

@@ -19,6 +19,13 @@ from ..saveplan import BranchSave, LoopSave
 from .syntax import assign, call, located, name, saved_tuple
 
 
+def int64(node):
+    """``np.int64(3)`` for an integer constant ``3``; ``node`` otherwise."""
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return call(gast.Attribute(value=name("np"), attr="int64", ctx=gast.Load()), node)
+    return node
+
+
 class CallSite:
     """``value, saved = f_forward(...)``: a statement that calls a forward sweep.
 
@@ -58,6 +65,10 @@ class ForwardSweep:
         new.value.args.insert(0, name(save.rows))
         out = [new]
         if save.made:  # an empty list of the head's rows: the comprehension gives it their type, and calls nothing
+            # an integer literal as np.int64: numba would compile the recursion again for the literal's own type
+            new.value.args = [int64(a) for a in new.value.args]
+            for k in new.value.keywords:
+                k.value = int64(k.value)
             witness = copy.deepcopy(new.value)
             witness.args[0] = gast.Constant(value=None, kind=None)
             row = gast.Subscript(value=witness, slice=gast.Constant(value=1, kind=None), ctx=gast.Load())
