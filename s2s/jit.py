@@ -5,10 +5,12 @@ dispatcher (``@numba.njit``, ``@numba.jit(nopython=True)``) as the function
 transformed, which is differentiated through its ``py_func`` and compiled with
 its own options.  Reverse mode then writes loop stacks in the rows layout (one
 list of per-iteration tuples, walked by index: :class:`s2s.saveplan.LoopSave`),
-which numba types and appends to without allocating.
+which numba types and appends to without allocating, and a recursion keeps its
+calls' saved tuples on one list of rows (:func:`recursion_groups`).
 
 Guarantees: every function of the generated module carries the decorator
-``@numba.njit(cache=True, ...)`` in the file itself, and the module imports
+``@numba.njit(cache=True, ...)`` in the file itself (``cache=False`` where a
+recursion is: :func:`decorate`), and the module imports
 :mod:`s2s.runtime.compiled` (numba's implementations of the runtime helpers
 generated code calls), so the file imports and runs compiled with nothing
 from s2s but those helpers; a construct numba cannot compile is refused at the
