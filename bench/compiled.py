@@ -7,7 +7,7 @@ the gradient compiled by numba.
 For every workload of ``bench/compiled_workloads.py`` (``@numba.njit`` programs:
 a ``for`` and a ``while`` loop over numbers with a data-dependent ``if``, a
 biquad filter writing ``y[i]``, Horner's rule reading ``c[i]``, an explicit
-heat-equation stencil), at several sizes, it times
+heat-equation stencil, Horner's rule written as a recursion), at several sizes, it times
 
 * the program itself, numba-compiled (the *forward*, every ratio's unit);
 * the s2s compiled gradient, ``s2s.grad(f, wrt=...)`` of the dispatcher ``f``,
@@ -315,9 +315,9 @@ def acceptance(rows):
             points.append((f"{label}: compiled gradient faster than jax.jit on the lax port", None,
                            "no JAX port: " + NO_PORT_WHY if j.get("note") == "no port" else j.get("note", "?")))
     for r in rows:
-        if r["kind"] == "horner" and r["size"] == HORNER_AT:
+        if r["kind"] in ("horner", "recursion") and r["size"] == HORNER_AT:
             s = r["methods"]["s2s"].get("best")
-            points.append((f"horner ({r['describe']}): compiled gradient <= 5x the compiled forward",
+            points.append((f"{r['name']} ({r['describe']}): compiled gradient <= 5x the compiled forward",
                            s is not None and s <= 5 * r["fwd"],
                            f"{fmt_time(s)} / {fmt_time(r['fwd'])} = {x(s / r['fwd'])}" if s else "did not run"))
     firsts = [(r, r["first_call"]) for r in rows if "first_call" in r]

@@ -296,6 +296,43 @@ def horner_jax():
     return horner
 
 
+@numba.njit
+def horner_step(c, t, i):
+    """c[i] + t*(c[i+1] + t*(...)): Horner's rule written recursively, one coefficient per call."""
+    return c[i] if i == len(c) - 1 else c[i] + t * horner_step(c, t, i + 1)
+
+
+@numba.njit
+def horner_recursive(c, t):
+    """The polynomial with coefficients c (constant term first) at t."""
+    return horner_step(c, t, 0)
+
+
+@numba.njit
+def horner_recursive_grad(c, t):
+    """By hand: d/dc[i] = t**i; d/dt = sum of i c[i] t**(i-1), by Horner's rule on the derivative."""
+    n = c.shape[0]
+    cb = np.empty(n)
+    power = 1.0
+    for i in range(n):
+        cb[i] = power
+        power *= t
+    tb = 0.0
+    for i in range(n - 1, 0, -1):
+        tb = tb * t + i * c[i]
+    return cb, tb
+
+
+def horner_recursive_jax():
+    from jax import lax
+
+    def horner(c, t):  # JAX has no recursion: the loop, from the last coefficient
+        n = c.shape[0]
+        return lax.fori_loop(0, n, lambda k, acc: acc * t + c[n - 1 - k], 0.0)
+
+    return horner
+
+
 # --------------------------------------------------------------------------------------
 # 4. The explicit 1-D heat equation: a time loop, a space loop writing a new array's entries
 
@@ -393,7 +430,7 @@ class CompiledWorkload:
     describe: object  # size keywords -> a short description
     jax: object = None  # builds the JAX port (a function of the same arguments), or None
     static: tuple = ()  # positions of integer arguments (static for jax.jit)
-    kind: str = ""  # what the acceptance calls it: "scalar", "filter", "horner", "stencil"
+    kind: str = ""  # what the acceptance calls it: "scalar", "filter", "horner", "stencil", "recursion"
     notes: list = field(default_factory=list)  # said under the tables
 
 
@@ -405,6 +442,13 @@ HEAT_FORM = (
     "`new[i] = ...`, `u = new`: the aliasing check took each iteration's new array for the previous one) and "
     "numba refused a 2-D history `u[t + 1, i] = ...` (the index `np.s_[...]`); both forms are differentiated and "
     "compiled now (tests/test_element_indexing.py heat_rod, tests/test_compiled.py rod_history)"
+)
+
+RECURSION_NOTE = (
+    "`horner_rec` is Horner's rule written recursively (`c[i] + t * horner_step(c, t, i + 1)`); its forward is "
+    "that recursion compiled by numba, and the compiled gradient keeps each call's saved tuple on one list of rows "
+    "(s2s.jit.recursion_groups). Sizes stop at degree 400: the s2s Python gradient recurses twice as deep as the "
+    "program, within Python's recursion limit"
 )
 
 WORKLOADS = [
@@ -434,5 +478,11 @@ WORKLOADS = [
         dict(n=8, steps=5),
         lambda s: f"{s['n']} points x {s['steps']} steps", heat_misfit_jax, static=(4,), kind="stencil",
         notes=[HEAT_FORM],
+    ),
+    CompiledWorkload(
+        "horner_rec", horner_recursive, horner_recursive_grad, (0, 1), _horner_args,
+        [dict(degree=50), dict(degree=200), dict(degree=400)], dict(degree=200), dict(degree=6),
+        lambda s: f"degree {s['degree']}, c[i], one call per coefficient", horner_recursive_jax, kind="recursion",
+        notes=[RECURSION_NOTE],
     ),
 ]

@@ -3,11 +3,11 @@
 # transform: grad, wrt='params', optimize=True, compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "wrt": "params"}
-# s2s-digest: e50b78704b5726312738247e30764a24b8c90a8ee0c3cf36d449c04e3c581a28 (sha256 of this file without this line)
+# s2s-digest: ec2f129b2e06f18530b097f056f6f68504546948606f367b1efb180dafae6c8a (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import seed_scalar, shape_of, unbroadcast, unindex, zeros_like
+from s2s.runtime import add_at, seed_scalar, shape_of, unbroadcast, unindex, zeros_like
 import numba
 import s2s.runtime.compiled  # numba's implementations of the s2s.runtime helpers used below
 
@@ -62,7 +62,7 @@ def grad_misfit(params, angles, measured):
     # ballistics_fit.py:48  drag = params[1]
     params_bar = unindex(drag_bar, params, 1)
     # ballistics_fit.py:47  speed = params[0]
-    params_bar += unindex(speed_bar, params, 0)
+    add_at(params_bar, 0, speed_bar)
     return params_bar
 
 

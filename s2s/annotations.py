@@ -79,6 +79,10 @@ ANNOTATIONS = {a.name: a for a in (
                "a backward sweep whose real values' adjoints may be complex: accumulated out of place"),
     Annotation("s2s_unit", (str,), ("transform",), ("optimize",),
                "the backward sweep's seed parameter, known to be the number one"),
+    Annotation("s2s_compiled", (bool,), ("transform",), ("optimize",),
+               "a function of compiled code (numba): an entry's contribution is added in place by add_at"),
+    Annotation("s2s_fresh_calls", (frozenset,), ("transform",), ("optimize",),
+               "the backward sweeps of a compiled recursion, whose returned adjoints the caller owns"),
 )}
 
 OTHER_NAMES = {

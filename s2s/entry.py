@@ -69,6 +69,25 @@ def _one_tuple(grads, single, main):
     return gast.Tuple(elts=[grads], ctx=gast.Load()) if not single and len(main.active_params) == 1 else grads
 
 
+def make_rows(entry, main):
+    """The entry of the head of a recursive group in compiled code (:func:`s2s.jit.recursion_groups`)
+    makes the group's list of rows and passes it to both sweeps: ``f_rows = [f_forward(None, x)[1] for _
+    in range(0)]`` (:mod:`s2s.runtime.rows`), ``f_forward(f_rows, x)``, ``f_backward(saved, f_bar, f_rows)``.
+    The entry keeps the first call's saved tuple itself."""
+    rows = Namer({n.id for n in gast.walk(entry) if isinstance(n, gast.Name)} | {entry.name}).fresh(main.rows)
+    first = entry.body[0]
+    forward_call = first.value
+    witness = copy.deepcopy(forward_call)
+    witness.args.insert(0, gast.Constant(value=None, kind=None))
+    row = gast.Subscript(value=witness, slice=gast.Constant(value=1, kind=None), ctx=gast.Load()) if main.plan.layout == "pair" else witness
+    loop = gast.comprehension(target=name("_", True), iter=call("range", gast.Constant(value=0, kind=None)), ifs=[], is_async=0)
+    forward_call.args.insert(0, name(rows))
+    for node in gast.walk(entry):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == main.backward:
+            node.args.append(name(rows))
+    entry.body.insert(0, assign(rows, gast.ListComp(elt=row, generators=[loop])))
+
+
 def entry_function(kind, entry_name, fdef, main, single, seed_from=None, seed_unread=False):
     """``grad_f``: run the forward sweep, seed the output adjoint, run the backward sweep.
 

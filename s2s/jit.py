@@ -5,16 +5,18 @@ dispatcher (``@numba.njit``, ``@numba.jit(nopython=True)``) as the function
 transformed, which is differentiated through its ``py_func`` and compiled with
 its own options.  Reverse mode then writes loop stacks in the rows layout (one
 list of per-iteration tuples, walked by index: :class:`s2s.saveplan.LoopSave`),
-which numba types and appends to without allocating.
+which numba types and appends to without allocating, and a recursion keeps its
+calls' saved tuples on one list of rows (:func:`recursion_groups`).
 
 Guarantees: every function of the generated module carries the decorator
-``@numba.njit(cache=True, ...)`` in the file itself, and the module imports
+``@numba.njit(cache=True, ...)`` in the file itself (``cache=False`` where a
+recursion is: :func:`decorate`), and the module imports
 :mod:`s2s.runtime.compiled` (numba's implementations of the runtime helpers
 generated code calls), so the file imports and runs compiled with nothing
 from s2s but those helpers; a construct numba cannot compile is refused at the
 user's line, before anything runs (a checkpointed loop:
-:meth:`s2s.reverse.ControlFlow.revolve_loop`; recursion:
-:func:`refuse_recursion`), or, where only numba's
+:meth:`s2s.reverse.ControlFlow.revolve_loop`; a recursion it cannot lay out:
+:func:`recursion_groups`), or, where only numba's
 type inference finds it, reported at the user's line on the first call
 (:func:`guarded`), naming the construct and saying that the Python
 derivative (no ``compile``) runs it.
@@ -108,32 +110,74 @@ def _index_expression(node):
     return gast.Tuple(elts=made, ctx=gast.Load()) if isinstance(node.slice, gast.Tuple) else made[0]
 
 
-def decorate(functions, options):
-    """Put ``@numba.njit(**options)`` on each function of the module."""
-    keywords = [gast.keyword(arg=k, value=gast.Constant(value=v, kind=None)) for k, v in options.items()]
+def decorate(functions, options, groups=(), recursive=False):
+    """Put ``@numba.njit(**options)`` on each function of the module.
+
+    With recursion (``recursive``; ``groups``: the callees of recursive groups of reverse
+    mode, :func:`recursion_groups`), no function is cached (numba's cache of a recursive function crashes the process that
+    loads it), and the sweeps of a group's functions other than its head are inlined
+    (``inline="always"``) into their callers: numba then types the group as one function
+    calling itself, where calls between functions being compiled would take a return
+    type from the first path it types (a branch's ``None`` where the other saves a tuple)."""
+    if recursive:
+        options = dict(options, cache=False)
+    inline = {name for callee in groups if not callee.head for name in (callee.forward, callee.backward)}
     njit = gast.Attribute(value=gast.Name(id="numba", ctx=gast.Load(), annotation=None, type_comment=None), attr="njit", ctx=gast.Load())
     for f in functions:
+        own = dict(options, inline="always") if f.name in inline else options
+        keywords = [gast.keyword(arg=k, value=gast.Constant(value=v, kind=None)) for k, v in sorted(own.items())]
         f.decorator_list = [gast.Call(func=njit, args=[], keywords=keywords)]
 
 
-def refuse_recursion(calls):
-    """Raise at a call that recurses, given the ``(caller, callee, call node, caller's
-    Located)`` of reverse mode's calls (:class:`s2s.transform.Program`): a recursive
-    function's saved values nest one level per call, a type numba cannot give a tuple."""
+def recursion_groups(calls, main, check=True):
+    """The recursive groups of a program: ``{callee key: (its group's head, whether it is the head)}``
+    for every transformed function that reaches itself through calls, given reverse mode's calls
+    ``(caller key, callee key, call node, caller's Located)`` (:class:`s2s.transform.Program`) and
+    the key of the function differentiated (``main``, which the entry calls).
+
+    A group is the functions that reach each other (mutual recursion: two or more).  Its head is
+    the one function of it that functions outside it call (or the entry): compiled code keeps the
+    saved tuple of each call of the head in a list of rows (a stack) that the group's functions
+    pass along, and the saved tuples of the other functions' calls nest in their callers' as
+    anywhere else, which gives them a type of fixed depth where every cycle goes through the head.
+    Raises at a call of the recursion where that does not hold: two functions of the group called
+    from outside it, or a cycle that avoids the head (unless not ``check``)."""
     callees = {}
     for caller, callee, _, _ in calls:
         callees.setdefault(caller, set()).add(callee)
-    for caller, callee, node, loc in calls:
-        seen, todo = set(), [callee]
+
+    def reach(start, within=None):
+        seen, todo = set(), list(callees.get(start, ()))
         while todo:
             f = todo.pop()
-            if f is caller:
-                raise loc.error(node, f"compile='numba' cannot compile the recursion of {caller.__name__}: the values "
-                                      "its forward sweep saves nest one level per call, which numba cannot type; write "
-                                      "the recursion as a loop, or differentiate without compile=")
-            if f not in seen:
+            if f not in seen and (within is None or f in within):
                 seen.add(f)
                 todo.extend(callees.get(f, ()))
+        return seen
+
+    reached = {key: reach(key) for key in callees}
+    groups = {}
+    for key, out in reached.items():
+        if key in out and key not in groups:
+            members = {k for k in out if key in reached.get(k, ())} | {key}
+            heads = {k for k in members if k == main} | {callee for caller, callee, _, _ in calls if callee in members and caller not in members}
+            rest = members - heads
+            if not check or len(heads) == 1 and not any(k in reach(k, rest) for k in rest):
+                head = next(iter(heads), None)
+                groups.update({k: (head, k == head) for k in members})
+                continue
+            if len(heads) > 1:  # at the first call from outside of a second function of the group
+                entered = [c for c in calls if c[1] in members and c[0] not in members]
+                caller, callee, node, loc = next(c for c in entered if c[1] != (main if main in heads else entered[0][1]))
+            else:  # at a call of the cycle
+                caller, callee, node, loc = next(c for c in calls if c[0] in rest and c[1] in rest)
+            raise loc.error(node, f"compile='numba' cannot compile the recursion of {callee[0].__name__}: "
+                                  + ("the functions of a mutual recursion are called from outside it at more than one of them"
+                                     if len(heads) > 1 else "a cycle of its calls avoids the function its callers call")
+                                  + ", and then the values its forward sweep saves nest one level per call, which numba "
+                                  "cannot type; call the recursion at one function, or write it as a loop, or "
+                                  "differentiate without compile=")
+    return groups
 
 
 CACHED = re.compile(r"^(\s*@numba\.njit\(.*?)\bcache=True\b", re.MULTILINE)

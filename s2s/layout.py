@@ -113,13 +113,14 @@ def one_tuple_returns(functions, callees):
     backward sweep skips that place.  One tuple fewer to build and take apart
     per call: for a recursion on numbers, a tenth of its gradient's time.
 
-    A forward sweep that returns no value (``plan.layout == "saved"``) or that
-    a checkpointed loop's step function calls (a nested site) keeps its
-    layout."""
+    A forward sweep that returns no value (``plan.layout == "saved"``), that
+    a checkpointed loop's step function calls (a nested site), or of a recursive
+    group in compiled code (whose list of rows is typed by ``f_forward(None, ...)[1]``:
+    :mod:`s2s.runtime.rows`) keeps its layout."""
     where = {id(stmt): block for f in functions for block, stmt in _statements(f.body)}
     for callee in callees:
         plan = callee.plan
-        if plan.layout != "pair" or any(site.nested for site in callee.sites):
+        if plan.layout != "pair" or any(site.nested for site in callee.sites) or callee.rows:
             continue
         plan.check()
         calls = sum(isinstance(n, gast.Name) and n.id == plan.forward.name for f in functions for n in gast.walk(f))

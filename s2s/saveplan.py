@@ -127,12 +127,23 @@ class CallSave:
     """A call of a transformed user function: the forward sweep keeps the
     callee's saved tuple as ``saved`` (``value, saved = f_forward(...)``) for the
     backward sweep's ``f_backward(saved, ...)``; ``checkpointed``: the backward
-    sweep recomputes it instead."""
+    sweep recomputes it instead.
 
-    def __init__(self, callee, saved, checkpointed=False):
+    A call of a function of a recursive group in compiled code (:func:`s2s.jit.recursion_groups`)
+    passes the group's list of rows, ``rows``, first (``f_forward(rows, ...)``, ``f_backward(saved,
+    d, rows)``).  ``row``: a call of the group's head, whose saved tuple goes on that list
+    (``value, row = f_forward(rows, ...)``, ``push_row(rows, row)``) and which the backward sweep
+    pops (``row = rows.pop()``, ``f_backward(row, d, rows)``).  ``made``: a call from outside the
+    group, which makes the list (then ``saved`` is the list, saved as the callee's tuple
+    would be)."""
+
+    def __init__(self, callee, saved, checkpointed=False, rows=None, row=None, made=False):
         self.callee = callee
         self.saved = saved
         self.checkpointed = checkpointed
+        self.rows = rows
+        self.row = row
+        self.made = made
 
 
 class SavePlan:

@@ -33,9 +33,10 @@ from . import libraries
 from .naming import Namer, spelling
 from .normalize import normalize
 from .optimize import hoist_invariants, optimize as optimize_function
+from .optimize.inplace import returns_owned
 from .remat import rematerialize
 from .forward import ForwardMode
-from .entry import entry_function, forward_grad_entry, jvp_entry
+from .entry import entry_function, make_rows, forward_grad_entry, jvp_entry
 from .vector import DIRECTIONS_COMMENT, VectorMode
 from . import jit
 from .reverse import Callee, CallSite, ReverseMode
@@ -80,6 +81,25 @@ def resolve_wrt(fn, wrt):
     return single, tuple(out)
 
 
+def main_key(main, program):
+    return next(key for key, callee in program.callees.items() if callee is main)
+
+
+def rows_names(program, groups):
+    """The name of each recursive group's list of rows (``groups``: key -> (its group's head, whether
+    it is the head)), by its head: the head's name and ``_rows``, a name no function of the group uses."""
+    for key in groups:
+        program.parse(key[0])
+    names = {}
+    for head in {head for head, _ in groups.values()}:
+        taken = set(program.namer.taken)
+        for key, (other, _) in groups.items():
+            if other == head:
+                taken |= program.parsed[key[0]][1].s2s_namer.taken
+        names[head] = Namer(taken).fresh(f"{program.parsed[head[0]][0].name}_rows")
+    return {key: (names[head], key == head) for key, (head, _) in groups.items()}
+
+
 class Program:
     """All generated functions of one transform, and what they need bound."""
 
@@ -87,8 +107,9 @@ class Program:
         self.rules = rules
         self.mode = mode
         self.compile = compile  # njit options of compiled code (s2s.jit), or None
-        self.calls = []  # (caller, callee, call node, caller's Located) of compiled code: recursion is refused
-        self.caller = None  # the function being differentiated
+        self.calls = []  # (caller key, callee key, call node, caller's Located) of compiled code (s2s.jit.recursion_groups)
+        self.groups = {}  # compiled code: callee key -> (its recursive group's list of rows, whether it is the group's head)
+        self.caller = None  # (function, Located, key) being differentiated
         self.namer = Namer({"np", "math", "scipy"})
         self.callees = {}
         self.queue = []
@@ -120,14 +141,15 @@ class Program:
         if dims and sum(1 for k in self.callees if k[0] is fn and k[3]) >= MAX_DIMENSIONED:
             dims = ()
         key = (fn, tuple(active), tuple(scalars), tuple(dims))
-        if self.compile is not None and self.caller is not None and self.mode == "reverse":
-            self.calls.append((self.caller[0], fn, node, self.caller[1]))
+        if self.compile is not None and self.caller is not None:
+            self.calls.append((self.caller[2], key, node, self.caller[1]))
         if key not in self.callees:
             base = self.parse(fn)[0].name  # lambda_12 for a lambda
             if self.mode in ("forward", "vector"):
                 self.callees[key] = Callee(self.namer.fresh(f"{base}_jvp"), None, tuple(active))
             else:
                 self.callees[key] = Callee(self.namer.fresh(f"{base}_forward"), self.namer.fresh(f"{base}_backward"), tuple(active))
+                self.callees[key].rows, self.callees[key].head = self.groups.get(key, (None, False))
             self.queue.append(key)
         return self.callees[key]
 
@@ -136,10 +158,12 @@ class Program:
             key = self.queue.pop(0)
             fn, active, scalars, dims = key
             parsed, fdef = self.parsed[fn]
-            self.caller = (fn, parsed.loc)
+            self.caller = (fn, parsed.loc, key)
             callee = self.callees[key]
             activity = analyse(fdef, active, self.rules)
             namer = copy.deepcopy(fdef.s2s_namer)
+            if getattr(callee, "rows", None):
+                namer.reserve(callee.rows)
             if self.mode in ("forward", "vector"):
                 scalar = self.scalar_sets[key] = scalar_names(fdef, scalars, self.returns_scalar)
                 mode = (VectorMode if self.mode == "vector" else ForwardMode)(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, scalar)
@@ -149,6 +173,7 @@ class Program:
                 self.scalar_sets[key] = scalar
                 mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, classes, integers)
                 mode.rows = self.compile is not None
+                mode.group_rows = callee.rows
                 functions = list(mode.run())
                 callee.plan = mode.plan
             self.bind_globals(parsed, functions)
@@ -392,6 +417,8 @@ def add_entry(build):
         unread = build.value_unused and not any(isinstance(n, gast.Name) and n.id == seed and isinstance(n.ctx, gast.Load) for n in gast.walk(backward))
         entry = entry_function(kind, entry_name, fdef, main, build.single, build.wrt_names if build.value_unused else None, unread)
         main.sites.append(CallSite(entry.body[0]))
+        if main.rows:
+            make_rows(entry, main)
     build.entry = entry
     program.functions.insert(0, entry)
 
@@ -422,7 +449,24 @@ PASSES = (
 )
 
 
-def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=(), by_forward=False, compile=None):
+def assume_fresh(build):
+    """Compiled recursion: take the backward sweeps of recursive groups to return adjoints that
+    their callers own (:mod:`s2s.optimize.inplace`), so a caller adds into them in place
+    (``c_bar[i] += g``) instead of making a new array per call; :func:`fresh_holds` checks it
+    on the final code."""
+    group = frozenset(c.backward for c in build.program.callees.values() if c.rows)
+    for f in build.program.functions:
+        f.s2s_fresh_calls = group
+
+
+def fresh_holds(program):
+    """Whether each backward sweep of a recursive group returns only names it owns, its group's
+    calls taken to return owned values: then, by induction on the depth of the calls, they do."""
+    group = {c.backward for c in program.callees.values() if c.rows}
+    return all(returns_owned(f) for f in program.functions if f.name in group)
+
+
+def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dims=(), by_forward=False, compile=None, fresh=True):
     """Generate the module for ``kind`` (grad, value_and_grad, vjp, jvp) of ``fn``.
 
     ``scalars`` names parameters that will be Python numbers, ``dims`` pairs
@@ -449,13 +493,27 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
     program.dims = {parsed.fn: dict(dims)} if not forward_mode else {}
     program.generate()
-    if compile is not None:
-        jit.refuse_recursion(program.calls)
+    if compile is not None and not forward_mode:  # (forward mode's recursion compiles as it is: no saved values)
+        groups = jit.recursion_groups(program.calls, main_key(main, program))
+        if groups:  # again, the calls of each recursive group laid out for its list of rows (s2s.jit)
+            program = Program(rules, "reverse", compile)
+            program.groups = rows_names(program, groups)
+            parsed, fdef = program.parse(fn)
+            main = program.request(parsed.fn, wrt_names, scalars=tuple(scalars))
+            program.dims = {parsed.fn: dict(dims)}
+            program.generate()
     program.merge_alike()
     build = Build(program, kind, optimize, by_forward, parsed, fdef, main, single, wrt_names, scalars)
+    fresh = fresh and optimize and bool(program.groups)
+    for f in program.functions if compile is not None else ():
+        f.s2s_compiled = True  # s2s.optimize.inplace
+    if fresh:
+        assume_fresh(build)
     for _, applies, run in PASSES:
         if applies(build):
             run(build)
+    if fresh and not fresh_holds(program):  # the assumption was wrong: again without it
+        return transform(fn, kind, wrt, optimize, rules, scalars, dims, by_forward, compile, fresh=False)
     functions = program.functions
     used, spellings = set(), set()
     for f in functions:
@@ -468,7 +526,7 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
     if compile is not None:
         imports += jit.imports()
         jit.lower(functions)
-        jit.decorate(functions, compile)
+        jit.decorate(functions, compile, [c for c in program.callees.values() if c.rows], jit.recursion_groups(program.calls, None, check=False))
     header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward, compile)
     source = seal(module_source(header, imports, functions, parsed.filename))
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}

@@ -100,11 +100,63 @@ def test_loop_stack_is_one_list_of_rows():
     assert "branch" in source and "= None" in source  # a store per branch, None on the other path
 
 
-def test_recursion_is_refused_at_the_call():
+RECURSIONS = [  # (function, arguments, wrt): a number, entries, two calls, two functions
+    (nb.compound, (100.0, 0.05, 13), (0, 1)),
+    (nb.annuity_value, (100.0, 0.05, 9), (0, 1)),  # called in a loop: a list per iteration, saved
+    (nb.horner_recursive, (RNG.standard_normal(12), 0.8), (0, 1)),
+    (nb.chain, (np.arange(6.0) * 1.1, np.linspace(1.0, 2.0, 5)), (0, 1)),
+    (nb.gaussian_area, (1.3, -0.4, 1.7, 1e-7), (0, 1, 2)),  # tree recursion, stops where the estimate is good
+    (nb.wave, (1.5, 0.3, 0.9), (0, 1, 2)),  # sine and cosine call each other
+]
+
+
+@pytest.mark.parametrize("f,args,wrt", RECURSIONS, ids=[c[0].__name__ for c in RECURSIONS])
+def test_recursion_compiled_agrees_with_python_and_differences(f, args, wrt):
+    compiled = s2s.grad(f, wrt=wrt)
+    got, expected = compiled(*args), s2s.grad(f.py_func, wrt=wrt)(*args)
+    for g, e, k in zip(got, expected, wrt):
+        assert _relative(g, e) <= 1e-12, (f.__name__, k)
+        assert np.allclose(g, numeric_grad(f.py_func, args, k), rtol=1e-6, atol=1e-8), (f.__name__, k)
+    source = compiled.specialize(*args).source
+    assert "push_row(" in source and ".pop()" in source and "cache=True" not in source
+
+
+def test_recursion_keeps_one_list_of_rows():
+    """The head's saved tuples go on one list, typed by a comprehension that calls nothing;
+    a function of the group other than the head is inlined into its callers."""
+    source = s2s.grad(nb.wave, wrt=(0, 2)).specialize(1.5, 0.3, 0.9).source
+    assert "sine_rows = [sine_forward(None, t_plus_phase, np.int64(6))[1] for _ in range(0)]" in source
+    assert "def sine_forward(sine_rows, x, depth):" in source and "def sine_backward(saved, sine_2_bar, sine_rows):" in source
+    assert source.count("inline='always'") == 2  # cosine's sweeps
+    value, grads = s2s.value_and_grad(nb.horner_recursive.py_func, wrt=(0, 1), compile="numba")(np.ones(4), 0.5)
+    assert value == pytest.approx(1.875) and grads[1] == pytest.approx(1 + 2 * 0.5 + 3 * 0.25)
+
+
+def test_recursion_adds_into_the_adjoint_its_call_returns():
+    """A recursion's backward sweep returns adjoints nothing else holds (s2s.optimize.inplace.returns_owned):
+    its caller adds the entry's contribution in place instead of a new array per call."""
+    source = s2s.grad(nb.horner_recursive, wrt=(0, 1)).specialize(np.ones(5), 0.5).source
+    assert "add_at(c_bar, i, c_item_bar)" in source and "+ unindex(" not in source
+    from s2s.runtime import add_at
+    total = np.zeros(4)
+    add_at(total, np.array([1, 1, 3]), np.array([1.0, 2.0, 4.0]))  # the Python form sums repeated indices
+    add_at(total, slice(0, 2), 0.5)
+    assert total.tolist() == [0.5, 3.5, 0.0, 4.0]
+
+
+def test_recursion_in_forward_mode_is_compiled_uncached():
+    """One number: forward mode, which saves nothing; numba's cache of a recursion is off."""
+    g = s2s.grad(nb.wave, wrt=2)
+    assert g(1.5, 0.3, 0.9) == pytest.approx(s2s.grad(nb.wave.py_func, wrt=2)(1.5, 0.3, 0.9), rel=1e-13)
+    source = g.specialize(1.5, 0.3, 0.9).source
+    assert "def sine_jvp" in source and "cache=False" in source and "cache=True" not in source
+
+
+def test_recursion_called_at_two_functions_is_refused_at_the_call():
     with pytest.raises(s2s.S2SError) as info:
-        s2s.grad(nb.depth_sum, compile="numba")
-    assert info.value.lineno == nb.depth_sum.__code__.co_firstlineno + 4
-    assert "recursion" in str(info.value) and "without compile=" in str(info.value)
+        s2s.grad(nb.phasor_power, compile="numba")(0.4)
+    assert info.value.lineno == nb.phasor_power.py_func.__code__.co_firstlineno + 3  # the call of cosine, the second
+    assert "recursion of cosine" in str(info.value) and "without compile=" in str(info.value)
 
 
 def test_checkpointed_loop_is_refused_at_the_loop():

@@ -13,11 +13,17 @@ marked ``s2s_basic`` by the reverse sweep: one entry of an array whose
 dimensions are known), the shape argument of ``unindex``, or, outside loops
 (where the aliasing check of a second transform could not tell), a *move*
 ``a = b`` after which ``b`` is never read again (:func:`dead_after`).
+A function may name, in ``s2s_fresh_calls``, functions whose results are owned by the
+caller (the backward sweeps of a compiled recursion whose returned adjoints
+:func:`returns_owned` found owned: :func:`s2s.transform.fresh_recursion`); what
+they return is owned and may be added into, and stays so through a move.
 Transformed again (higher order), the in-place forms read as the functional
 updates they compute, so an outer derivative is unaffected.  Not in a
 backward sweep marked ``s2s_complex``: there a complex contribution may come
 to a real adjoint, which numpy does not add in place.
 """
+
+import copy
 
 import gast
 
@@ -54,8 +60,24 @@ def write_in_place(fdef, facts):
     if getattr(fdef, "s2s_complex", False):
         return False
     rewritten = []
-    _walk(fdef.body, Owned(), [], rewritten)
+    _walk(fdef.body, Owned(), [], rewritten, getattr(fdef, "s2s_fresh_calls", frozenset()), None, getattr(fdef, "s2s_compiled", False))
     return bool(rewritten)
+
+
+def returns_owned(fdef):
+    """Whether every name ``fdef`` returns is owned where it returns it (its calls of
+    ``s2s_fresh_calls`` taken to return owned values).  Reads ``fdef``, changes nothing."""
+    if getattr(fdef, "s2s_complex", False):
+        return False
+    returns = []
+    _walk(copy.deepcopy(fdef).body, Owned(), [], [], getattr(fdef, "s2s_fresh_calls", frozenset()), returns)
+    for value, owned in returns:
+        elts = value.elts if isinstance(value, gast.Tuple) else [value]
+        if not all(isinstance(e, gast.Name) and e.id in owned for e in elts):
+            return False
+        if len({e.id for e in elts}) != len(elts):
+            return False
+    return bool(returns)
 
 
 def _summed(value):
@@ -213,8 +235,10 @@ def _like(new, stmt):
     return new
 
 
-def _accumulation(stmt, owned):
-    """``d += e`` or ``d[index] += g`` for an accumulation ``d = d + e`` into owned ``d``, else None."""
+def _accumulation(stmt, owned, compiled=False):
+    """``d += e`` or ``d[index] += g`` for an accumulation ``d = d + e`` into owned ``d``, else None.
+    In compiled code, ``d = d + unindex(g, x, index)`` whose index is not known basic becomes
+    ``add_at(d, index, g)``, which numba compiles for integers and slices only (as ``unindex``)."""
     target, value = stmt.targets[0], stmt.value
     if not (
         isinstance(target, gast.Name) and target.id in owned
@@ -227,6 +251,9 @@ def _accumulation(stmt, owned):
     index = None
     if is_call(right, "unindex") and len(right.args) == 3:
         index = _subscript(right.args[2]) if getattr(right, "s2s_basic", False) else _basic_index(right.args[2])
+    if index is None and compiled and is_call(right, "unindex") and len(right.args) == 3:
+        add = gast.Call(func=_load("add_at"), args=[_load(target.id), right.args[2], right.args[0]], keywords=[])
+        return [_like(gast.Expr(value=add), stmt)]
     if index is not None:
         target = gast.Subscript(value=_load(target.id), slice=index, ctx=gast.Store())
         right = right.args[0]
@@ -282,11 +309,12 @@ class Owned:
     and library, where a primal ``acc = acc + e`` may broadcast to a larger shape, turn
     complex or move to another array library."""
 
-    def __init__(self, names=(), summed=()):
+    def __init__(self, names=(), summed=(), results=()):
         self.names, self.summed = set(names), set(summed)
+        self.results = set(results)  # summed names holding a fresh call's result: summed after a move too
 
     def copy(self):
-        return Owned(self.names, self.summed)
+        return Owned(self.names, self.summed, self.results)
 
     def __contains__(self, name):
         return name in self.names
@@ -299,14 +327,17 @@ class Owned:
     def drop(self, names):
         self.names -= set(names)
         self.summed -= set(names)
+        self.results -= set(names)
 
     def meet(self, other):
-        return Owned(self.names & other.names, self.summed & other.summed)
+        return Owned(self.names & other.names, self.summed & other.summed, self.results & other.results)
 
 
-def _walk(body, owned, frames, rewritten):
+def _walk(body, owned, frames, rewritten, fresh_calls=frozenset(), returns=None, compiled=False):
     """Rewrite the statements of ``body`` that write into owned names (each appended to
-    ``rewritten``); returns the names owned after it."""
+    ``rewritten``); returns the names owned after it.  ``fresh_calls``: functions whose
+    results are owned; ``returns``: where to record ``(returned value, owned names)``;
+    ``compiled``: numba compiles the code (see :func:`_accumulation`)."""
     owned = owned.copy()
     k = 0
     while k < len(body):
@@ -314,7 +345,8 @@ def _walk(body, owned, frames, rewritten):
         inner = [(body, k)] + frames
         if isinstance(stmt, gast.If):
             owned.drop(_aliasing_reads(stmt.test))
-            owned = _walk(stmt.body, owned, inner, rewritten).meet(_walk(stmt.orelse, owned, inner, rewritten))
+            owned = _walk(stmt.body, owned, inner, rewritten, fresh_calls, returns, compiled).meet(
+                _walk(stmt.orelse, owned, inner, rewritten, fresh_calls, returns, compiled))
         elif isinstance(stmt, (gast.For, gast.While)):
             aliased, stale = _loop_facts(stmt.body)
             head = stmt.test if isinstance(stmt, gast.While) else stmt.iter
@@ -331,9 +363,9 @@ def _walk(body, owned, frames, rewritten):
                 owned.add(n, written[n])  # an adjoint (zeroed) may be added into, a primal array not
                 k += 1
                 inner = [(body, k)] + frames
-            _walk(stmt.body, owned, inner, rewritten)
+            _walk(stmt.body, owned, inner, rewritten, fresh_calls, returns, compiled)
         elif isinstance(stmt, gast.Assign):
-            new = _accumulation(stmt, owned.summed) or _item_write(stmt, owned, body, k, frames)
+            new = _accumulation(stmt, owned.summed, compiled) or _item_write(stmt, owned, body, k, frames)
             if new:
                 body[k:k + 1] = new
                 rewritten.extend(new)
@@ -350,10 +382,23 @@ def _walk(body, owned, frames, rewritten):
                 owned.drop(_aliasing_reads(stmt.value))
             owned.drop(names(target, gast.Store))
             if moved is not None:
+                result = moved in owned.results
                 owned.drop([moved])
-                owned.add(target.id, False)
+                owned.add(target.id, result)
+                if result:
+                    owned.results.add(target.id)
             elif isinstance(target, gast.Name) and _fresh(stmt.value):
                 owned.add(target.id, _summed(stmt.value))
+            elif isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id in fresh_calls:
+                for t in target.elts if isinstance(target, gast.Tuple) else [target]:
+                    if isinstance(t, gast.Name):
+                        owned.add(t.id, True)
+                        owned.results.add(t.id)
+        elif isinstance(stmt, gast.Expr) and is_call(stmt.value, "add_at") and len(stmt.value.args) == 3:
+            owned.drop(n for a in stmt.value.args[1:] for n in _aliasing_reads(a))  # writes into its first, keeps none
+        elif isinstance(stmt, gast.Return) and returns is not None and stmt.value is not None:
+            returns.append((stmt.value, owned.copy()))
+            owned.drop(_aliasing_reads(stmt.value))
         elif isinstance(stmt, (gast.Expr, gast.Return, gast.AugAssign)) and stmt.value is not None:
             owned.drop(_aliasing_reads(stmt.value))
         k += 1

@@ -105,7 +105,7 @@ class BackwardSweep:
                     recompute = assign(gast.Tuple(elts=[name("_", True), name(save.saved, True)], ctx=gast.Store()), again)
                     self.emit(recompute)
                     save.callee.sites.append(CallSite(recompute))
-                self.user_backward(rhs, target, save.callee, save.saved)
+                self.user_backward(rhs, target, save.callee, save.saved, save)
             else:
                 self.apply_rule(fn, target, rhs.args, {k.arg: k.value for k in rhs.keywords}, rhs)
         elif isinstance(rhs, gast.Attribute):

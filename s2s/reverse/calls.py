@@ -38,9 +38,27 @@ class CallsAndRules:
                     saved = self.namer.fresh(f"{target.id if isinstance(target, gast.Name) else 'call'}_saved")
                     checkpointed = getattr(rhs, "s2s_checkpoint", False) or getattr(rhs.s2s_target, "__s2s_checkpoint__", False)
                     self.callees[id(stmt)] = CallSave(callee, saved, checkpointed)
+                    if callee.rows:
+                        self.group_call(stmt, self.callees[id(stmt)], target)
                     self.plan.calls.append(self.callees[id(stmt)])
                     if checkpointed:
                         self.backward_locals.add(saved)
+
+    def group_call(self, stmt, save, target):
+        """Lay out a call of a function of a recursive group in compiled code (see :class:`~s2s.saveplan.CallSave`)."""
+        callee = save.callee
+        if save.checkpointed:
+            raise self.loc.error(stmt.value, f"compile='numba' cannot compile a checkpointed call in the recursion of "
+                                             f"{stmt.value.s2s_target.__name__}: remove s2s.checkpoint, or differentiate without compile=")
+        if not callee.head:  # a call inside the group (the group check made it so): its saved tuple nests
+            save.rows = self.group_rows
+            return
+        save.row = self.fresh(f"{target.id if isinstance(target, gast.Name) else 'call'}_row")  # a backward local too
+        if callee.rows == self.group_rows:
+            save.rows = self.group_rows
+        else:  # the group's entry: a list of its own, saved
+            save.rows = save.saved = self.namer.fresh(callee.rows)
+            save.made = True
 
     def user_call(self, stmt):
         """The transformed callee of an active user call, or None for a constant call."""
@@ -150,11 +168,15 @@ class CallsAndRules:
             value.s2s_basic = True  # an entry: a number, not a view (s2s.optimize.inplace)
         return part if isinstance(part, tuple) and part[0] == "dims" else False
 
-    def user_backward(self, rhs, target, callee, saved):
+    def user_backward(self, rhs, target, callee, saved, save=None):
         bound = inspect.signature(rhs.s2s_target).bind(*rhs.args, **{k.arg: k.value for k in rhs.keywords})
         grads = [self.fresh(adjoint_name(p, callee.forward.rsplit('_forward', 1)[0])) for p in callee.active_params]
         lhs = name(grads[0], True) if len(grads) == 1 else gast.Tuple(elts=[name(g, True) for g in grads], ctx=gast.Store())
-        self.emit(assign(lhs, call(callee.backward, name(saved), name(self.adjoint(target.id)))))
+        extra = [name(save.rows)] if save is not None and save.rows else []
+        if extra and save.row:  # the head of a recursive group: its saved tuple is the last on the list
+            self.emit(assign(save.row, call(gast.Attribute(value=name(save.rows), attr="pop", ctx=gast.Load()))))
+            saved = save.row
+        self.emit(assign(lhs, call(callee.backward, name(saved), name(self.adjoint(target.id)), *extra)))
         for param, g in zip(callee.active_params, grads):
             self.contribute(bound.arguments[param], name(g))
 

@@ -5,7 +5,8 @@ sweep of the same statements, so the :mod:`s2s.saveplan` records (``saves``:
 per ``if`` and loop, ``callees``: per call of a transformed user function)
 already say what to save; this writes it: a branch ends by packing its tuple,
 a loop appends to one stack per saved name, a call of a user function calls
-its forward sweep and keeps its saved tuple.  It records the statements it
+its forward sweep and keeps its saved tuple (or, the head of a recursive group
+in compiled code, pushes it on the group's list of rows: :class:`~s2s.saveplan.CallSave`).  It records the statements it
 writes on those records (``packs``, ``forward``; the call sites on the
 :class:`~s2s.reverse.Callee`).
 """
@@ -16,6 +17,13 @@ import gast
 
 from ..saveplan import BranchSave, LoopSave
 from .syntax import assign, call, located, name, saved_tuple
+
+
+def int64(node):
+    """``np.int64(3)`` for an integer constant ``3``; ``node`` otherwise."""
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return call(gast.Attribute(value=name("np"), attr="int64", ctx=gast.Load()), node)
+    return node
 
 
 class CallSite:
@@ -41,17 +49,34 @@ class ForwardSweep:
             elif hasattr(stmt, "s2s_grad_of"):
                 continue  # the forward sweep skips an insert_grad_of block
             else:
-                out.append(self.forward_statement(stmt))
+                out.extend(self.forward_statement(stmt))
         return out
 
     def forward_statement(self, stmt):
         new = copy.deepcopy(stmt)
         save = self.callees.get(id(stmt))
-        if save is not None and not save.checkpointed:
-            new.value.func = name(save.callee.forward)
-            new.targets = [gast.Tuple(elts=[new.targets[0], name(save.saved, True)], ctx=gast.Store())]
-            save.callee.sites.append(CallSite(new, self.in_step))
-        return new
+        if save is None or save.checkpointed:
+            return [new]
+        new.value.func = name(save.callee.forward)
+        new.targets = [gast.Tuple(elts=[new.targets[0], name(save.row or save.saved, True)], ctx=gast.Store())]
+        save.callee.sites.append(CallSite(new, self.in_step))
+        if not save.rows:
+            return [new]
+        new.value.args.insert(0, name(save.rows))
+        out = [new]
+        if save.made:  # an empty list of the head's rows: the comprehension gives it their type, and calls nothing
+            # an integer literal as np.int64: numba would compile the recursion again for the literal's own type
+            new.value.args = [int64(a) for a in new.value.args]
+            for k in new.value.keywords:
+                k.value = int64(k.value)
+            witness = copy.deepcopy(new.value)
+            witness.args[0] = gast.Constant(value=None, kind=None)
+            row = gast.Subscript(value=witness, slice=gast.Constant(value=1, kind=None), ctx=gast.Load())
+            loop = gast.comprehension(target=name("_", True), iter=call("range", gast.Constant(value=0, kind=None)), ifs=[], is_async=0)
+            out.insert(0, located(assign(save.rows, gast.ListComp(elt=row, generators=[loop])), stmt))
+        if save.row:
+            out.append(located(gast.Expr(value=call("push_row", name(save.rows), name(save.row))), stmt))
+        return out
 
     def forward_if(self, stmt):
         save = self.saves.get(id(stmt), BranchSave())

@@ -58,6 +58,8 @@ class Callee:
         self.active_params = active_params
         self.plan = None  # its SavePlan (s2s.saveplan), once generated
         self.sites = []  # every statement that calls its forward sweep (CallSite)
+        self.rows = None  # compiled code: the list of rows of its recursive group (s2s.jit.recursion_groups)
+        self.head = False  # whether it is its group's head, whose calls' saved tuples go on that list
 
 
 class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Recomputing, CallsAndRules):
@@ -113,6 +115,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Re
         self.order = self.definition_order()
         self._containers = None  # names known to hold tuples (BackwardSweep.containers)
         self.rows = False  # a loop's stack holds one tuple per iteration (compiled code, s2s.jit), not one list per name
+        self.group_rows = None  # the list of rows of this function's recursive group, its sweeps' last parameter (compiled code)
 
     def mark_entries(self):
         """Mark the reads ``x[i, j]`` of one entry of an array whose dimensions are known
@@ -169,8 +172,11 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Re
         forward_body = self.forward_block(body)
         ret = forward_body[-1]
         ret.value = gast.Tuple(elts=[copy.deepcopy(result), saved_tuple([(n, bool(new)) for n, new in saved])], ctx=gast.Load())
+        args = copy.deepcopy(self.fdef.args)
+        if self.group_rows:
+            (args.posonlyargs or args.args).insert(0, name(self.group_rows, True))  # first: the user's parameters may have defaults
         forward = gast.FunctionDef(
-            name=self.forward_name, args=copy.deepcopy(self.fdef.args), body=forward_body,
+            name=self.forward_name, args=args, body=forward_body,
             decorator_list=[], returns=None, type_comment=None, type_params=[],
         )
         saved_param = self.namer.fresh("saved")
@@ -181,7 +187,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Re
         backward = gast.FunctionDef(
             name=self.backward_name,
             args=gast.arguments(
-                args=[name(saved_param, True), name(seed, True)], posonlyargs=[], vararg=None,
+                args=[name(saved_param, True), name(seed, True)] + ([name(self.group_rows, True)] if self.group_rows else []), posonlyargs=[], vararg=None,
                 kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[],
             ),
             body=backward_body, decorator_list=[], returns=None, type_comment=None, type_params=[],

@@ -16,7 +16,7 @@ The helpers live in modules by role:
 * ``seeds``: the seed of an output, zero adjoints;
 * ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``, ``require_number``;
 * ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
-* ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...);
+* ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...; ``add_at``);
 * ``diagonals``: adjoints of ``np.diag``, ``np.diagonal``, ``np.trace``;
 * ``joining``: adjoints of concatenation, stacking (``column_stack``, ``dstack``), tiling, repeating;
 * ``reductions``: adjoints of max/min, prod, var, cumsum, clip; quantile and interp weights;
@@ -31,6 +31,7 @@ The helpers live in modules by role:
 * ``scans``: ``linear_scan``, ``shift_along``, ``merged_axes``: the recurrences of ufunc folds (``np.logaddexp.reduce``, ``accumulate``);
 * ``statistics``: layouts and transposes of ``np.cov``, ``np.corrcoef``, ``np.gradient``, ``np.ediff1d``;
 * ``revolve``: binomial checkpointing of loops;
+* ``rows``: ``push_row``, the list of rows of a recursion in compiled code;
 * ``directions``: vector mode, tangents with a leading axis of directions (``lift_to``, ``tangent_zeros``, ...).
 
 Helpers named ``*_tangent`` and ``*_adjoint_adjoint`` are derivatives of other
@@ -144,7 +145,7 @@ from .reductions import (
 from .revolve import revolve
 from .scans import linear_scan, merged_axes, reduceat_segments, shift_along, unmerged_axes
 from .statistics import cov_rows, cov_weights, ediff1d_span, gradient_tuple, uncov_rows, ungradient
-from .scatter import PAD_COPY_MODES, field_tangent, unattribute, unindex, unpad, unsort, untake, untake_along_axis
+from .scatter import PAD_COPY_MODES, add_at, field_tangent, unattribute, unindex, unpad, unsort, untake, untake_along_axis
 from .spectra import dual_norm, fft_axes, fft_sizes, fit_to, half_spectrum_weights
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .sequences import (
@@ -161,6 +162,7 @@ from .sequences import (
     sum_adjoint,
     sum_adjoint_adjoint,
 )
+from .rows import push_row
 from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
@@ -304,6 +306,7 @@ __all__ = [
     "rebroadcast",
     "shape_of",
     "appended",
+    "push_row",
     "require_number",
     "same_method",
     "updated",
@@ -314,6 +317,7 @@ __all__ = [
     "seed_scalar",
     "unbroadcast",
     "unindex",
+    "add_at",
     "unattribute",
     "field_tangent",
     "unreduce",

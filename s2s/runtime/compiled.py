@@ -26,7 +26,8 @@ from numba.extending import overload, register_jitable
 
 from .broadcasting import rebroadcast, unbroadcast, unreduce
 from .methods import copy_of, updated
-from .scatter import unindex
+from .rows import push_row
+from .scatter import add_at, unindex
 from .sequences import sequence_length
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .values import shape_of
@@ -166,6 +167,14 @@ def _unindex(grad, like, index):
     return impl
 
 
+@overload(add_at)
+def _add_at(total, index, grad):
+    if isinstance(total, types.Array) and _basic(index):
+        def impl(total, index, grad):
+            total[index] += grad
+        return impl
+
+
 @overload(zeroed)
 def _zeroed(grad, index):
     if isinstance(grad, types.Array) and _basic(index):
@@ -207,3 +216,11 @@ def _unreduce(grad, like, axis=None, keepdims=False):
 def _sequence_length(seq):
     if isinstance(seq, (types.Array, types.BaseTuple, types.List, types.RangeType)):
         return lambda seq: len(seq)
+
+
+@overload(push_row)
+def _push_row(rows, row):
+    if isinstance(rows, types.NoneType):  # the call that types the list (s2s.runtime.rows)
+        return lambda rows, row: None
+    if isinstance(rows, types.List):
+        return lambda rows, row: rows.append(row)

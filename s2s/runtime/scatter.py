@@ -16,6 +16,15 @@ from .seeds import zeros_like
 from .values import GradDict, GradTuple, size_of
 
 
+def add_at(total, index, grad):
+    """``total + unindex(grad, total, index)``, written into ``total`` (compiled code's in-place
+    accumulation, :mod:`s2s.optimize.inplace`); repeated indices summed."""
+    if _is_basic_index(index):
+        total[index] += grad
+    else:
+        np.add.at(total, index, grad)
+
+
 def unindex(grad, like, index):
     """The adjoint of ``like[index]``: ``grad`` placed at ``index`` in zeros (a dict's: by key)."""
     if isinstance(like, dict):

@@ -132,10 +132,121 @@ def rod_history(u0, steps, r):
 
 
 def depth_sum(x, n):
-    """A recursion (refused when compiled): x + x**2/2 + ... by calls."""
+    """A recursion: x + x**2/2 + ... by calls."""
     if n == 0:
         return 0.0
     return x ** n / n + depth_sum(x, n - 1)
+
+
+# -- recursion ----------------------------------------------------------------
+
+@numba.njit
+def power(x, n):
+    """x**n by repeated squaring."""
+    if n == 0:
+        return 1.0
+    half = power(x, n // 2)
+    if n % 2 == 0:
+        return half * half
+    return x * half * half
+
+
+@numba.njit
+def compound(principal, rate, years):
+    """A deposit after whole years of compound interest."""
+    return principal * power(1.0 + rate, years)
+
+
+@numba.njit
+def annuity_value(payment, rate, years):
+    """The future value of a payment at the end of each year, each compounded for the years left."""
+    total = 0.0
+    for k in range(years):
+        total = total + payment * power(1.0 + rate, years - 1 - k)
+    return total
+
+
+@numba.njit
+def horner_step(c, x, i):
+    """c[i] + x*(c[i+1] + x*(...)): Horner's rule, one coefficient per call."""
+    return c[i] if i == len(c) - 1 else c[i] + x * horner_step(c, x, i + 1)
+
+
+@numba.njit
+def horner_recursive(c, x):
+    """The polynomial with coefficients c (constant term first) at x."""
+    return horner_step(c, x, 0)
+
+
+@numba.njit
+def simpson_step(k, a, b, fa, fm, fb, whole, eps, depth):
+    """Adaptive Simpson quadrature of exp(-k t^2) on [a, b]: halve until Richardson's estimate is within eps."""
+    m = 0.5 * (a + b)
+    lm = 0.5 * (a + m)
+    rm = 0.5 * (m + b)
+    flm = np.exp(-k * lm * lm)
+    frm = np.exp(-k * rm * rm)
+    left = (m - a) / 6.0 * (fa + 4.0 * flm + fm)
+    right = (b - m) / 6.0 * (fm + 4.0 * frm + fb)
+    delta = left + right - whole
+    if depth <= 0 or abs(delta) <= 15.0 * eps:
+        return left + right + delta / 15.0
+    return (simpson_step(k, a, m, fa, flm, fm, left, 0.5 * eps, depth - 1)
+            + simpson_step(k, m, b, fm, frm, fb, right, 0.5 * eps, depth - 1))
+
+
+@numba.njit
+def gaussian_area(k, a, b, eps):
+    """The integral of exp(-k t^2) from a to b, by adaptive Simpson quadrature."""
+    fa = np.exp(-k * a * a)
+    fb = np.exp(-k * b * b)
+    m = 0.5 * (a + b)
+    fm = np.exp(-k * m * m)
+    whole = (b - a) / 6.0 * (fa + 4.0 * fm + fb)
+    return simpson_step(k, a, b, fa, fm, fb, whole, eps, 30)
+
+
+@numba.njit
+def sine(x, depth):
+    """sin x by halving the angle: sin x = 2 sin(x/2) cos(x/2), a Taylor polynomial at the bottom."""
+    if depth == 0:
+        return x - x ** 3 / 6.0 + x ** 5 / 120.0
+    return 2.0 * sine(0.5 * x, depth - 1) * cosine(0.5 * x, depth - 1)
+
+
+@numba.njit
+def cosine(x, depth):
+    """cos x = 1 - 2 sin^2(x/2)."""
+    if depth == 0:
+        return 1.0 - x * x / 2.0 + x ** 4 / 24.0
+    s = sine(0.5 * x, depth - 1)
+    return 1.0 - 2.0 * s * s
+
+
+@numba.njit
+def wave(amplitude, phase, t):
+    """A sine wave at time t."""
+    return amplitude * sine(t + phase, 6)
+
+
+@numba.njit
+def chain_energy(q, k, i):
+    """The spring energy of a chain from bead i on, one bead per call."""
+    if i == len(q) - 1:
+        return 0.0
+    stretch = q[i + 1] - q[i] - 1.0
+    return 0.5 * k[i] * stretch * stretch + chain_energy(q, k, i + 1)
+
+
+@numba.njit
+def chain(q, k):
+    return chain_energy(q, k, 0)
+
+
+@numba.njit
+def phasor_power(x):
+    """sin^2 + cos^2 of the halving recursions (refused when compiled: called at both of its functions)."""
+    return sine(x, 4) ** 2 + cosine(x, 4) ** 2
 
 
 def peak_ratio(x):
