@@ -41,9 +41,9 @@ def main():
 
     grad_loss = s2s.grad(loss, wrt=("W1", "b1", "W2", "b2"))
     print(f"s2s wrote the gradient of `loss` to {grad_loss.path}")
-    print("its backward sweep begins:\n")
+    print("one function, the forward sweep then the backward sweep; it begins:\n")
     source = grad_loss.source
-    start = source.index("def loss_backward")
+    start = source.index("def grad_loss")
     print("\n".join(source[start:].splitlines()[:8]) + "\n    ...\n")
 
     grads = grad_loss(*params, x, y)

@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, specialized to shapes params (a,), angles (b,), measured (b,), compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "dims": [["params", ["a"]], ["angles", ["b"]], ["measured", ["b"]]], "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "scalars": [], "wrt": "params"}
-# s2s-digest: 85f57672ba9f2bc159c7e74256e9874bbfda26a48049bd9cd64b27c9e50ae16e (sha256 of this file without this line)
+# s2s-digest: 368dc2794028a65ddb8938517310d4f1ff3b633207d6d15e5ebf436b909a0be5 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -40,8 +40,7 @@ def grad_misfit(params, angles, measured):
     # ballistics_fit.py:53  return total / angles.shape[0]
     angles_shape_2 = angles.shape
     angles_shape_2_item = angles_shape_2[0]
-    misfit = total_2 / angles_shape_2_item
-    misfit_bar = seed_scalar(misfit, 'misfit')
+    misfit_bar = seed_scalar(total_2 / angles_shape_2_item, 'misfit')
     total_2_bar = np.sum(misfit_bar / angles_shape_2_item)
     # ballistics_fit.py:50  for k in range(angles.shape[0]):
     speed_bar = zeros_like(speed)

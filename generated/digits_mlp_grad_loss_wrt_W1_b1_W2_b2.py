@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/digits_mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 4f28bef6f3e986940330269620c088aa47fd761525272478a6ee3c1e2366556a (sha256 of this file without this line)
+# s2s-digest: fdcc732bf9465a148f1c307f339fd8064502ad1e4363b997e7095098c058bf08 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, sha
 
 
 def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
-    saved = loss_forward(W1, b1, W2, b2, x, y, weight_decay)
-    loss = saved[0]
-    loss_bar = seed_scalar(loss, 'loss')
-    return loss_backward(saved, loss_bar)
-
-
-def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
     x_at_W1 = x @ W1
     h = np.tanh(x_at_W1 + b1)
@@ -38,15 +31,17 @@ def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     data_loss = -mean_sum_
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     loss = data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    return (loss, W1, shape_of(b1), W2, shape_of(b2), x, y, weight_decay, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_))
-
-
-def loss_backward(saved, loss_bar):
-    _, W1, b1_shape, W2, b2_shape, x, y, weight_decay, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
-    # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    b1_shape = shape_of(b1)
+    b2_shape = shape_of(b2)
+    x_at_W1_shape = shape_of(x_at_W1)
+    h_at_W2_shape = shape_of(h_at_W2)
+    log_probs_shape = shape_of(log_probs)
+    y_times_log_probs_shape = shape_of(y_times_log_probs)
+    sum_shape = shape_of(sum_)
+    mean_sum_shape = shape_of(mean_sum_)
+    loss_bar = seed_scalar(loss, 'loss')
     data_loss_bar = np.sum(loss_bar)
-    plus_bar = np.sum(loss_bar * weight_decay)
-    plus_bar_times_2 = 2 * plus_bar
+    plus_bar_times_2 = 2 * np.sum(loss_bar * weight_decay)
     W2_bar = plus_bar_times_2 * W2
     W1_bar = plus_bar_times_2 * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))

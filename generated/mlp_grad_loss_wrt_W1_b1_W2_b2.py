@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: cab2d68bdd7c34db6902a291b6e78c2a75a2a6798111d97b10d850dc3c8b706c (sha256 of this file without this line)
+# s2s-digest: ac944ddc36d76c973b70607dd20877c30f5ac71d97fb63e4a6d6860146328e2c (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,12 +11,6 @@ from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, shape
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
-    saved = loss_forward(W1, b1, W2, b2, x, y)
-    loss_bar = seed_like(W1, b1, W2, b2)
-    return loss_backward(saved, loss_bar)
-
-
-def loss_forward(W1, b1, W2, b2, x, y):
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     x_at_W1 = x @ W1
     h = np.tanh(x_at_W1 + b1)
@@ -33,17 +27,16 @@ def loss_forward(W1, b1, W2, b2, x, y):
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     y_times_log_probs = y * log_probs
     sum_ = np.sum(y_times_log_probs, axis=1)
-    mean_sum_ = np.mean(sum_)
-    return (W1, shape_of(b1), W2, shape_of(b2), x, y, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_))
-
-
-def loss_backward(saved, loss_bar):
-    W1, b1_shape, W2, b2_shape, x, y, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
-    # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -loss_bar * (size_of(mean_sum_shape) / size_of(sum_shape))
+    b1_shape = shape_of(b1)
+    b2_shape = shape_of(b2)
+    x_at_W1_shape = shape_of(x_at_W1)
+    h_at_W2_shape = shape_of(h_at_W2)
+    sum_shape = shape_of(sum_)
+    loss_bar = seed_like(W1, b1, W2, b2)
+    sum_bar = -loss_bar * (size_of(shape_of(np.mean(sum_))) / size_of(sum_shape))
     sum_bar = unreduce(sum_bar, sum_shape, None, False)
-    y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs_shape, 1, False)
-    log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs_shape)
+    y_times_log_probs_bar = unreduce(sum_bar, shape_of(y_times_log_probs), 1, False)
+    log_probs_bar = unbroadcast(y_times_log_probs_bar * y, shape_of(log_probs))
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     sum_exp_logits_2_bar = unbroadcast(-log_probs_bar, sum_exp_logits_2) / sum_exp_logits_2
     exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)

@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (a, b), b1 (b,), W2 (b, c), b2 (c,), x (d, a), y (d, c)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "b"]], ["b1", ["b"]], ["W2", ["b", "c"]], ["b2", ["c"]], ["x", ["d", "a"]], ["y", ["d", "c"]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 9d782bbff4ce1f989a5d9eca8c5f95d1b85e769e1c12c11433cc832135382443 (sha256 of this file without this line)
+# s2s-digest: c1c0c4a9fa62fd66c046b47f981a72dcd139ce8147bccd4533203cbb8f305d60 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,12 +11,6 @@ from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, shape
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
-    saved = loss_forward(W1, b1, W2, b2, x, y)
-    loss_bar = seed_like(W1, b1, W2, b2)
-    return loss_backward(saved, loss_bar)
-
-
-def loss_forward(W1, b1, W2, b2, x, y):
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     h = np.tanh(x @ W1 + b1)
     # mlp.py:18  logits = h @ W2 + b2
@@ -30,14 +24,9 @@ def loss_forward(W1, b1, W2, b2, x, y):
     log_probs = logits_2 - np.log(sum_exp_logits_2)
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     sum_ = np.sum(y * log_probs, axis=1)
-    mean_sum_ = np.mean(sum_)
-    return (W1, W2, x, y, h, logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(sum_), shape_of(mean_sum_))
-
-
-def loss_backward(saved, loss_bar):
-    W1, W2, x, y, h, logits, max_logits, exp_logits_2, sum_exp_logits_2, sum_shape, mean_sum_shape = saved
-    # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -loss_bar * (size_of(mean_sum_shape) / size_of(sum_shape))
+    sum_shape = shape_of(sum_)
+    loss_bar = seed_like(W1, b1, W2, b2)
+    sum_bar = -loss_bar * (size_of(shape_of(np.mean(sum_))) / size_of(sum_shape))
     sum_bar = unreduce(sum_bar, sum_shape, None, False)
     log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))

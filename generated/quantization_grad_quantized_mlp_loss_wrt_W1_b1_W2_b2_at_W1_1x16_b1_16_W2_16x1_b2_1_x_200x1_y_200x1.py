@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (1, a), b1 (a,), W2 (a, 1), b2 (1,), x (b, 1), y (b, 1)
 # source sha256: 4f8cb49a761d0ea40cd4604858ac3ee9d3bd4562c5a29028c2d0313f6bb368dd
 # s2s-meta: {"bindings": {"LEVELS": "quantization:quantize"}, "dims": [["W1", [1, "a"]], ["b1", ["a"]], ["W2", ["a", 1]], ["b2", [1]], ["x", ["b", 1]], ["y", ["b", 1]]], "entry": "grad_quantized_mlp_loss", "function": "quantized_mlp_loss", "kind": "grad", "optimize": true, "origin": "examples/quantization.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 0f60e8c20887f4c62c390d7f706e5ca88672c51c50f09a55f018b2af0af5124e (sha256 of this file without this line)
+# s2s-digest: 0b124f03362af0c062f4c87bee16eaa15c318d2f490afe38fef67e5bd92bbe93 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,12 +11,6 @@ from s2s.runtime import matmul_dx, matmul_dy, seed_like, shape_of, size_of, unbr
 
 
 def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
-    saved = quantized_mlp_loss_forward(W1, b1, W2, b2, x, y)
-    quantized_mlp_loss_bar = seed_like(W1, b1, W2, b2)
-    return quantized_mlp_loss_backward(saved, quantized_mlp_loss_bar)
-
-
-def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
     # quantization.py:42  h = np.tanh(x @ quantize(W1) + b1)
     quantize_W1_saved = quantize_forward(W1)
     quantize_W1 = quantize_W1_saved[0]
@@ -29,15 +23,14 @@ def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
     prediction = h_at_quantize_W2 + b2
     # quantization.py:44  return np.mean((prediction - y) ** 2)
     prediction_minus_y = prediction - y
-    quantized_mlp_loss = np.mean(prediction_minus_y ** 2)
-    return (shape_of(b1), shape_of(b2), x, quantize_W1, shape_of(x_at_quantize_W1), h, quantize_W2, shape_of(h_at_quantize_W2), shape_of(prediction), prediction_minus_y, shape_of(quantized_mlp_loss), quantize_W1_saved, quantize_W2_saved)
-
-
-def quantized_mlp_loss_backward(saved, quantized_mlp_loss_bar):
-    b1_shape, b2_shape, x, quantize_W1, x_at_quantize_W1_shape, h, quantize_W2, h_at_quantize_W2_shape, prediction_shape, prediction_minus_y, quantized_mlp_loss_shape, quantize_W1_saved, quantize_W2_saved = saved
-    # quantization.py:44  return np.mean((prediction - y) ** 2)
+    b1_shape = shape_of(b1)
+    b2_shape = shape_of(b2)
+    x_at_quantize_W1_shape = shape_of(x_at_quantize_W1)
+    h_at_quantize_W2_shape = shape_of(h_at_quantize_W2)
+    quantized_mlp_loss_shape = shape_of(np.mean(prediction_minus_y ** 2))
+    quantized_mlp_loss_bar = seed_like(W1, b1, W2, b2)
     pow_bar = quantized_mlp_loss_bar * (size_of(quantized_mlp_loss_shape) / size_of(prediction_minus_y))
-    prediction_bar = unbroadcast(pow_bar * 2 * prediction_minus_y, prediction_shape)
+    prediction_bar = unbroadcast(pow_bar * 2 * prediction_minus_y, shape_of(prediction))
     # quantization.py:43  prediction = h @ quantize(W2) + b2
     h_at_quantize_W2_bar = unbroadcast(prediction_bar, h_at_quantize_W2_shape)
     b2_bar = unbroadcast(prediction_bar, b2_shape)

@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('E', 'W', 'b', 'u'), optimize=True, specialized to shapes E (a, b), W (b, c), b (b,), u (b,)
 # source sha256: 97db7f182a376263e91ddab854f2cbd016911b7b479543404a35dcb8d633b7c3
 # s2s-meta: {"bindings": {}, "dims": [["E", ["a", "b"]], ["W", ["b", "c"]], ["b", ["b"]], ["u", ["b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/tree_rnn.py", "scalars": [], "wrt": ["E", "W", "b", "u"]}
-# s2s-digest: f5a8c8f2e650fb17cef8f46c02e0a6e23e425f02e87aaf2536a7fb8a9894cb1a (sha256 of this file without this line)
+# s2s-digest: 82e1007a4ef95221464eb301f79b335a0e5fa0f03f5a3c653291c893f0e0174b (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, sequence_length, shap
 
 
 def value_and_grad_loss(E, W, b, u, trees, labels):
-    saved = loss_forward(E, W, b, u, trees, labels)
-    loss = saved[0]
-    loss_bar = seed_scalar(loss, 'loss')
-    return (loss, loss_backward(saved, loss_bar))
-
-
-def loss_forward(E, W, b, u, trees, labels):
     # tree_rnn.py:41  total = 0.0
     total = 0.0
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
@@ -52,19 +45,11 @@ def loss_forward(E, W, b, u, trees, labels):
         logaddexp_stack.append(logaddexp)
         encode_tree_saved_stack.append(encode_tree_saved)
         total_2 = total_3
-    total_loop_stacks = (total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack)
     # tree_rnn.py:45  return total / len(trees)
     len_trees = len(trees)
     loss = total_2 / len_trees
-    return (loss, E, W, b, u, len_trees, total_loop_stacks)
-
-
-def loss_backward(saved, loss_bar):
-    _, E, W, b, u, len_trees, total_loop_stacks = saved
-    # tree_rnn.py:45  return total / len(trees)
-    total_2_bar = loss_bar / len_trees
+    total_2_bar = seed_scalar(loss, 'loss') / len_trees
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
-    total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack = total_loop_stacks
     E_bar = zeros_like(E)
     W_bar = zeros_like(W)
     b_bar = zeros_like(b)
@@ -82,7 +67,7 @@ def loss_backward(saved, loss_bar):
         E_bar += E_bar_encode
         W_bar += W_bar_encode
         b_bar += b_bar_encode
-    return (E_bar, W_bar, b_bar, u_bar)
+    return (loss, (E_bar, W_bar, b_bar, u_bar))
 
 
 def encode_forward(tree, E, W, b):

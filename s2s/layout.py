@@ -234,6 +234,14 @@ def fuse_entry(entry, main, functions):
         if not (isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id == saved
                 and isinstance(v.slice, gast.Constant) and v.slice.value == 0 and isinstance(elements[0], gast.Name) and elements[0].id == n):
             return None  # a name of the entry that a sweep assigns with another meaning
+    for s in entry.body[1:-1]:  # the entry's statements between the two calls: the seed, the value taken from the first place
+        v = s.value if isinstance(s, gast.Assign) else None
+        if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id == saved:
+            if not (isinstance(v.slice, gast.Constant) and v.slice.value == 0):
+                return None
+        elif any(isinstance(n, gast.Name) and n.id == saved for n in gast.walk(s)):
+            return None
+    _drop_round_trips(plan, exit)
     body = list(forward.body[:-1])
     pairs = [(t.id, e) for t, e in zip(targets, elements) if isinstance(t, gast.Name) and t.id != "_" and not (isinstance(e, gast.Name) and e.id == t.id)]
     read = {n.id for _, e in pairs for n in gast.walk(e) if isinstance(n, gast.Name)}
@@ -242,20 +250,16 @@ def fuse_entry(entry, main, functions):
         body.append(_located(assign(stores, gast.Tuple(elts=[copy.deepcopy(e) for _, e in pairs], ctx=gast.Load())), exit.ret))
     else:
         body += [_located(assign(t, copy.deepcopy(e)), exit.ret) for t, e in pairs]
-    for s in entry.body[1:-1]:  # the seed, and the value taken from the first place
+    for s in entry.body[1:-1]:
         v = s.value if isinstance(s, gast.Assign) else None
         if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id == saved:
-            if not (isinstance(v.slice, gast.Constant) and v.slice.value == 0):
-                return None
             if isinstance(elements[0], gast.Name) and elements[0].id == s.targets[0].id:
                 continue
             s = assign(s.targets[0], copy.deepcopy(elements[0]))
-        elif any(isinstance(n, gast.Name) and n.id == saved for n in gast.walk(s)):
-            return None
-        body.append(s)
+        body.append(_located(s, exit.ret))  # under the comment of the function's return: the backward sweep starts
     param = backward.args.args[1].id
     if not (isinstance(seed, gast.Name) and seed.id == param):
-        body.append(assign(param, copy.deepcopy(seed)))
+        body.append(_located(assign(param, copy.deepcopy(seed)), exit.ret))
     start = 1 if exit.unpack is not None else 0
     body += backward.body[start:-1]
     result = backward.body[-1].value
@@ -270,3 +274,106 @@ def fuse_entry(entry, main, functions):
     body.append(final)
     entry.body = body
     return [f for f in functions if f is not forward and f is not backward]
+
+
+def _drop_round_trips(plan, exit):
+    """Before the sweeps are inlined into one function: the tuples the forward sweep packs
+    only for the backward sweep to take apart again (a loop's stacks, ``h_loop_stacks =
+    (h_2_stack, h_3_stack)`` ... ``h_2_stack, h_3_stack = h_loop_stacks``; a branch's
+    values, ``branch = (left, shape_of(x))`` ... ``left, x_shape = branch``) go: in one
+    function the backward sweep reads the names the forward sweep bound (a value saved as
+    its shape is named where the tuple was made, ``x_shape = shape_of(x)``).
+
+    Only where nothing else reads the tuple (a loop's stack appending it: the backward
+    sweep's unpacking then takes each iteration's), and no name the unpacking binds is
+    bound again after the tuple is made in the forward sweep or before the unpacking in
+    the backward sweep.  The forward sweep's ``exit`` (its return, and the backward
+    sweep's unpacking of what it saves) is about to go: a tuple it saves and unpacks
+    under the same name is still made once and read once."""
+    trips = []  # (the tuple's name, [(pack, unpack or None)], the statements they sit in, in each sweep)
+    for loop in plan.loops:
+        if loop.unpack is not None and loop.columns and not loop.revolve and not loop.rows:
+            packs = [s for _, s in _statements(plan.forward.body) if _assigns(s, loop.store)]
+            if len(packs) == 1:
+                trips.append((loop.store, [(packs[0], loop.unpack)], packs[0], loop.unpack))
+    for branch in plan.branches:
+        if branch.store is not None and None not in branch.packs and branch.unpacks != [None, None]:
+            trips.append((branch.store, list(zip(branch.packs, branch.unpacks)), branch.forward, branch.backward))
+    for trip in trips:
+        _drop_round_trip(plan, exit, *trip)
+
+
+def _assigns(stmt, target):
+    return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == target
+
+
+def _drop_round_trip(plan, exit, store, pairs, fscope, bscope):
+    """``pairs``: each pack of tuple ``store`` and its unpacking; ``fscope``, ``bscope``: the
+    statement each sits in (the branches' ``if``, of which one runs), whose bindings before
+    the pack and after the unpacking are those of the code around."""
+    forward, backward = plan.forward, plan.backward
+    fblocks, bblocks = dict(_blocks(forward.body)), dict(_blocks(backward.body))
+    packs = [p for p, _ in pairs]
+    unpacks = [u for _, u in pairs if u is not None]
+    if not all(id(p) in fblocks and isinstance(p.value, gast.Tuple) for p in packs) or not all(id(u) in bblocks for u in unpacks):
+        return
+    through = [(t, e) for e, t in plan.entries(exit) if t.id == store or isinstance(e, gast.Name) and e.id == store]
+    if any(not (t.id == store and isinstance(e, gast.Name) and e.id == store) for t, e in through):
+        return  # saved under another name: its copy would read the tuple
+    gone = {id(e) for _, e in through} | {id(t) for t, _ in through}
+    every = [n for f in (forward, backward) for n in gast.walk(f) if isinstance(n, gast.Name) and n.id == store and id(n) not in gone]
+    loads = {id(n) for n in every if isinstance(n.ctx, gast.Load)}
+    if loads != {id(u.value) for u in unpacks} or len(every) != len(loads) + len(packs):
+        return  # read elsewhere (appended to a loop's stack), or bound by other code
+    fstores = [(s, n) for s, n in _store_order(forward.body) if s is not exit.ret]
+    bstores = [(s, n) for s, n in _store_order(backward.body) if s is not exit.unpack]
+    inside_f = {id(n) for n in gast.walk(fscope)}
+    inside_b = {id(n) for n in gast.walk(bscope)}
+    after_f = max(k for k, (stmt, _) in enumerate(fstores) if id(stmt) in inside_f)
+    before_b = min(k for k, (stmt, _) in enumerate(bstores) if id(stmt) in inside_b)
+    moves = []
+    for pack, unpack in pairs:
+        if unpack is None:
+            continue
+        targets = unpack.targets[0].elts if isinstance(unpack.targets[0], gast.Tuple) else None
+        if targets is None or len(targets) != len(pack.value.elts) or not all(isinstance(t, gast.Name) for t in targets):
+            return
+        for target, value in zip(targets, pack.value.elts):
+            same = isinstance(value, gast.Name) and value.id == target.id
+            bound_f = [k for k, (stmt, n) in enumerate(fstores) if n == target.id and (k > after_f or not same)]
+            bound_b = [k for k, (stmt, n) in enumerate(bstores) if n == target.id and (k < before_b or not same and stmt not in unpacks)]
+            if bound_f or bound_b:
+                return  # the name means something else between the two
+            if not same:
+                moves.append((pack, target.id, value))
+    for pack in packs:
+        block = fblocks[id(pack)]
+        here = next(k for k, s in enumerate(block) if s is pack)
+        block[here:here + 1] = [_located(assign(t, v), pack) for p, t, v in moves if p is pack] or [gast.Pass()]
+        if len(block) > 1 and isinstance(block[here], gast.Pass):
+            del block[here]
+    for unpack in unpacks:
+        block = bblocks[id(unpack)]
+        del block[next(k for k, s in enumerate(block) if s is unpack)]
+        if not block:
+            block.append(gast.Pass())
+
+
+def _blocks(body):
+    """``(id(statement), block)`` for every statement of ``body`` and the blocks inside it."""
+    for block, stmt in _statements(body):
+        yield id(stmt), block
+
+
+def _store_order(body):
+    """``(statement, name)`` for each name each statement of ``body`` binds, in the order of the text
+    (a compound statement's own bindings, a ``for`` loop's target, before its blocks')."""
+    out = []
+    for _, stmt in _statements(body):
+        for field, value in gast.iter_fields(stmt):
+            if field in ("body", "orelse"):
+                continue
+            for node in value if isinstance(value, list) else [value]:
+                if isinstance(node, gast.AST):
+                    out += [(stmt, n.id) for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)]
+    return out
