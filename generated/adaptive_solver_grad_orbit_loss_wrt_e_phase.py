@@ -3,7 +3,7 @@
 # transform: grad, wrt=('e', 'phase'), optimize=True
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "entry": "grad_orbit_loss", "function": "orbit_loss", "kind": "grad", "optimize": true, "origin": "examples/adaptive_solver.py", "wrt": ["e", "phase"]}
-# s2s-digest: 8aede343834642faf19acbac6a66ce3064aa69d322d1daa41068ec37e5e18ef2 (sha256 of this file without this line)
+# s2s-digest: 076b9e1d5d5c103c49de7aafee3b855afe030d814bef23b495b7a9b700cbac83 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -19,15 +19,13 @@ def grad_orbit_loss(e, phase, t, x_observed, y_observed):
     x_minus_x_observed = x - x_observed
     y_minus_y_observed = y - y_observed
     pow__plus_pow__2 = x_minus_x_observed ** 2 + y_minus_y_observed ** 2
-    pow__plus_pow__2_shape = shape_of(pow__plus_pow__2)
-    orbit_loss_shape = shape_of(np.mean(pow__plus_pow__2))
-    orbit_loss_bar = seed_like(e, phase)
-    pow__plus_pow__2_bar = orbit_loss_bar * (size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape))
-    pow__plus_pow__2_bar = unreduce(pow__plus_pow__2_bar, pow__plus_pow__2_shape, None, False)
+    orbit_loss = np.mean(pow__plus_pow__2)
+    pow__plus_pow__2_bar = seed_like(e, phase) * (size_of(orbit_loss) / size_of(pow__plus_pow__2))
+    pow__plus_pow__2_bar = unreduce(pow__plus_pow__2_bar, pow__plus_pow__2, None, False)
     pow_bar = unbroadcast(pow__plus_pow__2_bar, x_minus_x_observed)
     pow__2_bar = unbroadcast(pow__plus_pow__2_bar, y_minus_y_observed)
-    y_bar = unbroadcast(pow__2_bar * 2 * y_minus_y_observed, shape_of(y))
-    x_bar = unbroadcast(pow_bar * 2 * x_minus_x_observed, shape_of(x))
+    y_bar = unbroadcast(pow__2_bar * 2 * y_minus_y_observed, y)
+    x_bar = unbroadcast(pow_bar * 2 * x_minus_x_observed, x)
     # adaptive_solver.py:48  x, y = orbit(e, phase, t)
     e_bar, phase_bar = orbit_backward(x_y_saved, GradTuple((x_bar, y_bar)))
     return (e_bar, phase_bar)

@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'U', 'h0'), optimize=True
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "entry": "grad_rnn_loss", "function": "rnn_loss", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": ["W", "U", "h0"]}
-# s2s-digest: 4e19a38e2040d8d6808b973680ed937aaa4945697d02b7a2b2784bc29da64aff (sha256 of this file without this line)
+# s2s-digest: 7cd0a01b1ae6056e8223bd14d83ca8dd634cf737ca6489a3e71bc3aa56776521 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -36,7 +36,7 @@ def grad_rnn_loss(W, U, h0, xs):
         h_2 = h_3
     # control_flow.py:21  return np.sum(h * h)
     h_2_times_h_2_bar = seed_like(W, U, h0)
-    h_2_times_h_2_bar = unreduce(h_2_times_h_2_bar, shape_of(h_2 * h_2), None, False)
+    h_2_times_h_2_bar = unreduce(h_2_times_h_2_bar, h_2 * h_2, None, False)
     h_2_bar = unbroadcast(2 * h_2_times_h_2_bar * h_2, h_2)
     # control_flow.py:19  for t in range(xs.shape[0]):
     W_bar = zeros_like(W)

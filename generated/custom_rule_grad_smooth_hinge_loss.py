@@ -3,11 +3,11 @@
 # transform: grad, wrt='w', optimize=True
 # source sha256: 633d1d4c08b34e1b466d9e559298fcfea1a34387542125b26e9932df63a1a8e1
 # s2s-meta: {"bindings": {"softplus": "custom_rule:smooth_hinge_loss"}, "entry": "grad_smooth_hinge_loss", "function": "smooth_hinge_loss", "kind": "grad", "optimize": true, "origin": "examples/custom_rule.py", "wrt": "w"}
-# s2s-digest: 1b6c5c42238873fae5c7c0b2e97bb6ce3c139a0a557a9c47113f10a33518f448 (sha256 of this file without this line)
+# s2s-digest: b8ed96364ce3fb6259d05aba2c824a72b259df03e92c2c187f4a054dc7c709d9 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_like, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dy, seed_like, size_of, unbroadcast, unreduce
 
 
 def grad_smooth_hinge_loss(w, X, labels):
@@ -17,12 +17,11 @@ def grad_smooth_hinge_loss(w, X, labels):
     # custom_rule.py:33  return np.mean(softplus(-margins))
     neg_margins = -margins
     softplus_neg_margins = softplus(neg_margins)
-    X_at_w_shape = shape_of(X_at_w)
-    smooth_hinge_loss_shape = shape_of(np.mean(softplus_neg_margins))
+    smooth_hinge_loss = np.mean(softplus_neg_margins)
     smooth_hinge_loss_bar = seed_like(w)
-    softplus_neg_margins_bar = smooth_hinge_loss_bar * (size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins))
+    softplus_neg_margins_bar = smooth_hinge_loss_bar * (size_of(smooth_hinge_loss) / size_of(softplus_neg_margins))
     softplus_neg_margins_bar = unreduce(softplus_neg_margins_bar, softplus_neg_margins, None, False)
     margins_bar = -(softplus_neg_margins_bar * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)
-    w_bar = matmul_dy(unbroadcast(margins_bar * labels, X_at_w_shape), X, w)
+    w_bar = matmul_dy(unbroadcast(margins_bar * labels, X_at_w), X, w)
     return w_bar

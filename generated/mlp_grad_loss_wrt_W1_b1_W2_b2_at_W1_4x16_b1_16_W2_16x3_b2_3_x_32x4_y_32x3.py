@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (a, b), b1 (b,), W2 (b, c), b2 (c,), x (d, a), y (d, c)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "b"]], ["b1", ["b"]], ["W2", ["b", "c"]], ["b2", ["c"]], ["x", ["d", "a"]], ["y", ["d", "c"]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: c1c0c4a9fa62fd66c046b47f981a72dcd139ce8147bccd4533203cbb8f305d60 (sha256 of this file without this line)
+# s2s-digest: 3e6070a35a1f4bc4d739619b385534f631f58bbeb8ddfee6d952f4ca9f151eb9 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, shape_of, size_of, unreduce
+from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, size_of, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
@@ -24,10 +24,8 @@ def grad_loss(W1, b1, W2, b2, x, y):
     log_probs = logits_2 - np.log(sum_exp_logits_2)
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     sum_ = np.sum(y * log_probs, axis=1)
-    sum_shape = shape_of(sum_)
-    loss_bar = seed_like(W1, b1, W2, b2)
-    sum_bar = -loss_bar * (size_of(shape_of(np.mean(sum_))) / size_of(sum_shape))
-    sum_bar = unreduce(sum_bar, sum_shape, None, False)
+    sum_bar = -seed_like(W1, b1, W2, b2) * (size_of(np.mean(sum_)) / size_of(sum_))
+    sum_bar = unreduce(sum_bar, sum_, None, False)
     log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     sum_exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2

@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "wrt": ["W", "b"]}
-# s2s-digest: 0db8a6cdd84c534547f3889ce46d78d074efaf701fdef3df8a779ec4208488c4 (sha256 of this file without this line)
+# s2s-digest: 33145cba51a94b330edf64a4c3158f97f6ad0e7bf8c416064a95ec04d1fe3a3b (sha256 of this file without this line)
 
 
 import numpy as np
@@ -27,8 +27,6 @@ def grad_taxonomy_loss(W, b, x, onehot):
     mass_target_loss = mass_target_loss_saved[0]
     mass, target, taxonomy_loss = mass_target_loss
     # taxonomy_loss.py:64  return loss
-    b_shape = shape_of(b)
-    x_at_W_shape = shape_of(x_at_W)
     taxonomy_loss_bar = seed_scalar(taxonomy_loss, 'taxonomy_loss')
     # taxonomy_loss.py:63  mass, target, loss = subtree_loss(TAXONOMY, probs, onehot)
     mass_target_loss_bar = GradTuple((zeros_like(mass), zeros_like(target), taxonomy_loss_bar))
@@ -42,8 +40,8 @@ def grad_taxonomy_loss(W, b, x, onehot):
     max_logits_bar = unbroadcast(-logits_2_bar, max_logits)
     logits_bar = unbroadcast(logits_2_bar, logits) + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # taxonomy_loss.py:59  logits = x @ W + b
-    b_bar = unbroadcast(logits_bar, b_shape)
-    W_bar = matmul_dy(unbroadcast(logits_bar, x_at_W_shape), x, W)
+    b_bar = unbroadcast(logits_bar, b)
+    W_bar = matmul_dy(unbroadcast(logits_bar, x_at_W), x, W)
     return (W_bar, b_bar)
 
 

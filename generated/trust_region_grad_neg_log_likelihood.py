@@ -3,11 +3,11 @@
 # transform: grad, wrt='beta', optimize=True
 # source sha256: 02f02fc2e9ed6a0ad833fbd2c9ecfd5e5c84bfd1fd8095372690334e786eccfb
 # s2s-meta: {"bindings": {}, "entry": "grad_neg_log_likelihood", "function": "neg_log_likelihood", "kind": "grad", "optimize": true, "origin": "examples/trust_region.py", "wrt": "beta"}
-# s2s-digest: cec2e9c9b89e9d4770f25c35a3ea14a1dcd40d2bbef5130114960badf5314663 (sha256 of this file without this line)
+# s2s-digest: a0e4e735444f3990bf48517388d4bb79f127d3aa1729126cadabc159f44063c7 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_scalar, shape_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dy, seed_scalar, unbroadcast, unreduce
 
 
 def grad_neg_log_likelihood(beta, X, counts, lam):
@@ -22,9 +22,9 @@ def grad_neg_log_likelihood(beta, X, counts, lam):
     neg_log_likelihood_bar = seed_scalar(neg_log_likelihood, 'neg_log_likelihood')
     beta_bar = 2 * np.sum(neg_log_likelihood_bar * times_lam) * beta
     minus_bar = np.sum(neg_log_likelihood_bar)
-    minus_bar = unreduce(minus_bar, shape_of(minus), None, False)
+    minus_bar = unreduce(minus_bar, minus, None, False)
     exp_eta_bar = unbroadcast(minus_bar, exp_eta)
-    counts_times_eta_bar = unbroadcast(-minus_bar, shape_of(counts_times_eta))
+    counts_times_eta_bar = unbroadcast(-minus_bar, counts_times_eta)
     eta_bar = unbroadcast(counts_times_eta_bar * counts, exp_eta) + exp_eta_bar * exp_eta
     # trust_region.py:24  eta = X @ beta
     beta_bar += matmul_dy(eta_bar, X, beta)

@@ -36,7 +36,9 @@ import copy
 
 import gast
 
+from .naming import spelling
 from .reverse import assign, name
+from .runtime import SHAPE_ONLY_ARGUMENTS
 from .saveplan import Exit, require
 
 
@@ -273,7 +275,42 @@ def fuse_entry(entry, main, functions):
                 value[:] = [result if is_call(v) else v for v in value]
     body.append(final)
     entry.body = body
+    _shapes_from_values(entry)
     return [f for f in functions if f is not forward and f is not backward]
+
+
+def _shapes_from_values(fdef):
+    """In one function a value stays bound to its end: where the backward sweep reads a
+    shape kept for it (``x_shape = shape_of(x)``, then ``unbroadcast(g, x_shape)``) and
+    ``x`` is bound once, before, it reads the shape from ``x`` (``unbroadcast(g, x)``),
+    and no :class:`~s2s.runtime.ShapeOf` is made.  Only the arguments that helpers read
+    for their shape alone (``SHAPE_ONLY_ARGUMENTS``) are rewritten."""
+    params = {a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs}
+    stores, loads, shape_reads = {}, {}, {}
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Name):
+            counts = loads if isinstance(node.ctx, gast.Load) else stores
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, gast.Call):
+            position = SHAPE_ONLY_ARGUMENTS.get(spelling(node.func))
+            if position is not None and len(node.args) > position and isinstance(node.args[position], gast.Name):
+                shape_reads.setdefault(node.args[position].id, []).append((node, position))
+    bound = set(params)
+    kept = []
+    for stmt in fdef.body:
+        value = stmt.value if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) else None
+        if (isinstance(value, gast.Call) and spelling(value.func) == "shape_of" and len(value.args) == 1 and not value.keywords
+                and isinstance(value.args[0], gast.Name)):
+            shape, of = stmt.targets[0].id, value.args[0].id
+            once = stores.get(of, 0) == 1  # a parameter's one binding is its own (gast.Param)
+            if of in bound and once and stores.get(shape) == 1 and len(shape_reads.get(shape, ())) == loads.get(shape, 0):
+                for call, position in shape_reads.get(shape, ()):
+                    call.args[position] = name(of)
+                continue
+        if isinstance(stmt, gast.Assign):
+            bound |= {n.id for n in gast.walk(stmt.targets[0]) if isinstance(n, gast.Name)}
+        kept.append(stmt)
+    fdef.body[:] = kept
 
 
 def _drop_round_trips(plan, exit):
