@@ -406,6 +406,8 @@ def fuse_entry_all(build):
     fused = fuse_entry(build.entry, build.main, build.program.functions)
     if fused is not None:
         build.program.functions[:] = fused
+        if getattr(build.main.plan.backward, "s2s_complex", False):
+            build.entry.s2s_complex = True  # the backward sweep it took in: adjoints accumulated out of place
         optimize_function(build.entry)
 
 
