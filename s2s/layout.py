@@ -1,4 +1,4 @@
-"""How saved tuples travel between the sweeps: one flat tuple per call.
+"""How saved tuples travel between the sweeps: one flat tuple per call, or none.
 
 Takes the :class:`~s2s.saveplan.SavePlan` of forward/backward pairs as
 :mod:`s2s.reverse` makes them and rewrites code and plan together; it finds
@@ -26,6 +26,12 @@ keeps (and what the cyclic garbage collector scans).
 :func:`one_tuple_returns`: a forward sweep returns ``(value, saved...)``
 instead of ``(value, (saved...))``, and its callers take the value from the
 first place.
+
+:func:`fuse_entry`: the function transformed, where no generated code calls
+it back, has no tuple at all: its entry takes both sweeps inline, the tuples
+its loops and branches pack only to be unpacked again go (the backward sweep
+reads the names the forward sweep bound), and a shape kept for a value that
+stays bound is read from the value.
 
 Guarantees: the same values are computed, and each backward branch finds
 the names it reads.  A plan that does not match its code raises
@@ -394,6 +400,12 @@ def _drop_round_trip(plan, exit, store, pairs, fscope, bscope):
         del block[next(k for k, s in enumerate(block) if s is unpack)]
         if not block:
             block.append(gast.Pass())
+    for loop in plan.loops:  # the plan says so too
+        if loop.unpack in unpacks:
+            loop.unpack = None
+    for branch in plan.branches:
+        if branch.packs[0] in packs:
+            branch.store, branch.packs, branch.unpacks = None, [None, None], [None, None]
 
 
 def _blocks(body):
