@@ -41,10 +41,10 @@ def main():
 
     grad_loss = s2s.grad(loss, wrt=("W1", "b1", "W2", "b2"))
     print(f"s2s wrote the gradient of `loss` to {grad_loss.path}")
-    print("its backward sweep begins:\n")
+    print("one function, `grad_loss`: the forward sweep, then from the return line on the backward sweep:\n")
     source = grad_loss.source
-    start = source.index("def loss_backward")
-    print("\n".join(source[start:].splitlines()[:8]) + "\n    ...\n")
+    start = source.index("    # mlp.py:21  return")  # the comment that quotes loss's return line
+    print("    ...\n" + "\n".join(source[start:].splitlines()[:8]) + "\n    ...\n")
 
     grads = grad_loss(*params, x, y)
     for i, (name, g) in enumerate(zip(["W1", "b1", "W2", "b2"], grads)):

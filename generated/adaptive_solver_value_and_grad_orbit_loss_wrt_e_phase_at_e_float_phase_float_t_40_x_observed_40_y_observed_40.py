@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('e', 'phase'), optimize=True, specialized to Python numbers for e, phase, specialized to shapes t (a,), x_observed (a,), y_observed (a,)
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "dims": [["t", ["a"]], ["x_observed", ["a"]], ["y_observed", ["a"]]], "entry": "value_and_grad_orbit_loss", "function": "orbit_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/adaptive_solver.py", "scalars": ["e", "phase"], "wrt": ["e", "phase"]}
-# s2s-digest: 8fd20d5bf6f3e206344cf875b1eddc88bd300cb8f396856a8102e83b70a14eac (sha256 of this file without this line)
+# s2s-digest: b01aa431bf1c179e7543528068f93a3cccdd8f81bba1f63538c52add82928e99 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import GradTuple, seed_scalar, shape_of, size_of, unbroadcast, 
 
 
 def value_and_grad_orbit_loss(e, phase, t, x_observed, y_observed):
-    saved = orbit_loss_forward(e, phase, t, x_observed, y_observed)
-    orbit_loss = saved[0]
-    orbit_loss_bar = seed_scalar(orbit_loss, 'orbit_loss')
-    return (orbit_loss, orbit_loss_backward(saved, orbit_loss_bar))
-
-
-def orbit_loss_forward(e, phase, t, x_observed, y_observed):
     # adaptive_solver.py:48  x, y = orbit(e, phase, t)
     x_y_saved = orbit_forward(e, phase, t)
     x_y = x_y_saved[0]
@@ -27,21 +20,16 @@ def orbit_loss_forward(e, phase, t, x_observed, y_observed):
     y_minus_y_observed = y - y_observed
     pow__plus_pow__2 = x_minus_x_observed ** 2 + y_minus_y_observed ** 2
     orbit_loss = np.mean(pow__plus_pow__2)
-    return (orbit_loss, shape_of(x), shape_of(y), x_minus_x_observed, y_minus_y_observed, shape_of(pow__plus_pow__2), shape_of(orbit_loss), x_y_saved)
-
-
-def orbit_loss_backward(saved, orbit_loss_bar):
-    _, x_shape, y_shape, x_minus_x_observed, y_minus_y_observed, pow__plus_pow__2_shape, orbit_loss_shape, x_y_saved = saved
-    # adaptive_solver.py:49  return np.mean((x - x_observed) ** 2 + (y - y_observed) ** 2)
-    pow__plus_pow__2_bar = orbit_loss_bar * (size_of(orbit_loss_shape) / size_of(pow__plus_pow__2_shape))
-    pow__plus_pow__2_bar = unreduce(pow__plus_pow__2_bar, pow__plus_pow__2_shape, None, False)
+    orbit_loss_bar = seed_scalar(orbit_loss, 'orbit_loss')
+    pow__plus_pow__2_bar = orbit_loss_bar * (size_of(orbit_loss) / size_of(pow__plus_pow__2))
+    pow__plus_pow__2_bar = unreduce(pow__plus_pow__2_bar, pow__plus_pow__2, None, False)
     pow_bar = unbroadcast(pow__plus_pow__2_bar, x_minus_x_observed)
     pow__2_bar = unbroadcast(pow__plus_pow__2_bar, y_minus_y_observed)
-    y_bar = unbroadcast(pow__2_bar * 2 * y_minus_y_observed, y_shape)
-    x_bar = unbroadcast(pow_bar * 2 * x_minus_x_observed, x_shape)
+    y_bar = unbroadcast(pow__2_bar * 2 * y_minus_y_observed, y)
+    x_bar = unbroadcast(pow_bar * 2 * x_minus_x_observed, x)
     # adaptive_solver.py:48  x, y = orbit(e, phase, t)
     e_bar, phase_bar = orbit_backward(x_y_saved, GradTuple((x_bar, y_bar)))
-    return (e_bar, phase_bar)
+    return (orbit_loss, (e_bar, phase_bar))
 
 
 def orbit_forward(e, phase, t):

@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, specialized to shapes params (2,), angles (a,), measured (a,)
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "dims": [["params", [2]], ["angles", ["a"]], ["measured", ["a"]]], "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "scalars": [], "wrt": "params"}
-# s2s-digest: d85db6c22f439bbffcaf60687a04bebd2de598c60d819be94ace2c0f0fbeaf73 (sha256 of this file without this line)
+# s2s-digest: 51412957cae5808fb6a17d16ae07125186057b85e503ee2bedc9a02e7e38e093 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import seed_scalar, unindex, zeros_like
 
 
 def grad_misfit(params, angles, measured):
-    saved = misfit_forward(params, angles, measured)
-    misfit = saved[0]
-    misfit_bar = seed_scalar(misfit, 'misfit')
-    return misfit_backward(saved, misfit_bar)
-
-
-def misfit_forward(params, angles, measured):
     # ballistics_fit.py:47  speed = params[0]
     speed = params[0]
     # ballistics_fit.py:48  drag = params[1]
@@ -43,20 +36,12 @@ def misfit_forward(params, angles, measured):
         # ballistics_fit.py:50  for k in range(angles.shape[0]):
         minus_stack.append(minus)
         r_saved_stack.append(r_saved)
-    total_loop_stacks = (minus_stack, r_saved_stack)
     # ballistics_fit.py:53  return total / angles.shape[0]
     angles_shape_2 = angles.shape
     angles_shape_2_item = angles_shape_2[0]
-    misfit = total_2 / angles_shape_2_item
-    return (misfit, params, speed, drag, angles_shape_2_item, total_loop_stacks)
-
-
-def misfit_backward(saved, misfit_bar):
-    _, params, speed, drag, angles_shape_2_item, total_loop_stacks = saved
-    # ballistics_fit.py:53  return total / angles.shape[0]
+    misfit_bar = seed_scalar(total_2 / angles_shape_2_item, 'misfit')
     total_2_bar = np.sum(misfit_bar / angles_shape_2_item)
     # ballistics_fit.py:50  for k in range(angles.shape[0]):
-    minus_stack, r_saved_stack = total_loop_stacks
     speed_bar = zeros_like(speed)
     drag_bar = zeros_like(drag)
     for minus, r_saved in zip(reversed(minus_stack), reversed(r_saved_stack)):

@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "wrt": "params"}
-# s2s-digest: ec2f129b2e06f18530b097f056f6f68504546948606f367b1efb180dafae6c8a (sha256 of this file without this line)
+# s2s-digest: b628c3eebf03663e2cfff0461d7536e6759848427f30e1ec13152ee5475b44c0 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -41,10 +41,8 @@ def grad_misfit(params, angles, measured):
     # ballistics_fit.py:53  return total / angles.shape[0]
     angles_shape_2 = angles.shape
     angles_shape_2_item = angles_shape_2[0]
-    misfit = total_2 / angles_shape_2_item
-    total_2_shape_2 = shape_of(total_2)
-    misfit_bar = seed_scalar(misfit, 'misfit')
-    total_2_bar = unbroadcast(misfit_bar / angles_shape_2_item, total_2_shape_2)
+    misfit_bar = seed_scalar(total_2 / angles_shape_2_item, 'misfit')
+    total_2_bar = unbroadcast(misfit_bar / angles_shape_2_item, shape_of(total_2))
     # ballistics_fit.py:50  for k in range(angles.shape[0]):
     speed_bar = zeros_like(speed)
     drag_bar = zeros_like(drag)

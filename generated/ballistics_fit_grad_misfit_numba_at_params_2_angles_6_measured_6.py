@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, specialized to shapes params (2,), angles (a,), measured (a,), compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "dims": [["params", [2]], ["angles", ["a"]], ["measured", ["a"]]], "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "scalars": [], "wrt": "params"}
-# s2s-digest: 6a1b4db29333174023676ec0855fb65db435a910830f46b3592eea9e3f4d2e31 (sha256 of this file without this line)
+# s2s-digest: e507c64186325522ef18fa76d50aa02a692d7ed416f4e75eb08e96d3011d61df (sha256 of this file without this line)
 
 
 import numpy as np
@@ -40,8 +40,7 @@ def grad_misfit(params, angles, measured):
     # ballistics_fit.py:53  return total / angles.shape[0]
     angles_shape_2 = angles.shape
     angles_shape_2_item = angles_shape_2[0]
-    misfit = total_2 / angles_shape_2_item
-    misfit_bar = seed_scalar(misfit, 'misfit')
+    misfit_bar = seed_scalar(total_2 / angles_shape_2_item, 'misfit')
     total_2_bar = np.sum(misfit_bar / angles_shape_2_item)
     # ballistics_fit.py:50  for k in range(angles.shape[0]):
     speed_bar = zeros_like(speed)

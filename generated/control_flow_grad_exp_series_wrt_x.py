@@ -3,7 +3,7 @@
 # transform: grad, wrt='x', optimize=True
 # source sha256: ed15c70fe7468808a8a882c0a1be2444be0928c0cb9a9cd8c3728230067d0e4b
 # s2s-meta: {"bindings": {}, "entry": "grad_exp_series", "function": "exp_series", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": "x"}
-# s2s-digest: e0b671685b53eef4cc8cef75c54da78ece1315ac890a3c7c07cba7b0b43561d0 (sha256 of this file without this line)
+# s2s-digest: 20ce8a84681c8712ae63de52bf8c869dd00634cebb7090f0f09ff51d9e15f8e7 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import seed_scalar, shape_of, unbroadcast, zeros_like
 
 
 def grad_exp_series(x):
-    saved = exp_series_forward(x)
-    exp_series = saved[0]
-    exp_series_bar = seed_scalar(exp_series, 'exp_series')
-    return exp_series_backward(saved, exp_series_bar)
-
-
-def exp_series_forward(x):
     # control_flow.py:36  total = 1.0
     total = 1.0
     # control_flow.py:37  term = 1.0
@@ -55,18 +48,10 @@ def exp_series_forward(x):
         total_2 = total_3
         if broke:
             break
-    term_loop_stacks = (term_2_stack, total_2_shape_stack, k_stack, term_3_shape_stack, cond_stack)
     # control_flow.py:43  return total
     exp_series = total_2
-    return (exp_series, x, term_2, term_loop_stacks)
-
-
-def exp_series_backward(saved, exp_series_bar):
-    _, x, term_2, term_loop_stacks = saved
-    # control_flow.py:43  return total
-    total_2_bar = exp_series_bar
+    total_2_bar = seed_scalar(exp_series, 'exp_series')
     # control_flow.py:38  for k in range(1, 200):
-    term_2_stack, total_2_shape_stack, k_stack, term_3_shape_stack, cond_stack = term_loop_stacks
     x_bar = zeros_like(x)
     term_2_bar = zeros_like(term_2)
     for term_2, total_2_shape, k, term_3_shape, cond in zip(reversed(term_2_stack), reversed(total_2_shape_stack), reversed(k_stack), reversed(term_3_shape_stack), reversed(cond_stack)):

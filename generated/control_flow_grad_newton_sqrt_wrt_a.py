@@ -3,7 +3,7 @@
 # transform: grad, wrt='a', optimize=True
 # source sha256: 4fd4175aa8b878633201872bddd63e82305ef4e6e0ce35f987215e4b6cebc72c
 # s2s-meta: {"bindings": {}, "entry": "grad_newton_sqrt", "function": "newton_sqrt", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": "a"}
-# s2s-digest: 08eeaad3b977a113412ec946628eda39b60b2948bc0f2d224815610f1d16bf0c (sha256 of this file without this line)
+# s2s-digest: 7aada82ddafb488d285f12939aa24613c27dd0cc82a2a168a1dfc0e2ecbd7cc2 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import seed_scalar, shape_of, unbroadcast, zeros_like
 
 
 def grad_newton_sqrt(a):
-    saved = newton_sqrt_forward(a)
-    newton_sqrt = saved[0]
-    newton_sqrt_bar = seed_scalar(newton_sqrt, 'newton_sqrt')
-    return newton_sqrt_backward(saved, newton_sqrt_bar)
-
-
-def newton_sqrt_forward(a):
     # control_flow.py:27  step = 1.0
     step = 1.0
     # control_flow.py:28  while abs(step) > 1e-12:
@@ -46,18 +39,10 @@ def newton_sqrt_forward(a):
         step_2 = step_3
         x_2 = x_3
         abs_step_2 = abs(step_2)
-    step_loop_stacks = (x_2_stack, x_2_times_x_2_shape_stack, minus_shape_stack, times_x_2_stack, step_3_stack)
     # control_flow.py:31  return x
     newton_sqrt = x_2
-    return (newton_sqrt, a, step_loop_stacks)
-
-
-def newton_sqrt_backward(saved, newton_sqrt_bar):
-    _, a, step_loop_stacks = saved
-    # control_flow.py:31  return x
-    x_2_bar = newton_sqrt_bar
+    x_2_bar = seed_scalar(newton_sqrt, 'newton_sqrt')
     # control_flow.py:28  while abs(step) > 1e-12:
-    x_2_stack, x_2_times_x_2_shape_stack, minus_shape_stack, times_x_2_stack, step_3_stack = step_loop_stacks
     a_bar = zeros_like(a)
     for x_2, x_2_times_x_2_shape, minus_shape, times_x_2, step_3 in zip(reversed(x_2_stack), reversed(x_2_times_x_2_shape_stack), reversed(minus_shape_stack), reversed(times_x_2_stack), reversed(step_3_stack)):
         # control_flow.py:28  while abs(step) > 1e-12:

@@ -3,7 +3,7 @@
 # transform: grad, wrt='W', optimize=True, specialized to shapes W (a, a), U (a, 3), h0 (a,), xs (b, 3)
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "dims": [["W", ["a", "a"]], ["U", ["a", 3]], ["h0", ["a"]], ["xs", ["b", 3]]], "entry": "grad_rnn_loss", "function": "rnn_loss", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": [], "wrt": "W"}
-# s2s-digest: c5ae6d8baa4fd17b4e6153a13d41ee54eb7470804e27c630213cc784293dc5c2 (sha256 of this file without this line)
+# s2s-digest: 4c14be02921cdf7f13c5ab4483fefc6ef58da251137aa029ac74cc138bf78a62 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,12 +11,6 @@ from s2s.runtime import matmul_dx, matmul_dy, zeros_like
 
 
 def grad_rnn_loss(W, U, h0, xs):
-    saved = rnn_loss_forward(W, U, h0, xs)
-    rnn_loss_bar = 1.0
-    return rnn_loss_backward(saved, rnn_loss_bar)
-
-
-def rnn_loss_forward(W, U, h0, xs):
     # control_flow.py:19  for t in range(xs.shape[0]):
     xs_shape = xs.shape
     xs_shape_item = xs_shape[0]
@@ -32,17 +26,9 @@ def rnn_loss_forward(W, U, h0, xs):
         h_2_stack.append(h_2)
         h_3_stack.append(h_3)
         h_2 = h_3
-    h_loop_stacks = (h_2_stack, h_3_stack)
-    # control_flow.py:21  return np.sum(h * h)
-    return (W, h_2, h_loop_stacks)
-
-
-def rnn_loss_backward(saved, rnn_loss_bar):
-    W, h_2, h_loop_stacks = saved
     # control_flow.py:21  return np.sum(h * h)
     h_2_bar = 2 * h_2
     # control_flow.py:19  for t in range(xs.shape[0]):
-    h_2_stack, h_3_stack = h_loop_stacks
     W_bar = zeros_like(W)
     for h_2, h_3 in zip(reversed(h_2_stack), reversed(h_3_stack)):
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])

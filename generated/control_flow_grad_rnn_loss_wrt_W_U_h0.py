@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'U', 'h0'), optimize=True
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "entry": "grad_rnn_loss", "function": "rnn_loss", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": ["W", "U", "h0"]}
-# s2s-digest: fcdeac4726342538ec5b4f0c47e8aa560b19327bfa820e291d087d519a63d63b (sha256 of this file without this line)
+# s2s-digest: 7cd0a01b1ae6056e8223bd14d83ca8dd634cf737ca6489a3e71bc3aa56776521 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,12 +11,6 @@ from s2s.runtime import matmul_dx, matmul_dy, seed_like, shape_of, unbroadcast, 
 
 
 def grad_rnn_loss(W, U, h0, xs):
-    saved = rnn_loss_forward(W, U, h0, xs)
-    rnn_loss_bar = seed_like(W, U, h0)
-    return rnn_loss_backward(saved, rnn_loss_bar)
-
-
-def rnn_loss_forward(W, U, h0, xs):
     # control_flow.py:19  for t in range(xs.shape[0]):
     xs_shape = xs.shape
     xs_shape_item = xs_shape[0]
@@ -40,20 +34,11 @@ def rnn_loss_forward(W, U, h0, xs):
         U_at_xs_item_shape_stack.append(shape_of(U_at_xs_item))
         h_3_stack.append(h_3)
         h_2 = h_3
-    h_loop_stacks = (h_2_stack, W_at_h_2_shape_stack, xs_item_stack, U_at_xs_item_shape_stack, h_3_stack)
     # control_flow.py:21  return np.sum(h * h)
-    h_2_times_h_2 = h_2 * h_2
-    return (W, U, h_2, shape_of(h_2_times_h_2), h_loop_stacks)
-
-
-def rnn_loss_backward(saved, rnn_loss_bar):
-    W, U, h_2, h_2_times_h_2_shape, h_loop_stacks = saved
-    # control_flow.py:21  return np.sum(h * h)
-    h_2_times_h_2_bar = rnn_loss_bar
-    h_2_times_h_2_bar = unreduce(h_2_times_h_2_bar, h_2_times_h_2_shape, None, False)
+    h_2_times_h_2_bar = seed_like(W, U, h0)
+    h_2_times_h_2_bar = unreduce(h_2_times_h_2_bar, h_2 * h_2, None, False)
     h_2_bar = unbroadcast(2 * h_2_times_h_2_bar * h_2, h_2)
     # control_flow.py:19  for t in range(xs.shape[0]):
-    h_2_stack, W_at_h_2_shape_stack, xs_item_stack, U_at_xs_item_shape_stack, h_3_stack = h_loop_stacks
     W_bar = zeros_like(W)
     U_bar = zeros_like(U)
     for h_2, W_at_h_2_shape, xs_item, U_at_xs_item_shape, h_3 in zip(reversed(h_2_stack), reversed(W_at_h_2_shape_stack), reversed(xs_item_stack), reversed(U_at_xs_item_shape_stack), reversed(h_3_stack)):

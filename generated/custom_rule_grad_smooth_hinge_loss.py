@@ -3,20 +3,14 @@
 # transform: grad, wrt='w', optimize=True
 # source sha256: 633d1d4c08b34e1b466d9e559298fcfea1a34387542125b26e9932df63a1a8e1
 # s2s-meta: {"bindings": {"softplus": "custom_rule:smooth_hinge_loss"}, "entry": "grad_smooth_hinge_loss", "function": "smooth_hinge_loss", "kind": "grad", "optimize": true, "origin": "examples/custom_rule.py", "wrt": "w"}
-# s2s-digest: 4102f692c6fefff39ffe66ac3cc244f26d0443f760acc6ef1b27bae5c595fed8 (sha256 of this file without this line)
+# s2s-digest: b8ed96364ce3fb6259d05aba2c824a72b259df03e92c2c187f4a054dc7c709d9 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_like, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dy, seed_like, size_of, unbroadcast, unreduce
 
 
 def grad_smooth_hinge_loss(w, X, labels):
-    saved = smooth_hinge_loss_forward(w, X, labels)
-    smooth_hinge_loss_bar = seed_like(w)
-    return smooth_hinge_loss_backward(saved, smooth_hinge_loss_bar)
-
-
-def smooth_hinge_loss_forward(w, X, labels):
     # custom_rule.py:32  margins = labels * (X @ w)
     X_at_w = X @ w
     margins = labels * X_at_w
@@ -24,15 +18,10 @@ def smooth_hinge_loss_forward(w, X, labels):
     neg_margins = -margins
     softplus_neg_margins = softplus(neg_margins)
     smooth_hinge_loss = np.mean(softplus_neg_margins)
-    return (w, X, labels, shape_of(X_at_w), neg_margins, softplus_neg_margins, shape_of(smooth_hinge_loss))
-
-
-def smooth_hinge_loss_backward(saved, smooth_hinge_loss_bar):
-    w, X, labels, X_at_w_shape, neg_margins, softplus_neg_margins, smooth_hinge_loss_shape = saved
-    # custom_rule.py:33  return np.mean(softplus(-margins))
-    softplus_neg_margins_bar = smooth_hinge_loss_bar * (size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins))
+    smooth_hinge_loss_bar = seed_like(w)
+    softplus_neg_margins_bar = smooth_hinge_loss_bar * (size_of(smooth_hinge_loss) / size_of(softplus_neg_margins))
     softplus_neg_margins_bar = unreduce(softplus_neg_margins_bar, softplus_neg_margins, None, False)
     margins_bar = -(softplus_neg_margins_bar * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)
-    w_bar = matmul_dy(unbroadcast(margins_bar * labels, X_at_w_shape), X, w)
+    w_bar = matmul_dy(unbroadcast(margins_bar * labels, X_at_w), X, w)
     return w_bar

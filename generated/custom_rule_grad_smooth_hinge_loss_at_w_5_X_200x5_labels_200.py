@@ -3,33 +3,22 @@
 # transform: grad, wrt='w', optimize=True, specialized to shapes w (a,), X (b, a), labels (b,)
 # source sha256: 633d1d4c08b34e1b466d9e559298fcfea1a34387542125b26e9932df63a1a8e1
 # s2s-meta: {"bindings": {"softplus": "custom_rule:smooth_hinge_loss"}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["labels", ["b"]]], "entry": "grad_smooth_hinge_loss", "function": "smooth_hinge_loss", "kind": "grad", "optimize": true, "origin": "examples/custom_rule.py", "scalars": [], "wrt": "w"}
-# s2s-digest: cb588bbc161eea0c01e5c82e330f7fea896a93d6b2549f471840927eb9ecf00b (sha256 of this file without this line)
+# s2s-digest: be9ee69635e04f74d66ff600363246e86bea7bee65d5480b95d89ffa7e258bb3 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_like, shape_of, size_of, unreduce
+from s2s.runtime import matmul_dy, seed_like, size_of, unreduce
 
 
 def grad_smooth_hinge_loss(w, X, labels):
-    saved = smooth_hinge_loss_forward(w, X, labels)
-    smooth_hinge_loss_bar = seed_like(w)
-    return smooth_hinge_loss_backward(saved, smooth_hinge_loss_bar)
-
-
-def smooth_hinge_loss_forward(w, X, labels):
     # custom_rule.py:32  margins = labels * (X @ w)
     margins = labels * (X @ w)
     # custom_rule.py:33  return np.mean(softplus(-margins))
     neg_margins = -margins
     softplus_neg_margins = softplus(neg_margins)
     smooth_hinge_loss = np.mean(softplus_neg_margins)
-    return (w, X, labels, neg_margins, softplus_neg_margins, shape_of(smooth_hinge_loss))
-
-
-def smooth_hinge_loss_backward(saved, smooth_hinge_loss_bar):
-    w, X, labels, neg_margins, softplus_neg_margins, smooth_hinge_loss_shape = saved
-    # custom_rule.py:33  return np.mean(softplus(-margins))
-    softplus_neg_margins_bar = smooth_hinge_loss_bar * (size_of(smooth_hinge_loss_shape) / size_of(softplus_neg_margins))
+    smooth_hinge_loss_bar = seed_like(w)
+    softplus_neg_margins_bar = smooth_hinge_loss_bar * (size_of(smooth_hinge_loss) / size_of(softplus_neg_margins))
     softplus_neg_margins_bar = unreduce(softplus_neg_margins_bar, softplus_neg_margins, None, False)
     margins_bar = -(softplus_neg_margins_bar * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)

@@ -3,21 +3,14 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/digits_mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 4f28bef6f3e986940330269620c088aa47fd761525272478a6ee3c1e2366556a (sha256 of this file without this line)
+# s2s-digest: adf3f7f90a4f5274add57974bc73ed73b3c6821eade18abade75da45e855b7dc (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, size_of, unbroadcast, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
-    saved = loss_forward(W1, b1, W2, b2, x, y, weight_decay)
-    loss = saved[0]
-    loss_bar = seed_scalar(loss, 'loss')
-    return loss_backward(saved, loss_bar)
-
-
-def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
     x_at_W1 = x @ W1
     h = np.tanh(x_at_W1 + b1)
@@ -38,22 +31,16 @@ def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     data_loss = -mean_sum_
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     loss = data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    return (loss, W1, shape_of(b1), W2, shape_of(b2), x, y, weight_decay, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_))
-
-
-def loss_backward(saved, loss_bar):
-    _, W1, b1_shape, W2, b2_shape, x, y, weight_decay, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
-    # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    loss_bar = seed_scalar(loss, 'loss')
     data_loss_bar = np.sum(loss_bar)
-    plus_bar = np.sum(loss_bar * weight_decay)
-    plus_bar_times_2 = 2 * plus_bar
+    plus_bar_times_2 = 2 * np.sum(loss_bar * weight_decay)
     W2_bar = plus_bar_times_2 * W2
     W1_bar = plus_bar_times_2 * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -data_loss_bar * (size_of(mean_sum_shape) / size_of(sum_shape))
-    sum_bar = unreduce(sum_bar, sum_shape, None, False)
-    y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs_shape, 1, False)
-    log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs_shape)
+    sum_bar = -data_loss_bar * (size_of(mean_sum_) / size_of(sum_))
+    sum_bar = unreduce(sum_bar, sum_, None, False)
+    y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs, 1, False)
+    log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs)
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     sum_exp_logits_2_bar = unbroadcast(-log_probs_bar, sum_exp_logits_2) / sum_exp_logits_2
     exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
@@ -62,13 +49,13 @@ def loss_backward(saved, loss_bar):
     max_logits_bar = unbroadcast(-logits_2_bar, max_logits)
     logits_bar = unbroadcast(logits_2_bar, logits) + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # digits_mlp.py:41  logits = h @ W2 + b2
-    h_at_W2_bar = unbroadcast(logits_bar, h_at_W2_shape)
-    b2_bar = unbroadcast(logits_bar, b2_shape)
+    h_at_W2_bar = unbroadcast(logits_bar, h_at_W2)
+    b2_bar = unbroadcast(logits_bar, b2)
     h_bar = matmul_dx(h_at_W2_bar, h, W2)
     W2_bar += matmul_dy(h_at_W2_bar, h, W2)
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
     x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
-    x_at_W1_bar = unbroadcast(x_at_W1_plus_b1_bar, x_at_W1_shape)
-    b1_bar = unbroadcast(x_at_W1_plus_b1_bar, b1_shape)
+    x_at_W1_bar = unbroadcast(x_at_W1_plus_b1_bar, x_at_W1)
+    b1_bar = unbroadcast(x_at_W1_plus_b1_bar, b1)
     W1_bar += matmul_dy(x_at_W1_bar, x, W1)
     return (W1_bar, b1_bar, W2_bar, b2_bar)

@@ -3,21 +3,14 @@
 # transform: value_and_grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to Python numbers for weight_decay, specialized to shapes W1 (a, a), b1 (a,), W2 (a, b), b2 (b,), x (c, a), y (c, b)
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "a"]], ["b1", ["a"]], ["W2", ["a", "b"]], ["b2", ["b"]], ["x", ["c", "a"]], ["y", ["c", "b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/digits_mlp.py", "scalars": ["weight_decay"], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 5bb2c6ffc1583a713573105d28eb1baf7c05a0c082dd1da0a466bf0778de49d1 (sha256 of this file without this line)
+# s2s-digest: 81ebc337cf2234c4abcafb38705dec59dc06a4d1ad4828117703dade6d0f00ee (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, shape_of, size_of, unreduce
+from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, size_of, unreduce
 
 
 def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
-    saved = loss_forward(W1, b1, W2, b2, x, y, weight_decay)
-    loss = saved[0]
-    loss_bar = seed_scalar(loss, 'loss')
-    return (loss, loss_backward(saved, loss_bar))
-
-
-def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
     h = np.tanh(x @ W1 + b1)
     # digits_mlp.py:41  logits = h @ W2 + b2
@@ -35,19 +28,13 @@ def loss_forward(W1, b1, W2, b2, x, y, weight_decay):
     data_loss = -mean_sum_
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     loss = data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    return (loss, W1, W2, x, y, weight_decay, h, logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(sum_), shape_of(mean_sum_))
-
-
-def loss_backward(saved, loss_bar):
-    _, W1, W2, x, y, weight_decay, h, logits, max_logits, exp_logits_2, sum_exp_logits_2, sum_shape, mean_sum_shape = saved
-    # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
-    plus_bar = loss_bar * weight_decay
-    plus_bar_times_2 = 2 * plus_bar
+    loss_bar = seed_scalar(loss, 'loss')
+    plus_bar_times_2 = 2 * loss_bar * weight_decay
     W2_bar = plus_bar_times_2 * W2
     W1_bar = plus_bar_times_2 * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -loss_bar * (size_of(mean_sum_shape) / size_of(sum_shape))
-    sum_bar = unreduce(sum_bar, sum_shape, None, False)
+    sum_bar = -loss_bar * (size_of(mean_sum_) / size_of(sum_))
+    sum_bar = unreduce(sum_bar, sum_, None, False)
     log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     sum_exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
@@ -64,4 +51,4 @@ def loss_backward(saved, loss_bar):
     x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
     b1_bar = np.sum(x_at_W1_plus_b1_bar, axis=0)
     W1_bar += matmul_dy(x_at_W1_plus_b1_bar, x, W1)
-    return (W1_bar, b1_bar, W2_bar, b2_bar)
+    return (loss, (W1_bar, b1_bar, W2_bar, b2_bar))

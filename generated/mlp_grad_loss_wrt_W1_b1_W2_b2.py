@@ -3,20 +3,14 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: cab2d68bdd7c34db6902a291b6e78c2a75a2a6798111d97b10d850dc3c8b706c (sha256 of this file without this line)
+# s2s-digest: 437219e7bbe082b0717f6ad643344d32966eb2059cbf77f73c919abe86c0b613 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, shape_of, size_of, unbroadcast, unreduce
+from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, size_of, unbroadcast, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
-    saved = loss_forward(W1, b1, W2, b2, x, y)
-    loss_bar = seed_like(W1, b1, W2, b2)
-    return loss_backward(saved, loss_bar)
-
-
-def loss_forward(W1, b1, W2, b2, x, y):
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     x_at_W1 = x @ W1
     h = np.tanh(x_at_W1 + b1)
@@ -33,17 +27,10 @@ def loss_forward(W1, b1, W2, b2, x, y):
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     y_times_log_probs = y * log_probs
     sum_ = np.sum(y_times_log_probs, axis=1)
-    mean_sum_ = np.mean(sum_)
-    return (W1, shape_of(b1), W2, shape_of(b2), x, y, shape_of(x_at_W1), h, shape_of(h_at_W2), logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(log_probs), shape_of(y_times_log_probs), shape_of(sum_), shape_of(mean_sum_))
-
-
-def loss_backward(saved, loss_bar):
-    W1, b1_shape, W2, b2_shape, x, y, x_at_W1_shape, h, h_at_W2_shape, logits, max_logits, exp_logits_2, sum_exp_logits_2, log_probs_shape, y_times_log_probs_shape, sum_shape, mean_sum_shape = saved
-    # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -loss_bar * (size_of(mean_sum_shape) / size_of(sum_shape))
-    sum_bar = unreduce(sum_bar, sum_shape, None, False)
-    y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs_shape, 1, False)
-    log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs_shape)
+    sum_bar = -seed_like(W1, b1, W2, b2) * (size_of(np.mean(sum_)) / size_of(sum_))
+    sum_bar = unreduce(sum_bar, sum_, None, False)
+    y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs, 1, False)
+    log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs)
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     sum_exp_logits_2_bar = unbroadcast(-log_probs_bar, sum_exp_logits_2) / sum_exp_logits_2
     exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
@@ -52,12 +39,12 @@ def loss_backward(saved, loss_bar):
     max_logits_bar = unbroadcast(-logits_2_bar, max_logits)
     logits_bar = unbroadcast(logits_2_bar, logits) + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # mlp.py:18  logits = h @ W2 + b2
-    h_at_W2_bar = unbroadcast(logits_bar, h_at_W2_shape)
-    b2_bar = unbroadcast(logits_bar, b2_shape)
+    h_at_W2_bar = unbroadcast(logits_bar, h_at_W2)
+    b2_bar = unbroadcast(logits_bar, b2)
     h_bar = matmul_dx(h_at_W2_bar, h, W2)
     W2_bar = matmul_dy(h_at_W2_bar, h, W2)
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
-    b1_bar = unbroadcast(x_at_W1_plus_b1_bar, b1_shape)
-    W1_bar = matmul_dy(unbroadcast(x_at_W1_plus_b1_bar, x_at_W1_shape), x, W1)
+    b1_bar = unbroadcast(x_at_W1_plus_b1_bar, b1)
+    W1_bar = matmul_dy(unbroadcast(x_at_W1_plus_b1_bar, x_at_W1), x, W1)
     return (W1_bar, b1_bar, W2_bar, b2_bar)

@@ -3,20 +3,14 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (4, a), b1 (a,), W2 (a, 3), b2 (3,), x (b, 4), y (b, 3)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", [4, "a"]], ["b1", ["a"]], ["W2", ["a", 3]], ["b2", [3]], ["x", ["b", 4]], ["y", ["b", 3]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 70361c683a26524fc57359fedd03523f27b1377fc360b70ae0db9910161a2b70 (sha256 of this file without this line)
+# s2s-digest: 7041e43e6c25435af646b80809b86cb833146548fea904f6c8f7520b1d20eefc (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, shape_of, size_of, unreduce
+from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, size_of, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
-    saved = loss_forward(W1, b1, W2, b2, x, y)
-    loss_bar = seed_like(W1, b1, W2, b2)
-    return loss_backward(saved, loss_bar)
-
-
-def loss_forward(W1, b1, W2, b2, x, y):
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     h = np.tanh(x @ W1 + b1)
     # mlp.py:18  logits = h @ W2 + b2
@@ -30,15 +24,8 @@ def loss_forward(W1, b1, W2, b2, x, y):
     log_probs = logits_2 - np.log(sum_exp_logits_2)
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     sum_ = np.sum(y * log_probs, axis=1)
-    mean_sum_ = np.mean(sum_)
-    return (W1, W2, x, y, h, logits, max_logits, exp_logits_2, sum_exp_logits_2, shape_of(sum_), shape_of(mean_sum_))
-
-
-def loss_backward(saved, loss_bar):
-    W1, W2, x, y, h, logits, max_logits, exp_logits_2, sum_exp_logits_2, sum_shape, mean_sum_shape = saved
-    # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -loss_bar * (size_of(mean_sum_shape) / size_of(sum_shape))
-    sum_bar = unreduce(sum_bar, sum_shape, None, False)
+    sum_bar = -seed_like(W1, b1, W2, b2) * (size_of(np.mean(sum_)) / size_of(sum_))
+    sum_bar = unreduce(sum_bar, sum_, None, False)
     log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     sum_exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2

@@ -3,35 +3,21 @@
 # transform: grad, wrt='w', optimize=True, specialized to Python numbers for lam, specialized to shapes w (a,), X (b, a), y (b,)
 # source sha256: 69e6120880671102e2f5a6fee8ecae8e9c7dc1ca4c172ac728d15b1b910e4e9e
 # s2s-meta: {"bindings": {}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["y", ["b"]]], "entry": "grad_logistic_loss", "function": "logistic_loss", "kind": "grad", "optimize": true, "origin": "examples/newton_cg.py", "scalars": ["lam"], "wrt": "w"}
-# s2s-digest: a03255811afa480d4b95b6a40a3124df612da4e466ec4b9e7e248d4620570254 (sha256 of this file without this line)
+# s2s-digest: a6320b1ddf3bb402bc2634a5d970036b85e733bc721e10d20c4bb950e5110265 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_like, shape_of, size_of
+from s2s.runtime import matmul_dy, seed_like, size_of
 
 
 def grad_logistic_loss(w, X, y, lam):
-    saved = logistic_loss_forward(w, X, y, lam)
-    logistic_loss_bar = seed_like(w)
-    return logistic_loss_backward(saved, logistic_loss_bar)
-
-
-def logistic_loss_forward(w, X, y, lam):
     # newton_cg.py:27  margins = y * (X @ w)
     margins = y * (X @ w)
     # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
     neg_margins = -margins
     logaddexp = np.logaddexp(0.0, neg_margins)
-    mean_logaddexp = np.mean(logaddexp)
-    times_lam = 0.5 * lam
-    return (w, X, y, neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam)
-
-
-def logistic_loss_backward(saved, logistic_loss_bar):
-    w, X, y, neg_margins, logaddexp, mean_logaddexp_shape, times_lam = saved
-    # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
-    w_bar = 2 * times_lam * w
-    logaddexp_bar = logistic_loss_bar * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
+    w_bar = 1.0 * lam * w
+    logaddexp_bar = seed_like(w) * (size_of(np.mean(logaddexp)) / size_of(logaddexp))
     margins_bar = -(logaddexp_bar * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
     w_bar += matmul_dy(margins_bar * y, X, w)

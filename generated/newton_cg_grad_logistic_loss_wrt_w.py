@@ -3,21 +3,14 @@
 # transform: grad, wrt='w', optimize=True
 # source sha256: 69e6120880671102e2f5a6fee8ecae8e9c7dc1ca4c172ac728d15b1b910e4e9e
 # s2s-meta: {"bindings": {}, "entry": "grad_logistic_loss", "function": "logistic_loss", "kind": "grad", "optimize": true, "origin": "examples/newton_cg.py", "wrt": "w"}
-# s2s-digest: 2fd52dfd980a9df888714e33bccff803e516e714bfab594428a17dee3a8c4f4e (sha256 of this file without this line)
+# s2s-digest: 525ef889e201c782d616e3a2edd8fb6e4f41bb1d5ed7a1bad1b03417896abcf5 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_scalar, shape_of, size_of, unbroadcast
+from s2s.runtime import matmul_dy, seed_scalar, size_of, unbroadcast
 
 
 def grad_logistic_loss(w, X, y, lam):
-    saved = logistic_loss_forward(w, X, y, lam)
-    logistic_loss = saved[0]
-    logistic_loss_bar = seed_scalar(logistic_loss, 'logistic_loss')
-    return logistic_loss_backward(saved, logistic_loss_bar)
-
-
-def logistic_loss_forward(w, X, y, lam):
     # newton_cg.py:27  margins = y * (X @ w)
     X_at_w = X @ w
     margins = y * X_at_w
@@ -26,17 +19,11 @@ def logistic_loss_forward(w, X, y, lam):
     logaddexp = np.logaddexp(0.0, neg_margins)
     mean_logaddexp = np.mean(logaddexp)
     times_lam = 0.5 * lam
-    logistic_loss = mean_logaddexp + times_lam * np.sum(w * w)
-    return (logistic_loss, w, X, y, shape_of(X_at_w), neg_margins, logaddexp, shape_of(mean_logaddexp), times_lam)
-
-
-def logistic_loss_backward(saved, logistic_loss_bar):
-    _, w, X, y, X_at_w_shape, neg_margins, logaddexp, mean_logaddexp_shape, times_lam = saved
-    # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
+    logistic_loss_bar = seed_scalar(mean_logaddexp + times_lam * np.sum(w * w), 'logistic_loss')
     mean_logaddexp_bar = np.sum(logistic_loss_bar)
     w_bar = 2 * np.sum(logistic_loss_bar * times_lam) * w
-    logaddexp_bar = mean_logaddexp_bar * (size_of(mean_logaddexp_shape) / size_of(logaddexp))
+    logaddexp_bar = mean_logaddexp_bar * (size_of(mean_logaddexp) / size_of(logaddexp))
     margins_bar = -(logaddexp_bar * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
-    w_bar += matmul_dy(unbroadcast(margins_bar * y, X_at_w_shape), X, w)
+    w_bar += matmul_dy(unbroadcast(margins_bar * y, X_at_w), X, w)
     return w_bar

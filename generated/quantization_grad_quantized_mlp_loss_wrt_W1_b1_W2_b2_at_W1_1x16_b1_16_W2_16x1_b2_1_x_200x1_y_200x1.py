@@ -3,20 +3,14 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (1, a), b1 (a,), W2 (a, 1), b2 (1,), x (b, 1), y (b, 1)
 # source sha256: 4f8cb49a761d0ea40cd4604858ac3ee9d3bd4562c5a29028c2d0313f6bb368dd
 # s2s-meta: {"bindings": {"LEVELS": "quantization:quantize"}, "dims": [["W1", [1, "a"]], ["b1", ["a"]], ["W2", ["a", 1]], ["b2", [1]], ["x", ["b", 1]], ["y", ["b", 1]]], "entry": "grad_quantized_mlp_loss", "function": "quantized_mlp_loss", "kind": "grad", "optimize": true, "origin": "examples/quantization.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 0f60e8c20887f4c62c390d7f706e5ca88672c51c50f09a55f018b2af0af5124e (sha256 of this file without this line)
+# s2s-digest: 0a3fd7e0f69b3248af3a9a73bb2cbf58ea0f3c99162cfa508ca86317bf9af05a (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, seed_like, shape_of, size_of, unbroadcast, zeros_like
+from s2s.runtime import matmul_dx, matmul_dy, seed_like, size_of, unbroadcast, zeros_like
 
 
 def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
-    saved = quantized_mlp_loss_forward(W1, b1, W2, b2, x, y)
-    quantized_mlp_loss_bar = seed_like(W1, b1, W2, b2)
-    return quantized_mlp_loss_backward(saved, quantized_mlp_loss_bar)
-
-
-def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
     # quantization.py:42  h = np.tanh(x @ quantize(W1) + b1)
     quantize_W1_saved = quantize_forward(W1)
     quantize_W1 = quantize_W1_saved[0]
@@ -30,24 +24,19 @@ def quantized_mlp_loss_forward(W1, b1, W2, b2, x, y):
     # quantization.py:44  return np.mean((prediction - y) ** 2)
     prediction_minus_y = prediction - y
     quantized_mlp_loss = np.mean(prediction_minus_y ** 2)
-    return (shape_of(b1), shape_of(b2), x, quantize_W1, shape_of(x_at_quantize_W1), h, quantize_W2, shape_of(h_at_quantize_W2), shape_of(prediction), prediction_minus_y, shape_of(quantized_mlp_loss), quantize_W1_saved, quantize_W2_saved)
-
-
-def quantized_mlp_loss_backward(saved, quantized_mlp_loss_bar):
-    b1_shape, b2_shape, x, quantize_W1, x_at_quantize_W1_shape, h, quantize_W2, h_at_quantize_W2_shape, prediction_shape, prediction_minus_y, quantized_mlp_loss_shape, quantize_W1_saved, quantize_W2_saved = saved
-    # quantization.py:44  return np.mean((prediction - y) ** 2)
-    pow_bar = quantized_mlp_loss_bar * (size_of(quantized_mlp_loss_shape) / size_of(prediction_minus_y))
-    prediction_bar = unbroadcast(pow_bar * 2 * prediction_minus_y, prediction_shape)
+    quantized_mlp_loss_bar = seed_like(W1, b1, W2, b2)
+    pow_bar = quantized_mlp_loss_bar * (size_of(quantized_mlp_loss) / size_of(prediction_minus_y))
+    prediction_bar = unbroadcast(pow_bar * 2 * prediction_minus_y, prediction)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
-    h_at_quantize_W2_bar = unbroadcast(prediction_bar, h_at_quantize_W2_shape)
-    b2_bar = unbroadcast(prediction_bar, b2_shape)
+    h_at_quantize_W2_bar = unbroadcast(prediction_bar, h_at_quantize_W2)
+    b2_bar = unbroadcast(prediction_bar, b2)
     h_bar = matmul_dx(h_at_quantize_W2_bar, h, quantize_W2)
     quantize_W2_bar = matmul_dy(h_at_quantize_W2_bar, h, quantize_W2)
     W2_bar = quantize_backward(quantize_W2_saved, quantize_W2_bar)
     # quantization.py:42  h = np.tanh(x @ quantize(W1) + b1)
     plus_bar = h_bar * (1.0 - h * h)
-    b1_bar = unbroadcast(plus_bar, b1_shape)
-    quantize_W1_bar = matmul_dy(unbroadcast(plus_bar, x_at_quantize_W1_shape), x, quantize_W1)
+    b1_bar = unbroadcast(plus_bar, b1)
+    quantize_W1_bar = matmul_dy(unbroadcast(plus_bar, x_at_quantize_W1), x, quantize_W1)
     W1_bar = quantize_backward(quantize_W1_saved, quantize_W1_bar)
     return (W1_bar, b1_bar, W2_bar, b2_bar)
 

@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "wrt": ["W", "b"]}
-# s2s-digest: d535d7187ab97ba812233ec7d7f75fd0f99a0ec7613346ea31aa6d77d4edf469 (sha256 of this file without this line)
+# s2s-digest: 33145cba51a94b330edf64a4c3158f97f6ad0e7bf8c416064a95ec04d1fe3a3b (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, seq
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
-    saved = taxonomy_loss_forward(W, b, x, onehot)
-    taxonomy_loss = saved[0]
-    taxonomy_loss_bar = seed_scalar(taxonomy_loss, 'taxonomy_loss')
-    return taxonomy_loss_backward(saved, taxonomy_loss_bar)
-
-
-def taxonomy_loss_forward(W, b, x, onehot):
     # taxonomy_loss.py:59  logits = x @ W + b
     x_at_W = x @ W
     logits = x_at_W + b
@@ -34,11 +27,7 @@ def taxonomy_loss_forward(W, b, x, onehot):
     mass_target_loss = mass_target_loss_saved[0]
     mass, target, taxonomy_loss = mass_target_loss
     # taxonomy_loss.py:64  return loss
-    return (taxonomy_loss, W, shape_of(b), x, shape_of(x_at_W), logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved)
-
-
-def taxonomy_loss_backward(saved, taxonomy_loss_bar):
-    _, W, b_shape, x, x_at_W_shape, logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved = saved
+    taxonomy_loss_bar = seed_scalar(taxonomy_loss, 'taxonomy_loss')
     # taxonomy_loss.py:63  mass, target, loss = subtree_loss(TAXONOMY, probs, onehot)
     mass_target_loss_bar = GradTuple((zeros_like(mass), zeros_like(target), taxonomy_loss_bar))
     probs_bar = subtree_loss_backward(mass_target_loss_saved, mass_target_loss_bar)
@@ -51,8 +40,8 @@ def taxonomy_loss_backward(saved, taxonomy_loss_bar):
     max_logits_bar = unbroadcast(-logits_2_bar, max_logits)
     logits_bar = unbroadcast(logits_2_bar, logits) + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # taxonomy_loss.py:59  logits = x @ W + b
-    b_bar = unbroadcast(logits_bar, b_shape)
-    W_bar = matmul_dy(unbroadcast(logits_bar, x_at_W_shape), x, W)
+    b_bar = unbroadcast(logits_bar, b)
+    W_bar = matmul_dy(unbroadcast(logits_bar, x_at_W), x, W)
     return (W_bar, b_bar)
 
 

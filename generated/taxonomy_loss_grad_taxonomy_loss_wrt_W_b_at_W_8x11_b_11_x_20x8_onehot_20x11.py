@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
-# s2s-digest: 54bb5131beaebbae045b0af222f34e4622802e711c489b69fc98c299d602d58a (sha256 of this file without this line)
+# s2s-digest: 9fd46c13205ae8638c7711f9bf7da20db11696a676a8ced710ee09e32fc68197 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, seq
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
-    saved = taxonomy_loss_forward(W, b, x, onehot)
-    taxonomy_loss = saved[0]
-    taxonomy_loss_bar = seed_scalar(taxonomy_loss, 'taxonomy_loss')
-    return taxonomy_loss_backward(saved, taxonomy_loss_bar)
-
-
-def taxonomy_loss_forward(W, b, x, onehot):
     # taxonomy_loss.py:59  logits = x @ W + b
     logits = x @ W + b
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
@@ -33,11 +26,7 @@ def taxonomy_loss_forward(W, b, x, onehot):
     mass_target_loss = mass_target_loss_saved[0]
     mass, target, taxonomy_loss = mass_target_loss
     # taxonomy_loss.py:64  return loss
-    return (taxonomy_loss, W, x, logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved)
-
-
-def taxonomy_loss_backward(saved, taxonomy_loss_bar):
-    _, W, x, logits, max_logits, e, sum_e, probs, mass, target, mass_target_loss_saved = saved
+    taxonomy_loss_bar = seed_scalar(taxonomy_loss, 'taxonomy_loss')
     # taxonomy_loss.py:63  mass, target, loss = subtree_loss(TAXONOMY, probs, onehot)
     mass_target_loss_bar = GradTuple((zeros_like(mass), zeros_like(target), taxonomy_loss_bar))
     probs_bar = subtree_loss_backward(mass_target_loss_saved, mass_target_loss_bar)

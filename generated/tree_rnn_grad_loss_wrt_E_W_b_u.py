@@ -3,7 +3,7 @@
 # transform: grad, wrt=('E', 'W', 'b', 'u'), optimize=True
 # source sha256: 97db7f182a376263e91ddab854f2cbd016911b7b479543404a35dcb8d633b7c3
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/tree_rnn.py", "wrt": ["E", "W", "b", "u"]}
-# s2s-digest: b2aa77f1f380cb183d16706553ba2e59103fd5c2463bb5c93bc35a19a5d4ff17 (sha256 of this file without this line)
+# s2s-digest: 46060825e0e4dc6e6eae8828d46d7e5bf8c0828ff6a0846e80f0671564cb7c8c (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, sequence_length, shap
 
 
 def grad_loss(E, W, b, u, trees, labels):
-    saved = loss_forward(E, W, b, u, trees, labels)
-    loss = saved[0]
-    loss_bar = seed_scalar(loss, 'loss')
-    return loss_backward(saved, loss_bar)
-
-
-def loss_forward(E, W, b, u, trees, labels):
     # tree_rnn.py:41  total = 0.0
     total = 0.0
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
@@ -52,19 +45,10 @@ def loss_forward(E, W, b, u, trees, labels):
         logaddexp_stack.append(logaddexp)
         encode_tree_saved_stack.append(encode_tree_saved)
         total_2 = total_3
-    total_loop_stacks = (total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack)
     # tree_rnn.py:45  return total / len(trees)
     len_trees = len(trees)
-    loss = total_2 / len_trees
-    return (loss, E, W, b, u, len_trees, total_loop_stacks)
-
-
-def loss_backward(saved, loss_bar):
-    _, E, W, b, u, len_trees, total_loop_stacks = saved
-    # tree_rnn.py:45  return total / len(trees)
-    total_2_bar = loss_bar / len_trees
+    total_2_bar = seed_scalar(total_2 / len_trees, 'loss') / len_trees
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
-    total_2_shape_stack, encode_tree_stack, score_shape_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack = total_loop_stacks
     E_bar = zeros_like(E)
     W_bar = zeros_like(W)
     b_bar = zeros_like(b)

@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('E', 'W', 'b', 'u'), optimize=True, specialized to shapes E (a, b), W (b, c), b (b,), u (b,), labels [*:float]
 # source sha256: 97db7f182a376263e91ddab854f2cbd016911b7b479543404a35dcb8d633b7c3
 # s2s-meta: {"bindings": {}, "dims": [["E", ["a", "b"]], ["W", ["b", "c"]], ["b", ["b"]], ["u", ["b"]], ["labels", "[*:float]"]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/tree_rnn.py", "scalars": [], "wrt": ["E", "W", "b", "u"]}
-# s2s-digest: 1e781ae89f2a4c1956661fda763f94f6984c89ab286a24f5aff3e4a58db9e395 (sha256 of this file without this line)
+# s2s-digest: 0e02766b49e6555f117677613ef033e1dd0027b02c1c6327aeb814fd0b1d24df (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,13 +11,6 @@ from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, sequence_length, shap
 
 
 def value_and_grad_loss(E, W, b, u, trees, labels):
-    saved = loss_forward(E, W, b, u, trees, labels)
-    loss = saved[0]
-    loss_bar = seed_scalar(loss, 'loss')
-    return (loss, loss_backward(saved, loss_bar))
-
-
-def loss_forward(E, W, b, u, trees, labels):
     # tree_rnn.py:41  total = 0.0
     total = 0.0
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
@@ -50,19 +43,11 @@ def loss_forward(E, W, b, u, trees, labels):
         logaddexp_stack.append(logaddexp)
         encode_tree_saved_stack.append(encode_tree_saved)
         total_2 = total_3
-    total_loop_stacks = (total_2_shape_stack, encode_tree_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack)
     # tree_rnn.py:45  return total / len(trees)
     len_trees = len(trees)
     loss = total_2 / len_trees
-    return (loss, E, W, b, u, len_trees, total_loop_stacks)
-
-
-def loss_backward(saved, loss_bar):
-    _, E, W, b, u, len_trees, total_loop_stacks = saved
-    # tree_rnn.py:45  return total / len(trees)
-    total_2_bar = loss_bar / len_trees
+    total_2_bar = seed_scalar(loss, 'loss') / len_trees
     # tree_rnn.py:42  for tree, label in zip(trees, labels):
-    total_2_shape_stack, encode_tree_stack, neg_label_stack, times_stack, logaddexp_stack, encode_tree_saved_stack = total_loop_stacks
     E_bar = zeros_like(E)
     W_bar = zeros_like(W)
     b_bar = zeros_like(b)
@@ -80,7 +65,7 @@ def loss_backward(saved, loss_bar):
         E_bar += E_bar_encode
         W_bar += W_bar_encode
         b_bar += b_bar_encode
-    return (E_bar, W_bar, b_bar, u_bar)
+    return (loss, (E_bar, W_bar, b_bar, u_bar))
 
 
 def encode_forward(tree, E, W, b):

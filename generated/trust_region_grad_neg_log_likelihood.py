@@ -3,21 +3,14 @@
 # transform: grad, wrt='beta', optimize=True
 # source sha256: 02f02fc2e9ed6a0ad833fbd2c9ecfd5e5c84bfd1fd8095372690334e786eccfb
 # s2s-meta: {"bindings": {}, "entry": "grad_neg_log_likelihood", "function": "neg_log_likelihood", "kind": "grad", "optimize": true, "origin": "examples/trust_region.py", "wrt": "beta"}
-# s2s-digest: 5546d5aaf6a01659c7479dc82258c4bf6e082b8c8ace92cba299d8259392307f (sha256 of this file without this line)
+# s2s-digest: a0e4e735444f3990bf48517388d4bb79f127d3aa1729126cadabc159f44063c7 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_scalar, shape_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dy, seed_scalar, unbroadcast, unreduce
 
 
 def grad_neg_log_likelihood(beta, X, counts, lam):
-    saved = neg_log_likelihood_forward(beta, X, counts, lam)
-    neg_log_likelihood = saved[0]
-    neg_log_likelihood_bar = seed_scalar(neg_log_likelihood, 'neg_log_likelihood')
-    return neg_log_likelihood_backward(saved, neg_log_likelihood_bar)
-
-
-def neg_log_likelihood_forward(beta, X, counts, lam):
     # trust_region.py:24  eta = X @ beta
     eta = X @ beta
     # trust_region.py:25  return np.sum(np.exp(eta) - counts * eta) + 0.5 * lam * np.sum(beta * beta)
@@ -26,17 +19,12 @@ def neg_log_likelihood_forward(beta, X, counts, lam):
     minus = exp_eta - counts_times_eta
     times_lam = 0.5 * lam
     neg_log_likelihood = np.sum(minus) + times_lam * np.sum(beta * beta)
-    return (neg_log_likelihood, beta, X, counts, exp_eta, shape_of(counts_times_eta), shape_of(minus), times_lam)
-
-
-def neg_log_likelihood_backward(saved, neg_log_likelihood_bar):
-    _, beta, X, counts, exp_eta, counts_times_eta_shape, minus_shape, times_lam = saved
-    # trust_region.py:25  return np.sum(np.exp(eta) - counts * eta) + 0.5 * lam * np.sum(beta * beta)
+    neg_log_likelihood_bar = seed_scalar(neg_log_likelihood, 'neg_log_likelihood')
     beta_bar = 2 * np.sum(neg_log_likelihood_bar * times_lam) * beta
     minus_bar = np.sum(neg_log_likelihood_bar)
-    minus_bar = unreduce(minus_bar, minus_shape, None, False)
+    minus_bar = unreduce(minus_bar, minus, None, False)
     exp_eta_bar = unbroadcast(minus_bar, exp_eta)
-    counts_times_eta_bar = unbroadcast(-minus_bar, counts_times_eta_shape)
+    counts_times_eta_bar = unbroadcast(-minus_bar, counts_times_eta)
     eta_bar = unbroadcast(counts_times_eta_bar * counts, exp_eta) + exp_eta_bar * exp_eta
     # trust_region.py:24  eta = X @ beta
     beta_bar += matmul_dy(eta_bar, X, beta)

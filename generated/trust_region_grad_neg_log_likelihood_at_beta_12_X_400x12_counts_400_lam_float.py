@@ -3,7 +3,7 @@
 # transform: grad, wrt='beta', optimize=True, specialized to Python numbers for lam, specialized to shapes beta (a,), X (b, a), counts (b,)
 # source sha256: 02f02fc2e9ed6a0ad833fbd2c9ecfd5e5c84bfd1fd8095372690334e786eccfb
 # s2s-meta: {"bindings": {}, "dims": [["beta", ["a"]], ["X", ["b", "a"]], ["counts", ["b"]]], "entry": "grad_neg_log_likelihood", "function": "neg_log_likelihood", "kind": "grad", "optimize": true, "origin": "examples/trust_region.py", "scalars": ["lam"], "wrt": "beta"}
-# s2s-digest: a57a0ae87b85f776e456c06b253e410ab67d11a65a136c03131a9e06dccd7797 (sha256 of this file without this line)
+# s2s-digest: 0379aa090cab53871e76ec770991a19f9d4df18ca4b94aede9f42095cbc64700 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -11,25 +11,11 @@ from s2s.runtime import matmul_dy
 
 
 def grad_neg_log_likelihood(beta, X, counts, lam):
-    saved = neg_log_likelihood_forward(beta, X, counts, lam)
-    neg_log_likelihood_bar = 1.0
-    return neg_log_likelihood_backward(saved, neg_log_likelihood_bar)
-
-
-def neg_log_likelihood_forward(beta, X, counts, lam):
     # trust_region.py:24  eta = X @ beta
     eta = X @ beta
     # trust_region.py:25  return np.sum(np.exp(eta) - counts * eta) + 0.5 * lam * np.sum(beta * beta)
-    exp_eta = np.exp(eta)
-    times_lam = 0.5 * lam
-    return (beta, X, counts, exp_eta, times_lam)
-
-
-def neg_log_likelihood_backward(saved, neg_log_likelihood_bar):
-    beta, X, counts, exp_eta, times_lam = saved
-    # trust_region.py:25  return np.sum(np.exp(eta) - counts * eta) + 0.5 * lam * np.sum(beta * beta)
-    beta_bar = 2 * times_lam * beta
-    eta_bar = exp_eta - counts
+    beta_bar = 1.0 * lam * beta
+    eta_bar = np.exp(eta) - counts
     # trust_region.py:24  eta = X @ beta
     beta_bar += matmul_dy(eta_bar, X, beta)
     return beta_bar

@@ -75,8 +75,8 @@ ANNOTATIONS = {a.name: a for a in (
     # on generated FunctionDefs
     Annotation("s2s_floats", (set,), ("reverse",), ("optimize",),
                "the names of a backward sweep that hold floating values (adjoints, active values)"),
-    Annotation("s2s_complex", (bool,), ("transform",), ("optimize",),
-               "a backward sweep whose real values' adjoints may be complex: accumulated out of place"),
+    Annotation("s2s_complex", (bool,), ("transform",), ("optimize", "transform"),
+               "a backward sweep (or the entry it is inlined into) whose real values' adjoints may be complex: accumulated out of place"),
     Annotation("s2s_unit", (str,), ("transform",), ("optimize",),
                "the backward sweep's seed parameter, known to be the number one"),
     Annotation("s2s_compiled", (bool,), ("transform",), ("optimize",),

@@ -262,14 +262,18 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
         key = quick_key(args) if direct and not kwargs and len(args) == len(positional) else None
         known = quick.get(key) if key is not None else None
         if known is not None:  # arguments of types and shapes a checked call had: straight to the variant
-            run, target, used = known
+            run, target, used, watch = known
             if used is not recent:  # another variant than the last call's: now the most recently used
                 recent = used
                 variants[used] = variants.pop(used, run)
             if target is not run:  # compiled: numba froze the globals it read, as in the user's own compiled code,
                 return target(*args)  # and gives arrays and floats as the arguments are
-            check_bindings(run)
-            out = call(run, args, kwargs)
+            if watch is not None:
+                watch.check()  # check_bindings(run), its module's watch found once
+            try:
+                out = run(*args)
+            except (RecursionError, TypeError) as exc:
+                explain(exc)
             if kind == "value_and_grad":
                 return out[0], quick_like(out[1], args)
             return quick_like(out, args)
@@ -283,7 +287,7 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
                 for oldest in list(quick)[: len(quick) + 1 - 4 * limit]:
                     quick.pop(oldest, None)
             compiled = getattr(run, "dispatcher", None)  # compiled for these types by this call
-            quick[key] = run, run if compiled is None else compiled, used
+            quick[key] = run, run if compiled is None else compiled, used, run.__globals__.get("__s2s_watch__")
         check_bindings(run)
         out = call(run, call_args, call_kwargs)
         if kind == "jacobian":
@@ -304,21 +308,25 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     def call(run, call_args, call_kwargs):
         try:
             return run(*call_args, **call_kwargs) if call_kwargs else run(*call_args)
-        except RecursionError:
+        except (RecursionError, TypeError) as exc:
+            explain(exc)
+
+    def explain(exc):
+        """Raise what the generated code raised, told in terms of the user's function where s2s knows more."""
+        if isinstance(exc, RecursionError):
             raise RecursionError(
                 f"the derivative of {fn.__name__} recursed deeper than Python's recursion limit "
                 f"({sys.getrecursionlimit()}); each level of recursion in {fn.__name__} takes one "
                 "frame in the forward sweep and one in the backward sweep: raise the limit with "
                 "sys.setrecursionlimit"
             ) from None
-        except TypeError as exc:
-            if "Cannot cast ufunc" not in str(exc) or "complex" not in str(exc):
-                raise
-            raise TypeError(
-                f"{exc}: in the derivative of {fn.__name__}, a complex value passed as an argument "
-                "reached the adjoint of a real value, which the optimized derivative adds to in place; "
-                f"pass optimize=False to s2s.{kind}, or make the complex value in {fn.__name__} (x * 1j, np.fft)"
-            ) from exc
+        if "Cannot cast ufunc" not in str(exc) or "complex" not in str(exc):
+            raise exc
+        raise TypeError(
+            f"{exc}: in the derivative of {fn.__name__}, a complex value passed as an argument "
+            "reached the adjoint of a real value, which the optimized derivative adds to in place; "
+            f"pass optimize=False to s2s.{kind}, or make the complex value in {fn.__name__} (x * 1j, np.fft)"
+        ) from exc
 
     def specialize(*args, **kwargs):
         """The variant a call with these arguments runs (building it if no call has):
@@ -355,9 +363,12 @@ def _dimension_symbols(arguments):
 
 def quick_key(args):
     """A key of the types of ``args`` (dtype and shape for numpy arrays), or None where one
-    is not a numpy array or a Python float or int: calls with equal keys have equal specs
+    is not a numpy array, a Python float or int, or a container of them (a tuple, namedtuple,
+    list, dict or dataclass, keyed by its type, its keys or fields and its entries' keys;
+    strings, bools and None in it by value): calls with equal keys have equal specs
     (:func:`s2s.variants.spec_of`), pass the same checks, and run the same variant."""
     key = []
+    budget = [QUICK_LEAVES]
     for value in args:
         t = type(value)
         if t is np.ndarray:
@@ -365,7 +376,41 @@ def quick_key(args):
         elif t is float or t is int:
             key.append(t)
         else:
+            inner = _quick_container(value, t, budget)
+            if inner is None:
+                return None
+            key.append(inner)
+    return tuple(key)
+
+
+QUICK_LEAVES = 64  # entries of containers a quick key looks at; a call with more takes the checked path
+
+
+def _quick_container(value, t, budget):
+    """:func:`quick_key` of one container (``t`` its type), or None."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
+    if t is np.ndarray:
+        return value.shape, value.dtype
+    if t is float or t is int:
+        return t
+    if t is str or t is bool or value is None:
+        return t, value
+    if t is dict:
+        items = value.items()
+    elif issubclass(t, (tuple, list)):
+        items = enumerate(value)
+    elif "__dataclass_fields__" in t.__dict__ and hasattr(value, "__dict__") and not hasattr(t, "__slots__"):
+        items = vars(value).items()
+    else:
+        return None
+    key = [t]
+    for k, entry in items:
+        inner = _quick_container(entry, type(entry), budget)
+        if inner is None:
             return None
+        key.append((k, inner))
     return tuple(key)
 
 

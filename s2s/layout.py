@@ -1,4 +1,4 @@
-"""How saved tuples travel between the sweeps: one flat tuple per call.
+"""How saved tuples travel between the sweeps: one flat tuple per call, or none.
 
 Takes the :class:`~s2s.saveplan.SavePlan` of forward/backward pairs as
 :mod:`s2s.reverse` makes them and rewrites code and plan together; it finds
@@ -27,6 +27,12 @@ keeps (and what the cyclic garbage collector scans).
 instead of ``(value, (saved...))``, and its callers take the value from the
 first place.
 
+:func:`fuse_entry`: the function transformed, where no generated code calls
+it back, has no tuple at all: its entry takes both sweeps inline, the tuples
+its loops and branches pack only to be unpacked again go (the backward sweep
+reads the names the forward sweep bound), and a shape kept for a value that
+stays bound is read from the value.
+
 Guarantees: the same values are computed, and each backward branch finds
 the names it reads.  A plan that does not match its code raises
 :class:`~s2s.saveplan.PlanError`.
@@ -36,7 +42,9 @@ import copy
 
 import gast
 
+from .naming import spelling
 from .reverse import assign, name
+from .runtime import SHAPE_ONLY_ARGUMENTS
 from .saveplan import Exit, require
 
 
@@ -235,6 +243,14 @@ def fuse_entry(entry, main, functions):
         if not (isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id == saved
                 and isinstance(v.slice, gast.Constant) and v.slice.value == 0 and isinstance(elements[0], gast.Name) and elements[0].id == n):
             return None  # a name of the entry that a sweep assigns with another meaning
+    for s in entry.body[1:-1]:  # the entry's statements between the two calls: the seed, the value taken from the first place
+        v = s.value if isinstance(s, gast.Assign) else None
+        if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id == saved:
+            if not (isinstance(v.slice, gast.Constant) and v.slice.value == 0):
+                return None
+        elif any(isinstance(n, gast.Name) and n.id == saved for n in gast.walk(s)):
+            return None
+    _drop_round_trips(plan, exit)
     body = list(forward.body[:-1])
     pairs = [(t.id, e) for t, e in zip(targets, elements) if isinstance(t, gast.Name) and t.id != "_" and not (isinstance(e, gast.Name) and e.id == t.id)]
     read = {n.id for _, e in pairs for n in gast.walk(e) if isinstance(n, gast.Name)}
@@ -243,20 +259,16 @@ def fuse_entry(entry, main, functions):
         body.append(_located(assign(stores, gast.Tuple(elts=[copy.deepcopy(e) for _, e in pairs], ctx=gast.Load())), exit.ret))
     else:
         body += [_located(assign(t, copy.deepcopy(e)), exit.ret) for t, e in pairs]
-    for s in entry.body[1:-1]:  # the seed, and the value taken from the first place
+    for s in entry.body[1:-1]:
         v = s.value if isinstance(s, gast.Assign) else None
         if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id == saved:
-            if not (isinstance(v.slice, gast.Constant) and v.slice.value == 0):
-                return None
             if isinstance(elements[0], gast.Name) and elements[0].id == s.targets[0].id:
                 continue
             s = assign(s.targets[0], copy.deepcopy(elements[0]))
-        elif any(isinstance(n, gast.Name) and n.id == saved for n in gast.walk(s)):
-            return None
-        body.append(s)
+        body.append(_located(s, exit.ret))  # under the comment of the function's return: the backward sweep starts
     param = backward.args.args[1].id
     if not (isinstance(seed, gast.Name) and seed.id == param):
-        body.append(assign(param, copy.deepcopy(seed)))
+        body.append(_located(assign(param, copy.deepcopy(seed)), exit.ret))
     start = 1 if exit.unpack is not None else 0
     body += backward.body[start:-1]
     result = backward.body[-1].value
@@ -270,4 +282,148 @@ def fuse_entry(entry, main, functions):
                 value[:] = [result if is_call(v) else v for v in value]
     body.append(final)
     entry.body = body
+    _shapes_from_values(entry)
     return [f for f in functions if f is not forward and f is not backward]
+
+
+def _shapes_from_values(fdef):
+    """In one function a value stays bound to its end: where the backward sweep reads a
+    shape kept for it (``x_shape = shape_of(x)``, then ``unbroadcast(g, x_shape)``) and
+    ``x`` is bound once, before, it reads the shape from ``x`` (``unbroadcast(g, x)``),
+    and no :class:`~s2s.runtime.ShapeOf` is made.  Only the arguments that helpers read
+    for their shape alone (``SHAPE_ONLY_ARGUMENTS``) are rewritten."""
+    params = {a.id for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs}
+    stores, loads, shape_reads = {}, {}, {}
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Name):
+            counts = loads if isinstance(node.ctx, gast.Load) else stores
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, gast.Call):
+            position = SHAPE_ONLY_ARGUMENTS.get(spelling(node.func))
+            if position is not None and len(node.args) > position and isinstance(node.args[position], gast.Name):
+                shape_reads.setdefault(node.args[position].id, []).append((node, position))
+    bound = set(params)
+    kept = []
+    for stmt in fdef.body:
+        value = stmt.value if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) else None
+        if (isinstance(value, gast.Call) and spelling(value.func) == "shape_of" and len(value.args) == 1 and not value.keywords
+                and isinstance(value.args[0], gast.Name)):
+            shape, of = stmt.targets[0].id, value.args[0].id
+            once = stores.get(of, 0) == 1  # a parameter's one binding is its own (gast.Param)
+            if of in bound and once and stores.get(shape) == 1 and len(shape_reads.get(shape, ())) == loads.get(shape, 0):
+                for call, position in shape_reads.get(shape, ()):
+                    call.args[position] = name(of)
+                continue
+        if isinstance(stmt, gast.Assign):
+            bound |= {n.id for n in gast.walk(stmt.targets[0]) if isinstance(n, gast.Name)}
+        kept.append(stmt)
+    fdef.body[:] = kept
+
+
+def _drop_round_trips(plan, exit):
+    """Before the sweeps are inlined into one function: the tuples the forward sweep packs
+    only for the backward sweep to take apart again (a loop's stacks, ``h_loop_stacks =
+    (h_2_stack, h_3_stack)`` ... ``h_2_stack, h_3_stack = h_loop_stacks``; a branch's
+    values, ``branch = (left, shape_of(x))`` ... ``left, x_shape = branch``) go: in one
+    function the backward sweep reads the names the forward sweep bound (a value saved as
+    its shape is named where the tuple was made, ``x_shape = shape_of(x)``).
+
+    Only where nothing else reads the tuple (a loop's stack appending it: the backward
+    sweep's unpacking then takes each iteration's), and no name the unpacking binds is
+    bound again after the tuple is made in the forward sweep or before the unpacking in
+    the backward sweep.  The forward sweep's ``exit`` (its return, and the backward
+    sweep's unpacking of what it saves) is about to go: a tuple it saves and unpacks
+    under the same name is still made once and read once."""
+    trips = []  # (the tuple's name, [(pack, unpack or None)], the statements they sit in, in each sweep)
+    for loop in plan.loops:
+        if loop.unpack is not None and loop.columns and not loop.revolve and not loop.rows:
+            packs = [s for _, s in _statements(plan.forward.body) if _assigns(s, loop.store)]
+            if len(packs) == 1:
+                trips.append((loop.store, [(packs[0], loop.unpack)], packs[0], loop.unpack))
+    for branch in plan.branches:
+        if branch.store is not None and None not in branch.packs and branch.unpacks != [None, None]:
+            trips.append((branch.store, list(zip(branch.packs, branch.unpacks)), branch.forward, branch.backward))
+    for trip in trips:
+        _drop_round_trip(plan, exit, *trip)
+
+
+def _assigns(stmt, target):
+    return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == target
+
+
+def _drop_round_trip(plan, exit, store, pairs, fscope, bscope):
+    """``pairs``: each pack of tuple ``store`` and its unpacking; ``fscope``, ``bscope``: the
+    statement each sits in (the branches' ``if``, of which one runs), whose bindings before
+    the pack and after the unpacking are those of the code around."""
+    forward, backward = plan.forward, plan.backward
+    fblocks, bblocks = dict(_blocks(forward.body)), dict(_blocks(backward.body))
+    packs = [p for p, _ in pairs]
+    unpacks = [u for _, u in pairs if u is not None]
+    if not all(id(p) in fblocks and isinstance(p.value, gast.Tuple) for p in packs) or not all(id(u) in bblocks for u in unpacks):
+        return
+    through = [(t, e) for e, t in plan.entries(exit) if t.id == store or isinstance(e, gast.Name) and e.id == store]
+    if any(not (t.id == store and isinstance(e, gast.Name) and e.id == store) for t, e in through):
+        return  # saved under another name: its copy would read the tuple
+    gone = {id(e) for _, e in through} | {id(t) for t, _ in through}
+    every = [n for f in (forward, backward) for n in gast.walk(f) if isinstance(n, gast.Name) and n.id == store and id(n) not in gone]
+    loads = {id(n) for n in every if isinstance(n.ctx, gast.Load)}
+    if loads != {id(u.value) for u in unpacks} or len(every) != len(loads) + len(packs):
+        return  # read elsewhere (appended to a loop's stack), or bound by other code
+    fstores = [(s, n) for s, n in _store_order(forward.body) if s is not exit.ret]
+    bstores = [(s, n) for s, n in _store_order(backward.body) if s is not exit.unpack]
+    inside_f = {id(n) for n in gast.walk(fscope)}
+    inside_b = {id(n) for n in gast.walk(bscope)}
+    after_f = max(k for k, (stmt, _) in enumerate(fstores) if id(stmt) in inside_f)
+    before_b = min(k for k, (stmt, _) in enumerate(bstores) if id(stmt) in inside_b)
+    moves = []
+    for pack, unpack in pairs:
+        if unpack is None:
+            continue
+        targets = unpack.targets[0].elts if isinstance(unpack.targets[0], gast.Tuple) else None
+        if targets is None or len(targets) != len(pack.value.elts) or not all(isinstance(t, gast.Name) for t in targets):
+            return
+        for target, value in zip(targets, pack.value.elts):
+            same = isinstance(value, gast.Name) and value.id == target.id
+            bound_f = [k for k, (stmt, n) in enumerate(fstores) if n == target.id and (k > after_f or not same)]
+            bound_b = [k for k, (stmt, n) in enumerate(bstores) if n == target.id and (k < before_b or not same and stmt not in unpacks)]
+            if bound_f or bound_b:
+                return  # the name means something else between the two
+            if not same:
+                moves.append((pack, target.id, value))
+    for pack in packs:
+        block = fblocks[id(pack)]
+        here = next(k for k, s in enumerate(block) if s is pack)
+        block[here:here + 1] = [_located(assign(t, v), pack) for p, t, v in moves if p is pack] or [gast.Pass()]
+        if len(block) > 1 and isinstance(block[here], gast.Pass):
+            del block[here]
+    for unpack in unpacks:
+        block = bblocks[id(unpack)]
+        del block[next(k for k, s in enumerate(block) if s is unpack)]
+        if not block:
+            block.append(gast.Pass())
+    for loop in plan.loops:  # the plan says so too
+        if loop.unpack in unpacks:
+            loop.unpack = None
+    for branch in plan.branches:
+        if branch.packs[0] in packs:
+            branch.store, branch.packs, branch.unpacks = None, [None, None], [None, None]
+
+
+def _blocks(body):
+    """``(id(statement), block)`` for every statement of ``body`` and the blocks inside it."""
+    for block, stmt in _statements(body):
+        yield id(stmt), block
+
+
+def _store_order(body):
+    """``(statement, name)`` for each name each statement of ``body`` binds, in the order of the text
+    (a compound statement's own bindings, a ``for`` loop's target, before its blocks')."""
+    out = []
+    for _, stmt in _statements(body):
+        for field, value in gast.iter_fields(stmt):
+            if field in ("body", "orelse"):
+                continue
+            for node in value if isinstance(value, list) else [value]:
+                if isinstance(node, gast.AST):
+                    out += [(stmt, n.id) for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)]
+    return out

@@ -369,8 +369,11 @@ def drop_value(build):
 
 
 def flatten_all_branches(build):
+    """Not the main function's where no generated code calls it: :func:`fuse_entry_all`
+    inlines its sweeps into the entry, where there is no tuple to flatten."""
     for plan in build.plans:
-        flatten_branches(plan)
+        if plan is not build.main.plan or build.main.sites:
+            flatten_branches(plan)
 
 
 def optimize_all(build):
@@ -431,6 +434,8 @@ def fuse_entry_all(build):
     fused = fuse_entry(build.entry, build.main, build.program.functions)
     if fused is not None:
         build.program.functions[:] = fused
+        if getattr(build.main.plan.backward, "s2s_complex", False):
+            build.entry.s2s_complex = True  # the backward sweep it took in: adjoints accumulated out of place
         optimize_function(build.entry)
 
 
@@ -444,8 +449,8 @@ PASSES = (
     ("recompute cheap saved values (s2s.remat)", lambda b: b.optimize and b.reverse, rematerialize_all),
     ("the entry function", lambda b: True, add_entry),
     ("one flat tuple per call (s2s.layout)", lambda b: b.optimize and b.reverse, one_tuple_returns_all),
-    ("compiled: the entry with its forward and backward sweeps inlined, one function for numba (s2s.layout)",
-     lambda b: b.optimize and b.reverse and b.program.compile is not None, fuse_entry_all),
+    ("the entry with its forward and backward sweeps inlined, one function (s2s.layout)",
+     lambda b: b.optimize and b.reverse, fuse_entry_all),
 )
 
 

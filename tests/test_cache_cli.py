@@ -77,7 +77,7 @@ def test_cli_console_script_and_show(tmp_path):
         pytest.skip("console script not installed")
     proc = subprocess.run([exe, "show", f"{PROGRAMS}::spellings"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert "def spellings_backward(" in proc.stdout
+    assert "def grad_spellings(x):" in proc.stdout and "x_bar" in proc.stdout
     assert "\x1b[" not in proc.stdout  # not a terminal: plain text
 
 

@@ -78,7 +78,7 @@ def appended(text):  # a line that would give a wrong gradient, were it run
 
 
 def edited(text):
-    return text.replace("saved = ", "saved  =", 1).encode()
+    return text.replace("\n    return ", "\n    return  ", 1).encode()
 
 
 DAMAGE = {

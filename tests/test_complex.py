@@ -101,6 +101,7 @@ CASES = [
 ]
 
 
+@pytest.mark.filterwarnings("error::numpy.exceptions.ComplexWarning")  # no complex adjoint added into a real array
 @pytest.mark.parametrize("f, args, wrt", CASES)
 def test_complex_intermediates_in_both_modes_and_to_second_order(f, args, wrt):
     check_modes(f, args, wrt)

@@ -5,9 +5,12 @@ import sys
 import numpy as np
 import pytest
 
+import ast
+
 import s2s
 from s2s.runtime import ShapeOf
 from s2s.transform import transform
+from sweeps import sweeps
 
 
 def rnn_many_temporaries(W, U, h, xs):
@@ -32,6 +35,14 @@ def scalar_loop(x, n):
     return y
 
 
+def rnn_caller(W, U, h, xs):
+    return rnn_many_temporaries(W, U, h, xs)
+
+
+def scalar_caller(x, n):
+    return scalar_loop(x, n)
+
+
 def recurse(x, n):
     if n == 0:
         return x
@@ -44,6 +55,22 @@ def load(fn, wrt):
     return namespace
 
 
+def pushes(source, function):
+    """The ``stack.append(value)`` calls of ``function`` (a generated function) in ``source``."""
+    fdef = next(f for f in ast.parse(source).body if isinstance(f, ast.FunctionDef) and f.name == function)
+    return sorted(ast.unparse(n) for n in ast.walk(fdef) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append")
+
+
+def test_one_function_pushes_what_the_forward_sweep_saves():
+    """The gradient of the function transformed is one function (s2s.layout.fuse_entry); a callee
+    keeps its two sweeps: both push the same values per iteration."""
+    for fn, caller, wrt in ((rnn_many_temporaries, rnn_caller, (0, 1, 2)), (scalar_loop, scalar_caller, 0)):
+        one = transform(fn, "grad", wrt).source
+        two = transform(caller, "grad", wrt).source
+        assert f"def {fn.__name__}_forward(" not in one and f"def {fn.__name__}_forward(" in two
+        assert pushes(one, f"grad_{fn.__name__}") == pushes(two, f"{fn.__name__}_forward")
+
+
 def saved_arrays(entry):
     return [v for v in entry if isinstance(v, np.ndarray)]
 
@@ -52,8 +79,8 @@ def saved_arrays(entry):
 def test_pushes_scale_with_steps_times_overwritten_state(T):
     rng = np.random.default_rng(0)
     W, U, h, xs = rng.normal(size=(4, 4)), rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=(T, 3))
-    ns = load(rnn_many_temporaries, (0, 1, 2))
-    saved = ns["rnn_many_temporaries_forward"](W, U, h, xs)  # grad: the scalar loss itself is not needed
+    ns = load(rnn_caller, (0, 1, 2))  # a callee's forward sweep, which returns what it saves
+    saved = ns["rnn_many_temporaries_forward"](W, U, h, xs)
     columns = next(v for v in saved if isinstance(v, tuple) and v and all(isinstance(c, list) for c in v))
     # one list per saved name, one entry per step
     assert all(len(c) == T for c in columns)
@@ -69,7 +96,7 @@ def test_pushes_scale_with_steps_times_overwritten_state(T):
 
 
 def test_scalar_loop_pushes_only_what_the_adjoint_reads():
-    ns = load(scalar_loop, 0)
+    ns = load(scalar_caller, 0)
     saved = ns["scalar_loop_forward"](0.3, 10)  # (value, saved...): one tuple
     columns = next(v for v in saved if isinstance(v, tuple) and v and all(isinstance(c, list) for c in v))
     assert all(len(c) == 10 for c in columns) and len(columns) <= 4
@@ -79,7 +106,7 @@ def test_scalar_loop_pushes_only_what_the_adjoint_reads():
 
 def test_backward_loops_are_loops_not_unrolled():
     source = s2s.grad(rnn_many_temporaries, wrt=(0, 1, 2)).source
-    backward = source[source.index("def rnn_many_temporaries_backward"):]
+    backward = sweeps(source, rnn_many_temporaries)[1]
     assert sum(line.strip().startswith("for ") for line in backward.splitlines()) == 1 and "reversed(" in backward
     code = [line for line in backward.splitlines() if not line.strip().startswith("#")]
     assert not any("np.tanh(" in line for line in code)  # the forward is not recomputed

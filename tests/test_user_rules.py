@@ -7,6 +7,7 @@ import pytest
 
 import s2s
 from gradcheck import assert_close, numeric_grad
+from sweeps import sweeps
 from programs import bad_templates as B
 from programs import user_rules as P
 
@@ -99,10 +100,10 @@ def test_malformed_templates_are_refused_at_their_line(template, words):
 
 def test_checkpoint_recomputes_instead_of_storing():
     source = s2s.grad(P.uses_checkpoint, wrt=(0, 1)).source
-    forward = source[source.index("def uses_checkpoint_forward"):source.index("def uses_checkpoint_backward")]
-    backward = source[source.index("def uses_checkpoint_backward"):source.index("def layer_forward")]
+    forward, backward = sweeps(source, P.uses_checkpoint)
     assert "h = layer(x, W)" in forward and "_saved" not in forward  # only the inputs are kept
     assert "h_saved = layer_forward(x, W)" in backward  # recomputed in the backward sweep
+    assert source.count(" = layer_forward(x, W)") == 1 and backward.index("checkpointed_layer_backward(") < backward.index(" h_saved = ")
     rng = np.random.default_rng(4)
     x, W = rng.normal(size=3), rng.normal(size=(3, 3))
     assert_close(s2s.grad(P.uses_checkpoint, wrt=(0, 1))(x, W)[1], numeric_grad(P.uses_checkpoint, [x, W], 1))
