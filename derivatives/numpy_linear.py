@@ -273,14 +273,15 @@ limits(np.full_like, constant_in=("a",))  # only its shape and dtype count
 
 @linear(np.array)
 def array(y, object, dtype=None, copy=True, order="K", subok=False, ndmin=0, like=None):
-    dobject = unstack(np.reshape(dy, np.shape(object)), object)
+    """``ndmin`` puts leading axes of length 1 on: the adjoint takes them off again."""
+    dobject = unstack(dy if ndmin == 0 else np.reshape(dy, np.shape(object)), object)
     return np.array(object, dtype=dtype, ndmin=ndmin)
 
 
 @linear(np.asarray, np.asanyarray)
 def asarray(y, a, dtype=None, order=None, *, device=None, copy=None, like=None):
     """An array of ``a`` (an array, a list of values): the adjoint takes a list apart again."""
-    da = unstack(np.reshape(dy, np.shape(a)), a)
+    da = unstack(dy, a)
 
 
 @linear(np.ascontiguousarray, np.asfortranarray)

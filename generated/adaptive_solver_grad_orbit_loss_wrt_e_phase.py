@@ -3,7 +3,7 @@
 # transform: grad, wrt=('e', 'phase'), optimize=True
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "entry": "grad_orbit_loss", "function": "orbit_loss", "kind": "grad", "optimize": true, "origin": "examples/adaptive_solver.py", "wrt": ["e", "phase"]}
-# s2s-digest: 076b9e1d5d5c103c49de7aafee3b855afe030d814bef23b495b7a9b700cbac83 (sha256 of this file without this line)
+# s2s-digest: eb331f0a83ba74310bb4f91c7c5b9719cfaf56813c923a9bfe04a7b4cd6f13b2 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -19,8 +19,7 @@ def grad_orbit_loss(e, phase, t, x_observed, y_observed):
     x_minus_x_observed = x - x_observed
     y_minus_y_observed = y - y_observed
     pow__plus_pow__2 = x_minus_x_observed ** 2 + y_minus_y_observed ** 2
-    orbit_loss = np.mean(pow__plus_pow__2)
-    pow__plus_pow__2_bar = seed_like(e, phase) * (size_of(orbit_loss) / size_of(pow__plus_pow__2))
+    pow__plus_pow__2_bar = seed_like(e, phase) * (1 / size_of(pow__plus_pow__2))
     pow__plus_pow__2_bar = unreduce(pow__plus_pow__2_bar, pow__plus_pow__2, None, False)
     pow_bar = unbroadcast(pow__plus_pow__2_bar, x_minus_x_observed)
     pow__2_bar = unbroadcast(pow__plus_pow__2_bar, y_minus_y_observed)

@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('e', 'phase'), optimize=True, specialized to Python numbers for e, phase, specialized to shapes t (a,), x_observed (a,), y_observed (a,)
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "dims": [["t", ["a"]], ["x_observed", ["a"]], ["y_observed", ["a"]]], "entry": "value_and_grad_orbit_loss", "function": "orbit_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/adaptive_solver.py", "scalars": ["e", "phase"], "wrt": ["e", "phase"]}
-# s2s-digest: b01aa431bf1c179e7543528068f93a3cccdd8f81bba1f63538c52add82928e99 (sha256 of this file without this line)
+# s2s-digest: 6294bde338e7dbe616b49420e2061d965b9618e70be42fb3e399aecaf0494fa0 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -20,8 +20,7 @@ def value_and_grad_orbit_loss(e, phase, t, x_observed, y_observed):
     y_minus_y_observed = y - y_observed
     pow__plus_pow__2 = x_minus_x_observed ** 2 + y_minus_y_observed ** 2
     orbit_loss = np.mean(pow__plus_pow__2)
-    orbit_loss_bar = seed_scalar(orbit_loss, 'orbit_loss')
-    pow__plus_pow__2_bar = orbit_loss_bar * (size_of(orbit_loss) / size_of(pow__plus_pow__2))
+    pow__plus_pow__2_bar = seed_scalar(orbit_loss, 'orbit_loss') * (1 / size_of(pow__plus_pow__2))
     pow__plus_pow__2_bar = unreduce(pow__plus_pow__2_bar, pow__plus_pow__2, None, False)
     pow_bar = unbroadcast(pow__plus_pow__2_bar, x_minus_x_observed)
     pow__2_bar = unbroadcast(pow__plus_pow__2_bar, y_minus_y_observed)

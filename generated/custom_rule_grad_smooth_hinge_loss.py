@@ -3,7 +3,7 @@
 # transform: grad, wrt='w', optimize=True
 # source sha256: 633d1d4c08b34e1b466d9e559298fcfea1a34387542125b26e9932df63a1a8e1
 # s2s-meta: {"bindings": {"softplus": "custom_rule:smooth_hinge_loss"}, "entry": "grad_smooth_hinge_loss", "function": "smooth_hinge_loss", "kind": "grad", "optimize": true, "origin": "examples/custom_rule.py", "wrt": "w"}
-# s2s-digest: b8ed96364ce3fb6259d05aba2c824a72b259df03e92c2c187f4a054dc7c709d9 (sha256 of this file without this line)
+# s2s-digest: 7ccb00d70489f198f7e19e1dadfa514c0563fdc5af25217c7973a352ebaa13b2 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -17,9 +17,7 @@ def grad_smooth_hinge_loss(w, X, labels):
     # custom_rule.py:33  return np.mean(softplus(-margins))
     neg_margins = -margins
     softplus_neg_margins = softplus(neg_margins)
-    smooth_hinge_loss = np.mean(softplus_neg_margins)
-    smooth_hinge_loss_bar = seed_like(w)
-    softplus_neg_margins_bar = smooth_hinge_loss_bar * (size_of(smooth_hinge_loss) / size_of(softplus_neg_margins))
+    softplus_neg_margins_bar = seed_like(w) * (1 / size_of(softplus_neg_margins))
     softplus_neg_margins_bar = unreduce(softplus_neg_margins_bar, softplus_neg_margins, None, False)
     margins_bar = -(softplus_neg_margins_bar * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)

@@ -3,7 +3,7 @@
 # transform: grad, wrt='w', optimize=True, specialized to shapes w (a,), X (b, a), labels (b,)
 # source sha256: 633d1d4c08b34e1b466d9e559298fcfea1a34387542125b26e9932df63a1a8e1
 # s2s-meta: {"bindings": {"softplus": "custom_rule:smooth_hinge_loss"}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["labels", ["b"]]], "entry": "grad_smooth_hinge_loss", "function": "smooth_hinge_loss", "kind": "grad", "optimize": true, "origin": "examples/custom_rule.py", "scalars": [], "wrt": "w"}
-# s2s-digest: be9ee69635e04f74d66ff600363246e86bea7bee65d5480b95d89ffa7e258bb3 (sha256 of this file without this line)
+# s2s-digest: 766f70c248572acd7e1906364b788f1b8c536224bdf006e912e386a98ddf46cf (sha256 of this file without this line)
 
 
 import numpy as np
@@ -16,9 +16,7 @@ def grad_smooth_hinge_loss(w, X, labels):
     # custom_rule.py:33  return np.mean(softplus(-margins))
     neg_margins = -margins
     softplus_neg_margins = softplus(neg_margins)
-    smooth_hinge_loss = np.mean(softplus_neg_margins)
-    smooth_hinge_loss_bar = seed_like(w)
-    softplus_neg_margins_bar = smooth_hinge_loss_bar * (size_of(smooth_hinge_loss) / size_of(softplus_neg_margins))
+    softplus_neg_margins_bar = seed_like(w) * (1 / size_of(softplus_neg_margins))
     softplus_neg_margins_bar = unreduce(softplus_neg_margins_bar, softplus_neg_margins, None, False)
     margins_bar = -(softplus_neg_margins_bar * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)

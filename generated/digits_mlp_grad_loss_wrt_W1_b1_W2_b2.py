@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/digits_mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: adf3f7f90a4f5274add57974bc73ed73b3c6821eade18abade75da45e855b7dc (sha256 of this file without this line)
+# s2s-digest: 0ed94f98acbb4249f421c615f277c9fae7978532eaa3ba10abb541e7131073c8 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -27,8 +27,7 @@ def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
     y_times_log_probs = y * log_probs
     sum_ = np.sum(y_times_log_probs, axis=1)
-    mean_sum_ = np.mean(sum_)
-    data_loss = -mean_sum_
+    data_loss = -np.mean(sum_)
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     loss = data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     loss_bar = seed_scalar(loss, 'loss')
@@ -37,7 +36,7 @@ def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     W2_bar = plus_bar_times_2 * W2
     W1_bar = plus_bar_times_2 * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -data_loss_bar * (size_of(mean_sum_) / size_of(sum_))
+    sum_bar = -data_loss_bar * (1 / size_of(sum_))
     sum_bar = unreduce(sum_bar, sum_, None, False)
     y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs, 1, False)
     log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs)

@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to Python numbers for weight_decay, specialized to shapes W1 (a, a), b1 (a,), W2 (a, b), b2 (b,), x (a, a), y (a, b)
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "a"]], ["b1", ["a"]], ["W2", ["a", "b"]], ["b2", ["b"]], ["x", ["a", "a"]], ["y", ["a", "b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/digits_mlp.py", "scalars": ["weight_decay"], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 60563f006beade1f09db7029a2ae2d2a21ae049a5c78a34f8c259f103a77ea08 (sha256 of this file without this line)
+# s2s-digest: 483b2cc45103f131de4fe15fe82ff7c4a9eb28fd44b36317dbd7eb7efb7b356d (sha256 of this file without this line)
 
 
 import numpy as np
@@ -24,8 +24,7 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     log_probs = logits_2 - np.log(sum_exp_logits_2)
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
     sum_ = np.sum(y * log_probs, axis=1)
-    mean_sum_ = np.mean(sum_)
-    data_loss = -mean_sum_
+    data_loss = -np.mean(sum_)
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     loss = data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     loss_bar = seed_scalar(loss, 'loss')
@@ -33,7 +32,7 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     W2_bar = plus_bar_times_2 * W2
     W1_bar = plus_bar_times_2 * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -loss_bar * (size_of(mean_sum_) / size_of(sum_))
+    sum_bar = -loss_bar * (1 / size_of(sum_))
     sum_bar = unreduce(sum_bar, sum_, None, False)
     log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))

@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 437219e7bbe082b0717f6ad643344d32966eb2059cbf77f73c919abe86c0b613 (sha256 of this file without this line)
+# s2s-digest: 4a92b128b0883703ef515475d4db021d7c12fb58b3e470a2ebe3f2060d98a377 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -27,7 +27,7 @@ def grad_loss(W1, b1, W2, b2, x, y):
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     y_times_log_probs = y * log_probs
     sum_ = np.sum(y_times_log_probs, axis=1)
-    sum_bar = -seed_like(W1, b1, W2, b2) * (size_of(np.mean(sum_)) / size_of(sum_))
+    sum_bar = -seed_like(W1, b1, W2, b2) * (1 / size_of(sum_))
     sum_bar = unreduce(sum_bar, sum_, None, False)
     y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs, 1, False)
     log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs)

@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (4, a), b1 (a,), W2 (a, 3), b2 (3,), x (b, 4), y (b, 3)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", [4, "a"]], ["b1", ["a"]], ["W2", ["a", 3]], ["b2", [3]], ["x", ["b", 4]], ["y", ["b", 3]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 7041e43e6c25435af646b80809b86cb833146548fea904f6c8f7520b1d20eefc (sha256 of this file without this line)
+# s2s-digest: 206df384f38bbd91c9d4af2b10380be6d311b6b9658a258b22d1733c497e9431 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -24,7 +24,7 @@ def grad_loss(W1, b1, W2, b2, x, y):
     log_probs = logits_2 - np.log(sum_exp_logits_2)
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     sum_ = np.sum(y * log_probs, axis=1)
-    sum_bar = -seed_like(W1, b1, W2, b2) * (size_of(np.mean(sum_)) / size_of(sum_))
+    sum_bar = -seed_like(W1, b1, W2, b2) * (1 / size_of(sum_))
     sum_bar = unreduce(sum_bar, sum_, None, False)
     log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))

@@ -3,7 +3,7 @@
 # transform: grad, wrt='w', optimize=True
 # source sha256: 69e6120880671102e2f5a6fee8ecae8e9c7dc1ca4c172ac728d15b1b910e4e9e
 # s2s-meta: {"bindings": {}, "entry": "grad_logistic_loss", "function": "logistic_loss", "kind": "grad", "optimize": true, "origin": "examples/newton_cg.py", "wrt": "w"}
-# s2s-digest: 525ef889e201c782d616e3a2edd8fb6e4f41bb1d5ed7a1bad1b03417896abcf5 (sha256 of this file without this line)
+# s2s-digest: 7c0f623825c7bda19fb45bd9b826827e279aeeae836612d643e5fd63ce034ac9 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -17,12 +17,11 @@ def grad_logistic_loss(w, X, y, lam):
     # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
     neg_margins = -margins
     logaddexp = np.logaddexp(0.0, neg_margins)
-    mean_logaddexp = np.mean(logaddexp)
     times_lam = 0.5 * lam
-    logistic_loss_bar = seed_scalar(mean_logaddexp + times_lam * np.sum(w * w), 'logistic_loss')
-    mean_logaddexp_bar = np.sum(logistic_loss_bar)
+    logistic_loss = np.mean(logaddexp) + times_lam * np.sum(w * w)
+    logistic_loss_bar = seed_scalar(logistic_loss, 'logistic_loss')
     w_bar = 2 * np.sum(logistic_loss_bar * times_lam) * w
-    logaddexp_bar = mean_logaddexp_bar * (size_of(mean_logaddexp) / size_of(logaddexp))
+    logaddexp_bar = np.sum(logistic_loss_bar) * (1 / size_of(logaddexp))
     margins_bar = -(logaddexp_bar * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
     w_bar += matmul_dy(unbroadcast(margins_bar * y, X_at_w), X, w)

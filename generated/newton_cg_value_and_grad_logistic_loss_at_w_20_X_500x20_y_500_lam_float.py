@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt='w', optimize=True, specialized to Python numbers for lam, specialized to shapes w (a,), X (b, a), y (b,)
 # source sha256: 69e6120880671102e2f5a6fee8ecae8e9c7dc1ca4c172ac728d15b1b910e4e9e
 # s2s-meta: {"bindings": {}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["y", ["b"]]], "entry": "value_and_grad_logistic_loss", "function": "logistic_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/newton_cg.py", "scalars": ["lam"], "wrt": "w"}
-# s2s-digest: 43d943c589097c3935d30eea81e114c49cac88572b85a3e004562050eac663ab (sha256 of this file without this line)
+# s2s-digest: 053623831103a2b0aa3974e826381c019ba6fbc9ad477e370e65b45fcb696ed3 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -16,12 +16,11 @@ def value_and_grad_logistic_loss(w, X, y, lam):
     # newton_cg.py:28  return np.mean(np.logaddexp(0.0, -margins)) + 0.5 * lam * np.sum(w * w)
     neg_margins = -margins
     logaddexp = np.logaddexp(0.0, neg_margins)
-    mean_logaddexp = np.mean(logaddexp)
     times_lam = 0.5 * lam
-    logistic_loss = mean_logaddexp + times_lam * np.sum(w * w)
+    logistic_loss = np.mean(logaddexp) + times_lam * np.sum(w * w)
     logistic_loss_bar = seed_scalar(logistic_loss, 'logistic_loss')
     w_bar = 2 * logistic_loss_bar * times_lam * w
-    logaddexp_bar = logistic_loss_bar * (size_of(mean_logaddexp) / size_of(logaddexp))
+    logaddexp_bar = logistic_loss_bar * (1 / size_of(logaddexp))
     margins_bar = -(logaddexp_bar * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
     w_bar += matmul_dy(margins_bar * y, X, w)

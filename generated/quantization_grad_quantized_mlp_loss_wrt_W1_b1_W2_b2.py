@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 4f8cb49a761d0ea40cd4604858ac3ee9d3bd4562c5a29028c2d0313f6bb368dd
 # s2s-meta: {"bindings": {"LEVELS": "quantization:quantize"}, "entry": "grad_quantized_mlp_loss", "function": "quantized_mlp_loss", "kind": "grad", "optimize": true, "origin": "examples/quantization.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 4a3163276346703dafdea312fd5347d47002b2d5141f7400e4276bc655cb0eea (sha256 of this file without this line)
+# s2s-digest: ef71568550caac5d4f055a79d97cc808612a058d141e6cbf3339a296ce5b4b6f (sha256 of this file without this line)
 
 
 import numpy as np
@@ -23,9 +23,7 @@ def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
     prediction = h_at_quantize_W2 + b2
     # quantization.py:44  return np.mean((prediction - y) ** 2)
     prediction_minus_y = prediction - y
-    quantized_mlp_loss = np.mean(prediction_minus_y ** 2)
-    quantized_mlp_loss_bar = seed_like(W1, b1, W2, b2)
-    pow_bar = quantized_mlp_loss_bar * (size_of(quantized_mlp_loss) / size_of(prediction_minus_y))
+    pow_bar = seed_like(W1, b1, W2, b2) * (1 / size_of(prediction_minus_y))
     prediction_bar = unbroadcast(pow_bar * 2 * prediction_minus_y, prediction)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
     h_at_quantize_W2_bar = unbroadcast(prediction_bar, h_at_quantize_W2)

@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (1, a), b1 (a,), W2 (a, 1), b2 (1,), x (b, 1), y (b, 1)
 # source sha256: 4f8cb49a761d0ea40cd4604858ac3ee9d3bd4562c5a29028c2d0313f6bb368dd
 # s2s-meta: {"bindings": {"LEVELS": "quantization:quantize"}, "dims": [["W1", [1, "a"]], ["b1", ["a"]], ["W2", ["a", 1]], ["b2", [1]], ["x", ["b", 1]], ["y", ["b", 1]]], "entry": "grad_quantized_mlp_loss", "function": "quantized_mlp_loss", "kind": "grad", "optimize": true, "origin": "examples/quantization.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 0a3fd7e0f69b3248af3a9a73bb2cbf58ea0f3c99162cfa508ca86317bf9af05a (sha256 of this file without this line)
+# s2s-digest: 6a8555a6017d978e6f4aa4a0fe1262a778af8746116e0fcf87e4f5df35dcc586 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -23,9 +23,7 @@ def grad_quantized_mlp_loss(W1, b1, W2, b2, x, y):
     prediction = h_at_quantize_W2 + b2
     # quantization.py:44  return np.mean((prediction - y) ** 2)
     prediction_minus_y = prediction - y
-    quantized_mlp_loss = np.mean(prediction_minus_y ** 2)
-    quantized_mlp_loss_bar = seed_like(W1, b1, W2, b2)
-    pow_bar = quantized_mlp_loss_bar * (size_of(quantized_mlp_loss) / size_of(prediction_minus_y))
+    pow_bar = seed_like(W1, b1, W2, b2) * (1 / size_of(prediction_minus_y))
     prediction_bar = unbroadcast(pow_bar * 2 * prediction_minus_y, prediction)
     # quantization.py:43  prediction = h @ quantize(W2) + b2
     h_at_quantize_W2_bar = unbroadcast(prediction_bar, h_at_quantize_W2)

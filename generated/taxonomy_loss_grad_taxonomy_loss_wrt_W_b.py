@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "wrt": ["W", "b"]}
-# s2s-digest: 33145cba51a94b330edf64a4c3158f97f6ad0e7bf8c416064a95ec04d1fe3a3b (sha256 of this file without this line)
+# s2s-digest: 83fa6c29014b7b8555c64571e717319b47523fa0f65989e737fa15b80f5b7b4e (sha256 of this file without this line)
 
 
 import numpy as np
@@ -67,7 +67,6 @@ def subtree_loss_forward(children, probs, onehot):
     child_loss_shape_stack = []
     log_child_mass_stack = []
     times_shape_stack = []
-    mean_times_shape_stack = []
     branch_stack = []
     for i in steps:
         # taxonomy_loss.py:43  for name, child in children:
@@ -94,8 +93,7 @@ def subtree_loss_forward(children, probs, onehot):
         # taxonomy_loss.py:51  loss = loss + child_loss - np.mean(child_target * np.log(child_mass))
         log_child_mass = np.log(child_mass)
         times = child_target * log_child_mass
-        mean_times = np.mean(times)
-        loss_3 = loss_2 + child_loss - mean_times
+        loss_3 = loss_2 + child_loss - np.mean(times)
         # taxonomy_loss.py:52  mass = mass + child_mass
         mass_3 = mass_2 + child_mass
         # taxonomy_loss.py:53  target = target + child_target
@@ -111,12 +109,11 @@ def subtree_loss_forward(children, probs, onehot):
         child_loss_shape_stack.append(shape_of(child_loss))
         log_child_mass_stack.append(log_child_mass)
         times_shape_stack.append(shape_of(times))
-        mean_times_shape_stack.append(shape_of(mean_times))
         branch_stack.append(branch)
         loss_2 = loss_3
         mass_2 = mass_3
         target_2 = target_3
-    loss_loop_stacks = (loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack)
+    loss_loop_stacks = (loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, branch_stack)
     # taxonomy_loss.py:54  return mass, target, loss
     subtree_loss_2 = (mass_2, target_2, loss_2)
     return (subtree_loss_2, probs, loss_loop_stacks)
@@ -129,9 +126,9 @@ def subtree_loss_backward(saved, subtree_loss_2_bar):
     target_2_bar = subtree_loss_2_bar[1]
     loss_2_bar = subtree_loss_2_bar[2]
     # taxonomy_loss.py:43  for name, child in children:
-    loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, mean_times_shape_stack, branch_stack = loss_loop_stacks
+    loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, branch_stack = loss_loop_stacks
     probs_bar = zeros_like(probs)
-    for loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, mean_times_shape, branch in zip(reversed(loss_2_shape_stack), reversed(mass_2_shape_stack), reversed(target_2_shape_stack), reversed(child_stack), reversed(cond_stack), reversed(child_mass_stack), reversed(child_target_stack), reversed(child_loss_shape_stack), reversed(log_child_mass_stack), reversed(times_shape_stack), reversed(mean_times_shape_stack), reversed(branch_stack)):
+    for loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, branch in zip(reversed(loss_2_shape_stack), reversed(mass_2_shape_stack), reversed(target_2_shape_stack), reversed(child_stack), reversed(cond_stack), reversed(child_mass_stack), reversed(child_target_stack), reversed(child_loss_shape_stack), reversed(log_child_mass_stack), reversed(times_shape_stack), reversed(branch_stack)):
         # taxonomy_loss.py:43  for name, child in children:
         target_3_bar = target_2_bar
         mass_3_bar = mass_2_bar
@@ -143,7 +140,7 @@ def subtree_loss_backward(saved, subtree_loss_2_bar):
         mass_2_bar = unbroadcast(mass_3_bar, mass_2_shape)
         child_mass_bar = unbroadcast(mass_3_bar, child_mass)
         # taxonomy_loss.py:51  loss = loss + child_loss - np.mean(child_target * np.log(child_mass))
-        times_bar = np.sum(-loss_3_bar) * (size_of(mean_times_shape) / size_of(times_shape))
+        times_bar = np.sum(-loss_3_bar) * (1 / size_of(times_shape))
         times_bar = unreduce(times_bar, times_shape, None, False)
         child_target_bar = child_target_bar + unbroadcast(times_bar * log_child_mass, child_target)
         log_child_mass_bar = unbroadcast(times_bar * child_target, log_child_mass)

@@ -247,18 +247,25 @@ def _numpy_function(node):
 
 
 class _ConstantChoice(gast.NodeTransformer):
-    """``a if c is k else b`` as ``a`` or ``b`` where ``c`` was bound to a constant (a
-    parameter left at its default: ``np.mean``'s ``where``)."""
+    """``a if c is k else b`` (or ``c == k`` of integers) as ``a`` or ``b`` where ``c`` was
+    bound to a constant (a parameter left at its default: ``np.mean``'s ``where``,
+    ``np.array``'s ``ndmin``)."""
 
     def visit_IfExp(self, node):
         self.generic_visit(node)
         test = node.test
         if (
-            isinstance(test, gast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (gast.Is, gast.IsNot))
+            isinstance(test, gast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (gast.Is, gast.IsNot, gast.Eq, gast.NotEq))
             and isinstance(test.left, gast.Constant) and isinstance(test.comparators[0], gast.Constant)
         ):
-            same = test.left.value is test.comparators[0].value
-            return node.body if same == isinstance(test.ops[0], gast.Is) else node.orelse
+            left, right = test.left.value, test.comparators[0].value
+            if isinstance(test.ops[0], (gast.Is, gast.IsNot)):
+                same = left is right
+            elif type(left) is int and type(right) is int:
+                same = left == right
+            else:
+                return node
+            return node.body if same == isinstance(test.ops[0], (gast.Is, gast.Eq)) else node.orelse
         return node
 
 

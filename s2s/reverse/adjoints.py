@@ -9,6 +9,8 @@ differentiated); writes ``out`` (the backward block being built),
 number), ``contributed`` and ``backward_locals``.
 """
 
+import math
+
 import gast
 import numpy
 
@@ -152,6 +154,29 @@ class Adjoints:
                 setattr(node, field, self.strip_unreduce(value))
             elif isinstance(value, list):
                 setattr(node, field, [self.strip_unreduce(v) if isinstance(v, gast.AST) else v for v in value])
+        return node
+
+    def fold_sizes(self, node):
+        """``node`` (an AST, or a rule's :class:`~s2s.template.Contribution`) with each
+        ``size_of(x)`` of a name whose size the variant knows written as that number: 1 for
+        a scalar, the product of its dimensions where they are all sizes (:mod:`s2s.shapes`).
+        The shape ``x`` then need not be saved for it (``np.mean``'s adjoint)."""
+        if hasattr(node, "param") and hasattr(node, "value"):
+            node.value = self.fold_sizes(node.value)
+            return node
+        if isinstance(node, gast.Call) and spelling(node.func) in ("size_of", "np.size") and len(node.args) == 1 and not node.keywords:
+            arg = node.args[0]
+            key = self.classes.get(arg.id) if isinstance(arg, gast.Name) and not hasattr(arg, "s2s_global") else None
+            if isinstance(arg, gast.Name) and arg.id in self.scalar:
+                return gast.Constant(value=1, kind=None)
+            if isinstance(key, tuple) and key[0] == "dims" and all(type(d) is int for d in key[1]):
+                return gast.Constant(value=math.prod(key[1]), kind=None)
+            return node
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, gast.AST):
+                setattr(node, field, self.fold_sizes(value))
+            elif isinstance(value, list):
+                setattr(node, field, [self.fold_sizes(v) if isinstance(v, gast.AST) else v for v in value])
         return node
 
     def zero_fill(self, primal):

@@ -92,7 +92,7 @@ class CallsAndRules:
         bindings[template.result] = name(target.id)
         adj = self.adjoint(target.id)
         derivatives = {template.derivative_name(template.result): adj}
-        items = list(template.instantiate(bindings, derivatives, self.fresh))
+        items = [self.fold_sizes(i) for i in template.instantiate(bindings, derivatives, self.fresh)]
         if adj in self.uniform:  # the rule may take the number if it is elementwise in it
             cls = self.classes[target.id]
             if template.vararg or any(
