@@ -149,12 +149,7 @@ class Adjoints:
         """``node`` with each ``unreduce(g, t, None, False)`` replaced by ``g``."""
         if _is_unreduce_all(node):
             return node.args[0]
-        for field, value in gast.iter_fields(node):
-            if isinstance(value, gast.AST):
-                setattr(node, field, self.strip_unreduce(value))
-            elif isinstance(value, list):
-                setattr(node, field, [self.strip_unreduce(v) if isinstance(v, gast.AST) else v for v in value])
-        return node
+        return _each_child(node, self.strip_unreduce)
 
     def fold_sizes(self, node):
         """``node`` (an AST, or a rule's :class:`~s2s.template.Contribution`) with each
@@ -172,12 +167,7 @@ class Adjoints:
             if isinstance(key, tuple) and key[0] == "dims" and all(type(d) is int for d in key[1]):
                 return gast.Constant(value=math.prod(key[1]), kind=None)
             return node
-        for field, value in gast.iter_fields(node):
-            if isinstance(value, gast.AST):
-                setattr(node, field, self.fold_sizes(value))
-            elif isinstance(value, list):
-                setattr(node, field, [self.fold_sizes(v) if isinstance(v, gast.AST) else v for v in value])
-        return node
+        return _each_child(node, self.fold_sizes)
 
     def zero_fill(self, primal):
         """``dv = zeros_like(v)``: a zero adjoint where a path contributed nothing."""
@@ -187,6 +177,16 @@ class Adjoints:
 
 
 SIZES = {"np.size", "np.ndim", "size_of", "len"}
+
+
+def _each_child(node, rewrite):
+    """``node`` with each child node replaced by ``rewrite(child)`` (in place)."""
+    for field, value in gast.iter_fields(node):
+        if isinstance(value, gast.AST):
+            setattr(node, field, rewrite(value))
+        elif isinstance(value, list):
+            setattr(node, field, [rewrite(v) if isinstance(v, gast.AST) else v for v in value])
+    return node
 
 
 def is_call(node, fname):
