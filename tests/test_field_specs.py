@@ -183,3 +183,20 @@ def test_a_tuple_of_numbers_made_here_reaches_the_callee_as_numbers():
     check_grad(P.final_recovered, (log_rates,))
     source = s2s.grad(P.final_recovered).specialize(log_rates).source
     assert "unbroadcast" not in source  # beta and gamma are numbers in sir_rhs: (beta, gamma) was passed as args
+
+
+def test_a_small_state_keeps_its_size_through_an_integrator():
+    """np.asarray of a tuple of two numbers is an array of size 2, and so is np.array([omega, ...])
+    added to it: RK4 steps need no broadcasting fix-ups (GRAVITY, a module's number, is a number)."""
+    params = np.array([0.3, 1.1])
+    check_grad(P.rk4_final_angle, (params,))
+    source = s2s.grad(P.rk4_final_angle).specialize(params).source
+    assert "unbroadcast" not in source and "np.sum(" not in source
+    assert "params (2,)" in source and "y0 [float,float]" in source
+
+
+def test_the_size_of_a_mean_of_known_size_is_a_number():
+    residuals = np.array([0.5, -1.0, 2.0])
+    check_grad(P.mean_square, (residuals,))
+    source = s2s.grad(P.mean_square).specialize(residuals).source
+    assert "size_of" not in source and "shape_of" not in source

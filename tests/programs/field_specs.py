@@ -104,3 +104,28 @@ def final_recovered(log_rates, n_steps=100):
     beta, gamma = np.exp(log_rates)
     y = integrate(sir_rhs, np.array([0.99, 0.01, 0.0]), 0.1, n_steps, (beta, gamma))
     return y[2]
+
+
+GRAVITY = 9.81
+
+
+def pendulum_rhs(y, damping, length):
+    theta, omega = y
+    return np.array([omega, -damping * omega - GRAVITY / length * np.sin(theta)])
+
+
+def rk4_final_angle(params, y0=(0.8, 0.0), dt=0.02, n_steps=150):
+    """A damped pendulum by RK4 from a state given as a tuple; the angle at the end."""
+    damping, length = params
+    y = np.asarray(y0, dtype=float)
+    for _ in range(n_steps):
+        k1 = pendulum_rhs(y, damping, length)
+        k2 = pendulum_rhs(y + 0.5 * dt * k1, damping, length)
+        k3 = pendulum_rhs(y + 0.5 * dt * k2, damping, length)
+        k4 = pendulum_rhs(y + dt * k3, damping, length)
+        y = y + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return y[0]
+
+
+def mean_square(residuals):
+    return np.mean(residuals**2)
