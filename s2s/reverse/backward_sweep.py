@@ -17,6 +17,7 @@ import gast
 
 from ..activity import differentiated, is_user_function, targets
 from ..rules import OPERATORS, attribute_call
+from ..variants import Fields
 from .forward_sweep import CallSite
 from .syntax import assign, call, index_expr, name
 
@@ -129,8 +130,12 @@ class BackwardSweep:
         if not any_defined:
             return
         adjoints = gast.Tuple(elts=elts, ctx=gast.Load())
-        if source.id in self.containers():  # a tuple a call or a literal made: one adjoint per element
+        key = self.classes.get(source.id)
+        if source.id in self.containers() or (isinstance(key, Fields) and key.kind != "{}"):  # a tuple: one adjoint per element
             self.contribute(source, call("GradTuple", adjoints))
+        elif isinstance(key, tuple) and key[0] == "dims" and key[1]:  # an array of known dimensions
+            self.contribute(source, gast.Call(func=gast.Attribute(value=name("np"), attr="stack", ctx=gast.Load()),
+                                              args=[gast.List(elts=elts, ctx=gast.Load())], keywords=[]))
         else:  # an array where the source is one (alpha, beta = theta), decided at run time
             self.contribute(source, call("unpacked_adjoint", adjoints, copy.deepcopy(source)))
 
