@@ -7,8 +7,6 @@ and the s2s version (:mod:`s2s.cache`); a later call, in this process or
 another, loads it without regenerating.
 """
 
-import copy
-import dataclasses
 import functools
 import inspect
 import os
@@ -27,11 +25,11 @@ from .rules import tangent as _register_tangent
 from .display import Source, rich
 from .errors import S2SError
 from .naming import function_name
-from .runtime import zeros_like
 from .runtime.values import is_record
 from .transform import NotForward, resolve_wrt, transform
 from . import jit
 from .markers import checkpoint, insert_grad_of, stop_gradient  # noqa: F401 (public names)
+from .structure import _array_like, _like, _match_types
 from .variants import dims_record, file_suffix, key_of, kept_variants, spec_of
 
 
@@ -414,15 +412,6 @@ def _quick_container(value, t, budget):
     return tuple(key)
 
 
-def _array_like(g, value):
-    """:func:`_like` where ``value`` is a numpy array or a Python number."""
-    if type(value) is np.ndarray and type(g) is np.ndarray and g.dtype == value.dtype:
-        return g
-    if type(value) is float and isinstance(g, (float, np.float64)):
-        return float(g)
-    return _like(g, value)
-
-
 def _check_differentiable(name, value, fn):
     dtype = getattr(value, "dtype", None)
     if isinstance(value, (bool, int, np.integer, np.bool_)) or (
@@ -432,102 +421,6 @@ def _check_differentiable(name, value, fn):
             f"cannot differentiate {fn.__name__} with respect to {name!r}: its value is "
             f"{type(value).__name__}{'' if dtype is None else ' of dtype ' + str(dtype)}, not a float"
         )
-
-
-def _match_types(grads, arguments, wrt_names, single):
-    """Give each gradient its argument's structure and types (:func:`_like`)."""
-    if single:
-        return _like(grads, arguments.get(wrt_names[0]))
-    return tuple(_like(g, arguments.get(n)) for n, g in zip(wrt_names, grads))
-
-
-def _like(g, value):
-    """The gradient ``g`` of ``value`` in ``value``'s structure and types: a Python float for a
-    float; a dict of its type with all its keys for a dict; the same NamedTuple, dataclass or
-    list/tuple type for those, element by element; zeros where the function read nothing.
-
-    A gradient that is an array of another library (a 0-d cupy or dask array) stays
-    one: ``float()`` of it would synchronise the device or compute the graph."""
-    if g is None:  # nothing read: zeros, in the value's structure
-        if isinstance(value, (tuple, list)):
-            g = (None,) * len(value)
-        elif isinstance(value, dict) or is_record(value):
-            g = {}
-        else:
-            return zeros_like(value)
-    g = _real_like(g, value)
-    if type(value) is float:
-        return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) and np.ndim(g) == 0 else g
-    if isinstance(value, dict) and isinstance(g, dict):
-        out = type(value)()
-        for key, entry in value.items():
-            out[key] = _like(g.get(key), entry)
-        return out
-    if isinstance(value, tuple) and hasattr(value, "_fields") and isinstance(g, tuple):
-        return _fields_like(dict(zip(value._fields, g)), value)
-    if isinstance(g, dict) and (hasattr(value, "_fields") or dataclasses.is_dataclass(value)):
-        return _fields_like(g, value)
-    if isinstance(g, dict) and (is_record(value) or hasattr(type(value), "__slots__")):
-        return _attributes_like(g, value)
-    if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
-        return type(value)(_like(part, entry) for part, entry in zip(g, value))
-    return g
-
-
-def _fields_like(g, value):
-    """A NamedTuple's or a dataclass's gradient as the same type, field by field: zeros for
-    the fields the function never read, the value itself for a field with no derivative
-    (a string, a flag, an integer)."""
-    names = value._fields if hasattr(value, "_fields") else [f.name for f in dataclasses.fields(value)]
-    parts = {}
-    for name in names:
-        entry = getattr(value, name)
-        parts[name] = _like(g.get(name), entry) if g.get(name) is not None or _differentiable(entry) else entry
-    if hasattr(value, "_fields"):
-        return type(value)(**parts)
-    out = copy.copy(value)
-    for name, part in parts.items():
-        object.__setattr__(out, name, part)  # frozen dataclasses too
-    return out
-
-
-def _attributes_like(g, value):
-    """The gradient of an instance of a plain class (``wrt="self"``): a shallow copy of it whose
-    attributes holding floats, inexact arrays or containers hold their gradients (zeros for
-    those never read); other attributes (names, flags, integers, generators) are kept as they
-    are.  A copy of the same class, as for dataclasses, so ``model.W -= lr * g.W`` reads as
-    the user's update does."""
-    if hasattr(type(value), "__slots__"):
-        raise TypeError(f"s2s gives the gradient of a {type(value).__qualname__} as a copy with gradients in its "
-                        "attributes, which needs attributes in __dict__ (no __slots__): make it a dataclass or "
-                        "differentiate with respect to the arrays, passed as arguments")
-    out = copy.copy(value)
-    for name, entry in vars(value).items():
-        if g.get(name) is not None or _differentiable(entry):
-            object.__setattr__(out, name, _like(g.get(name), entry))
-    return out
-
-
-def _differentiable(value):
-    """Whether a value never read has a zero gradient (rather than no derivative at all)."""
-    if isinstance(value, (float, complex, dict, list, tuple)) or is_record(value):
-        return True
-    dtype = getattr(value, "dtype", None)
-    return dtype is not None and np.issubdtype(dtype, np.inexact)
-
-
-def _real_like(g, value):
-    """The gradient of a real argument (leaves of a dict, list or tuple too) is the real
-    part of the complex adjoint that complex intermediates give it (the convention of
-    :mod:`s2s.derivatives.numpy_complex`)."""
-    if isinstance(value, dict) and isinstance(g, dict):
-        return type(g)((k, _real_like(v, value.get(k))) for k, v in g.items())
-    if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
-        parts = [_real_like(v, w) for v, w in zip(g, value)]
-        return type(g)(*parts) if hasattr(g, "_fields") else type(g)(parts)
-    if np.iscomplexobj(g) and (isinstance(value, float) or hasattr(value, "dtype")) and not np.iscomplexobj(value):
-        return np.real(g)
-    return g
 
 
 def _user_rule(register, kind, fn, rules):

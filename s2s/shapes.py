@@ -32,7 +32,7 @@ import gast
 import numpy
 
 from . import runtime
-from .variants import NUMBERS, Fields, sequence_fields
+from .variants import Fields, key_spec, sequence_fields, spec_key
 
 # math functions that return a number (frexp and modf return tuples; prod and sumprod multiply
 # whatever they are given, arrays too)
@@ -250,7 +250,6 @@ def scalar_arguments(fn, call, scalar):
     return tuple(out)
 
 
-
 TOP = object()  # no assignment evaluated yet (see shape_classes)
 
 
@@ -322,36 +321,6 @@ def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
                 keys[n] = new
                 changed = True
     return {n: k for n, k in keys.items() if k is not None and k is not TOP}
-
-
-def spec_key(spec):
-    """The class of a value with spec ``spec`` (:mod:`s2s.variants`): ``("dims", ...)`` for
-    an array's symbols or a number, the :class:`~s2s.variants.Fields` of a container, None
-    for nothing known."""
-    if spec is None or isinstance(spec, Fields):
-        return spec
-    return ("dims", ()) if spec in NUMBERS else ("dims", tuple(spec))
-
-
-def key_spec(key):
-    """The spec (:mod:`s2s.variants`) a class stands for: the inverse of :func:`spec_key`, None
-    for a class that is no known shape (a slice of a dimension, the shape of one name)."""
-    if isinstance(key, Fields):
-        return key
-    if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, (str, int)) for d in key[1]):
-        return key[1] or "float"
-    return None
-
-
-def passable(key):
-    """What a callee may be told of an argument of class ``key`` (a ``dims`` entry of
-    :meth:`s2s.transform.Program.request`): an array's symbols (not slices of them), a
-    container's fields; None for nothing."""
-    if isinstance(key, Fields):
-        return key
-    if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, (str, int)) for d in key[1]):
-        return key[1]
-    return None
 
 
 def field_key(rhs, keys, indices):

@@ -40,8 +40,8 @@ from .entry import entry_function, make_rows, forward_grad_entry, jvp_entry
 from .vector import DIRECTIONS_COMMENT, VectorMode
 from . import jit
 from .reverse import Callee, CallSite, ReverseMode
-from .shapes import passable, reverse_facts, scalar_arguments, scalar_names
-from .variants import describe, dims_record, spell_key
+from .shapes import reverse_facts, scalar_arguments, scalar_names
+from .variants import describe, dims_record, passable, spell_key
 from .rules import USER
 
 TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian")

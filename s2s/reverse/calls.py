@@ -19,7 +19,8 @@ from ..activity import is_user_function, simple_statements, targets
 from ..naming import adjoint_name
 from ..rules import bind_call
 from ..saveplan import CallSave
-from ..shapes import passable, scalar_arguments, subscript_key
+from ..shapes import scalar_arguments, subscript_key
+from ..variants import passable
 from ..template import Contribution
 from .syntax import assign, call, name
 
