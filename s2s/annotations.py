@@ -34,9 +34,9 @@ class Annotation(NamedTuple):
 
 ANNOTATIONS = {a.name: a for a in (
     # where a statement came from: emit writes `# file.py:N  code` above it
-    Annotation("s2s_line", (int, NoneType), ("forward", "layout", "normalize", "optimize", "reverse"), ("emit", "forward", "layout", "optimize", "reverse"),
+    Annotation("s2s_line", (int, NoneType), ("elements", "forward", "layout", "normalize", "optimize", "reverse"), ("elements", "emit", "forward", "layout", "optimize", "reverse"),
                "the user's file line a statement comes from (None: no comment above it)"),
-    Annotation("s2s_text", (str, NoneType), ("forward", "layout", "normalize", "optimize", "reverse"), ("emit", "forward", "layout", "optimize", "reverse"),
+    Annotation("s2s_text", (str, NoneType), ("elements", "forward", "layout", "normalize", "optimize", "reverse"), ("elements", "emit", "forward", "layout", "optimize", "reverse"),
                "the code of that line, for the comment"),
     # what a name or a call means
     Annotation("s2s_global", (object,), ("normalize",), ("activity", "forward", "normalize", "reverse", "shapes", "transform"),

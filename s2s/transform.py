@@ -24,6 +24,7 @@ import gast
 from .version import __version__
 from . import runtime as runtime_module
 from .activity import analyse, is_user_function
+from .elements import lower_element_loops
 from .emit import module_source
 from .errors import S2SError
 from .frontend import MISSING, parse
@@ -439,6 +440,11 @@ def fuse_entry_all(build):
         optimize_function(build.entry)
 
 
+def lower_element_loops_all(build):
+    for f in build.program.functions:
+        lower_element_loops(f, build.scalars if f is build.entry else (), entry=f is build.entry)
+
+
 # The passes after differentiation, in order: (what it does, whether it runs, the pass).
 PASSES = (
     ("refuse forward mode where it could differ", lambda b: b.by_forward, check_forward_agrees),
@@ -451,6 +457,8 @@ PASSES = (
     ("one flat tuple per call (s2s.layout)", lambda b: b.optimize and b.reverse, one_tuple_returns_all),
     ("the entry with its forward and backward sweeps inlined, one function (s2s.layout)",
      lambda b: b.optimize and b.reverse, fuse_entry_all),
+    ("loops over a vector's entries on Python floats (s2s.elements); not compiled: numba types arrays itself",
+     lambda b: b.optimize and b.program.compile is None, lower_element_loops_all),
 )
 
 

@@ -12,6 +12,7 @@ The helpers live in modules by role:
 
 * ``values``: ``GradTuple``, ``GradDict`` (container adjoints), ``ShapeOf`` (saved shapes), ``size_of``;
 * ``dispatch``: which array library a value belongs to (internal);
+* ``elements``: ``float_lists``, ``write_back``: a vector's entries as Python floats for a loop that reads and writes them one by one;
 * ``dicts``: dicts and records built inside the function (``dict_of``, ``items_of``, ``values_of``, ``keys_of``, ``record_of``) and their adjoints;
 * ``seeds``: the seed of an output, zero adjoints;
 * ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``, ``require_number``;
@@ -55,6 +56,7 @@ from .decompositions import (
     solve_adjoint_tangent,
     unique_columns,
 )
+from .elements import float_lists, write_back
 from .dicts import (
     dict_entries,
     dict_of,
@@ -166,6 +168,8 @@ from .rows import push_row
 from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
 
 __all__ = [
+    "float_lists",
+    "write_back",
     "array_of_tangents",
     "count_directions",
     "direction_of",

@@ -1,0 +1,39 @@
+"""Element loops on Python floats (:mod:`s2s.elements`): a float64 vector's entries as a list.
+
+A loop that reads and writes single entries of a vector (``y[i] = a * y[i - 1] + b * x[i]``,
+``x_bar[i] += g``) spends most of its time making and unboxing numpy scalars; the same
+loop on a list of Python floats computes the same numbers, bit for bit, several times
+faster.  Generated code takes the list before the loop and writes the entries back after
+it; anything that is not a one-dimensional float64 numpy array is used as it is.
+"""
+
+import numpy as np
+
+
+def float_lists(vectors, trips=None, floats=(), nonzero=()):
+    """The entries of each of ``vectors`` as a list of Python floats, where each is a
+    one-dimensional float64 numpy array that a loop of ``trips`` iterations reads entry by
+    entry (not much longer: a few reads of a long vector stay reads of the array) and each
+    of ``floats`` is a float64 numpy array (code after the loop computes with its entries
+    and the loop's floats) and each of ``nonzero`` a number other than zero or an array (the
+    loop divides by it: ``x / 0.0`` raises on a Python float where numpy gives inf); else
+    ``vectors`` as they are.  All or none: a loop computes either with Python floats or
+    with what it always did."""
+    longest = 4 * (64 if trips is None else trips) + 16
+    for v in vectors:
+        if not (type(v) is np.ndarray and v.dtype == np.float64 and v.ndim == 1 and v.shape[0] <= longest):
+            return vectors
+    for v in floats:
+        if not (type(v) is np.ndarray and v.dtype == np.float64):
+            return vectors
+    for d in nonzero:
+        if isinstance(d, (int, float)) and d == 0:
+            return vectors
+    return tuple(v.tolist() for v in vectors)
+
+
+def write_back(a, entries):
+    """Write the entries a loop computed in the list :func:`float_lists` made back into ``a``
+    (nothing to do where the loop wrote into ``a`` itself)."""
+    if entries is not a:
+        a[...] = entries

@@ -1,0 +1,155 @@
+"""Element loops on Python floats (s2s/elements.py, s2s/runtime/elements.py): the same numbers,
+bit for bit, as the loops on numpy scalars; vectors lowered only where a Python float cannot
+act otherwise than a numpy scalar."""
+
+import ast
+import textwrap
+import warnings
+
+import gast
+import numpy as np
+import pytest
+
+import s2s
+from s2s.elements import lower_element_loops
+from s2s.runtime import float_lists
+from gradcheck import check_grad
+from programs import element_loops as el
+
+
+def _unlowered(source, entry):
+    """The generated function with float_lists taking nothing apart: the loops as they were."""
+    namespace = {}
+    exec(compile(source, "<generated>", "exec"), namespace)
+    namespace["float_lists"] = lambda vectors, *rest, **checks: vectors
+    return namespace[entry]
+
+
+def _lowered(source, entry):
+    namespace = {}
+    exec(compile(source, "<generated>", "exec"), namespace)
+    return namespace[entry]
+
+
+def _same(a, b):
+    if isinstance(a, tuple):
+        return all(_same(u, v) for u, v in zip(a, b))
+    return np.array_equal(np.asarray(a), np.asarray(b)) and np.asarray(a).dtype == np.asarray(b).dtype
+
+
+CASES = [
+    (el.exponential_smoothing_sse, lambda rng, dtype: (rng.normal(size=40).cumsum().astype(dtype), 0.3), (0, 1), "y_list"),
+    (el.discounted_returns_loss, lambda rng, dtype: (rng.normal(size=50).astype(dtype), 0.95, rng.normal(size=50).astype(dtype)), (0, 1, 2), "G_list"),
+    (el.leaky_integrator, lambda rng, dtype: (rng.normal(size=60).astype(dtype), 12.0, 0.5), (0, 1), "v_list"),
+]
+
+
+@pytest.mark.parametrize("fn, make, wrt, lowered", CASES, ids=lambda c: getattr(c, "__name__", None))
+def test_gradients_of_element_loops_are_right_and_run_on_python_floats(fn, make, wrt, lowered):
+    rng = np.random.default_rng(3)
+    args = make(rng, np.float64)
+    grad = s2s.grad(fn, wrt=wrt)
+    source = grad.specialize(*args).source
+    assert "float_lists(" in source and f"{lowered}[" in source
+    check_grad(fn, args, wrt=wrt)
+
+
+@pytest.mark.parametrize("fn, make, wrt, lowered", CASES, ids=lambda c: getattr(c, "__name__", None))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_lowered_loops_compute_what_the_loops_on_numpy_scalars_compute(fn, make, wrt, lowered, dtype):
+    """Bit for bit and dtype for dtype, float64 (taken apart) and float32 (left as it is)."""
+    rng = np.random.default_rng(4)
+    args = make(rng, dtype)
+    generated = s2s.value_and_grad(fn, wrt=wrt).specialize(*args)
+    entry = generated.source.split("def ", 1)[1].split("(", 1)[0]
+    assert _same(_lowered(generated.source, entry)(*args), _unlowered(generated.source, entry)(*args))
+
+
+def test_a_division_by_an_entry_stays_on_numpy_scalars():
+    """1 / 0.0 raises on Python floats where numpy gives inf: the entries a division reads
+    are not taken apart, so a zero price gives inf as the function does."""
+    prices = np.array([10.0, 11.0, 9.5, 10.2, 10.8])
+    grad = s2s.grad(el.mean_relative_change)
+    assert "prices_list" not in grad.specialize(prices).source
+    check_grad(el.mean_relative_change, (prices,), wrt=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value, g = s2s.value_and_grad(el.mean_relative_change)(np.array([10.0, 0.0, 9.5]))
+    assert np.isinf(value) or np.isnan(value)
+
+
+def _lower(code, scalars=()):
+    fdef = gast.parse(textwrap.dedent(code)).body[0]
+    lower_element_loops(fdef, scalars, entry=True)
+    return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(fdef)))
+
+
+def test_the_docstring_example():
+    out = _lower("""
+        def f(x, a, b, n):
+            y = np.zeros(n)
+            steps = range(1, n)
+            for i in steps:
+                y[i] = a * y[i - 1] + b * x[i]
+            return y
+    """, scalars=("a", "b", "n"))
+    assert "y_list, x_list = float_lists((y, x), len(steps))" in out
+    assert "y_list[i] = a * y_list[i - 1] + b * x_list[i]" in out and "write_back(y, y_list)" in out
+
+
+@pytest.mark.parametrize("code", [
+    # an alias of the vector the loop writes exists before the loop
+    """
+    def f(x, a, n):
+        y = np.zeros(n)
+        z = y
+        for i in range(1, n):
+            y[i] = a * y[i - 1] + x[i]
+        return z
+    """,
+    # a parameter the loop writes into: the caller holds it
+    """
+    def f(y, a, n):
+        for i in range(1, n):
+            y[i] = a * y[i - 1]
+        return y
+    """,
+    # the loop calls a function that could write into the vector it reads
+    """
+    def f(x, a, n):
+        total = 0.0
+        for i in range(n):
+            total = total + a * x[i]
+            update(x)
+        return total
+    """,
+    # an entry meets an operand of unknown dtype: a Python float is weaker than np.float64 beside float32
+    """
+    def f(x, w, n):
+        total = np.zeros(3)
+        for i in range(n):
+            total = total + x[i] * w_of(i)
+        return total
+    """,
+    # an entry raised to a power: ** overflows into an error on Python floats
+    """
+    def f(x, n):
+        total = 0.0
+        for i in range(n):
+            total = total + x[i] ** 2.5
+        return total
+    """,
+])
+def test_loops_left_on_numpy_scalars(code):
+    assert "float_lists" not in _lower(code, scalars=("a", "n"))
+
+
+def test_float_lists_takes_apart_float64_vectors_only():
+    x = np.arange(5.0)
+    assert float_lists((x,), 5) == ([0.0, 1.0, 2.0, 3.0, 4.0],)
+    for other in (x.astype(np.float32), x.reshape(1, 5), np.arange(5), [1.0, 2.0]):
+        assert float_lists((other,), 5)[0] is other
+    assert float_lists((x, x.astype(np.float32)), 5)[0] is x  # all or none
+    assert float_lists((x,), 5, (x.astype(np.float32),))[0] is x  # a float64 witness
+    long = np.zeros(10_000)
+    assert float_lists((long,), 3)[0] is long  # three reads of a long vector stay reads
