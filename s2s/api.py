@@ -391,7 +391,7 @@ def _quick_container(value, t, budget):
         return None
     if t is np.ndarray:
         return value.shape, value.dtype
-    if t is float or t is int:
+    if t is float or t is int or t is np.float64:  # np.float64: a float to spec_of, as np.log(0.3) gives
         return t
     if t is str or t is bool or value is None:
         return t, value

@@ -48,8 +48,8 @@ def _like(g, value):
             g = {}
         else:
             return zeros_like(value)
-    g = _real_like(g, value)
     if type(value) is float:
+        g = _real_like(g, value)
         return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) and np.ndim(g) == 0 else g
     if isinstance(value, dict) and isinstance(g, dict):
         out = type(value)()
@@ -64,7 +64,7 @@ def _like(g, value):
         return _attributes_like(g, value)
     if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
         return type(value)(_like(part, entry) for part, entry in zip(g, value))
-    return g
+    return _real_like(g, value)
 
 
 def _fields_like(g, value):
@@ -110,14 +110,11 @@ def _differentiable(value):
 
 
 def _real_like(g, value):
-    """The gradient of a real argument (leaves of a dict, list or tuple too) is the real
-    part of the complex adjoint that complex intermediates give it (the convention of
-    :mod:`s2s.derivatives.numpy_complex`)."""
-    if isinstance(value, dict) and isinstance(g, dict):
-        return type(g)((k, _real_like(v, value.get(k))) for k, v in g.items())
-    if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
-        parts = [_real_like(v, w) for v, w in zip(g, value)]
-        return type(g)(*parts) if hasattr(g, "_fields") else type(g)(parts)
+    """The gradient of a real argument is the real part of the complex adjoint that complex
+    intermediates give it (the convention of :mod:`s2s.derivatives.numpy_complex`); :func:`_like`
+    asks at each leaf of a container."""
+    if isinstance(g, (dict, tuple, list)):
+        return g
     if np.iscomplexobj(g) and (isinstance(value, float) or hasattr(value, "dtype")) and not np.iscomplexobj(value):
         return np.real(g)
     return g

@@ -10,7 +10,7 @@ without being converted to host numpy arrays.
 
 The helpers live in modules by role:
 
-* ``values``: ``GradTuple``, ``GradDict`` (container adjoints), ``ShapeOf`` (saved shapes), ``size_of``;
+* ``values``: ``GradTuple``, ``SparseTuple``, ``GradDict`` (container adjoints), ``zeros_like``, ``ShapeOf`` (saved shapes), ``size_of``;
 * ``dispatch``: which array library a value belongs to (internal);
 * ``dicts``: dicts and records built inside the function (``dict_of``, ``items_of``, ``values_of``, ``keys_of``, ``record_of``) and their adjoints;
 * ``seeds``: the seed of an output, zero adjoints;
