@@ -156,6 +156,8 @@ class ShapeOf:
 def shape_of(value):
     """The shape of ``value``, kept instead of the value (see :class:`ShapeOf`)."""
     kind = type(value)
+    if kind is np.ndarray:
+        return ShapeOf(value.shape)
     if kind is float or kind is int or kind is tuple or kind is list or kind is bool or kind is GradTuple or kind is SparseTuple or kind is dict:
         return value  # a Python scalar is as small as its shape; a container keeps references
     return ShapeOf(np.shape(value))
