@@ -122,3 +122,30 @@ def test_the_adjoint_of_one_read_holds_that_entry_alone():
     empty = zeros_like((W, b))
     assert type(empty) is SparseTuple and tuple(tuple.__iter__(empty)) == (None, None)
     assert type(zeroed(total, 4)) is SparseTuple and not zeroed(total, 4)[4].any()
+
+
+def mean_variance_utility(w, returns, cov, risk_aversion=3.0):
+    return w @ returns - 0.5 * risk_aversion * w @ cov @ w
+
+
+def test_calls_leaving_a_default_and_with_it_given_run_their_own_variants():
+    """The wrapper's quick path takes calls that leave ``risk_aversion`` at its default; a call
+    giving it is another key."""
+    w, returns = RNG.dirichlet(np.ones(4)), 0.05 + 0.02 * RNG.normal(size=4)
+    factors = RNG.normal(size=(4, 2))
+    cov = 0.04 * (factors @ factors.T + np.eye(4))
+    g = s2s.grad(mean_variance_utility)
+    for args in [(w, returns, cov), (w, returns, cov), (w, returns, cov, 1.0), (w, returns, cov, 1.0), (w, returns, cov)]:
+        assert_close(g(*args), numeric_grad(mean_variance_utility, list(args), 0), rtol=1e-6)
+
+
+def test_a_namedtuple_with_numpy_scalar_fields_again_and_again():
+    t = np.linspace(0.0, 3.0, 6)
+    y = np.cos(t)
+    k = Kernel(np.float64(0.1), np.log(0.8), np.log(0.3), np.zeros(6), np.ones(2))
+    g = s2s.grad(gp_neg_log_marginal)
+    first, again = g(k, t, y), g(k, t, y)
+    for field in Kernel._fields:
+        np.testing.assert_array_equal(getattr(first, field), getattr(again, field))
+    assert np.ndim(again.log_signal) == 0 and type(again.inducing) is np.ndarray
+    assert_close(again.log_noise, numeric_grad(lambda v: gp_neg_log_marginal(k._replace(log_noise=v), t, y), [float(k.log_noise)], 0), rtol=1e-6)

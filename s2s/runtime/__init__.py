@@ -163,7 +163,7 @@ from .sequences import (
     sum_adjoint_adjoint,
 )
 from .rows import push_row
-from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
+from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, SparseTuple, shape_of, size_of
 
 __all__ = [
     "array_of_tangents",
@@ -302,6 +302,7 @@ __all__ = [
     "matmul_dx_adjoint_grad",
     "reduce_like",
     "GradTuple",
+    "SparseTuple",
     "GradDict",
     "rebroadcast",
     "shape_of",

@@ -48,10 +48,13 @@ def unindex(grad, like, index):
 def unattribute(grad, like, name):
     """The adjoint of ``like.name``: by attribute name (a dataclass's or an object's field), or
     by position for a NamedTuple, whose reads by index and by name then add up."""
+    fields = getattr(type(like), "_fields", None)
+    if fields is not None and isinstance(like, tuple):  # a NamedTuple: by position
+        out = [None] * len(like)
+        out[fields.index(name)] = grad
+        return SparseTuple(out, like)
     if hasattr(like, "__array_function__") or hasattr(like, "__array_ufunc__"):
         raise TypeError(f"s2s cannot differentiate the attribute `.{name}` of an array")
-    if isinstance(like, tuple) and hasattr(like, "_fields"):
-        return unindex(grad, like, like._fields.index(name))
     return GradDict({name: grad})
 
 
