@@ -30,10 +30,15 @@ class GradTuple(tuple):
     def __add__(self, other):
         if not isinstance(other, (tuple, list)) or len(other) != len(self):
             return NotImplemented
-        mine, theirs = _entries(self), _entries(other)
+        # the entries as held: None where a SparseTuple has none (its own iteration would give zeros)
+        theirs = other if type(other) is list else tuple.__iter__(other)
+        out = [b if a is None else a if b is None else a + b for a, b in zip(tuple.__iter__(self), theirs)]
         like = self.like if type(self) is SparseTuple else other.like if type(other) is SparseTuple else None
-        out = [b if a is None else a if b is None else a + b for a, b in zip(mine, theirs)]
-        return GradTuple(out) if like is None or all(a is not None for a in out) else SparseTuple(out, like)
+        if like is not None:
+            for entry in out:
+                if entry is None:
+                    return SparseTuple(out, like)
+        return GradTuple(out)
 
     __radd__ = __add__
 
@@ -78,11 +83,6 @@ class SparseTuple(GradTuple):
 
     def __repr__(self):
         return f"SparseTuple({tuple.__repr__(self)})"
-
-
-def _entries(t):
-    """The entries of a container adjoint as they are held (``None`` for a :class:`SparseTuple`'s missing ones)."""
-    return tuple.__iter__(t) if type(t) is SparseTuple else t
 
 
 
