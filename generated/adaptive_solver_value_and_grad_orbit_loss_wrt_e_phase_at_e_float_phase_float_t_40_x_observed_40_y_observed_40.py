@@ -3,11 +3,11 @@
 # transform: value_and_grad, wrt=('e', 'phase'), optimize=True, specialized to Python numbers for e, phase, specialized to shapes t (a,), x_observed (a,), y_observed (a,)
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "dims": [["t", ["a"]], ["x_observed", ["a"]], ["y_observed", ["a"]]], "entry": "value_and_grad_orbit_loss", "function": "orbit_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/adaptive_solver.py", "scalars": ["e", "phase"], "wrt": ["e", "phase"]}
-# s2s-digest: 6294bde338e7dbe616b49420e2061d965b9618e70be42fb3e399aecaf0494fa0 (sha256 of this file without this line)
+# s2s-digest: a3b9e74736b651a4cd219b7fc383539d7c3b13750bd2ceb9274be33c65c78c4e (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import GradTuple, seed_scalar, shape_of, size_of, unbroadcast, unreduce, zeros_like
+from s2s.runtime import GradTuple, seed_scalar, size_of, unbroadcast, unreduce, zeros_like
 
 
 def value_and_grad_orbit_loss(e, phase, t, x_observed, y_observed):
@@ -79,19 +79,15 @@ def kepler_forward(M, e):
     max_abs_step_2 = np.max(abs_step_2)
     E_2_stack = []
     sin_E_2_stack = []
-    minus_shape_stack = []
-    minus_minus_M_shape_stack = []
     cos_E_2_stack = []
     minus_2_stack = []
     step_3_stack = []
     while max_abs_step_2 > 1e-12:
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         sin_E_2 = np.sin(E_2)
-        minus = E_2 - e * sin_E_2
-        minus_minus_M = minus - M
         cos_E_2 = np.cos(E_2)
         minus_2 = 1.0 - e * cos_E_2
-        step_3 = minus_minus_M / minus_2
+        step_3 = (E_2 - e * sin_E_2 - M) / minus_2
         # adaptive_solver.py:35  E = E - step
         E_3 = E_2 - step_3
         # adaptive_solver.py:36  iterations = iterations + 1
@@ -99,8 +95,6 @@ def kepler_forward(M, e):
         # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
         E_2_stack.append(E_2)
         sin_E_2_stack.append(sin_E_2)
-        minus_shape_stack.append(shape_of(minus))
-        minus_minus_M_shape_stack.append(shape_of(minus_minus_M))
         cos_E_2_stack.append(cos_E_2)
         minus_2_stack.append(minus_2)
         step_3_stack.append(step_3)
@@ -108,7 +102,7 @@ def kepler_forward(M, e):
         step_2 = step_3
         abs_step_2 = np.abs(step_2)
         max_abs_step_2 = np.max(abs_step_2)
-    E_loop_stacks = (E_2_stack, sin_E_2_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack)
+    E_loop_stacks = (E_2_stack, sin_E_2_stack, cos_E_2_stack, minus_2_stack, step_3_stack)
     # adaptive_solver.py:37  return E, iterations
     kepler = (E_2, iterations_2)
     return (kepler, M, e, sin_M, E_loop_stacks)
@@ -119,24 +113,23 @@ def kepler_backward(saved, kepler_bar):
     # adaptive_solver.py:37  return E, iterations
     E_2_bar = kepler_bar[0]
     # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
-    E_2_stack, sin_E_2_stack, minus_shape_stack, minus_minus_M_shape_stack, cos_E_2_stack, minus_2_stack, step_3_stack = E_loop_stacks
+    E_2_stack, sin_E_2_stack, cos_E_2_stack, minus_2_stack, step_3_stack = E_loop_stacks
     M_bar = zeros_like(M)
     e_bar = zeros_like(e)
-    for E_2, sin_E_2, minus_shape, minus_minus_M_shape, cos_E_2, minus_2, step_3 in zip(reversed(E_2_stack), reversed(sin_E_2_stack), reversed(minus_shape_stack), reversed(minus_minus_M_shape_stack), reversed(cos_E_2_stack), reversed(minus_2_stack), reversed(step_3_stack)):
+    for E_2, sin_E_2, cos_E_2, minus_2, step_3 in zip(reversed(E_2_stack), reversed(sin_E_2_stack), reversed(cos_E_2_stack), reversed(minus_2_stack), reversed(step_3_stack)):
         # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
         E_3_bar = E_2_bar
         # adaptive_solver.py:35  E = E - step
-        E_2_bar = unbroadcast(E_3_bar, E_2)
-        step_3_bar = unbroadcast(-E_3_bar, step_3)
+        E_2_bar = E_3_bar
+        step_3_bar = -E_3_bar
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
-        minus_minus_M_bar = unbroadcast(step_3_bar / minus_2, minus_minus_M_shape)
-        e_times_cos_E_2_bar = -unbroadcast(-step_3_bar * step_3 / minus_2, minus_2)
+        minus_minus_M_bar = step_3_bar / minus_2
+        e_times_cos_E_2_bar = -(-step_3_bar * step_3 / minus_2)
         e_bar += np.sum(e_times_cos_E_2_bar * cos_E_2)
         E_2_bar = E_2_bar - e_times_cos_E_2_bar * e * np.sin(E_2)
-        minus_bar = unbroadcast(minus_minus_M_bar, minus_shape)
-        M_bar += unbroadcast(-minus_minus_M_bar, M)
-        E_2_bar += unbroadcast(minus_bar, E_2)
-        e_times_sin_E_2_bar = unbroadcast(-minus_bar, sin_E_2)
+        M_bar = M_bar - minus_minus_M_bar
+        E_2_bar += minus_minus_M_bar
+        e_times_sin_E_2_bar = -minus_minus_M_bar
         e_bar += np.sum(e_times_sin_E_2_bar * sin_E_2)
         E_2_bar += e_times_sin_E_2_bar * e * np.cos(E_2)
     E_bar = E_2_bar

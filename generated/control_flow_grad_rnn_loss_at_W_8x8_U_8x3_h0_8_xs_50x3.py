@@ -3,11 +3,11 @@
 # transform: grad, wrt='W', optimize=True, specialized to shapes W (a, a), U (a, 3), h0 (a,), xs (b, 3)
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "dims": [["W", ["a", "a"]], ["U", ["a", 3]], ["h0", ["a"]], ["xs", ["b", 3]]], "entry": "grad_rnn_loss", "function": "rnn_loss", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": [], "wrt": "W"}
-# s2s-digest: 4c14be02921cdf7f13c5ab4483fefc6ef58da251137aa029ac74cc138bf78a62 (sha256 of this file without this line)
+# s2s-digest: 547987d2c08d6d9a2c8e3cd6242a7689c9a6f48fbd03dff5cdb4eb57e554a5c3 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dx, matmul_dy, zeros_like
+from s2s.runtime import zeros_like
 
 
 def grad_rnn_loss(W, U, h0, xs):
@@ -33,6 +33,6 @@ def grad_rnn_loss(W, U, h0, xs):
     for h_2, h_3 in zip(reversed(h_2_stack), reversed(h_3_stack)):
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
         plus_bar = h_2_bar * (1.0 - h_3 * h_3)
-        W_bar += matmul_dx(plus_bar, W, h_2)
-        h_2_bar = matmul_dy(plus_bar, W, h_2)
+        W_bar += np.outer(plus_bar, h_2)
+        h_2_bar = W.T @ plus_bar
     return W_bar

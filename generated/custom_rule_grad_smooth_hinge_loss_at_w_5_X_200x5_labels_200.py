@@ -3,11 +3,11 @@
 # transform: grad, wrt='w', optimize=True, specialized to shapes w (a,), X (b, a), labels (b,)
 # source sha256: 633d1d4c08b34e1b466d9e559298fcfea1a34387542125b26e9932df63a1a8e1
 # s2s-meta: {"bindings": {"softplus": "custom_rule:smooth_hinge_loss"}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["labels", ["b"]]], "entry": "grad_smooth_hinge_loss", "function": "smooth_hinge_loss", "kind": "grad", "optimize": true, "origin": "examples/custom_rule.py", "scalars": [], "wrt": "w"}
-# s2s-digest: 766f70c248572acd7e1906364b788f1b8c536224bdf006e912e386a98ddf46cf (sha256 of this file without this line)
+# s2s-digest: eb8f4cdd87d647dc389efe203161ca9b2e2f21199c0785a3888c783ae33b06ff (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dy, seed_like, size_of, unreduce
+from s2s.runtime import seed_like, size_of, unreduce
 
 
 def grad_smooth_hinge_loss(w, X, labels):
@@ -20,5 +20,5 @@ def grad_smooth_hinge_loss(w, X, labels):
     softplus_neg_margins_bar = unreduce(softplus_neg_margins_bar, softplus_neg_margins, None, False)
     margins_bar = -(softplus_neg_margins_bar * np.exp(neg_margins - softplus_neg_margins))
     # custom_rule.py:32  margins = labels * (X @ w)
-    w_bar = matmul_dy(margins_bar * labels, X, w)
+    w_bar = X.T @ (margins_bar * labels)
     return w_bar

@@ -3,11 +3,11 @@
 # transform: value_and_grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to Python numbers for weight_decay, specialized to shapes W1 (a, a), b1 (a,), W2 (a, b), b2 (b,), x (a, a), y (a, b)
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "a"]], ["b1", ["a"]], ["W2", ["a", "b"]], ["b2", ["b"]], ["x", ["a", "a"]], ["y", ["a", "b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/digits_mlp.py", "scalars": ["weight_decay"], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 483b2cc45103f131de4fe15fe82ff7c4a9eb28fd44b36317dbd7eb7efb7b356d (sha256 of this file without this line)
+# s2s-digest: a8295a74ff18d7d95a4382cc9a8a6ebba6c2afa042cdd75f2d62fecade3f2ee7 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, size_of, unreduce
+from s2s.runtime import extremum_adjoint, seed_scalar, size_of, unreduce
 
 
 def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
@@ -44,10 +44,10 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # digits_mlp.py:41  logits = h @ W2 + b2
     b2_bar = np.sum(logits_bar, axis=0)
-    h_bar = matmul_dx(logits_bar, h, W2)
-    W2_bar += matmul_dy(logits_bar, h, W2)
+    h_bar = logits_bar @ W2.T
+    W2_bar += h.T @ logits_bar
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
     x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
     b1_bar = np.sum(x_at_W1_plus_b1_bar, axis=0)
-    W1_bar += matmul_dy(x_at_W1_plus_b1_bar, x, W1)
+    W1_bar += x.T @ x_at_W1_plus_b1_bar
     return (loss, (W1_bar, b1_bar, W2_bar, b2_bar))

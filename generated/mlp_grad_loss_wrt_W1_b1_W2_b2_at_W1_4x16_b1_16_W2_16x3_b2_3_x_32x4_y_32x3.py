@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (4, a), b1 (a,), W2 (a, 3), b2 (3,), x (b, 4), y (b, 3)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", [4, "a"]], ["b1", ["a"]], ["W2", ["a", 3]], ["b2", [3]], ["x", ["b", 4]], ["y", ["b", 3]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 206df384f38bbd91c9d4af2b10380be6d311b6b9658a258b22d1733c497e9431 (sha256 of this file without this line)
+# s2s-digest: 54f18dc71ee1d550bcb5d415a25d18339579692731813c0872ed0747a7222e2f (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, size_of, unreduce
+from s2s.runtime import extremum_adjoint, seed_like, size_of, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
@@ -36,10 +36,10 @@ def grad_loss(W1, b1, W2, b2, x, y):
     logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # mlp.py:18  logits = h @ W2 + b2
     b2_bar = np.sum(logits_bar, axis=0)
-    h_bar = matmul_dx(logits_bar, h, W2)
-    W2_bar = matmul_dy(logits_bar, h, W2)
+    h_bar = logits_bar @ W2.T
+    W2_bar = h.T @ logits_bar
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
     b1_bar = np.sum(x_at_W1_plus_b1_bar, axis=0)
-    W1_bar = matmul_dy(x_at_W1_plus_b1_bar, x, W1)
+    W1_bar = x.T @ x_at_W1_plus_b1_bar
     return (W1_bar, b1_bar, W2_bar, b2_bar)

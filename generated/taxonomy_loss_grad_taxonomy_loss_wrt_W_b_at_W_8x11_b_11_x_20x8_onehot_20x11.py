@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
-# s2s-digest: b345abbb7e26cec0eb50a350e23b21b143370f1ce62fff84d2ed5565423d155e (sha256 of this file without this line)
+# s2s-digest: 309f48965ffcc8b43206e01cfc4f47b2a8da6ce69cc51e107383adefca67f174 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
+from s2s.runtime import GradTuple, extremum_adjoint, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
@@ -40,7 +40,7 @@ def grad_taxonomy_loss(W, b, x, onehot):
     logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # taxonomy_loss.py:59  logits = x @ W + b
     b_bar = np.sum(logits_bar, axis=0)
-    W_bar = matmul_dy(logits_bar, x, W)
+    W_bar = x.T @ logits_bar
     return (W_bar, b_bar)
 
 

@@ -3,11 +3,10 @@
 # transform: grad, wrt='beta', optimize=True, specialized to Python numbers for lam, specialized to shapes beta (a,), X (b, a), counts (b,)
 # source sha256: 02f02fc2e9ed6a0ad833fbd2c9ecfd5e5c84bfd1fd8095372690334e786eccfb
 # s2s-meta: {"bindings": {}, "dims": [["beta", ["a"]], ["X", ["b", "a"]], ["counts", ["b"]]], "entry": "grad_neg_log_likelihood", "function": "neg_log_likelihood", "kind": "grad", "optimize": true, "origin": "examples/trust_region.py", "scalars": ["lam"], "wrt": "beta"}
-# s2s-digest: 0379aa090cab53871e76ec770991a19f9d4df18ca4b94aede9f42095cbc64700 (sha256 of this file without this line)
+# s2s-digest: a078170f7be78b49f1f0d789d103d47539cd34a9ba17163b93a18ba2a75e8545 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import matmul_dy
 
 
 def grad_neg_log_likelihood(beta, X, counts, lam):
@@ -17,5 +16,5 @@ def grad_neg_log_likelihood(beta, X, counts, lam):
     beta_bar = 1.0 * lam * beta
     eta_bar = np.exp(eta) - counts
     # trust_region.py:24  eta = X @ beta
-    beta_bar += matmul_dy(eta_bar, X, beta)
+    beta_bar += X.T @ eta_bar
     return beta_bar

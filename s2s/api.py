@@ -253,11 +253,13 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
     quick = {}  # quick_key -> (variant, what to call, its key), for calls already checked (see quick_key)
     direct = plain and not extra and kind in ("grad", "value_and_grad")
     wrt_positions = [positional.index(n) for n in wrt_names] if direct else []
+    # a quick call may leave parameters at their defaults (the entry has them too), not one differentiated
+    required = max([len([p for p in sig.parameters.values() if p.default is p.empty])] + [i + 1 for i in wrt_positions])
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         nonlocal recent
-        key = quick_key(args) if direct and not kwargs and len(args) == len(positional) else None
+        key = quick_key(args) if direct and not kwargs and required <= len(args) <= len(positional) else None
         known = quick.get(key) if key is not None else None
         if known is not None:  # arguments of types and shapes a checked call had: straight to the variant
             run, target, used, watch = known
@@ -391,7 +393,7 @@ def _quick_container(value, t, budget):
         return None
     if t is np.ndarray:
         return value.shape, value.dtype
-    if t is float or t is int:
+    if t is float or t is int or t is np.float64:  # np.float64: a float to spec_of, as np.log(0.3) gives
         return t
     if t is str or t is bool or value is None:
         return t, value

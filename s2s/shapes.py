@@ -195,9 +195,9 @@ def _all_statements(stmts):
 def _scalar_atom(node, scalar):
     if isinstance(node, gast.Constant):
         return _number(node.value)
+    if hasattr(node, "s2s_global"):  # a module's number: ``G``, ``np.pi``
+        return _number(node.s2s_global)
     if isinstance(node, gast.Name):
-        if hasattr(node, "s2s_global"):
-            return _number(node.s2s_global)
         return node.id in scalar
     return False
 

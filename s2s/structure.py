@@ -11,6 +11,7 @@ part where complex intermediates gave a real argument a complex adjoint.
 
 import copy
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -41,6 +42,11 @@ def _like(g, value):
 
     A gradient that is an array of another library (a 0-d cupy or dask array) stays
     one: ``float()`` of it would synchronise the device or compute the graph."""
+    kind = type(value)
+    if kind is np.ndarray and type(g) is np.ndarray and g.dtype == value.dtype:
+        return g  # the common leaf, at once
+    if kind is float and (type(g) is float or type(g) is np.float64):
+        return float(g)
     if g is None:  # nothing read: zeros, in the value's structure
         if isinstance(value, (tuple, list)):
             g = (None,) * len(value)
@@ -48,8 +54,8 @@ def _like(g, value):
             g = {}
         else:
             return zeros_like(value)
-    g = _real_like(g, value)
     if type(value) is float:
+        g = _real_like(g, value)
         return float(g) if isinstance(g, (float, int, np.ndarray, np.generic)) and np.ndim(g) == 0 else g
     if isinstance(value, dict) and isinstance(g, dict):
         out = type(value)()
@@ -64,24 +70,52 @@ def _like(g, value):
         return _attributes_like(g, value)
     if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
         return type(value)(_like(part, entry) for part, entry in zip(g, value))
-    return g
+    return _real_like(g, value)
 
 
 def _fields_like(g, value):
     """A NamedTuple's or a dataclass's gradient as the same type, field by field: zeros for
     the fields the function never read, the value itself for a field with no derivative
     (a string, a flag, an integer)."""
-    names = value._fields if hasattr(value, "_fields") else [f.name for f in dataclasses.fields(value)]
+    names = value._fields if hasattr(value, "_fields") else _field_names(type(value))
     parts = {}
     for name in names:
         entry = getattr(value, name)
         parts[name] = _like(g.get(name), entry) if g.get(name) is not None or _differentiable(entry) else entry
     if hasattr(value, "_fields"):
         return type(value)(**parts)
-    out = copy.copy(value)
+    out = _copy(value)
     for name, part in parts.items():
         object.__setattr__(out, name, part)  # frozen dataclasses too
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _field_names(cls):
+    """The names of a dataclass's fields, in order (``dataclasses.fields``, once per class)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _copy(value):
+    """``copy.copy(value)``; for an instance of a class that customizes no copying or pickling
+    (most dataclasses), the same shallow copy made directly: a new instance with the same
+    ``__dict__``."""
+    cls = type(value)
+    if _plain_copy(cls) and type(getattr(value, "__dict__", None)) is dict:
+        out = cls.__new__(cls)
+        out.__dict__.update(value.__dict__)
+        return out
+    return copy.copy(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_copy(cls):
+    """Whether ``copy.copy`` of a ``cls`` instance is ``cls.__new__(cls)`` with the ``__dict__`` copied."""
+    return (
+        not hasattr(cls, "__copy__") and cls.__reduce_ex__ is object.__reduce_ex__ and cls.__reduce__ is object.__reduce__
+        and getattr(cls, "__getstate__", None) is getattr(object, "__getstate__", None)
+        and getattr(cls, "__setstate__", None) is None and not hasattr(cls, "__slots__")
+    )
 
 
 def _attributes_like(g, value):
@@ -110,14 +144,11 @@ def _differentiable(value):
 
 
 def _real_like(g, value):
-    """The gradient of a real argument (leaves of a dict, list or tuple too) is the real
-    part of the complex adjoint that complex intermediates give it (the convention of
-    :mod:`s2s.derivatives.numpy_complex`)."""
-    if isinstance(value, dict) and isinstance(g, dict):
-        return type(g)((k, _real_like(v, value.get(k))) for k, v in g.items())
-    if isinstance(value, (tuple, list)) and isinstance(g, (tuple, list)) and len(g) == len(value):
-        parts = [_real_like(v, w) for v, w in zip(g, value)]
-        return type(g)(*parts) if hasattr(g, "_fields") else type(g)(parts)
+    """The gradient of a real argument is the real part of the complex adjoint that complex
+    intermediates give it (the convention of :mod:`s2s.derivatives.numpy_complex`); :func:`_like`
+    asks at each leaf of a container."""
+    if isinstance(g, (dict, tuple, list)):
+        return g
     if np.iscomplexobj(g) and (isinstance(value, float) or hasattr(value, "dtype")) and not np.iscomplexobj(value):
         return np.real(g)
     return g

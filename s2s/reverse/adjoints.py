@@ -167,7 +167,43 @@ class Adjoints:
             if isinstance(key, tuple) and key[0] == "dims" and all(type(d) is int for d in key[1]):
                 return gast.Constant(value=math.prod(key[1]), kind=None)
             return node
+        if isinstance(node, gast.Call) and spelling(node.func) in ("matmul_dx", "matmul_dy") and len(node.args) == 3 and not node.keywords:
+            node.args = [self.fold_sizes(a) for a in node.args]
+            return self.known_product(node)
         return _each_child(node, self.fold_sizes)
+
+    def known_product(self, node):
+        """``matmul_dx(g, x, y)`` or ``matmul_dy(g, x, y)`` (the adjoints of ``x @ y``) where the
+        variant knows that ``x`` and ``y`` are vectors or matrices: the product it computes,
+        written out (``g @ y.T``, ``x.T @ g``, ``g * y``, ``np.outer(x, g)``), so the
+        call tests no ranks and reads only the operand it multiplies by."""
+        g, x, y = node.args
+        ranks = [self.rank(a) for a in (x, y)]
+        if None in ranks:
+            return node
+        np_ = name("np")
+        outer = gast.Attribute(value=np_, attr="outer", ctx=gast.Load())  # of two vectors here (numba compiles it)
+
+        def T(m):
+            return gast.Attribute(value=m, attr="T", ctx=gast.Load())
+
+        def matmul(a, b):
+            return gast.BinOp(left=a, op=gast.MatMult(), right=b)
+
+        if spelling(node.func) == "matmul_dx":
+            made = {(2, 2): lambda: matmul(g, T(y)), (1, 1): lambda: gast.BinOp(left=g, op=gast.Mult(), right=y),
+                    (1, 2): lambda: matmul(y, g), (2, 1): lambda: gast.Call(func=outer, args=[g, y], keywords=[])}
+        else:
+            made = {(2, 2): lambda: matmul(T(x), g), (1, 1): lambda: gast.BinOp(left=g, op=gast.Mult(), right=x),
+                    (1, 2): lambda: gast.Call(func=outer, args=[x, g], keywords=[]), (2, 1): lambda: matmul(T(x), g)}
+        return made[tuple(ranks)]()
+
+    def rank(self, node):
+        """1 or 2 where ``node`` is a name the variant knows to hold a vector or a matrix, else None."""
+        key = self.classes.get(node.id) if isinstance(node, gast.Name) and not hasattr(node, "s2s_global") else None
+        if isinstance(key, tuple) and key[0] == "dims" and len(key[1]) in (1, 2) and node.id not in self.scalar:
+            return len(key[1])
+        return None
 
     def zero_fill(self, primal):
         """``dv = zeros_like(v)``: a zero adjoint where a path contributed nothing."""

@@ -223,8 +223,8 @@ def others_conform(bindings, param, template, scalar=(), classes=None):
         node = bindings.get(other)
         if isinstance(node, gast.Constant) and (node.value is None or isinstance(node.value, (int, float))):
             continue
-        if isinstance(node, gast.Name) and type(getattr(node, "s2s_global", None)) in (int, float):
-            continue  # a module's number (G = 9.81), as s2s.shapes counts it
+        if isinstance(node, (gast.Name, gast.Attribute)) and type(getattr(node, "s2s_global", None)) in (int, float):
+            continue  # a module's number (G = 9.81, np.pi), as s2s.shapes counts it
         if isinstance(node, gast.Name) and not hasattr(node, "s2s_global") and (
             node.id in scalar or (own is not None and classes.get(node.id) == own)
         ):

@@ -10,7 +10,7 @@ without being converted to host numpy arrays.
 
 The helpers live in modules by role:
 
-* ``values``: ``GradTuple``, ``GradDict`` (container adjoints), ``ShapeOf`` (saved shapes), ``size_of``;
+* ``values``: ``GradTuple``, ``SparseTuple``, ``GradDict`` (container adjoints), ``zeros_like``, ``ShapeOf`` (saved shapes), ``size_of``;
 * ``dispatch``: which array library a value belongs to (internal);
 * ``elements``: ``float_lists``, ``write_back``: a vector's entries as Python floats for a loop that reads and writes them one by one;
 * ``dicts``: dicts and records built inside the function (``dict_of``, ``items_of``, ``values_of``, ``keys_of``, ``record_of``) and their adjoints;
@@ -165,7 +165,7 @@ from .sequences import (
     sum_adjoint_adjoint,
 )
 from .rows import push_row
-from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, shape_of, size_of
+from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, SparseTuple, shape_of, size_of
 
 __all__ = [
     "float_lists",
@@ -306,6 +306,7 @@ __all__ = [
     "matmul_dx_adjoint_grad",
     "reduce_like",
     "GradTuple",
+    "SparseTuple",
     "GradDict",
     "rebroadcast",
     "shape_of",

@@ -11,6 +11,7 @@ transposition.  ``unbroadcast`` and ``unreduce`` read only the shape of
 import numpy as np
 
 from .dispatch import broadcast_like
+from .values import ShapeOf
 
 
 _PY_SCALARS = (float, int, bool)
@@ -18,12 +19,21 @@ _PY_SCALARS = (float, int, bool)
 
 def unbroadcast(grad, like):
     """Reduce ``grad`` to the shape of ``like``, undoing numpy broadcasting."""
-    if type(like) in _PY_SCALARS:  # the fast path of scalar code
+    kind = type(like)
+    if kind in _PY_SCALARS:  # the fast path of scalar code
         return grad if type(grad) in _PY_SCALARS or not np.ndim(grad) else np.sum(grad)
-    if isinstance(like, (tuple, list)) or isinstance(grad, (tuple, list)):
+    if kind is np.ndarray or kind is ShapeOf:  # the common cases, without np.shape's dispatch
+        shape = like.shape
+    elif isinstance(like, (tuple, list)):
         return grad  # containers do not broadcast
-    shape = like.shape if type(like) is np.ndarray else np.shape(like)
-    gshape = grad.shape if type(grad) is np.ndarray else np.shape(grad)
+    else:
+        shape = np.shape(like)
+    if type(grad) is np.ndarray:
+        gshape = grad.shape
+    elif isinstance(grad, (tuple, list)):
+        return grad
+    else:
+        gshape = np.shape(grad)
     if gshape == shape:
         return grad
     if len(gshape) < len(shape) or any(

@@ -13,7 +13,7 @@ import numpy as np
 from .broadcasting import unbroadcast
 from .dispatch import broadcast_like, library_array, library_zeros
 from .seeds import zeros_like
-from .values import GradDict, GradTuple, size_of
+from .values import GradDict, GradTuple, SparseTuple, size_of
 
 
 def add_at(total, index, grad):
@@ -26,17 +26,18 @@ def add_at(total, index, grad):
 
 
 def unindex(grad, like, index):
-    """The adjoint of ``like[index]``: ``grad`` placed at ``index`` in zeros (a dict's: by key)."""
+    """The adjoint of ``like[index]``: ``grad`` placed at ``index`` in zeros (a dict's: by key; a
+    tuple's or list's: a :class:`~s2s.runtime.values.SparseTuple` holding ``grad`` alone)."""
     if isinstance(like, dict):
         return GradDict({index: grad})
-    if isinstance(like, (tuple, list)):
-        out = [zeros_like(v) for v in like]
+    if isinstance(like, (tuple, list)):  # the entries read; the others None (read as zeros)
+        out = [None] * len(like)
         if isinstance(index, slice):
             for i, g in zip(range(*index.indices(len(like))), grad):
                 out[i] = g
         else:
             out[index] = grad
-        return GradTuple(out)
+        return SparseTuple(out, like)
     out = library_zeros(like, grad)
     if _is_basic_index(index):
         out[index] = grad
@@ -47,10 +48,13 @@ def unindex(grad, like, index):
 def unattribute(grad, like, name):
     """The adjoint of ``like.name``: by attribute name (a dataclass's or an object's field), or
     by position for a NamedTuple, whose reads by index and by name then add up."""
+    fields = getattr(type(like), "_fields", None)
+    if fields is not None and isinstance(like, tuple):  # a NamedTuple: by position
+        out = [None] * len(like)
+        out[fields.index(name)] = grad
+        return SparseTuple(out, like)
     if hasattr(like, "__array_function__") or hasattr(like, "__array_ufunc__"):
         raise TypeError(f"s2s cannot differentiate the attribute `.{name}` of an array")
-    if isinstance(like, tuple) and hasattr(like, "_fields"):
-        return unindex(grad, like, like._fields.index(name))
     return GradDict({name: grad})
 
 

@@ -8,21 +8,7 @@ entry of an overwritten item reset to zero.
 
 import numpy as np
 
-from .values import GradDict, GradTuple, ShapeOf, is_record
-
-
-def zeros_like(value):
-    """A zero adjoint shaped like ``value`` (arrays, scalars, tuples, lists; an empty
-    ``GradDict`` for a dict or an object with attributes, whose adjoints are by key or name)."""
-    if value is None or isinstance(value, (ShapeOf, str)):
-        return None  # no derivative: a placeholder, a saved shape, a name
-    if isinstance(value, dict) or is_record(value):
-        return GradDict()
-    if isinstance(value, (tuple, list)):
-        return GradTuple(zeros_like(v) for v in value)
-    if isinstance(value, (bool, int, float, complex)):
-        return type(value)(0) if not isinstance(value, bool) else 0.0
-    return np.zeros_like(value)
+from .values import GradDict, GradTuple, SparseTuple, zeros_like
 
 
 def seed_like(*arguments):
@@ -65,6 +51,10 @@ def seed_scalar(value, name="the function"):
 
 def zeroed(grad, index):
     """A copy of ``grad`` with zeros at ``index`` (the adjoint of an overwritten item)."""
+    if type(grad) is SparseTuple:
+        out = list(tuple.__iter__(grad))
+        out[index] = None
+        return SparseTuple(out, grad.like)
     if isinstance(grad, (tuple, list)):
         out = list(grad)
         out[index] = zeros_like(out[index])

@@ -19,7 +19,9 @@ class GradTuple(tuple):
 
     ``+`` adds element by element (a plain tuple would concatenate), so
     generated code accumulates container adjoints with the same ``+`` it uses
-    for arrays; ``None`` is the zero of an element that has no derivative.  Numpy defers to it instead of converting it to an array.
+    for arrays; ``None`` is the zero of an element that has no derivative, or
+    (in a :class:`SparseTuple`) of one that received no adjoint.  Numpy defers
+    to it instead of converting it to an array.
     """
 
     __slots__ = ()
@@ -28,12 +30,61 @@ class GradTuple(tuple):
     def __add__(self, other):
         if not isinstance(other, (tuple, list)) or len(other) != len(self):
             return NotImplemented
-        return GradTuple(b if a is None else a if b is None else a + b for a, b in zip(self, other))
+        # the entries as held: None where a SparseTuple has none (its own iteration would give zeros)
+        theirs = other if type(other) is list else tuple.__iter__(other)
+        out = [b if a is None else a if b is None else a + b for a, b in zip(tuple.__iter__(self), theirs)]
+        like = self.like if type(self) is SparseTuple else other.like if type(other) is SparseTuple else None
+        if like is not None:
+            for entry in out:
+                if entry is None:
+                    return SparseTuple(out, like)
+        return GradTuple(out)
 
     __radd__ = __add__
 
     def __repr__(self):
         return f"GradTuple({tuple.__repr__(self)})"
+
+
+class SparseTuple(GradTuple):
+    """A tuple's or list's adjoint that only some entries received: ``None`` elsewhere,
+    read as zeros like the entries of ``like``, the primal container.
+
+    The adjoint of reading one entry (``p.W``, ``t[i]``) is one, so a read costs the entry's
+    adjoint, not zeros of every entry; ``+`` adds only the entries both have.  Reading an
+    entry (``t_bar[0]``, unpacking, iterating, ``tuple(t_bar)``, numpy converting it) gives
+    zeros where it holds ``None``, so rules and generated code that read the adjoints of a
+    tuple's entries read arrays, and a user's gradient (:mod:`s2s.structure`) has zeros in
+    its argument's structure.
+    """
+
+    __array_ufunc__ = None
+
+    def __new__(cls, items=(), like=None):
+        out = tuple.__new__(cls, items)
+        out.like = like
+        return out
+
+    def __getitem__(self, index):
+        part = tuple.__getitem__(self, index)
+        if isinstance(index, slice):
+            return SparseTuple(part, None if self.like is None else self.like[index])
+        if part is None and self.like is not None:
+            return zeros_like(self.like[index])
+        return part
+
+    def __iter__(self):
+        if self.like is None:
+            return tuple.__iter__(self)
+        return (zeros_like(v) if a is None else a for a, v in zip(tuple.__iter__(self), self.like))
+
+    def __reduce__(self):
+        return GradTuple, (tuple(self),)
+
+    def __repr__(self):
+        return f"SparseTuple({tuple.__repr__(self)})"
+
+
 
 
 class GradDict(dict):
@@ -105,7 +156,9 @@ class ShapeOf:
 def shape_of(value):
     """The shape of ``value``, kept instead of the value (see :class:`ShapeOf`)."""
     kind = type(value)
-    if kind is float or kind is int or kind is tuple or kind is list or kind is bool or kind is GradTuple or kind is dict:
+    if kind is np.ndarray:
+        return ShapeOf(value.shape)
+    if kind is float or kind is int or kind is tuple or kind is list or kind is bool or kind is GradTuple or kind is SparseTuple or kind is dict:
         return value  # a Python scalar is as small as its shape; a container keeps references
     return ShapeOf(np.shape(value))
 
@@ -121,3 +174,25 @@ def size_of(value, axis=None):
     if axis is not None:
         return int(shape[axis])
     return math.prod(int(n) for n in shape)
+
+
+def zeros_like(value):
+    """A zero adjoint shaped like ``value``: zeros for arrays and numbers, a :class:`SparseTuple`
+    with no entries for a tuple or list (read, an entry is zeros like its value), an empty
+    ``GradDict`` for a dict or an object with attributes, whose adjoints are by key or name;
+    ``None`` for what has no derivative."""
+    kind = type(value)
+    if kind is np.ndarray:
+        return np.zeros_like(value)
+    if kind is float:
+        return 0.0
+    if value is None or isinstance(value, (ShapeOf, str)):
+        return None  # no derivative: a placeholder, a saved shape, a name
+    if isinstance(value, dict) or is_record(value):
+        return GradDict()
+    if isinstance(value, (tuple, list)):
+        return SparseTuple((None,) * len(value), value)
+    if isinstance(value, (bool, int, float, complex)):
+        return type(value)(0) if not isinstance(value, bool) else 0.0
+    return np.zeros_like(value)
+
