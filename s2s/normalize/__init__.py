@@ -25,7 +25,7 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, refuse, starred, tables, varargs
+from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, recursion, refuse, starred, tables, varargs
 from .anf import Normalizer
 from .tree import name_node, runtime_call
 
@@ -41,6 +41,7 @@ DESUGARING = (
     augmented.desugar,  # x += v          ->  x = x + v
     list_methods.desugar,  # xs.append(v)  ->  xs = appended(xs, v); v = xs.pop()
     array_methods.desugar,  # x.sum(axis=0)  ->  np.sum(x, axis=0)
+    recursion.desugar,  # return c[i] + x * f(c, x, i + 1)  ->  a descent loop pushing i, an ascent loop popping it
 )
 
 
