@@ -1,12 +1,15 @@
 """Linear recursion as two loops: a function that calls itself at one place, once per call.
 
-Takes a function body after the other desugaring passes (gast statements) and
-the function's :class:`~s2s.frontend.Parsed`.  Where the function calls itself
-at exactly one call site, reached at most once per activation, it returns a
-body without the call that computes the same value with two loops; anything
-else it returns unchanged, for reverse mode's recursion (each call's saved
-values nested in its caller's, or a list of rows where compiled:
-:func:`s2s.jit.recursion_groups`).
+Takes a function body after the desugaring passes (gast statements), the
+function's :class:`~s2s.frontend.Parsed` and whether the derivative is compiled.
+Guarantees: where the function calls itself at exactly one call site, reached
+at most once per activation, the body returned computes the same value with
+two loops and no call of the function; anything else is returned unchanged,
+for reverse mode's recursion (each call's saved values nested in its caller's,
+or a list of rows where compiled: :func:`s2s.jit.recursion_groups`).  Compiled
+code pushes only integers stepped by a constant (``i + 1``, ``n // 2``): a
+list of numbers that carry derivatives has list adjoints, which numba does not
+compile, so such a recursion stays one there.
 
 The self-call, lifted out of its expression (an ``x if c else y`` around it
 made an ``if``), is a statement ``t = f(args)`` nested in ``if`` blocks only.
@@ -59,9 +62,10 @@ class Refused(Exception):
     """The function is not a linear recursion this pass can prove; left as it is."""
 
 
-def desugar(body, parsed):
+def loops(body, parsed, compiled=False):
+    """``body`` with its linear recursion as loops, or ``body`` (see the module)."""
     try:
-        return Linear(body, parsed).loops()
+        return Linear(body, parsed, compiled).loops()
     except Refused:
         return body
 
@@ -73,7 +77,8 @@ def _names(node):
 class Linear:
     """One function's linear recursion and its two loops."""
 
-    def __init__(self, body, parsed):
+    def __init__(self, body, parsed, compiled=False):
+        self.compiled = compiled
         self.body = body
         self.parsed = parsed
         self.fname = parsed.node.name
@@ -222,6 +227,9 @@ class Linear:
                      and after[0].value.id == self.target)
         if tail_call:  # return f(args): nothing to do on the way back
             saved = []
+        arguments = dict(zip(self.params, self.call.args))
+        if self.compiled and not all(n in arguments and _integer_step(n, arguments[n]) for n in saved):
+            raise Refused
         where = self.statement
         frames = {n: self.namer.fresh(f"{self.fname}_{n}_frames") for n in saved}
         count = None if saved or tail_call else self.namer.fresh(f"{self.fname}_calls")
@@ -299,6 +307,17 @@ def _guarded(body, path, call_path, value):
     prefix = block[:g]
     loop_body = block[g + 1:k] + call_path + copy.deepcopy(prefix)
     return prefix, _negated(guard.test), loop_body, _tail(guard.body, value)
+
+
+def _integer_step(param, arg):
+    """Whether ``arg`` is ``param`` plus, minus or floor-divided by an integer constant."""
+    if not isinstance(arg, gast.BinOp) or not isinstance(arg.op, (gast.Add, gast.Sub, gast.FloorDiv)):
+        return False
+    def is_param(n):
+        return isinstance(n, gast.Name) and n.id == param
+    def is_int(n):
+        return isinstance(n, gast.Constant) and type(n.value) is int
+    return is_param(arg.left) and is_int(arg.right) or isinstance(arg.op, gast.Add) and is_int(arg.left) and is_param(arg.right)
 
 
 def _returns(stmts):
