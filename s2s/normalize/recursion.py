@@ -243,13 +243,16 @@ class Linear:
             push.append(at(assign(name_node(count, True), gast.BinOp(left=name_node(count), op=gast.Add(),
                                                                        right=gast.Constant(value=1, kind=None)))))
         moved = [(p, a) for p, a in zip(self.params, self.call.args) if p in changed]
-        if len(moved) == 1:
-            rebind = [at(assign(name_node(moved[0][0], True), moved[0][1]))]
-        elif moved:
-            rebind = [at(assign(gast.Tuple(elts=[name_node(p, True) for p, _ in moved], ctx=gast.Store()),
-                                gast.Tuple(elts=[a for _, a in moved], ctx=gast.Load())))]
-        else:
-            rebind = []
+        # one assignment per parameter (a tuple would carry a tuple's adjoint); an argument that
+        # reads a parameter rebound before it is computed first
+        early, rebind = [], []
+        for j, (p, a) in enumerate(moved):
+            if _names(a) & {q for q, _ in moved[:j]}:
+                ahead = self.namer.fresh(f"{p}_next")
+                early.append(at(assign(name_node(ahead, True), a)))
+                a = name_node(ahead)
+            rebind.append(at(assign(name_node(p, True), a)))
+        rebind = early + rebind
         start = [at(assign(name_node(frames[n], True), gast.List(elts=[], ctx=gast.Load()))) for n in saved]
         if count:
             start.append(at(assign(name_node(count, True), gast.Constant(value=0, kind=None))))
