@@ -19,6 +19,8 @@ CASES = [  # (function, arguments, wrt, whether the derivative has the loops whe
     (P.polynomial_shared, (RNG.standard_normal(6), -0.6), (0, 1), True),
     (P.sinc_product, (1.3, 6), 0, False),  # pushes x, a float with a derivative: compiled, a recursion
     (P.babylonian, (2.0, 1.0, 5), (0, 1), True),
+    (P.power_early, (0.9, 11), 0, True),  # two base cases: `while n != 0 and n != 1`
+    (P.continued_fraction_truncated, (1.0 + RNG.random(6), RNG.random(6) + 0.1, 0), (0, 1), True),  # `while True`, `break`
 ]
 IDS = [c[0].__name__ for c in CASES]
 
@@ -81,3 +83,19 @@ def test_deep_linear_recursion_needs_no_recursion_limit():
     finally:
         sys.setrecursionlimit(old)
     assert g == pytest.approx(np.sum(np.arange(1, 2000) * c[1:] * 0.99 ** np.arange(1999)), rel=1e-10)
+
+
+@pytest.mark.parametrize("f,args,wrt", [
+    (P.sum_of_squares, (RNG.standard_normal(5), 0.4), 0),  # two calls
+    (P.branching_sum, (0.8, 3), 0),  # a call in a loop
+], ids=["two_calls", "call_in_a_loop"])
+def test_what_is_not_a_linear_recursion_stays_one(f, args, wrt):
+    g = s2s.grad(f, wrt=wrt)
+    assert "_frames" not in g.source and "_value" not in g.source
+    np.testing.assert_allclose(g(*args), numeric_grad(f, args, wrt), rtol=1e-6, atol=1e-8)
+
+
+def test_mutual_recursion_stays_one():
+    from programs import control
+    source = s2s.grad(control.mutual_recursion).source
+    assert "h_even_backward(" in source and "h_odd_backward(" in source and "_frames" not in source

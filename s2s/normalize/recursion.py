@@ -113,7 +113,7 @@ class Linear:
             raise Refused
         if not _leaves(self.body):
             raise Refused
-        body = self.lifted(self.body)
+        body = _nested(self.lifted(self.body), self.statement)
         path = self.path(body)
         return self.rewrite(body, path)
 
@@ -256,13 +256,17 @@ class Linear:
         start = [at(assign(name_node(frames[n], True), gast.List(elts=[], ctx=gast.Load()))) for n in saved]
         if count:
             start.append(at(assign(name_node(count, True), gast.Constant(value=0, kind=None))))
-        guarded = _guarded(body, path, push + rebind, value)
-        if guarded:
-            before, test, loop_body, base = guarded
-            descent = before + [at(gast.While(test=test, body=loop_body, orelse=[]))] + base
-        else:
-            loop_body = _descent(body, path, push + rebind + [at(gast.Continue())], value)
-            descent = [at(gast.While(test=gast.Constant(value=True, kind=None), body=loop_body, orelse=[]))]
+        if any(_returns(block[:k]) for block, k in path):
+            raise Refused  # a return in the code before the call other than a base case's
+        guarded = _guarded(path, push + rebind, value)
+        if guarded is None:
+            flag = self.namer.fresh(f"{self.fname}_descending")
+            self.parsed.scope.locals.add(flag)
+            guarded = _flagged(path, push + rebind, value, flag, at)
+        if guarded is None:
+            raise Refused
+        before, test, loop_body, base = guarded
+        descent = before + [at(gast.While(test=test, body=loop_body, orelse=[]))] + base
         done = [gast.copy_location(gast.Return(value=name_node(value)), where)]
         if tail_call:
             self.parsed.scope.locals.add(value)
@@ -281,35 +285,101 @@ class Linear:
         return start + descent + [ascent] + done
 
 
-def _guarded(body, path, call_path, value):
-    """The descent as ``(before, test, loop body, base case)`` of a loop ``while test``, where the
-    recursion has one base case guarding the call: ``if test: <call> else: <base>`` (or the
-    other way round) or ``if test: <base>`` before the call; None for other shapes."""
-    (block, k), inner = path[0], path[1:]
-    if _returns(block[:k]) if inner else False:
+def _nested(block, target):
+    """``block`` where each ``if`` before the statement holding ``target`` one of whose branches
+    leaves has the statements after it in its other branch (``if n == 0: return 1.0`` then
+    the call: the call in the ``else``)."""
+    for g, stmt in enumerate(block):
+        if _holds(stmt, target):
+            if isinstance(stmt, gast.If):
+                new = copy.copy(stmt)
+                new.body, new.orelse = _nested(stmt.body, target), _nested(stmt.orelse, target)
+                return block[:g] + [new] + block[g + 1:]
+            return block
+        if isinstance(stmt, gast.If) and _leaves(stmt.body) != _leaves(stmt.orelse):
+            new = copy.copy(stmt)
+            if _leaves(stmt.body):
+                new.orelse = _nested(stmt.orelse + block[g + 1:], target)
+            else:
+                new.body = _nested(stmt.body + block[g + 1:], target)
+            return block[:g] + [new]
+    return block
+
+
+def _guarded(path, call_path, value):
+    """The descent as ``(before, test, loop body, base cases)`` of a loop ``while test``, where
+    the call sits in nested ``if``\ s with nothing before each inner ``if`` (the base cases'
+    tests, ``if n == 0: ... elif n == 1: ... else: <call>``); None for other shapes.  Tests
+    after the first are joined by ``and``, which normalization evaluates eagerly: only
+    comparisons of names and constants."""
+    levels, (calls, j) = path[:-1], path[-1]
+    if not levels or any(block[:k] for block, k in levels[1:]):
         return None
-    if len(inner) == 1:
+    tests = [branch.test if inner is branch.body else _negated(branch.test) for branch, inner, _ in _branches(path)]
+    if len(tests) > 1 and not all(_plain(t) for t in tests[1:]):
+        return None
+    test = tests[0] if len(tests) == 1 else gast.BoolOp(op=gast.And(), values=tests)
+    prefix = levels[0][0][:levels[0][1]]
+    loop_body = calls[:j] + call_path + copy.deepcopy(prefix)
+    return prefix, test, loop_body, _tail(_base_cases(path), value)
+
+
+def _flagged(path, call_path, value, flag, at):
+    """The descent as ``(before, test, loop body, base cases)`` of a loop ``while flag``, for any
+    nesting of the call in ``if``\ s: the code before the call, with ``flag = False`` where it
+    would return and ``flag = True`` where it would call, runs before the loop and at the end
+    of each iteration; after the loop the base cases run it again, returning where it returned."""
+    def set_flag(v):
+        return at(assign(name_node(flag, True), gast.Constant(value=v, kind=None)))
+
+    def tests(level):
+        block, k = path[level]
+        if level == len(path) - 1:
+            return block[:k] + [set_flag(True)]
+        branch, inner, _ = _branches(path)[level]
+        new = copy.copy(branch)
+        if inner is branch.body:
+            new.body, new.orelse = tests(level + 1), [set_flag(False)]
+        else:
+            new.body, new.orelse = [set_flag(False)], tests(level + 1)
+        return copy.deepcopy(block[:k]) + [new]
+
+    if len(path) < 2:
+        return None
+    return tests(0), name_node(flag), call_path + tests(0), _tail(_base_cases(path), value)
+
+
+def _branches(path):
+    """``(the if, the branch on the path, the other branch)`` at each level of ``path`` but the last."""
+    out = []
+    for (block, k), (inner, _) in zip(path, path[1:]):
         branch = block[k]
-        calls, other = (branch.body, branch.orelse) if inner[0][0] is branch.body else (branch.orelse, branch.body)
-        j = inner[0][1]
-        if _returns(calls[:j]):
-            return None
-        test = branch.test if calls is branch.body else _negated(branch.test)
-        prefix = block[:k]
-        loop_body = calls[:j] + call_path + copy.deepcopy(prefix)
-        return prefix, test, loop_body, _tail(other + block[k + 1:], value)
-    if inner:
-        return None
-    guards = [g for g, stmt in enumerate(block[:k]) if _returns([stmt])]
-    if len(guards) != 1:
-        return None
-    g = guards[0]
-    guard = block[g]
-    if not (isinstance(guard, gast.If) and not guard.orelse and _leaves(guard.body)):
-        return None
-    prefix = block[:g]
-    loop_body = block[g + 1:k] + call_path + copy.deepcopy(prefix)
-    return prefix, _negated(guard.test), loop_body, _tail(guard.body, value)
+        out.append((branch, inner, branch.orelse if inner is branch.body else branch.body))
+    return out
+
+
+def _base_cases(path):
+    """The code a call runs where it does not call itself: ``path``'s ``if``\ s with the code before
+    each (but the first, which the descent ran last with these values), the branch that calls
+    taken only where an inner test can still fail, and the code after."""
+    def level(depth):
+        (block, k), (branch, inner, other) = path[depth], _branches(path)[depth]
+        before = block[:k] if depth else []
+        if depth == len(path) - 2:
+            return before + other + block[k + 1:]
+        new = copy.copy(branch)
+        if inner is branch.body:
+            new.body, new.orelse = level(depth + 1), other
+        else:
+            new.body, new.orelse = other, level(depth + 1)
+        return before + [new] + block[k + 1:]
+    return copy.deepcopy(level(0))
+
+
+def _plain(test):
+    """A test of names, constants, comparisons and ``not``: nothing it evaluates can fail."""
+    return all(isinstance(n, (gast.Name, gast.Constant, gast.Compare, gast.UnaryOp, gast.BoolOp, gast.expr_context,
+                              gast.cmpop, gast.unaryop, gast.boolop)) for n in gast.walk(test))
 
 
 def _integer_step(param, arg):
@@ -355,42 +425,6 @@ def _tail(stmts, value):
             new.orelse = _tail(stmt.orelse + ([] if _leaves(stmt.orelse) else copy.deepcopy(rest)), value)
             return out + [new]
         out.append(stmt)
-    return out
-
-
-def _descent(body, path, call_path, value):
-    """``body`` with the call statement (at ``path``) replaced by ``call_path`` and the rest of its
-    block dropped, every other ``return e`` replaced by ``value = e; break``."""
-    (block, k), rest = path[0], path[1:]
-    out = []
-    for j, stmt in enumerate(block):
-        if j < k or j > k:
-            out += _returns_as([stmt], value, gast.Break)
-        elif rest:
-            new = copy.copy(stmt)
-            inner = rest[0][0]
-            if inner is stmt.body:
-                new.body, new.orelse = _descent(stmt.body, rest, call_path, value), _returns_as(stmt.orelse, value, gast.Break)
-            else:
-                new.body, new.orelse = _returns_as(stmt.body, value, gast.Break), _descent(stmt.orelse, rest, call_path, value)
-            out.append(new)
-        else:
-            return out + call_path
-    return out
-
-
-def _returns_as(stmts, value, jump):
-    """``stmts`` with each ``return e`` replaced by ``value = e`` and ``jump()`` (no ``return`` is in a loop)."""
-    out = []
-    for stmt in stmts:
-        if isinstance(stmt, gast.Return):
-            out += [gast.copy_location(assign(name_node(value, True), stmt.value), stmt), gast.copy_location(jump(), stmt)]
-        elif isinstance(stmt, gast.If):
-            new = copy.copy(stmt)
-            new.body, new.orelse = _returns_as(stmt.body, value, jump), _returns_as(stmt.orelse, value, jump)
-            out.append(new)
-        else:
-            out.append(stmt)
     return out
 
 

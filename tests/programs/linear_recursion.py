@@ -89,3 +89,35 @@ def pairwise(w, lo, hi):
 
 def sum_of_squares(w, scale):
     return scale * pairwise(w, 0, len(w))
+
+
+def power_early(x, n):
+    """x**n by squaring, stopping a level early where n is 1 (two base cases before the call)."""
+    if n == 0:
+        return 1.0
+    if n == 1:
+        return x
+    half = power_early(x, n // 2)
+    if n % 2 == 1:
+        return x * half * half
+    return half * half
+
+
+def branching_sum(x, depth):
+    """A recursion whose one call runs in a loop, twice per call (left a recursion)."""
+    if depth == 0:
+        return np.sin(x)
+    total = 0.0
+    for k in range(2):
+        total = total + branching_sum(0.5 * x + 0.1 * k, depth - 1)
+    return total
+
+
+def continued_fraction_truncated(a, b, i):
+    """a[i] + b[i] / (a[i+1] + ...), cut where a partial numerator vanishes (a test after a statement)."""
+    if i == len(a) - 1:
+        return a[i]
+    size = abs(b[i])
+    if size < 1e-300:
+        return a[i]
+    return a[i] + b[i] / continued_fraction_truncated(a, b, i + 1)
