@@ -12,35 +12,39 @@ list of numbers that carry derivatives has list adjoints, which numba does not
 compile, so such a recursion stays one there.
 
 The self-call, lifted out of its expression (an ``x if c else y`` around it
-made an ``if``), is a statement ``t = f(args)`` nested in ``if`` blocks only.
-The *descent* loop runs the body with that statement replaced by: push the
-frame (the values the code after the call reads, parameters passed on
-unchanged left out: ``c`` and ``x`` of ``f(c, x, i + 1)``), rebind the
-parameters to the call's arguments, go round again; a ``return e`` on a path
-without the call ends the descent with the value ``e``.  The *ascent* loop
-then runs, once per pushed frame and the last frame first, the code after the
-call (the rest of its block, then of each enclosing block: the enclosing
-``if``\\ s already chose) with ``t`` bound to the value so far and each
-``return e`` giving the new value::
+made an ``if``), is a statement ``t = f(args)`` nested in ``if`` blocks only
+(an ``if`` one of whose branches returns has the code after it in its other
+branch).  The *descent* loop runs while the tests on the way to the call
+choose it; each iteration pushes the frame (the values the code after the call
+reads, parameters passed on unchanged left out: ``c`` and ``x`` of
+``f(c, x, i + 1)``) and rebinds the parameters to the call's arguments.  Where
+code runs between those tests, a flag (``horner_descending``) that this code
+sets stands for them.  The base cases then run, each ``return e`` giving the
+value.  The *ascent* loop runs, once per pushed frame and the last frame
+first, the code after the call (the rest of its block, then of each enclosing
+block: the enclosing ``if`` blocks already chose) with ``t`` bound to the value
+so far and each ``return e`` giving the new value; a tail call
+(``return f(args)``) has none::
 
     def horner_step(c, x, i):                      horner_step_i_frames = []
-        if i == len(c) - 1:                        while True:
-            return c[i]                                if i == len(c) - 1:
-        return c[i] + x * horner_step(c, x, i + 1)         horner_step_value = c[i]
-                                                           break
-                                                       horner_step_i_frames = appended(horner_step_i_frames, i)
-                                                       i = i + 1
+        if i == len(c) - 1:                        while i != len(c) - 1:
+            return c[i]                                horner_step_i_frames.append(i)
+        return c[i] + x * horner_step(c, x, i + 1)     i = i + 1
+                                                   horner_step_value = c[i]
                                                    for i in reversed(horner_step_i_frames):
                                                        horner_step_value = c[i] + x * horner_step_value
                                                    return horner_step_value
+
+(the push is ``appended``, a new list; the optimizer appends in place, the
+list being the function's own: :mod:`s2s.optimize.inplace`).
 
 Differentiating the loops needs no recursion: the loop machinery saves each
 iteration's values, in Python and compiled code alike, and the derivative has
 no recursion-depth limit.  Refused (the body returned unchanged): a call in a
 loop, a ``with`` block or a conditional part of an expression (``and``/``or``),
 two or more call sites, the function named other than to call it, a call with
-keywords or a parameter left to its default, a ``return`` inside a loop, a
-path that does not return, a value the code after the call reads that is not
+keywords or a parameter left to its default, a ``return`` inside a loop or
+before the call other than a base case's, a path that does not return, a value the code after the call reads that is not
 assigned on every path to the call, and a function in a mutual recursion (it
 reaches itself through another function).  Generators, ``try`` and nested
 functions do not get here (:mod:`.refuse`, :mod:`.functions`).
@@ -308,7 +312,7 @@ def _nested(block, target):
 
 def _guarded(path, call_path, value):
     """The descent as ``(before, test, loop body, base cases)`` of a loop ``while test``, where
-    the call sits in nested ``if``\ s with nothing before each inner ``if`` (the base cases'
+    the call sits in nested ``if`` blocks with nothing before each inner ``if`` (the base cases'
     tests, ``if n == 0: ... elif n == 1: ... else: <call>``); None for other shapes.  Tests
     after the first are joined by ``and``, which normalization evaluates eagerly: only
     comparisons of names and constants."""
@@ -326,7 +330,7 @@ def _guarded(path, call_path, value):
 
 def _flagged(path, call_path, value, flag, at):
     """The descent as ``(before, test, loop body, base cases)`` of a loop ``while flag``, for any
-    nesting of the call in ``if``\ s: the code before the call, with ``flag = False`` where it
+    nesting of the call in ``if`` blocks: the code before the call, with ``flag = False`` where it
     would return and ``flag = True`` where it would call, runs before the loop and at the end
     of each iteration; after the loop the base cases run it again, returning where it returned."""
     def set_flag(v):
@@ -346,7 +350,7 @@ def _flagged(path, call_path, value, flag, at):
 
     if len(path) < 2:
         return None
-    return tests(0), name_node(flag), call_path + tests(0), _tail(_base_cases(path), value)
+    return tests(0), name_node(flag), call_path + copy.deepcopy(tests(0)), _tail(_base_cases(path), value)
 
 
 def _branches(path):
@@ -359,7 +363,7 @@ def _branches(path):
 
 
 def _base_cases(path):
-    """The code a call runs where it does not call itself: ``path``'s ``if``\ s with the code before
+    """The code a call runs where it does not call itself: ``path``'s ``if`` blocks with the code before
     each (but the first, which the descent ran last with these values), the branch that calls
     taken only where an inner test can still fail, and the code after."""
     def level(depth):
