@@ -19,6 +19,7 @@ CASES = [  # (function, arguments, wrt, whether the derivative has the loops whe
     (P.polynomial_shared, (RNG.standard_normal(6), -0.6), (0, 1), True),
     (P.sinc_product, (1.3, 6), 0, False),  # pushes x, a float with a derivative: compiled, a recursion
     (P.babylonian, (2.0, 1.0, 5), (0, 1), True),
+    (P.rising, (0.7, 6), 0, False),  # pushes x + 1, a float: compiled, a recursion
     (P.power_early, (0.9, 11), 0, True),  # two base cases: `while n != 0 and n != 1`
     (P.continued_fraction_truncated, (1.0 + RNG.random(6), RNG.random(6) + 0.1, 0), (0, 1), True),  # `while True`, `break`
 ]

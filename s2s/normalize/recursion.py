@@ -7,9 +7,10 @@ at most once per activation, the body returned computes the same value with
 two loops and no call of the function; anything else is returned unchanged,
 for reverse mode's recursion (each call's saved values nested in its caller's,
 or a list of rows where compiled: :func:`s2s.jit.recursion_groups`).  Compiled
-code pushes only integers stepped by a constant (``i + 1``, ``n // 2``): a
-list of numbers that carry derivatives has list adjoints, which numba does not
-compile, so such a recursion stays one there.
+code pushes only integers stepped by a constant (``i + 1``, ``n // 2``, a
+parameter the function uses as an index, with ``//`` or ``%``, in ``range``
+or compared with an integer or a name): a list of numbers that carry derivatives has list adjoints, which
+numba does not compile, so such a recursion stays one there.
 
 The self-call, lifted out of its expression (an ``x if c else y`` around it
 made an ``if``), is a statement ``t = f(args)`` nested in ``if`` blocks only
@@ -232,7 +233,8 @@ class Linear:
         if tail_call:  # return f(args): nothing to do on the way back
             saved = []
         arguments = dict(zip(self.params, self.call.args))
-        if self.compiled and not all(n in arguments and _integer_step(n, arguments[n]) for n in saved):
+        if self.compiled and not all(n in arguments and _integer_step(n, arguments[n]) and _used_as_integer(n, body)
+                                     for n in saved):
             raise Refused
         where = self.statement
         frames = {n: self.namer.fresh(f"{self.fname}_{n}_frames") for n in saved}
@@ -395,6 +397,29 @@ def _integer_step(param, arg):
     def is_int(n):
         return isinstance(n, gast.Constant) and type(n.value) is int
     return is_param(arg.left) and is_int(arg.right) or isinstance(arg.op, gast.Add) and is_int(arg.left) and is_param(arg.right)
+
+
+def _used_as_integer(name, body):
+    """Whether ``body`` uses ``name`` as a counter: in an index (``c[i]``), with ``//`` or ``%``, in
+    ``range``, or compared with an integer constant, a name or a length (``k == depth``)."""
+    def is_name(n):
+        return isinstance(n, gast.Name) and n.id == name
+
+    def counter_like(n):
+        return (isinstance(n, gast.Constant) and type(n.value) is int or isinstance(n, gast.Name)
+                or isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == "len")
+    for stmt in body:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Compare) and len(n.ops) == 1 and (
+                    is_name(n.left) and counter_like(n.comparators[0]) or is_name(n.comparators[0]) and counter_like(n.left)):
+                return True
+            if isinstance(n, gast.Subscript) and any(is_name(m) for m in gast.walk(n.slice)):
+                return True
+            if isinstance(n, gast.BinOp) and isinstance(n.op, (gast.FloorDiv, gast.Mod)) and (is_name(n.left) or is_name(n.right)):
+                return True
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == "range" and any(is_name(a) for a in n.args):
+                return True
+    return False
 
 
 def _returns(stmts):

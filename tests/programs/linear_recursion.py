@@ -121,3 +121,10 @@ def continued_fraction_truncated(a, b, i):
     if size < 1e-300:
         return a[i]
     return a[i] + b[i] / continued_fraction_truncated(a, b, i + 1)
+
+
+def rising(x, n):
+    """The rising factorial x (x + 1) ... (x + n - 1) (Pochhammer): pushes x, a float stepped by 1."""
+    if n == 0:
+        return 1.0
+    return x * rising(x + 1, n - 1)
