@@ -6,7 +6,7 @@ and an allocation and a pass over the array (or, in a loop that fills an
 array one entry at a time, the quadratic cost of a copy per entry) go.
 
 A name is owned where it holds an array (or a number) that the function made
-(arithmetic, ``zeros_like``, ``unindex``, ``np.zeros``, ``updated``, ...) and
+(arithmetic, ``zeros_like``, ``unindex``, ``np.zeros``, ``updated``, ``[]``, ``appended``, ...) and
 no other name, container or call can hold a reference to it: its reads so
 far were operands of arithmetic, entries read as numbers (a subscript
 marked ``s2s_basic`` by the reverse sweep: one entry of an array whose
@@ -52,7 +52,8 @@ def write_in_place(fdef, facts):
     ``d = d + unindex(g, like, index)`` becomes ``d[index] += g`` where the index
     is basic indexing of an array: constants, or a call the reverse sweep marked
     ``s2s_basic`` (integers and slices, into an array whose dimensions it knows).
-    ``t = updated(y, index, v)`` becomes ``y[index] = v`` (then ``t = y``), and
+    ``t = updated(y, index, v)`` becomes ``y[index] = v`` (then ``t = y``),
+    ``t = appended(y, v)`` of a list the function made ``y.append(v)``, and
     ``t = zeroed(g, index)`` marked ``s2s_basic`` (an array's adjoint) becomes
     ``g[index] = 0`` (then ``t = g``), where ``y``, ``g`` is owned and, unless it
     is ``t``, never read again.
