@@ -126,7 +126,7 @@ class Program:
     def parse(self, fn):
         if fn not in self.parsed:
             parsed = parse(fn)
-            fdef = normalize(parsed)
+            fdef = normalize(parsed, compiled=self.compile is not None)
             hoist_invariants(fdef)  # before differentiation: an invariant's adjoint then sums once, after the loop
             self.parsed[fn] = (parsed, fdef)
             for key in fn.__globals__:
