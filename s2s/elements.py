@@ -109,9 +109,20 @@ class _Function:
             elif isinstance(node, gast.For):
                 self.targets.update(_stored(node.target))
         self.names = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name)} | self.params
-        # parameters never assigned again: float_lists checks their dtype when the analysis took them for float64
-        self.witnessable = self.params - set(self.assigned) - self.targets - self.scalars - {
-            n.target.id for n in gast.walk(fdef) if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)}
+        # names that hold one value: parameters never assigned again, names unpacked once in the
+        # body's top level (the values a backward sweep unpacks): float_lists checks their dtype
+        # where the analysis took them for float64 (where they are bound: see plan)
+        stores = {}
+        for n in (n for stmt in fdef.body for n in gast.walk(stmt)):  # (a generated function's parameters may be Stores)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                stores[n.id] = stores.get(n.id, 0) + 1
+        self.bound_at = {}  # name unpacked once at the top level (saved values) -> its statement
+        for stmt in fdef.body:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], (gast.Tuple, gast.List)):
+                for name in (n.id for t in stmt.targets for n in gast.walk(t) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)):
+                    if stores.get(name) == 1 and name not in self.params:
+                        self.bound_at[name] = stmt
+        self.witnessable = (self.params - set(stores) | set(self.bound_at)) - self.scalars
         self.lists = {}  # lowered vector -> its list's name
 
     # -- which vectors a loop can take as lists -------------------------------------------
@@ -253,7 +264,7 @@ class _Function:
     def apply(self, loop, lowered, witnesses, nonzero, kept):
         block = self._block(loop)
         at = block.index(loop)
-        trips = _trips(loop, self.assigned)
+        trips = _trips(loop, self.assigned, self.stacks)
         names = sorted(lowered, key=lambda n: _first_use(loop, n))
         lists = []
         for name in names:
@@ -331,14 +342,18 @@ def _bodies(node):
             yield block
 
 
-def _trips(loop, assigned):
-    """``len(steps)`` of a loop over a range (``for i in steps``, ``zip(reversed(steps), ...)``),
-    else None (a while loop: its trips are not known when it starts)."""
+def _trips(loop, assigned, stacks):
+    """``len(steps)`` of a loop over a range, a stack or the reversal of a sequence (``for i in
+    steps``, ``zip(reversed(steps), ...)``, ``zip(reversed(h_stack), ...)``), else None (a while loop: its trips are not known
+    when it starts)."""
     if not isinstance(loop, gast.For):
         return None
     for node in gast.walk(loop.iter):
-        if isinstance(node, gast.Name) and any(isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and v.func.id == "range" for v in assigned.get(node.id, []) if v is not None):
+        if isinstance(node, gast.Name) and (node.id in stacks or any(
+                isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and v.func.id == "range" for v in assigned.get(node.id, []) if v is not None)):
             return _call("len", [_load(node.id)])
+        if _calls(node, "reversed") and len(node.args) == 1 and isinstance(node.args[0], gast.Name):
+            return _call("len", [_load(node.args[0].id)])  # a sequence: reversed asks it for its length too
     return None
 
 

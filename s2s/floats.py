@@ -74,7 +74,10 @@ class Floats:
         self.loop = loop
         self.lowered = lowered
         self.inside = {id(n) for n in gast.walk(loop)} | {id(n) for t in tails for n in gast.walk(t)}
-        self.assumed = set()  # parameters taken for float64 arrays (float_lists checks them)
+        # names float_lists can check before the loop: bound by then, never again
+        self.witnessable = {n for n in function.witnessable if n not in function.bound_at or function.order[function.bound_at[n]] < function.order[loop]}
+        self.assumed = set()  # names taken for float64 values (float_lists checks them)
+        self._collect = self.assumed  # where _is_plain puts the names it takes for float64
         self.nonzero = set()  # divisors float_lists checks are not zero
         self.plain = self._plain()
         self.tainted = self._tainted()
@@ -127,10 +130,12 @@ class Floats:
         return tainted
 
     def _plain(self):
-        """Names that hold only Python numbers, integers or float64 scalars of lowered lists:
-        all assigned names at first, then those with an assignment that is not, until nothing changes."""
+        """Names that hold only Python numbers, integers or float64 values: all assigned names
+        at first, then those with an assignment that is not, until nothing changes; with, in
+        ``deps``, the names float_lists must check for each (those it was taken from)."""
         f = self.f
         plain = (set(f.assigned) | f.targets) - f.params - f.stacks | (f.scalars & f.params)
+        self.deps = {}
         changed = True
         while changed:
             changed = False
@@ -144,26 +149,42 @@ class Floats:
                 else:
                     continue
                 for target, value in pairs:
-                    if isinstance(target, gast.Subscript) or self._is_plain(value, plain, iterated=isinstance(node, gast.For)):
+                    names = stored(target)
+                    if isinstance(target, gast.Subscript) or names and all(n in self.witnessable for n in names):
+                        continue  # an entry's store; names float_lists checks themselves
+                    self._collect = set()
+                    if self._is_plain(value, plain, iterated=isinstance(node, gast.For)):
+                        for name in names:
+                            if not self._collect <= self.deps.get(name, set()):
+                                self.deps[name] = self.deps.get(name, set()) | self._collect
+                                changed = True
                         continue
-                    for name in stored(target):
+                    for name in names:
                         if name in plain and not (isinstance(value, gast.List) and not value.elts):
                             plain.discard(name)
                             changed = True
+        self._collect = self.assumed
         return plain
+
+    def _plain_name(self, name, plain):
+        """Whether ``name`` is plain (the names it was taken from go to ``_collect``)."""
+        if name in self.witnessable:
+            self._collect.add(name)
+            return True
+        if name in plain:
+            self._collect |= self.deps.get(name, set())
+            return True
+        return False
 
     def _is_plain(self, node, plain, iterated=False):
         if iterated:  # a loop's iterable: ranges, zips and reversals of ranges and stacks of plain values
             if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in ("zip", "reversed", "range", "enumerate"):
                 return all(self._is_plain(a, plain, node.func.id != "range") for a in node.args)
-            return isinstance(node, gast.Name) and (node.id in plain or node.id in self.f.stacks and self._stack_plain(node.id, plain))
+            return isinstance(node, gast.Name) and (self._plain_name(node.id, plain) or node.id in self.f.stacks and self._stack_plain(node.id, plain))
         if isinstance(node, gast.Constant):
             return type(node.value) in (int, float, bool)
         if isinstance(node, gast.Name):
-            if node.id in self.f.witnessable:
-                self.assumed.add(node.id)
-                return True
-            return node.id in plain or node.id in self.lowered  # a lowered vector is a float64 array
+            return self._plain_name(node.id, plain) or node.id in self.lowered  # a lowered vector is a float64 array
         if isinstance(node, (gast.BinOp, gast.UnaryOp, gast.BoolOp, gast.IfExp, gast.Compare, gast.Tuple)):
             return all(self._is_plain(c, plain) for c in gast.iter_child_nodes(node) if isinstance(c, gast.expr))
         if isinstance(node, gast.Subscript):
@@ -174,10 +195,7 @@ class Floats:
                 return self._stack_plain(base.id, plain)
             if isinstance(base, gast.Attribute) and base.attr == "shape":
                 return True
-            if isinstance(base, gast.Name) and base.id in self.f.witnessable:
-                self.assumed.add(base.id)
-                return True
-            return isinstance(base, gast.Name) and base.id in plain
+            return isinstance(base, gast.Name) and self._plain_name(base.id, plain)
         if isinstance(node, gast.Attribute):
             return node.attr in ("shape", "size", "ndim")
         if isinstance(node, gast.Call):
@@ -227,16 +245,19 @@ class Floats:
         self.nonzero.add(divisor.id)
         return True
 
+    def _into_list(self, target):
+        """Whether ``target`` (``v[i]`` written) is an entry of a list a lowered loop writes."""
+        base = target.value
+        return isinstance(base, gast.Name) and index(target.slice) and (
+            base.id in self.lowered and id(target) in self.inside or base.id in self.f.lists.values())
+
     def _float64_entries(self, target):
         """For an entry written (``v[i] = ...``, ``v[i] += ...``): the lowered vector whose list
         or float64 array it goes into (a parameter taken for float64: ``assumed``), else None."""
         base = target.value
         if not (isinstance(base, gast.Name) and index(target.slice)):
             return None
-        if base.id in self.lowered or base.id in self.f.lists.values() or base.id in self.plain:
-            return base.id
-        if base.id in self.f.witnessable:
-            self.assumed.add(base.id)
+        if base.id in self.lowered or base.id in self.f.lists.values() or self._plain_name(base.id, self.plain):
             return base.id
         return None
 
@@ -256,15 +277,15 @@ class Floats:
                 return found
         elif isinstance(node, gast.AugAssign):
             target, found = node.target, src(node.value)
-            arithmetic = isinstance(node.op, ARITHMETIC) and self._is_plain(node.value, self.plain)
+            arithmetic = lambda: isinstance(node.op, ARITHMETIC) and self._is_plain(node.value, self.plain)  # noqa: E731
             if isinstance(target, gast.Subscript):
-                into = self._float64_entries(target)
-                if into is not None and not arithmetic:
-                    return found | {into} if into in self.lowered else found
-                return found if into is None else set()
-            if isinstance(target, gast.Name):
+                if self._into_list(target):  # a list keeps what it is given: only numbers of a float64's kind
+                    return set() if arithmetic() else found | {target.value.id}
+                if found and not (self._float64_entries(target) is not None and arithmetic()):
+                    return found
+            elif isinstance(target, gast.Name):
                 found |= self.tainted.get(target.id, set())
-                if found and not (arithmetic and target.id in self.plain):
+                if found and not (arithmetic() and self._plain_name(target.id, self.plain)):
                     return found
             elif found:  # an attribute: not where a Python float goes
                 return found
@@ -293,13 +314,14 @@ class Floats:
             if isinstance(node.ctx, gast.Store):
                 parent = self.f.parents.get(node)
                 value = parent.value if isinstance(parent, (gast.Assign, gast.AugAssign)) else None
-                into = self._float64_entries(node)
-                if into is None:  # an entry of an array of any dtype, of a dict: not where a Python float goes
-                    return src(value) if value is not None else set()
-                if value is not None and self._is_plain(value, self.plain):
-                    return set()
+                if isinstance(parent, gast.AugAssign):
+                    return set()  # judged with the augmented assignment
                 found = src(value) if value is not None else set()
-                return found | {into} if into in self.lowered else found  # a list keeps what it is given
+                if self._into_list(node):
+                    return set() if value is not None and self._is_plain(value, self.plain) else found | {base.id}
+                if found and not (self._float64_entries(node) is not None and self._is_plain(value, self.plain)):
+                    return found  # an entry of an array of any dtype, of a dict: not where a Python float goes
+                return set()
             if isinstance(base, gast.Name) and (base.id in self.lowered and id(node) in self.inside or base.id in self.f.lists.values() or base.id in self.f.stacks):
                 return set()
             return src(base)
