@@ -251,6 +251,7 @@ def scalar_arguments(fn, call, scalar):
 
 
 TOP = object()  # no assignment evaluated yet (see shape_classes)
+EMPTY = Fields("[]", ())  # the class of an empty list (``items = []``), before ``appended`` fills it
 
 
 def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
@@ -315,6 +316,9 @@ def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
                 new = TOP
             elif len(assignments[n]) == 1:
                 new = known[0] or ("name", n)  # one value: a shape of its own, if none is known
+            elif all(isinstance(v, Fields) for v in known) and len(set(known) - {EMPTY}) <= 1:
+                new = (set(known) - {EMPTY} or {EMPTY}).pop()  # a list filled in a loop: items alike, whatever their number
+                new = new if new == EMPTY or "*" in dict(new.items) else None
             else:
                 new = known[0] if known[0] is not None and known[0][0] == "dims" and all(v == known[0] for v in known) else None
             if new != keys[n]:
@@ -332,7 +336,16 @@ def field_key(rhs, keys, indices):
     if isinstance(rhs, gast.Attribute):
         return spec_key(items.get(rhs.attr)) if base.kind == "." else None
     if base.kind == "[]" and "*" in items:
+        if isinstance(rhs.slice, gast.Slice) and _constant_bounds(rhs.slice) is not None:
+            return base  # ``layers[:-1]``: items alike, whatever their number
         return spec_key(items["*"]) if is_integer(rhs.slice, indices) else None
+    if base.kind == "[]" and isinstance(rhs.slice, gast.Slice):  # ``layers[:-1]``: the items it keeps
+        bounds = _constant_bounds(rhs.slice)
+        kept = [spec for _, spec in base.items][slice(*bounds)] if bounds is not None else None
+        return sequence_fields(kept) if kept else None
+    if base.kind == "[]" and base.items and is_integer(rhs.slice, indices) and _int_constant(rhs.slice) is None:
+        specs = {spec for _, spec in base.items}  # ``items[i]`` of items alike: what each of them is
+        return spec_key(specs.pop()) if len(specs) == 1 else None
     key = _int_constant(rhs.slice)
     if key is None and isinstance(rhs.slice, gast.Constant) and type(rhs.slice.value) is str:
         key = rhs.slice.value
@@ -394,6 +407,8 @@ def _key_of(rhs, keys, scalar, indices, sizes, returns_key=None):
         return ("dims", ()) if rhs.id in scalar else keys.get(rhs.id)
     if isinstance(rhs, (gast.Subscript, gast.Attribute)) and isinstance(keys.get(getattr(rhs.value, "id", None)), Fields):
         return field_key(rhs, keys, indices)
+    if isinstance(rhs, gast.List) and not rhs.elts:
+        return EMPTY
     if isinstance(rhs, (gast.Tuple, gast.List)) and rhs.elts and not any(isinstance(e, gast.Starred) for e in rhs.elts):
         return sequence_fields([
             "float" if _scalar_atom(e, scalar) else key_spec(_key_of(e, keys, scalar, indices, sizes, returns_key)) for e in rhs.elts])
@@ -472,6 +487,12 @@ def _call_key(rhs, keys, scalar, sizes, returns_key=None):
     if fn is runtime.updated and rhs.args and isinstance(rhs.args[0], gast.Name):
         key = keys.get(rhs.args[0].id)  # an item assignment keeps an array's shape
         return key if isinstance(key, tuple) and key[0] == "dims" else None
+    if fn is runtime.appended and len(rhs.args) == 2 and isinstance(rhs.args[0], gast.Name) and not rhs.keywords:
+        base = keys.get(rhs.args[0].id)  # a list made in the function, one item added: items alike stay alike
+        item = "float" if _scalar_atom(rhs.args[1], scalar) else key_spec(_key_of(rhs.args[1], keys, scalar, (), sizes))
+        if item is None or not (isinstance(base, Fields) and base.kind == "[]" and all(spec == item for _, spec in base.items)):
+            return None
+        return Fields("[]", (("*", item),))
     if _in(fn, MADE) and rhs.args and not {k.arg for k in rhs.keywords} - {"dtype"} and len(rhs.args) == MADE[fn]:
         parts = rhs.args[0].elts if isinstance(rhs.args[0], gast.Tuple) else [rhs.args[0]]
         if len(parts) == 1 and isinstance(parts[0], gast.Name):  # np.zeros(shape) with shape = (n, m)
