@@ -358,8 +358,9 @@ def _sizes(assignments):
     """Name -> where the size it holds comes from, for the names assigned once to a size of
     another name's value: ``("of", x, i)`` for ``n = x_shape[i]`` after ``x_shape = x.shape``
     and for ``n = len(x)`` (``i`` 0); and ``("literal", n)`` -> the elements of the tuple or
-    list literal ``n`` (for ``np.zeros(n)`` and ``np.array(n)``).  :func:`_dimension` reads
-    them with the classes known at the time."""
+    list literal ``n`` (for ``np.zeros(n)`` and ``np.array(n)``); ``("items", n)`` -> the name
+    ``y`` of ``n = list(y)`` or ``tuple(y)`` (``np.array(n)`` has ``y``'s shape).  :func:`_dimension`
+    reads them with the classes known at the time."""
     def single(n):
         values = assignments.get(n, ())
         return values[0] if len(values) == 1 else None
@@ -372,6 +373,9 @@ def _sizes(assignments):
         if (isinstance(rhs, gast.Call) and _in(getattr(rhs, "s2s_target", None), (len, runtime.sequence_length))
                 and len(rhs.args) == 1 and isinstance(rhs.args[0], gast.Name) and not hasattr(rhs.args[0], "s2s_global")):
             sizes[n] = ("of", rhs.args[0].id, 0)
+        if (isinstance(rhs, gast.Call) and _in(getattr(rhs, "s2s_target", None), (list, tuple)) and len(rhs.args) == 1
+                and not rhs.keywords and isinstance(rhs.args[0], gast.Name) and not hasattr(rhs.args[0], "s2s_global")):
+            sizes[("items", n)] = rhs.args[0].id  # ``slopes = list(theta[2:])``: np.array(slopes) has its shape
         if not (isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name) and _int_constant(rhs.slice) is not None):
             continue
         shape = single(rhs.value.id)
@@ -469,9 +473,9 @@ def _broadcast(a, b):
 
 
 def _matmul(a, b):
+    """The class of ``x @ y`` of vectors and matrices: their outer dimensions (the inner ones
+    agree where the product runs, whether or not their symbols say so: ``@`` broadcasts none)."""
     if a is None or b is None or not a or not b or len(a) > 2 or len(b) > 2:
-        return None
-    if a[-1] != b[0]:
         return None
     return ("dims", a[:-1] + b[1:])
 
@@ -505,6 +509,10 @@ def _call_key(rhs, keys, scalar, sizes, returns_key=None):
         items = sizes.get(("literal", rhs.args[0].id))  # np.array([x, y, z]) of numbers
         if items is not None and all(_scalar_atom(e, scalar) for e in items):
             return ("dims", (len(items),))
+        source = sizes.get(("items", rhs.args[0].id))  # np.array(list(y)) of an array y: y's shape
+        if source is not None:
+            key = keys.get(source)
+            return key if key is TOP or isinstance(key, tuple) and key[0] == "dims" and key[1] else None
         fields = keys.get(rhs.args[0].id)  # np.asarray(y0), y0 a tuple or list of numbers
         if isinstance(fields, Fields) and fields.kind == "[]" and fields.items and all(
                 k != "*" and spec_key(v) == ("dims", ()) for k, v in fields.items):

@@ -180,3 +180,15 @@ def test_a_running_sum_only_the_value_needed_goes_with_it():
     assert "_loop_stacks" not in source  # one function: the stacks are not packed into a tuple to be unpacked again
     both = transform(P.recurrent, "value_and_grad", wrt=("W", "U")).source
     assert "loss_2 = loss_2 + np.sum" in both  # value_and_grad keeps it (carried in place: no copy per iteration)
+
+
+def test_a_product_with_a_slice_of_another_parameter_has_the_outer_shape():
+    """``X @ np.array(slopes)`` with ``slopes`` a list of ``theta[2:]``: the product has ``X``'s
+    rows whatever the symbols of the inner dimension (``@`` broadcasts none), so the helper
+    called with it gets the dimensions and leaves out the unbroadcast."""
+    rng = np.random.default_rng(5)
+    theta, X = np.array([0.3, 0.5, 0.4, -0.2, 0.1]), rng.normal(size=(12, 3))
+    angles = rng.uniform(-np.pi, np.pi, size=12)
+    check_grad(P.circular_regression, (theta, angles, X))
+    source = s2s.grad(P.circular_regression).specialize(theta, angles, X).source
+    assert "unbroadcast" not in source and "matmul_dy" not in source and "shape_of" not in source

@@ -5,6 +5,7 @@ Each exercises one way a "same shape as" fact or a one-number adjoint
 """
 
 import numpy as np
+import scipy.special
 
 import s2s
 
@@ -166,3 +167,15 @@ def halving(x, n):
     if n == 0:
         return np.sum(x * x)
     return halving(x * 0.5, n - 1) + np.sum(x)
+
+
+def angular_logpdf(angle, mu, kappa):
+    return kappa * np.cos(angle - mu) - np.log(2 * np.pi * scipy.special.i0(kappa))
+
+
+def circular_regression(theta, angles, X):
+    """A von Mises regression: the intercept and concentration first in ``theta``, the slopes
+    after them, unpacked to a list and made an array again."""
+    mu0, log_kappa, *slopes = theta
+    mu = mu0 + 2 * np.arctan(X @ np.array(slopes))
+    return -np.sum(angular_logpdf(angles, mu, np.exp(log_kappa)))
