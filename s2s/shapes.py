@@ -557,10 +557,17 @@ def subscript_key(rhs, keys, indices):
     parts = rhs.slice.elts if isinstance(rhs.slice, gast.Tuple) else [rhs.slice]
     if isinstance(base, tuple) and base[0] == "dims":
         shape = base[1]
-        if len(parts) > len(shape):
+        new_axes = [isinstance(p, gast.Constant) and p.value is None for p in parts]  # ``x[None, :]``
+        taken = [p for p, new in zip(parts, new_axes) if not new]
+        if len(taken) > len(shape):
             return None
+        dims = iter(shape)
         out = []
-        for d, p in zip(shape, parts):
+        for p, new in zip(parts, new_axes):
+            if new:
+                out.append(1)
+                continue
+            d = next(dims)
             if isinstance(p, gast.Slice) and type(d) is int and _constant_bounds(p) is not None:
                 out.append(len(range(d)[slice(*_constant_bounds(p))]) or None)  # a known size: a number
                 if out[-1] is None:
@@ -575,7 +582,7 @@ def subscript_key(rhs, keys, indices):
                 continue  # an integer takes the dimension away
             else:
                 return None
-        return ("dims", tuple(out) + shape[len(parts):])
+        return ("dims", tuple(out) + shape[len(taken):])
     if base is not None:
         lengths = tuple(_slice_length(p) for p in parts)
         if None not in lengths:

@@ -192,3 +192,15 @@ def test_a_product_with_a_slice_of_another_parameter_has_the_outer_shape():
     check_grad(P.circular_regression, (theta, angles, X))
     source = s2s.grad(P.circular_regression).specialize(theta, angles, X).source
     assert "unbroadcast" not in source and "matmul_dy" not in source and "shape_of" not in source
+
+
+def test_new_axes_keep_shapes_known_through_a_helper_and_a_loop():
+    """``positions[None, :, :]`` has a new axis of length 1 before the array's: the pairwise
+    accelerations a helper returns have the positions' shape, so the leapfrog loop's state
+    keeps it and neither the loop nor the helper unbroadcasts or saves shapes."""
+    rng = np.random.default_rng(7)
+    positions, velocities, masses = rng.normal(size=(6, 3)), 0.1 * rng.normal(size=(6, 3)), rng.uniform(0.5, 2.0, size=6)
+    check_grad(P.leapfrog_kinetic_energy, (positions, velocities, masses), wrt=0)
+    check_grad(P.leapfrog_kinetic_energy, (positions, velocities, masses), wrt=1)
+    source = s2s.grad(P.leapfrog_kinetic_energy, wrt=(0, 1)).specialize(positions, velocities, masses).source
+    assert "unbroadcast" not in source and "shape_of" not in source

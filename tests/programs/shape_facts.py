@@ -179,3 +179,21 @@ def circular_regression(theta, angles, X):
     mu0, log_kappa, *slopes = theta
     mu = mu0 + 2 * np.arctan(X @ np.array(slopes))
     return -np.sum(angular_logpdf(angles, mu, np.exp(log_kappa)))
+
+
+def pairwise_accelerations(positions, masses, softening=0.05):
+    separation = positions[None, :, :] - positions[:, None, :]
+    distance2 = np.sum(separation**2, axis=-1) + softening**2
+    return np.sum(masses[None, :, None] * separation / distance2[:, :, None] ** 1.5, axis=1)
+
+
+def leapfrog_kinetic_energy(positions, velocities, masses, dt=0.01, n_steps=5):
+    """Kick-drift-kick steps of an n-body system; the final kinetic energy."""
+    x, v = positions, velocities
+    a = pairwise_accelerations(x, masses)
+    for _ in range(n_steps):
+        v = v + 0.5 * dt * a
+        x = x + dt * v
+        a = pairwise_accelerations(x, masses)
+        v = v + 0.5 * dt * a
+    return 0.5 * np.sum(masses * np.sum(v**2, axis=1))
