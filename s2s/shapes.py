@@ -41,7 +41,7 @@ MATH = {getattr(math, n) for n in dir(math) if callable(getattr(math, n))} - {
 # builtins that return a number when their arguments are numbers
 NUMERIC_BUILTINS = {abs, float, int, round, pow, min, max, bool}
 # numpy functions that reduce any array to a scalar when called without axis
-REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin, numpy.linalg.norm}
+REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin, numpy.linalg.norm, numpy.var, numpy.std}
 
 
 def _number(value):
@@ -480,7 +480,7 @@ def _matmul(a, b):
     return ("dims", a[:-1] + b[1:])
 
 
-REDUCING = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
+REDUCING = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin, numpy.var, numpy.std}
 SAME_SHAPE = {numpy.zeros_like, numpy.ones_like, numpy.empty_like}
 # numpy functions that make an array of a given shape: how many positional arguments they take
 MADE = {numpy.zeros: 1, numpy.ones: 1, numpy.empty: 1, numpy.full: 2}

@@ -204,3 +204,15 @@ def test_new_axes_keep_shapes_known_through_a_helper_and_a_loop():
     check_grad(P.leapfrog_kinetic_energy, (positions, velocities, masses), wrt=1)
     source = s2s.grad(P.leapfrog_kinetic_energy, wrt=(0, 1)).specialize(positions, velocities, masses).source
     assert "unbroadcast" not in source and "shape_of" not in source
+
+
+def test_a_variance_keeps_the_shape_of_its_reduction():
+    """``x.var(axis=-1, keepdims=True)`` has the shape ``x.mean`` would: a layer norm's result
+    has its input's shape, so the residual loop around it keeps it and nothing is unbroadcast."""
+    rng = np.random.default_rng(11)
+    x, target = rng.normal(size=(5, 6)), rng.normal(size=(5, 6))
+    gamma, beta, W = 1 + 0.1 * rng.normal(size=6), 0.1 * rng.normal(size=6), rng.normal(size=(6, 6)) / 3
+    for wrt in range(4):
+        check_grad(P.prenorm_residual, (x, gamma, beta, W, target), wrt=wrt)
+    source = s2s.grad(P.prenorm_residual, wrt=(0, 1, 2, 3)).specialize(x, gamma, beta, W, target).source
+    assert "unbroadcast" not in source and "shape_of" not in source

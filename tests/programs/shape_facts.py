@@ -197,3 +197,16 @@ def leapfrog_kinetic_energy(positions, velocities, masses, dt=0.01, n_steps=5):
         a = pairwise_accelerations(x, masses)
         v = v + 0.5 * dt * a
     return 0.5 * np.sum(masses * np.sum(v**2, axis=1))
+
+
+def layer_norm(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = x.var(axis=-1, keepdims=True)
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+
+
+def prenorm_residual(x, gamma, beta, W, target):
+    """Two pre-norm residual steps sharing one layer norm and one weight matrix."""
+    for _ in range(2):
+        x = x + np.tanh(layer_norm(x, gamma, beta) @ W)
+    return np.mean((x - target) ** 2)
