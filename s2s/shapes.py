@@ -23,6 +23,12 @@ the slices' lengths relative to it (``1:-1``, ``:-2`` and ``2:`` all take two
 from a dimension of any length).  The reverse sweep then drops the
 ``unbroadcast`` of an argument whose class is the result's, and with it the
 shape the backward sweep would have needed saved.
+
+Containers' items (:class:`~s2s.variants.Fields`) follow too: ``c[i]`` of items
+alike is what each is, ``c[1:]`` keeps the items it takes, and a list filled
+by ``appended`` in a loop with items alike (an unpacked generator) holds items
+of that shape.  ``x @ y`` has its operands' outer dimensions, ``x[None, :]``
+a new dimension 1, ``np.array(list(y))`` the shape of ``y``.
 """
 
 import inspect
