@@ -446,9 +446,9 @@ HEAT_FORM = (
 
 RECURSION_NOTE = (
     "`horner_rec` is Horner's rule written recursively (`c[i] + t * horner_step(c, t, i + 1)`); its forward is "
-    "that recursion compiled by numba, and the compiled gradient keeps each call's saved tuple on one list of rows "
-    "(s2s.jit.recursion_groups). Sizes stop at degree 400: the s2s Python gradient recurses twice as deep as the "
-    "program, within Python's recursion limit"
+    "that recursion compiled by numba, and s2s differentiates it as the two loops it becomes, a descent pushing i "
+    "and an ascent popping it (s2s/normalize/recursion.py: one call of itself per call). Sizes stop at degree 400, "
+    "as the program's Python form recurses, within Python's recursion limit"
 )
 
 WORKLOADS = [

@@ -3,11 +3,11 @@
 # transform: grad, wrt='x', optimize=True, specialized to Python numbers for x, n, in forward mode (the derivative of one number: one sweep, nothing saved)
 # source sha256: f8bc46cb9a5ac96bd9d2e08f0f008d3eac64823d8b4555c3841c654aab502c85
 # s2s-meta: {"bindings": {}, "dims": [], "entry": "grad_power", "function": "power", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": ["x", "n"], "wrt": "x"}
-# s2s-digest: 47676351aa4a3352ef33e580ba52b8db54d681fa23e944b6738678ee4185b21f (sha256 of this file without this line)
+# s2s-digest: ef00d4348231d02d44501bf887a6e6b669683588e15d0ccb7d82c09ff0ec4443 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import seed_scalar, zeros_like
+from s2s.runtime import seed_scalar, sequence_length, zeros_like
 
 
 def grad_power(x, n):
@@ -17,23 +17,38 @@ def grad_power(x, n):
 
 
 def power_jvp(x_dot, x, n):
-    # control_flow.py:48  if n == 0:
-    if n == 0:
-        # control_flow.py:49  return 1.0
-        power_2 = 1.0
-        power_2_dot = zeros_like(power_2)
-    else:
+    # control_flow.py:50  half = power(x, n // 2)
+    power_n_frames = []
+    n_2 = n
+    while n_2 != 0:
         # control_flow.py:50  half = power(x, n // 2)
-        half, half_dot = power_jvp(x_dot, x, n // 2)
+        power_n_frames.append(n_2)
+        n_2 = n_2 // 2
+    # control_flow.py:49  return 1.0
+    power_value = 1.0
+    # control_flow.py:50  half = power(x, n // 2)
+    steps = range(sequence_length(power_n_frames) - 1, -1, -1)
+    power_value_2 = power_value
+    power_value_2_dot = zeros_like(power_value_2)
+    for i in steps:
+        # control_flow.py:50  half = power(x, n // 2)
+        n_5 = power_n_frames[i]
+        half = power_value_2
+        half_dot = power_value_2_dot
         # control_flow.py:51  if n % 2 == 0:
-        cond_2 = n % 2 == 0
-        if cond_2:
+        cond = n_5 % 2 == 0
+        if cond:
             # control_flow.py:52  return half * half
-            power_2 = half * half
-            power_2_dot = half_dot * half + half * half_dot
+            power_value_3 = half * half
+            power_value_3_dot = half_dot * half + half * half_dot
         else:
             # control_flow.py:53  return half * half * x
             half_times_half = half * half
-            power_2 = half_times_half * x
-            power_2_dot = (half_dot * half + half * half_dot) * x + half_times_half * x_dot
+            power_value_3 = half_times_half * x
+            power_value_3_dot = (half_dot * half + half * half_dot) * x + half_times_half * x_dot
+        # control_flow.py:50  half = power(x, n // 2)
+        power_value_2 = power_value_3
+        power_value_2_dot = power_value_3_dot
+    power_2 = power_value_2
+    power_2_dot = power_value_2_dot
     return (power_2, power_2_dot)

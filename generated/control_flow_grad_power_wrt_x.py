@@ -3,70 +3,67 @@
 # transform: grad, wrt='x', optimize=True
 # source sha256: f8bc46cb9a5ac96bd9d2e08f0f008d3eac64823d8b4555c3841c654aab502c85
 # s2s-meta: {"bindings": {}, "entry": "grad_power", "function": "power", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": "x"}
-# s2s-digest: 2f620e2b49cdb74c2743f2ac16f2562d1bf6bd2f62076ce19806dca05631c9f4 (sha256 of this file without this line)
+# s2s-digest: 6b5ce586b16433c4257a46156709b412624cb2239d694b0e4d45596a45ba6955 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import seed_scalar, unbroadcast, zeros_like
+from s2s.runtime import seed_scalar, sequence_length, unbroadcast, zeros_like
 
 
 def grad_power(x, n):
-    saved = power_forward(x, n)
-    power_2 = saved[0]
-    power_2_bar = seed_scalar(power_2, 'power')
-    return power_backward(saved, power_2_bar)
-
-
-def power_forward(x, n):
-    # control_flow.py:48  if n == 0:
-    cond = n == 0
-    if cond:
-        # control_flow.py:49  return 1.0
-        power_2 = 1.0
-        # control_flow.py:48  if n == 0:
-        return (power_2, cond, x)
-    else:
+    # control_flow.py:50  half = power(x, n // 2)
+    power_n_frames = []
+    n_2 = n
+    while n_2 != 0:
         # control_flow.py:50  half = power(x, n // 2)
-        half_saved = power_forward(x, n // 2)
-        half = half_saved[0]
+        power_n_frames.append(n_2)
+        n_2 = n_2 // 2
+    # control_flow.py:49  return 1.0
+    power_value = 1.0
+    # control_flow.py:50  half = power(x, n // 2)
+    steps = range(sequence_length(power_n_frames) - 1, -1, -1)
+    power_value_2 = power_value
+    half_stack = []
+    cond_stack = []
+    branch_stack = []
+    for i in steps:
+        # control_flow.py:50  half = power(x, n // 2)
+        n_5 = power_n_frames[i]
+        half = power_value_2
         # control_flow.py:51  if n % 2 == 0:
-        cond_2 = n % 2 == 0
-        if cond_2:
+        cond = n_5 % 2 == 0
+        if cond:
             # control_flow.py:52  return half * half
-            power_2 = half * half
+            power_value_3 = half * half
             # control_flow.py:51  if n % 2 == 0:
             branch = ()
         else:
             # control_flow.py:53  return half * half * x
             half_times_half = half * half
-            power_2 = half_times_half * x
+            power_value_3 = half_times_half * x
             # control_flow.py:51  if n % 2 == 0:
             branch = (half_times_half,)
-        # control_flow.py:48  if n == 0:
-        return (power_2, cond, x, half, cond_2, half_saved, branch)
-
-
-def power_backward(saved, power_2_bar):
-    cond = saved[1]
-    # control_flow.py:48  if n == 0:
-    if cond:
-        _, _, x = saved
-        # control_flow.py:48  if n == 0:
-        x_bar = zeros_like(x)
-    else:
-        _, _, x, half, cond_2, half_saved, branch = saved
+        # control_flow.py:50  half = power(x, n // 2)
+        half_stack.append(half)
+        cond_stack.append(cond)
+        branch_stack.append(branch)
+        power_value_2 = power_value_3
+    power_2 = power_value_2
+    power_value_2_bar = seed_scalar(power_2, 'power')
+    x_bar = zeros_like(x)
+    for half, cond, branch in zip(reversed(half_stack), reversed(cond_stack), reversed(branch_stack)):
+        # control_flow.py:50  half = power(x, n // 2)
+        power_value_3_bar = power_value_2_bar
         # control_flow.py:51  if n % 2 == 0:
-        if cond_2:
+        if cond:
             # control_flow.py:52  return half * half
-            half_bar = 2 * power_2_bar * half
-            # control_flow.py:51  if n % 2 == 0:
-            x_bar = zeros_like(x)
+            half_bar = 2 * power_value_3_bar * half
         else:
             # control_flow.py:51  if n % 2 == 0:
             half_times_half, = branch
             # control_flow.py:53  return half * half * x
-            x_bar = unbroadcast(power_2_bar * half_times_half, x)
-            half_bar = 2 * unbroadcast(power_2_bar * x, half_times_half) * half
+            x_bar += unbroadcast(power_value_3_bar * half_times_half, x)
+            half_bar = 2 * unbroadcast(power_value_3_bar * x, half_times_half) * half
         # control_flow.py:50  half = power(x, n // 2)
-        x_bar += power_backward(half_saved, half_bar)
+        power_value_2_bar = half_bar
     return x_bar

@@ -29,7 +29,7 @@ change what the code does:
   ``zeros_like(x)``: no one else holds it) and, before the loop, is read only
   entry by entry or as an operand (no view or alias of it exists); a vector it
   only reads is not written during the loop through any other name;
-* an entry read from a list (and whatever is computed from it: :class:`_Floats`)
+* an entry read from a list (and whatever is computed from it: :class:`s2s.floats.Floats`)
   meets only ``+``, ``-``, ``*``, comparisons and numpy/math functions, with
   operands that are Python numbers, float64 scalars of the same lists, or
   integers (``/`` by zero and ``**`` overflow raise on a Python float, and a
@@ -37,20 +37,17 @@ change what the code does:
   stored only into a name, a lowered list, a stack or the function's result.
 """
 
-import builtins
-
 import gast
 import numpy
 
 from . import runtime
+from .floats import Floats, index as _index, numpy_name as _numpy, stored as _stored
 
-ARITHMETIC = (gast.Add, gast.Sub, gast.Mult)
 # builtins that neither mutate nor keep their arguments
 PURE_BUILTINS = {"abs", "min", "max", "float", "int", "round", "len", "range", "zip", "reversed", "enumerate", "bool"}
 # runtime helpers that write into an argument
 WRITERS = {"add_at", "push_row", "write_back"}
 # numpy functions whose result is a new array (or a number), never a view of an argument
-FLOAT64 = {"sum", "mean", "prod", "max", "min", "dot", "var", "std", "zeros", "ones", "empty", "abs"}
 MAKERS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "copy", "array"}
 
 
@@ -79,30 +76,12 @@ def _loops(body, enclosing):
             yield from _loops(stmt.orelse, enclosing)
 
 
-def _index(node):
-    """Whether ``node`` is one integer index: a name, an integer, sums and differences of them."""
-    if isinstance(node, gast.Name):
-        return True
-    if isinstance(node, gast.Constant):
-        return type(node.value) is int
-    if isinstance(node, gast.UnaryOp):
-        return isinstance(node.op, gast.USub) and _index(node.operand)
-    return isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub)) and _index(node.left) and _index(node.right)
-
-
 def _parents(root):
     parents = {}
     for node in gast.walk(root):
         for child in gast.iter_child_nodes(node):
             parents[child] = node
     return parents
-
-
-def _numpy(node):
-    """The numpy or math function a call's ``np.name`` / ``math.name`` spells, or None."""
-    if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id in ("np", "math"):
-        return node.attr
-    return None
 
 
 class _Function:
@@ -130,9 +109,20 @@ class _Function:
             elif isinstance(node, gast.For):
                 self.targets.update(_stored(node.target))
         self.names = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name)} | self.params
-        # parameters never assigned again: float_lists checks their dtype when the analysis took them for float64
-        self.witnessable = self.params - set(self.assigned) - self.targets - self.scalars - {
-            n.target.id for n in gast.walk(fdef) if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)}
+        # names that hold one value: parameters never assigned again, names unpacked once in the
+        # body's top level (the values a backward sweep unpacks): float_lists checks their dtype
+        # where the analysis took them for float64 (where they are bound: see plan)
+        stores = {}
+        for n in (n for stmt in fdef.body for n in gast.walk(stmt)):  # (a generated function's parameters may be Stores)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                stores[n.id] = stores.get(n.id, 0) + 1
+        self.bound_at = {}  # name unpacked once at the top level (saved values) -> its statement
+        for stmt in fdef.body:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], (gast.Tuple, gast.List)):
+                for name in (n.id for t in stmt.targets for n in gast.walk(t) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)):
+                    if stores.get(name) == 1 and name not in self.params:
+                        self.bound_at[name] = stmt
+        self.witnessable = (self.params - set(stores) | set(self.bound_at)) - self.scalars
         self.lists = {}  # lowered vector -> its list's name
 
     # -- which vectors a loop can take as lists -------------------------------------------
@@ -165,7 +155,7 @@ class _Function:
             if not candidates:
                 return candidates, (), (), {}
             kept = {n: t for n, t in tails.items() if n in candidates and t is not None}
-            floats = _Floats(self, loop, candidates, [s for t in kept.values() for s in t])
+            floats = Floats(self, loop, candidates, [s for t in kept.values() for s in t])
             wrong = floats.wrong() & set(candidates)
             if not wrong:
                 return candidates, sorted(floats.assumed - set(candidates)), sorted(floats.nonzero), kept
@@ -274,7 +264,7 @@ class _Function:
     def apply(self, loop, lowered, witnesses, nonzero, kept):
         block = self._block(loop)
         at = block.index(loop)
-        trips = _trips(loop, self.assigned)
+        trips = _trips(loop, self.assigned, self.stacks)
         names = sorted(lowered, key=lambda n: _first_use(loop, n))
         lists = []
         for name in names:
@@ -308,262 +298,6 @@ class _Function:
         return candidate
 
 
-class _Floats:
-    """Which names may hold a Python float read from a lowered list (``tainted``, by the
-    vectors they come from), which hold numbers whose type cannot matter beside one
-    (``plain``: Python numbers, integers, and those floats), and which lowered vectors an
-    unsafe use of such a float rules out (:meth:`wrong`)."""
-
-    def __init__(self, function, loop, lowered, tails=()):
-        self.f = function
-        self.loop = loop
-        self.lowered = lowered
-        self.inside = {id(n) for n in gast.walk(loop)} | {id(n) for t in tails for n in gast.walk(t)}
-        self.assumed = set()  # parameters taken for float64 arrays (float_lists checks them)
-        self.nonzero = set()  # divisors float_lists checks are not zero
-        self.plain = self._plain()
-        self.tainted = self._tainted()
-
-    def _source(self, node):
-        """The lowered vectors whose entries ``node`` may carry."""
-        if isinstance(node, gast.Name):
-            return self.tainted.get(node.id, set())
-        if isinstance(node, gast.Subscript):
-            base = node.value
-            if isinstance(base, gast.Name) and base.id in self.lowered and id(node) in self.inside and isinstance(node.ctx, gast.Load):
-                return {base.id}
-            return self._source(base) if isinstance(base, gast.Name) and base.id in self.f.stacks else set()
-        if isinstance(node, gast.Call):
-            if _numpy(node.func) is not None:
-                return set()  # a numpy function of a Python float gives a numpy scalar, as of a numpy scalar
-            if isinstance(node.func, gast.Attribute) and node.func.attr == "pop":
-                return self._source(node.func.value)
-            if isinstance(node.func, gast.Name) and node.func.id in ("float", "int", "len", "bool", "range"):
-                return set()
-        found = set()
-        for child in gast.iter_child_nodes(node):
-            if isinstance(child, gast.expr):
-                found |= self._source(child)
-        return found
-
-    def _tainted(self):
-        tainted = {}
-        self.tainted = tainted
-        changed = True
-        while changed:
-            changed = False
-            for node in gast.walk(self.f.fdef):
-                pairs = []
-                if isinstance(node, gast.Assign):
-                    pairs = [(t, node.value) for t in node.targets]
-                elif isinstance(node, gast.AugAssign):
-                    pairs = [(node.target, node)]
-                elif isinstance(node, gast.For):
-                    pairs = [(node.target, node.iter)]
-                elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "append" and isinstance(node.func.value, gast.Name):
-                    pairs = [(gast.Name(id=node.func.value.id, ctx=gast.Store(), annotation=None, type_comment=None), node.args[0] if node.args else node)]
-                for target, value in pairs:
-                    sources = self._source(value.value if isinstance(value, gast.AugAssign) else value)
-                    for name in _stored(target):
-                        old = tainted.get(name, set())
-                        if not sources <= old:
-                            tainted[name] = old | sources
-                            changed = True
-        return tainted
-
-    def _plain(self):
-        """Names that hold only Python numbers, integers or float64 scalars of lowered lists:
-        all assigned names at first, then those with an assignment that is not, until nothing changes."""
-        f = self.f
-        plain = (set(f.assigned) | f.targets) - f.params - f.stacks | (f.scalars & f.params)
-        changed = True
-        while changed:
-            changed = False
-            for node in gast.walk(f.fdef):
-                if isinstance(node, gast.Assign):
-                    pairs = [(t, node.value) for t in node.targets]
-                elif isinstance(node, gast.AugAssign):
-                    pairs = [(node.target, node.value)]
-                elif isinstance(node, gast.For):
-                    pairs = [(node.target, node.iter)]
-                else:
-                    continue
-                for target, value in pairs:
-                    if isinstance(target, gast.Subscript) or self._is_plain(value, plain, iterated=isinstance(node, gast.For)):
-                        continue
-                    for name in _stored(target):
-                        if name in plain and not (isinstance(value, gast.List) and not value.elts):
-                            plain.discard(name)
-                            changed = True
-        return plain
-
-    def _is_plain(self, node, plain, iterated=False):
-        if iterated:  # a loop's iterable: ranges, zips and reversals of ranges and stacks of plain values
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in ("zip", "reversed", "range", "enumerate"):
-                return all(self._is_plain(a, plain, node.func.id != "range") for a in node.args)
-            return isinstance(node, gast.Name) and (node.id in plain or node.id in self.f.stacks and self._stack_plain(node.id, plain))
-        if isinstance(node, gast.Constant):
-            return type(node.value) in (int, float, bool)
-        if isinstance(node, gast.Name):
-            if node.id in self.f.witnessable:
-                self.assumed.add(node.id)
-                return True
-            return node.id in plain or node.id in self.lowered  # a lowered vector is a float64 array
-        if isinstance(node, (gast.BinOp, gast.UnaryOp, gast.BoolOp, gast.IfExp, gast.Compare, gast.Tuple)):
-            return all(self._is_plain(c, plain) for c in gast.iter_child_nodes(node) if isinstance(c, gast.expr))
-        if isinstance(node, gast.Subscript):
-            base = node.value
-            if isinstance(base, gast.Name) and (base.id in self.lowered or base.id in self.f.lists.values()):
-                return _index(node.slice)  # an entry of a float64 vector
-            if isinstance(base, gast.Name) and base.id in self.f.stacks:
-                return self._stack_plain(base.id, plain)
-            if isinstance(base, gast.Attribute) and base.attr == "shape":
-                return True
-            if isinstance(base, gast.Name) and base.id in self.f.witnessable:
-                self.assumed.add(base.id)
-                return True
-            return isinstance(base, gast.Name) and base.id in plain
-        if isinstance(node, gast.Attribute):
-            return node.attr in ("shape", "size", "ndim")
-        if isinstance(node, gast.Call):
-            func = node.func
-            args_plain = all(self._is_plain(a, plain) for a in node.args) and not node.keywords
-            if _float64(func) or isinstance(func, gast.Name) and func.id in ("abs", "min", "max", "float", "int", "round", "bool", "zeros_like", "seed_like"):
-                return args_plain
-            if isinstance(func, gast.Name) and func.id in ("len", "range", "size_of"):
-                return True
-            if isinstance(func, gast.Attribute) and func.attr == "pop" and isinstance(func.value, gast.Name) and func.value.id in self.f.stacks:
-                return self._stack_plain(func.value.id, plain)
-            if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args and not node.keywords:
-                return self._is_plain(func.value, plain)
-        return False
-
-    def _stack_plain(self, stack, plain):
-        for node in gast.walk(self.f.fdef):
-            if (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "append"
-                    and isinstance(node.func.value, gast.Name) and node.func.value.id == stack):
-                if not all(self._is_plain(a, plain) for a in node.args):
-                    return False
-        return True
-
-    def _safe_operator(self, binop):
-        """``+``, ``-``, ``*``; ``/`` by a number that does not change during the loop, which
-        :func:`~s2s.runtime.float_lists` checks is not zero (``x / 0.0`` raises on a Python float
-        where numpy gives inf: ``nonzero``)."""
-        if isinstance(binop.op, ARITHMETIC):
-            return True
-        if not isinstance(binop.op, gast.Div) or self._source(binop.right):
-            return False
-        divisor = binop.right
-        if isinstance(divisor, gast.Constant):
-            return type(divisor.value) in (int, float) and divisor.value != 0
-        if not isinstance(divisor, gast.Name):
-            return False
-        f = self.f
-        if divisor.id in f.params:  # checked once, divided by anywhere
-            if divisor.id in f.assigned or divisor.id in f.targets:
-                return False
-        elif id(binop) not in self.inside:
-            return False
-        else:
-            stores = [n for n in gast.walk(f.fdef) if isinstance(n, gast.Name) and n.id == divisor.id and isinstance(n.ctx, gast.Store)]
-            if len(stores) != 1 or f.order[f._statement(stores[0])] >= f.order[self.loop]:
-                return False  # assigned again, or after the check
-        self.nonzero.add(divisor.id)
-        return True
-
-    def _float64_entries(self, target):
-        """For an entry written (``v[i] = ...``, ``v[i] += ...``): the lowered vector whose list
-        or float64 array it goes into (a parameter taken for float64: ``assumed``), else None."""
-        base = target.value
-        if not (isinstance(base, gast.Name) and _index(target.slice)):
-            return None
-        if base.id in self.lowered or base.id in self.f.lists.values() or base.id in self.plain:
-            return base.id
-        if base.id in self.f.witnessable:
-            self.assumed.add(base.id)
-            return base.id
-        return None
-
-    def wrong(self):
-        """The lowered vectors whose floats reach a use where a Python float could act
-        otherwise than a numpy scalar."""
-        wrong = set()
-        for node in gast.walk(self.f.fdef):
-            wrong |= self._check(node)
-        return wrong
-
-    def _check(self, node):
-        src = self._source
-        if isinstance(node, gast.BinOp):
-            found = src(node.left) | src(node.right)
-            if found and not (self._safe_operator(node) and self._is_plain(node.left, self.plain) and self._is_plain(node.right, self.plain)):
-                return found
-        elif isinstance(node, gast.AugAssign):
-            target, found = node.target, src(node.value)
-            arithmetic = isinstance(node.op, ARITHMETIC) and self._is_plain(node.value, self.plain)
-            if isinstance(target, gast.Subscript):
-                into = self._float64_entries(target)
-                if into is not None and not arithmetic:
-                    return found | {into} if into in self.lowered else found
-                return found if into is None else set()
-            if isinstance(target, gast.Name):
-                found |= self.tainted.get(target.id, set())
-                if found and not (arithmetic and target.id in self.plain):
-                    return found
-            elif found:  # an attribute: not where a Python float goes
-                return found
-        elif isinstance(node, gast.Compare):
-            parts = [node.left] + node.comparators
-            found = set().union(*(src(p) for p in parts))
-            if found and not all(self._is_plain(p, self.plain) for p in parts):
-                return found
-        elif isinstance(node, gast.Call):
-            found = set().union(set(), *(src(a) for a in node.args), *(src(k.value) for k in node.keywords))
-            func = node.func
-            if found:
-                if isinstance(func, gast.Attribute) and func.attr == "append" and isinstance(func.value, gast.Name) and func.value.id in self.f.stacks:
-                    return set()
-                if isinstance(func, gast.Name) and func.id in ("zip", "reversed", "enumerate"):
-                    return set()
-                numeric = _numpy(func) is not None or isinstance(func, gast.Name) and func.id in ("abs", "min", "max", "float", "int", "round", "bool", "zeros_like")
-                if not (numeric and not node.keywords and all(self._is_plain(a, self.plain) for a in node.args)):
-                    return found
-        elif isinstance(node, gast.Attribute):
-            if isinstance(node.value, gast.Name) and node.value.id in self.f.stacks:
-                return set()  # append, pop
-            return src(node.value)
-        elif isinstance(node, gast.Subscript):
-            base = node.value
-            if isinstance(node.ctx, gast.Store):
-                parent = self.f.parents.get(node)
-                value = parent.value if isinstance(parent, (gast.Assign, gast.AugAssign)) else None
-                into = self._float64_entries(node)
-                if into is None:  # an entry of an array of any dtype, of a dict: not where a Python float goes
-                    return src(value) if value is not None else set()
-                if value is not None and self._is_plain(value, self.plain):
-                    return set()
-                found = src(value) if value is not None else set()
-                return found | {into} if into in self.lowered else found  # a list keeps what it is given
-            if isinstance(base, gast.Name) and (base.id in self.lowered and id(node) in self.inside or base.id in self.f.lists.values() or base.id in self.f.stacks):
-                return set()
-            return src(base)
-        elif isinstance(node, gast.Assign):
-            if any(isinstance(t, gast.Attribute) for t in node.targets):
-                return src(node.value)
-        elif isinstance(node, gast.Return) and not self.f.entry and node.value is not None:
-            return src(node.value)  # to generated code that counts on what the function returned before
-        return set()
-
-
-def _stored(target):
-    if isinstance(target, gast.Name):
-        return [target.id]
-    if isinstance(target, (gast.Tuple, gast.List)):
-        return [n for e in target.elts for n in _stored(e)]
-    return []
-
-
 def _stored_in(loop):
     return {n.id for n in gast.walk(loop) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
@@ -574,17 +308,6 @@ def _assigns(stmt, name):
 
 def _calls(node, name):
     return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == name
-
-
-def _float64(func):
-    """Whether ``np.name`` / ``math.name`` gives float64 values (or integers) of float64 and
-    integer arguments: ufuncs, reductions, new arrays without a dtype."""
-    name = _numpy(func)
-    if name is None:
-        return False
-    if func.value.id == "math":
-        return True
-    return isinstance(getattr(numpy, name, None), numpy.ufunc) or name in FLOAT64
 
 
 def _new_array(value):
@@ -611,10 +334,6 @@ def _inside(stmt, loop):
     return any(s is stmt for s in gast.walk(loop))
 
 
-def _inside_node(node, loop):
-    return any(n is node for n in gast.walk(loop))
-
-
 def _bodies(node):
     """The statement lists directly in ``node``."""
     for field in ("body", "orelse"):
@@ -623,16 +342,18 @@ def _bodies(node):
             yield block
 
 
-def _trips(loop, assigned):
-    """``len(steps)`` of a loop over a range (``for i in steps``, ``zip(reversed(steps), ...)``),
-    else None (a while loop: its trips are not known when it starts)."""
+def _trips(loop, assigned, stacks):
+    """``len(steps)`` of a loop over a range, a stack or the reversal of a sequence (``for i in
+    steps``, ``zip(reversed(steps), ...)``, ``zip(reversed(h_stack), ...)``), else None (a while loop: its trips are not known
+    when it starts)."""
     if not isinstance(loop, gast.For):
         return None
     for node in gast.walk(loop.iter):
-        if isinstance(node, gast.Name) and any(isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and v.func.id == "range" for v in assigned.get(node.id, []) if v is not None):
+        if isinstance(node, gast.Name) and (node.id in stacks or any(
+                isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and v.func.id == "range" for v in assigned.get(node.id, []) if v is not None)):
             return _call("len", [_load(node.id)])
-    if isinstance(loop.iter, gast.Call) and isinstance(loop.iter.func, gast.Name) and loop.iter.func.id == "range":
-        return None
+        if _calls(node, "reversed") and len(node.args) == 1 and isinstance(node.args[0], gast.Name):
+            return _call("len", [_load(node.args[0].id)])  # a sequence: reversed asks it for its length too
     return None
 
 

@@ -123,12 +123,14 @@ def _unpacks_name(stmt):
     )
 
 
-def integer_names(fdef):
+def integer_names(fdef, int_params=()):
     """The names of ``fdef`` that always hold Python integers: loop indices
     (loops run over ``range`` after normalization), integer constants, sizes
-    (``len``, the entries of ``x.shape``) and ``+ - * // %`` of those.  An
-    index made of them is basic indexing: it selects one entry per integer."""
-    assignments = {}
+    (``len``, the entries of ``x.shape``), the parameters ``int_params`` (every
+    call passes them an integer: :meth:`s2s.transform.Program.request`) and
+    ``+ - * // %`` of those.  An index made of them is basic indexing: it
+    selects one entry per integer."""
+    assignments = {p: [True] for p in int_params}
     for stmt in _all_statements(fdef.body):
         if isinstance(stmt, gast.For):
             for n in gast.walk(stmt.target):
@@ -140,15 +142,29 @@ def integer_names(fdef):
             for n in (n for t in targets for n in gast.walk(t) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)):
                 assignments.setdefault(n.id, []).append(stmt.value if whole else False)
     shapes = {n for n, values in assignments.items() if len(values) == 1 and isinstance(values[0], gast.Attribute) and values[0].attr == "shape"}
+    # lists of integers: ``[]`` and ``appended(frames, i)`` of one (a linear recursion's frames)
+    lists = {n for n, values in assignments.items() if all(_empty_list(v) or _appended(v) or isinstance(v, gast.Name) for v in values)}
     ints = set(assignments)
     changed = True
     while changed:
         changed = False
         for n in assignments:  # in the order of the code: a chain settles in one pass
-            if n in ints and not all(v is True or (v is not False and _integer_expr(v, ints, shapes)) for v in assignments[n]):
+            if n in ints and not all(v is True or (v is not False and _integer_expr(v, ints, shapes | lists)) for v in assignments[n]):
                 ints.discard(n)
                 changed = True
+            if n in lists and not all(_empty_list(v) or _appended(v) and _integer_atom(v.args[0], lists) and _integer_expr(v.args[1], ints, shapes | lists)
+                                      or isinstance(v, gast.Name) and v.id in lists for v in assignments[n]):
+                lists.discard(n)
+                changed = True
     return ints
+
+
+def _empty_list(value):
+    return isinstance(value, gast.List) and not value.elts
+
+
+def _appended(value):
+    return isinstance(value, gast.Call) and getattr(value, "s2s_target", None) is runtime.appended and len(value.args) == 2
 
 
 INTEGER_OPS = (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)
@@ -175,12 +191,12 @@ def _integer_expr(rhs, ints, shapes):
     return _integer_atom(rhs, ints)
 
 
-def reverse_facts(fdef, scalar_params, returns_scalar, dims=None, returns_key=None):
+def reverse_facts(fdef, scalar_params, returns_scalar, dims=None, returns_key=None, int_params=()):
     """``(scalar, classes, integers)`` for reverse mode: :func:`scalar_names` and
     :func:`shape_classes` iterated together, so that an entry of an array whose
     dimensions are known (``g = params[0]``) is a scalar, and scalar arithmetic
     of it stays one; and :func:`integer_names`."""
-    integers = integer_names(fdef)
+    integers = integer_names(fdef, int_params)
     known = set()
     while True:
         scalar = scalar_names(fdef, scalar_params, returns_scalar, known)

@@ -42,7 +42,7 @@ from .vector import DIRECTIONS_COMMENT, VectorMode
 from . import jit
 from .reverse import Callee, CallSite, ReverseMode
 from .shapes import reverse_facts, scalar_arguments, scalar_names
-from .variants import describe, dims_record, passable, spell_key
+from .variants import INTEGER, describe, dims_record, passable, spell_key
 from .rules import USER
 
 TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian")
@@ -126,7 +126,7 @@ class Program:
     def parse(self, fn):
         if fn not in self.parsed:
             parsed = parse(fn)
-            fdef = normalize(parsed)
+            fdef = normalize(parsed, compiled=self.compile is not None)
             hoist_invariants(fdef)  # before differentiation: an invariant's adjoint then sums once, after the loop
             self.parsed[fn] = (parsed, fdef)
             for key in fn.__globals__:
@@ -170,7 +170,9 @@ class Program:
                 mode = (VectorMode if self.mode == "vector" else ForwardMode)(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, scalar)
                 functions = [mode.run()]
             else:
-                scalar, classes, integers = reverse_facts(fdef, scalars, self.returns_scalar, dict(dims) if dims else self.dims.get(fn), self.returns_key)
+                ints = tuple(p for p, d in dims if d == INTEGER)  # parameters every call passes an integer
+                shapes = {p: d for p, d in dims if d != INTEGER}
+                scalar, classes, integers = reverse_facts(fdef, scalars, self.returns_scalar, shapes if dims else self.dims.get(fn), self.returns_key, ints)
                 self.scalar_sets[key] = scalar
                 mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, classes, integers)
                 mode.rows = self.compile is not None

@@ -106,6 +106,11 @@ def key_spec(key):
     return None
 
 
+# a ``dims`` entry of a callee's request for a parameter the call passes an integer (a loop
+# index, ``i + 1``, ``0``): its indexing is basic, read one entry at a time (s2s.shapes.integer_names)
+INTEGER = "int"
+
+
 def passable(key):
     """What a callee may be told of an argument of class ``key`` (a ``dims`` entry of
     :meth:`s2s.transform.Program.request`): an array's symbols (not slices of them), a

@@ -100,25 +100,29 @@ def test_loop_stack_is_one_list_of_rows():
     assert "branch" in source and "= None" in source  # a store per branch, None on the other path
 
 
-RECURSIONS = [  # (function, arguments, wrt): a number, entries, two calls, two functions
-    (nb.compound, (100.0, 0.05, 13), (0, 1)),
-    (nb.annuity_value, (100.0, 0.05, 9), (0, 1)),  # called in a loop: a list per iteration, saved
-    (nb.horner_recursive, (RNG.standard_normal(12), 0.8), (0, 1)),
-    (nb.chain, (np.arange(6.0) * 1.1, np.linspace(1.0, 2.0, 5)), (0, 1)),
-    (nb.gaussian_area, (1.3, -0.4, 1.7, 1e-7), (0, 1, 2)),  # tree recursion, stops where the estimate is good
-    (nb.wave, (1.5, 0.3, 0.9), (0, 1, 2)),  # sine and cosine call each other
+RECURSIONS = [  # (function, arguments, wrt, kept recursive): a number, entries, two calls, two functions
+    (nb.compound, (100.0, 0.05, 13), (0, 1), False),  # one call per activation: loops (s2s.normalize.recursion)
+    (nb.annuity_value, (100.0, 0.05, 9), (0, 1), False),  # called in a loop
+    (nb.horner_recursive, (RNG.standard_normal(12), 0.8), (0, 1), False),
+    (nb.chain, (np.arange(6.0) * 1.1, np.linspace(1.0, 2.0, 5)), (0, 1), True),  # a float saved per call: compiled, a recursion
+    (nb.gaussian_area, (1.3, -0.4, 1.7, 1e-7), (0, 1, 2), True),  # tree recursion, stops where the estimate is good
+    (nb.weight_decay, (RNG.standard_normal(11), 0.3), (0, 1), True),  # tree recursion reading w[i]
+    (nb.wave, (1.5, 0.3, 0.9), (0, 1, 2), True),  # sine and cosine call each other
 ]
 
 
-@pytest.mark.parametrize("f,args,wrt", RECURSIONS, ids=[c[0].__name__ for c in RECURSIONS])
-def test_recursion_compiled_agrees_with_python_and_differences(f, args, wrt):
+@pytest.mark.parametrize("f,args,wrt,recursive", RECURSIONS, ids=[c[0].__name__ for c in RECURSIONS])
+def test_recursion_compiled_agrees_with_python_and_differences(f, args, wrt, recursive):
     compiled = s2s.grad(f, wrt=wrt)
     got, expected = compiled(*args), s2s.grad(f.py_func, wrt=wrt)(*args)
     for g, e, k in zip(got, expected, wrt):
         assert _relative(g, e) <= 1e-12, (f.__name__, k)
         assert np.allclose(g, numeric_grad(f.py_func, args, k), rtol=1e-6, atol=1e-8), (f.__name__, k)
     source = compiled.specialize(*args).source
-    assert "push_row(" in source and ".pop()" in source and "cache=True" not in source
+    if recursive:
+        assert "push_row(" in source and ".pop()" in source and "cache=True" not in source
+    else:  # a descent and an ascent loop, no recursion left
+        assert "push_row(" not in source and "while " in source and "cache=True" in source
 
 
 def test_recursion_keeps_one_list_of_rows():
@@ -135,8 +139,9 @@ def test_recursion_keeps_one_list_of_rows():
 def test_recursion_adds_into_the_adjoint_its_call_returns():
     """A recursion's backward sweep returns adjoints nothing else holds (s2s.optimize.inplace.returns_owned):
     its caller adds the entry's contribution in place instead of a new array per call."""
-    source = s2s.grad(nb.horner_recursive, wrt=(0, 1)).specialize(np.ones(5), 0.5).source
-    assert "add_at(c_bar, i, c_item_bar)" in source and "+ unindex(" not in source
+    source = s2s.grad(nb.weight_decay, wrt=(0, 1)).specialize(np.ones(5), 0.5).source
+    # lo is an integer at every call (s2s.shapes.integer_names): the entry is added in place as by hand
+    assert "w_bar[lo] += " in source and "+ unindex(" not in source
     from s2s.runtime import add_at
     total = np.zeros(4)
     add_at(total, np.array([1, 1, 3]), np.array([1.0, 2.0, 4.0]))  # the Python form sums repeated indices

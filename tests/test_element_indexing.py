@@ -199,3 +199,43 @@ def test_a_write_into_an_array_another_name_holds_is_still_refused(fn):
     name holds in the same iteration is the same object."""
     with pytest.raises(s2s.S2SError, match="share memory"):
         s2s.grad(fn)
+
+
+def spring_tension(x, i, k, rest):
+    """The tension of the spring between beads i and i + 1 of a chain."""
+    return k * (x[i + 1] - x[i] - rest)
+
+
+def chain_energy(x, k, rest):
+    """Elastic energy of a bead chain, one spring at a time through a helper taking the index."""
+    energy = 0.0
+    for i in range(x.shape[0] - 1):
+        t = spring_tension(x, i, k, rest)
+        energy = energy + 0.5 * t * t / k
+    return energy
+
+
+def horner_step(c, x, i):
+    if i == c.shape[0] - 1:
+        return c[i]
+    return c[i] + x * horner_step(c, x, i + 1)
+
+
+def horner_recursive(c, x):
+    """Horner's rule one coefficient per call (a linear recursion: two loops)."""
+    return horner_step(c, x, 0)
+
+
+@pytest.mark.parametrize("fn, args, wrt, added", [
+    (chain_energy, (np.array([0.0, 1.1, 1.9, 3.2, 4.1, 4.8]), 2.5, 1.0), (0, 1), r"x_bar\[i_plus_1\] \+= minus_bar"),
+    (horner_recursive, (np.linspace(-1.0, 1.0, 9), 0.8), (0, 1), r"c_bar(_list)?\[i_\d\] \+= "),
+])
+def test_an_index_passed_to_a_helper_reads_one_entry(fn, args, wrt, added):
+    """A call passing an integer (a loop index, ``i + 1``, ``0``) tells the callee: its reads
+    of ``x[i]`` add into one entry of its adjoint in place (s2s.transform.Program.request,
+    s2s.shapes.integer_names); a linear recursion's frames of such integers are integers too."""
+    source = s2s.grad(fn, wrt=wrt).specialize(*args).source
+    assert re.search(added, source)
+    assert fn is chain_energy or "unindex" not in source  # the helper's first contribution is still a new array
+    for k, w in enumerate(wrt):
+        np.testing.assert_allclose(s2s.grad(fn, wrt=wrt)(*args)[k], numeric_grad(fn, list(args), w), rtol=1e-6, atol=1e-8)

@@ -14,7 +14,7 @@ from s2s.frontend import parse
 from s2s.normalize import jumps
 from s2s.normalize.jumps import lower
 from s2s.naming import Namer
-from s2s.normalize import DESUGARING, anf, array_methods, augmented, comprehensions, lambdas, list_methods, normalize, refuse
+from s2s.normalize import DESUGARING, anf, array_methods, augmented, comprehensions, lambdas, list_methods, normalize, recursion, refuse
 from s2s.rules import ValueMethod
 
 
@@ -364,3 +364,52 @@ def aliased_write(x):
 def test_aliasing_refuses_a_write_another_name_sees():
     with pytest.raises(S2SError, match=r"writes into `y`, which changes `x` too"):
         normalize(parse(aliased_write))
+
+
+# -- recursion ----------------------------------------------------------------
+
+def horner_example(c, x, i):
+    return c[i] if i == len(c) - 1 else c[i] + x * horner_example(c, x, i + 1)
+
+
+def shared_example(c, x, i):
+    if i == len(c) - 1:
+        inner = 0.0
+    else:
+        inner = shared_example(c, x, i + 1)
+    return c[i] + x * inner
+
+
+def test_linear_recursion():
+    """One call of itself: a descent pushing the frame (i; c and x pass through), the base case,
+    an ascent popping it."""
+    assert after(horner_example, recursion.loops) == expect("""
+        horner_example_i_frames = []
+        while i != len(c) - 1:
+            horner_example_i_frames = appended(horner_example_i_frames, i)
+            i = i + 1
+        horner_example_value = c[i]
+        for i in reversed(horner_example_i_frames):
+            horner_example_value = c[i] + x * horner_example_value
+        return horner_example_value
+    """)
+    assert after(shared_example, recursion.loops) == expect("""
+        shared_example_i_frames = []
+        while i != len(c) - 1:
+            shared_example_i_frames = appended(shared_example_i_frames, i)
+            i = i + 1
+        inner = 0.0
+        shared_example_value = c[i] + x * inner
+        for i in reversed(shared_example_i_frames):
+            inner = shared_example_value
+            shared_example_value = c[i] + x * inner
+        return shared_example_value
+    """)
+
+
+@pytest.mark.parametrize("fn", [horner_example, shared_example])
+def test_linear_recursion_leaves_the_users_tree_alone(fn):
+    parsed = parse(fn)
+    before = ast.dump(gast.gast_to_ast(parsed.node))
+    normalize(parsed)
+    assert ast.dump(gast.gast_to_ast(parsed.node)) == before

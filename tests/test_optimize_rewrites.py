@@ -356,6 +356,51 @@ def test_write_in_place():
                 y = updated(y, i, v)
             return ys
     """)  # the list holds each version
+    assert rewritten(write_in_place, """
+        def f(i, n):
+            frames = []
+            frames_2 = frames
+            while i != n:
+                frames_2 = appended(frames_2, i)
+                i = i + 1
+            return (i, frames_2)
+    """) == same("""
+        def f(i, n):
+            frames = []
+            frames_2 = frames
+            while i != n:
+                frames_2.append(i)
+                i = i + 1
+            return (i, frames_2)
+    """)  # a list the function made, appended to in place (the frames of a linear recursion)
+    assert unchanged(write_in_place, """
+        def f(xs, v):
+            ys = appended(xs, v)
+            return (xs, ys)
+    """)  # xs is read again
+
+
+def test_fold_loop_copies_past_an_if():
+    assert rewritten(fold_loop_copies, """
+        def f(i, n, xs):
+            while i < n:
+                t = appended(xs, i)
+                if i > 2:
+                    i = i + 2
+                else:
+                    i = i + 1
+                xs = t
+            return xs
+    """) == same("""
+        def f(i, n, xs):
+            while i < n:
+                xs = appended(xs, i)
+                if i > 2:
+                    i = i + 2
+                else:
+                    i = i + 1
+            return xs
+    """)  # an if that neither reads nor writes xs
 
 
 def test_every_rewrite_has_its_own_test():

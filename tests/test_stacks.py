@@ -120,13 +120,33 @@ def test_recursion_depth_500():
     assert g == pytest.approx(expected, rel=1e-6)
 
 
+def tent(x, n):
+    """The tent map iterated n times, written as a recursion with a call in each branch."""
+    if n == 0:
+        return x
+    if x < 0.5:
+        return tent(1.9 * x, n - 1)
+    return tent(1.9 * (1.0 - x), n - 1)
+
+
 def test_recursion_past_the_limit_is_a_clear_error():
-    g = s2s.grad(recurse)
+    g = s2s.grad(tent)  # two calls: left a recursion (s2s.normalize.recursion takes one)
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(200)
     try:
         with pytest.raises(RecursionError, match="setrecursionlimit"):
-            g(0.5, 500)
+            g(0.3, 500)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def test_linear_recursion_has_no_depth_limit():
+    """One call per activation: differentiated as loops, at any depth."""
+    g = s2s.grad(recurse)
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)
+    try:
+        assert g(0.5, 500) == s2s.grad(recurse)(0.5, 500)
     finally:
         sys.setrecursionlimit(old)
 

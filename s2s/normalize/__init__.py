@@ -10,9 +10,11 @@ Takes a :class:`~s2s.frontend.Parsed` function; returns a new
 3. Desugaring, one construct per pass, each ``desugar(body, parsed) -> body``
    (listed in :data:`DESUGARING`): the constructs that become simpler ones
    without naming anything.
-4. :mod:`.jumps` - early ``return``, ``break`` and ``continue`` made
+4. :mod:`.recursion` - a linear recursion (one call of itself, once per
+   call) as a descent loop that pushes frames and an ascent loop that pops them.
+5. :mod:`.jumps` - early ``return``, ``break`` and ``continue`` made
    explicit with flags.
-5. :mod:`.anf` - one operation per statement, single assignment, names for
+6. :mod:`.anf` - one operation per statement, single assignment, names for
    temporaries, versions across branches and loops.
 
 Adding a desugaring is one module with a ``desugar`` function and one entry
@@ -25,7 +27,7 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, refuse, starred, tables, varargs
+from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, recursion, refuse, starred, tables, varargs
 from .anf import Normalizer
 from .tree import name_node, runtime_call
 
@@ -44,12 +46,14 @@ DESUGARING = (
 )
 
 
-def normalize(parsed):
-    """The ANF, single-assignment form of ``parsed.node`` (a new FunctionDef)."""
+def normalize(parsed, compiled=False):
+    """The ANF, single-assignment form of ``parsed.node`` (a new FunctionDef); ``compiled``:
+    for a derivative numba compiles (what :mod:`.recursion` may push)."""
     body = refuse.checked_body(parsed)
     body = guarded(aliasing.check(parsed), parsed) + body
     for desugar in DESUGARING:
         body = desugar(body, parsed)
+    body = recursion.loops(body, parsed, compiled)
     # temporaries never take a name the user's code or the desugaring uses (``rk4_2args``,
     # a function made for a call); the returned value is named after the function
     # (``loss``) unless the function uses that name

@@ -139,8 +139,8 @@ def _copy_into_definition(body, i, v, t, loads, stores):
             stores.pop(t)
             loads.pop(t)
             return True
-        if v in names(prior, gast.Load) + names(prior, gast.Store) or not isinstance(prior, (gast.Assign, gast.Expr)):
-            return False
+        if v in names(prior, gast.Load) + names(prior, gast.Store) or not isinstance(prior, (gast.Assign, gast.Expr, gast.If)):
+            return False  # (an ``if`` between that neither reads nor writes v: a loop's test computed in branches)
     return False
 
 

@@ -6,7 +6,7 @@ and an allocation and a pass over the array (or, in a loop that fills an
 array one entry at a time, the quadratic cost of a copy per entry) go.
 
 A name is owned where it holds an array (or a number) that the function made
-(arithmetic, ``zeros_like``, ``unindex``, ``np.zeros``, ``updated``, ...) and
+(arithmetic, ``zeros_like``, ``unindex``, ``np.zeros``, ``updated``, ``[]``, ``appended``, ...) and
 no other name, container or call can hold a reference to it: its reads so
 far were operands of arithmetic, entries read as numbers (a subscript
 marked ``s2s_basic`` by the reverse sweep: one entry of an array whose
@@ -31,7 +31,7 @@ from .expressions import SAFE_PARENTS, is_call
 from .facts import names
 
 # calls whose result is a new array (or an immutable number) that no other name holds
-FRESH_CALLS = {"zeros_like", "unindex", "matmul_dx", "matmul_dy", "updated", "zeroed"}
+FRESH_CALLS = {"zeros_like", "unindex", "matmul_dx", "matmul_dy", "updated", "zeroed", "appended"}
 # numpy functions whose result is a new array
 FRESH_NUMPY = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array", "copy"}
 
@@ -52,7 +52,8 @@ def write_in_place(fdef, facts):
     ``d = d + unindex(g, like, index)`` becomes ``d[index] += g`` where the index
     is basic indexing of an array: constants, or a call the reverse sweep marked
     ``s2s_basic`` (integers and slices, into an array whose dimensions it knows).
-    ``t = updated(y, index, v)`` becomes ``y[index] = v`` (then ``t = y``), and
+    ``t = updated(y, index, v)`` becomes ``y[index] = v`` (then ``t = y``),
+    ``t = appended(y, v)`` of a list the function made ``y.append(v)``, and
     ``t = zeroed(g, index)`` marked ``s2s_basic`` (an array's adjoint) becomes
     ``g[index] = 0`` (then ``t = g``), where ``y``, ``g`` is owned and, unless it
     is ``t``, never read again.
@@ -89,7 +90,7 @@ def _summed(value):
 
 
 def _fresh(value):
-    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)) or isinstance(value, gast.List) and not value.elts:
         return True
     if is_call(value, "unbroadcast") and len(value.args) == 2 and not value.keywords:
         return _fresh(value.args[0])  # the array itself, a reduction of it, or a new broadcast copy
@@ -110,7 +111,7 @@ def _aliasing_reads(node):
         for child in gast.iter_child_nodes(n):
             if is_call(n, "unindex") and len(n.args) == 3 and child is n.args[1]:
                 continue  # read for its shape
-            if (is_call(n, "updated") or is_call(n, "zeroed")) and n.args and child is n.args[0]:
+            if (is_call(n, "updated") or is_call(n, "zeroed") or is_call(n, "appended")) and n.args and child is n.args[0]:
                 continue  # copied
             if isinstance(n, gast.Subscript) and getattr(n, "s2s_basic", False) and child is n.value:
                 continue  # an entry: a number, not a view
@@ -270,7 +271,9 @@ def _item_write(stmt, owned, body, k, frames):
     target, value = stmt.targets[0], stmt.value
     if not isinstance(target, gast.Name):
         return None
-    if is_call(value, "updated") and len(value.args) == 3:
+    if is_call(value, "appended") and len(value.args) == 2:
+        array, index, item = value.args[0], None, value.args[1]
+    elif is_call(value, "updated") and len(value.args) == 3:
         array, index, item = value.args
     elif is_call(value, "zeroed") and len(value.args) == 2 and getattr(value, "s2s_basic", False):
         (array, index), item = value.args, gast.Constant(value=0, kind=None)
@@ -278,11 +281,15 @@ def _item_write(stmt, owned, body, k, frames):
         return None
     if not (isinstance(array, gast.Name) and array.id in owned):
         return None
-    if array.id in _aliasing_reads(index) | _aliasing_reads(item):
+    if array.id in (_aliasing_reads(index) if index is not None else set()) | _aliasing_reads(item):
         return None
     if array.id != target.id and not dead_after(array.id, body, k, frames):
         return None
-    out = [_like(gast.Assign(targets=[gast.Subscript(value=_load(array.id), slice=_subscript(index), ctx=gast.Store())], value=item, type_comment=None), stmt)]
+    if index is None:  # appended: a list that only this name holds
+        append = gast.Call(func=gast.Attribute(value=_load(array.id), attr="append", ctx=gast.Load()), args=[item], keywords=[])
+        out = [_like(gast.Expr(value=append), stmt)]
+    else:
+        out = [_like(gast.Assign(targets=[gast.Subscript(value=_load(array.id), slice=_subscript(index), ctx=gast.Store())], value=item, type_comment=None), stmt)]
     if array.id != target.id:
         out.append(_like(gast.Assign(targets=[_store(target.id)], value=_load(array.id), type_comment=None), stmt))
     return out
@@ -295,7 +302,7 @@ def _written_each_iteration(body):
     for stmt in body:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             value = stmt.value
-            if (is_call(value, "updated") or is_call(value, "zeroed") and getattr(value, "s2s_basic", False)) and (
+            if (is_call(value, "updated") or is_call(value, "appended") or is_call(value, "zeroed") and getattr(value, "s2s_basic", False)) and (
                 isinstance(value.args[0], gast.Name) and value.args[0].id == stmt.targets[0].id
             ):
                 out[stmt.targets[0].id] = out.get(stmt.targets[0].id, True) and is_call(value, "zeroed")

@@ -19,8 +19,8 @@ from ..activity import is_user_function, simple_statements, targets
 from ..naming import adjoint_name
 from ..rules import bind_call
 from ..saveplan import CallSave
-from ..shapes import scalar_arguments, subscript_key
-from ..variants import passable
+from ..shapes import is_integer, scalar_arguments, subscript_key
+from ..variants import INTEGER, passable
 from ..template import Contribution
 from .syntax import assign, call, name
 
@@ -78,9 +78,13 @@ class CallsAndRules:
 
     def argument_dims(self, bound):
         """``(parameter, dimensions)`` for the arguments of a call that hold arrays whose
-        dimensions are known here (symbols and sizes, not slices of them: :mod:`s2s.shapes`)."""
+        dimensions are known here (symbols and sizes, not slices of them: :mod:`s2s.shapes`),
+        ``(parameter, INTEGER)`` for those that hold integers."""
         out = []
         for param, value in bound.arguments.items():
+            if is_integer(value, self.integers):  # an index: the callee reads entries with it
+                out.append((param, INTEGER))
+                continue
             key = self.classes.get(value.id) if isinstance(value, gast.Name) and not hasattr(value, "s2s_global") else None
             if passable(key) is not None:
                 out.append((param, passable(key)))

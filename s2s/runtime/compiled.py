@@ -25,7 +25,7 @@ from numba.core.errors import TypingError
 from numba.extending import overload, register_jitable
 
 from .broadcasting import rebroadcast, unbroadcast, unreduce
-from .methods import copy_of, updated
+from .methods import appended, copy_of, updated
 from .rows import push_row
 from .scatter import add_at, unindex
 from .sequences import sequence_length
@@ -193,6 +193,16 @@ def _updated(array, index, value):
             out[index] = value
             return out
         return impl
+
+
+@overload(appended)
+def _appended(items, item):
+    if isinstance(items, types.List):
+        def appended_list(items, item):
+            out = list(items)
+            out.append(item)
+            return out
+        return appended_list
 
 
 @overload(copy_of)

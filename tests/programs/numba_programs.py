@@ -244,6 +244,21 @@ def chain(q, k):
 
 
 @numba.njit
+def pairwise_sum(w, lo, hi):
+    """The sum of w[lo:hi]**2 by pairwise summation (halves summed apart: rounding grows as log n)."""
+    if hi - lo == 1:
+        return w[lo] * w[lo]
+    mid = (lo + hi) // 2
+    return pairwise_sum(w, lo, mid) + pairwise_sum(w, mid, hi)
+
+
+@numba.njit
+def weight_decay(w, strength):
+    """An L2 penalty on the weights, summed pairwise (a tree recursion reading w[i])."""
+    return strength * pairwise_sum(w, 0, len(w))
+
+
+@numba.njit
 def phasor_power(x):
     """sin^2 + cos^2 of the halving recursions (refused when compiled: called at both of its functions)."""
     return sine(x, 4) ** 2 + cosine(x, 4) ** 2

@@ -163,10 +163,10 @@ def recurrent(W, U, h, xs):
 
 
 def halving(x, n):
-    """Recursive: the forward sweep's value is needed by the call above, so grad keeps it."""
+    """Recursive (two calls): the forward sweep's value is needed by the call above, so grad keeps it."""
     if n == 0:
         return np.sum(x * x)
-    return halving(x * 0.5, n - 1) + np.sum(x)
+    return halving(x * 0.5, n - 1) + halving(x * 0.25, n - 1) + np.sum(x)
 
 
 def angular_logpdf(angle, mu, kappa):
