@@ -59,6 +59,12 @@ def unstack(y, grad, like):
     dgrad = restack(dy, like)
 
 
+@linear(runtime.stacked)
+def stacked(y, parts):
+    """``np.stack(parts)`` (see ``np.stack``'s rule)."""
+    dparts = unstack_axis(dy, parts, 0)
+
+
 @linear(runtime.unpacked_adjoint)
 def unpacked_adjoint(y, adjoints, like):
     """Stacking (or keeping) the element adjoints: its transpose takes them apart again."""

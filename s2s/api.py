@@ -303,7 +303,7 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
         """:func:`_match_types` for arguments that are arrays and Python numbers."""
         if single:
             return _array_like(grads, args[wrt_positions[0]])
-        return tuple(_array_like(g, args[i]) for i, g in zip(wrt_positions, grads))
+        return tuple([_array_like(g, args[i]) for i, g in zip(wrt_positions, grads)])
 
     def call(run, call_args, call_kwargs):
         try:
@@ -397,21 +397,44 @@ def _quick_container(value, t, budget):
         return t
     if t is str or t is bool or value is None:
         return t, value
-    if t is dict:
+    walk = _QUICK_WALKS.get(t)
+    if walk is None:
+        walk = _QUICK_WALKS[t] = _quick_walk(t)
+    if walk == "dict":
         items = value.items()
-    elif issubclass(t, (tuple, list)):
+    elif walk == "sequence":
         items = enumerate(value)
-    elif "__dataclass_fields__" in t.__dict__ and hasattr(value, "__dict__") and not hasattr(t, "__slots__"):
-        items = vars(value).items()
+    elif walk == "record" and type(getattr(value, "__dict__", None)) is dict:
+        items = value.__dict__.items()
     else:
         return None
     key = [t]
     for k, entry in items:
-        inner = _quick_container(entry, type(entry), budget)
+        kind = type(entry)
+        if kind is np.ndarray:  # the common leaf, without a call
+            budget[0] -= 1
+            key.append((k, (entry.shape, entry.dtype)))
+            continue
+        inner = _quick_container(entry, kind, budget)
         if inner is None:
             return None
         key.append((k, inner))
-    return tuple(key)
+    return tuple(key) if budget[0] >= 0 else None
+
+
+_QUICK_WALKS = {}  # type -> how _quick_container reads its entries (one look per type)
+
+
+def _quick_walk(t):
+    """``"dict"``, ``"sequence"`` (tuples, lists, NamedTuples), ``"record"`` (a dataclass whose
+    instances keep their fields in ``__dict__``) or ``"no"``: how a quick key reads a ``t``."""
+    if t is dict:
+        return "dict"
+    if issubclass(t, (tuple, list)):
+        return "sequence"
+    if "__dataclass_fields__" in t.__dict__ and not hasattr(t, "__slots__"):
+        return "record"
+    return "no"
 
 
 def _check_differentiable(name, value, fn):

@@ -23,6 +23,12 @@ the slices' lengths relative to it (``1:-1``, ``:-2`` and ``2:`` all take two
 from a dimension of any length).  The reverse sweep then drops the
 ``unbroadcast`` of an argument whose class is the result's, and with it the
 shape the backward sweep would have needed saved.
+
+Containers' items (:class:`~s2s.variants.Fields`) follow too: ``c[i]`` of items
+alike is what each is, ``c[1:]`` keeps the items it takes, and a list filled
+by ``appended`` in a loop with items alike (an unpacked generator) holds items
+of that shape.  ``x @ y`` has its operands' outer dimensions, ``x[None, :]``
+a new dimension 1, ``np.array(list(y))`` the shape of ``y``.
 """
 
 import inspect
@@ -41,7 +47,7 @@ MATH = {getattr(math, n) for n in dir(math) if callable(getattr(math, n))} - {
 # builtins that return a number when their arguments are numbers
 NUMERIC_BUILTINS = {abs, float, int, round, pow, min, max, bool}
 # numpy functions that reduce any array to a scalar when called without axis
-REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin, numpy.linalg.norm}
+REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin, numpy.linalg.norm, numpy.var, numpy.std}
 
 
 def _number(value):
@@ -267,6 +273,7 @@ def scalar_arguments(fn, call, scalar):
 
 
 TOP = object()  # no assignment evaluated yet (see shape_classes)
+EMPTY = Fields("[]", ())  # the class of an empty list (``items = []``), before ``appended`` fills it
 
 
 def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
@@ -331,6 +338,9 @@ def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
                 new = TOP
             elif len(assignments[n]) == 1:
                 new = known[0] or ("name", n)  # one value: a shape of its own, if none is known
+            elif all(isinstance(v, Fields) for v in known) and len(set(known) - {EMPTY}) <= 1:
+                new = (set(known) - {EMPTY} or {EMPTY}).pop()  # a list filled in a loop: items alike, whatever their number
+                new = new if new == EMPTY or "*" in dict(new.items) else None
             else:
                 new = known[0] if known[0] is not None and known[0][0] == "dims" and all(v == known[0] for v in known) else None
             if new != keys[n]:
@@ -348,7 +358,16 @@ def field_key(rhs, keys, indices):
     if isinstance(rhs, gast.Attribute):
         return spec_key(items.get(rhs.attr)) if base.kind == "." else None
     if base.kind == "[]" and "*" in items:
+        if isinstance(rhs.slice, gast.Slice) and _constant_bounds(rhs.slice) is not None:
+            return base  # ``layers[:-1]``: items alike, whatever their number
         return spec_key(items["*"]) if is_integer(rhs.slice, indices) else None
+    if base.kind == "[]" and isinstance(rhs.slice, gast.Slice):  # ``layers[:-1]``: the items it keeps
+        bounds = _constant_bounds(rhs.slice)
+        kept = [spec for _, spec in base.items][slice(*bounds)] if bounds is not None else None
+        return sequence_fields(kept) if kept else None
+    if base.kind == "[]" and base.items and is_integer(rhs.slice, indices) and _int_constant(rhs.slice) is None:
+        specs = {spec for _, spec in base.items}  # ``items[i]`` of items alike: what each of them is
+        return spec_key(specs.pop()) if len(specs) == 1 else None
     key = _int_constant(rhs.slice)
     if key is None and isinstance(rhs.slice, gast.Constant) and type(rhs.slice.value) is str:
         key = rhs.slice.value
@@ -361,8 +380,9 @@ def _sizes(assignments):
     """Name -> where the size it holds comes from, for the names assigned once to a size of
     another name's value: ``("of", x, i)`` for ``n = x_shape[i]`` after ``x_shape = x.shape``
     and for ``n = len(x)`` (``i`` 0); and ``("literal", n)`` -> the elements of the tuple or
-    list literal ``n`` (for ``np.zeros(n)`` and ``np.array(n)``).  :func:`_dimension` reads
-    them with the classes known at the time."""
+    list literal ``n`` (for ``np.zeros(n)`` and ``np.array(n)``); ``("items", n)`` -> the name
+    ``y`` of ``n = list(y)`` or ``tuple(y)`` (``np.array(n)`` has ``y``'s shape).  :func:`_dimension`
+    reads them with the classes known at the time."""
     def single(n):
         values = assignments.get(n, ())
         return values[0] if len(values) == 1 else None
@@ -375,6 +395,9 @@ def _sizes(assignments):
         if (isinstance(rhs, gast.Call) and _in(getattr(rhs, "s2s_target", None), (len, runtime.sequence_length))
                 and len(rhs.args) == 1 and isinstance(rhs.args[0], gast.Name) and not hasattr(rhs.args[0], "s2s_global")):
             sizes[n] = ("of", rhs.args[0].id, 0)
+        if (isinstance(rhs, gast.Call) and _in(getattr(rhs, "s2s_target", None), (list, tuple)) and len(rhs.args) == 1
+                and not rhs.keywords and isinstance(rhs.args[0], gast.Name) and not hasattr(rhs.args[0], "s2s_global")):
+            sizes[("items", n)] = rhs.args[0].id  # ``slopes = list(theta[2:])``: np.array(slopes) has its shape
         if not (isinstance(rhs, gast.Subscript) and isinstance(rhs.value, gast.Name) and _int_constant(rhs.slice) is not None):
             continue
         shape = single(rhs.value.id)
@@ -410,6 +433,8 @@ def _key_of(rhs, keys, scalar, indices, sizes, returns_key=None):
         return ("dims", ()) if rhs.id in scalar else keys.get(rhs.id)
     if isinstance(rhs, (gast.Subscript, gast.Attribute)) and isinstance(keys.get(getattr(rhs.value, "id", None)), Fields):
         return field_key(rhs, keys, indices)
+    if isinstance(rhs, gast.List) and not rhs.elts:
+        return EMPTY
     if isinstance(rhs, (gast.Tuple, gast.List)) and rhs.elts and not any(isinstance(e, gast.Starred) for e in rhs.elts):
         return sequence_fields([
             "float" if _scalar_atom(e, scalar) else key_spec(_key_of(e, keys, scalar, indices, sizes, returns_key)) for e in rhs.elts])
@@ -470,14 +495,14 @@ def _broadcast(a, b):
 
 
 def _matmul(a, b):
+    """The class of ``x @ y`` of vectors and matrices: their outer dimensions (the inner ones
+    agree where the product runs, whether or not their symbols say so: ``@`` broadcasts none)."""
     if a is None or b is None or not a or not b or len(a) > 2 or len(b) > 2:
-        return None
-    if a[-1] != b[0]:
         return None
     return ("dims", a[:-1] + b[1:])
 
 
-REDUCING = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
+REDUCING = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin, numpy.var, numpy.std}
 SAME_SHAPE = {numpy.zeros_like, numpy.ones_like, numpy.empty_like}
 # numpy functions that make an array of a given shape: how many positional arguments they take
 MADE = {numpy.zeros: 1, numpy.ones: 1, numpy.empty: 1, numpy.full: 2}
@@ -488,6 +513,12 @@ def _call_key(rhs, keys, scalar, sizes, returns_key=None):
     if fn is runtime.updated and rhs.args and isinstance(rhs.args[0], gast.Name):
         key = keys.get(rhs.args[0].id)  # an item assignment keeps an array's shape
         return key if isinstance(key, tuple) and key[0] == "dims" else None
+    if fn is runtime.appended and len(rhs.args) == 2 and isinstance(rhs.args[0], gast.Name) and not rhs.keywords:
+        base = keys.get(rhs.args[0].id)  # a list made in the function, one item added: items alike stay alike
+        item = "float" if _scalar_atom(rhs.args[1], scalar) else key_spec(_key_of(rhs.args[1], keys, scalar, (), sizes))
+        if item is None or not (isinstance(base, Fields) and base.kind == "[]" and all(spec == item for _, spec in base.items)):
+            return None
+        return Fields("[]", (("*", item),))
     if _in(fn, MADE) and rhs.args and not {k.arg for k in rhs.keywords} - {"dtype"} and len(rhs.args) == MADE[fn]:
         parts = rhs.args[0].elts if isinstance(rhs.args[0], gast.Tuple) else [rhs.args[0]]
         if len(parts) == 1 and isinstance(parts[0], gast.Name):  # np.zeros(shape) with shape = (n, m)
@@ -500,6 +531,10 @@ def _call_key(rhs, keys, scalar, sizes, returns_key=None):
         items = sizes.get(("literal", rhs.args[0].id))  # np.array([x, y, z]) of numbers
         if items is not None and all(_scalar_atom(e, scalar) for e in items):
             return ("dims", (len(items),))
+        source = sizes.get(("items", rhs.args[0].id))  # np.array(list(y)) of an array y: y's shape
+        if source is not None:
+            key = keys.get(source)
+            return key if key is TOP or isinstance(key, tuple) and key[0] == "dims" and key[1] else None
         fields = keys.get(rhs.args[0].id)  # np.asarray(y0), y0 a tuple or list of numbers
         if isinstance(fields, Fields) and fields.kind == "[]" and fields.items and all(
                 k != "*" and spec_key(v) == ("dims", ()) for k, v in fields.items):
@@ -544,10 +579,17 @@ def subscript_key(rhs, keys, indices):
     parts = rhs.slice.elts if isinstance(rhs.slice, gast.Tuple) else [rhs.slice]
     if isinstance(base, tuple) and base[0] == "dims":
         shape = base[1]
-        if len(parts) > len(shape):
+        new_axes = [isinstance(p, gast.Constant) and p.value is None for p in parts]  # ``x[None, :]``
+        taken = [p for p, new in zip(parts, new_axes) if not new]
+        if len(taken) > len(shape):
             return None
+        dims = iter(shape)
         out = []
-        for d, p in zip(shape, parts):
+        for p, new in zip(parts, new_axes):
+            if new:
+                out.append(1)
+                continue
+            d = next(dims)
             if isinstance(p, gast.Slice) and type(d) is int and _constant_bounds(p) is not None:
                 out.append(len(range(d)[slice(*_constant_bounds(p))]) or None)  # a known size: a number
                 if out[-1] is None:
@@ -562,7 +604,7 @@ def subscript_key(rhs, keys, indices):
                 continue  # an integer takes the dimension away
             else:
                 return None
-        return ("dims", tuple(out) + shape[len(parts):])
+        return ("dims", tuple(out) + shape[len(taken):])
     if base is not None:
         lengths = tuple(_slice_length(p) for p in parts)
         if None not in lengths:

@@ -77,13 +77,27 @@ def _fields_like(g, value):
     """A NamedTuple's or a dataclass's gradient as the same type, field by field: zeros for
     the fields the function never read, the value itself for a field with no derivative
     (a string, a flag, an integer)."""
-    names = value._fields if hasattr(value, "_fields") else _field_names(type(value))
+    named = hasattr(value, "_fields")
+    names = value._fields if named else _field_names(type(value))
     parts = {}
     for name in names:
         entry = getattr(value, name)
-        parts[name] = _like(g.get(name), entry) if g.get(name) is not None or _differentiable(entry) else entry
-    if hasattr(value, "_fields"):
+        grad = g.get(name)
+        kind = type(entry)
+        if kind is np.ndarray and type(grad) is np.ndarray and grad.dtype == entry.dtype:
+            parts[name] = grad  # the common leaves, as _like gives them, without a call
+        elif kind is float and (type(grad) is float or type(grad) is np.float64):
+            parts[name] = float(grad)
+        else:
+            parts[name] = _like(grad, entry) if grad is not None or _differentiable(entry) else entry
+    if named:
         return type(value)(**parts)
+    cls = type(value)
+    if _plain_fields(cls) and type(getattr(value, "__dict__", None)) is dict:  # _copy's, the fields set at once
+        out = cls.__new__(cls)
+        out.__dict__.update(value.__dict__)
+        out.__dict__.update(parts)  # what object.__setattr__ does to an instance without slots, frozen too
+        return out
     out = _copy(value)
     for name, part in parts.items():
         object.__setattr__(out, name, part)  # frozen dataclasses too
@@ -116,6 +130,14 @@ def _plain_copy(cls):
         and getattr(cls, "__getstate__", None) is getattr(object, "__getstate__", None)
         and getattr(cls, "__setstate__", None) is None and not hasattr(cls, "__slots__")
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_fields(cls):
+    """Whether a dataclass's fields are plain entries of its instances' ``__dict__``: copied as
+    :func:`_copy` copies, and no field name a data descriptor (a property) of the class."""
+    return _plain_copy(cls) and not any(
+        hasattr(type(getattr(cls, name, None)), "__set__") for name in _field_names(cls))
 
 
 def _attributes_like(g, value):

@@ -200,3 +200,46 @@ def test_the_size_of_a_mean_of_known_size_is_a_number():
     check_grad(P.mean_square, (residuals,))
     source = s2s.grad(P.mean_square).specialize(residuals).source
     assert "size_of" not in source and "shape_of" not in source
+
+
+def test_hidden_layers_alike_keep_their_shapes_through_the_loop_and_the_callee():
+    """``layers[1:]`` of pairs alike: each ``W, b`` read in the loop has their dimensions, the
+    residual block called with them gets them too, and nothing is unbroadcast or saved as a shape."""
+    width = 5
+    layers = [(rng.normal(size=(3, width)), rng.normal(size=width))]
+    layers += [(0.5 * rng.normal(size=(width, width)), rng.normal(size=width)) for _ in range(3)]
+    params = {"layers": layers, "readout": rng.normal(size=width)}
+    x, target = rng.normal(size=(8, 3)), rng.normal(size=8)
+    got = s2s.grad(P.residual_network)(params, x, target)
+    readout = params["readout"]
+    numeric = [(P.residual_network({**params, "readout": readout + e}, x, target)
+                - P.residual_network({**params, "readout": readout - e}, x, target)) / 2e-6 for e in 1e-6 * np.eye(width)]
+    assert_close(got["readout"], numeric)
+    for i, (W, b) in enumerate(layers):
+        for j, value in enumerate((W, b)):
+            def changed(v, i=i, j=j):
+                pairs = [list(pair) for pair in layers]
+                pairs[i][j] = v
+                return P.residual_network({"layers": [tuple(p) for p in pairs], "readout": params["readout"]}, x, target)
+            numeric = np.zeros_like(value)
+            for k in np.ndindex(value.shape):
+                up, down = value.copy(), value.copy()
+                up[k] += 1e-6
+                down[k] -= 1e-6
+                numeric[k] = (changed(up) - changed(down)) / 2e-6
+            assert_close(got["layers"][i][j], numeric)
+    source = s2s.grad(P.residual_network).specialize(params, x, target).source
+    assert "unbroadcast" not in source and "shape_of" not in source and "matmul_dy" not in source
+    assert "def residual_block_forward" in source
+
+
+def test_weights_looped_over_from_a_tuple_literal_keep_their_shapes():
+    weights = tuple(rng.normal(size=(4, 4)) for _ in range(3))
+    x = rng.normal(size=(6, 4))
+    got = s2s.grad(P.projections)(weights, x)
+    for key, expected in numeric_entries(P.projections, (weights, x), 0).items():
+        assert_close(got[key], expected)
+    source = s2s.grad(P.projections).specialize(weights, x).source
+    # each W of (Wq, Wk, Wv) has their shape, and so has each item of the list the generator fills
+    assert "unindex(x.T @ x_at_W_bar, items_2, i)" in source and "q_bar = q_at_k_T_bar @ k_T.T" in source
+    assert "unpacked_adjoint" not in source and "shape_of" not in source

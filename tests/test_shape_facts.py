@@ -180,3 +180,39 @@ def test_a_running_sum_only_the_value_needed_goes_with_it():
     assert "_loop_stacks" not in source  # one function: the stacks are not packed into a tuple to be unpacked again
     both = transform(P.recurrent, "value_and_grad", wrt=("W", "U")).source
     assert "loss_2 = loss_2 + np.sum" in both  # value_and_grad keeps it (carried in place: no copy per iteration)
+
+
+def test_a_product_with_a_slice_of_another_parameter_has_the_outer_shape():
+    """``X @ np.array(slopes)`` with ``slopes`` a list of ``theta[2:]``: the product has ``X``'s
+    rows whatever the symbols of the inner dimension (``@`` broadcasts none), so the helper
+    called with it gets the dimensions and leaves out the unbroadcast."""
+    rng = np.random.default_rng(5)
+    theta, X = np.array([0.3, 0.5, 0.4, -0.2, 0.1]), rng.normal(size=(12, 3))
+    angles = rng.uniform(-np.pi, np.pi, size=12)
+    check_grad(P.circular_regression, (theta, angles, X))
+    source = s2s.grad(P.circular_regression).specialize(theta, angles, X).source
+    assert "unbroadcast" not in source and "matmul_dy" not in source and "shape_of" not in source
+
+
+def test_new_axes_keep_shapes_known_through_a_helper_and_a_loop():
+    """``positions[None, :, :]`` has a new axis of length 1 before the array's: the pairwise
+    accelerations a helper returns have the positions' shape, so the leapfrog loop's state
+    keeps it and neither the loop nor the helper unbroadcasts or saves shapes."""
+    rng = np.random.default_rng(7)
+    positions, velocities, masses = rng.normal(size=(6, 3)), 0.1 * rng.normal(size=(6, 3)), rng.uniform(0.5, 2.0, size=6)
+    check_grad(P.leapfrog_kinetic_energy, (positions, velocities, masses), wrt=0)
+    check_grad(P.leapfrog_kinetic_energy, (positions, velocities, masses), wrt=1)
+    source = s2s.grad(P.leapfrog_kinetic_energy, wrt=(0, 1)).specialize(positions, velocities, masses).source
+    assert "unbroadcast" not in source and "shape_of" not in source
+
+
+def test_a_variance_keeps_the_shape_of_its_reduction():
+    """``x.var(axis=-1, keepdims=True)`` has the shape ``x.mean`` would: a layer norm's result
+    has its input's shape, so the residual loop around it keeps it and nothing is unbroadcast."""
+    rng = np.random.default_rng(11)
+    x, target = rng.normal(size=(5, 6)), rng.normal(size=(5, 6))
+    gamma, beta, W = 1 + 0.1 * rng.normal(size=6), 0.1 * rng.normal(size=6), rng.normal(size=(6, 6)) / 3
+    for wrt in range(4):
+        check_grad(P.prenorm_residual, (x, gamma, beta, W, target), wrt=wrt)
+    source = s2s.grad(P.prenorm_residual, wrt=(0, 1, 2, 3)).specialize(x, gamma, beta, W, target).source
+    assert "unbroadcast" not in source and "shape_of" not in source

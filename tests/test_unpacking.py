@@ -54,3 +54,33 @@ def ends(pair):
 
 def test_a_starred_list_of_a_list_argument_keeps_its_list_gradient():
     assert s2s.grad(ends)([2.0, 3.0, 4.0]) == [7.0, 2.0, 2.0]
+
+
+def test_a_vector_of_known_size_unpacked_in_a_loop_gets_its_adjoint_stacked():
+    """The adjoint of ``x, y, vx, vy = state`` (state's size known) stacks the entries' adjoints:
+    ``stacked``, np.stack's values and dtypes, np.array's cost for numbers; the same gradient."""
+    from s2s.runtime import stacked
+
+    params = np.array([12.0, 0.8, 0.05])
+    check_grad(P.projectile_range, [params], rtol=1e-5, atol=1e-7)
+    source = s2s.grad(P.projectile_range).specialize(params).source
+    assert "params_bar = stacked([speed_bar, angle_bar, drag_bar])" in source
+    assert "unpacked_adjoint" not in source
+    rows = [np.ones(3), np.zeros(3)]
+    for parts in ([1.0, np.float64(2.0)], [np.float32(1.0), np.float32(2.0)], [1.0, np.float32(2.0)], rows, [np.array(1.0), 2.0]):
+        got, expected = stacked(parts), np.stack(parts)
+        assert got.dtype == expected.dtype and got.shape == expected.shape and np.array_equal(got, expected)
+
+
+def test_stacked_has_np_stacks_derivatives():
+    from s2s.runtime import stacked
+
+    def weighted(x):
+        a, b = x
+        return np.sum(stacked([a * b, b**2]) * np.array([0.5, 2.0]))
+
+    x = np.array([0.3, -1.2])
+    check_grad(weighted, [x])
+    v = np.array([1.0, 0.5])
+    _, tangent = s2s.jvp(weighted)(x, v)
+    assert_close(tangent, np.sum(numeric_grad(weighted, [x], 0) * v))

@@ -133,9 +133,11 @@ class BackwardSweep:
         key = self.classes.get(source.id)
         if source.id in self.containers() or (isinstance(key, Fields) and key.kind != "{}"):  # a tuple: one adjoint per element
             self.contribute(source, call("GradTuple", adjoints))
-        elif isinstance(key, tuple) and key[0] == "dims" and key[1]:  # an array of known dimensions
+        elif isinstance(key, tuple) and key[0] == "dims" and key[1] and self.rows:  # compiled: numba's np.stack
             self.contribute(source, gast.Call(func=gast.Attribute(value=name("np"), attr="stack", ctx=gast.Load()),
                                               args=[gast.List(elts=elts, ctx=gast.Load())], keywords=[]))
+        elif isinstance(key, tuple) and key[0] == "dims" and key[1]:  # an array of known dimensions
+            self.contribute(source, call("stacked", gast.List(elts=elts, ctx=gast.Load())))
         else:  # an array where the source is one (alpha, beta = theta), decided at run time
             self.contribute(source, call("unpacked_adjoint", adjoints, copy.deepcopy(source)))
 

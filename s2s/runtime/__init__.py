@@ -100,6 +100,7 @@ from .diagonals import undiag, undiagonal, untrace
 from .joining import (
     linspace_adjoint,
     restack,
+    stacked,
     unconcatenate,
     unpacked_adjoint,
     undiff,
@@ -293,6 +294,7 @@ __all__ = [
     "unvstack",
     "unhstack",
     "unstack_axis",
+    "stacked",
     "unconcatenate",
     "clip_mask",
     "uncumsum",

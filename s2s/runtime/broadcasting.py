@@ -62,10 +62,13 @@ def rebroadcast(tangent, like):
 
 def unreduce(grad, like, axis=None, keepdims=False):
     """Broadcast the adjoint of a reduction over ``axis`` back to ``like``'s shape."""
-    shape = np.shape(like)
+    kind = type(like)
+    shape = like.shape if kind is np.ndarray or kind is ShapeOf else np.shape(like)
     if axis is not None and not keepdims:
         axes = axis if isinstance(axis, tuple) else (axis,)
         grad = np.expand_dims(grad, tuple(a % len(shape) for a in axes))
+    if kind is np.ndarray or kind is ShapeOf:  # what broadcast_like does for these, without its tests
+        return np.broadcast_to(grad, shape)
     return broadcast_like(grad, shape, like)
 
 

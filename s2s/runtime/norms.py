@@ -14,6 +14,8 @@ def norm_adjoint(grad, result, x, ord=None, axis=None, keepdims=False):
     """The adjoint of ``np.linalg.norm`` for Frobenius/2-norms and vector p-norms; of a
     complex ``x``, the same with ``conj(x)`` and the real part of ``grad`` (see
     derivatives/numpy_complex.py; matrix norms other than Frobenius: real ``x`` only)."""
+    if ord is None and axis is None and not keepdims and type(x) is np.ndarray and x.dtype.kind == "f":
+        return grad * x / (result if result != 0 else 1.0)  # the 2-norm of all entries: what follows gives, sooner
     matrix = (axis is None and np.ndim(x) == 2) or (isinstance(axis, tuple) and len(axis) == 2)
     if np.iscomplexobj(x):
         grad, x = np.real(grad), np.conj(x)

@@ -35,7 +35,7 @@ def _as_matrices(grad, x, y):
 
 def matmul_dx(grad, x, y):
     """The adjoint of ``x`` in ``x @ y`` (1-D operands and batch dims included)."""
-    nx, ny = np.ndim(x), np.ndim(y)
+    nx, ny = _ndim(x), _ndim(y)
     if nx == 2 and ny == 2:  # the common cases, without reshapes
         return grad @ y.T
     if nx == 1 and ny == 1:  # an inner product
@@ -44,13 +44,15 @@ def matmul_dx(grad, x, y):
         return y @ grad
     if nx == 2 and ny == 1:  # a matrix times a vector
         return np.multiply.outer(grad, y)
+    if nx == ny and nx > 2 and np.shape(x)[:-2] == np.shape(y)[:-2]:  # stacks of matrices, one batch shape
+        return grad @ np.swapaxes(y, -1, -2)
     g, xm, ym = _as_matrices(grad, x, y)
     return np.reshape(unbroadcast(g @ np.swapaxes(ym, -1, -2), xm), np.shape(x))
 
 
 def matmul_dy(grad, x, y):
     """The adjoint of ``y`` in ``x @ y`` (1-D operands and batch dims included)."""
-    nx, ny = np.ndim(x), np.ndim(y)
+    nx, ny = _ndim(x), _ndim(y)
     if nx == 2 and ny == 2:
         return x.T @ grad
     if nx == 1 and ny == 1:
@@ -59,8 +61,15 @@ def matmul_dy(grad, x, y):
         return np.multiply.outer(x, grad)
     if nx == 2 and ny == 1:
         return x.T @ grad
+    if nx == ny and nx > 2 and np.shape(x)[:-2] == np.shape(y)[:-2]:
+        return np.swapaxes(x, -1, -2) @ grad
     g, xm, ym = _as_matrices(grad, x, y)
     return np.reshape(unbroadcast(np.swapaxes(xm, -1, -2) @ g, ym), np.shape(y))
+
+
+def _ndim(value):
+    """``np.ndim(value)``, a numpy array's without the dispatch."""
+    return value.ndim if type(value) is np.ndarray else np.ndim(value)
 
 
 def matmul_dx_adjoint_grad(cot, grad, x, y):

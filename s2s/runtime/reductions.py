@@ -22,6 +22,9 @@ def _axes(axis, ndim):
 
 def extremum_adjoint(grad, result, a, axis=None, keepdims=False):
     """The adjoint of ``np.max``/``np.min``: split evenly between tied extrema."""
+    if axis is None and type(a) is np.ndarray:  # the extremum of all entries: nothing to spread back over axes
+        at = a == result
+        return at * (grad / max(int(np.count_nonzero(at)), 1))
     at = unreduce(result, a, axis, keepdims) == a
     count = np.maximum(np.sum(at, axis=axis, keepdims=True), 1)  # 0 where an `initial` value won
     return unreduce(grad, a, axis, keepdims) * at / np.broadcast_to(count, np.shape(a))

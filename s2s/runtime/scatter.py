@@ -28,6 +28,11 @@ def add_at(total, index, grad):
 def unindex(grad, like, index):
     """The adjoint of ``like[index]``: ``grad`` placed at ``index`` in zeros (a dict's: by key; a
     tuple's or list's: a :class:`~s2s.runtime.values.SparseTuple` holding ``grad`` alone)."""
+    if type(like) is np.ndarray and (type(index) is int or type(index) is slice) and (
+            type(grad) is float or type(grad) in (np.ndarray, np.float64) and grad.dtype.kind != "c"):
+        out = np.zeros(like.shape, like.dtype)  # what library_zeros gives a numpy array and a real grad
+        out[index] = grad
+        return out
     if isinstance(like, dict):
         return GradDict({index: grad})
     if isinstance(like, (tuple, list)):  # the entries read; the others None (read as zeros)

@@ -17,17 +17,25 @@ def seed_like(*arguments):
     float32 seed, as the output they make would be) and their array library,
     or a Python float (for float64 numpy arrays too: the same arithmetic, faster)."""
     arrays = []
+    numpy_only = True  # every inexact argument a numpy array
     for a in arguments:
-        if type(a) is float:
+        kind = type(a)
+        if kind is float:
+            continue
+        if kind is np.ndarray:  # the common argument, at once
+            if a.dtype.kind in ("f", "c"):
+                arrays.append(a)
             continue
         for v in a if isinstance(a, (tuple, list)) else (a,):
             if getattr(getattr(v, "dtype", None), "kind", None) in ("f", "c"):  # inexact
                 arrays.append(v)
+                numpy_only = numpy_only and type(v) is np.ndarray
     if not arrays:
         return 1.0
-    if all(type(v) is np.ndarray for v in arrays):  # what the general case gives numpy, sooner
-        dtypes = {v.dtype for v in arrays}
-        dtype = dtypes.pop() if len(dtypes) == 1 else np.result_type(*dtypes)
+    if numpy_only:  # what the general case gives numpy, sooner
+        dtype = arrays[0].dtype
+        if len(arrays) > 1 and any(v.dtype != dtype for v in arrays):
+            dtype = np.result_type(*{v.dtype for v in arrays})
         # float64 arithmetic is a Python float's, at a fraction of a numpy scalar's cost
         return 1.0 if dtype == np.float64 else dtype.type(1)
     one = np.ones_like(arrays[0], dtype=np.result_type(*(v.dtype for v in arrays)), shape=())

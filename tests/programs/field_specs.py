@@ -129,3 +129,27 @@ def rk4_final_angle(params, y0=(0.8, 0.0), dt=0.02, n_steps=150):
 
 def mean_square(residuals):
     return np.mean(residuals**2)
+
+
+def residual_block(h, W, b):
+    return h + np.tanh(h @ W + b)
+
+
+def residual_network(params, x, target):
+    """A residual network: an input projection, hidden blocks of one width read from a list of
+    (W, b) pairs past the first, and a linear readout; the mean squared error."""
+    layers = params["layers"]
+    W_in, b_in = layers[0]
+    h = np.tanh(x @ W_in + b_in)
+    for W, b in layers[1:]:
+        h = residual_block(h, W, b)
+    prediction = h @ params["readout"]
+    return np.mean((prediction - target) ** 2)
+
+
+def projections(weights, x):
+    """Query, key and value projections of a sequence by weights of one shape, looped over."""
+    Wq, Wk, Wv = weights
+    q, k, v = (x @ W for W in (Wq, Wk, Wv))
+    scores = q @ k.T / np.sqrt(x.shape[1])
+    return np.sum(np.tanh(scores) @ v)

@@ -5,6 +5,7 @@ Each exercises one way a "same shape as" fact or a one-number adjoint
 """
 
 import numpy as np
+import scipy.special
 
 import s2s
 
@@ -166,3 +167,46 @@ def halving(x, n):
     if n == 0:
         return np.sum(x * x)
     return halving(x * 0.5, n - 1) + halving(x * 0.25, n - 1) + np.sum(x)
+
+
+def angular_logpdf(angle, mu, kappa):
+    return kappa * np.cos(angle - mu) - np.log(2 * np.pi * scipy.special.i0(kappa))
+
+
+def circular_regression(theta, angles, X):
+    """A von Mises regression: the intercept and concentration first in ``theta``, the slopes
+    after them, unpacked to a list and made an array again."""
+    mu0, log_kappa, *slopes = theta
+    mu = mu0 + 2 * np.arctan(X @ np.array(slopes))
+    return -np.sum(angular_logpdf(angles, mu, np.exp(log_kappa)))
+
+
+def pairwise_accelerations(positions, masses, softening=0.05):
+    separation = positions[None, :, :] - positions[:, None, :]
+    distance2 = np.sum(separation**2, axis=-1) + softening**2
+    return np.sum(masses[None, :, None] * separation / distance2[:, :, None] ** 1.5, axis=1)
+
+
+def leapfrog_kinetic_energy(positions, velocities, masses, dt=0.01, n_steps=5):
+    """Kick-drift-kick steps of an n-body system; the final kinetic energy."""
+    x, v = positions, velocities
+    a = pairwise_accelerations(x, masses)
+    for _ in range(n_steps):
+        v = v + 0.5 * dt * a
+        x = x + dt * v
+        a = pairwise_accelerations(x, masses)
+        v = v + 0.5 * dt * a
+    return 0.5 * np.sum(masses * np.sum(v**2, axis=1))
+
+
+def layer_norm(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = x.var(axis=-1, keepdims=True)
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+
+
+def prenorm_residual(x, gamma, beta, W, target):
+    """Two pre-norm residual steps sharing one layer norm and one weight matrix."""
+    for _ in range(2):
+        x = x + np.tanh(layer_norm(x, gamma, beta) @ W)
+    return np.mean((x - target) ** 2)

@@ -57,3 +57,18 @@ def first_and_last(weights, x):
     first, *middle, last = weights
     interior = sum(w * np.sin(k * x) for k, w in enumerate(middle, start=1))
     return np.sum((first * x + last * x ** 2 + interior) ** 2)
+
+
+def projectile_step(state, drag, dt):
+    """One explicit Euler step of a projectile with quadratic drag, its state a vector unpacked."""
+    x, y, vx, vy = state
+    speed = np.sqrt(vx**2 + vy**2)
+    return np.array([x + dt * vx, y + dt * vy, vx - dt * drag * speed * vx, vy - dt * (9.81 + drag * speed * vy)])
+
+
+def projectile_range(params, n_steps=40, dt=0.05):
+    speed, angle, drag = params
+    state = np.array([0.0, 0.0, speed * np.cos(angle), speed * np.sin(angle)])
+    for _ in range(n_steps):
+        state = projectile_step(state, drag, dt)
+    return state[0] + state[1]
