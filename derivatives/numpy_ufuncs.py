@@ -81,15 +81,27 @@ def ufunc_methods(method):
         for ufunc, (names, partials) in ufuncs().items():
             if ufunc in NOT_FOLDS.get(method, ()):
                 continue
-            fill = _Fill(spell(ufunc), names, partials)
-            filled = [fill.visit(copy.deepcopy(s)) for s in body]
+            filled = _filled(body, _Fill(spell(ufunc), names, partials))  # made when a template is first used
             rule = BUILTIN.rule(getattr(ufunc, method))
-            rule.adjoint = Template(definition, "adjoint", body=_needed(filled, lambda t: t != "d" + result and t.startswith("d")))
-            rule.tangent = Template(definition, "tangent", body=_needed(filled, lambda t: t == "d" + result))
+            rule.adjoint = Template(definition, "adjoint", lazy=True,
+                                    body=lambda f=filled: _needed(f(), lambda t: t != "d" + result and t.startswith("d")))
+            rule.tangent = Template(definition, "tangent", lazy=True, body=lambda f=filled: _needed(f(), lambda t: t == "d" + result))
             rule.nondifferentiable = False
         return definition
 
     return register
+
+
+def _filled(body, fill):
+    """A function giving ``body`` filled in by ``fill`` (made once, on the first call)."""
+    made = []
+
+    def filled():
+        if not made:
+            made.append([fill.visit(copy.deepcopy(s)) for s in body])
+        return made[0]
+
+    return filled
 
 
 def _needed(body, keeps):

@@ -272,7 +272,7 @@ def adjoint(*fns, broadcast=False, rules=BUILTIN):
     """Register the decorated template as the adjoint rule of each of ``fns``."""
 
     def register(template_fn):
-        template = Template(template_fn, "adjoint")
+        template = Template(template_fn, "adjoint", lazy=rules is BUILTIN)
         for fn in fns:
             rule = rules.rule(fn)
             rule.adjoint = template
@@ -287,7 +287,7 @@ def tangent(*fns, rules=BUILTIN):
     """Register the decorated template as the tangent (forward-mode) rule of each of ``fns``."""
 
     def register(template_fn):
-        template = Template(template_fn, "tangent")
+        template = Template(template_fn, "tangent", lazy=rules is BUILTIN)
         for fn in fns:
             rule = rules.rule(fn)
             rule.tangent = template

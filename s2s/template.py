@@ -74,14 +74,38 @@ def _parse_definition(fn, kind):
     return gast.parse(source).body[0], Located(inspect.getsourcefile(fn), first - 1, 0), source
 
 
+_BUILT = object()  # a template's _pending once it is built
+
+
 class Template:
     """The template of ``fn``: its body, or ``body`` (statements derived from ``fn``'s
     definition by a rule family, :mod:`s2s.families`, carrying the definition's
     line numbers, so errors point at the definition)."""
 
-    def __init__(self, fn, kind, body=None):
+    def __init__(self, fn, kind, body=None, lazy=False):
+        """``lazy``: built (parsed, checked) on first use, not now: the rule library's
+        templates, hundreds of which a process never uses (a user's rules are checked
+        when registered, so that an error points at once to the definition); ``body``
+        may then be a function that makes it."""
         self.fn = fn
         self.kind = kind
+        if lazy:
+            self.__dict__["_pending"] = body
+        else:
+            self._build(body() if callable(body) else body)
+
+    def __getattr__(self, name):
+        """A lazy template builds itself the first time anything else is read of it."""
+        pending = self.__dict__.pop("_pending", _BUILT)
+        if pending is _BUILT or name.startswith("__"):
+            if pending is not _BUILT:
+                self.__dict__["_pending"] = pending
+            raise AttributeError(name)
+        self._build(pending() if callable(pending) else pending)
+        return getattr(self, name)
+
+    def _build(self, body):
+        fn, kind = self.fn, self.kind
         node, self.loc, self.source = parse_definition(fn, kind)
         if body is not None:
             node = copy.copy(node)
