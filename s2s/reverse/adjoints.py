@@ -6,7 +6,8 @@ declared in ``ReverseMode.__init__``).  Reads ``activity``, ``namer``,
 (the block being built) and ``origin`` (the primal statement being
 differentiated); writes ``out`` (the backward block being built),
 ``defined`` (adjoints holding a value here), ``uniform`` (adjoints held as one
-number), ``contributed`` and ``backward_locals``.
+number), ``partial`` (adjoints held with reduced axes of length 1),
+``contributed`` and ``backward_locals``.
 """
 
 import math
@@ -58,21 +59,121 @@ class Adjoints:
             return
         adj = self.adjoint(atom.id)
         self.mark_basic(atom, adj, value)
-        if self.uniform_value(value):
+        cls = self.classes.get(atom.id)
+        axes = self.partial_axes(value, cls)
+        if axes is not None:  # the same along ``axes`` of atom's shape: see hold_partial
+            value = self.hold_partial(atom, adj, self.expand(value), axes)
+        elif self.uniform_value(value):
             value = self.strip_unreduce(value)
             if adj in self.defined:
                 value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)  # an array and a number
-            elif atom.id in self.classes and atom.id in self.once and (atom.id in self.block_defs or (atom.id in self.params and self.block == self.top)):
+            elif self.holds(atom):
                 self.uniform[adj] = (atom.id, self.block)
             else:
                 value = self.unreduce_all(value, atom.id)
-        elif adj in self.defined:
-            value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)
-            if self.uniform.get(adj, (None, None))[1] == self.block:
-                del self.uniform[adj]  # an array now (elsewhere: a number or an array of atom's shape)
+        else:
+            if self.kind(value, cls) == "full":  # partial parts broadcast against the full ones
+                value = self.expand(value)
+            else:
+                for n in {n.id for n in gast.walk(value) if isinstance(n, gast.Name) and n.id in self.partial}:
+                    self.materialize(n)  # read as they are: arrays of their primals' shapes first
+            if adj in self.defined:  # an array of atom's shape now (elsewhere: also what was held)
+                value = gast.BinOp(left=name(adj), op=gast.Add(), right=value)
+                for held in (self.uniform, self.partial):
+                    if held.get(adj, (None, None))[1] == self.block:
+                        del held[adj]
         self.defined.add(adj)
         self.contributed.add(adj)
         self.emit(assign(adj, value))
+
+    def holds(self, atom):
+        """Whether ``atom``'s adjoint may be held as a number or with reduced axes: ``atom`` has a
+        shape class, is assigned once, and by the block being built (or is a parameter and
+        the block is the function's body)."""
+        return atom.id in self.classes and atom.id in self.once and (
+            atom.id in self.block_defs or (atom.id in self.params and self.block == self.top))
+
+    def hold_partial(self, atom, adj, value, axes):
+        """The value to assign to ``atom``'s adjoint for a contribution ``value`` that is the same
+        along ``axes`` of ``atom``'s shape (the adjoint of a reduction over them,
+        ``unreduce(g, t, 1, False)``), written with those axes of length 1 (``g[:, None]``).
+
+        Held so where :meth:`holds` allows, like a uniform adjoint (see :meth:`contribute`): the
+        elementwise rule of ``atom``'s definition then multiplies by it and numpy broadcasts, where
+        ``unreduce`` would have built the array of ``atom``'s shape (``np.broadcast_to``) first.
+        Else the array, ``unreduce(value, atom, axes, True)``."""
+        if adj in self.defined:  # added to what the adjoint holds: an array, or held along the same axes
+            if adj in self.uniform:
+                self.materialize(adj)
+            return gast.BinOp(left=name(adj), op=gast.Add(), right=value)
+        if self.holds(atom):
+            self.partial[adj] = (atom.id, self.block, axes)
+            return value
+        return _unreduce_kept(value, atom.id, axes)
+
+    def partial_axes(self, node, cls):
+        """The axes along which ``node`` is the same, where it is an elementwise expression of
+        numbers (see :meth:`kind`), held partial adjoints and reduction adjoints
+        ``unreduce(g, t, axis, keepdims)`` over some of the axes of ``t`` of shape class
+        ``cls``, all over the same axes, with at least one of the latter two; else None."""
+        found = set()
+
+        def walk(n):
+            if isinstance(n, gast.Name) and n.id in self.partial:
+                found.add(self.partial[n.id][2] if self.classes.get(self.partial[n.id][0]) == cls else None)
+                return True
+            axes = self.reduced_axes(n)
+            if axes is not None:
+                found.add(axes if self.classes.get(n.args[1].id) == cls else None)
+                return True
+            if isinstance(n, gast.BinOp) and not isinstance(n.op, gast.MatMult):
+                return walk(n.left) and walk(n.right)
+            if isinstance(n, gast.UnaryOp) and not isinstance(n.op, gast.Not):
+                return walk(n.operand)
+            if isinstance(n, gast.Call) and isinstance(_numpy_function(n.func), numpy.ufunc) and not n.keywords:
+                return all(walk(a) for a in n.args)
+            return self.kind(n, None) == "uniform"
+
+        if cls is None or not walk(node) or len(found) != 1:
+            return None
+        return found.pop()
+
+    def reduced_axes(self, node):
+        """``unreduce(g, t, axis, keepdims)``, ``g`` not a number, over some of the axes of a name
+        ``t`` whose rank the variant knows (:mod:`s2s.shapes`): the axes, as a sorted tuple of
+        nonnegative ints; else None."""
+        if not (is_call(node, "unreduce") and len(node.args) == 4 and not node.keywords and isinstance(node.args[1], gast.Name)):
+            return None
+        g, t, axis, keepdims = node.args
+        key = self.classes.get(t.id) if not hasattr(t, "s2s_global") else None
+        if not (isinstance(key, tuple) and key[0] == "dims" and isinstance(keepdims, gast.Constant) and isinstance(keepdims.value, bool)):
+            return None
+        rank = len(key[1])
+        parts = axis.elts if isinstance(axis, gast.Tuple) else [axis]
+        if not all(isinstance(a, gast.Constant) and type(a.value) is int and -rank <= a.value < rank for a in parts):
+            return None
+        axes = tuple(sorted({a.value % rank for a in parts}))
+        if len(axes) == rank or self.kind(g, None) == "uniform":
+            return None  # a number everywhere: uniform (see kind)
+        return axes
+
+    def expand(self, node):
+        """``node`` with each reduction adjoint ``unreduce(g, t, axis, keepdims)`` over some of
+        ``t``'s axes written as ``g`` with those axes of length 1, which numpy broadcasts
+        (``g`` where ``keepdims``, else ``g[:, None]``), and each uniform one as ``g``."""
+        axes = self.reduced_axes(node)
+        if axes is not None:
+            g, t, _, keepdims = node.args
+            if keepdims.value:
+                return g
+            rank = len(self.classes[t.id][1])
+            index = [gast.Constant(value=None, kind=None) if i in axes else gast.Slice(lower=None, upper=None, step=None) for i in range(rank)]
+            while isinstance(index[-1], gast.Slice):
+                index.pop()
+            return gast.Subscript(value=g, slice=index[0] if len(index) == 1 else gast.Tuple(elts=index, ctx=gast.Load()), ctx=gast.Load())
+        if is_call(node, "unreduce") and len(node.args) == 4 and self.kind(node, None) == "uniform":
+            return node.args[0]
+        return _each_child(node, self.expand)
 
     def mark_basic(self, atom, adj, value):
         """An entry or slice ``unindex(g, x, index)`` of an array ``x`` whose dimensions are
@@ -84,7 +185,7 @@ class Adjoints:
         of an array written at ``index``, is marked so too."""
         if is_call(value, "zeroed") and len(value.args) == 2 and self.basic_index(atom, value.args[1]):
             value.s2s_basic = True  # the adjoint of an array: zeroed in place where it is owned
-        if not (is_call(value, "unindex") and len(value.args) == 3 and adj in self.defined and adj not in self.uniform):
+        if not (is_call(value, "unindex") and len(value.args) == 3 and adj in self.defined and adj not in self.uniform and adj not in self.partial):
             return
         if self.basic_index(atom, value.args[2]):
             value.args[1] = name(adj)
@@ -100,10 +201,16 @@ class Adjoints:
         return all(is_integer(p, self.integers) or _constant_slice(p, self.integers) for p in parts)
 
     def materialize(self, adj):
-        """A uniform adjoint (see :meth:`contribute`) as an array of its primal's shape."""
+        """A uniform or partial adjoint (see :meth:`contribute`) as an array of its primal's shape."""
         primal, _ = self.uniform.pop(adj, (None, None))
         if primal is not None:
             self.emit(assign(adj, self.unreduce_all(name(adj), primal)))
+        self.materialize_partial(adj)
+
+    def materialize_partial(self, adj):
+        primal, _, axes = self.partial.pop(adj, (None, None, None))
+        if primal is not None:
+            self.emit(assign(adj, _unreduce_kept(name(adj), primal, axes)))
 
     def unreduce_all(self, value, primal):
         """``unreduce(value, primal, None, False)``: the number ``value`` everywhere in ``primal``'s shape."""
@@ -127,11 +234,20 @@ class Adjoints:
                 return None
             if node.id in self.uniform or node.id in self.scalar:
                 return "uniform"
+            if node.id in self.partial:
+                return "partial" if cls is not None and self.classes.get(self.partial[node.id][0]) == cls else None
             return "full" if cls is not None and self.classes.get(node.id) == cls else None
         if _is_unreduce_all(node):
             return "uniform" if self.kind(node.args[0], None) == "uniform" or isinstance(node.args[0], gast.Name) else None
+        if is_call(node, "unreduce") and len(node.args) == 4 and not node.keywords:
+            if self.kind(node.args[0], None) == "uniform":
+                return "uniform"  # a number, over some axes or all of them: a number everywhere
+            axes = self.reduced_axes(node)
+            return "partial" if axes is not None and cls is not None and self.classes.get(node.args[1].id) == cls else None
         if isinstance(node, gast.Call) and spelling(node.func) in SIZES:
             return "uniform"
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Attribute) and node.value.attr == "shape":
+            return "uniform"  # a dimension (see size_from_parameters)
         if isinstance(node, gast.BinOp) and not isinstance(node.op, gast.MatMult):
             parts = [node.left, node.right]
         elif isinstance(node, gast.UnaryOp) and not isinstance(node.op, gast.Not):
@@ -143,11 +259,11 @@ class Adjoints:
         kinds = {self.kind(p, cls) for p in parts}
         if None in kinds:
             return None
-        return "full" if "full" in kinds else "uniform"
+        return "full" if "full" in kinds else "partial" if "partial" in kinds else "uniform"
 
     def strip_unreduce(self, node):
-        """``node`` with each ``unreduce(g, t, None, False)`` replaced by ``g``."""
-        if _is_unreduce_all(node):
+        """``node`` with each ``unreduce(g, t, None, False)`` (and each of a number ``g``) replaced by ``g``."""
+        if _is_unreduce_all(node) or (is_call(node, "unreduce") and len(node.args) == 4 and self.kind(node, None) == "uniform"):
             return node.args[0]
         return _each_child(node, self.strip_unreduce)
 
@@ -166,11 +282,31 @@ class Adjoints:
                 return gast.Constant(value=1, kind=None)
             if isinstance(key, tuple) and key[0] == "dims" and all(type(d) is int for d in key[1]):
                 return gast.Constant(value=math.prod(key[1]), kind=None)
+            if isinstance(key, tuple) and key[0] == "dims":  # symbols: the parameters' dimensions they stand for
+                return self.size_from_parameters(key[1], node)
             return node
         if isinstance(node, gast.Call) and spelling(node.func) in ("matmul_dx", "matmul_dy") and len(node.args) == 3 and not node.keywords:
             node.args = [self.fold_sizes(a) for a in node.args]
             return self.known_product(node)
         return _each_child(node, self.fold_sizes)
+
+    def size_from_parameters(self, dims, node):
+        """The product of ``dims`` (sizes and symbols) read from parameters' shapes
+        (``x.shape[0] * 3``), so the value whose size it is need not be kept; ``node`` where a
+        symbol is no parameter's dimension."""
+        product = None
+        for d in dims:
+            if type(d) is int:
+                factor = gast.Constant(value=d, kind=None)
+            else:
+                where = next(((p, i) for p in sorted(self.params) for i, e in enumerate(self.classes.get(p, (None, ()))[1])
+                              if self.classes[p][0] == "dims" and e == d and p not in self.scalar), None)
+                if where is None:
+                    return node
+                shape = gast.Attribute(value=name(where[0]), attr="shape", ctx=gast.Load())
+                factor = gast.Subscript(value=shape, slice=gast.Constant(value=where[1], kind=None), ctx=gast.Load())
+            product = factor if product is None else gast.BinOp(left=product, op=gast.Mult(), right=factor)
+        return product if product is not None else gast.Constant(value=1, kind=None)
 
     def known_product(self, node):
         """``matmul_dx(g, x, y)`` or ``matmul_dy(g, x, y)`` (the adjoints of ``x @ y``) where the
@@ -244,6 +380,12 @@ def _constant_slice(node, integers):
     else:
         return False
     return all(b is None or (isinstance(b, gast.Constant) and b.value is None) or is_integer(b, integers) for b in bounds)
+
+
+def _unreduce_kept(value, primal, axes):
+    """``unreduce(value, primal, axes, True)``: ``value``, with ``axes`` of length 1, broadcast to ``primal``'s shape."""
+    axis = gast.Constant(value=axes[0], kind=None) if len(axes) == 1 else gast.Tuple(elts=[gast.Constant(value=a, kind=None) for a in axes], ctx=gast.Load())
+    return call("unreduce", value, name(primal), axis, gast.Constant(value=True, kind=None))
 
 
 def _is_unreduce_all(node):

@@ -48,6 +48,7 @@ class BackwardSweep:
                     for t in targets(stmt):  # the value before this statement is another value
                         self.defined.discard(self.namer.adjoints.get(t))
                         self.uniform.pop(self.namer.adjoints.get(t), None)
+                        self.partial.pop(self.namer.adjoints.get(t), None)
             return self.out, reads
         finally:
             self.out, self.block_defs, self.block = saved_out, saved_defs, saved_block

@@ -22,6 +22,7 @@ from ..saveplan import CallSave
 from ..shapes import is_integer, scalar_arguments, subscript_key
 from ..variants import INTEGER, passable
 from ..template import Contribution
+from .adjoints import is_call
 from .syntax import assign, call, name
 
 
@@ -98,10 +99,12 @@ class CallsAndRules:
         adj = self.adjoint(target.id)
         derivatives = {template.derivative_name(template.result): adj}
         items = [self.fold_sizes(i) for i in template.instantiate(bindings, derivatives, self.fresh)]
-        if adj in self.uniform:  # the rule may take the number if it is elementwise in it
+        if adj in self.uniform or adj in self.partial:  # the rule may take it as it is if elementwise in it
             cls = self.classes[target.id]
+            spread = {i.param for i in items if isinstance(i, Contribution) and self.spreads(i.value, bindings.get(i.param))}
             if template.vararg or any(
-                self.active(bindings.get(p)) and self.classes.get(bindings[p].id) != cls for p in template.params if p != template.result
+                self.active(bindings.get(p)) and self.classes.get(bindings[p].id) != cls and p not in spread
+                for p in template.params if p != template.result
             ) or not all(
                 isinstance(i, Contribution) and (not self.active(bindings.get(i.param)) or self.kind(i.value, cls) is not None)
                 for i in items
@@ -134,6 +137,12 @@ class CallsAndRules:
             self.contribute(bound, self.reduced(rule, bindings, item.param, template, value))
         for param, value in pending.values():
             self.contribute(bindings[param], self.reduced(rule, bindings, param, template, value))
+
+    def spreads(self, value, bound):
+        """Whether ``value`` is ``unreduce(g, x, axis, keepdims)`` of a number ``g`` and the
+        argument ``x`` itself: a number everywhere in ``x``'s shape (a reduction's adjoint)."""
+        return (is_call(value, "unreduce") and len(value.args) == 4 and isinstance(bound, gast.Name)
+                and isinstance(value.args[1], gast.Name) and value.args[1].id == bound.id and self.kind(value, None) == "uniform")
 
     def reduced(self, rule, bindings, param, template, value):
         """``value`` reduced to the shape of the argument bound to ``param`` where broadcasting may have grown it."""

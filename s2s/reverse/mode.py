@@ -84,6 +84,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Re
         self.integers = integers  # names that always hold Python integers (s2s.shapes)
         self.defined = set()  # adjoints that hold a value at this point of the backward sweep
         self.uniform = {}  # adjoint -> (its primal, block), for adjoints held as one number (see contribute)
+        self.partial = {}  # adjoint -> (its primal, block, axes), for adjoints held with those axes of length 1
         self.block_defs = set()  # names the statements of the block being built assign
         self.block = self.top = None  # id of the block being built, and of the function's body
         args = fdef.args
@@ -164,7 +165,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Re
             if self.adjoint(param) not in self.defined:
                 self.zero_fill(param)
                 reads.add(param)
-            elif self.adjoint(param) in self.uniform:
+            elif self.adjoint(param) in self.uniform or self.adjoint(param) in self.partial:
                 self.materialize(self.adjoint(param))
                 reads.add(param)
             returned.append(name(self.adjoint(param)))

@@ -22,11 +22,25 @@ def _axes(axis, ndim):
 
 def extremum_adjoint(grad, result, a, axis=None, keepdims=False):
     """The adjoint of ``np.max``/``np.min``: split evenly between tied extrema."""
-    if axis is None and type(a) is np.ndarray:  # the extremum of all entries: nothing to spread back over axes
+    if type(a) is np.ndarray:
+        if axis is None:  # the extremum of all entries: nothing to spread back over axes
+            at = a == result
+            return at * (grad / max(int(np.count_nonzero(at)), 1))
+        axes = _axes(axis, a.ndim)
+        if not keepdims:  # result and grad with the reduced axes kept, as 1s
+            kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+            result = result.reshape(kept) if type(result) is np.ndarray else result  # a numpy scalar broadcasts
+            grad = grad.reshape(kept) if type(grad) is np.ndarray else grad
         at = a == result
-        return at * (grad / max(int(np.count_nonzero(at)), 1))
+        if np.count_nonzero(at) == np.size(result) == np.count_nonzero(np.logical_or.reduce(at, axis=axes)):
+            # one extremum in each reduced slice (the usual case: no ties, no NaN, no `initial` that won)
+            out = np.zeros(a.shape, np.result_type(a, grad))
+            np.copyto(out, grad, where=at)
+            return out
+        count = np.maximum(np.add.reduce(at, axis=axes, keepdims=True), 1)  # 0 where an `initial` value won
+        return at * (grad / count)
     at = unreduce(result, a, axis, keepdims) == a
-    count = np.maximum(np.sum(at, axis=axis, keepdims=True), 1)  # 0 where an `initial` value won
+    count = np.maximum(np.sum(at, axis=axis, keepdims=True), 1)
     return unreduce(grad, a, axis, keepdims) * at / np.broadcast_to(count, np.shape(a))
 
 
