@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/digits_mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 0ed94f98acbb4249f421c615f277c9fae7978532eaa3ba10abb541e7131073c8 (sha256 of this file without this line)
+# s2s-digest: 3bc4986a50887dbd4c2b45caae434cc7d7426caaf1bd244ee7da8ab4324a5243 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -36,9 +36,8 @@ def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     W2_bar = plus_bar_times_2 * W2
     W1_bar = plus_bar_times_2 * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -data_loss_bar * (1 / size_of(sum_))
-    sum_bar = unreduce(sum_bar, sum_, None, False)
-    y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs, 1, False)
+    y_times_log_probs_bar = -data_loss_bar * (1 / size_of(sum_))
+    y_times_log_probs_bar = unreduce(y_times_log_probs_bar, y_times_log_probs, None, False)
     log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs)
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     sum_exp_logits_2_bar = unbroadcast(-log_probs_bar, sum_exp_logits_2) / sum_exp_logits_2

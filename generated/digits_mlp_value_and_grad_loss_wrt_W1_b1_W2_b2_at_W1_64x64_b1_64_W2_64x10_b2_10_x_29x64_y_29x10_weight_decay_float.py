@@ -3,11 +3,11 @@
 # transform: value_and_grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to Python numbers for weight_decay, specialized to shapes W1 (a, a), b1 (a,), W2 (a, b), b2 (b,), x (c, a), y (c, b)
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "a"]], ["b1", ["a"]], ["W2", ["a", "b"]], ["b2", ["b"]], ["x", ["c", "a"]], ["y", ["c", "b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/digits_mlp.py", "scalars": ["weight_decay"], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: faaaf0ba669b1e785512b815342ec56462a9868492d81b86e268e7a77a6224fd (sha256 of this file without this line)
+# s2s-digest: 0e3671428c884c75d7af216e512769f81d36ffde3c6dec8bee4a00d824592580 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, seed_scalar, size_of, unreduce
+from s2s.runtime import extremum_adjoint, seed_scalar
 
 
 def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
@@ -23,8 +23,7 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     sum_exp_logits_2 = np.sum(exp_logits_2, axis=1, keepdims=True)
     log_probs = logits_2 - np.log(sum_exp_logits_2)
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    sum_ = np.sum(y * log_probs, axis=1)
-    data_loss = -np.mean(sum_)
+    data_loss = -np.mean(np.sum(y * log_probs, axis=1))
     # digits_mlp.py:45  return data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     loss = data_loss + weight_decay * (np.sum(W1 * W1) + np.sum(W2 * W2))
     loss_bar = seed_scalar(loss, 'loss')
@@ -32,12 +31,9 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     W2_bar = plus_bar_times_2 * W2
     W1_bar = plus_bar_times_2 * W1
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
-    sum_bar = -loss_bar * (1 / size_of(sum_))
-    sum_bar = unreduce(sum_bar, sum_, None, False)
-    log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
+    log_probs_bar = -loss_bar * (1 / x.shape[0]) * y
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    sum_exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
-    exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
+    exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
     max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)

@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 4a92b128b0883703ef515475d4db021d7c12fb58b3e470a2ebe3f2060d98a377 (sha256 of this file without this line)
+# s2s-digest: aeeeed55d85cd2b1b2fea93046abd504d2158f574aebcb77f46c329a79f9445f (sha256 of this file without this line)
 
 
 import numpy as np
@@ -26,10 +26,9 @@ def grad_loss(W1, b1, W2, b2, x, y):
     log_probs = logits_2 - np.log(sum_exp_logits_2)
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     y_times_log_probs = y * log_probs
-    sum_ = np.sum(y_times_log_probs, axis=1)
-    sum_bar = -seed_like(W1, b1, W2, b2) * (1 / size_of(sum_))
-    sum_bar = unreduce(sum_bar, sum_, None, False)
-    y_times_log_probs_bar = unreduce(sum_bar, y_times_log_probs, 1, False)
+    loss_bar = seed_like(W1, b1, W2, b2)
+    y_times_log_probs_bar = -loss_bar * (1 / size_of(np.sum(y_times_log_probs, axis=1)))
+    y_times_log_probs_bar = unreduce(y_times_log_probs_bar, y_times_log_probs, None, False)
     log_probs_bar = unbroadcast(y_times_log_probs_bar * y, log_probs)
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     sum_exp_logits_2_bar = unbroadcast(-log_probs_bar, sum_exp_logits_2) / sum_exp_logits_2

@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (4, a), b1 (a,), W2 (a, 3), b2 (3,), x (b, 4), y (b, 3)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", [4, "a"]], ["b1", ["a"]], ["W2", ["a", 3]], ["b2", [3]], ["x", ["b", 4]], ["y", ["b", 3]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 54f18dc71ee1d550bcb5d415a25d18339579692731813c0872ed0747a7222e2f (sha256 of this file without this line)
+# s2s-digest: 90e93cc2fb04960c912858ade58555dfb4534d23c6c30c8d3bb6cef7f2568156 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, seed_like, size_of, unreduce
+from s2s.runtime import extremum_adjoint, seed_like
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
@@ -21,15 +21,10 @@ def grad_loss(W1, b1, W2, b2, x, y):
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     exp_logits_2 = np.exp(logits_2)
     sum_exp_logits_2 = np.sum(exp_logits_2, axis=1, keepdims=True)
-    log_probs = logits_2 - np.log(sum_exp_logits_2)
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
-    sum_ = np.sum(y * log_probs, axis=1)
-    sum_bar = -seed_like(W1, b1, W2, b2) * (1 / size_of(sum_))
-    sum_bar = unreduce(sum_bar, sum_, None, False)
-    log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
+    log_probs_bar = -seed_like(W1, b1, W2, b2) * (1 / x.shape[0]) * y
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    sum_exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
-    exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
+    exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
     max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)

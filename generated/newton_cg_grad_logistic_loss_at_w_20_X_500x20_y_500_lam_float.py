@@ -3,11 +3,11 @@
 # transform: grad, wrt='w', optimize=True, specialized to Python numbers for lam, specialized to shapes w (a,), X (b, a), y (b,)
 # source sha256: 69e6120880671102e2f5a6fee8ecae8e9c7dc1ca4c172ac728d15b1b910e4e9e
 # s2s-meta: {"bindings": {}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["y", ["b"]]], "entry": "grad_logistic_loss", "function": "logistic_loss", "kind": "grad", "optimize": true, "origin": "examples/newton_cg.py", "scalars": ["lam"], "wrt": "w"}
-# s2s-digest: 45111e0f10dffb69cf8e0f46a69a5909fddb1c932600c2baeaca9f9dbe3c28cf (sha256 of this file without this line)
+# s2s-digest: 2551e7e965e1aa1f6c1fcff9bf65defef8adac05f7fc639e5e149b256724dcf4 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import seed_like, size_of
+from s2s.runtime import seed_like
 
 
 def grad_logistic_loss(w, X, y, lam):
@@ -17,8 +17,7 @@ def grad_logistic_loss(w, X, y, lam):
     neg_margins = -margins
     logaddexp = np.logaddexp(0.0, neg_margins)
     w_bar = 1.0 * lam * w
-    logaddexp_bar = seed_like(w) * (1 / size_of(logaddexp))
-    margins_bar = -(logaddexp_bar * np.exp(neg_margins - logaddexp))
+    margins_bar = -(seed_like(w) * (1 / X.shape[0]) * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
     w_bar += X.T @ (margins_bar * y)
     return w_bar

@@ -3,11 +3,11 @@
 # transform: value_and_grad, wrt='w', optimize=True, specialized to Python numbers for lam, specialized to shapes w (a,), X (b, a), y (b,)
 # source sha256: 69e6120880671102e2f5a6fee8ecae8e9c7dc1ca4c172ac728d15b1b910e4e9e
 # s2s-meta: {"bindings": {}, "dims": [["w", ["a"]], ["X", ["b", "a"]], ["y", ["b"]]], "entry": "value_and_grad_logistic_loss", "function": "logistic_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/newton_cg.py", "scalars": ["lam"], "wrt": "w"}
-# s2s-digest: 7399a64aefd1f8ebe3bc8931022f2fb6b35618a7e138695a5e4c757002810e9c (sha256 of this file without this line)
+# s2s-digest: 9fb036b2eb4f8b4e5137de73b341f762676a6c21c2f21bf4c64da265de372488 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import seed_scalar, size_of
+from s2s.runtime import seed_scalar
 
 
 def value_and_grad_logistic_loss(w, X, y, lam):
@@ -20,8 +20,7 @@ def value_and_grad_logistic_loss(w, X, y, lam):
     logistic_loss = np.mean(logaddexp) + times_lam * np.sum(w * w)
     logistic_loss_bar = seed_scalar(logistic_loss, 'logistic_loss')
     w_bar = 2 * logistic_loss_bar * times_lam * w
-    logaddexp_bar = logistic_loss_bar * (1 / size_of(logaddexp))
-    margins_bar = -(logaddexp_bar * np.exp(neg_margins - logaddexp))
+    margins_bar = -(logistic_loss_bar * (1 / X.shape[0]) * np.exp(neg_margins - logaddexp))
     # newton_cg.py:27  margins = y * (X @ w)
     w_bar += X.T @ (margins_bar * y)
     return (logistic_loss, w_bar)

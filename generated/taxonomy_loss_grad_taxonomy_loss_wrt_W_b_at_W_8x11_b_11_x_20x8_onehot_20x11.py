@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
-# s2s-digest: 309f48965ffcc8b43206e01cfc4f47b2a8da6ce69cc51e107383adefca67f174 (sha256 of this file without this line)
+# s2s-digest: c7d0365fa6910cd569d7cfc8557e700b5a6155e941d138e9916ec43049c38db4 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -32,7 +32,7 @@ def grad_taxonomy_loss(W, b, x, onehot):
     probs_bar = subtree_loss_backward(mass_target_loss_saved, mass_target_loss_bar)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
     sum_e_bar = np.sum(-probs_bar * probs / sum_e, axis=1, keepdims=True)
-    e_bar = probs_bar / sum_e + unreduce(sum_e_bar, e, 1, True)
+    e_bar = probs_bar / sum_e + sum_e_bar
     # taxonomy_loss.py:61  e = np.exp(logits)
     logits_2_bar = e_bar * e
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)

@@ -299,7 +299,7 @@ class Adjoints:
             if type(d) is int:
                 factor = gast.Constant(value=d, kind=None)
             else:
-                where = next(((p, i) for p in sorted(self.params) for i, e in enumerate(self.classes.get(p, (None, ()))[1])
+                where = next(((p, i) for p in self.signature for i, e in enumerate(self.classes.get(p, (None, ()))[1])
                               if self.classes[p][0] == "dims" and e == d and p not in self.scalar), None)
                 if where is None:
                     return node

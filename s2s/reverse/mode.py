@@ -88,7 +88,8 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Re
         self.block_defs = set()  # names the statements of the block being built assign
         self.block = self.top = None  # id of the block being built, and of the function's body
         args = fdef.args
-        self.params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+        self.signature = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+        self.params = set(self.signature)
         stores = collections.Counter(n.id for n in gast.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param)))
         self.once = {n for n, k in stores.items() if k == 1}  # names assigned once (parameters: never again)
         self.ranges = {  # names assigned once, a range
