@@ -128,11 +128,19 @@ def scaled_mean(x):
     return -np.mean(np.sum(x * x, axis=1)) * 3
 
 
+def scaled_total(x):
+    return np.sum(np.sum(x, axis=1)) * 3
+
+
 def test_the_seed_stays_in_products_of_sizes_and_numbers():
     """Only a floating value of the program may take the seed's place: a product of the seed
-    and sizes alone keeps it (dropping it would leave integer arithmetic)."""
-    source = s2s.grad(scaled_mean).source
-    backward = sweeps(source, scaled_mean)[1]
-    assert "seed_like(x)" in backward
-    x = rng.normal(size=(4, 3))
-    np.testing.assert_allclose(s2s.grad(scaled_mean)(x), -6 * x / 4, rtol=1e-12)
+    and sizes or numbers alone keeps it (dropping it would leave integer arithmetic)."""
+    source = s2s.grad(scaled_total).source
+    assert "seed_like(x)" in sweeps(source, scaled_total)[1]
+    for fn, expected in ((scaled_mean, lambda x: -6 * x / 4), (scaled_total, lambda x: np.full_like(x, 3))):
+        for dtype in (np.float64, np.float32):
+            x = rng.normal(size=(4, 3)).astype(dtype)
+            for g in (s2s.grad(fn), s2s.grad(fn).specialize(x)):
+                got = g(x)
+                assert got.dtype == dtype, (fn.__name__, dtype, got.dtype)
+                np.testing.assert_allclose(got, expected(x), rtol=1e-6 if dtype == np.float32 else 1e-12)

@@ -50,6 +50,15 @@ CASES = [
     (P.bias, (rng.normal(size=(2, 3, 4)), rng.normal(size=(3, 1))), (0, 1)),
     (P.halving, (rng.normal(size=3), 2), 0),
     (P.recurrent, (rng.normal(size=(4, 4)), rng.normal(size=(2, 4)), rng.normal(size=(3, 4)), rng.normal(size=(5, 3, 2))), (0, 1, 2)),
+    (P.softmax_cross_entropy, (rng.normal(size=(5, 4)), rng.normal(size=4), rng.normal(size=(6, 5)), np.eye(4)[[0, 1, 3, 2, 1, 0]]), (0, 1)),
+    (P.column_spread, (rng.normal(size=(5, 3)),), 0),
+    (P.row_energy_of_sum, (rng.normal(size=(3, 4)), rng.normal(size=(3, 4))), (0, 1)),
+    (P.rows_and_columns, (rng.normal(size=(3, 4)),), 0),
+    (P.centered_energy, (rng.normal(size=(4, 3)),), 0),
+    (P.reduced_and_multiplied, (rng.normal(size=(3, 4)), rng.normal(size=(4, 2))), (0, 1)),
+    (P.over_two_axes, (rng.normal(size=(2, 3, 4)),), 0),
+    (P.running_row_sums, (rng.normal(size=(3, 4)), 3), 0),
+    (P.running_row_sums, (rng.normal(size=(3, 4)), 0), 0),
 ]
 
 
@@ -216,3 +225,35 @@ def test_a_variance_keeps_the_shape_of_its_reduction():
         check_grad(P.prenorm_residual, (x, gamma, beta, W, target), wrt=wrt)
     source = s2s.grad(P.prenorm_residual, wrt=(0, 1, 2, 3)).specialize(x, gamma, beta, W, target).source
     assert "unbroadcast" not in source and "shape_of" not in source
+
+
+PARTIAL = [(c[0], c[1], c[2]) for c in CASES if c[0] in (
+    P.softmax_cross_entropy, P.column_spread, P.row_energy_of_sum, P.rows_and_columns, P.centered_energy,
+    P.reduced_and_multiplied, P.over_two_axes, P.running_row_sums)]
+
+
+@pytest.mark.parametrize("fn, args, wrt", PARTIAL, ids=[c[0].__name__ for c in PARTIAL])
+def test_reduction_adjoints_held_along_their_axes_match_finite_differences_in_each_variant(fn, args, wrt):
+    """The variant for the arguments' shapes holds the adjoints of reductions over some axes
+    with those axes of length 1: the same gradient as finite differences and as the
+    general code, in float64 and float32 (whose dtype it keeps)."""
+    g = s2s.grad(fn, wrt=wrt)
+    variant = g.specialize(*args)
+    got, general = variant(*args), g.generated(*args)
+    for a, b in zip(got if isinstance(wrt, tuple) else (got,), general if isinstance(wrt, tuple) else (general,)):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
+    check_grad(fn, args, wrt)
+    single = tuple(a.astype(np.float32) if isinstance(a, np.ndarray) else a for a in args)
+    for a in g(*single) if isinstance(wrt, tuple) else (g(*single),):
+        assert a.dtype == np.float32
+
+
+def test_a_softmax_cross_entropy_spreads_no_reduction_adjoint():
+    """Each reduction's adjoint is broadcast by the product that takes it (``g[:, None] * y``),
+    the mean's seed divided by the batch read from a parameter's shape."""
+    args = CASES[[c[0] for c in CASES].index(P.softmax_cross_entropy)][1]
+    source = s2s.grad(P.softmax_cross_entropy, wrt=(0, 1)).specialize(*args).source
+    assert "unreduce" not in source and "broadcast_to" not in source and "size_of" not in source
+    assert "(1 / x.shape[0]) * onehot" in source
+    column = s2s.grad(P.column_spread).specialize(np.ones((5, 3))).source
+    assert "unreduce(X_bar, X, 0, True)" in column  # a parameter's adjoint is returned as an array of its shape

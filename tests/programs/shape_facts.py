@@ -210,3 +210,53 @@ def prenorm_residual(x, gamma, beta, W, target):
     for _ in range(2):
         x = x + np.tanh(layer_norm(x, gamma, beta) @ W)
     return np.mean((x - target) ** 2)
+
+
+# Adjoints of reductions over some axes (held with those axes of length 1, s2s/reverse/adjoints.py)
+
+
+def softmax_cross_entropy(W, b, x, onehot):
+    logits = x @ W + b
+    z = logits - np.max(logits, axis=1, keepdims=True)
+    log_probs = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    return -np.mean(np.sum(onehot * log_probs, axis=1))
+
+
+def column_spread(X):
+    """Sum of squared column means: X's adjoint is the same down each column."""
+    m = np.mean(X, axis=0)
+    return np.sum(m * m)
+
+
+def row_energy_of_sum(a, b):
+    s = np.sum(a + b, axis=1)
+    return np.sum(s * s)
+
+
+def rows_and_columns(a):
+    r = np.sum(a, axis=0)
+    c = np.sum(np.tanh(a), axis=1)
+    return np.sum(r**2) + np.sum(c**3)
+
+
+def centered_energy(x):
+    mu = np.mean(x, axis=0, keepdims=True)
+    return np.sum((x - mu) ** 2 * x)
+
+
+def reduced_and_multiplied(x, w):
+    t = np.tanh(x)
+    return np.sum(np.sum(t, axis=1) ** 2) + np.sum(t @ w)
+
+
+def over_two_axes(x):
+    s = np.sum(np.exp(x), axis=(0, 2))
+    return np.sum(np.log(s))
+
+
+def running_row_sums(x, steps):
+    total = 0.0
+    for _ in range(steps):
+        x = np.sin(x)
+        total = total + np.sum(np.sum(x, axis=1) ** 2)
+    return total
