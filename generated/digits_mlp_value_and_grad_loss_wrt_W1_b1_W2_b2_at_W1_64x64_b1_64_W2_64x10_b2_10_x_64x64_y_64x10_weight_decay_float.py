@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to Python numbers for weight_decay, specialized to shapes W1 (a, a), b1 (a,), W2 (a, b), b2 (b,), x (a, a), y (a, b)
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "a"]], ["b1", ["a"]], ["W2", ["a", "b"]], ["b2", ["b"]], ["x", ["a", "a"]], ["y", ["a", "b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/digits_mlp.py", "scalars": ["weight_decay"], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 08a590d07ab243a4c587d516c11c8aded43564551b886d9c150f85eef7570c73 (sha256 of this file without this line)
+# s2s-digest: 9bf03614916dd399b77f32eb72f61901ca58858c095fdeaee2bafd03df292ebe (sha256 of this file without this line)
 
 
 import numpy as np
@@ -33,17 +33,17 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     # digits_mlp.py:44  data_loss = -np.mean(np.sum(y * log_probs, axis=1))
     log_probs_bar = -loss_bar * (1 / W1.shape[0]) * y
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
+    exp_logits_2_bar = -log_probs_bar.sum(axis=1, keepdims=True) / sum_exp_logits_2
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)
+    max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
     logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # digits_mlp.py:41  logits = h @ W2 + b2
-    b2_bar = np.sum(logits_bar, axis=0)
+    b2_bar = logits_bar.sum(axis=0)
     h_bar = logits_bar @ W2.T
     W2_bar += h.T @ logits_bar
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
     x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
-    b1_bar = np.sum(x_at_W1_plus_b1_bar, axis=0)
+    b1_bar = x_at_W1_plus_b1_bar.sum(axis=0)
     W1_bar += x.T @ x_at_W1_plus_b1_bar
     return (loss, (W1_bar, b1_bar, W2_bar, b2_bar))

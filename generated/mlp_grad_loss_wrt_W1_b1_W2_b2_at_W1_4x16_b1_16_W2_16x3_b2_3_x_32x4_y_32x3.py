@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (4, a), b1 (a,), W2 (a, 3), b2 (3,), x (b, 4), y (b, 3)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", [4, "a"]], ["b1", ["a"]], ["W2", ["a", 3]], ["b2", [3]], ["x", ["b", 4]], ["y", ["b", 3]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 90e93cc2fb04960c912858ade58555dfb4534d23c6c30c8d3bb6cef7f2568156 (sha256 of this file without this line)
+# s2s-digest: 3632968b84c575c8586c29ed07e5f2319eaa294662e3ccb47646a5fca80b9a76 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -24,17 +24,17 @@ def grad_loss(W1, b1, W2, b2, x, y):
     # mlp.py:21  return -np.mean(np.sum(y * log_probs, axis=1))
     log_probs_bar = -seed_like(W1, b1, W2, b2) * (1 / x.shape[0]) * y
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
+    exp_logits_2_bar = -log_probs_bar.sum(axis=1, keepdims=True) / sum_exp_logits_2
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
-    max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)
+    max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
     logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # mlp.py:18  logits = h @ W2 + b2
-    b2_bar = np.sum(logits_bar, axis=0)
+    b2_bar = logits_bar.sum(axis=0)
     h_bar = logits_bar @ W2.T
     W2_bar = h.T @ logits_bar
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
-    b1_bar = np.sum(x_at_W1_plus_b1_bar, axis=0)
+    b1_bar = x_at_W1_plus_b1_bar.sum(axis=0)
     W1_bar = x.T @ x_at_W1_plus_b1_bar
     return (W1_bar, b1_bar, W2_bar, b2_bar)

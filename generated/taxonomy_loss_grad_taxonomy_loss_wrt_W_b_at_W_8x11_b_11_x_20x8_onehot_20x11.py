@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
-# s2s-digest: c7d0365fa6910cd569d7cfc8557e700b5a6155e941d138e9916ec43049c38db4 (sha256 of this file without this line)
+# s2s-digest: 1f0bf513eb629025f837d09fae0cc336bae232bba717231f9cde7e21bbaaa6a6 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -31,15 +31,15 @@ def grad_taxonomy_loss(W, b, x, onehot):
     mass_target_loss_bar = GradTuple((zeros_like(mass), zeros_like(target), taxonomy_loss_bar))
     probs_bar = subtree_loss_backward(mass_target_loss_saved, mass_target_loss_bar)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
-    sum_e_bar = np.sum(-probs_bar * probs / sum_e, axis=1, keepdims=True)
+    sum_e_bar = (-probs_bar * probs / sum_e).sum(axis=1, keepdims=True)
     e_bar = probs_bar / sum_e + sum_e_bar
     # taxonomy_loss.py:61  e = np.exp(logits)
     logits_2_bar = e_bar * e
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)
+    max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
     logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # taxonomy_loss.py:59  logits = x @ W + b
-    b_bar = np.sum(logits_bar, axis=0)
+    b_bar = logits_bar.sum(axis=0)
     W_bar = x.T @ logits_bar
     return (W_bar, b_bar)
 

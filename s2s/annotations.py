@@ -72,6 +72,8 @@ ANNOTATIONS = {a.name: a for a in (
     # on calls in generated code
     Annotation("s2s_basic", (bool,), ("reverse",), ("optimize", "reverse"),
                "an adjoint ``unindex(g, d, index)`` whose index is basic indexing of an array (integers, slices): ``d[index] += g`` adds it in place"),
+    Annotation("s2s_pure", (bool,), ("reverse",), ("optimize",),
+               "an array method call the transformer wrote (``g.sum(axis=0)``): pure, like a library call"),
     # on generated FunctionDefs
     Annotation("s2s_floats", (set,), ("reverse",), ("optimize",),
                "the names of a backward sweep that hold floating values (adjoints, active values)"),

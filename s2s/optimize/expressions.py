@@ -22,9 +22,10 @@ def const(node):
 
 
 def pure(node):
-    """Whether ``node`` calls nothing but the libraries of :mod:`s2s.libraries`, the runtime helpers and pure builtins."""
+    """Whether ``node`` calls nothing but the libraries of :mod:`s2s.libraries`, the runtime helpers,
+    pure builtins and array methods the transformer wrote (``s2s_pure``, as ``g.sum(axis=0)``)."""
     for n in gast.walk(node):
-        if isinstance(n, gast.Call):
+        if isinstance(n, gast.Call) and not getattr(n, "s2s_pure", False):
             func = n.func
             root = func
             while isinstance(root, gast.Attribute):
