@@ -151,7 +151,7 @@ def test_known_shapes_leave_no_runtime_reductions():
     assert "unbroadcast" not in rec and "shape_of" not in rec and "unreduce" not in rec
     assert "h_3_bar = h_3_bar + 2 * loss_3_bar * h_3" in rec
     source = transform(P.bias, wrt="b", dims=(("x", ("a", "b")), ("b", ("b",)))).source
-    assert "b_bar = np.sum(" in source and "axis=0)" in source and "unbroadcast" not in source
+    assert ".sum(axis=0)" in source and "unbroadcast" not in source
     kept = transform(P.bias, wrt="b", dims=(("x", ("a", "b")), ("b", (1, "b")))).source
     assert "axis=0, keepdims=True)" in kept
 

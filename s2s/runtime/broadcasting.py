@@ -41,9 +41,13 @@ def unbroadcast(grad, like):
     ):  # a new array, not a read-only view: generated code may add into it in place
         return broadcast_like(grad, shape, like).copy()
     lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
-    )
+    ones = tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
+    if type(grad) is np.ndarray and shape:  # the method: np.sum's dispatch is most of the cost on small arrays
+        if not ones:  # only leading axes: summed away
+            return grad.sum(axis=tuple(range(lead)))
+        out = grad.sum(axis=tuple(range(lead)) + ones, keepdims=True)
+        return out.reshape(shape) if lead else out
+    axes = tuple(range(lead)) + ones
     out = np.sum(grad, axis=axes, keepdims=True) if axes else grad
     if lead:
         out = np.reshape(out, shape)
