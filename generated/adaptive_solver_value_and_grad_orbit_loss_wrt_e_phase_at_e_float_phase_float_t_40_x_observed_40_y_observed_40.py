@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('e', 'phase'), optimize=True, specialized to Python numbers for e, phase, specialized to shapes t (a,), x_observed (a,), y_observed (a,)
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "dims": [["t", ["a"]], ["x_observed", ["a"]], ["y_observed", ["a"]]], "entry": "value_and_grad_orbit_loss", "function": "orbit_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/adaptive_solver.py", "scalars": ["e", "phase"], "wrt": ["e", "phase"]}
-# s2s-digest: a3b9e74736b651a4cd219b7fc383539d7c3b13750bd2ceb9274be33c65c78c4e (sha256 of this file without this line)
+# s2s-digest: 34d20b4eb7fafaaa089a082905c11dfda87def623a49bfbd2549d3be26451f19 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -124,7 +124,7 @@ def kepler_backward(saved, kepler_bar):
         step_3_bar = -E_3_bar
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         minus_minus_M_bar = step_3_bar / minus_2
-        e_times_cos_E_2_bar = -(-step_3_bar * step_3 / minus_2)
+        e_times_cos_E_2_bar = step_3_bar * step_3 / minus_2
         e_bar += np.sum(e_times_cos_E_2_bar * cos_E_2)
         E_2_bar = E_2_bar - e_times_cos_E_2_bar * e * np.sin(E_2)
         M_bar = M_bar - minus_minus_M_bar

@@ -62,6 +62,8 @@ CASES = [
     (P.thirds, (rng.normal(size=(9, 5)),), 0),
     (P.parts, (rng.normal(size=(12, 5)), rng.normal(size=5)), (0, 1)),
     (P.parts, (rng.normal(size=(30, 5)), rng.normal(size=(5, 5))), (0, 1)),
+    (P.logistic, (rng.normal(size=(3, 4)), rng.normal(size=4) + 3.0), (0, 1)),
+    (P.logistic, (0.3, 2.5), (0, 1)),
 ]
 
 
@@ -263,3 +265,16 @@ def test_split_parts_have_known_shapes_and_the_state_they_make_keeps_its_own():
     # a hidden size that is not a quarter of the gates' (the state broadcasts from one column): general code
     other = s2s.grad(P.gated, wrt=(0, 1, 2)).specialize(*args[:3], args[3], rng.normal(size=(7, 1)), args[5]).source
     assert "unbroadcast" in other
+
+
+def test_one_over_x_has_the_reciprocals_adjoint():
+    """``1.0 / x``'s adjoint is ``-dy * y * y`` (the result's square): the denominator is not
+    saved, and it agrees with np.true_divide's ``-dy * y / x``, complex values too."""
+    x, w = rng.normal(size=(3, 4)), rng.normal(size=4) + 3.0
+    for got, want in zip(s2s.grad(P.logistic, wrt=(0, 1))(x, w), s2s.grad(P.logistic_divided, wrt=(0, 1))(x, w)):
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+    z = rng.normal(size=5) + 1j * rng.normal(size=5)
+    np.testing.assert_allclose(s2s.grad(P.complex_reciprocal)(z), s2s.grad(P.complex_divided)(z), rtol=1e-13)
+    source = s2s.grad(P.logistic, wrt=(0, 1)).specialize(x, w).source
+    assert "-s_bar * s * s * exp_neg_x_times_w" in source and "w_bar = -v1_over_w * v1_over_w" in source
+    assert "plus" not in source  # 1.0 + np.exp(...) is not kept

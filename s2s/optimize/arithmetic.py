@@ -22,8 +22,8 @@ def simplify_arithmetic(fdef, facts):
 
     Arithmetic on constants is folded; ``x * 1``, ``1 * x``, ``x + 0``,
     ``0 + x``, ``x - 0``, ``x / 1`` and ``x ** 1`` reduce to ``x``; ``a + -b``,
-    ``a - -b * c`` and ``-a + b`` become ``a - b``, ``a + b * c`` and ``b - a``
-    (negation is exact, addition commutes); ``e + e`` (the two contributions
+    ``a - -b * c``, ``-a + b`` and ``-(-a * b)`` become ``a - b``, ``a + b * c``, ``b - a``
+    and ``a * b`` (negation is exact, addition commutes); ``e + e`` (the two contributions
     of ``x * x``) becomes ``2 * e``; ``k * (a * b)`` becomes ``(k * a) * b``
     for ``k`` a power of two (exact too), so that ``k`` meets a number before
     an array where the product starts with one::
@@ -40,6 +40,14 @@ def simplify_arithmetic(fdef, facts):
 
 class _Simplify(gast.NodeTransformer):
     changed = False
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub) and _negation(node.operand) is not None:
+            # -(-a * b / c) is a * b / c: two negations, each exact, cancel (a sigmoid's adjoint)
+            self.changed = True
+            return _negation(node.operand)
+        return node
 
     def visit_BinOp(self, node):
         self.generic_visit(node)

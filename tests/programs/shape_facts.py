@@ -244,3 +244,25 @@ def parts(x, y):
     for p in np.split(x, 6):
         total = total + np.sum(np.cos(p + y))
     return total
+
+
+def logistic(x, w):
+    """``1.0 / (...)``: the reciprocal's adjoint reads the result, not the denominator."""
+    s = 1.0 / (1.0 + np.exp(-x * w))
+    return np.sum(s * s) + np.sum(1 / w)
+
+
+def logistic_divided(x, w):
+    """``logistic`` with np.true_divide's rule (a call, not ``1 / x``)."""
+    s = np.true_divide(1.0, 1.0 + np.exp(-x * w))
+    return np.sum(s * s) + np.sum(np.true_divide(1, w))
+
+
+def complex_reciprocal(z):
+    r = 1.0 / (z * z + 2.0)
+    return np.sum(np.real(r) + np.imag(r) ** 2)
+
+
+def complex_divided(z):
+    r = np.true_divide(1.0, z * z + 2.0)
+    return np.sum(np.real(r) + np.imag(r) ** 2)
