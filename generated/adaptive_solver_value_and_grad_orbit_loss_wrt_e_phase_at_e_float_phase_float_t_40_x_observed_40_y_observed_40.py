@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('e', 'phase'), optimize=True, specialized to Python numbers for e, phase, specialized to shapes t (a,), x_observed (a,), y_observed (a,)
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "dims": [["t", ["a"]], ["x_observed", ["a"]], ["y_observed", ["a"]]], "entry": "value_and_grad_orbit_loss", "function": "orbit_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/adaptive_solver.py", "scalars": ["e", "phase"], "wrt": ["e", "phase"]}
-# s2s-digest: 34d20b4eb7fafaaa089a082905c11dfda87def623a49bfbd2549d3be26451f19 (sha256 of this file without this line)
+# s2s-digest: f84f77c671de2849ce324c22341bb8abe7afaea13e1cecf306e8cc2316ecfc20 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -52,7 +52,7 @@ def orbit_backward(saved, orbit_bar):
     times_2_bar = orbit_bar[1]
     sin_E_bar = times_2_bar * sqrt_minus_e_times_e
     e_times_e_bar = -(np.sum(times_2_bar * sin_E) / (2.0 * sqrt_minus_e_times_e))
-    e_bar = 2 * e_times_e_bar * e + np.sum(-cos_E_minus_e_bar)
+    e_bar = 2 * e_times_e_bar * e - np.sum(cos_E_minus_e_bar)
     E_bar = sin_E_bar * np.cos(E) - cos_E_minus_e_bar * np.sin(E)
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
     E_iterations_bar = GradTuple((E_bar, zeros_like(iterations)))

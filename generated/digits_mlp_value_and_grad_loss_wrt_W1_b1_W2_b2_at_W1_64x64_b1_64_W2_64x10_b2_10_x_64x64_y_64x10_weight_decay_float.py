@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to Python numbers for weight_decay, specialized to shapes W1 (a, a), b1 (a,), W2 (a, b), b2 (b,), x (a, a), y (a, b)
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "a"]], ["b1", ["a"]], ["W2", ["a", "b"]], ["b2", ["b"]], ["x", ["a", "a"]], ["y", ["a", "b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/digits_mlp.py", "scalars": ["weight_decay"], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: a8295a74ff18d7d95a4382cc9a8a6ebba6c2afa042cdd75f2d62fecade3f2ee7 (sha256 of this file without this line)
+# s2s-digest: fa947bea2bcdeb66cc7a04dbc93d30d5a325b6b2f04853b13cf970d08cbc873f (sha256 of this file without this line)
 
 
 import numpy as np
@@ -36,11 +36,11 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     sum_bar = unreduce(sum_bar, sum_, None, False)
     log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    sum_exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
+    sum_exp_logits_2_bar = -np.sum(log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
     exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)
+    max_logits_bar = -np.sum(logits_2_bar, axis=1, keepdims=True)
     logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # digits_mlp.py:41  logits = h @ W2 + b2
     b2_bar = np.sum(logits_bar, axis=0)

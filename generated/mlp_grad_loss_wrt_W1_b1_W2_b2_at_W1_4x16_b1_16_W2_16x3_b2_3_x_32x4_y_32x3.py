@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (4, a), b1 (a,), W2 (a, 3), b2 (3,), x (b, 4), y (b, 3)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", [4, "a"]], ["b1", ["a"]], ["W2", ["a", 3]], ["b2", [3]], ["x", ["b", 4]], ["y", ["b", 3]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 54f18dc71ee1d550bcb5d415a25d18339579692731813c0872ed0747a7222e2f (sha256 of this file without this line)
+# s2s-digest: ae82ed37b00c81ef6d465ed9c86e283dc7b145b22f2e215fe692238c25ba380e (sha256 of this file without this line)
 
 
 import numpy as np
@@ -28,11 +28,11 @@ def grad_loss(W1, b1, W2, b2, x, y):
     sum_bar = unreduce(sum_bar, sum_, None, False)
     log_probs_bar = unreduce(sum_bar, exp_logits_2, 1, False) * y
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
-    sum_exp_logits_2_bar = np.sum(-log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
+    sum_exp_logits_2_bar = -np.sum(log_probs_bar, axis=1, keepdims=True) / sum_exp_logits_2
     exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
-    max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)
+    max_logits_bar = -np.sum(logits_2_bar, axis=1, keepdims=True)
     logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # mlp.py:18  logits = h @ W2 + b2
     b2_bar = np.sum(logits_bar, axis=0)

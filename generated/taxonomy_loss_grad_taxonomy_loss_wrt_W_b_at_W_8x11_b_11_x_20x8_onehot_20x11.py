@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
-# s2s-digest: 309f48965ffcc8b43206e01cfc4f47b2a8da6ce69cc51e107383adefca67f174 (sha256 of this file without this line)
+# s2s-digest: b922fab4d62c0868873fd959a64ad0f1c7f659f75acbc06beed2bd7d44c9abb3 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -31,12 +31,12 @@ def grad_taxonomy_loss(W, b, x, onehot):
     mass_target_loss_bar = GradTuple((zeros_like(mass), zeros_like(target), taxonomy_loss_bar))
     probs_bar = subtree_loss_backward(mass_target_loss_saved, mass_target_loss_bar)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
-    sum_e_bar = np.sum(-probs_bar * probs / sum_e, axis=1, keepdims=True)
+    sum_e_bar = -np.sum(probs_bar * probs / sum_e, axis=1, keepdims=True)
     e_bar = probs_bar / sum_e + unreduce(sum_e_bar, e, 1, True)
     # taxonomy_loss.py:61  e = np.exp(logits)
     logits_2_bar = e_bar * e
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits_bar = np.sum(-logits_2_bar, axis=1, keepdims=True)
+    max_logits_bar = -np.sum(logits_2_bar, axis=1, keepdims=True)
     logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
     # taxonomy_loss.py:59  logits = x @ W + b
     b_bar = np.sum(logits_bar, axis=0)
@@ -139,7 +139,7 @@ def subtree_loss_backward(saved, subtree_loss_2_bar):
         mass_2_bar = unbroadcast(mass_3_bar, mass_2_shape)
         child_mass_bar = unbroadcast(mass_3_bar, child_mass)
         # taxonomy_loss.py:51  loss = loss + child_loss - np.mean(child_target * np.log(child_mass))
-        times_bar = np.sum(-loss_3_bar) * (1 / size_of(times_shape))
+        times_bar = -np.sum(loss_3_bar) * (1 / size_of(times_shape))
         times_bar = unreduce(times_bar, times_shape, None, False)
         child_target_bar = child_target_bar + unbroadcast(times_bar * log_child_mass, child_target)
         log_child_mass_bar = unbroadcast(times_bar * child_target, log_child_mass)
