@@ -6,7 +6,8 @@ a scientist would; a gradient written by hand, the way an expert would: record
 the forward trajectory, then one fused backward loop): Horner's rule reading
 ``c[i]``, an IIR filter filling ``y[i]``, an RK4 pendulum on parameters unpacked
 from an array, and an LSTM unrolled over a sequence.  Each program appears at
-two sizes, so the table shows how time and memory grow with the loop length.
+two sizes, so the table shows how time and memory grow with the loop length; the
+LSTM at a third shape too, one sequence (batch 1) with a wider state.
 """
 
 import math
@@ -301,5 +302,10 @@ ELEMENT_WORKLOADS = [
         "lstm_t200", lstm_loss, lstm_loss_grad, ("W", "U", "b"),
         _sizes(dict(steps=200), dict(steps=200), dict(steps=12, batch=2, features=2, hidden=3)),
         _lstm_args, unrolled=True, describe=_same("200 steps, batch 16, 16->32"),
+    ),
+    Workload(  # one sequence at a time, a wider state: small arrays, each operation's fixed cost shows
+        "lstm_b1", lstm_loss, lstm_loss_grad, ("W", "U", "b"),
+        _sizes(dict(steps=100, batch=1, hidden=64), dict(steps=100, batch=1, hidden=64), dict(steps=4, batch=1, features=3, hidden=3)),
+        _lstm_args, unrolled=True, describe=_same("100 steps, batch 1, 16->64"),
     ),
 ]

@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('e', 'phase'), optimize=True, specialized to Python numbers for e, phase, specialized to shapes t (a,), x_observed (a,), y_observed (a,)
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "dims": [["t", ["a"]], ["x_observed", ["a"]], ["y_observed", ["a"]]], "entry": "value_and_grad_orbit_loss", "function": "orbit_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/adaptive_solver.py", "scalars": ["e", "phase"], "wrt": ["e", "phase"]}
-# s2s-digest: a3b9e74736b651a4cd219b7fc383539d7c3b13750bd2ceb9274be33c65c78c4e (sha256 of this file without this line)
+# s2s-digest: f84f77c671de2849ce324c22341bb8abe7afaea13e1cecf306e8cc2316ecfc20 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -52,7 +52,7 @@ def orbit_backward(saved, orbit_bar):
     times_2_bar = orbit_bar[1]
     sin_E_bar = times_2_bar * sqrt_minus_e_times_e
     e_times_e_bar = -(np.sum(times_2_bar * sin_E) / (2.0 * sqrt_minus_e_times_e))
-    e_bar = 2 * e_times_e_bar * e + np.sum(-cos_E_minus_e_bar)
+    e_bar = 2 * e_times_e_bar * e - np.sum(cos_E_minus_e_bar)
     E_bar = sin_E_bar * np.cos(E) - cos_E_minus_e_bar * np.sin(E)
     # adaptive_solver.py:43  E, iterations = kepler(M, e)
     E_iterations_bar = GradTuple((E_bar, zeros_like(iterations)))
@@ -124,7 +124,7 @@ def kepler_backward(saved, kepler_bar):
         step_3_bar = -E_3_bar
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         minus_minus_M_bar = step_3_bar / minus_2
-        e_times_cos_E_2_bar = -(-step_3_bar * step_3 / minus_2)
+        e_times_cos_E_2_bar = step_3_bar * step_3 / minus_2
         e_bar += np.sum(e_times_cos_E_2_bar * cos_E_2)
         E_2_bar = E_2_bar - e_times_cos_E_2_bar * e * np.sin(E_2)
         M_bar = M_bar - minus_minus_M_bar

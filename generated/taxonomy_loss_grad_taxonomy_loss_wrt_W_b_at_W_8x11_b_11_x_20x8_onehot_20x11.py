@@ -3,7 +3,7 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
-# s2s-digest: 1f0bf513eb629025f837d09fae0cc336bae232bba717231f9cde7e21bbaaa6a6 (sha256 of this file without this line)
+# s2s-digest: 1021bcddfc7827ce7d63e89270bb07d4ad47b0d2d4569cfe12d03e893418f118 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -139,7 +139,7 @@ def subtree_loss_backward(saved, subtree_loss_2_bar):
         mass_2_bar = unbroadcast(mass_3_bar, mass_2_shape)
         child_mass_bar = unbroadcast(mass_3_bar, child_mass)
         # taxonomy_loss.py:51  loss = loss + child_loss - np.mean(child_target * np.log(child_mass))
-        times_bar = np.sum(-loss_3_bar) * (1 / size_of(times_shape))
+        times_bar = -np.sum(loss_3_bar) * (1 / size_of(times_shape))
         times_bar = unreduce(times_bar, times_shape, None, False)
         child_target_bar = child_target_bar + unbroadcast(times_bar * log_child_mass, child_target)
         log_child_mass_bar = unbroadcast(times_bar * child_target, log_child_mass)

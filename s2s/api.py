@@ -18,7 +18,7 @@ import numpy as np
 from .version import __version__
 from .frontend import Scope
 from . import cache
-from .load import check_bindings, is_generated, load_module, reachable, source_key, refuse_overwrite, toolchain_fingerprint, unload, watch, write_atomic
+from .load import check_bindings, is_generated, load_module, reachable, read_meta, source_key, refuse_overwrite, toolchain_fingerprint, unload, watch, write_atomic
 from .rules import BUILTIN, USER, RuleSet, nondifferentiable
 from .rules import adjoint as _register_adjoint
 from .rules import tangent as _register_tangent
@@ -63,7 +63,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
         path = cache.locate(cache.entry_name(function_name(fn), kind, key))
     else:
         path = os.path.join(out_dir, _file_name(fn, kind, wrt, wrt_names, compile) + ".py")
-    source = None
+    source = meta = None
     found = cache.read(path) if cached else None
     if found is not None:
         source, meta = found
@@ -81,6 +81,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
             refuse_overwrite(path)
             write_atomic(path, source)
         entry = generated.entry
+        meta = None
     module = load_module(path, source, namespace)
     watch(module, fn, source)
     run = getattr(module, entry)
@@ -89,6 +90,9 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
     run.source, run.path = Source(source), path
     if specialized:
         return run
+    if meta is None:
+        meta = read_meta(source) or {}
+    splits = tuple(meta.get("splits", ()))  # numbers of equal parts: a call's key spells sizes by them
 
     def build_variant(scalars, dims):
         return forward_or_reverse(
@@ -98,7 +102,7 @@ def _transform(kind, fn, wrt, optimize, out_dir, rules=None, scalars=(), dims=()
 
     keep = _variants_dir(out_dir, fn, rules)
     kept_as = None if keep is None else os.path.join(keep, _file_name(fn, kind, wrt, wrt_names, compile))
-    return _wrap(run, fn, kind, wrt_names, single, build_variant, kept_as)
+    return _wrap(run, fn, kind, wrt_names, single, build_variant, kept_as, splits)
 
 
 def _variants_dir(out_dir, fn, rules):
@@ -179,7 +183,7 @@ def _rebind(fn, record):
     return namespace
 
 
-def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
+def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as, splits=()):
     """The user-facing function around the generated entry ``generated``.
 
     A call runs a variant of the generated code specialized to the arguments
@@ -227,7 +231,7 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
             spec = {p: spec[p] if p in spec else default_specs[p] for p in sig.parameters
                     if p in spec or (p in default_specs and p not in arguments)}
         nonlocal recent
-        key = key_of(spec, kind)
+        key = key_of(spec, kind, splits)
         run = variants.pop(key, None)
         if run is None:
             check_bindings(generated)  # made from the function as the general code saw it, or refused

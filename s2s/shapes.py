@@ -28,7 +28,8 @@ Containers' items (:class:`~s2s.variants.Fields`) follow too: ``c[i]`` of items
 alike is what each is, ``c[1:]`` keeps the items it takes, and a list filled
 by ``appended`` in a loop with items alike (an unpacked generator) holds items
 of that shape.  ``x @ y`` has its operands' outer dimensions, ``x[None, :]``
-a new dimension 1, ``np.array(list(y))`` the shape of ``y``.
+a new dimension 1, ``np.array(list(y))`` the shape of ``y``, ``np.split(x, k)`` ``k``
+parts alike (:mod:`s2s.splits`).
 """
 
 import inspect
@@ -38,6 +39,7 @@ import gast
 import numpy
 
 from . import runtime
+from .splits import SPLITS, split_key
 from .variants import Fields, key_spec, sequence_fields, spec_key
 
 # math functions that return a number (frexp and modf return tuples; prod and sumprod multiply
@@ -568,6 +570,8 @@ def _call_key(rhs, keys, scalar, sizes, returns_key=None):
                 return None
             axes = {a % len(shape) for a in axes}
         return ("dims", tuple(1 if i in axes else d for i, d in enumerate(shape) if keep or i not in axes))
+    if _in(fn, SPLITS):
+        return split_key(fn, rhs, lambda node: _dims(node, keys, scalar))
     if returns_key is not None and callable(fn) and hasattr(fn, "__code__"):
         return returns_key(fn, rhs, scalar, keys)  # a user function: the class of what it returns
     return None

@@ -42,6 +42,7 @@ from .vector import DIRECTIONS_COMMENT, VectorMode
 from . import jit
 from .reverse import Callee, CallSite, ReverseMode
 from .shapes import reverse_facts, scalar_arguments, scalar_names
+from .splits import split_factors
 from .variants import INTEGER, describe, dims_record, passable, spell_key
 from .rules import USER
 
@@ -542,14 +543,17 @@ def transform(fn, kind="grad", wrt=0, optimize=True, rules=USER, scalars=(), dim
         imports += jit.imports()
         jit.lower(functions)
         jit.decorate(functions, compile, [c for c in program.callees.values() if c.rows], jit.recursion_groups(program.calls, None, check=False))
-    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward, compile)
+    header = header_lines(parsed, kind, wrt_names[0] if single else list(wrt_names), optimize, program, build.entry.name, scalars, dims, by_forward, compile,
+                          () if forward_mode else split_factors(fdef))
     source = seal(module_source(header, imports, functions, parsed.filename))
     bindings = {k: obj for k, (_, obj) in program.bindings.items()}
     return Generated(source, build.entry.name, bindings)
 
 
-def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(), by_forward=False, compile=None):
-    """The generated file's header: origin, transform, source hash, version, how to regenerate."""
+def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(), by_forward=False, compile=None, splits=()):
+    """The generated file's header: origin, transform, source hash, version, how to regenerate;
+    ``splits``: the numbers of equal parts the function splits arrays into, which a call's
+    variant key spells sizes by (:func:`s2s.variants.key_of`)."""
     origin = os.path.relpath(parsed.filename)
     if origin.startswith(".."):
         origin = parsed.filename
@@ -567,6 +571,8 @@ def header_lines(parsed, kind, wrt, optimize, program, entry, scalars=(), dims=(
         meta.update(scalars=list(scalars), dims=dims_record(dims))
     if compile is not None:
         meta["compile"] = compile
+    if splits:
+        meta["splits"] = list(splits)
     if parsed.fn.__name__ == "<lambda>":
         again = f"s2s.{kind} of the lambda at {origin}:{parsed.firstlineno} (a lambda has no name to give the command line)"
     elif not os.path.isfile(parsed.filename):

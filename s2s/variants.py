@@ -10,7 +10,8 @@ signature order (a container parameter, a dict, tuple, list, NamedTuple,
 dataclass or object of a user's class, has its entries' specs, a
 :class:`Fields`), and a spec to the variant's key (:func:`key_of`: the names
 of the Python-number parameters, and each array's dimensions as symbols,
-equal sizes one letter, sizes up to 4 the number) and to the suffix of the file
+equal sizes one letter, sizes up to 4 the number, a size ``k`` times another
+``"4c"`` for the ``k`` the function splits arrays by, :mod:`s2s.splits`) and to the suffix of the file
 name that keeps the variant next to the general file (:func:`file_suffix`).
 :func:`spell_key` writes a key back as ``--shapes`` text, so that a variant's
 header says how to regenerate it.  :func:`kept_variants` bounds how many
@@ -113,11 +114,12 @@ INTEGER = "int"
 
 def passable(key):
     """What a callee may be told of an argument of class ``key`` (a ``dims`` entry of
-    :meth:`s2s.transform.Program.request`): an array's symbols (not slices of them), a
-    container's fields; None for nothing."""
+    :meth:`s2s.transform.Program.request`): an array's symbols (not slices of them, nor a
+    part's own symbol ``"d/4"``, :mod:`s2s.splits`, which no spelling reads back), a
+    container's fields (those of its entries told so); None for nothing."""
     if isinstance(key, Fields):
-        return key
-    if isinstance(key, tuple) and key[0] == "dims" and all(isinstance(d, (str, int)) for d in key[1]):
+        return Fields(key.kind, tuple((k, passable(spec_key(v)) if v not in NUMBERS else v) for k, v in key.items))
+    if isinstance(key, tuple) and key[0] == "dims" and all(type(d) is int or isinstance(d, str) and "/" not in d for d in key[1]):
         return key[1]
     return None
 
@@ -146,22 +148,22 @@ def _attribute_names(t):
     return None
 
 
-def key_of(spec, kind):
+def key_of(spec, kind, factors=()):
     """``(scalars, dims)``: the variant a call with ``spec`` runs (see :func:`_key_of`; a
     spec seen before is looked up: a call that cannot take the quick path asks each time)."""
-    cache_key = (kind, tuple(spec.items()))
+    cache_key = (kind, tuple(spec.items()), factors)
     found = _KEYS.get(cache_key)
     if found is None:
         if len(_KEYS) >= 4096:
             _KEYS.clear()
-        found = _KEYS[cache_key] = _key_of(spec, kind)
+        found = _KEYS[cache_key] = _key_of(spec, kind, factors)
     return found
 
 
 _KEYS = {}
 
 
-def _key_of(spec, kind):
+def _key_of(spec, kind, factors=()):
     """``(scalars, dims)``: the variant a call with ``spec`` runs.
 
     ``scalars`` names the Python-number parameters; ``dims`` pairs each array
@@ -171,20 +173,79 @@ def _key_of(spec, kind):
     only).  Symbols are given in parameter order, so calls whose sizes follow
     one pattern share a key; sizes up to :data:`SMALL` stay numbers (the state
     of an ODE, a point in space: ``np.array([x, y])`` then has the shape of
-    the parameter it is added to)."""
+    the parameter it is added to).  A size ``k`` times another size of the call,
+    ``k`` one of ``factors`` (the numbers of equal parts the function splits arrays
+    into: :func:`split_factors`), is spelled so, ``"4c"``: an LSTM's four gates
+    ``np.split(z, 4, axis=1)`` of ``z`` of shape ``(a, "4c")`` are then known to have
+    the shape ``(a, c)`` of its state."""
     scalars = tuple(name for name, s in spec.items() if s in NUMBERS)
     if kind in ("jvp", "jacobian"):
         return scalars, ()
     letters = {}
+    derived = _multiples(spec, sorted(set(factors)))
+
+    def symbol(n):  # letters in order of appearance (of a size or of a multiple of it)
+        if type(n) is int and n <= SMALL:
+            return n
+        if n in derived:
+            times, base = derived[n]
+            return spell_multiple(times, symbol(base))
+        return letters.setdefault(n, _letter(len(letters)))
 
     def symbols(s):
         if s is None or s in NUMBERS:
             return s and "float"
         if isinstance(s, Fields):
             return Fields(s.kind, tuple((k, symbols(v)) for k, v in s.items))
-        return tuple(n if type(n) is int and n <= SMALL else letters.setdefault(n, _letter(len(letters))) for n in s)
+        return tuple(symbol(n) for n in s)
 
     return scalars, tuple((name, symbols(s)) for name, s in spec.items() if s not in NUMBERS)
+
+
+def _leaves(spec):
+    """The shapes of a spec's arrays, in parameter order (a container's in its entries' order)."""
+    for s in spec.values() if isinstance(spec, dict) else (spec,):
+        if isinstance(s, Fields):
+            for _, v in s.items:
+                yield from _leaves(v)
+        elif s is not None and s not in NUMBERS:
+            yield s
+
+
+def _multiples(spec, factors):
+    """``{size: (k, base)}`` for the sizes of ``spec`` (numbers above :data:`SMALL`) that are ``k``
+    times another of its sizes ``base``, ``k`` in ``factors`` (the smallest ``k``; ``base`` may be
+    a multiple itself: 128 = 4 * 32 = 16 * 8 is ``"16c"`` where 8 is ``c``);
+    a symbol of a spelled spec (``"4c"``, :func:`parse_spec`) is ``(4, "c")`` whatever the factors."""
+    sizes = {n for s in _leaves(spec) for n in s if not (type(n) is int and n <= SMALL)}
+    found = {}
+    for n in sizes:
+        if isinstance(n, str):
+            times, base = multiple(n)
+            if times > 1:
+                found[n] = (times, base)
+    numbers = sorted(n for n in sizes if type(n) is int)
+    for n in numbers:  # ascending: a base is never itself a multiple
+        for k in factors:
+            if k > 1 and n % k == 0 and n // k in sizes and n // k > SMALL:
+                found[n] = (k, n // k)
+                break
+    return found
+
+
+def multiple(symbol):
+    """``(4, "c")`` for the symbol ``"4c"`` (a size 4 times ``c``'s), ``(1, symbol)`` for any other."""
+    digits = len(symbol) - len(symbol.lstrip("0123456789"))
+    if 0 < digits < len(symbol) and symbol[digits:].isidentifier() and int(symbol[:digits]) > 1:
+        return int(symbol[:digits]), symbol[digits:]
+    return 1, symbol
+
+
+def spell_multiple(times, base):
+    """The symbol of a size ``times`` that of symbol ``base`` (:func:`multiple` reads it back)."""
+    times_base, base = multiple(base)
+    times *= times_base
+    return base if times == 1 else f"{times}{base}"
 
 
 def _letter(i):
@@ -273,7 +334,7 @@ def _parse_key(text, item):
 def _dimension(text, item):
     if text.isdigit():
         return int(text)
-    if text.isidentifier():
+    if text.isidentifier() or multiple(text)[0] > 1:  # a symbol, or a multiple of one: "4c"
         return text
     raise ValueError(f"--shapes entry {item!r}: {text!r} is neither a size nor a symbol")
 

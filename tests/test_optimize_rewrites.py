@@ -58,18 +58,33 @@ def test_simplify_arithmetic():
             dx = 1 * g * 0.5 + -y
             dy = t + t
             dz = 2 * (g * y)
-            return (dx, dy, dz)
+            dw = -(-g * y / t * y)
+            return (dx, dy, dz, dw)
     """) == same("""
         def f(g, y, t):
             dx = g * 0.5 - y
             dy = 2 * t
             dz = 2 * g * y
-            return (dx, dy, dz)
+            dw = g * y / t * y
+            return (dx, dy, dz, dw)
     """)
+    assert rewritten(simplify_arithmetic, """
+        def f(g, y, n):
+            a = np.sum(-g * y, axis=1, keepdims=True)
+            b = n + np.sum(-g)
+            c = np.sum(-n)
+            return (a, b, c)
+    """, s2s_floats={"g"}) == same("""
+        def f(g, y, n):
+            a = -np.sum(g * y, axis=1, keepdims=True)
+            b = n - np.sum(g)
+            c = np.sum(-n)
+            return (a, b, c)
+    """)  # n need not be floating: unsigned integers wrap
     assert unchanged(simplify_arithmetic, """
         def f(g, y):
-            return 3 * (g * y) + f(y) + f(y)
-    """)  # 3 is not a power of two; a call may differ between calls
+            return 3 * (g * y) + f(y) + f(y) - (y * -g) + np.sum(-g, dtype=int)
+    """, s2s_floats={"g"})  # 3 is not a power of two; a call may differ between calls; only a product's first factor's sign moves
 
 
 def test_drop_unit_seed():

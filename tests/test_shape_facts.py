@@ -59,6 +59,20 @@ CASES = [
     (P.over_two_axes, (rng.normal(size=(2, 3, 4)),), 0),
     (P.running_row_sums, (rng.normal(size=(3, 4)), 3), 0),
     (P.running_row_sums, (rng.normal(size=(3, 4)), 0), 0),
+    (P.gated, (rng.normal(size=(3, 20)) * 0.5, rng.normal(size=(5, 20)) * 0.5, rng.normal(size=20) * 0.1,
+               rng.normal(size=(2, 5)), rng.normal(size=(2, 5)), rng.normal(size=(4, 2, 3))), (0, 1, 2, 3, 4)),
+    (P.gated, (rng.normal(size=(6, 24)) * 0.5, rng.normal(size=(6, 24)) * 0.5, rng.normal(size=(1, 24)) * 0.1,
+               rng.normal(size=(6, 6)), rng.normal(size=(6, 1)), rng.normal(size=(3, 6, 6))), (0, 1, 2, 3, 4)),
+    (P.halves, (rng.normal(size=(3, 10)), rng.normal(size=(3, 5))), (0, 1)),
+    (P.halves, (rng.normal(size=(3, 10)), rng.normal(size=5)), (0, 1)),
+    (P.halves, (rng.normal(size=(3, 10)), rng.normal(size=(3, 1))), (0, 1)),
+    (P.halves, (rng.normal(size=(6, 12)), rng.normal(size=6)), (0, 1)),
+    (P.thirds, (rng.normal(size=(7, 2)),), 0),
+    (P.thirds, (rng.normal(size=(9, 5)),), 0),
+    (P.parts, (rng.normal(size=(12, 5)), rng.normal(size=5)), (0, 1)),
+    (P.parts, (rng.normal(size=(30, 5)), rng.normal(size=(5, 5))), (0, 1)),
+    (P.logistic, (rng.normal(size=(3, 4)), rng.normal(size=4) + 3.0), (0, 1)),
+    (P.logistic, (0.3, 2.5), (0, 1)),
 ]
 
 
@@ -257,3 +271,49 @@ def test_a_softmax_cross_entropy_spreads_no_reduction_adjoint():
     assert "(1 / x.shape[0]) * onehot" in source
     column = s2s.grad(P.column_spread).specialize(np.ones((5, 3))).source
     assert "unreduce(X_bar, X, 0, True)" in column  # a parameter's adjoint is returned as an array of its shape
+def test_a_key_spells_sizes_that_are_multiples_by_the_functions_splits():
+    from s2s.variants import key_of, parse_spec, spell_key
+
+    spec = {"W": (16, 128), "U": (32, 128), "b": (128,), "h": (16, 32), "xs": (50, 16, 16), "m": (64, 9)}
+    assert key_of(spec, "grad")[1] == (("W", ("a", "b")), ("U", ("c", "b")), ("b", ("b",)), ("h", ("a", "c")),
+                                       ("xs", ("d", "a", "a")), ("m", ("e", "f")))
+    dims = key_of(spec, "grad", (4,))[1]  # 128 = 4 * 32, 64 = 4 * 16
+    assert dims == (("W", ("a", "4b")), ("U", ("b", "4b")), ("b", ("4b",)), ("h", ("a", "b")), ("xs", ("c", "a", "a")), ("m", ("4a", "d")))
+    assert key_of({"x": (6, 3)}, "grad", (2,))[1] == (("x", ("a", 3)),)  # 3 is a size the key spells: no symbol to multiply
+    assert key_of({"x": (128, 8, 32)}, "grad", (4,))[1] == (("x", ("16a", "a", "4a")),)  # multiples of multiples
+    text = spell_key((), dims)
+    assert text == "W=ax4b,U=bx4b,b=4b,h=axb,xs=cxaxa,m=4axd"
+    assert key_of(parse_spec(text, list(spec)), "grad") == ((), dims)  # the header's --shapes reads back to the key
+    assert key_of(parse_spec("W=ax4b,U=4bxc", ["W", "U"]), "grad")[1] == (("W", ("a", "4b")), ("U", ("4b", "c")))
+
+
+def test_split_parts_have_known_shapes_and_the_state_they_make_keeps_its_own():
+    from s2s.splits import part_dimension
+
+    assert part_dimension("4c", 4, True) == "c" and part_dimension("4c", 2, True) == "2c"
+    assert part_dimension(12, 3, False) == 4 and part_dimension(7, 3, False) is None
+    assert part_dimension("a", 3, True) == "a/3" and part_dimension("a", 3, False) is None  # array_split: unequal parts
+    args = (rng.normal(size=(6, 20)), rng.normal(size=(5, 20)), rng.normal(size=20), rng.normal(size=(7, 5)),
+            rng.normal(size=(7, 5)), rng.normal(size=(8, 7, 6)))
+    g = s2s.grad(P.gated, wrt=(0, 1, 2))
+    source = g.specialize(*args).source
+    assert "--shapes W=ax4b,U=bx4b,b=4b,h=cxb,c=cxb,xs=dxcxa" in source
+    for absent in ("unbroadcast", "shape_of", "unpacked_adjoint", "matmul_d"):
+        assert absent not in source, absent
+    assert "b_bar += np.sum(z_bar, axis=0)" in source
+    # a hidden size that is not a quarter of the gates' (the state broadcasts from one column): general code
+    other = s2s.grad(P.gated, wrt=(0, 1, 2)).specialize(*args[:3], args[3], rng.normal(size=(7, 1)), args[5]).source
+    assert "unbroadcast" in other
+
+
+def test_one_over_x_has_the_reciprocals_adjoint():
+    """``1.0 / x``'s adjoint is ``-dy * y * y`` (the result's square): the denominator is not
+    saved, and it agrees with np.true_divide's ``-dy * y / x``, complex values too."""
+    x, w = rng.normal(size=(3, 4)), rng.normal(size=4) + 3.0
+    for got, want in zip(s2s.grad(P.logistic, wrt=(0, 1))(x, w), s2s.grad(P.logistic_divided, wrt=(0, 1))(x, w)):
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+    z = rng.normal(size=5) + 1j * rng.normal(size=5)
+    np.testing.assert_allclose(s2s.grad(P.complex_reciprocal)(z), s2s.grad(P.complex_divided)(z), rtol=1e-13)
+    source = s2s.grad(P.logistic, wrt=(0, 1)).specialize(x, w).source
+    assert "-s_bar * s * s * exp_neg_x_times_w" in source and "w_bar = -v1_over_w * v1_over_w" in source
+    assert "plus" not in source  # 1.0 + np.exp(...) is not kept

@@ -22,8 +22,9 @@ def simplify_arithmetic(fdef, facts):
 
     Arithmetic on constants is folded; ``x * 1``, ``1 * x``, ``x + 0``,
     ``0 + x``, ``x - 0``, ``x / 1`` and ``x ** 1`` reduce to ``x``; ``a + -b``,
-    ``a - -b * c`` and ``-a + b`` become ``a - b``, ``a + b * c`` and ``b - a``
-    (negation is exact, addition commutes); ``e + e`` (the two contributions
+    ``a - -b * c``, ``-a + b`` and ``-(-a * b)`` become ``a - b``, ``a + b * c``, ``b - a``
+    and ``a * b`` (negation is exact, addition commutes); ``np.sum(-x, axis)`` of a floating
+    ``x`` becomes ``-np.sum(x, axis)`` (a pass over the reduced array, not the whole one); ``e + e`` (the two contributions
     of ``x * x``) becomes ``2 * e``; ``k * (a * b)`` becomes ``(k * a) * b``
     for ``k`` a power of two (exact too), so that ``k`` meets a number before
     an array where the product starts with one::
@@ -33,6 +34,7 @@ def simplify_arithmetic(fdef, facts):
         dz = 2 * (g * y)                    dz = 2 * g * y
     """
     simplify = _Simplify()
+    simplify.floats = getattr(fdef, "s2s_floats", frozenset())
     for stmt in fdef.body:
         simplify.visit(stmt)
     return simplify.changed
@@ -40,6 +42,27 @@ def simplify_arithmetic(fdef, facts):
 
 class _Simplify(gast.NodeTransformer):
     changed = False
+    floats = frozenset()  # names holding floating values (adjoints, active values): see drop_unit_seed
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        inner = _negation(node.args[0]) if len(node.args) == 1 and _spelled(node.func) == "np.sum" else None
+        if (inner is not None and not {k.arg for k in node.keywords} - {"axis", "keepdims"}
+                and any(isinstance(leaf, gast.Name) and leaf.id in self.floats for leaf in _arithmetic_leaves(inner))):
+            # np.sum(-x, axis) is -np.sum(x, axis), exactly for floating x (not for unsigned integers,
+            # which wrap): the negation meets the reduced array, not the whole one
+            self.changed = True
+            node.args[0] = inner
+            return gast.UnaryOp(op=gast.USub(), operand=node)
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub) and _negation(node.operand) is not None:
+            # -(-a * b / c) is a * b / c: two negations, each exact, cancel (a sigmoid's adjoint)
+            self.changed = True
+            return _negation(node.operand)
+        return node
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -73,6 +96,13 @@ class _Simplify(gast.NodeTransformer):
             inner.left = self.visit_BinOp(gast.BinOp(left=node.left, op=gast.Mult(), right=inner.left))
             return inner
         return node
+
+
+def _spelled(node):
+    """``np.sum`` for that attribute of a name, else None."""
+    if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
 
 
 def _negation(node):

@@ -14,6 +14,7 @@ import copy
 import operator
 
 import gast
+import numpy
 
 from ..activity import differentiated, is_user_function, targets
 from ..rules import OPERATORS, attribute_call
@@ -94,6 +95,8 @@ class BackwardSweep:
         elif isinstance(rhs, (gast.Tuple, gast.List)):
             for i, elt in enumerate(rhs.elts):
                 self.contribute(elt, gast.Subscript(value=name(adj), slice=gast.Constant(value=i, kind=None), ctx=gast.Load()))
+        elif _reciprocal(rhs):  # 1 / x: np.reciprocal's adjoint, -dy * y * y, reads the result only (not x)
+            self.apply_rule(numpy.reciprocal, target, [rhs.right], {}, rhs)
         elif isinstance(rhs, (gast.BinOp, gast.UnaryOp)):
             args = [rhs.left, rhs.right] if isinstance(rhs, gast.BinOp) else [rhs.operand]
             self.apply_rule(OPERATORS.get(type(rhs.op)), target, args, {}, rhs)
@@ -152,3 +155,11 @@ class BackwardSweep:
                      or isinstance(stmt.value, gast.Call) and is_user_function(getattr(stmt.value, "s2s_target", None), self.rules))
             }
         return self._containers
+
+
+def _reciprocal(rhs):
+    """Whether ``rhs`` is ``1 / x`` (or ``1.0 / x``): the derivative in ``x``, ``-1 / x**2``, is
+    ``-y * y`` of the result ``y``, so that ``x`` need not be kept for the backward sweep (a
+    logistic function's ``1.0 / (1.0 + np.exp(-x))``)."""
+    return (isinstance(rhs, gast.BinOp) and isinstance(rhs.op, gast.Div) and isinstance(rhs.left, gast.Constant)
+            and type(rhs.left.value) in (int, float) and rhs.left.value == 1)

@@ -260,3 +260,57 @@ def running_row_sums(x, steps):
         x = np.sin(x)
         total = total + np.sum(np.sum(x, axis=1) ** 2)
     return total
+def gated(W, U, b, h, c, xs):
+    """An LSTM: one product for the four gates, np.split into equal parts, the state carried
+    through the loop made of the parts (its shape known where the key spells 4 * hidden)."""
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        z = xs[t] @ W + h @ U + b
+        i, f, o, g = np.split(z, 4, axis=1)
+        c = f / (1.0 + np.exp(-i)) * c + np.tanh(g)
+        h = np.tanh(o) * np.tanh(c)
+        loss = loss + np.sum(h * h)
+    return loss
+
+
+def halves(x, w):
+    """np.split of a parameter's dimension in two (axis -1, keyword): the halves are alike
+    whatever their length; the second half's product with ``w`` broadcasts or not."""
+    a, b = np.split(x, 2, axis=-1)
+    return np.sum(a * np.tanh(b) * w)
+
+
+def thirds(x):
+    """np.array_split in three of a dimension three need not divide: parts of two lengths."""
+    a, b, c = np.array_split(x, 3)
+    return np.sum(a * a) + np.sum(np.sin(b)) + np.sum(c) * np.sum(a)
+
+
+def parts(x, y):
+    """Six equal parts of rows (more parts than a key's items): alike, each added to ``y``."""
+    total = 0.0
+    for p in np.split(x, 6):
+        total = total + np.sum(np.cos(p + y))
+    return total
+
+
+def logistic(x, w):
+    """``1.0 / (...)``: the reciprocal's adjoint reads the result, not the denominator."""
+    s = 1.0 / (1.0 + np.exp(-x * w))
+    return np.sum(s * s) + np.sum(1 / w)
+
+
+def logistic_divided(x, w):
+    """``logistic`` with np.true_divide's rule (a call, not ``1 / x``)."""
+    s = np.true_divide(1.0, 1.0 + np.exp(-x * w))
+    return np.sum(s * s) + np.sum(np.true_divide(1, w))
+
+
+def complex_reciprocal(z):
+    r = 1.0 / (z * z + 2.0)
+    return np.sum(np.real(r) + np.imag(r) ** 2)
+
+
+def complex_divided(z):
+    r = np.true_divide(1.0, z * z + 2.0)
+    return np.sum(np.real(r) + np.imag(r) ** 2)
