@@ -287,7 +287,8 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as):
                 for oldest in list(quick)[: len(quick) + 1 - 4 * limit]:
                     quick.pop(oldest, None)
             compiled = getattr(run, "dispatcher", None)  # compiled for these types by this call
-            quick[key] = run, run if compiled is None else compiled, used, run.__globals__.get("__s2s_watch__")
+            watch = run.__globals__.get("__s2s_watch__")
+            quick[key] = run, run if compiled is None else compiled, used, watch if watch is not None and watch.watches() else None
         check_bindings(run)
         out = call(run, call_args, call_kwargs)
         if kind == "jacobian":

@@ -153,3 +153,30 @@ def test_float_lists_takes_apart_float64_vectors_only():
     assert float_lists((x,), 5, (x.astype(np.float32),))[0] is x  # a float64 witness
     long = np.zeros(10_000)
     assert float_lists((long,), 3)[0] is long  # three reads of a long vector stay reads
+
+
+def test_float_lists_checks_dtypes_however_spelled():
+    """The fast checks (``dtype is float64``) fall back on ``==``: a float64 dtype made another way
+    still counts, a non-native byte order or another dtype does not; witnesses likewise."""
+    x = np.arange(3.0)
+    same = np.frombuffer(x.tobytes(), dtype=np.dtype("<f8"))
+    assert float_lists((same,), 3) == ([0.0, 1.0, 2.0],)
+    swapped = x.astype(">f8")
+    assert float_lists((swapped,), 3)[0] is swapped
+    assert float_lists((x, x), 3, floats=(np.float64(2.0), 2.0, 2, x)) == ([0.0, 1.0, 2.0],) * 2
+    for witness in (np.float32(2.0), True, 2j, x.astype(np.float32)):
+        assert float_lists((x,), 3, floats=(witness,))[0] is x
+
+
+def test_seed_and_zeros_fast_paths_give_what_the_general_paths_give():
+    from s2s.runtime import seed_like, zeros_like
+
+    x = np.arange(6.0)
+    assert seed_like(x, 0.5) == 1.0 and type(seed_like(x, 0.5)) is float
+    assert type(seed_like(x.astype(np.float32), 0.5)) is np.float32  # float32 arrays: a float32 seed
+    assert type(seed_like(x, x.astype(np.complex128))) is np.complex128
+    assert seed_like() == 1.0
+    for value in (x, x.astype(np.float32), np.float64(2.0) * np.ones(()), x.reshape(2, 3), np.asfortranarray(x.reshape(2, 3))):
+        z = zeros_like(value)
+        assert z.shape == value.shape and z.dtype == value.dtype and not z.any() and z.strides == np.zeros_like(value).strides
+        assert not np.signbit(z).any()

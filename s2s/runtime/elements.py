@@ -20,16 +20,22 @@ def float_lists(vectors, trips=None, floats=(), nonzero=()):
     ``vectors`` as they are.  All or none: a loop computes either with Python floats or
     with what it always did."""
     longest = 4 * (64 if trips is None else trips) + 16
-    for v in vectors:
-        if not (type(v) is np.ndarray and v.dtype == np.float64 and v.ndim == 1 and v.shape[0] <= longest):
+    for v in vectors:  # (``is`` first: numpy's float64 dtype is one object; ``==`` for any other spelling)
+        if not (type(v) is np.ndarray and (v.dtype is _FLOAT64 or v.dtype == _FLOAT64) and v.ndim == 1 and len(v) <= longest):
             return vectors
     for v in floats:
-        if not (type(v) in (float, int, np.float64) or type(v) is np.ndarray and v.dtype == np.float64):
+        kind = type(v)
+        if not (kind is float or kind is np.float64 or kind is int or kind is np.ndarray and (v.dtype is _FLOAT64 or v.dtype == _FLOAT64)):
             return vectors
     for d in nonzero:
         if isinstance(d, (int, float)) and d == 0:
             return vectors
-    return tuple(v.tolist() for v in vectors)
+    if len(vectors) == 1:  # the common case, without a generator
+        return (vectors[0].tolist(),)
+    return tuple([v.tolist() for v in vectors])
+
+
+_FLOAT64 = np.dtype(np.float64)
 
 
 def write_back(a, entries):
