@@ -242,7 +242,7 @@ class _Function:
                 continue
             if isinstance(parent, gast.Call) and node in parent.args and self._reads_only(parent):
                 continue
-            if isinstance(parent, gast.Tuple) and _calls(self.parents.get(parent), "float_lists"):
+            if isinstance(parent, gast.Tuple) and _calls(self._call_of(parent), "float_lists"):
                 continue
             return False
         return True
@@ -253,6 +253,11 @@ class _Function:
             fn = getattr(numpy, name, None)
             return isinstance(fn, numpy.ufunc) and not call.keywords or name in ("sum", "mean", "prod", "max", "min", "dot", "vdot", "var", "std")
         return isinstance(call.func, gast.Name) and call.func.id in ("write_back", "len", "zeros_like")
+
+    def _call_of(self, argument):
+        """The call ``argument`` is passed to, positionally or by keyword."""
+        parent = self.parents.get(argument)
+        return self.parents.get(parent) if isinstance(parent, gast.keyword) else parent
 
     def _statement(self, node):
         while node is not None and not isinstance(node, gast.stmt):
@@ -274,7 +279,9 @@ class _Function:
                 if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id == name:
                     node.value = _load(entries)
         args = [_tuple([_load(n) for n in names])] + ([trips] if trips is not None else [])
-        keywords = [gast.keyword(arg=arg, value=_tuple([_load(n) for n in given])) for arg, given in (("floats", witnesses), ("nonzero", nonzero)) if given]
+        zeros = [n for n in names if _zeros_before(block, at, n)]
+        keywords = [gast.keyword(arg=arg, value=_tuple([_load(n) for n in given]))
+                    for arg, given in (("floats", witnesses), ("nonzero", nonzero), ("zeros", zeros)) if given]
         call = _call("float_lists", args)
         call.keywords = keywords
         take = gast.Assign(targets=[_tuple([_store(n) for n in lists], gast.Store())], value=call, type_comment=None)
@@ -304,6 +311,17 @@ def _stored_in(loop):
 
 def _assigns(stmt, name):
     return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name
+
+
+def _zeros_before(block, at, name):
+    """Whether ``name`` holds zeros when ``block[at]`` starts: the last statement before it that
+    mentions ``name`` makes it with ``zeros_like(x)`` or ``np.zeros(...)`` (in float64, +0.0)."""
+    for stmt in reversed(block[:at]):
+        if any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(stmt)):
+            value = stmt.value if _assigns(stmt, name) else None
+            return isinstance(value, gast.Call) and not value.keywords and (
+                _calls(value, "zeros_like") and len(value.args) == 1 or _numpy(value.func) in ("zeros", "zeros_like") and len(value.args) == 1)
+    return False
 
 
 def _calls(node, name):

@@ -93,7 +93,7 @@ def test_the_docstring_example():
                 y[i] = a * y[i - 1] + b * x[i]
             return y
     """, scalars=("a", "b", "n"))
-    assert "y_list, x_list = float_lists((y, x), len(steps))" in out
+    assert "y_list, x_list = float_lists((y, x), len(steps), zeros=(y,))" in out  # y just made: [0.0] * n
     assert "y_list[i] = a * y_list[i - 1] + b * x_list[i]" in out and "write_back(y, y_list)" in out
 
 
@@ -180,3 +180,47 @@ def test_seed_and_zeros_fast_paths_give_what_the_general_paths_give():
         z = zeros_like(value)
         assert z.shape == value.shape and z.dtype == value.dtype and not z.any() and z.strides == np.zeros_like(value).strides
         assert not np.signbit(z).any()
+
+
+def test_a_vector_just_made_of_zeros_is_taken_as_zeros_without_reading_it():
+    made = _lower("""
+        def f(x, n):
+            y = np.zeros(n)
+            steps = range(1, n)
+            for i in steps:
+                y[i] = y[i - 1] + x[i]
+            return y
+    """, scalars=("n",))
+    assert "zeros=(y,)" in made
+    written = _lower("""
+        def f(x, n):
+            y = np.zeros(n)
+            y[0] = x[0]
+            steps = range(1, n)
+            for i in steps:
+                y[i] = y[i - 1] + x[i]
+            return y
+    """, scalars=("n",))
+    assert "float_lists((y, x), len(steps))" in written and "zeros=" not in written  # written since: read it
+    x = np.arange(4.0)
+    y = np.zeros(4)
+    listed = float_lists((x, y), 4, zeros=(y,))
+    assert listed == ([0.0, 1.0, 2.0, 3.0], [0.0] * 4) and not any(np.signbit(listed[1]))
+    assert float_lists((x, y.astype(np.float32)), 4, zeros=(y,))[0] is x  # still all or none
+
+
+def test_accumulated_adjoints_start_from_zero_lists_and_stay_right():
+    def horner(c, x):
+        p = 0.0
+        for i in range(c.shape[0] - 1, -1, -1):
+            p = p * x + c[i]
+        return p
+
+    c, x = np.random.default_rng(1).normal(size=9), 0.9
+    grad = s2s.grad(horner, wrt=("c", "x"))
+    source = grad.specialize(c, x).source
+    assert "zeros=(c_bar,)" in source
+    check_grad(horner, (c, x), wrt=(0, 1))
+    fast, slow = _lowered(source, "grad_horner"), _unlowered(source, "grad_horner")
+    assert _same(fast(c, x), slow(c, x))
+    assert _same(fast(c.astype(np.float32), np.float32(x)), slow(c.astype(np.float32), np.float32(x)))
