@@ -124,6 +124,7 @@ class _Function:
                         self.bound_at[name] = stmt
         self.witnessable = (self.params - set(stores) | set(self.bound_at)) - self.scalars
         self.lists = {}  # lowered vector -> its list's name
+        self.taken = {}  # vector only read, taken apart at the top level -> (its list's name, that statement)
 
     # -- which vectors a loop can take as lists -------------------------------------------
 
@@ -247,6 +248,29 @@ class _Function:
             return False
         return True
 
+    def _read_only(self, name):
+        """Whether nothing in the function writes into the array ``name`` holds: it is never
+        assigned (a parameter), and read only entry by entry, as an operand, for its shape or by
+        functions that only read (no view of it that could be written through)."""
+        for node in gast.walk(self.fdef):
+            if not (isinstance(node, gast.Name) and node.id == name) or isinstance(node.ctx, gast.Param):
+                continue
+            if not isinstance(node.ctx, gast.Load):
+                return False
+            parent = self.parents.get(node)
+            if isinstance(parent, gast.Subscript) and parent.value is node and _index(parent.slice) and isinstance(parent.ctx, gast.Load):
+                continue
+            if isinstance(parent, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+                continue
+            if isinstance(parent, gast.Attribute) and parent.attr in ("shape", "size", "ndim", "dtype"):
+                continue
+            if isinstance(parent, gast.Call) and node in parent.args and self._reads_only(parent) and not _calls(parent, "write_back"):
+                continue
+            if isinstance(parent, gast.Tuple) and _calls(self._call_of(parent), "float_lists"):
+                continue
+            return False
+        return name in self.params
+
     def _reads_only(self, call):
         name = _numpy(call.func)
         if name is not None:
@@ -255,9 +279,11 @@ class _Function:
         return isinstance(call.func, gast.Name) and call.func.id in ("write_back", "len", "zeros_like")
 
     def _call_of(self, argument):
-        """The call ``argument`` is passed to, positionally or by keyword."""
+        """The call ``argument`` is passed to, positionally or by keyword (in tuples: ``taken=((x, x_list),)``)."""
         parent = self.parents.get(argument)
-        return self.parents.get(parent) if isinstance(parent, gast.keyword) else parent
+        while isinstance(parent, (gast.keyword, gast.Tuple)):
+            parent = self.parents.get(parent)
+        return parent
 
     def _statement(self, node):
         while node is not None and not isinstance(node, gast.stmt):
@@ -280,11 +306,18 @@ class _Function:
                     node.value = _load(entries)
         args = [_tuple([_load(n) for n in names])] + ([trips] if trips is not None else [])
         zeros = [n for n in names if _zeros_before(block, at, n)]
+        taken = [n for n in names if not lowered[n] and n in self.taken and self.order[self.taken[n][1]] < self.order[loop] and self._read_only(n)]
         keywords = [gast.keyword(arg=arg, value=_tuple([_load(n) for n in given]))
                     for arg, given in (("floats", witnesses), ("nonzero", nonzero), ("zeros", zeros)) if given]
+        if taken:  # vectors an earlier loop took apart and nothing wrote since: its lists again
+            keywords.append(gast.keyword(arg="taken", value=_tuple([_tuple([_load(n), _load(self.taken[n][0])]) for n in taken])))
         call = _call("float_lists", args)
         call.keywords = keywords
         take = gast.Assign(targets=[_tuple([_store(n) for n in lists], gast.Store())], value=call, type_comment=None)
+        if block is self.fdef.body:
+            for name, entries in zip(names, lists):
+                if not lowered[name] and name not in self.taken:
+                    self.taken[name] = entries, take
         after = [_at(loop, gast.Expr(value=_call("write_back", [_load(n), _load(self.lists[n])]))) for n in names if lowered[n] and n not in kept]
         block[at:at + 1] = [_at(loop, take), loop] + after
         self.parents = _parents(self.fdef)

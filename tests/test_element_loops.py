@@ -224,3 +224,68 @@ def test_accumulated_adjoints_start_from_zero_lists_and_stay_right():
     fast, slow = _lowered(source, "grad_horner"), _unlowered(source, "grad_horner")
     assert _same(fast(c, x), slow(c, x))
     assert _same(fast(c.astype(np.float32), np.float32(x)), slow(c.astype(np.float32), np.float32(x)))
+
+
+def _iir_energy(x, a, b):
+    n = x.shape[0]
+    y = np.zeros(n)
+    y[0] = b * x[0]
+    for i in range(1, n):
+        y[i] = a * y[i - 1] + b * x[i]
+    return np.sum(y ** 2)
+
+
+def test_a_vector_only_read_is_taken_apart_once_for_both_sweeps():
+    rng = np.random.default_rng(4)
+    args = (rng.normal(size=30), 0.9, 0.5)
+    grad = s2s.grad(_iir_energy, wrt=(0, 1, 2))
+    source = grad.specialize(*args).source
+    assert "taken=((x, x_list),)" in source
+    check_grad(_iir_energy, args, wrt=(0, 1, 2))
+    fast, slow = _lowered(source, "grad__iir_energy"), _unlowered(source, "grad__iir_energy")
+    assert _same(fast(*args), slow(*args))
+    for dtype in (np.float32, np.float64):
+        x = args[0].astype(dtype)
+        assert _same(fast(x, 0.9, 0.5), slow(x, 0.9, 0.5))
+    long = np.concatenate([args[0], np.zeros(1000)])  # long: the first loop keeps the array, the second takes it apart
+    assert _same(fast(long, 0.9, 0.5), slow(long, 0.9, 0.5))
+
+
+@pytest.mark.parametrize("code", [
+    """
+    def f(x, a, n):
+        s = 0.0
+        for i in steps:
+            s = s + a * x[i]
+        x[0] = s
+        t = 0.0
+        for i in steps:
+            t = t + s * x[i]
+        return t
+    """,
+    """
+    def f(x, a, n):
+        s = 0.0
+        for i in steps:
+            s = s + a * x[i]
+        v = x[1:]
+        v[0] = 2.0
+        t = 0.0
+        for i in steps:
+            t = t + s * x[i]
+        return t
+    """,
+])
+def test_a_vector_written_or_viewed_is_taken_apart_again(code):
+    """(Without the write, the second loop takes the first's list: see the IIR filter above.)"""
+    out = _lower(code.replace("for i in steps", "for i in range(n)"), scalars=("a", "n"))
+    assert out.count("float_lists((x,)") == 2 and "taken=" not in out
+
+
+def test_float_lists_takes_an_earlier_list_only_where_it_is_one():
+    x = np.arange(3.0)
+    entries = x.tolist()
+    assert float_lists((x,), 3, taken=((x, entries),))[0] is entries
+    assert float_lists((x,), 3, taken=((x, x),)) == ([0.0, 1.0, 2.0],)  # the earlier loop kept the array
+    other = x.astype(np.float32)
+    assert float_lists((other,), 3, taken=((other, entries),))[0] is other  # still checked
