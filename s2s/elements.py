@@ -47,6 +47,8 @@ from .floats import Floats, index as _index, numpy_name as _numpy, stored as _st
 PURE_BUILTINS = {"abs", "min", "max", "float", "int", "round", "len", "range", "zip", "reversed", "enumerate", "bool"}
 # runtime helpers that write into an argument
 WRITERS = {"add_at", "push_row", "write_back"}
+# numpy functions that write into their first argument
+NUMPY_WRITERS = {"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"}
 # numpy functions whose result is a new array (or a number), never a view of an argument
 MAKERS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "copy", "array"}
 
@@ -200,7 +202,7 @@ class _Function:
         if any(k.arg == "out" for k in call.keywords):
             return False
         if _numpy(func) is not None:
-            return True
+            return _numpy(func) not in NUMPY_WRITERS
         if isinstance(func, gast.Name):
             if func.id in self.assigned or func.id in self.params or func.id in self.targets:
                 return False  # a local that shadows a builtin or a helper
@@ -271,6 +273,31 @@ class _Function:
             return False
         return name in self.params
 
+    def _writes_only_own(self, start, end):
+        """Whether the statements after the ``start``-th and before the ``end``-th write only into
+        arrays made in the function (all their assignments new arrays: no view of a parameter,
+        which another parameter may be) and the lists of lowered loops, and call nothing that
+        could write elsewhere (a parameter read only may still share memory with another)."""
+        own = lambda name: name in self.lists.values() or name not in self.params and all(  # noqa: E731
+            v is not None and _new_array(v) for v in self.assigned.get(name, [None]))
+        for node in gast.walk(self.fdef):
+            if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, gast.Store):
+                written = node.value.id if isinstance(node.value, gast.Name) else None
+            elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+                name = node.target.id  # in place where it holds an array: one of its own making, or a number
+                if name not in self.params and name not in self.targets and all(
+                        v is not None and (_new_array(v) or isinstance(v, gast.Constant)) for v in self.assigned.get(name, [None])):
+                    continue
+                written = None
+            elif isinstance(node, gast.Call) and not self._harmless_call(node):
+                written = node.args[0].id if _calls(node, "write_back") and isinstance(node.args[0], gast.Name) else None
+            else:
+                continue
+            stmt = self._statement(node)
+            if stmt is not None and start < self.order.get(stmt, start) < end and not (written is not None and own(written)):
+                return False
+        return True
+
     def _reads_only(self, call):
         name = _numpy(call.func)
         if name is not None:
@@ -306,7 +333,8 @@ class _Function:
                     node.value = _load(entries)
         args = [_tuple([_load(n) for n in names])] + ([trips] if trips is not None else [])
         zeros = [n for n in names if _zeros_before(block, at, n)]
-        taken = [n for n in names if not lowered[n] and n in self.taken and self.order[self.taken[n][1]] < self.order[loop] and self._read_only(n)]
+        taken = [n for n in names if not lowered[n] and n in self.taken and self.order[self.taken[n][1]] < self.order[loop]
+                 and self._read_only(n) and self._writes_only_own(self.order[self.taken[n][1]], self.order[loop])]
         keywords = [gast.keyword(arg=arg, value=_tuple([_load(n) for n in given]))
                     for arg, given in (("floats", witnesses), ("nonzero", nonzero), ("zeros", zeros)) if given]
         if taken:  # vectors an earlier loop took apart and nothing wrote since: its lists again

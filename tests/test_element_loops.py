@@ -289,3 +289,33 @@ def test_float_lists_takes_an_earlier_list_only_where_it_is_one():
     assert float_lists((x,), 3, taken=((x, x),)) == ([0.0, 1.0, 2.0],)  # the earlier loop kept the array
     other = x.astype(np.float32)
     assert float_lists((other,), 3, taken=((other, entries),))[0] is other  # still checked
+
+
+@pytest.mark.parametrize("between", ["y[0] = 2.0", "v = y[1:]\n    v[0] = 2.0", "np.copyto(y, 2.0)", "y += 1.0"])
+def test_a_vector_is_taken_apart_again_where_another_parameter_may_share_its_memory(between):
+    code = """
+        def f(x, y, a, n):
+            s = 0.0
+            for i in range(n):
+                s = s + a * x[i]
+            BETWEEN
+            t = 0.0
+            for i in range(n):
+                t = t + s * x[i]
+            return t
+    """
+    out = _lower(textwrap.dedent(code).replace("BETWEEN", between), scalars=("a", "n"))
+    assert out.count("float_lists((x,)") == 2 and "taken=" not in out  # f(x, x, ...): y is x
+    assert "taken=((x, x_list),)" in _lower(textwrap.dedent(code).replace("BETWEEN", "u = y[0]"), scalars=("a", "n"))
+
+
+def test_a_loop_calling_a_numpy_function_that_writes_is_not_pure():
+    out = _lower("""
+        def f(x, y, a, n):
+            s = 0.0
+            for i in range(n):
+                s = s + a * x[i]
+                np.copyto(y, s)
+            return s
+    """, scalars=("a", "n"))
+    assert "float_lists" not in out
