@@ -13,11 +13,45 @@ tests/test_rules_hvp.py checks every helper of an adjoint rule here.
 """
 
 from s2s import runtime
-from s2s.families import linear
+from s2s.families import elementwise, linear
 from s2s.rules import BUILTIN, adjoint, nondifferentiable, tangent
 
 nondifferentiable(runtime.sequence_length, runtime.shape_of, runtime.size_of, runtime.seed_scalar, runtime.seed_like, runtime.zeros_like, runtime.untranspose_axes,
                   runtime.same_method, runtime.require_number)
+
+
+# -- numpy's functions of one number on Python floats (s2s.runtime.float_math): the derivatives
+# of the numpy functions they stand for ------------------------------------------------------
+
+
+@elementwise(runtime.float_cos)
+def float_cos(y, x):
+    return -np.sin(x)
+
+
+@elementwise(runtime.float_sin)
+def float_sin(y, x):
+    return np.cos(x)
+
+
+@elementwise(runtime.float_cosh)
+def float_cosh(y, x):
+    return np.sinh(x)
+
+
+@elementwise(runtime.float_sinh)
+def float_sinh(y, x):
+    return np.cosh(x)
+
+
+@elementwise(runtime.float_log)
+def float_log(y, x):
+    return 1.0 / x
+
+
+@elementwise(runtime.float_sqrt)
+def float_sqrt(y, x):
+    return 1.0 / (2.0 * y)
 
 
 # -- linear in their first argument (an adjoint): the transpose is the adjoint; the tangent

@@ -291,7 +291,8 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as, splits
                 for oldest in list(quick)[: len(quick) + 1 - 4 * limit]:
                     quick.pop(oldest, None)
             compiled = getattr(run, "dispatcher", None)  # compiled for these types by this call
-            quick[key] = run, run if compiled is None else compiled, used, run.__globals__.get("__s2s_watch__")
+            watch = run.__globals__.get("__s2s_watch__")
+            quick[key] = run, run if compiled is None else compiled, used, watch if watch is not None and watch.watches() else None
         check_bindings(run)
         out = call(run, call_args, call_kwargs)
         if kind == "jacobian":
@@ -307,7 +308,11 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as, splits
         """:func:`_match_types` for arguments that are arrays and Python numbers."""
         if single:
             return _array_like(grads, args[wrt_positions[0]])
-        return tuple([_array_like(g, args[i]) for i, g in zip(wrt_positions, grads)])
+        for i, g in zip(wrt_positions, grads):  # each as it is already (the common call): the tuple itself
+            value = args[i]
+            if not (type(g) is float and type(value) is float or type(g) is np.ndarray and type(value) is np.ndarray and g.dtype is value.dtype):
+                return tuple([_array_like(g, args[i]) for i, g in zip(wrt_positions, grads)])
+        return grads if type(grads) is tuple and len(grads) == len(wrt_positions) else tuple([_array_like(g, args[i]) for i, g in zip(wrt_positions, grads)])
 
     def call(run, call_args, call_kwargs):
         try:

@@ -47,6 +47,8 @@ from .floats import Floats, index as _index, numpy_name as _numpy, stored as _st
 PURE_BUILTINS = {"abs", "min", "max", "float", "int", "round", "len", "range", "zip", "reversed", "enumerate", "bool"}
 # runtime helpers that write into an argument
 WRITERS = {"add_at", "push_row", "write_back"}
+# numpy functions that write into their first argument
+NUMPY_WRITERS = {"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"}
 # numpy functions whose result is a new array (or a number), never a view of an argument
 MAKERS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "copy", "array"}
 
@@ -124,6 +126,7 @@ class _Function:
                         self.bound_at[name] = stmt
         self.witnessable = (self.params - set(stores) | set(self.bound_at)) - self.scalars
         self.lists = {}  # lowered vector -> its list's name
+        self.taken = {}  # vector only read, taken apart at the top level -> (its list's name, that statement)
 
     # -- which vectors a loop can take as lists -------------------------------------------
 
@@ -199,7 +202,7 @@ class _Function:
         if any(k.arg == "out" for k in call.keywords):
             return False
         if _numpy(func) is not None:
-            return True
+            return _numpy(func) not in NUMPY_WRITERS
         if isinstance(func, gast.Name):
             if func.id in self.assigned or func.id in self.params or func.id in self.targets:
                 return False  # a local that shadows a builtin or a helper
@@ -242,9 +245,57 @@ class _Function:
                 continue
             if isinstance(parent, gast.Call) and node in parent.args and self._reads_only(parent):
                 continue
-            if isinstance(parent, gast.Tuple) and _calls(self.parents.get(parent), "float_lists"):
+            if isinstance(parent, gast.Tuple) and _calls(self._call_of(parent), "float_lists"):
                 continue
             return False
+        return True
+
+    def _read_only(self, name):
+        """Whether nothing in the function writes into the array ``name`` holds: it is never
+        assigned (a parameter), and read only entry by entry, as an operand, for its shape or by
+        functions that only read (no view of it that could be written through)."""
+        for node in gast.walk(self.fdef):
+            if not (isinstance(node, gast.Name) and node.id == name) or isinstance(node.ctx, gast.Param):
+                continue
+            if not isinstance(node.ctx, gast.Load):
+                return False
+            parent = self.parents.get(node)
+            if isinstance(parent, gast.Subscript) and parent.value is node and _index(parent.slice) and isinstance(parent.ctx, gast.Load):
+                continue
+            if isinstance(parent, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+                continue
+            if isinstance(parent, gast.Attribute) and parent.attr in ("shape", "size", "ndim", "dtype"):
+                continue
+            if isinstance(parent, gast.Call) and node in parent.args and self._reads_only(parent) and not _calls(parent, "write_back"):
+                continue
+            if isinstance(parent, gast.Tuple) and _calls(self._call_of(parent), "float_lists"):
+                continue
+            return False
+        return name in self.params
+
+    def _writes_only_own(self, start, end):
+        """Whether the statements after the ``start``-th and before the ``end``-th write only into
+        arrays made in the function (all their assignments new arrays: no view of a parameter,
+        which another parameter may be) and the lists of lowered loops, and call nothing that
+        could write elsewhere (a parameter read only may still share memory with another)."""
+        own = lambda name: name in self.lists.values() or name not in self.params and all(  # noqa: E731
+            v is not None and _new_array(v) for v in self.assigned.get(name, [None]))
+        for node in gast.walk(self.fdef):
+            if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, gast.Store):
+                written = node.value.id if isinstance(node.value, gast.Name) else None
+            elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+                name = node.target.id  # in place where it holds an array: one of its own making, or a number
+                if name not in self.params and name not in self.targets and all(
+                        v is not None and (_new_array(v) or isinstance(v, gast.Constant)) for v in self.assigned.get(name, [None])):
+                    continue
+                written = None
+            elif isinstance(node, gast.Call) and not self._harmless_call(node):
+                written = node.args[0].id if _calls(node, "write_back") and isinstance(node.args[0], gast.Name) else None
+            else:
+                continue
+            stmt = self._statement(node)
+            if stmt is not None and start < self.order.get(stmt, start) < end and not (written is not None and own(written)):
+                return False
         return True
 
     def _reads_only(self, call):
@@ -253,6 +304,13 @@ class _Function:
             fn = getattr(numpy, name, None)
             return isinstance(fn, numpy.ufunc) and not call.keywords or name in ("sum", "mean", "prod", "max", "min", "dot", "vdot", "var", "std")
         return isinstance(call.func, gast.Name) and call.func.id in ("write_back", "len", "zeros_like")
+
+    def _call_of(self, argument):
+        """The call ``argument`` is passed to, positionally or by keyword (in tuples: ``taken=((x, x_list),)``)."""
+        parent = self.parents.get(argument)
+        while isinstance(parent, (gast.keyword, gast.Tuple)):
+            parent = self.parents.get(parent)
+        return parent
 
     def _statement(self, node):
         while node is not None and not isinstance(node, gast.stmt):
@@ -274,10 +332,20 @@ class _Function:
                 if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id == name:
                     node.value = _load(entries)
         args = [_tuple([_load(n) for n in names])] + ([trips] if trips is not None else [])
-        keywords = [gast.keyword(arg=arg, value=_tuple([_load(n) for n in given])) for arg, given in (("floats", witnesses), ("nonzero", nonzero)) if given]
+        zeros = [n for n in names if _zeros_before(block, at, n)]
+        taken = [n for n in names if not lowered[n] and n in self.taken and self.order[self.taken[n][1]] < self.order[loop]
+                 and self._read_only(n) and self._writes_only_own(self.order[self.taken[n][1]], self.order[loop])]
+        keywords = [gast.keyword(arg=arg, value=_tuple([_load(n) for n in given]))
+                    for arg, given in (("floats", witnesses), ("nonzero", nonzero), ("zeros", zeros)) if given]
+        if taken:  # vectors an earlier loop took apart and nothing wrote since: its lists again
+            keywords.append(gast.keyword(arg="taken", value=_tuple([_tuple([_load(n), _load(self.taken[n][0])]) for n in taken])))
         call = _call("float_lists", args)
         call.keywords = keywords
         take = gast.Assign(targets=[_tuple([_store(n) for n in lists], gast.Store())], value=call, type_comment=None)
+        if block is self.fdef.body:
+            for name, entries in zip(names, lists):
+                if not lowered[name] and name not in self.taken:
+                    self.taken[name] = entries, take
         after = [_at(loop, gast.Expr(value=_call("write_back", [_load(n), _load(self.lists[n])]))) for n in names if lowered[n] and n not in kept]
         block[at:at + 1] = [_at(loop, take), loop] + after
         self.parents = _parents(self.fdef)
@@ -304,6 +372,17 @@ def _stored_in(loop):
 
 def _assigns(stmt, name):
     return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name
+
+
+def _zeros_before(block, at, name):
+    """Whether ``name`` holds zeros when ``block[at]`` starts: the last statement before it that
+    mentions ``name`` makes it with ``zeros_like(x)`` or ``np.zeros(...)`` (in float64, +0.0)."""
+    for stmt in reversed(block[:at]):
+        if any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(stmt)):
+            value = stmt.value if _assigns(stmt, name) else None
+            return isinstance(value, gast.Call) and not value.keywords and (
+                _calls(value, "zeros_like") and len(value.args) == 1 or _numpy(value.func) in ("zeros", "zeros_like") and len(value.args) == 1)
+    return False
 
 
 def _calls(node, name):

@@ -52,6 +52,7 @@ import math
 import gast
 
 from .rules import BUILTIN, spell
+from .runtime.float_math import ON_FLOATS
 from .template import Template, _is_docstring, parse_definition
 
 
@@ -87,6 +88,8 @@ def elementwise(*fns):
                     opening + [_assign("d" + arg, _times(_name("d" + result), p), p) for arg, p in terms],
                     opening + [_assign("d" + result, _times(_name("d" + arg), p), p) for arg, p in terms],
                 )
+                if not in_math and any(getattr(f, "__module__", None) == "math" for f in fns):
+                    templates[in_math][0].on_floats = _on_floats(definition, opening, result, terms)
             _register(fn, templates[in_math], broadcast=len(partials) > 1 and not in_math)
             BUILTIN.rule(fn).constant_in = tuple(
                 arg for arg, p in zip(args, partials) if isinstance(p, gast.Constant) and p.value is None)
@@ -121,6 +124,16 @@ def linear(*fns, broadcast=False):
         return definition
 
     return register
+
+
+def _on_floats(definition, opening, result, terms):
+    """The adjoint of a numpy function with a ``math`` twin, on scalars: its derivative's
+    ``np.cos(x)`` spelled ``float_cos(x)`` (:mod:`s2s.runtime.float_math`: math's function on a
+    Python float, numpy's at the edges); None where it calls none of those."""
+    spelling = _FloatSpelling()
+    opening = [spelling.visit(copy.deepcopy(s)) for s in opening]
+    body = opening + [_assign("d" + arg, _times(_name("d" + result), spelling.visit(copy.deepcopy(p))), p) for arg, p in terms]
+    return Template(definition, "adjoint", body=body) if spelling.spelled else None
 
 
 def _templates(definition, adjoint, tangent):
@@ -168,6 +181,21 @@ class _MathSpelling(gast.NodeTransformer):
                 raise self.loc.error(node, f"the math module has no `{node.attr}` to spell `np.{node.attr}` with")
             return gast.copy_location(gast.Attribute(value=_name("math"), attr=node.attr, ctx=node.ctx), node)
         return self.generic_visit(node)
+
+
+class _FloatSpelling(gast.NodeTransformer):
+    """``np.cos(x)`` as ``float_cos(x)`` (:data:`s2s.runtime.float_math.ON_FLOATS`)."""
+
+    def __init__(self):
+        self.spelled = False
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and func.value.id == "np" and func.attr in ON_FLOATS and len(node.args) == 1 and not node.keywords:
+            self.spelled = True
+            return gast.copy_location(gast.Call(func=_name(ON_FLOATS[func.attr]), args=node.args, keywords=[]), node)
+        return node
 
 
 class _Replace(gast.NodeTransformer):

@@ -292,6 +292,11 @@ class Watch:
                 if isinstance(obj, types.FunctionType):
                     self.links.append((f, n, cell, obj))
 
+    def watches(self):
+        """Whether :meth:`check` has anything to check (a module that took nothing from the
+        user's code: the wrapper's quick calls skip it)."""
+        return bool(self.upstream or self.links or self.bindings)
+
     def check(self):
         for watch in self.upstream:
             watch.check()

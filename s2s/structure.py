@@ -21,10 +21,11 @@ from .runtime.values import is_record
 
 def _array_like(g, value):
     """:func:`_like` where ``value`` is a numpy array or a Python number."""
-    if type(value) is np.ndarray and type(g) is np.ndarray and g.dtype == value.dtype:
+    kind = type(value)
+    if kind is np.ndarray and type(g) is np.ndarray and (g.dtype is value.dtype or g.dtype == value.dtype):
         return g
-    if type(value) is float and isinstance(g, (float, np.float64)):
-        return float(g)
+    if kind is float and (type(g) is float or type(g) is np.float64):
+        return g if type(g) is float else float(g)
     return _like(g, value)
 
 

@@ -177,6 +177,7 @@ class Program:
                 self.scalar_sets[key] = scalar
                 mode = ReverseMode(parsed, fdef, namer, activity, active, self.rules, self.request, callee.forward, callee.backward, scalar, classes, integers)
                 mode.rows = self.compile is not None
+                mode.on_floats = self.compile is None
                 mode.group_rows = callee.rows
                 functions = list(mode.run())
                 callee.plan = mode.plan

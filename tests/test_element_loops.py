@@ -93,7 +93,7 @@ def test_the_docstring_example():
                 y[i] = a * y[i - 1] + b * x[i]
             return y
     """, scalars=("a", "b", "n"))
-    assert "y_list, x_list = float_lists((y, x), len(steps))" in out
+    assert "y_list, x_list = float_lists((y, x), len(steps), zeros=(y,))" in out  # y just made: [0.0] * n
     assert "y_list[i] = a * y_list[i - 1] + b * x_list[i]" in out and "write_back(y, y_list)" in out
 
 
@@ -153,3 +153,169 @@ def test_float_lists_takes_apart_float64_vectors_only():
     assert float_lists((x,), 5, (x.astype(np.float32),))[0] is x  # a float64 witness
     long = np.zeros(10_000)
     assert float_lists((long,), 3)[0] is long  # three reads of a long vector stay reads
+
+
+def test_float_lists_checks_dtypes_however_spelled():
+    """The fast checks (``dtype is float64``) fall back on ``==``: a float64 dtype made another way
+    still counts, a non-native byte order or another dtype does not; witnesses likewise."""
+    x = np.arange(3.0)
+    same = np.frombuffer(x.tobytes(), dtype=np.dtype("<f8"))
+    assert float_lists((same,), 3) == ([0.0, 1.0, 2.0],)
+    swapped = x.astype(">f8")
+    assert float_lists((swapped,), 3)[0] is swapped
+    assert float_lists((x, x), 3, floats=(np.float64(2.0), 2.0, 2, x)) == ([0.0, 1.0, 2.0],) * 2
+    for witness in (np.float32(2.0), True, 2j, x.astype(np.float32)):
+        assert float_lists((x,), 3, floats=(witness,))[0] is x
+
+
+def test_seed_and_zeros_fast_paths_give_what_the_general_paths_give():
+    from s2s.runtime import seed_like, zeros_like
+
+    x = np.arange(6.0)
+    assert seed_like(x, 0.5) == 1.0 and type(seed_like(x, 0.5)) is float
+    assert type(seed_like(x.astype(np.float32), 0.5)) is np.float32  # float32 arrays: a float32 seed
+    assert type(seed_like(x, x.astype(np.complex128))) is np.complex128
+    assert seed_like() == 1.0
+    for value in (x, x.astype(np.float32), np.float64(2.0) * np.ones(()), x.reshape(2, 3), np.asfortranarray(x.reshape(2, 3))):
+        z = zeros_like(value)
+        assert z.shape == value.shape and z.dtype == value.dtype and not z.any() and z.strides == np.zeros_like(value).strides
+        assert not np.signbit(z).any()
+
+
+def test_a_vector_just_made_of_zeros_is_taken_as_zeros_without_reading_it():
+    made = _lower("""
+        def f(x, n):
+            y = np.zeros(n)
+            steps = range(1, n)
+            for i in steps:
+                y[i] = y[i - 1] + x[i]
+            return y
+    """, scalars=("n",))
+    assert "zeros=(y,)" in made
+    written = _lower("""
+        def f(x, n):
+            y = np.zeros(n)
+            y[0] = x[0]
+            steps = range(1, n)
+            for i in steps:
+                y[i] = y[i - 1] + x[i]
+            return y
+    """, scalars=("n",))
+    assert "float_lists((y, x), len(steps))" in written and "zeros=" not in written  # written since: read it
+    x = np.arange(4.0)
+    y = np.zeros(4)
+    listed = float_lists((x, y), 4, zeros=(y,))
+    assert listed == ([0.0, 1.0, 2.0, 3.0], [0.0] * 4) and not any(np.signbit(listed[1]))
+    assert float_lists((x, y.astype(np.float32)), 4, zeros=(y,))[0] is x  # still all or none
+
+
+def test_accumulated_adjoints_start_from_zero_lists_and_stay_right():
+    def horner(c, x):
+        p = 0.0
+        for i in range(c.shape[0] - 1, -1, -1):
+            p = p * x + c[i]
+        return p
+
+    c, x = np.random.default_rng(1).normal(size=9), 0.9
+    grad = s2s.grad(horner, wrt=("c", "x"))
+    source = grad.specialize(c, x).source
+    assert "zeros=(c_bar,)" in source
+    check_grad(horner, (c, x), wrt=(0, 1))
+    fast, slow = _lowered(source, "grad_horner"), _unlowered(source, "grad_horner")
+    assert _same(fast(c, x), slow(c, x))
+    assert _same(fast(c.astype(np.float32), np.float32(x)), slow(c.astype(np.float32), np.float32(x)))
+
+
+def _iir_energy(x, a, b):
+    n = x.shape[0]
+    y = np.zeros(n)
+    y[0] = b * x[0]
+    for i in range(1, n):
+        y[i] = a * y[i - 1] + b * x[i]
+    return np.sum(y ** 2)
+
+
+def test_a_vector_only_read_is_taken_apart_once_for_both_sweeps():
+    rng = np.random.default_rng(4)
+    args = (rng.normal(size=30), 0.9, 0.5)
+    grad = s2s.grad(_iir_energy, wrt=(0, 1, 2))
+    source = grad.specialize(*args).source
+    assert "taken=((x, x_list),)" in source
+    check_grad(_iir_energy, args, wrt=(0, 1, 2))
+    fast, slow = _lowered(source, "grad__iir_energy"), _unlowered(source, "grad__iir_energy")
+    assert _same(fast(*args), slow(*args))
+    for dtype in (np.float32, np.float64):
+        x = args[0].astype(dtype)
+        assert _same(fast(x, 0.9, 0.5), slow(x, 0.9, 0.5))
+    long = np.concatenate([args[0], np.zeros(1000)])  # long: the first loop keeps the array, the second takes it apart
+    assert _same(fast(long, 0.9, 0.5), slow(long, 0.9, 0.5))
+
+
+@pytest.mark.parametrize("code", [
+    """
+    def f(x, a, n):
+        s = 0.0
+        for i in steps:
+            s = s + a * x[i]
+        x[0] = s
+        t = 0.0
+        for i in steps:
+            t = t + s * x[i]
+        return t
+    """,
+    """
+    def f(x, a, n):
+        s = 0.0
+        for i in steps:
+            s = s + a * x[i]
+        v = x[1:]
+        v[0] = 2.0
+        t = 0.0
+        for i in steps:
+            t = t + s * x[i]
+        return t
+    """,
+])
+def test_a_vector_written_or_viewed_is_taken_apart_again(code):
+    """(Without the write, the second loop takes the first's list: see the IIR filter above.)"""
+    out = _lower(code.replace("for i in steps", "for i in range(n)"), scalars=("a", "n"))
+    assert out.count("float_lists((x,)") == 2 and "taken=" not in out
+
+
+def test_float_lists_takes_an_earlier_list_only_where_it_is_one():
+    x = np.arange(3.0)
+    entries = x.tolist()
+    assert float_lists((x,), 3, taken=((x, entries),))[0] is entries
+    assert float_lists((x,), 3, taken=((x, x),)) == ([0.0, 1.0, 2.0],)  # the earlier loop kept the array
+    other = x.astype(np.float32)
+    assert float_lists((other,), 3, taken=((other, entries),))[0] is other  # still checked
+
+
+@pytest.mark.parametrize("between", ["y[0] = 2.0", "v = y[1:]\n    v[0] = 2.0", "np.copyto(y, 2.0)", "y += 1.0"])
+def test_a_vector_is_taken_apart_again_where_another_parameter_may_share_its_memory(between):
+    code = """
+        def f(x, y, a, n):
+            s = 0.0
+            for i in range(n):
+                s = s + a * x[i]
+            BETWEEN
+            t = 0.0
+            for i in range(n):
+                t = t + s * x[i]
+            return t
+    """
+    out = _lower(textwrap.dedent(code).replace("BETWEEN", between), scalars=("a", "n"))
+    assert out.count("float_lists((x,)") == 2 and "taken=" not in out  # f(x, x, ...): y is x
+    assert "taken=((x, x_list),)" in _lower(textwrap.dedent(code).replace("BETWEEN", "u = y[0]"), scalars=("a", "n"))
+
+
+def test_a_loop_calling_a_numpy_function_that_writes_is_not_pure():
+    out = _lower("""
+        def f(x, y, a, n):
+            s = 0.0
+            for i in range(n):
+                s = s + a * x[i]
+                np.copyto(y, s)
+            return s
+    """, scalars=("a", "n"))
+    assert "float_lists" not in out

@@ -95,6 +95,9 @@ class CallsAndRules:
         rule = self.rules.lookup(fn)
         template = rule.adjoint
         bindings = bind_call(rule, "adjoint", fn, args, keywords, self.active, self.loc, node)
+        on_floats = getattr(template, "on_floats", None) if self.on_floats else None
+        if on_floats is not None and all(self.number(bindings.get(p)) for p in template.params):
+            template = on_floats  # np.sin(x) of a scalar: dx = dy * float_cos(x) (s2s.runtime.float_math)
         bindings[template.result] = name(target.id)
         adj = self.adjoint(target.id)
         derivatives = {template.derivative_name(template.result): adj}
@@ -143,6 +146,10 @@ class CallsAndRules:
         argument ``x`` itself: a number everywhere in ``x``'s shape (a reduction's adjoint)."""
         return (is_call(value, "unreduce") and len(value.args) == 4 and isinstance(bound, gast.Name)
                 and isinstance(value.args[1], gast.Name) and value.args[1].id == bound.id and self.kind(value, None) == "uniform")
+
+    def number(self, atom):
+        """Whether ``atom`` is a scalar: a name that always holds one (:mod:`s2s.shapes`), a number."""
+        return isinstance(atom, gast.Name) and atom.id in self.scalar or isinstance(atom, gast.Constant) and type(atom.value) in (int, float)
 
     def reduced(self, rule, bindings, param, template, value):
         """``value`` reduced to the shape of the argument bound to ``param`` where broadcasting may have grown it."""

@@ -117,6 +117,7 @@ class ReverseMode(Adjoints, Saving, ForwardSweep, BackwardSweep, ControlFlow, Re
         self.order = self.definition_order()
         self._containers = None  # names known to hold tuples (BackwardSweep.containers)
         self.rows = False  # a loop's stack holds one tuple per iteration (compiled code, s2s.jit), not one list per name
+        self.on_floats = False  # adjoints on scalars may call s2s.runtime.float_math (not compiled code: numba has no rules for them)
         self.group_rows = None  # the list of rows of this function's recursive group, its sweeps' last parameter (compiled code)
 
     def mark_entries(self):

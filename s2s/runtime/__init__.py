@@ -13,6 +13,7 @@ The helpers live in modules by role:
 * ``values``: ``GradTuple``, ``SparseTuple``, ``GradDict`` (container adjoints), ``zeros_like``, ``ShapeOf`` (saved shapes), ``size_of``;
 * ``dispatch``: which array library a value belongs to (internal);
 * ``elements``: ``float_lists``, ``write_back``: a vector's entries as Python floats for a loop that reads and writes them one by one;
+* ``float_math``: ``float_cos``, ``float_log``, ...: numpy's functions of one number as ``math``'s on Python floats, for backward sweeps;
 * ``dicts``: dicts and records built inside the function (``dict_of``, ``items_of``, ``values_of``, ``keys_of``, ``record_of``) and their adjoints;
 * ``seeds``: the seed of an output, zero adjoints;
 * ``methods``: functional forms of methods and item assignment (``appended``, ``updated``), ``same_method``, ``require_number``;
@@ -57,6 +58,7 @@ from .decompositions import (
     unique_columns,
 )
 from .elements import float_lists, write_back
+from .float_math import float_cos, float_cosh, float_log, float_sin, float_sinh, float_sqrt
 from .dicts import (
     dict_entries,
     dict_of,
@@ -171,6 +173,12 @@ from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, SparseTu
 __all__ = [
     "float_lists",
     "write_back",
+    "float_cos",
+    "float_cosh",
+    "float_log",
+    "float_sin",
+    "float_sinh",
+    "float_sqrt",
     "array_of_tangents",
     "count_directions",
     "direction_of",

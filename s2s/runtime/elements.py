@@ -10,7 +10,7 @@ it; anything that is not a one-dimensional float64 numpy array is used as it is.
 import numpy as np
 
 
-def float_lists(vectors, trips=None, floats=(), nonzero=()):
+def float_lists(vectors, trips=None, floats=(), nonzero=(), zeros=(), taken=()):
     """The entries of each of ``vectors`` as a list of Python floats, where each is a
     one-dimensional float64 numpy array that a loop of ``trips`` iterations reads entry by
     entry (not much longer: a few reads of a long vector stay reads of the array) and each
@@ -18,18 +18,39 @@ def float_lists(vectors, trips=None, floats=(), nonzero=()):
     meet them) and each of ``nonzero`` a number other than zero or an array (the
     loop divides by it: ``x / 0.0`` raises on a Python float where numpy gives inf); else
     ``vectors`` as they are.  All or none: a loop computes either with Python floats or
-    with what it always did."""
+    with what it always did.  Each of ``zeros`` (some of ``vectors``, by identity) is known to
+    hold zeros (``zeros_like(x)`` just made it): its list is ``[0.0] * n``, not read entry by entry.
+    ``taken`` pairs a vector with what an earlier call gave for it (the loops only read it):
+    that list again where it is one."""
     longest = 4 * (64 if trips is None else trips) + 16
-    for v in vectors:
-        if not (type(v) is np.ndarray and v.dtype == np.float64 and v.ndim == 1 and v.shape[0] <= longest):
+    for v in vectors:  # (``is`` first: numpy's float64 dtype is one object; ``==`` for any other spelling)
+        if not (type(v) is np.ndarray and (v.dtype is _FLOAT64 or v.dtype == _FLOAT64) and v.ndim == 1 and len(v) <= longest):
             return vectors
     for v in floats:
-        if not (type(v) in (float, int, np.float64) or type(v) is np.ndarray and v.dtype == np.float64):
+        kind = type(v)
+        if not (kind is float or kind is np.float64 or kind is int or kind is np.ndarray and (v.dtype is _FLOAT64 or v.dtype == _FLOAT64)):
             return vectors
     for d in nonzero:
         if isinstance(d, (int, float)) and d == 0:
             return vectors
-    return tuple(v.tolist() for v in vectors)
+    if zeros or taken:
+        return tuple([_list_of(v, zeros, taken) for v in vectors])
+    if len(vectors) == 1:  # the common case, without a generator
+        return (vectors[0].tolist(),)
+    return tuple([v.tolist() for v in vectors])
+
+
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _list_of(v, zeros, taken):
+    for z in zeros:
+        if v is z:
+            return [0.0] * len(v)
+    for w, entries in taken:
+        if v is w and type(entries) is list:
+            return entries
+    return v.tolist()
 
 
 def write_back(a, entries):

@@ -10,12 +10,20 @@ import numpy as np
 
 from .values import GradDict, GradTuple, SparseTuple, zeros_like
 
+_FLOAT64 = np.dtype(np.float64)
+
 
 def seed_like(*arguments):
     """The seed 1 of an output known to be a scalar, without the output: in the
     floating dtype of the arguments differentiated for (float32 arrays give a
     float32 seed, as the output they make would be) and their array library,
     or a Python float (for float64 numpy arrays too: the same arithmetic, faster)."""
+    for a in arguments:  # the common call: Python floats and float64 numpy arrays, at once
+        kind = type(a)
+        if not (kind is float or kind is np.ndarray and a.dtype is _FLOAT64):
+            break
+    else:
+        return 1.0
     arrays = []
     numpy_only = True  # every inexact argument a numpy array
     for a in arguments:
