@@ -135,6 +135,12 @@ def var_adjoint(y, grad, a, axis=None, ddof=0, keepdims=False):
     da = var_adjoint(np.ones_like(grad), dy * unreduce(grad, a, axis, keepdims), axis, ddof, keepdims)
 
 
+@linear(runtime.split_parts)
+def split_parts(y, ary, sections, axis=0):
+    dary = np.concatenate(dy, axis=axis)
+    return GradTuple(split_parts(ary, sections, axis))
+
+
 @linear(runtime.unconcatenate)
 def unconcatenate(y, grad, arrays, axis=0):
     dgrad = np.concatenate(dy, axis=axis)

@@ -20,7 +20,7 @@ The helpers live in modules by role:
 * ``broadcasting``: ``unbroadcast``, ``rebroadcast``, ``unreduce`` and their kin;
 * ``scatter``: adjoints that place values at indexed positions (``unindex``, ``untake``, ...; ``add_at``);
 * ``diagonals``: adjoints of ``np.diag``, ``np.diagonal``, ``np.trace``;
-* ``joining``: adjoints of concatenation, stacking (``column_stack``, ``dstack``), tiling, repeating;
+* ``joining``: adjoints of concatenation, stacking (``column_stack``, ``dstack``), tiling, repeating; ``split_parts``, ``np.split`` into equal parts by slicing;
 * ``reductions``: adjoints of max/min, prod, var, cumsum, clip; quantile and interp weights;
 * ``sequences``: adjoints of ``sum``, ``max``/``min``, ``math.prod``, ``math.hypot``, ``math.dist``;
 * ``products``: adjoints of ``@``, ``np.dot``, ``np.tensordot``, ``np.einsum``, ...; kron and convolution layouts;
@@ -102,6 +102,7 @@ from .diagonals import undiag, undiagonal, untrace
 from .joining import (
     linspace_adjoint,
     restack,
+    split_parts,
     stacked,
     unconcatenate,
     unpacked_adjoint,
@@ -171,6 +172,7 @@ from .rows import push_row
 from .values import GradDict, GradTuple, SHAPE_ONLY_ARGUMENTS, ShapeOf, SparseTuple, shape_of, size_of
 
 __all__ = [
+    "split_parts",
     "float_lists",
     "write_back",
     "float_cos",

@@ -35,6 +35,20 @@ def stacked(parts):
     return np.array(parts)
 
 
+def split_parts(ary, sections, axis=0):
+    """``np.split(ary, sections, axis)``: for a numpy array split into ``sections`` equal parts,
+    the same views by slicing, at a tenth of ``np.split``'s cost (it swaps axes twice per
+    part); ``np.split`` itself for anything else (another library's array, unequal parts,
+    split points), which raises what it raises."""
+    if type(ary) is np.ndarray and type(sections) is int and type(axis) is int and sections > 0 and -ary.ndim <= axis < ary.ndim:
+        n = ary.shape[axis]
+        if n % sections == 0:
+            step = n // sections
+            before = (slice(None),) * (axis % ary.ndim)
+            return [ary[before + (slice(i * step, (i + 1) * step),)] for i in range(sections)]
+    return np.split(ary, sections, axis)
+
+
 def unpacked_adjoint(adjoints, like):
     """The adjoint of ``a, b, c = like`` from the adjoints of ``a``, ``b`` and ``c``: an array
     shaped like ``like`` where ``like`` is an array (``alpha, beta = theta``), one adjoint
