@@ -3,11 +3,11 @@
 # transform: value_and_grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to Python numbers for weight_decay, specialized to shapes W1 (a, a), b1 (a,), W2 (a, b), b2 (b,), x (c, a), y (c, b)
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "a"]], ["b1", ["a"]], ["W2", ["a", "b"]], ["b2", ["b"]], ["x", ["c", "a"]], ["y", ["c", "b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/digits_mlp.py", "scalars": ["weight_decay"], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 334897f2c424138eb3f166659c42a7f3b06a6ed4e8cd3d9bc8b9b4111c2b39d2 (sha256 of this file without this line)
+# s2s-digest: f405589f9f5f2db7e12c9417e27ce93a90acbfddad370063a4a24805ab7cda93 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, seed_scalar
+from s2s.runtime import extremum_added, seed_scalar
 
 
 def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
@@ -37,7 +37,7 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
     max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
-    logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
+    logits_bar = extremum_added(logits_2_bar, max_logits_bar, max_logits, logits, 1, True)
     # digits_mlp.py:41  logits = h @ W2 + b2
     b2_bar = logits_bar.sum(axis=0)
     h_bar = logits_bar @ W2.T

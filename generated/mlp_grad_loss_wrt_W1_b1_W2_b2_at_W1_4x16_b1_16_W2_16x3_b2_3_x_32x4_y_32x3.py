@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (4, a), b1 (a,), W2 (a, 3), b2 (3,), x (b, 4), y (b, 3)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", [4, "a"]], ["b1", ["a"]], ["W2", ["a", 3]], ["b2", [3]], ["x", ["b", 4]], ["y", ["b", 3]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 3632968b84c575c8586c29ed07e5f2319eaa294662e3ccb47646a5fca80b9a76 (sha256 of this file without this line)
+# s2s-digest: 4b91b9c53c00fdd3fc5f997f9290813c24ca912b9c875521d82d02337d48fe6b (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, seed_like
+from s2s.runtime import extremum_added, seed_like
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
@@ -28,7 +28,7 @@ def grad_loss(W1, b1, W2, b2, x, y):
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
     max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
-    logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
+    logits_bar = extremum_added(logits_2_bar, max_logits_bar, max_logits, logits, 1, True)
     # mlp.py:18  logits = h @ W2 + b2
     b2_bar = logits_bar.sum(axis=0)
     h_bar = logits_bar @ W2.T

@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
-# s2s-digest: 1021bcddfc7827ce7d63e89270bb07d4ad47b0d2d4569cfe12d03e893418f118 (sha256 of this file without this line)
+# s2s-digest: 5f8f2ed1c02bbdecd5ea5392fdb5e8a7c1036ebc95c446c1062ad9a31e81d65f (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import GradTuple, extremum_adjoint, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
+from s2s.runtime import GradTuple, extremum_added, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
@@ -37,7 +37,7 @@ def grad_taxonomy_loss(W, b, x, onehot):
     logits_2_bar = e_bar * e
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
     max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
-    logits_bar = logits_2_bar + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
+    logits_bar = extremum_added(logits_2_bar, max_logits_bar, max_logits, logits, 1, True)
     # taxonomy_loss.py:59  logits = x @ W + b
     b_bar = logits_bar.sum(axis=0)
     W_bar = x.T @ logits_bar

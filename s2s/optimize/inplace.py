@@ -48,7 +48,9 @@ def write_in_place(fdef, facts):
                                                           d[1] = 0
                                                           e = d
 
-    ``d = d + e`` becomes ``d += e`` (``d -= e`` where ``e`` is a negation), and
+    ``d = d + e`` becomes ``d += e`` (``d -= e`` where ``e`` is a negation),
+    ``d = d + extremum_adjoint(g, m, a, axis, keepdims)`` (not compiled) becomes
+    ``d = extremum_added(d, g, m, a, axis, keepdims)`` (``g`` added where the extrema are), and
     ``d = d + unindex(g, like, index)`` becomes ``d[index] += g`` where the index
     is basic indexing of an array: constants, or a call the reverse sweep marked
     ``s2s_basic`` (integers and slices, into an array whose dimensions it knows).
@@ -101,8 +103,8 @@ def _fresh(value):
 
 def _aliasing_reads(node):
     """Names read in ``node`` other than as an operand of arithmetic or a comparison,
-    an entry read as a number, the shape argument of ``unindex`` or the array
-    ``updated`` and ``zeroed`` copy."""
+    an entry read as a number, the shape argument of ``unindex``, the array
+    ``updated`` and ``zeroed`` copy or the array ``g.sum(axis=0)`` reduces."""
     out = set()
 
     def visit(n, parent):
@@ -115,6 +117,8 @@ def _aliasing_reads(node):
                 continue  # copied
             if isinstance(n, gast.Subscript) and getattr(n, "s2s_basic", False) and child is n.value:
                 continue  # an entry: a number, not a view
+            if isinstance(n, gast.Attribute) and isinstance(parent, gast.Call) and getattr(parent, "s2s_pure", False) and child is n.value:
+                continue  # the array a method the transformer wrote reduces (g.sum(axis=0)): a new array
             visit(child, n)
 
     visit(node, None)
@@ -249,6 +253,9 @@ def _accumulation(stmt, owned, compiled=False):
     ):
         return None
     right = value.right
+    if not compiled and is_call(right, "extremum_adjoint") and len(right.args) == 5 and not right.keywords:
+        added = gast.Call(func=_load("extremum_added"), args=[_load(target.id)] + right.args, keywords=[])
+        return [_like(gast.Assign(targets=[_store(target.id)], value=added, type_comment=None), stmt)]
     index = None
     if is_call(right, "unindex") and len(right.args) == 3:
         index = _subscript(right.args[2]) if getattr(right, "s2s_basic", False) else _basic_index(right.args[2])
@@ -262,6 +269,19 @@ def _accumulation(stmt, owned, compiled=False):
     if isinstance(right, gast.UnaryOp) and isinstance(right.op, gast.USub):
         op, right = gast.Sub(), right.operand
     return [_like(gast.AugAssign(target=target, op=op, value=right), stmt)]
+
+
+def _extremum_move(stmt, owned, body, k, frames):
+    """``t = d + extremum_adjoint(g, m, a, axis, keepdims)`` where ``d`` is owned and never read
+    again (outside loops): rewritten, in place, to ``t = extremum_added(d, g, ...)``; whether it was."""
+    target, value = stmt.targets[0], stmt.value
+    if not (isinstance(target, gast.Name) and isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)
+            and isinstance(value.left, gast.Name) and value.left.id in owned.summed and value.left.id != target.id
+            and is_call(value.right, "extremum_adjoint") and len(value.right.args) == 5 and not value.right.keywords
+            and value.left.id not in _aliasing_reads(value.right) and dead_after(value.left.id, body, k, frames)):
+        return False
+    stmt.value = gast.Call(func=_load("extremum_added"), args=[value.left] + value.right.args, keywords=[])
+    return True
 
 
 def _item_write(stmt, owned, body, k, frames):
@@ -371,6 +391,11 @@ def _walk(body, owned, frames, rewritten, fresh_calls=frozenset(), returns=None,
                 k += 1
                 inner = [(body, k)] + frames
             _walk(stmt.body, owned, inner, rewritten, fresh_calls, returns, compiled)
+        elif isinstance(stmt, gast.Assign) and not compiled and not frames and _extremum_move(stmt, owned, body, k, frames):
+            moved = stmt.value.args[0].id  # t = extremum_added(d, ...): d's array is t's now
+            owned.drop([moved])
+            owned.add(stmt.targets[0].id, True)
+            rewritten.append(stmt)
         elif isinstance(stmt, gast.Assign):
             new = _accumulation(stmt, owned.summed, compiled) or _item_write(stmt, owned, body, k, frames)
             if new:

@@ -140,6 +140,7 @@ from .products import (
 from .reductions import (
     clip_mask,
     extremum_adjoint,
+    extremum_added,
     interp_weights,
     prod_adjoint,
     prod_others_tangent,
@@ -311,6 +312,7 @@ __all__ = [
     "var_adjoint",
     "prod_adjoint",
     "extremum_adjoint",
+    "extremum_added",
     "einsum_tangent",
     "matmul_dy_adjoint_x",
     "matmul_dy_adjoint_grad",

@@ -44,6 +44,28 @@ def extremum_adjoint(grad, result, a, axis=None, keepdims=False):
     return unreduce(grad, a, axis, keepdims) * at / np.broadcast_to(count, np.shape(a))
 
 
+def extremum_added(total, grad, result, a, axis=None, keepdims=False):
+    """``total + extremum_adjoint(grad, result, a, axis, keepdims)``, added into ``total`` in place
+    where it is a numpy array (generated code passes only an adjoint it owns and reads no more,
+    :mod:`s2s.optimize.inplace`): with one extremum in each reduced slice, ``grad`` is added
+    where the extrema are and nothing else is written, where the dense adjoint would be made,
+    filled and added.  Transformed again, a call reads as the sum it computes
+    (:mod:`s2s.normalize.augmented`)."""
+    if type(total) is not np.ndarray or not np.can_cast(np.result_type(total, grad, a), total.dtype, "same_kind"):
+        return total + extremum_adjoint(grad, result, a, axis, keepdims)
+    if type(a) is np.ndarray and axis is not None and total.shape == a.shape:
+        axes = _axes(axis, a.ndim)
+        if not keepdims:
+            kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+            result = result.reshape(kept) if type(result) is np.ndarray else result
+            grad = grad.reshape(kept) if type(grad) is np.ndarray else grad
+        at = a == result
+        if np.count_nonzero(at) == np.size(result) == np.count_nonzero(np.logical_or.reduce(at, axis=axes)):
+            return np.add(total, grad, out=total, where=at)
+    total += extremum_adjoint(grad, result, a, axis, keepdims)
+    return total
+
+
 def prod_adjoint(grad, result, a, axis=None, keepdims=False):
     """The adjoint of ``np.prod``: the product of the other entries, exact with zeros."""
     is_zero = a == 0
