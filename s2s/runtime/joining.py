@@ -55,7 +55,7 @@ def unpacked_adjoint(adjoints, like):
     per element where it is a tuple or a list.  ``like`` may be its :class:`ShapeOf`."""
     if isinstance(like, (tuple, list)):
         return GradTuple(adjoints)
-    return np.stack(adjoints)
+    return stacked(adjoints)  # numbers (an array's entries unpacked into names) at once
 
 
 def restack(cot, like):
