@@ -70,13 +70,23 @@ def unconcatenate(grad, arrays, axis=0):
     if axis is None:
         pieces = _split(np.ravel(grad), [size_of(x) for x in arrays], 0)
         return GradTuple(np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays))
-    pieces = _split(grad, [np.shape(x)[axis] for x in arrays], axis)
-    return GradTuple(unbroadcast(p, x) for p, x in zip(pieces, arrays))
+    pieces = _split(grad, [_length(x, axis) for x in arrays], axis)
+    return GradTuple([unbroadcast(p, x) for p, x in zip(pieces, arrays)])
+
+
+def _length(x, axis):
+    """``np.shape(x)[axis]``; a numpy array's or a flat list's of numbers (``[0.0]``) without
+    converting it."""
+    if type(x) is np.ndarray:
+        return x.shape[axis]
+    if type(x) is list and (axis == 0 or axis == -1) and all(type(v) is float or type(v) is int for v in x):
+        return len(x)
+    return np.shape(x)[axis]
 
 
 def _split(array, sizes, axis):
     """``array`` cut along ``axis`` into pieces of ``sizes``, by slicing (dask has no ``np.split``)."""
-    axis = axis % np.ndim(array)
+    axis = axis % (array.ndim if type(array) is np.ndarray else np.ndim(array))
     pieces = []
     start = 0
     for n in sizes:
@@ -131,6 +141,17 @@ def unrepeat(grad, a, repeats, axis=None):
 
 def undiff(grad, n=1, axis=-1):
     """The adjoint of ``np.diff(a, n, axis)``: each difference gives back to its two ends."""
+    if type(grad) is np.ndarray and grad.ndim:  # numpy: one new array per order, written in place
+        axis = axis % grad.ndim
+        before = (slice(None),) * axis
+        for _ in range(n):
+            shape = list(grad.shape)
+            shape[axis] += 1
+            out = np.zeros(shape, grad.dtype)
+            out[before + (slice(1, None),)] = grad
+            out[before + (slice(None, -1),)] -= grad
+            grad = out
+        return grad
     for _ in range(n):
         edge = np.zeros_like(np.take(grad, [0], axis=axis))
         grad = np.concatenate([edge, grad], axis=axis) - np.concatenate([grad, edge], axis=axis)
