@@ -71,7 +71,8 @@ def unconcatenate(grad, arrays, axis=0):
         pieces = _split(np.ravel(grad), [size_of(x) for x in arrays], 0)
         return GradTuple(np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays))
     pieces = _split(grad, [_length(x, axis) for x in arrays], axis)
-    return GradTuple([unbroadcast(p, x) for p, x in zip(pieces, arrays)])
+    return GradTuple([p if type(x) is list or type(x) is np.ndarray and p.shape == x.shape else unbroadcast(p, x)
+                      for p, x in zip(pieces, arrays)])  # a list's piece, or an array's of its shape: as cut
 
 
 def _length(x, axis):

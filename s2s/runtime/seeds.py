@@ -71,6 +71,10 @@ def seed_scalar(value, name="the function"):
 
 def zeroed(grad, index):
     """A copy of ``grad`` with zeros at ``index`` (the adjoint of an overwritten item)."""
+    if type(grad) is np.ndarray:  # the common case, first
+        out = grad.copy()
+        out[index] = 0
+        return out
     if type(grad) is SparseTuple:
         out = list(tuple.__iter__(grad))
         out[index] = None
