@@ -202,6 +202,8 @@ def zeros_like(value):
         return np.zeros_like(value)
     if kind is float:
         return 0.0
+    if kind is list or kind is tuple:  # plain containers, without asking whether they are records
+        return SparseTuple((None,) * len(value), value)
     if value is None or isinstance(value, (ShapeOf, str)):
         return None  # no derivative: a placeholder, a saved shape, a name
     if isinstance(value, dict) or is_record(value):
