@@ -16,9 +16,13 @@ from .values import GradTuple, size_of
 def unstack(grad, like):
     """The adjoint of ``np.array(like)`` for a (nested) list or tuple ``like``."""
     if isinstance(like, (tuple, list)):
-        if type(grad) is np.ndarray and grad.ndim == 1 and grad.dtype == np.float64 and all(
-                type(v) is float or type(v) is np.float64 for v in like):  # a vector of numbers: its entries at once
-            return GradTuple(grad.tolist())
+        if type(grad) is np.ndarray and grad.ndim == 1 and grad.dtype == np.float64:
+            for v in like:  # (a loop, not all() of a generator: this runs once per step of an ODE)
+                kind = type(v)
+                if kind is not float and kind is not np.float64:
+                    break
+            else:  # a vector of numbers: its entries at once
+                return GradTuple(grad.tolist())
         return GradTuple(unstack(grad[i], v) for i, v in enumerate(like))
     return grad
 
