@@ -16,7 +16,7 @@ import functools
 import numpy as np
 
 from .runtime import zeros_like
-from .runtime.values import is_record
+from .runtime.values import GradDict, is_record
 
 
 def _array_like(g, value):
@@ -48,6 +48,12 @@ def _like(g, value):
         return g  # the common leaf, at once
     if kind is float and (type(g) is float or type(g) is np.float64):
         return float(g)
+    if type(g) is GradDict:  # a dataclass's fields, rebuilt at once where it keeps them in __dict__
+        names = _RECORDS.get(kind)
+        if names is None:
+            names = _RECORDS[kind] = _plain_record(kind)
+        if names and type(getattr(value, "__dict__", None)) is dict:
+            return _record_like(g, value, names)
     if g is None:  # nothing read: zeros, in the value's structure
         if isinstance(value, (tuple, list)):
             g = (None,) * len(value)
@@ -102,6 +108,37 @@ def _fields_like(g, value):
     out = _copy(value)
     for name, part in parts.items():
         object.__setattr__(out, name, part)  # frozen dataclasses too
+    return out
+
+
+_RECORDS = {}  # type -> its field names where _record_like may rebuild an instance (see _plain_record), else False
+
+
+def _plain_record(cls):
+    """The field names of a dataclass (not a NamedTuple) whose fields :func:`_fields_like`
+    sets as plain ``__dict__`` entries, else False."""
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and not hasattr(cls, "_fields") and _plain_fields(cls):
+        return _field_names(cls)
+    return False
+
+
+def _record_like(g, value, names):
+    """:func:`_fields_like` of an instance of a dataclass that :func:`_plain_record` names the
+    fields of: a new instance with ``value``'s ``__dict__``, each field its gradient."""
+    cls = type(value)
+    out = cls.__new__(cls)
+    fields = out.__dict__
+    fields.update(value.__dict__)
+    for name in names:
+        entry = getattr(value, name)
+        grad = g.get(name)
+        kind = type(entry)
+        if kind is np.ndarray and type(grad) is np.ndarray and grad.dtype == entry.dtype:
+            fields[name] = grad
+        elif kind is float and (type(grad) is float or type(grad) is np.float64):
+            fields[name] = float(grad)
+        else:
+            fields[name] = _like(grad, entry) if grad is not None or _differentiable(entry) else entry
     return out
 
 

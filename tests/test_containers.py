@@ -418,3 +418,33 @@ def test_a_loop_over_a_dict_is_never_indexed_by_position():
     with pytest.raises(TypeError, match=r"a loop over a dict iterates its keys.*`for k in d.keys\(\)`"):
         s2s.grad(P.weighted_by_key)(np.ones(2), counts)
     np.testing.assert_allclose(s2s.grad(P.weighted_by_keys)(np.ones(2), counts), [1.0, 1.0])
+
+
+def test_record_and_dict_adjoints_added_into_in_place():
+    """A record's or dict's adjoint is one dict that reads add into (``osc_bar += ...``, a
+    GradDict merged in place where it is owned); the gradients agree with differences."""
+    osc = P.Oscillator(4.0, 0.3, np.array([1.0, 2.0]))
+    args = (osc, RNG.normal(size=2))
+    g = s2s.grad(P.record_reads)
+    check_tree_grad(P.record_reads, args, g(*args))
+    assert "osc_bar +=" in g.specialize(*args).source
+    np.testing.assert_allclose(g(*args).masses, g(*args).masses)  # a second call: nothing left over from the first
+    np.testing.assert_allclose(s2s.grad(P.record_reads, wrt=1)(*args), numeric_grad(P.record_reads, args, 1), rtol=1e-6)
+    params = {"W": RNG.normal(size=(3, 2)), "b": RNG.normal(size=2), "V": RNG.normal(size=(2, 2)), "c": RNG.normal(size=2)}
+    args = (params, RNG.normal(size=(4, 3)))
+    check_tree_grad(P.dict_reads, args, s2s.grad(P.dict_reads)(*args))
+
+
+def test_a_grad_dict_merged_in_place_keeps_the_values_it_was_given():
+    from s2s.runtime.values import GradDict
+    a, b = np.ones(2), np.full(2, 2.0)
+    d = GradDict(W=a)
+    e = GradDict(W=b, c=None, k=1.5)
+    same = d
+    d += e
+    assert d is same and set(d) == {"W", "c", "k"} and d["c"] is None
+    np.testing.assert_array_equal(d["W"], [3.0, 3.0])
+    np.testing.assert_array_equal(a, [1.0, 1.0])  # entries are added into new values
+    np.testing.assert_array_equal(b, [2.0, 2.0])
+    d += GradDict(c=np.ones(2))
+    np.testing.assert_array_equal(d["c"], [1.0, 1.0])

@@ -36,6 +36,9 @@ CASES = [
         lambda grad, b: R.untake_along_axis(grad, b, np.argsort(B, axis=1)[:, :3], 1),
         g(3, 3, 5), B,
     ),
+    # numpy writes into one new array per order; the duck and dask arrays take the general path
+    ("undiff-1", lambda grad, a: R.undiff(grad, 1, -1), g(4, 4), A),
+    ("undiff-2-axis0", lambda grad, a: R.undiff(grad, 2, 0), g(2, 5), A),
 ] + [
     (f"undiag-{k}", lambda grad, m, k=k: R.undiag(grad, m, k), g(*np.diag(A, k).shape), A) for k in (0, 2, -1)
 ] + [
@@ -83,3 +86,23 @@ def test_a_float_tangent_is_broadcast_on_the_arrays_library():
     out = R.rebroadcast(0.5, x)
     assert host_leaks(out) == [] and to_numpy(out).shape == (2, 3)
     assert type(R.rebroadcast(0.5, np.ones((2, 3)))) is np.ndarray
+
+
+@pytest.mark.parametrize("shape, n, axis", [((5,), 1, -1), ((5,), 2, 0), ((3, 4), 1, 0), ((3, 4), 3, -1), ((3, 4, 2), 1, 1)])
+def test_undiff_is_the_adjoint_of_diff(shape, n, axis):
+    """<undiff(g), x> = <g, diff(x)>, in float64, float32 (kept) and complex."""
+    x = RNG.normal(size=tuple(d + n if i == axis % len(shape) else d for i, d in enumerate(shape)))
+    grad = RNG.normal(size=np.diff(x, n, axis).shape)
+    np.testing.assert_allclose(np.sum(R.undiff(grad, n, axis) * x), np.sum(grad * np.diff(x, n, axis)), rtol=1e-12)
+    assert R.undiff(grad.astype(np.float32), n, axis).dtype == np.float32
+    np.testing.assert_allclose(R.undiff(grad * 1j, n, axis), 1j * R.undiff(grad, n, axis), rtol=1e-12)
+
+
+def test_unconcatenate_of_lists_of_numbers_and_arrays():
+    """``np.concatenate([[0.0], x, [0.0]])``: the pieces' lengths read from the lists without converting them."""
+    grad, x = RNG.normal(size=6), RNG.normal(size=4)
+    pieces = R.unconcatenate(grad, [[0.0], x, [0.0]], 0)
+    np.testing.assert_array_equal(pieces[1], grad[1:5])
+    np.testing.assert_array_equal(np.concatenate([np.ravel(p) for p in pieces]), grad)
+    rows = R.unconcatenate(RNG.normal(size=(2, 5)), [[[1.0, 2.0], [3.0, 4.0]], RNG.normal(size=(2, 3))], -1)
+    assert [np.shape(p) for p in rows] == [(2, 2), (2, 3)]

@@ -115,18 +115,18 @@ def eigh_adjoint(grad, result):
     w, v = result
     gw, gv = grad
     vt = np.swapaxes(v, -1, -2)
-    s = np.zeros_like(v) if gw is None else (v * np.expand_dims(gw, -2)) @ vt  # v diag(gw) v^T
+    s = np.zeros_like(v) if gw is None else (v * gw[..., None, :]) @ vt  # v diag(gw) v^T
     if gv is not None:
-        gap = np.expand_dims(w, -2) - np.expand_dims(w, -1)  # gap[i, j] = w[j] - w[i]
-        off = np.where(gap == 0, 0.0, 1.0 / np.where(gap == 0, 1.0, gap))
-        s = s + v @ (off * (vt @ gv)) @ vt
+        s = s + v @ (_inverse_gaps(w) * (vt @ gv)) @ vt
     return 0.5 * (s + np.swapaxes(s, -1, -2))
 
 
 def _inverse_gaps(w):
-    """``1 / (w_j - w_i)`` at ``[i, j]``, zero where the eigenvalues coincide."""
-    gap = np.expand_dims(w, -2) - np.expand_dims(w, -1)
-    return np.where(gap == 0, 0.0, 1.0 / np.where(gap == 0, 1.0, gap))
+    """``1 / (w_j - w_i)`` at ``[i, j]``, zero where the eigenvalues coincide (new axes by
+    indexing: ``np.expand_dims`` costs more than the arithmetic on small matrices)."""
+    gap = w[..., None, :] - w[..., :, None]
+    same = gap == 0
+    return np.where(same, 0.0, 1.0 / np.where(same, 1.0, gap))
 
 
 def eigh_adjoint_tangent(grad, result, dresult):

@@ -16,9 +16,13 @@ from .values import GradTuple, size_of
 def unstack(grad, like):
     """The adjoint of ``np.array(like)`` for a (nested) list or tuple ``like``."""
     if isinstance(like, (tuple, list)):
-        if type(grad) is np.ndarray and grad.ndim == 1 and grad.dtype == np.float64 and all(
-                type(v) is float or type(v) is np.float64 for v in like):  # a vector of numbers: its entries at once
-            return GradTuple(grad.tolist())
+        if type(grad) is np.ndarray and grad.ndim == 1 and grad.dtype == np.float64:
+            for v in like:  # (a loop, not all() of a generator: this runs once per step of an ODE)
+                kind = type(v)
+                if kind is not float and kind is not np.float64:
+                    break
+            else:  # a vector of numbers: its entries at once
+                return GradTuple(grad.tolist())
         return GradTuple(unstack(grad[i], v) for i, v in enumerate(like))
     return grad
 
@@ -55,7 +59,7 @@ def unpacked_adjoint(adjoints, like):
     per element where it is a tuple or a list.  ``like`` may be its :class:`ShapeOf`."""
     if isinstance(like, (tuple, list)):
         return GradTuple(adjoints)
-    return np.stack(adjoints)
+    return stacked(adjoints)  # numbers (an array's entries unpacked into names) at once
 
 
 def restack(cot, like):
@@ -70,13 +74,24 @@ def unconcatenate(grad, arrays, axis=0):
     if axis is None:
         pieces = _split(np.ravel(grad), [size_of(x) for x in arrays], 0)
         return GradTuple(np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays))
-    pieces = _split(grad, [np.shape(x)[axis] for x in arrays], axis)
-    return GradTuple(unbroadcast(p, x) for p, x in zip(pieces, arrays))
+    pieces = _split(grad, [_length(x, axis) for x in arrays], axis)
+    return GradTuple([p if type(x) is list or type(x) is np.ndarray and p.shape == x.shape else unbroadcast(p, x)
+                      for p, x in zip(pieces, arrays)])  # a list's piece, or an array's of its shape: as cut
+
+
+def _length(x, axis):
+    """``np.shape(x)[axis]``; a numpy array's or a flat list's of numbers (``[0.0]``) without
+    converting it."""
+    if type(x) is np.ndarray:
+        return x.shape[axis]
+    if type(x) is list and (axis == 0 or axis == -1) and all(type(v) is float or type(v) is int for v in x):
+        return len(x)
+    return np.shape(x)[axis]
 
 
 def _split(array, sizes, axis):
     """``array`` cut along ``axis`` into pieces of ``sizes``, by slicing (dask has no ``np.split``)."""
-    axis = axis % np.ndim(array)
+    axis = axis % (array.ndim if type(array) is np.ndarray else np.ndim(array))
     pieces = []
     start = 0
     for n in sizes:
@@ -131,6 +146,17 @@ def unrepeat(grad, a, repeats, axis=None):
 
 def undiff(grad, n=1, axis=-1):
     """The adjoint of ``np.diff(a, n, axis)``: each difference gives back to its two ends."""
+    if type(grad) is np.ndarray and grad.ndim:  # numpy: one new array per order, written in place
+        axis = axis % grad.ndim
+        before = (slice(None),) * axis
+        for _ in range(n):
+            shape = list(grad.shape)
+            shape[axis] += 1
+            out = np.zeros(shape, grad.dtype)
+            out[before + (slice(1, None),)] = grad
+            out[before + (slice(None, -1),)] -= grad
+            grad = out
+        return grad
     for _ in range(n):
         edge = np.zeros_like(np.take(grad, [0], axis=axis))
         grad = np.concatenate([edge, grad], axis=axis) - np.concatenate([grad, edge], axis=axis)

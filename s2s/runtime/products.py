@@ -8,6 +8,8 @@ for second order.  ``transposed`` swaps the last two axes (a stack of matrices).
 adjoint templates of ``np.kron``, ``np.convolve``/``np.correlate`` and ``np.trapezoid``.
 """
 
+import functools
+
 import numpy as np
 
 from .broadcasting import inverse_permutation, unbroadcast
@@ -163,6 +165,24 @@ def einsum_tangent(subscripts, operands, tangents, optimize=False):
 
 def einsum_adjoint(grad, subscripts, operands):
     """The adjoints of ``np.einsum(subscripts, *operands)``, one per operand."""
+    out = []
+    for i, (spec, term, full_term, missing) in enumerate(_einsum_plan(subscripts)):
+        ops = [o for j, o in enumerate(operands) if j != i]
+        g = np.einsum(spec, grad, *ops)
+        if term != full_term:
+            g = _untrace_einsum(g, term, full_term, missing, np.shape(operands[i]))
+        elif missing:  # an index summed away by this operand alone: broadcast back
+            g = np.broadcast_to(np.expand_dims(g, tuple(term.index(c) for c in missing)), np.shape(operands[i]))
+        out.append(unbroadcast(g, operands[i]))
+    return GradTuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _einsum_plan(subscripts):
+    """For each operand of ``np.einsum(subscripts, ...)``: the subscripts of the einsum that gives
+    its adjoint (from the output's adjoint and the other operands), its term with a trace's
+    letters once, its term as written, and the letters only it sums away (read once per
+    ``subscripts``, not per call)."""
     spec = subscripts.replace(" ", "")
     if "->" in spec:
         inputs, output = spec.split("->")
@@ -171,19 +191,13 @@ def einsum_adjoint(grad, subscripts, operands):
         letters = [c for c in inputs if c.isalpha()]
         output = ("..." if "..." in inputs else "") + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
     terms = inputs.split(",")
-    out = []
+    plan = []
     for i, full_term in enumerate(terms):
         term = "".join(dict.fromkeys(full_term)) if "." not in full_term else full_term  # a trace's letters once
         others = [t for j, t in enumerate(terms) if j != i]
-        ops = [o for j, o in enumerate(operands) if j != i]
         missing = "".join(c for c in term if c.isalpha() and c not in output and all(c not in t for t in others))
-        g = np.einsum(",".join([output] + others) + "->" + "".join(c for c in term if c not in missing), grad, *ops)
-        if term != full_term:
-            g = _untrace_einsum(g, term, full_term, missing, np.shape(operands[i]))
-        elif missing:  # an index summed away by this operand alone: broadcast back
-            g = np.broadcast_to(np.expand_dims(g, tuple(term.index(c) for c in missing)), np.shape(operands[i]))
-        out.append(unbroadcast(g, operands[i]))
-    return GradTuple(out)
+        plan.append((",".join([output] + others) + "->" + "".join(c for c in term if c not in missing), term, full_term, missing))
+    return tuple(plan)
 
 
 def _untrace_einsum(g, term, full_term, missing, shape):

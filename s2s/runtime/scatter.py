@@ -53,14 +53,31 @@ def unindex(grad, like, index):
 def unattribute(grad, like, name):
     """The adjoint of ``like.name``: by attribute name (a dataclass's or an object's field), or
     by position for a NamedTuple, whose reads by index and by name then add up."""
-    fields = getattr(type(like), "_fields", None)
-    if fields is not None and isinstance(like, tuple):  # a NamedTuple: by position
-        out = [None] * len(like)
-        out[fields.index(name)] = grad
-        return SparseTuple(out, like)
-    if hasattr(like, "__array_function__") or hasattr(like, "__array_ufunc__"):
+    kind = type(like)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = _fields_of(kind)
+    if fields is True:  # a dataclass or an object: by name
+        out = GradDict()
+        out[name] = grad
+        return out
+    if fields is False:
         raise TypeError(f"s2s cannot differentiate the attribute `.{name}` of an array")
-    return GradDict({name: grad})
+    out = [None] * len(like)  # a NamedTuple: by position
+    out[fields.index(name)] = grad
+    return SparseTuple(out, like)
+
+
+_FIELDS = {}  # type -> its NamedTuple fields, True (adjoints by name) or False (an array): unattribute's look, once per type
+
+
+def _fields_of(kind):
+    fields = getattr(kind, "_fields", None)
+    if fields is not None and issubclass(kind, tuple):
+        return tuple(fields)
+    if hasattr(kind, "__array_function__") or hasattr(kind, "__array_ufunc__"):
+        return False
+    return True
 
 
 def field_tangent(tangent, like, name):

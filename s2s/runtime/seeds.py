@@ -35,9 +35,13 @@ def seed_like(*arguments):
                 arrays.append(a)
             continue
         for v in a if isinstance(a, (tuple, list)) else (a,):
+            kind = type(v)
+            if kind is float or kind is int:  # a NamedTuple's or list's numbers
+                continue
             if getattr(getattr(v, "dtype", None), "kind", None) in ("f", "c"):  # inexact
                 arrays.append(v)
-                numpy_only = numpy_only and type(v) is np.ndarray
+                # a numpy scalar (np.log(0.3) in a NamedTuple) is numpy's too
+                numpy_only = numpy_only and (kind is np.ndarray or isinstance(v, np.generic))
     if not arrays:
         return 1.0
     if numpy_only:  # what the general case gives numpy, sooner
@@ -67,6 +71,10 @@ def seed_scalar(value, name="the function"):
 
 def zeroed(grad, index):
     """A copy of ``grad`` with zeros at ``index`` (the adjoint of an overwritten item)."""
+    if type(grad) is np.ndarray:  # the common case, first
+        out = grad.copy()
+        out[index] = 0
+        return out
     if type(grad) is SparseTuple:
         out = list(tuple.__iter__(grad))
         out[index] = None

@@ -40,10 +40,19 @@ def extremum_args_adjoint(grad, result, args):
     items = args[0] if len(args) == 1 else args
     out = [zeros_like(x) for x in items]
     for i, x in enumerate(items):
-        if np.all(x == result):
+        if _equal(x, result):
             out[i] = grad
             break
     return (GradTuple(out),) if len(args) == 1 else GradTuple(out)
+
+
+def _equal(x, result):
+    """``np.all(x == result)``; a comparison of numbers read at once (``max(0.2, h)`` in a loop)."""
+    same = x == result
+    kind = type(same)
+    if kind is bool or kind is np.bool_:
+        return bool(same)
+    return bool(np.all(same))
 
 
 def extremum_args_pick(cot, grad, result, args):
@@ -52,7 +61,7 @@ def extremum_args_pick(cot, grad, result, args):
     items = args[0] if len(args) == 1 else args
     cot = cot[0] if len(args) == 1 else cot
     for i, x in enumerate(items):
-        if np.all(x == result):
+        if _equal(x, result):
             return zeros_like(grad) if cot[i] is None else unbroadcast(cot[i], grad)
     return zeros_like(grad)
 

@@ -107,6 +107,20 @@ class GradDict(dict):
 
     __radd__ = __add__
 
+    def __iadd__(self, other):
+        """``+``, merged into this dict: generated code writes ``p_bar += e`` only where
+        ``p_bar`` is owned, a dict no other name or container holds (:mod:`s2s.optimize.inplace`).
+        The entries are added as ``+`` adds them, into new values, never in place."""
+        if not isinstance(other, dict):
+            return NotImplemented
+        for key, value in other.items():
+            mine = self.get(key)
+            if mine is None:
+                self[key] = value
+            elif value is not None:
+                self[key] = mine + value
+        return self
+
     def __missing__(self, key):
         return 0.0  # an entry that received no adjoint or tangent: zero, which broadcasts
 
@@ -188,6 +202,8 @@ def zeros_like(value):
         return np.zeros_like(value)
     if kind is float:
         return 0.0
+    if kind is list or kind is tuple:  # plain containers, without asking whether they are records
+        return SparseTuple((None,) * len(value), value)
     if value is None or isinstance(value, (ShapeOf, str)):
         return None  # no derivative: a placeholder, a saved shape, a name
     if isinstance(value, dict) or is_record(value):

@@ -265,3 +265,20 @@ def weighted_by_keys(x, counts):
     for k in counts.keys():
         total = total + k * np.sum(x)
     return total
+
+
+def record_reads(osc, x):
+    """A dataclass's fields read several times, through a second name, in a loop and in a
+    callee: their adjoints add up in one dict (written into in place where it is owned)."""
+    other = osc
+    total = osc.stiffness * np.sum(x ** 2)
+    for _ in range(3):
+        x = x - 0.1 * (osc.stiffness * x + osc.damping) / osc.masses
+        total = total + other.damping * np.sum(x) + kinetic_energy(other, x)
+    return total + kinetic_energy(osc, x) * osc.stiffness
+
+
+def dict_reads(params, x):
+    """A dict's entries read several times and in a callee, its adjoint added into."""
+    h = np.tanh(x @ params["W"] + params["b"])
+    return np.sum(h * params["b"]) + mlp_loss({"W1": params["W"], "b1": params["b"], "W2": params["V"], "b2": params["c"]}, x, h @ params["V"])
