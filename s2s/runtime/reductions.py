@@ -26,14 +26,8 @@ def extremum_adjoint(grad, result, a, axis=None, keepdims=False):
         if axis is None:  # the extremum of all entries: nothing to spread back over axes
             at = a == result
             return at * (grad / max(int(np.count_nonzero(at)), 1))
-        axes = _axes(axis, a.ndim)
-        if not keepdims:  # result and grad with the reduced axes kept, as 1s
-            kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
-            result = result.reshape(kept) if type(result) is np.ndarray else result  # a numpy scalar broadcasts
-            grad = grad.reshape(kept) if type(grad) is np.ndarray else grad
-        at = a == result
-        if np.count_nonzero(at) == np.size(result) == np.count_nonzero(np.logical_or.reduce(at, axis=axes)):
-            # one extremum in each reduced slice (the usual case: no ties, no NaN, no `initial` that won)
+        at, grad, axes, single = _extrema(grad, result, a, axis, keepdims)
+        if single:
             out = np.zeros(a.shape, np.result_type(a, grad))
             np.copyto(out, grad, where=at)
             return out
@@ -54,16 +48,25 @@ def extremum_added(total, grad, result, a, axis=None, keepdims=False):
     if type(total) is not np.ndarray or not np.can_cast(np.result_type(total, grad, a), total.dtype, "same_kind"):
         return total + extremum_adjoint(grad, result, a, axis, keepdims)
     if type(a) is np.ndarray and axis is not None and total.shape == a.shape:
-        axes = _axes(axis, a.ndim)
-        if not keepdims:
-            kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
-            result = result.reshape(kept) if type(result) is np.ndarray else result
-            grad = grad.reshape(kept) if type(grad) is np.ndarray else grad
-        at = a == result
-        if np.count_nonzero(at) == np.size(result) == np.count_nonzero(np.logical_or.reduce(at, axis=axes)):
-            return np.add(total, grad, out=total, where=at)
+        at, kept, _, single = _extrema(grad, result, a, axis, keepdims)
+        if single:
+            return np.add(total, kept, out=total, where=at)
     total += extremum_adjoint(grad, result, a, axis, keepdims)
     return total
+
+
+def _extrema(grad, result, a, axis, keepdims):
+    """``(at, grad, axes, single)`` for the extrema ``result`` of a numpy array ``a`` over ``axis``:
+    where ``a`` equals them, ``grad`` with the reduced axes kept (as 1s), those axes, and whether
+    each reduced slice holds exactly one (the usual case: no ties, no NaN, no ``initial`` that won)."""
+    axes = _axes(axis, a.ndim)
+    if not keepdims:
+        kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+        result = result.reshape(kept) if type(result) is np.ndarray else result  # a numpy scalar broadcasts
+        grad = grad.reshape(kept) if type(grad) is np.ndarray else grad
+    at = a == result
+    single = np.count_nonzero(at) == np.size(result) == np.count_nonzero(np.logical_or.reduce(at, axis=axes))
+    return at, grad, axes, single
 
 
 def prod_adjoint(grad, result, a, axis=None, keepdims=False):
