@@ -177,6 +177,8 @@ def cases():
     out += [(revolve.rnn_checkpointed, "grad", ("W", "h"), {}), (revolve.two_carried_checkpointed, "grad", "x", {})]
     out += [(user_rules.uses_checkpoint, "grad", ("x", "W"), {})]
     out += [(power_of_modulus, "grad", 0, {})]  # complex intermediates
+    # a variant: the bias's adjoint summed by the array's method (s2s_pure)
+    out += [(shape_facts.bias, "grad", ("x", "b"), {"dims": (("x", ("a", "b")), ("b", ("b",)))})]
     out += [(scaled_sum_of_squares, "grad", (0, 1), {"compile": {"cache": True}})]  # a compiled recursion (generated, not compiled)
     out += [(f, "grad", 0, {}) for f in vars(user_rules).values() if callable(f) and "insert_grad_of" in _source(f)]
     out += [(f, "grad", 0, {}) for f in vars(shape_facts).values() if callable(f) and "insert_grad_of" in _source(f)]
