@@ -266,7 +266,9 @@ def test_thousand_statement_function_front_end_is_fast(tmp_path):
     mod, _ = write_module(tmp_path, "huge_front", HUGE)
     start = time.process_time()  # CPU time: a loaded machine's other processes do not count
     fdef = normalize(parse(mod.huge))
-    assert time.process_time() - start < 2.0
+    # linear in the statements: ~1.2 s on Python 3.11, 1.5-2.2 s on 3.13 on the 2-core CI machine
+    # (its other worker shares the caches); a quadratic pass would take minutes
+    assert time.process_time() - start < 4.0
     assert len(fdef.body) >= 1000
 
 
