@@ -42,6 +42,7 @@ import numpy
 
 from . import runtime
 from .floats import Floats, index as _index, numpy_name as _numpy, stored as _stored
+from .numbers import entry_numbers
 
 # builtins that neither mutate nor keep their arguments
 PURE_BUILTINS = {"abs", "min", "max", "float", "int", "round", "len", "range", "zip", "reversed", "enumerate", "bool"}
@@ -60,9 +61,9 @@ def lower_element_loops(fdef, scalars=(), entry=False):
     function = _Function(fdef, set(scalars), entry)
     changed = False
     for loop, enclosing in _loops(fdef.body, ()):
-        lowered, witnesses, nonzero, kept = function.plan(loop, enclosing)
-        if lowered:
-            function.apply(loop, lowered, witnesses, nonzero, kept)
+        lowered, witnesses, nonzero, kept, roots, calls = function.plan(loop, enclosing)
+        if lowered or roots or calls:
+            function.apply(loop, lowered, witnesses, nonzero, kept, roots, calls)
             changed = True
     return changed
 
@@ -125,8 +126,12 @@ class _Function:
                     if stores.get(name) == 1 and name not in self.params:
                         self.bound_at[name] = stmt
         self.witnessable = (self.params - set(stores) | set(self.bound_at)) - self.scalars
+        self.converters = set()  # the names of the functions float_lists gives loops for their numpy values (s2s.numbers)
         self.lists = {}  # lowered vector -> its list's name
         self.taken = {}  # vector only read, taken apart at the top level -> (its list's name, that statement)
+
+    def lists_names(self):
+        return set(self.lists.values())
 
     # -- which vectors a loop can take as lists -------------------------------------------
 
@@ -152,17 +157,23 @@ class _Function:
                 candidates[name] = written
         pure = self._pure(loop, private)
         tails = {name: self._tail(name, loop) for name in private} if not enclosing else {}
+        refused = set()  # roots and calls (by id) that reach a use where a Python float could act otherwise
         while True:
             if not pure:
                 candidates = {n: w for n, w in candidates.items() if w}
-            if not candidates:
-                return candidates, (), (), {}
+            roots, calls = entry_numbers(self, loop, candidates) if not enclosing else ((), ())
+            roots = [n for n in roots if n not in refused]
+            calls = [c for c in calls if id(c) not in refused]
+            if not candidates and not roots and not calls:
+                return candidates, (), (), {}, (), ()
             kept = {n: t for n, t in tails.items() if n in candidates and t is not None}
-            floats = Floats(self, loop, candidates, [s for t in kept.values() for s in t])
-            wrong = floats.wrong() & set(candidates)
+            floats = Floats(self, loop, candidates, [s for t in kept.values() for s in t], roots, calls)
+            keys = {k: i for i, k in floats.calls.items()}
+            wrong = floats.wrong() & (set(candidates) | set(roots) | set(keys))
             if not wrong:
-                return candidates, sorted(floats.assumed - set(candidates)), sorted(floats.nonzero), kept
+                return candidates, sorted(floats.assumed - set(candidates) - set(roots)), sorted(floats.nonzero), kept, roots, calls
             candidates = {n: w for n, w in candidates.items() if n not in wrong}
+            refused |= {keys.get(k, k) for k in wrong}
 
     def _tail(self, name, loop):
         """The entry reads and writes of ``name`` after ``loop`` where they are all its uses
@@ -204,6 +215,8 @@ class _Function:
         if _numpy(func) is not None:
             return _numpy(func) not in NUMPY_WRITERS
         if isinstance(func, gast.Name):
+            if func.id in self.converters:
+                return True  # float, or the value itself
             if func.id in self.assigned or func.id in self.params or func.id in self.targets:
                 return False  # a local that shadows a builtin or a helper
             return func.id in PURE_BUILTINS or func.id in runtime.__all__ and func.id not in WRITERS
@@ -319,10 +332,10 @@ class _Function:
 
     # -- the rewrite -----------------------------------------------------------------------
 
-    def apply(self, loop, lowered, witnesses, nonzero, kept):
+    def apply(self, loop, lowered, witnesses, nonzero, kept, roots=(), calls=()):
         block = self._block(loop)
         at = block.index(loop)
-        trips = _trips(loop, self.assigned, self.stacks)
+        trips = _trips(loop, self.assigned, self.stacks) if lowered else None
         names = sorted(lowered, key=lambda n: _first_use(loop, n))
         lists = []
         for name in names:
@@ -332,16 +345,26 @@ class _Function:
                 if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id == name:
                     node.value = _load(entries)
         args = [_tuple([_load(n) for n in names])] + ([trips] if trips is not None else [])
-        zeros = [n for n in names if _zeros_before(block, at, n)]
+        zeros = [n for n in names + list(roots) if _zeros_before(block, at, n)]
         taken = [n for n in names if not lowered[n] and n in self.taken and self.order[self.taken[n][1]] < self.order[loop]
                  and self._read_only(n) and self._writes_only_own(self.order[self.taken[n][1]], self.order[loop])]
         keywords = [gast.keyword(arg=arg, value=_tuple([_load(n) for n in given]))
                     for arg, given in (("floats", witnesses), ("nonzero", nonzero), ("zeros", zeros)) if given]
         if taken:  # vectors an earlier loop took apart and nothing wrote since: its lists again
             keywords.append(gast.keyword(arg="taken", value=_tuple([_tuple([_load(n), _load(self.taken[n][0])]) for n in taken])))
+        if roots:  # the numbers it reads from before it, as Python floats (s2s.numbers)
+            keywords.append(gast.keyword(arg="numbers", value=_tuple([_load(n) for n in roots])))
+        converter = []
+        if calls:  # the values of its numpy functions, through float (or as they are)
+            converter = [self._fresh("to_float")]
+            self.converters.add(converter[0])
+            keywords.append(gast.keyword(arg="results", value=gast.Constant(value=True, kind=None)))
+            for node in calls:
+                _replace(self.parents[node], node, _call(converter[0], [node]))
         call = _call("float_lists", args)
         call.keywords = keywords
-        take = gast.Assign(targets=[_tuple([_store(n) for n in lists], gast.Store())], value=call, type_comment=None)
+        take = gast.Assign(targets=[_tuple([_store(n) for n in lists + list(roots) + converter], gast.Store())], value=call, type_comment=None)
+        take.s2s_take = True  # the same values (s2s.floats, s2s.numbers)
         if block is self.fdef.body:
             for name, entries in zip(names, lists):
                 if not lowered[name] and name not in self.taken:
@@ -364,6 +387,20 @@ class _Function:
             candidate, k = f"{name}_{k}", k + 1
         self.names.add(candidate)
         return candidate
+
+
+def _replace(parent, old, new):
+    """Put ``new`` where ``parent`` holds ``old``."""
+    for field, value in gast.iter_fields(parent):
+        if value is old:
+            setattr(parent, field, new)
+            return
+        if isinstance(value, list):
+            for k, item in enumerate(value):
+                if item is old:
+                    value[k] = new
+                    return
+    raise AssertionError("not a child")
 
 
 def _stored_in(loop):

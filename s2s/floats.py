@@ -21,9 +21,13 @@ generated code that counts on what a function returned.
 import gast
 import numpy
 
+from .runtime.float_math import ON_FLOATS
+
 ARITHMETIC = (gast.Add, gast.Sub, gast.Mult)
 # numpy functions (besides ufuncs) whose value is float64 where their arguments are float64 or integers
 FLOAT64 = {"sum", "mean", "prod", "max", "min", "dot", "var", "std", "zeros", "ones", "empty", "abs"}
+# builtins and runtime helpers of numbers: a float64 value (or an integer) of float64 values and integers
+NUMERIC = {"abs", "min", "max", "float", "int", "round", "bool"} | set(ON_FLOATS.values())
 
 
 def index(node):
@@ -69,10 +73,12 @@ class Floats:
     (``plain``: Python numbers, integers, and those floats), and which lowered vectors an
     unsafe use of such a float rules out (:meth:`wrong`)."""
 
-    def __init__(self, function, loop, lowered, tails=()):
+    def __init__(self, function, loop, lowered, tails=(), numbers=(), calls=()):
         self.f = function
         self.loop = loop
         self.lowered = lowered
+        self.roots = set(numbers)  # names the loop takes as Python floats at its entry (s2s.numbers)
+        self.calls = {id(c): f"<{numpy_name(c.func)} {k}>" for k, c in enumerate(calls)}  # numpy calls whose values it takes so
         self.inside = {id(n) for n in gast.walk(loop)} | {id(n) for t in tails for n in gast.walk(t)}
         # names float_lists can check before the loop: bound by then, never again
         self.witnessable = {n for n in function.witnessable if n not in function.bound_at or function.order[function.bound_at[n]] < function.order[loop]}
@@ -83,21 +89,25 @@ class Floats:
         self.tainted = self._tainted()
 
     def _source(self, node):
-        """The lowered vectors whose entries ``node`` may carry."""
+        """The lowered vectors whose entries ``node`` may carry (and the roots, the calls' keys)."""
+        if isinstance(node, gast.Call) and id(node) in self.calls:
+            return {self.calls[id(node)]}
         if isinstance(node, gast.Name):
             return self.tainted.get(node.id, set())
         if isinstance(node, gast.Subscript):
             base = node.value
             if isinstance(base, gast.Name) and base.id in self.lowered and id(node) in self.inside and isinstance(node.ctx, gast.Load):
                 return {base.id}
-            return self._source(base) if isinstance(base, gast.Name) and base.id in self.f.stacks else set()
+            if isinstance(base, gast.Name) and (base.id in self.f.stacks or self._tuple(base.id)):
+                return self._source(base)  # what was appended, what the tuple holds
+            return set()
         if isinstance(node, gast.Call):
             if numpy_name(node.func) is not None:
                 return set()  # a numpy function of a Python float gives a numpy scalar, as of a numpy scalar
             if isinstance(node.func, gast.Attribute) and node.func.attr == "pop":
                 return self._source(node.func.value)
-            if isinstance(node.func, gast.Name) and node.func.id in ("float", "int", "len", "bool", "range"):
-                return set()
+            if isinstance(node.func, gast.Name) and node.func.id in ("float", "int", "len", "bool", "range", "unindex", "stacked"):
+                return set()  # (unindex, stacked: an array that holds the numbers)
         found = set()
         for child in gast.iter_child_nodes(node):
             if isinstance(child, gast.expr):
@@ -105,13 +115,15 @@ class Floats:
         return found
 
     def _tainted(self):
-        tainted = {}
+        tainted = {name: {name} for name in self.roots}
         self.tainted = tainted
         changed = True
         while changed:
             changed = False
             for node in gast.walk(self.f.fdef):
                 pairs = []
+                if getattr(node, "s2s_take", False):
+                    continue  # an earlier loop's float_lists: the same numbers
                 if isinstance(node, gast.Assign):
                     pairs = [(t, node.value) for t in node.targets]
                 elif isinstance(node, gast.AugAssign):
@@ -140,6 +152,8 @@ class Floats:
         while changed:
             changed = False
             for node in gast.walk(f.fdef):
+                if getattr(node, "s2s_take", False):
+                    continue  # an earlier loop's float_lists: the same numbers
                 if isinstance(node, gast.Assign):
                     pairs = [(t, node.value) for t in node.targets]
                 elif isinstance(node, gast.AugAssign):
@@ -152,6 +166,8 @@ class Floats:
                     names = stored(target)
                     if isinstance(target, gast.Subscript) or names and all(n in self.witnessable for n in names):
                         continue  # an entry's store; names float_lists checks themselves
+                    if names and all(n in self.roots for n in names) and id(node) not in self.inside and f.order.get(f._statement(node), 0) < f.order[self.loop]:
+                        continue  # what a root held before the loop: a Python float (or a float64 scalar) from its entry on
                     self._collect = set()
                     if self._is_plain(value, plain, iterated=isinstance(node, gast.For)):
                         for name in names:
@@ -201,10 +217,16 @@ class Floats:
         if isinstance(node, gast.Call):
             func = node.func
             args_plain = all(self._is_plain(a, plain) for a in node.args) and not node.keywords
-            if _float64(func) or isinstance(func, gast.Name) and func.id in ("abs", "min", "max", "float", "int", "round", "bool", "zeros_like", "seed_like"):
+            if _float64(func) or isinstance(func, gast.Name) and (func.id in NUMERIC or func.id in ("zeros_like", "seed_like")):
                 return args_plain
             if isinstance(func, gast.Name) and func.id in ("len", "range", "size_of"):
                 return True
+            if isinstance(func, gast.Name) and func.id in self.f.converters:
+                return args_plain  # float or the value itself
+            if isinstance(func, gast.Name) and func.id in ("GradTuple", "unindex") and func.id not in self.f.assigned:
+                return args_plain  # a tuple of the numbers; the number in zeros of a float64 array's dtype
+            if isinstance(func, gast.Name) and func.id == "stacked" and func.id not in self.f.assigned:
+                return self._stacks_numbers(node, plain)
             if isinstance(func, gast.Attribute) and func.attr == "pop" and isinstance(func.value, gast.Name) and func.value.id in self.f.stacks:
                 return self._stack_plain(func.value.id, plain)
             if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args and not node.keywords:
@@ -225,9 +247,9 @@ class Floats:
         where numpy gives inf: ``nonzero``)."""
         if isinstance(binop.op, ARITHMETIC):
             return True
-        if not isinstance(binop.op, gast.Div) or self._source(binop.right):
-            return False
-        divisor = binop.right
+        divisor, source = binop.right, self._source(binop.right)
+        if not isinstance(binop.op, gast.Div) or source and not (isinstance(divisor, gast.Name) and source <= {divisor.id} <= self.roots):
+            return False  # (a root: a Python float from the loop's entry on, the same number throughout)
         if isinstance(divisor, gast.Constant):
             return type(divisor.value) in (int, float) and divisor.value != 0
         if not isinstance(divisor, gast.Name):
@@ -236,14 +258,27 @@ class Floats:
         if divisor.id in f.params:  # checked once, divided by anywhere
             if divisor.id in f.assigned or divisor.id in f.targets:
                 return False
-        elif id(binop) not in self.inside:
-            return False
-        else:
-            stores = [n for n in gast.walk(f.fdef) if isinstance(n, gast.Name) and n.id == divisor.id and isinstance(n.ctx, gast.Store)]
+        else:  # bound once before the loop: checked there, divided by in the loop or after its binding
+            stores = [n for n in gast.walk(f.fdef) if isinstance(n, gast.Name) and n.id == divisor.id and isinstance(n.ctx, gast.Store)
+                      and not getattr(f._statement(n), "s2s_take", False)]  # (float_lists: the same number)
             if len(stores) != 1 or f.order[f._statement(stores[0])] >= f.order[self.loop]:
                 return False  # assigned again, or after the check
+            if id(binop) not in self.inside and f.order.get(f._statement(binop), -1) <= f.order[f._statement(stores[0])]:
+                return False
         self.nonzero.add(divisor.id)
         return True
+
+    def _stacks_numbers(self, call, plain):
+        """Whether ``call`` is ``stacked([a, b, ...])`` of plain values (a float64 array of them)."""
+        return len(call.args) == 1 and not call.keywords and isinstance(call.args[0], (gast.List, gast.Tuple)) and all(
+            self._is_plain(e, plain) for e in call.args[0].elts)
+
+    def _tuple(self, name):
+        """Whether every value assigned to ``name`` is a tuple display (``GradTuple((a, b))`` too)."""
+        values = self.f.assigned.get(name, [None])
+        return name not in self.f.params and name not in self.f.targets and all(
+            isinstance(v, gast.Tuple) or isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and v.func.id == "GradTuple"
+            and len(v.args) == 1 and isinstance(v.args[0], gast.Tuple) for v in values)
 
     def _into_list(self, target):
         """Whether ``target`` (``v[i]`` written) is an entry of a list a lowered loop writes."""
@@ -302,7 +337,13 @@ class Floats:
                     return set()
                 if isinstance(func, gast.Name) and func.id in ("zip", "reversed", "enumerate"):
                     return set()
-                numeric = numpy_name(func) is not None or isinstance(func, gast.Name) and func.id in ("abs", "min", "max", "float", "int", "round", "bool", "zeros_like")
+                if isinstance(func, gast.Name) and func.id == "GradTuple" and func.id not in self.f.assigned and len(node.args) == 1 and isinstance(node.args[0], gast.Tuple):
+                    return set()  # a tuple keeps its numbers: judged where they are read
+                if isinstance(func, gast.Name) and func.id == "stacked" and func.id not in self.f.assigned and self._stacks_numbers(node, self.plain):
+                    return set()  # np.array of float64 numbers, whichever kind
+                if isinstance(func, gast.Name) and func.id == "unindex" and func.id not in self.f.assigned and not node.keywords and all(self._is_plain(a, self.plain) for a in node.args):
+                    return set()  # the number into zeros of a float64 array's dtype (a float64 scalar goes the same way)
+                numeric = numpy_name(func) is not None or isinstance(func, gast.Name) and (func.id in NUMERIC or func.id == "zeros_like" or func.id in self.f.converters)
                 if not (numeric and not node.keywords and all(self._is_plain(a, self.plain) for a in node.args)):
                     return found
         elif isinstance(node, gast.Attribute):
@@ -324,10 +365,14 @@ class Floats:
                 return set()
             if isinstance(base, gast.Name) and (base.id in self.lowered and id(node) in self.inside or base.id in self.f.lists.values() or base.id in self.f.stacks):
                 return set()
+            if isinstance(base, gast.Name) and isinstance(node.slice, gast.Constant) and type(node.slice.value) is int and self._tuple(base.id):
+                return set()  # an entry of a tuple: the number put there
             return src(base)
         elif isinstance(node, gast.Assign):
             if any(isinstance(t, gast.Attribute) for t in node.targets):
                 return src(node.value)
-        elif isinstance(node, gast.Return) and not self.f.entry and node.value is not None:
-            return src(node.value)  # to generated code that counts on what the function returned before
+        elif isinstance(node, gast.Return) and node.value is not None:
+            if not self.f.entry:
+                return src(node.value)  # to generated code that counts on what the function returned before
+            return src(node.value) & (self.roots | set(self.calls.values()))  # the user's numbers keep their types
         return set()

@@ -166,7 +166,8 @@ def test_a_helper_filling_an_array_knows_its_parameters_dimensions():
     args = (np.array([0.05, 0.1, 0.8]), np.linspace(-0.5, 0.5, 30))
     source = s2s.grad(garch_nll).specialize(*args).source
     assert "sigma2[t] = omega + " in source  # the helper's forward sweep writes in place
-    assert "sigma2_3_bar[t] = 0" in source and ".copy()" in source  # one copy of the caller's adjoint
+    # one copy of the caller's adjoint (its entries as Python floats: s2s.elements)
+    assert "sigma2_3_bar_list[t] = 0" in source and ".copy()" in source
     assert "updated(" not in source
     assert "zeroed(" not in source
     helper = source[source.index("def garch_variances_forward"):]

@@ -21,7 +21,8 @@ def _unlowered(source, entry):
     """The generated function with float_lists taking nothing apart: the loops as they were."""
     namespace = {}
     exec(compile(source, "<generated>", "exec"), namespace)
-    namespace["float_lists"] = lambda vectors, *rest, **checks: vectors
+    namespace["float_lists"] = lambda vectors, *rest, numbers=(), results=False, **checks: (
+        tuple(vectors) + tuple(numbers) + ((lambda value: value,) if results else ()))
     return namespace[entry]
 
 

@@ -1,0 +1,200 @@
+"""Loops on numbers: what a loop of generated code reads from before it that may be Python floats.
+
+Part of :mod:`s2s.elements` (which lowers loops that read vectors entry by entry): a loop whose
+arithmetic runs on numpy scalars that come from before it (``g``, ``L`` unpacked from a
+parameter array, an accumulator ``theta_2`` carried from one iteration to the next) pays an
+allocation per operation, as on a vector's entries.  The loop takes them as Python floats at
+its entry (``float_lists(..., numbers=(g, L, theta_2))``: a float64 scalar becomes the same
+Python float, anything else leaves the whole loop as it was), and passes the values of the
+numpy functions it calls on such numbers through the function ``float_lists`` gives with
+``results=True`` (``float`` where the loop runs on Python floats: ``float(np.sin(x))`` holds
+numpy's bits)::
+
+    for i in steps:                                  g, L, theta_2, to_float = float_lists((), numbers=(g, L, theta_2), results=True)
+        s = np.sin(theta_2)                 ->       for i in steps:
+        theta_2 = theta_2 - g / L * s                    s = to_float(np.sin(theta_2))
+                                                         theta_2 = theta_2 - g / L * s
+
+Here only what the loop reads and which calls give numbers is found (:func:`entry_numbers`);
+:class:`s2s.floats.Floats` decides, as for a vector's entries, which of them may be Python
+floats without anything acting otherwise.
+"""
+
+import gast
+import numpy
+
+from .floats import NUMERIC, index, numpy_name, stored
+
+
+def entry_numbers(function, loop, lowered):
+    """``(roots, calls)`` for the outermost ``loop`` of ``function`` (``s2s.elements._Function``):
+    the names it reads that hold numbers when it starts (bound before it to what looks like a
+    number: an entry ``v[0]`` of a vector, arithmetic of numbers, ``zeros_like`` of one; float_lists
+    checks them), and its calls of numpy's elementwise functions whose arguments are numbers
+    where those names and the entries of the ``lowered`` vectors are Python floats."""
+    f = function
+    inside = {id(n) for n in gast.walk(loop)}
+    start = f.order[loop]
+    read = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    in_loop, before = {}, {}  # name -> the values assigned to it there (None: not an expression we follow)
+    for node in gast.walk(f.fdef):
+        for target, value in _pairs(node):
+            for name, part in _parts(target, value):
+                if id(node) in inside:
+                    in_loop.setdefault(name, []).append(part)
+                elif f.order.get(f._statement(node), start) < start:
+                    before.setdefault(name, []).append(part)
+    skip = f.params | f.stacks | set(lowered) | f.lists_names() | f.converters
+    iterated = {n.id for n in gast.walk(loop.iter) if isinstance(n, gast.Name)} if isinstance(loop, gast.For) else set()
+    roots = {n for n in read & set(before) if n not in skip | iterated}
+    # numbers looking like numbers before the loop (float_lists checks them): to a fixpoint
+    looks = set(before) - skip
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(looks):
+            if not all(_number(v, looks | (f.scalars & f.params), f, lowered, inside, loose=True) for v in before[name]):
+                looks.discard(name)
+                changed = True
+    roots &= looks
+    # names bound before the loop to Python numbers alone (dt / 6.0): no need to take them
+    python = set(before) - skip
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(python):
+            if not all(_python_number(v, python | (f.scalars & f.params), f) for v in before[name]):
+                python.discard(name)
+                changed = True
+    roots -= python
+    # numbers in the loop, given the roots: names assigned there only numbers, roots kept so
+    numbers = roots | set(in_loop)
+    changed = True
+    while changed:
+        changed = False
+        known = numbers | python | (f.scalars & f.params)
+        for name in sorted(numbers):
+            if name in in_loop and not all(_number(v, known, f, lowered, inside) for v in in_loop[name]):
+                numbers.discard(name)
+                changed = True
+            elif name not in roots and name in before and name in read:
+                numbers.discard(name)  # read in the loop holding what it held before: not a root
+                changed = True
+    roots &= numbers
+    known = numbers | python | (f.scalars & f.params)
+    calls = [n for n in gast.walk(loop) if isinstance(n, gast.Call) and _elementwise(n.func) and not n.keywords
+             and n.args and all(_number(a, known, f, lowered, inside) for a in n.args)
+             and not _calls_name(f.parents.get(n), {"float"} | f.converters)]
+    first = {}
+    for k, node in enumerate(gast.walk(loop)):
+        if isinstance(node, gast.Name):
+            first.setdefault(node.id, k)
+    return sorted(roots, key=lambda n: (first.get(n, 0), n)), calls
+
+
+def _python_number(node, known, f):
+    """Whether ``node`` computes a Python number from Python numbers (``known`` names them)."""
+    if isinstance(node, _Unpacked):  # theta, omega = theta_omega, a tuple of them
+        values = f.assigned.get(node.value.id) if isinstance(node.value, gast.Name) else None
+        return bool(values) and all(isinstance(v, gast.Tuple) and len(v.elts) > node.k and _python_number(v.elts[node.k], known, f) for v in values)
+    if isinstance(node, gast.Constant):
+        return type(node.value) in (int, float)
+    if isinstance(node, gast.Name):
+        return node.id in known
+    if isinstance(node, gast.BinOp):
+        return _python_number(node.left, known, f) and _python_number(node.right, known, f)
+    if isinstance(node, gast.UnaryOp):
+        return isinstance(node.op, (gast.USub, gast.UAdd)) and _python_number(node.operand, known, f)
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in ("abs", "min", "max", "float") and node.func.id not in f.assigned:
+        return not node.keywords and all(_python_number(a, known, f) for a in node.args)
+    return False
+
+
+def _pairs(node):
+    if isinstance(node, gast.Assign) and not getattr(node, "s2s_take", False):
+        return [(t, node.value) for t in node.targets]
+    if isinstance(node, gast.AugAssign):
+        return [(node.target, gast.BinOp(left=node.target, op=node.op, right=node.value))]
+    if isinstance(node, gast.For):
+        return [(node.target, _Iterated(node.iter) if isinstance(node.target, gast.Name) else None)]
+    return []
+
+
+def _parts(target, value):
+    """(name, the expression it is bound to, or None) for each name ``target`` binds."""
+    if isinstance(target, gast.Name):
+        return [(target.id, value)]
+    if isinstance(target, (gast.Tuple, gast.List)):
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+            return [p for t, v in zip(target.elts, value.elts) for p in _parts(t, v)]
+        return [(name, _Unpacked(value, k)) for k, t in enumerate(target.elts) for name in stored(t)]
+    return []
+
+
+class _Iterated:
+    """What a loop over ``value`` binds its one target to."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class _Unpacked:
+    """The ``k``-th of the values ``value`` unpacks to (a loop's target, a tuple's name)."""
+
+    def __init__(self, value, k):
+        self.value, self.k = value, k
+
+
+def _elementwise(func):
+    name = numpy_name(func)
+    return name is not None and func.value.id == "np" and isinstance(getattr(numpy, name, None), numpy.ufunc)
+
+
+def _calls_name(node, names):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in names
+
+
+def _number(node, known, f, lowered, inside, loose=False):
+    """Whether ``node`` is a number where ``known`` names numbers (``loose``: or looks like one
+    before float_lists checks it: an entry ``v[0]``, ``zeros_like``/``seed_like`` of numbers)."""
+    rec = lambda n: _number(n, known, f, lowered, inside, loose)  # noqa: E731
+    if isinstance(node, _Unpacked):
+        value = node.value
+        values = f.assigned.get(value.id) if isinstance(value, gast.Name) else None
+        if values and all(isinstance(v, gast.Tuple) and len(v.elts) > node.k for v in values):
+            return all(rec(v.elts[node.k]) for v in values)
+        # a, b = v: the entries of a vector the user passed (checked)
+        return loose and f.entry and isinstance(value, gast.Name) and value.id in f.params and value.id not in f.scalars
+    if isinstance(node, _Iterated):  # for i in steps: integers
+        value = node.value
+        return _calls_name(value, {"range"}) or isinstance(value, gast.Name) and bool(f.assigned.get(value.id)) and all(
+            _calls_name(v, {"range"}) for v in f.assigned[value.id])
+    if node is None:
+        return False
+    if isinstance(node, gast.Constant):
+        return type(node.value) in (int, float)
+    if isinstance(node, gast.Name):
+        return node.id in known
+    if isinstance(node, gast.BinOp):
+        return rec(node.left) and rec(node.right)
+    if isinstance(node, gast.UnaryOp):
+        return isinstance(node.op, (gast.USub, gast.UAdd)) and rec(node.operand)
+    if isinstance(node, gast.IfExp):
+        return rec(node.body) and rec(node.orelse)
+    if isinstance(node, gast.Subscript):
+        base = node.value
+        if not (isinstance(base, gast.Name) and index(node.slice)):
+            return False
+        if base.id in lowered and id(node) in inside or base.id in f.lists_names():
+            return True  # an entry of a list of Python floats
+        return loose and isinstance(node.slice, gast.Constant)  # v[0]: a number if v is a vector (checked)
+    if isinstance(node, gast.Call):
+        func = node.func
+        if node.keywords or not all(rec(a) for a in node.args):
+            return False
+        if _elementwise(func) or isinstance(func, gast.Attribute) and numpy_name(func) is not None and func.value.id == "math":
+            return True
+        if isinstance(func, gast.Name) and (func.id in NUMERIC or func.id in f.converters or loose and func.id in ("zeros_like", "seed_like")):
+            return func.id not in f.assigned or func.id in f.converters
+    return False
+
