@@ -161,7 +161,7 @@ class _Function:
         while True:
             if not pure:
                 candidates = {n: w for n, w in candidates.items() if w}
-            roots, calls = entry_numbers(self, loop, candidates) if not enclosing else ((), ())
+            roots, calls, given = entry_numbers(self, loop, candidates) if not enclosing else ((), (), ())
             roots = [n for n in roots if n not in refused]
             calls = [c for c in calls if id(c) not in refused]
             if not candidates and not roots and not calls:
@@ -171,7 +171,8 @@ class _Function:
             keys = {k: i for i, k in floats.calls.items()}
             wrong = floats.wrong() & (set(candidates) | set(roots) | set(keys))
             if not wrong:
-                return candidates, sorted(floats.assumed - set(candidates) - set(roots)), sorted(floats.nonzero), kept, roots, calls
+                witnesses = (floats.assumed - set(candidates) - set(roots)) | (set(given) if calls else set())
+                return candidates, sorted(witnesses), sorted(floats.nonzero), kept, roots, calls
             candidates = {n: w for n, w in candidates.items() if n not in wrong}
             refused |= {keys.get(k, k) for k in wrong}
 

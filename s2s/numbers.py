@@ -27,11 +27,12 @@ from .floats import NUMERIC, index, numpy_name, stored
 
 
 def entry_numbers(function, loop, lowered):
-    """``(roots, calls)`` for the outermost ``loop`` of ``function`` (``s2s.elements._Function``):
+    """``(roots, calls, given)`` for the outermost ``loop`` of ``function`` (``s2s.elements._Function``):
     the names it reads that hold numbers when it starts (bound before it to what looks like a
     number: an entry ``v[0]`` of a vector, arithmetic of numbers, ``zeros_like`` of one; float_lists
     checks them), and its calls of numpy's elementwise functions whose arguments are numbers
-    where those names and the entries of the ``lowered`` vectors are Python floats."""
+    where those names and the entries of the ``lowered`` vectors are Python floats; with the
+    parameters that are Python numbers those calls' arguments come from (float_lists checks them)."""
     f = function
     inside = {id(n) for n in gast.walk(loop)}
     start = f.order[loop]
@@ -89,7 +90,20 @@ def entry_numbers(function, loop, lowered):
     for k, node in enumerate(gast.walk(loop)):
         if isinstance(node, gast.Name):
             first.setdefault(node.id, k)
-    return sorted(roots, key=lambda n: (first.get(n, 0), n)), calls
+    # the Python-number parameters the calls' numbers come from: float_lists checks them (np.sin(True)
+    # is a float16, which float() would turn into a number that computes otherwise)
+    given, todo = set(), sorted(read & (python | f.params)) if calls else []
+    while todo:
+        name = todo.pop()
+        if name in given:
+            continue
+        given.add(name)
+        todo.extend(n.id for v in before.get(name, []) if v is not None for n in gast.walk(_expression(v)) if isinstance(n, gast.Name))
+    return sorted(roots, key=lambda n: (first.get(n, 0), n)), calls, sorted(given & f.scalars & f.params)
+
+
+def _expression(value):
+    return value.value if isinstance(value, (_Unpacked, _Iterated)) else value
 
 
 def _python_number(node, known, f):

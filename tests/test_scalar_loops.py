@@ -92,3 +92,15 @@ def test_a_gradient_for_a_float64_number_stays_a_float64():
     entry = source.split("def ", 1)[1].split("(", 1)[0]
     mine, before = _lowered(source, entry)(*args), _unlowered(source, entry)(*args)
     assert type(mine) is type(before) and _same(mine, before)
+
+
+@pytest.mark.parametrize("on", [True, 1, 1.0])
+def test_a_numpy_function_of_a_flag_keeps_its_dtype(on):
+    """np.sin(True) is a float16 (float() would make it a number that adds otherwise): float_lists
+    checks the Python numbers the loop's numpy functions read, and a bool leaves the loop as it was."""
+    args = (np.array([0.2]), on, 10)
+    source, entry = _source("value_and_grad", sl.switched_decay, args)
+    lowered, unlowered = _lowered(source, entry)(*args), _unlowered(source, entry)(*args)
+    assert _same(lowered, unlowered) and type(lowered[0]) is type(unlowered[0]) is type(sl.switched_decay(*args))
+    source, entry = _source("grad", sl.switched_decay, args)
+    assert "floats=(on" in source and _same(_lowered(source, entry)(*args), _unlowered(source, entry)(*args))
