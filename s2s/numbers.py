@@ -34,6 +34,10 @@ def entry_numbers(function, loop, lowered):
     where those names and the entries of the ``lowered`` vectors are Python floats; with the
     parameters that are Python numbers those calls' arguments come from (float_lists checks them)."""
     f = function
+    for node in gast.walk(loop):  # entries of arrays left as they are: numpy scalars whatever the numbers
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) and not (isinstance(node.value, gast.Name) and (
+                node.value.id in lowered or node.value.id in f.stacks or node.value.id in f.lists_names())):
+            return [], [], []
     inside = {id(n) for n in gast.walk(loop)}
     start = f.order[loop]
     read = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
@@ -45,20 +49,21 @@ def entry_numbers(function, loop, lowered):
                     in_loop.setdefault(name, []).append(part)
                 elif f.order.get(f._statement(node), start) < start:
                     before.setdefault(name, []).append(part)
-    skip = f.params | f.stacks | set(lowered) | f.lists_names() | f.converters
+    given = f.scalars & f.params  # Python numbers, or float64 scalars (isinstance(x, float))
+    skip = (f.params - given) | f.stacks | set(lowered) | f.lists_names() | f.converters
     iterated = {n.id for n in gast.walk(loop.iter) if isinstance(n, gast.Name)} if isinstance(loop, gast.For) else set()
-    roots = {n for n in read & set(before) if n not in skip | iterated}
+    roots = {n for n in read & (set(before) | given) if n not in skip | iterated}
     # numbers looking like numbers before the loop (float_lists checks them): to a fixpoint
-    looks = set(before) - skip
+    looks = (set(before) | given) - skip
     changed = True
     while changed:
         changed = False
         for name in sorted(looks):
-            if not all(_number(v, looks | (f.scalars & f.params), f, lowered, inside, loose=True) for v in before[name]):
+            if not all(_number(v, looks, f, lowered, inside, loose=True) for v in before.get(name, [])):
                 looks.discard(name)
                 changed = True
     roots &= looks
-    # names bound before the loop to Python numbers alone (dt / 6.0): no need to take them
+    # names bound before the loop to Python numbers alone (dt / 6.0, or float64 scalars)
     python = set(before) - skip
     changed = True
     while changed:
@@ -67,7 +72,15 @@ def entry_numbers(function, loop, lowered):
             if not all(_python_number(v, python | (f.scalars & f.params), f) for v in before[name]):
                 python.discard(name)
                 changed = True
-    roots -= python
+    constant = set(python)  # of constants alone (step = 1.0): Python numbers, nothing to take
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(constant):
+            if not all(_python_number(v, constant, f) for v in before[name]):
+                constant.discard(name)
+                changed = True
+    roots -= constant
     # numbers in the loop, given the roots: names assigned there only numbers, roots kept so
     numbers = roots | set(in_loop)
     changed = True

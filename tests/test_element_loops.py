@@ -94,7 +94,8 @@ def test_the_docstring_example():
                 y[i] = a * y[i - 1] + b * x[i]
             return y
     """, scalars=("a", "b", "n"))
-    assert "y_list, x_list = float_lists((y, x), len(steps), zeros=(y,))" in out  # y just made: [0.0] * n
+    # y just made: [0.0] * n; a and b, Python numbers or float64 scalars, as Python floats (s2s.numbers)
+    assert "y_list, x_list, a, b = float_lists((y, x), len(steps), zeros=(y,), numbers=(a, b))" in out
     assert "y_list[i] = a * y_list[i - 1] + b * x_list[i]" in out and "write_back(y, y_list)" in out
 
 

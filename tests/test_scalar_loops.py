@@ -104,3 +104,18 @@ def test_a_numpy_function_of_a_flag_keeps_its_dtype(on):
     assert _same(lowered, unlowered) and type(lowered[0]) is type(unlowered[0]) is type(sl.switched_decay(*args))
     source, entry = _source("grad", sl.switched_decay, args)
     assert "floats=(on" in source and _same(_lowered(source, entry)(*args), _unlowered(source, entry)(*args))
+
+
+def test_float64_numbers_passed_for_python_numbers_are_taken_too():
+    """dt = t[1] - t[0] is a float64 scalar, which s2s specializes for as a float: the loop takes
+    it (and what is computed from it before the loop) as a Python float, the same number."""
+    params, theta0, omega0, observed, dt = CASES[0][1](np.random.default_rng(6), np.float64)
+    args = (params, np.float64(theta0), np.float64(omega0), observed, np.diff(np.array([0.0, dt]))[0])
+    for kind in ("grad", "value_and_grad"):
+        source, entry = _source(kind, sl.pendulum_rk4, args)
+        lowered, unlowered = _lowered(source, entry)(*args), _unlowered(source, entry)(*args)
+        assert _same(lowered, unlowered)
+    source, _ = _source("grad", sl.pendulum_rk4, args)
+    numbers = source.split("numbers=(", 1)[1].split(")", 1)[0].split(", ")
+    assert "dt" in numbers and "theta_2" in numbers
+    check_grad(sl.pendulum_rk4, args, wrt=0)

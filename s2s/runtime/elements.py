@@ -68,7 +68,7 @@ def _numbers(numbers, zeros):
     out = []
     for v in numbers:
         kind = type(v)
-        if kind is float or kind is int:
+        if kind is float or kind is int or kind is bool:
             out.append(v)
         elif kind is np.float64:
             out.append(float(v))
