@@ -126,6 +126,7 @@ class _Function:
                     if stores.get(name) == 1 and name not in self.params:
                         self.bound_at[name] = stmt
         self.witnessable = (self.params - set(stores) | set(self.bound_at)) - self.scalars
+        self.taken_numbers = {}  # name -> the order of the statement where a loop took it as a Python float
         self.converters = set()  # the names of the functions float_lists gives loops for their numpy values (s2s.numbers)
         self.lists = {}  # lowered vector -> its list's name
         self.taken = {}  # vector only read, taken apart at the top level -> (its list's name, that statement)
@@ -366,6 +367,8 @@ class _Function:
         call.keywords = keywords
         take = gast.Assign(targets=[_tuple([_store(n) for n in lists + list(roots) + converter], gast.Store())], value=call, type_comment=None)
         take.s2s_take = True  # the same values (s2s.floats, s2s.numbers)
+        if block is self.fdef.body:
+            self.taken_numbers.update((name, self.order[loop]) for name in roots)
         if block is self.fdef.body:
             for name, entries in zip(names, lists):
                 if not lowered[name] and name not in self.taken:

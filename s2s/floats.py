@@ -335,8 +335,8 @@ class Floats:
             if found:
                 if isinstance(func, gast.Attribute) and func.attr == "append" and isinstance(func.value, gast.Name) and func.value.id in self.f.stacks:
                     return set()
-                if isinstance(func, gast.Name) and func.id in ("zip", "reversed", "enumerate"):
-                    return set()
+                if isinstance(func, gast.Name) and func.id in ("zip", "reversed", "enumerate", "float_lists"):
+                    return set()  # (float_lists: an earlier loop's, the same numbers: judged where they are used)
                 if isinstance(func, gast.Name) and func.id == "GradTuple" and func.id not in self.f.assigned and len(node.args) == 1 and isinstance(node.args[0], gast.Tuple):
                     return set()  # a tuple keeps its numbers: judged where they are read
                 if isinstance(func, gast.Name) and func.id == "stacked" and func.id not in self.f.assigned and self._stacks_numbers(node, self.plain):

@@ -41,18 +41,19 @@ def entry_numbers(function, loop, lowered):
     inside = {id(n) for n in gast.walk(loop)}
     start = f.order[loop]
     read = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    read |= {n.target.id for n in gast.walk(loop) if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)}
     in_loop, before = {}, {}  # name -> the values assigned to it there (None: not an expression we follow)
     for node in gast.walk(f.fdef):
         for target, value in _pairs(node):
             for name, part in _parts(target, value):
                 if id(node) in inside:
                     in_loop.setdefault(name, []).append(part)
-                elif f.order.get(f._statement(node), start) < start:
-                    before.setdefault(name, []).append(part)
+                elif f.taken_numbers.get(name, -1) < f.order.get(f._statement(node), start) < start:
+                    before.setdefault(name, []).append(part)  # (since an earlier loop took it, if one did)
     given = f.scalars & f.params  # Python numbers, or float64 scalars (isinstance(x, float))
     skip = (f.params - given) | f.stacks | set(lowered) | f.lists_names() | f.converters
     iterated = {n.id for n in gast.walk(loop.iter) if isinstance(n, gast.Name)} if isinstance(loop, gast.For) else set()
-    roots = {n for n in read & (set(before) | given) if n not in skip | iterated}
+    roots = {n for n in read & (_bound(f, loop) | given) if n not in skip | iterated}
     # numbers looking like numbers before the loop (float_lists checks them): to a fixpoint
     looks = (set(before) | given) - skip
     changed = True
@@ -64,15 +65,15 @@ def entry_numbers(function, loop, lowered):
                 changed = True
     roots &= looks
     # names bound before the loop to Python numbers alone (dt / 6.0, or float64 scalars)
-    python = set(before) - skip
+    python = (set(before) | set(f.taken_numbers)) - skip  # (taken by an earlier loop: a Python float since)
     changed = True
     while changed:
         changed = False
         for name in sorted(python):
-            if not all(_python_number(v, python | (f.scalars & f.params), f) for v in before[name]):
+            if not all(_python_number(v, python | (f.scalars & f.params), f) for v in before.get(name, [])):
                 python.discard(name)
                 changed = True
-    constant = set(python)  # of constants alone (step = 1.0): Python numbers, nothing to take
+    constant = {n for n in python if before.get(n)}  # of constants alone (step = 1.0): Python numbers, nothing to take
     changed = True
     while changed:
         changed = False
@@ -81,6 +82,7 @@ def entry_numbers(function, loop, lowered):
                 constant.discard(name)
                 changed = True
     roots -= constant
+    roots -= {n for n in python if _taken(n, before, f)}  # Python floats already, since an earlier loop
     # numbers in the loop, given the roots: names assigned there only numbers, roots kept so
     numbers = roots | set(in_loop)
     changed = True
@@ -132,7 +134,7 @@ def _python_number(node, known, f):
         return _python_number(node.left, known, f) and _python_number(node.right, known, f)
     if isinstance(node, gast.UnaryOp):
         return isinstance(node.op, (gast.USub, gast.UAdd)) and _python_number(node.operand, known, f)
-    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in ("abs", "min", "max", "float") and node.func.id not in f.assigned:
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in ("abs", "min", "max", "float", "zeros_like") and node.func.id not in f.assigned:
         return not node.keywords and all(_python_number(a, known, f) for a in node.args)
     return False
 
@@ -225,3 +227,37 @@ def _number(node, known, f, lowered, inside, loose=False):
             return func.id not in f.assigned or func.id in f.converters
     return False
 
+
+
+def _taken(name, before, f, seen=frozenset()):
+    """Whether ``name`` holds what an earlier loop took as a Python float, or a Python number
+    computed from such alone (``zeros_like(k)``): nothing to take again (where that loop was left
+    as it was, this one runs on what it ran on)."""
+    values = before.get(name, [])
+    if name in seen or not values:
+        return name not in seen and name in f.taken_numbers
+    names = [m.id for v in values for m in gast.walk(_expression(v)) if isinstance(m, gast.Name) and m.id not in ("abs", "min", "max", "float", "zeros_like")]
+    return all(_taken(m, before, f, seen | {name}) for m in names)
+
+
+def _bound(f, loop):
+    """The names certainly bound when ``loop`` starts: assigned by a statement before it in its block
+    or in a block around it (not only in a loop or a branch, which may not have run)."""
+    names, body = set(), f.fdef.body
+    while body is not None:
+        inner = None
+        for stmt in body:
+            if stmt is loop or any(s is loop for s in gast.walk(stmt)):
+                inner = None if stmt is loop else next(b for b in _blocks(stmt) if any(s is loop for x in b for s in gast.walk(x)))
+                break
+            if isinstance(stmt, (gast.Assign, gast.AugAssign)):
+                names.update(n for t in (stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]) for n in stored(t))
+        body = inner
+    return names
+
+
+def _blocks(stmt):
+    for field in ("body", "orelse"):
+        block = getattr(stmt, field, None)
+        if isinstance(block, list):
+            yield block
