@@ -60,7 +60,7 @@ def lower_element_loops(fdef, scalars=(), entry=False):
     user (else to generated code).  Returns whether it changed anything."""
     function = _Function(fdef, set(scalars), entry)
     changed = False
-    for loop, enclosing in _loops(fdef.body, ()):
+    for loop, enclosing in list(_loops(fdef.body, ())):  # (apply puts statements before a loop: each once)
         lowered, witnesses, nonzero, kept, roots, calls = function.plan(loop, enclosing)
         if lowered or roots or calls:
             function.apply(loop, lowered, witnesses, nonzero, kept, roots, calls)
@@ -162,8 +162,7 @@ class _Function:
         while True:
             if not pure:
                 candidates = {n: w for n, w in candidates.items() if w}
-            roots, calls, given = entry_numbers(self, loop, candidates) if not enclosing else ((), (), ())
-            roots = [n for n in roots if n not in refused]
+            roots, calls, given = entry_numbers(self, loop, candidates, refused) if not enclosing else ((), (), ())
             calls = [c for c in calls if id(c) not in refused]
             if not candidates and not roots and not calls:
                 return candidates, (), (), {}, (), ()
@@ -367,8 +366,7 @@ class _Function:
         call.keywords = keywords
         take = gast.Assign(targets=[_tuple([_store(n) for n in lists + list(roots) + converter], gast.Store())], value=call, type_comment=None)
         take.s2s_take = True  # the same values (s2s.floats, s2s.numbers)
-        if block is self.fdef.body:
-            self.taken_numbers.update((name, self.order[loop]) for name in roots)
+        self.taken_numbers.update((name, self.order[loop]) for name in roots)
         if block is self.fdef.body:
             for name, entries in zip(names, lists):
                 if not lowered[name] and name not in self.taken:

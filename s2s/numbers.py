@@ -26,13 +26,14 @@ import numpy
 from .floats import NUMERIC, index, numpy_name, stored
 
 
-def entry_numbers(function, loop, lowered):
+def entry_numbers(function, loop, lowered, refused=()):
     """``(roots, calls, given)`` for the outermost ``loop`` of ``function`` (``s2s.elements._Function``):
     the names it reads that hold numbers when it starts (bound before it to what looks like a
     number: an entry ``v[0]`` of a vector, arithmetic of numbers, ``zeros_like`` of one; float_lists
     checks them), and its calls of numpy's elementwise functions whose arguments are numbers
     where those names and the entries of the ``lowered`` vectors are Python floats; with the
-    parameters that are Python numbers those calls' arguments come from (float_lists checks them)."""
+    parameters that are Python numbers those calls' arguments come from (float_lists checks them).
+    ``refused``: names not to take (then not numbers: nothing checks what they hold)."""
     f = function
     for node in gast.walk(loop):  # entries of arrays left as they are: numpy scalars whatever the numbers
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) and not (isinstance(node.value, gast.Name) and (
@@ -53,7 +54,7 @@ def entry_numbers(function, loop, lowered):
     given = f.scalars & f.params  # Python numbers, or float64 scalars (isinstance(x, float))
     skip = (f.params - given) | f.stacks | set(lowered) | f.lists_names() | f.converters
     iterated = {n.id for n in gast.walk(loop.iter) if isinstance(n, gast.Name)} if isinstance(loop, gast.For) else set()
-    roots = {n for n in read & (_bound(f, loop) | given) if n not in skip | iterated}
+    roots = {n for n in read & (_bound(f, loop) | given) if n not in skip | iterated | set(refused)}
     # numbers looking like numbers before the loop (float_lists checks them): to a fixpoint
     looks = (set(before) | given) - skip
     changed = True
@@ -65,7 +66,7 @@ def entry_numbers(function, loop, lowered):
                 changed = True
     roots &= looks
     # names bound before the loop to Python numbers alone (dt / 6.0, or float64 scalars)
-    python = (set(before) | set(f.taken_numbers)) - skip  # (taken by an earlier loop: a Python float since)
+    python = set(before) - skip - set(f.taken_numbers)
     changed = True
     while changed:
         changed = False
@@ -82,7 +83,6 @@ def entry_numbers(function, loop, lowered):
                 constant.discard(name)
                 changed = True
     roots -= constant
-    roots -= {n for n in python if _taken(n, before, f)}  # Python floats already, since an earlier loop
     # numbers in the loop, given the roots: names assigned there only numbers, roots kept so
     numbers = roots | set(in_loop)
     changed = True
@@ -101,6 +101,8 @@ def entry_numbers(function, loop, lowered):
     calls = [n for n in gast.walk(loop) if isinstance(n, gast.Call) and _elementwise(n.func) and not n.keywords
              and n.args and all(_number(a, known, f, lowered, inside) for a in n.args)
              and not _calls_name(f.parents.get(n), {"float"} | f.converters)]
+    if not calls:  # what an earlier loop took is a Python float since (where it was left as it was, so is this loop)
+        roots -= {n for n in roots if _taken(n, before, f)}
     first = {}
     for k, node in enumerate(gast.walk(loop)):
         if isinstance(node, gast.Name):
@@ -214,8 +216,8 @@ def _number(node, known, f, lowered, inside, loose=False):
         base = node.value
         if not (isinstance(base, gast.Name) and index(node.slice)):
             return False
-        if base.id in lowered and id(node) in inside or base.id in f.lists_names():
-            return True  # an entry of a list of Python floats
+        if base.id in lowered and id(node) in inside:
+            return True  # an entry of a list of Python floats (not an earlier loop's: it may have been left a vector)
         return loose and isinstance(node.slice, gast.Constant)  # v[0]: a number if v is a vector (checked)
     if isinstance(node, gast.Call):
         func = node.func
@@ -231,8 +233,8 @@ def _number(node, known, f, lowered, inside, loose=False):
 
 def _taken(name, before, f, seen=frozenset()):
     """Whether ``name`` holds what an earlier loop took as a Python float, or a Python number
-    computed from such alone (``zeros_like(k)``): nothing to take again (where that loop was left
-    as it was, this one runs on what it ran on)."""
+    computed from such alone (``zeros_like(k)``): nothing to take again where nothing counts on it
+    (where that loop was left as it was, this one runs on what it ran on)."""
     values = before.get(name, [])
     if name in seen or not values:
         return name not in seen and name in f.taken_numbers

@@ -119,3 +119,12 @@ def test_float64_numbers_passed_for_python_numbers_are_taken_too():
     numbers = source.split("numbers=(", 1)[1].split(")", 1)[0].split(", ")
     assert "dt" in numbers and "theta_2" in numbers
     check_grad(sl.pendulum_rk4, args, wrt=0)
+
+
+@pytest.mark.parametrize("damped", [True, False])
+def test_a_loop_in_a_branch_is_taken_once(damped):
+    args = (np.array([0.3, 1.7]), 0.9, 12, damped)
+    source, entry = _source("grad", sl.relax, args)
+    assert source.count("float_lists(") == 1 and "to_float(np.tanh(" in source
+    assert _same(_lowered(source, entry)(*args), _unlowered(source, entry)(*args))
+    check_grad(sl.relax, args, wrt=0)

@@ -71,3 +71,13 @@ def switched_decay(params, on, n):
     for step in range(n):
         x = x * np.exp(-k) + 0.1 * np.sin(on)
     return x
+
+
+def relax(params, x0, n, damped):
+    """Fixed-point relaxation x <- x - a tanh(b x), run only where asked (a loop in a branch)."""
+    a, b = params[0], params[1]
+    x = x0
+    if damped:
+        for i in range(n):
+            x = x - a * np.tanh(b * x)
+    return x * x
