@@ -38,6 +38,9 @@ ANNOTATIONS = {a.name: a for a in (
                "the user's file line a statement comes from (None: no comment above it)"),
     Annotation("s2s_text", (str, NoneType), ("elements", "forward", "layout", "normalize", "optimize", "reverse"), ("elements", "emit", "forward", "layout", "optimize", "reverse"),
                "the code of that line, for the comment"),
+    # element loops: the float_lists statement a loop starts with binds the same numbers again
+    Annotation("s2s_take", (bool,), ("elements",), ("floats", "numbers"),
+               "an element loop's float_lists assignment (its names hold the numbers they held: not a new value)"),
     # what a name or a call means
     Annotation("s2s_global", (object,), ("normalize",), ("activity", "forward", "normalize", "reverse", "shapes", "transform"),
                "the object a global reference (a Name or an Attribute chain) stands for"),
