@@ -9,8 +9,9 @@ backward sweep reads (``y_final = y`` after the loop in the forward sweep, see
 
 Every recomputation is the same operation on the same values as in the forward
 sweep, so the gradient is the same to the last bit; it trades a saved value
-(an append, a walk, memory) for an operation.  Compiled code (``rows``) trades
-more: chains of operations, and entries of an array the loop fills.
+(an append, a walk, memory) for an operation, and an entry of an array a loop
+fills for a read of the array as the loop leaves it.  Compiled code (``rows``)
+trades more: chains of operations.
 """
 
 import copy
@@ -74,7 +75,7 @@ class Recomputing:
         """Compute again, at the top of a branch's backward code, the values of the branch
         (``local``) that its backward code reads and that are integer arithmetic
         (``i_minus_1 = i - 1``), an entry of an array no loop assigns (``x[i_minus_1]``)
-        or, compiled, an entry the loop around has filled (:meth:`final_read`; ``guard``:
+        or an entry the loop around has filled (:meth:`final_read`; ``guard``:
         the branch's test, ``i >= 1``), instead of saving them in the branch's tuple; what
         they read becomes the branch's read (a loop then saves its index or takes it
         from its range)."""
@@ -123,16 +124,17 @@ class Recomputing:
         return all(ok(a.id) for a in atoms if isinstance(a, gast.Name) and not hasattr(a, "s2s_global"))
 
     def final_read(self, value, loop, guard, available):
-        """Compiled code: ``y_final[i_minus_1]`` for the read ``y[i_minus_1]`` of an entry
-        ``loop`` fills, where that entry already holds its value after the loop, or None.
+        """``y_final[i_minus_1]`` for the read ``y[i_minus_1]`` of an entry ``loop`` fills,
+        where that entry already holds its value after the loop, or None.
 
         So where ``loop`` runs ``i`` up a range and writes ``y`` only at ``y[i]`` (each
         version of the array it carries is ``updated(y, i, v)``), and the read is at
         ``i - k`` with ``k >= 1`` and ``i - k >= 0`` (the range's start, or ``guard``,
         the test ``i >= c`` of the branch the read is in): no later iteration writes
         there.  The forward sweep keeps the array as the loop leaves it
-        (``y_final = y``, ``finals``) instead of saving the entry in every iteration."""
-        if not (self.rows and isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and getattr(value, "s2s_basic", False)):
+        (``y_final = y``, ``finals``) instead of saving the entry in every iteration
+        (Python code: a loop on floats then reads the list it wrote back, :mod:`s2s.elements`)."""
+        if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and getattr(value, "s2s_basic", False)):
             return None
         if not (isinstance(loop, gast.For) and not loop.s2s_break and isinstance(loop.target, gast.Name)
                 and isinstance(loop.iter, gast.Name) and loop.iter.id in self.ranges):
