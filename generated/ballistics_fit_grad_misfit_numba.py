@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "wrt": "params"}
-# s2s-digest: b628c3eebf03663e2cfff0461d7536e6759848427f30e1ec13152ee5475b44c0 (sha256 of this file without this line)
+# s2s-digest: 97a1c073bacb7d1f7f78cf27fe0e3e5d2734ccae2709632ebf0f9aaade8391e4 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -28,12 +28,10 @@ def grad_misfit(params, angles, measured):
     total_loop_stack = []
     for k in steps:
         # ballistics_fit.py:51  r = flight_range(speed, angles[k], drag)
-        angles_item = angles[k]
-        r_saved = flight_range_forward(speed, angles_item, drag)
+        r_saved = flight_range_forward(speed, angles[k], drag)
         r = r_saved[0]
         # ballistics_fit.py:52  total += (r - measured[k]) ** 2
-        measured_item = measured[k]
-        minus = r - measured_item
+        minus = r - measured[k]
         total_3 = total_2 + minus ** 2
         # ballistics_fit.py:50  for k in range(angles.shape[0]):
         total_loop_stack.append((shape_of(total_2), shape_of(r), minus, r_saved))

@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, specialized to shapes params (2,), angles (a,), measured (a,), compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "dims": [["params", [2]], ["angles", ["a"]], ["measured", ["a"]]], "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "scalars": [], "wrt": "params"}
-# s2s-digest: e507c64186325522ef18fa76d50aa02a692d7ed416f4e75eb08e96d3011d61df (sha256 of this file without this line)
+# s2s-digest: 330120352541f913a10868947278531976eb487dcb63df8a8ca29637500b29cb (sha256 of this file without this line)
 
 
 import numpy as np
@@ -28,12 +28,10 @@ def grad_misfit(params, angles, measured):
     total_loop_stack = []
     for k in steps:
         # ballistics_fit.py:51  r = flight_range(speed, angles[k], drag)
-        angles_item = angles[k]
-        r_saved = flight_range_forward(speed, angles_item, drag)
+        r_saved = flight_range_forward(speed, angles[k], drag)
         r = r_saved[0]
         # ballistics_fit.py:52  total += (r - measured[k]) ** 2
-        measured_item = measured[k]
-        minus = r - measured_item
+        minus = r - measured[k]
         total_2 = total_2 + minus ** 2
         # ballistics_fit.py:50  for k in range(angles.shape[0]):
         total_loop_stack.append((minus, r_saved))

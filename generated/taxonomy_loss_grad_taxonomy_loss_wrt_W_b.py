@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W', 'b'), optimize=True
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "wrt": ["W", "b"]}
-# s2s-digest: d6102f74cb6584dd22a559da29e4418fc8ea562f7b572fb73643ff8337eb5e06 (sha256 of this file without this line)
+# s2s-digest: ab79575904e0be183c053bd0b3779f553a4f41f01b44bdc62b4104c7d5f7aba3 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import GradTuple, extremum_adjoint, matmul_dy, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
+from s2s.runtime import GradTuple, matmul_dy, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
@@ -15,8 +15,7 @@ def grad_taxonomy_loss(W, b, x, onehot):
     x_at_W = x @ W
     logits = x_at_W + b
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits = np.max(logits, axis=1, keepdims=True)
-    logits_2 = logits - max_logits
+    logits_2 = logits - np.max(logits, axis=1, keepdims=True)
     # taxonomy_loss.py:61  e = np.exp(logits)
     e = np.exp(logits_2)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
@@ -37,8 +36,7 @@ def grad_taxonomy_loss(W, b, x, onehot):
     # taxonomy_loss.py:61  e = np.exp(logits)
     logits_2_bar = e_bar * e
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits_bar = unbroadcast(-logits_2_bar, max_logits)
-    logits_bar = unbroadcast(logits_2_bar, logits) + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
+    logits_bar = unbroadcast(logits_2_bar, logits)
     # taxonomy_loss.py:59  logits = x @ W + b
     b_bar = unbroadcast(logits_bar, b)
     W_bar = matmul_dy(unbroadcast(logits_bar, x_at_W), x, W)
@@ -70,8 +68,7 @@ def subtree_loss_forward(children, probs, onehot):
     branch_stack = []
     for i in steps:
         # taxonomy_loss.py:43  for name, child in children:
-        name_child = children[i]
-        name, child = name_child
+        name, child = children[i]
         # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
         cond = isinstance(child, int)
         if cond:

@@ -3,19 +3,18 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
-# s2s-digest: 5f8f2ed1c02bbdecd5ea5392fdb5e8a7c1036ebc95c446c1062ad9a31e81d65f (sha256 of this file without this line)
+# s2s-digest: d6b5b8796cf3b7c675b747e982e856ddb3a28371d3b41880f7404cedd435d119 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import GradTuple, extremum_added, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
+from s2s.runtime import GradTuple, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
     # taxonomy_loss.py:59  logits = x @ W + b
     logits = x @ W + b
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits = np.max(logits, axis=1, keepdims=True)
-    logits_2 = logits - max_logits
+    logits_2 = logits - np.max(logits, axis=1, keepdims=True)
     # taxonomy_loss.py:61  e = np.exp(logits)
     e = np.exp(logits_2)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
@@ -34,10 +33,7 @@ def grad_taxonomy_loss(W, b, x, onehot):
     sum_e_bar = (-probs_bar * probs / sum_e).sum(axis=1, keepdims=True)
     e_bar = probs_bar / sum_e + sum_e_bar
     # taxonomy_loss.py:61  e = np.exp(logits)
-    logits_2_bar = e_bar * e
-    # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
-    logits_bar = extremum_added(logits_2_bar, max_logits_bar, max_logits, logits, 1, True)
+    logits_bar = e_bar * e
     # taxonomy_loss.py:59  logits = x @ W + b
     b_bar = logits_bar.sum(axis=0)
     W_bar = x.T @ logits_bar
@@ -69,8 +65,7 @@ def subtree_loss_forward(children, probs, onehot):
     branch_stack = []
     for i in steps:
         # taxonomy_loss.py:43  for name, child in children:
-        name_child = children[i]
-        name, child = name_child
+        name, child = children[i]
         # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
         cond = isinstance(child, int)
         if cond:

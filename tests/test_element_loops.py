@@ -242,7 +242,8 @@ def test_a_vector_only_read_is_taken_apart_once_for_both_sweeps():
     source = grad.specialize(*args).source
     # x only read, y written back by the forward loop: the backward loop takes both lists again,
     # and reads y[i - 1] as the forward loop leaves it (no later iteration writes there): nothing saved
-    assert "taken=((y, y_list), (x, x_list))" in source and "_stack" not in source
+    taken = source.split("taken=(")[1].split("\n")[0]
+    assert "(y, y_list)" in taken and "(x, x_list)" in taken and "_stack" not in source
     check_grad(_iir_energy, args, wrt=(0, 1, 2))
     fast, slow = _lowered(source, "grad__iir_energy"), _unlowered(source, "grad__iir_energy")
     assert _same(fast(*args), slow(*args))

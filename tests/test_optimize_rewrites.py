@@ -217,6 +217,25 @@ def test_inline_single_use():
             y = t + s
             return y
     """)  # s is rebound between
+    assert rewritten(inline_single_use, """
+        def f(y, x, a, b, i):
+            t = y[i - 1]
+            u = x[i]
+            y_2 = updated(y, i, a * t + b * u)
+            return y_2
+    """) == same("""
+        def f(y, x, a, b, i):
+            y_2 = updated(y, i, a * y[i - 1] + b * x[i])
+            return y_2
+    """)  # entries by a loop's index move into their reader: the loop reads like its source line
+    for between in ("g[i] = 0", "h = zeroed(g, i)", "h = g"):
+        assert unchanged(inline_single_use, f"""
+            def f(g, i):
+                t = g[i]
+                {between}
+                v = t * 2.0
+                return v
+        """)  # an entry is not read after a write into its array, nor past an alias made of it
 
 
 def test_hoist_invariants():
