@@ -18,6 +18,7 @@ from s2s.optimize.arithmetic import drop_unit_seed, simplify_arithmetic
 from s2s.optimize.common import share_common_subexpressions
 from s2s.optimize.copies import coalesce_copies, fold_loop_copies, propagate_copies
 from s2s.optimize.dead import remove_dead
+from s2s.optimize.entries import drop_dead_zeroing
 from s2s.optimize.inlining import inline_if_test, inline_single_use, inline_while_test
 from s2s.transform import transform
 
@@ -435,6 +436,31 @@ def test_fold_loop_copies_past_an_if():
                     i = i + 1
             return xs
     """)  # an if that neither reads nor writes xs
+
+
+def test_drop_dead_zeroing():
+    backward = """
+        def f(g, a, n):
+            steps = range(1, n)
+            y_bar = 2 * g
+            for i in reversed(steps):
+                i_minus_1 = i - 1
+                v = y_bar[i]
+                y_bar[i] = 0
+                y_bar[i_minus_1] += v * a
+            first = y_bar[0]
+            return first
+    """
+    assert rewritten(drop_dead_zeroing, backward) == same(backward.replace("                y_bar[i] = 0\n", ""))
+    for change in (
+        ("first = y_bar[0]", "first = y_bar[1]"),  # an entry the loop zeroes, read after it
+        ("first = y_bar[0]", "first = np.sum(y_bar)"),  # the whole array after it
+        ("y_bar[i_minus_1] += v * a", "y_bar[i] += v * a"),  # the entry again, after its zeroing
+        ("i_minus_1 = i - 1", "i_minus_1 = i + 1"),  # above it: the next iteration reads it
+        ("reversed(steps)", "steps"),  # up the range
+        ("y_bar = 2 * g", "y_bar = g"),  # another name holds the array
+    ):
+        assert unchanged(drop_dead_zeroing, backward.replace(*change)), change
 
 
 def test_every_rewrite_has_its_own_test():
