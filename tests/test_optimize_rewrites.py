@@ -187,6 +187,22 @@ def test_fold_loop_copies():
                 y = a + s
             return y
     """)  # s changes while a is still read
+    assert rewritten(fold_loop_copies, """
+        def f(g, x, p, c_bar, x_bar, n):
+            for k in range(n):
+                a = g
+                c_bar = c_bar + a
+                g = a * x
+                x_bar = x_bar + a * p
+            return g
+    """) == same("""
+        def f(g, x, p, c_bar, x_bar, n):
+            for k in range(n):
+                c_bar = c_bar + g
+                x_bar = x_bar + g * p
+                g = g * x
+            return g
+    """)  # g's new value moves after a's last read: nothing between reads g
 
 
 def test_inline_single_use():
