@@ -3,7 +3,7 @@
 # transform: grad, wrt=('e', 'phase'), optimize=True
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "entry": "grad_orbit_loss", "function": "orbit_loss", "kind": "grad", "optimize": true, "origin": "examples/adaptive_solver.py", "wrt": ["e", "phase"]}
-# s2s-digest: eb331f0a83ba74310bb4f91c7c5b9719cfaf56813c923a9bfe04a7b4cd6f13b2 (sha256 of this file without this line)
+# s2s-digest: 3f544b40cfa6401e803ac6643899685832eafbd9e347fcf6d5dbe6b67485182b (sha256 of this file without this line)
 
 
 import numpy as np
@@ -128,11 +128,9 @@ def kepler_backward(saved, kepler_bar):
     M_bar = zeros_like(M)
     e_bar = zeros_like(e)
     for E_2, sin_E_2, e_times_sin_E_2_shape, minus_shape, minus_minus_M_shape, cos_E_2, minus_2, step_3 in zip(reversed(E_2_stack), reversed(sin_E_2_stack), reversed(e_times_sin_E_2_shape_stack), reversed(minus_shape_stack), reversed(minus_minus_M_shape_stack), reversed(cos_E_2_stack), reversed(minus_2_stack), reversed(step_3_stack)):
-        # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
-        E_3_bar = E_2_bar
         # adaptive_solver.py:35  E = E - step
-        E_2_bar = unbroadcast(E_3_bar, E_2)
-        step_3_bar = unbroadcast(-E_3_bar, step_3)
+        step_3_bar = unbroadcast(-E_2_bar, step_3)
+        E_2_bar = unbroadcast(E_2_bar, E_2)
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         minus_minus_M_bar = unbroadcast(step_3_bar / minus_2, minus_minus_M_shape)
         e_times_cos_E_2_bar = -unbroadcast(-step_3_bar * step_3 / minus_2, minus_2)

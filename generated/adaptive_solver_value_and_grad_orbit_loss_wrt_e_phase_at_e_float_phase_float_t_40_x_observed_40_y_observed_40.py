@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('e', 'phase'), optimize=True, specialized to Python numbers for e, phase, specialized to shapes t (a,), x_observed (a,), y_observed (a,)
 # source sha256: aef9acc8cf8964aabf24f077936e635e819dfa71d37c91d46364a7a45d364123
 # s2s-meta: {"bindings": {}, "dims": [["t", ["a"]], ["x_observed", ["a"]], ["y_observed", ["a"]]], "entry": "value_and_grad_orbit_loss", "function": "orbit_loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/adaptive_solver.py", "scalars": ["e", "phase"], "wrt": ["e", "phase"]}
-# s2s-digest: f84f77c671de2849ce324c22341bb8abe7afaea13e1cecf306e8cc2316ecfc20 (sha256 of this file without this line)
+# s2s-digest: 2c2b1037621390c8bf3f59eb50b46adbd7aa5d74838a60ae417cbe18d440dc70 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -117,11 +117,8 @@ def kepler_backward(saved, kepler_bar):
     M_bar = zeros_like(M)
     e_bar = zeros_like(e)
     for E_2, sin_E_2, cos_E_2, minus_2, step_3 in zip(reversed(E_2_stack), reversed(sin_E_2_stack), reversed(cos_E_2_stack), reversed(minus_2_stack), reversed(step_3_stack)):
-        # adaptive_solver.py:33  while np.max(np.abs(step)) > 1e-12:
-        E_3_bar = E_2_bar
         # adaptive_solver.py:35  E = E - step
-        E_2_bar = E_3_bar
-        step_3_bar = -E_3_bar
+        step_3_bar = -E_2_bar
         # adaptive_solver.py:34  step = (E - e * np.sin(E) - M) / (1.0 - e * np.cos(E))
         minus_minus_M_bar = step_3_bar / minus_2
         e_times_cos_E_2_bar = step_3_bar * step_3 / minus_2

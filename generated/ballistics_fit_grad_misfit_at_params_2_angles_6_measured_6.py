@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, specialized to shapes params (2,), angles (a,), measured (a,)
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "dims": [["params", [2]], ["angles", ["a"]], ["measured", ["a"]]], "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "scalars": [], "wrt": "params"}
-# s2s-digest: 51412957cae5808fb6a17d16ae07125186057b85e503ee2bedc9a02e7e38e093 (sha256 of this file without this line)
+# s2s-digest: 57b48b7a63a93c63a877b9fc4555af162603fbbc51fe296a897d200629d5de08 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -26,12 +26,10 @@ def grad_misfit(params, angles, measured):
     r_saved_stack = []
     for k in steps:
         # ballistics_fit.py:51  r = flight_range(speed, angles[k], drag)
-        angles_item = angles[k]
-        r_saved = flight_range_forward(speed, angles_item, drag)
+        r_saved = flight_range_forward(speed, angles[k], drag)
         r = r_saved[0]
         # ballistics_fit.py:52  total += (r - measured[k]) ** 2
-        measured_item = measured[k]
-        minus = r - measured_item
+        minus = r - measured[k]
         total_2 = total_2 + minus ** 2
         # ballistics_fit.py:50  for k in range(angles.shape[0]):
         minus_stack.append(minus)
@@ -45,11 +43,8 @@ def grad_misfit(params, angles, measured):
     speed_bar = zeros_like(speed)
     drag_bar = zeros_like(drag)
     for minus, r_saved in zip(reversed(minus_stack), reversed(r_saved_stack)):
-        # ballistics_fit.py:50  for k in range(angles.shape[0]):
-        total_3_bar = total_2_bar
         # ballistics_fit.py:52  total += (r - measured[k]) ** 2
-        total_2_bar = total_3_bar
-        minus_bar = total_3_bar * 2 * minus
+        minus_bar = total_2_bar * 2 * minus
         # ballistics_fit.py:51  r = flight_range(speed, angles[k], drag)
         speed_bar_flight_range, drag_bar_flight_range = flight_range_backward(r_saved, minus_bar)
         speed_bar += speed_bar_flight_range

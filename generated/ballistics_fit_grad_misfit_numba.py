@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "wrt": "params"}
-# s2s-digest: b628c3eebf03663e2cfff0461d7536e6759848427f30e1ec13152ee5475b44c0 (sha256 of this file without this line)
+# s2s-digest: 5bd921a4aad355dfead71e99a69e6ffea37e27138de44985628363c24835fb19 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -28,12 +28,10 @@ def grad_misfit(params, angles, measured):
     total_loop_stack = []
     for k in steps:
         # ballistics_fit.py:51  r = flight_range(speed, angles[k], drag)
-        angles_item = angles[k]
-        r_saved = flight_range_forward(speed, angles_item, drag)
+        r_saved = flight_range_forward(speed, angles[k], drag)
         r = r_saved[0]
         # ballistics_fit.py:52  total += (r - measured[k]) ** 2
-        measured_item = measured[k]
-        minus = r - measured_item
+        minus = r - measured[k]
         total_3 = total_2 + minus ** 2
         # ballistics_fit.py:50  for k in range(angles.shape[0]):
         total_loop_stack.append((shape_of(total_2), shape_of(r), minus, r_saved))
@@ -48,11 +46,9 @@ def grad_misfit(params, angles, measured):
     drag_bar = zeros_like(drag)
     for iteration in range(len(total_loop_stack) - 1, -1, -1):
         total_2_shape, r_shape, minus, r_saved = total_loop_stack[iteration]
-        # ballistics_fit.py:50  for k in range(angles.shape[0]):
-        total_3_bar = total_2_bar
         # ballistics_fit.py:52  total += (r - measured[k]) ** 2
-        total_2_bar = unbroadcast(total_3_bar, total_2_shape)
-        r_bar = unbroadcast(unbroadcast(total_3_bar, minus) * 2 * minus, r_shape)
+        r_bar = unbroadcast(unbroadcast(total_2_bar, minus) * 2 * minus, r_shape)
+        total_2_bar = unbroadcast(total_2_bar, total_2_shape)
         # ballistics_fit.py:51  r = flight_range(speed, angles[k], drag)
         speed_bar_flight_range, drag_bar_flight_range = flight_range_backward(r_saved, r_bar)
         speed_bar += speed_bar_flight_range

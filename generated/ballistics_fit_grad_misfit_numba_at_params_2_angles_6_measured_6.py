@@ -3,7 +3,7 @@
 # transform: grad, wrt='params', optimize=True, specialized to shapes params (2,), angles (a,), measured (a,), compiled with numba
 # source sha256: ff46064e9f27c7278a3bc64d02e9e1c8558a2748beda092304daa7bedccd81bc
 # s2s-meta: {"bindings": {}, "compile": {"cache": true}, "dims": [["params", [2]], ["angles", ["a"]], ["measured", ["a"]]], "entry": "grad_misfit", "function": "misfit", "kind": "grad", "optimize": true, "origin": "examples/ballistics_fit.py", "scalars": [], "wrt": "params"}
-# s2s-digest: e507c64186325522ef18fa76d50aa02a692d7ed416f4e75eb08e96d3011d61df (sha256 of this file without this line)
+# s2s-digest: c0b35c8aa2cb1531f343af0ff7287f32112ad0db8b489ae8e341e5f8b7c7289e (sha256 of this file without this line)
 
 
 import numpy as np
@@ -28,12 +28,10 @@ def grad_misfit(params, angles, measured):
     total_loop_stack = []
     for k in steps:
         # ballistics_fit.py:51  r = flight_range(speed, angles[k], drag)
-        angles_item = angles[k]
-        r_saved = flight_range_forward(speed, angles_item, drag)
+        r_saved = flight_range_forward(speed, angles[k], drag)
         r = r_saved[0]
         # ballistics_fit.py:52  total += (r - measured[k]) ** 2
-        measured_item = measured[k]
-        minus = r - measured_item
+        minus = r - measured[k]
         total_2 = total_2 + minus ** 2
         # ballistics_fit.py:50  for k in range(angles.shape[0]):
         total_loop_stack.append((minus, r_saved))
@@ -47,11 +45,8 @@ def grad_misfit(params, angles, measured):
     drag_bar = zeros_like(drag)
     for iteration in range(len(total_loop_stack) - 1, -1, -1):
         minus, r_saved = total_loop_stack[iteration]
-        # ballistics_fit.py:50  for k in range(angles.shape[0]):
-        total_3_bar = total_2_bar
         # ballistics_fit.py:52  total += (r - measured[k]) ** 2
-        total_2_bar = total_3_bar
-        minus_bar = total_3_bar * 2 * minus
+        minus_bar = total_2_bar * 2 * minus
         # ballistics_fit.py:51  r = flight_range(speed, angles[k], drag)
         speed_bar_flight_range, drag_bar_flight_range = flight_range_backward(r_saved, minus_bar)
         speed_bar += speed_bar_flight_range

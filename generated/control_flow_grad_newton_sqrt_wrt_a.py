@@ -3,7 +3,7 @@
 # transform: grad, wrt='a', optimize=True
 # source sha256: 4fd4175aa8b878633201872bddd63e82305ef4e6e0ce35f987215e4b6cebc72c
 # s2s-meta: {"bindings": {}, "entry": "grad_newton_sqrt", "function": "newton_sqrt", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "wrt": "a"}
-# s2s-digest: 7aada82ddafb488d285f12939aa24613c27dd0cc82a2a168a1dfc0e2ecbd7cc2 (sha256 of this file without this line)
+# s2s-digest: 812209f8ab23a262fa27e16e87a4f2af507c735fc26992759f57abf075302fd6 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -45,11 +45,9 @@ def grad_newton_sqrt(a):
     # control_flow.py:28  while abs(step) > 1e-12:
     a_bar = zeros_like(a)
     for x_2, x_2_times_x_2_shape, minus_shape, times_x_2, step_3 in zip(reversed(x_2_stack), reversed(x_2_times_x_2_shape_stack), reversed(minus_shape_stack), reversed(times_x_2_stack), reversed(step_3_stack)):
-        # control_flow.py:28  while abs(step) > 1e-12:
-        x_3_bar = x_2_bar
         # control_flow.py:30  x = x - step
-        x_2_bar = unbroadcast(x_3_bar, x_2)
-        step_3_bar = unbroadcast(-x_3_bar, step_3)
+        step_3_bar = unbroadcast(-x_2_bar, step_3)
+        x_2_bar = unbroadcast(x_2_bar, x_2)
         # control_flow.py:29  step = (x * x - a) / (2.0 * x)
         minus_bar = unbroadcast(step_3_bar / times_x_2, minus_shape)
         x_2_bar = x_2_bar + unbroadcast(-step_3_bar * step_3 / times_x_2, times_x_2) * 2.0

@@ -3,7 +3,7 @@
 # transform: grad, wrt='W', optimize=True, specialized to shapes W (a, a), U (a, 3), h0 (a,), xs (b, 3)
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "dims": [["W", ["a", "a"]], ["U", ["a", 3]], ["h0", ["a"]], ["xs", ["b", 3]]], "entry": "grad_rnn_loss", "function": "rnn_loss", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": [], "wrt": "W"}
-# s2s-digest: 547987d2c08d6d9a2c8e3cd6242a7689c9a6f48fbd03dff5cdb4eb57e554a5c3 (sha256 of this file without this line)
+# s2s-digest: 9c4e33b6f9c7a012709754c89abcc90eb46edb3cc2535906a502a2a99c8dc657 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -20,8 +20,7 @@ def grad_rnn_loss(W, U, h0, xs):
     h_3_stack = []
     for t in steps:
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
-        xs_item = xs[t]
-        h_3 = np.tanh(W @ h_2 + U @ xs_item)
+        h_3 = np.tanh(W @ h_2 + U @ xs[t])
         # control_flow.py:19  for t in range(xs.shape[0]):
         h_2_stack.append(h_2)
         h_3_stack.append(h_3)

@@ -3,7 +3,7 @@
 # transform: jvp, wrt='W', optimize=True
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "entry": "jvp_rnn_loss", "function": "rnn_loss", "kind": "jvp", "optimize": true, "origin": "examples/control_flow.py", "wrt": "W"}
-# s2s-digest: ab40f94282c2473f5593d4e0990815981e01279c6ba5f9827fd4372f1dceb07c (sha256 of this file without this line)
+# s2s-digest: fc2ec4697a258df1d34249eb93b824dafc672db049760f2895e504c47b7b5901 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -23,8 +23,7 @@ def rnn_loss_jvp(W_dot, W, U, h0, xs):
     h_2_dot = zeros_like(h_2)
     for t in steps:
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
-        xs_item = xs[t]
-        plus = W @ h_2 + U @ xs_item
+        plus = W @ h_2 + U @ xs[t]
         h_3 = np.tanh(plus)
         h_2_dot = rebroadcast(W_dot @ h_2 + W @ h_2_dot, plus) * (1.0 - h_3 * h_3)
         # control_flow.py:19  for t in range(xs.shape[0]):

@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/digits_mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 3bc4986a50887dbd4c2b45caae434cc7d7426caaf1bd244ee7da8ab4324a5243 (sha256 of this file without this line)
+# s2s-digest: 2f63fa3cdae31f3bbb3e1fd453abe7e46916200c185786989d77439b11d0ae36 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_scalar, size_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dx, matmul_dy, seed_scalar, size_of, unbroadcast, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
@@ -18,8 +18,7 @@ def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     h_at_W2 = h @ W2
     logits = h_at_W2 + b2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits = np.max(logits, axis=1, keepdims=True)
-    logits_2 = logits - max_logits
+    logits_2 = logits - np.max(logits, axis=1, keepdims=True)
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     exp_logits_2 = np.exp(logits_2)
     sum_exp_logits_2 = np.sum(exp_logits_2, axis=1, keepdims=True)
@@ -44,8 +43,7 @@ def grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
     logits_2_bar = unbroadcast(log_probs_bar, exp_logits_2) + exp_logits_2_bar * exp_logits_2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits_bar = unbroadcast(-logits_2_bar, max_logits)
-    logits_bar = unbroadcast(logits_2_bar, logits) + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
+    logits_bar = unbroadcast(logits_2_bar, logits)
     # digits_mlp.py:41  logits = h @ W2 + b2
     h_at_W2_bar = unbroadcast(logits_bar, h_at_W2)
     b2_bar = unbroadcast(logits_bar, b2)

@@ -3,11 +3,11 @@
 # transform: value_and_grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to Python numbers for weight_decay, specialized to shapes W1 (a, a), b1 (a,), W2 (a, b), b2 (b,), x (a, a), y (a, b)
 # source sha256: 10cfdf2a56c3a1a3e89b12dca1ae36e5ef6a36d18cc7fded6e2766d337febc77
 # s2s-meta: {"bindings": {}, "dims": [["W1", ["a", "a"]], ["b1", ["a"]], ["W2", ["a", "b"]], ["b2", ["b"]], ["x", ["a", "a"]], ["y", ["a", "b"]]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/digits_mlp.py", "scalars": ["weight_decay"], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 4cafbb2d34f9f4c563120d5f6bce45b05603c4782afc0656639e9954b5b4bca3 (sha256 of this file without this line)
+# s2s-digest: 20cf8b01d444dcb4cf59f7d03dd8c4d8ad9cbe2b76c8752329f431418dc5d241 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_added, seed_scalar
+from s2s.runtime import seed_scalar
 
 
 def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
@@ -16,8 +16,7 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     # digits_mlp.py:41  logits = h @ W2 + b2
     logits = h @ W2 + b2
     # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits = np.max(logits, axis=1, keepdims=True)
-    logits_2 = logits - max_logits
+    logits_2 = logits - np.max(logits, axis=1, keepdims=True)
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     exp_logits_2 = np.exp(logits_2)
     sum_exp_logits_2 = np.sum(exp_logits_2, axis=1, keepdims=True)
@@ -35,13 +34,10 @@ def value_and_grad_loss(W1, b1, W2, b2, x, y, weight_decay):
     # digits_mlp.py:43  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     exp_logits_2_bar = -log_probs_bar.sum(axis=1, keepdims=True) / sum_exp_logits_2
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
-    # digits_mlp.py:42  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
-    logits_bar = extremum_added(logits_2_bar, max_logits_bar, max_logits, logits, 1, True)
     # digits_mlp.py:41  logits = h @ W2 + b2
-    b2_bar = logits_bar.sum(axis=0)
-    h_bar = logits_bar @ W2.T
-    W2_bar += h.T @ logits_bar
+    b2_bar = logits_2_bar.sum(axis=0)
+    h_bar = logits_2_bar @ W2.T
+    W2_bar += h.T @ logits_2_bar
     # digits_mlp.py:40  h = np.tanh(x @ W1 + b1)
     x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
     b1_bar = x_at_W1_plus_b1_bar.sum(axis=0)

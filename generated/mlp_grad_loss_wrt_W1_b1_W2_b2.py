@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: aeeeed55d85cd2b1b2fea93046abd504d2158f574aebcb77f46c329a79f9445f (sha256 of this file without this line)
+# s2s-digest: 7c8debb4a655363b8cb6c376d99dbd7bbff6509466bae79ee876ac842d221f18 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_adjoint, matmul_dx, matmul_dy, seed_like, size_of, unbroadcast, unreduce
+from s2s.runtime import matmul_dx, matmul_dy, seed_like, size_of, unbroadcast, unreduce
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
@@ -18,8 +18,7 @@ def grad_loss(W1, b1, W2, b2, x, y):
     h_at_W2 = h @ W2
     logits = h_at_W2 + b2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
-    max_logits = np.max(logits, axis=1, keepdims=True)
-    logits_2 = logits - max_logits
+    logits_2 = logits - np.max(logits, axis=1, keepdims=True)
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     exp_logits_2 = np.exp(logits_2)
     sum_exp_logits_2 = np.sum(exp_logits_2, axis=1, keepdims=True)
@@ -35,8 +34,7 @@ def grad_loss(W1, b1, W2, b2, x, y):
     exp_logits_2_bar = unreduce(sum_exp_logits_2_bar, exp_logits_2, 1, True)
     logits_2_bar = unbroadcast(log_probs_bar, exp_logits_2) + exp_logits_2_bar * exp_logits_2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
-    max_logits_bar = unbroadcast(-logits_2_bar, max_logits)
-    logits_bar = unbroadcast(logits_2_bar, logits) + extremum_adjoint(max_logits_bar, max_logits, logits, 1, True)
+    logits_bar = unbroadcast(logits_2_bar, logits)
     # mlp.py:18  logits = h @ W2 + b2
     h_at_W2_bar = unbroadcast(logits_bar, h_at_W2)
     b2_bar = unbroadcast(logits_bar, b2)

@@ -3,11 +3,11 @@
 # transform: grad, wrt=('W1', 'b1', 'W2', 'b2'), optimize=True, specialized to shapes W1 (4, a), b1 (a,), W2 (a, 3), b2 (3,), x (b, 4), y (b, 3)
 # source sha256: 2aaf04c71a2a8f4d2d5ed586b5700590d13eb733d3fee5ce7986185e963518b2
 # s2s-meta: {"bindings": {}, "dims": [["W1", [4, "a"]], ["b1", ["a"]], ["W2", ["a", 3]], ["b2", [3]], ["x", ["b", 4]], ["y", ["b", 3]]], "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/mlp.py", "scalars": [], "wrt": ["W1", "b1", "W2", "b2"]}
-# s2s-digest: 4b91b9c53c00fdd3fc5f997f9290813c24ca912b9c875521d82d02337d48fe6b (sha256 of this file without this line)
+# s2s-digest: 40b74d65a0d672896eff727999319711edbfe3ab1bd875aa74c9eaff9a6fe3cd (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import extremum_added, seed_like
+from s2s.runtime import seed_like
 
 
 def grad_loss(W1, b1, W2, b2, x, y):
@@ -16,8 +16,7 @@ def grad_loss(W1, b1, W2, b2, x, y):
     # mlp.py:18  logits = h @ W2 + b2
     logits = h @ W2 + b2
     # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
-    max_logits = np.max(logits, axis=1, keepdims=True)
-    logits_2 = logits - max_logits
+    logits_2 = logits - np.max(logits, axis=1, keepdims=True)
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     exp_logits_2 = np.exp(logits_2)
     sum_exp_logits_2 = np.sum(exp_logits_2, axis=1, keepdims=True)
@@ -26,13 +25,10 @@ def grad_loss(W1, b1, W2, b2, x, y):
     # mlp.py:20  log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     exp_logits_2_bar = -log_probs_bar.sum(axis=1, keepdims=True) / sum_exp_logits_2
     logits_2_bar = log_probs_bar + exp_logits_2_bar * exp_logits_2
-    # mlp.py:19  logits = logits - logits.max(axis=1, keepdims=True)
-    max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
-    logits_bar = extremum_added(logits_2_bar, max_logits_bar, max_logits, logits, 1, True)
     # mlp.py:18  logits = h @ W2 + b2
-    b2_bar = logits_bar.sum(axis=0)
-    h_bar = logits_bar @ W2.T
-    W2_bar = h.T @ logits_bar
+    b2_bar = logits_2_bar.sum(axis=0)
+    h_bar = logits_2_bar @ W2.T
+    W2_bar = h.T @ logits_2_bar
     # mlp.py:17  h = np.tanh(x @ W1 + b1)
     x_at_W1_plus_b1_bar = h_bar * (1.0 - h * h)
     b1_bar = x_at_W1_plus_b1_bar.sum(axis=0)

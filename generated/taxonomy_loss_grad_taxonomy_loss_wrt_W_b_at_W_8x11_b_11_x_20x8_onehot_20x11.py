@@ -3,19 +3,18 @@
 # transform: grad, wrt=('W', 'b'), optimize=True, specialized to shapes W (a, b), b (b,), x (c, a), onehot (c, b)
 # source sha256: 90c573000adef52b9bf1e9800cac54067f342a7958d6370ab37770aa55d0c8d3
 # s2s-meta: {"bindings": {"TAXONOMY": "taxonomy_loss:taxonomy_loss"}, "dims": [["W", ["a", "b"]], ["b", ["b"]], ["x", ["c", "a"]], ["onehot", ["c", "b"]]], "entry": "grad_taxonomy_loss", "function": "taxonomy_loss", "kind": "grad", "optimize": true, "origin": "examples/taxonomy_loss.py", "scalars": [], "wrt": ["W", "b"]}
-# s2s-digest: 5f8f2ed1c02bbdecd5ea5392fdb5e8a7c1036ebc95c446c1062ad9a31e81d65f (sha256 of this file without this line)
+# s2s-digest: 7b9747e9ec4ea1b3efe1b26aba1d36cc4b9bd90236fa5c2a5c715de31d31eac1 (sha256 of this file without this line)
 
 
 import numpy as np
-from s2s.runtime import GradTuple, extremum_added, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
+from s2s.runtime import GradTuple, seed_scalar, sequence_length, shape_of, size_of, unbroadcast, unindex, unreduce, zeros_like
 
 
 def grad_taxonomy_loss(W, b, x, onehot):
     # taxonomy_loss.py:59  logits = x @ W + b
     logits = x @ W + b
     # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits = np.max(logits, axis=1, keepdims=True)
-    logits_2 = logits - max_logits
+    logits_2 = logits - np.max(logits, axis=1, keepdims=True)
     # taxonomy_loss.py:61  e = np.exp(logits)
     e = np.exp(logits_2)
     # taxonomy_loss.py:62  probs = e / np.sum(e, axis=1, keepdims=True)
@@ -34,10 +33,7 @@ def grad_taxonomy_loss(W, b, x, onehot):
     sum_e_bar = (-probs_bar * probs / sum_e).sum(axis=1, keepdims=True)
     e_bar = probs_bar / sum_e + sum_e_bar
     # taxonomy_loss.py:61  e = np.exp(logits)
-    logits_2_bar = e_bar * e
-    # taxonomy_loss.py:60  logits = logits - np.max(logits, axis=1, keepdims=True)
-    max_logits_bar = -logits_2_bar.sum(axis=1, keepdims=True)
-    logits_bar = extremum_added(logits_2_bar, max_logits_bar, max_logits, logits, 1, True)
+    logits_bar = e_bar * e
     # taxonomy_loss.py:59  logits = x @ W + b
     b_bar = logits_bar.sum(axis=0)
     W_bar = x.T @ logits_bar
@@ -69,8 +65,7 @@ def subtree_loss_forward(children, probs, onehot):
     branch_stack = []
     for i in steps:
         # taxonomy_loss.py:43  for name, child in children:
-        name_child = children[i]
-        name, child = name_child
+        name, child = children[i]
         # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
         cond = isinstance(child, int)
         if cond:
@@ -128,24 +123,20 @@ def subtree_loss_backward(saved, subtree_loss_2_bar):
     loss_2_shape_stack, mass_2_shape_stack, target_2_shape_stack, child_stack, cond_stack, child_mass_stack, child_target_stack, child_loss_shape_stack, log_child_mass_stack, times_shape_stack, branch_stack = loss_loop_stacks
     probs_bar = zeros_like(probs)
     for loss_2_shape, mass_2_shape, target_2_shape, child, cond, child_mass, child_target, child_loss_shape, log_child_mass, times_shape, branch in zip(reversed(loss_2_shape_stack), reversed(mass_2_shape_stack), reversed(target_2_shape_stack), reversed(child_stack), reversed(cond_stack), reversed(child_mass_stack), reversed(child_target_stack), reversed(child_loss_shape_stack), reversed(log_child_mass_stack), reversed(times_shape_stack), reversed(branch_stack)):
-        # taxonomy_loss.py:43  for name, child in children:
-        target_3_bar = target_2_bar
-        mass_3_bar = mass_2_bar
-        loss_3_bar = loss_2_bar
         # taxonomy_loss.py:53  target = target + child_target
-        target_2_bar = unbroadcast(target_3_bar, target_2_shape)
-        child_target_bar = unbroadcast(target_3_bar, child_target)
+        child_target_bar = unbroadcast(target_2_bar, child_target)
+        target_2_bar = unbroadcast(target_2_bar, target_2_shape)
         # taxonomy_loss.py:52  mass = mass + child_mass
-        mass_2_bar = unbroadcast(mass_3_bar, mass_2_shape)
-        child_mass_bar = unbroadcast(mass_3_bar, child_mass)
+        child_mass_bar = unbroadcast(mass_2_bar, child_mass)
+        mass_2_bar = unbroadcast(mass_2_bar, mass_2_shape)
         # taxonomy_loss.py:51  loss = loss + child_loss - np.mean(child_target * np.log(child_mass))
-        times_bar = -np.sum(loss_3_bar) * (1 / size_of(times_shape))
+        times_bar = -np.sum(loss_2_bar) * (1 / size_of(times_shape))
         times_bar = unreduce(times_bar, times_shape, None, False)
         child_target_bar = child_target_bar + unbroadcast(times_bar * log_child_mass, child_target)
         log_child_mass_bar = unbroadcast(times_bar * child_target, log_child_mass)
         child_mass_bar = child_mass_bar + log_child_mass_bar / child_mass
-        loss_2_bar = unbroadcast(loss_3_bar, loss_2_shape)
-        child_loss_bar = unbroadcast(loss_3_bar, child_loss_shape)
+        child_loss_bar = unbroadcast(loss_2_bar, child_loss_shape)
+        loss_2_bar = unbroadcast(loss_2_bar, loss_2_shape)
         # taxonomy_loss.py:44  if isinstance(child, int):  # a leaf: class number `child`
         if cond:
             # taxonomy_loss.py:45  child_mass = probs[:, child]

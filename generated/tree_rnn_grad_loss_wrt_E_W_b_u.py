@@ -3,7 +3,7 @@
 # transform: grad, wrt=('E', 'W', 'b', 'u'), optimize=True
 # source sha256: 97db7f182a376263e91ddab854f2cbd016911b7b479543404a35dcb8d633b7c3
 # s2s-meta: {"bindings": {}, "entry": "grad_loss", "function": "loss", "kind": "grad", "optimize": true, "origin": "examples/tree_rnn.py", "wrt": ["E", "W", "b", "u"]}
-# s2s-digest: 46060825e0e4dc6e6eae8828d46d7e5bf8c0828ff6a0846e80f0671564cb7c8c (sha256 of this file without this line)
+# s2s-digest: 40559ee0663796b87b1f65cddfe965af17eee11dcf9cd4edfe2519e4a9dc7a3f (sha256 of this file without this line)
 
 
 import numpy as np
@@ -54,11 +54,9 @@ def grad_loss(E, W, b, u, trees, labels):
     b_bar = zeros_like(b)
     u_bar = zeros_like(u)
     for total_2_shape, encode_tree, score_shape, neg_label, times, logaddexp, encode_tree_saved in zip(reversed(total_2_shape_stack), reversed(encode_tree_stack), reversed(score_shape_stack), reversed(neg_label_stack), reversed(times_stack), reversed(logaddexp_stack), reversed(encode_tree_saved_stack)):
-        # tree_rnn.py:42  for tree, label in zip(trees, labels):
-        total_3_bar = total_2_bar
         # tree_rnn.py:44  total = total + np.logaddexp(0.0, -label * score)
-        total_2_bar = unbroadcast(total_3_bar, total_2_shape)
-        times_bar = unbroadcast(total_3_bar, logaddexp) * np.exp(times - logaddexp)
+        times_bar = unbroadcast(total_2_bar, logaddexp) * np.exp(times - logaddexp)
+        total_2_bar = unbroadcast(total_2_bar, total_2_shape)
         score_bar = unbroadcast(times_bar * neg_label, score_shape)
         # tree_rnn.py:43  score = u @ encode(tree, E, W, b)
         u_bar += matmul_dx(score_bar, u, encode_tree)

@@ -3,7 +3,7 @@
 # transform: value_and_grad, wrt=('E', 'W', 'b', 'u'), optimize=True, specialized to shapes E (a, b), W (b, c), b (b,), u (b,), labels [*:float]
 # source sha256: 97db7f182a376263e91ddab854f2cbd016911b7b479543404a35dcb8d633b7c3
 # s2s-meta: {"bindings": {}, "dims": [["E", ["a", "b"]], ["W", ["b", "c"]], ["b", ["b"]], ["u", ["b"]], ["labels", "[*:float]"]], "entry": "value_and_grad_loss", "function": "loss", "kind": "value_and_grad", "optimize": true, "origin": "examples/tree_rnn.py", "scalars": [], "wrt": ["E", "W", "b", "u"]}
-# s2s-digest: 0e02766b49e6555f117677613ef033e1dd0027b02c1c6327aeb814fd0b1d24df (sha256 of this file without this line)
+# s2s-digest: 66195312261d019ca471da2a0e7189177661eb11caf891075556ddf2697659e2 (sha256 of this file without this line)
 
 
 import numpy as np
@@ -53,11 +53,9 @@ def value_and_grad_loss(E, W, b, u, trees, labels):
     b_bar = zeros_like(b)
     u_bar = zeros_like(u)
     for total_2_shape, encode_tree, neg_label, times, logaddexp, encode_tree_saved in zip(reversed(total_2_shape_stack), reversed(encode_tree_stack), reversed(neg_label_stack), reversed(times_stack), reversed(logaddexp_stack), reversed(encode_tree_saved_stack)):
-        # tree_rnn.py:42  for tree, label in zip(trees, labels):
-        total_3_bar = total_2_bar
         # tree_rnn.py:44  total = total + np.logaddexp(0.0, -label * score)
-        total_2_bar = unbroadcast(total_3_bar, total_2_shape)
-        times_bar = unbroadcast(total_3_bar, logaddexp) * np.exp(times - logaddexp)
+        times_bar = unbroadcast(total_2_bar, logaddexp) * np.exp(times - logaddexp)
+        total_2_bar = unbroadcast(total_2_bar, total_2_shape)
         score_bar = times_bar * neg_label
         # tree_rnn.py:43  score = u @ encode(tree, E, W, b)
         u_bar += matmul_dx(score_bar, u, encode_tree)

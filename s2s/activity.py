@@ -96,7 +96,7 @@ def dependencies(stmt, rules):
         return local_names(rhs)
     if isinstance(rhs, gast.Call):
         rule = rules.lookup(rhs.s2s_target)
-        if rule is not None and rule.nondifferentiable:
+        if rule is not None and rule.nondifferentiable or getattr(rhs, "s2s_shift", False):
             return []
         return local_names(rhs)
     if isinstance(rhs, gast.Attribute):

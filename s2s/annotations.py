@@ -46,8 +46,10 @@ ANNOTATIONS = {a.name: a for a in (
                "the object a global reference (a Name or an Attribute chain) stands for"),
     Annotation("s2s_canonical", (bool,), ("normalize",), ("normalize", "transform"),
                "the reference is spelled as generated modules import it (np.…, math.…, a builtin, a runtime helper): nothing to bind"),
-    Annotation("s2s_target", (object,), ("normalize",), ("activity", "forward", "reverse", "shapes", "splits", "transform"),
+    Annotation("s2s_target", (object,), ("normalize",), ("activity", "forward", "normalize", "reverse", "shapes", "splits", "transform"),
                "the object a Call calls (its rule is looked up by it)"),
+    Annotation("s2s_shift", (bool,), ("normalize",), ("activity",),
+               "the Call's value is a shift the function does not depend on (``m`` of ``m + log(sum(exp(z - m)))``): it carries no derivative"),
     Annotation("s2s_checkpoint", (bool,), ("normalize",), ("reverse",),
                "the call was written s2s.checkpoint(f)(...): its forward sweep is re-run in the backward sweep"),
     # loops and jumps

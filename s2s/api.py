@@ -12,6 +12,7 @@ import inspect
 import os
 import sys
 import types
+import warnings
 
 import numpy as np
 
@@ -278,6 +279,8 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as, splits
                 out = run(*args)
             except (RecursionError, TypeError) as exc:
                 explain(exc)
+            except (ZeroDivisionError, OverflowError) as exc:
+                out = numpy_edges(exc, run, args, {}, args, {})
             if kind == "value_and_grad":
                 return out[0], quick_like(out[1], args)
             return quick_like(out, args)
@@ -294,7 +297,10 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as, splits
             watch = run.__globals__.get("__s2s_watch__")
             quick[key] = run, run if compiled is None else compiled, used, watch if watch is not None and watch.watches() else None
         check_bindings(run)
-        out = call(run, call_args, call_kwargs)
+        try:
+            out = call(run, call_args, call_kwargs)
+        except (ZeroDivisionError, OverflowError) as exc:
+            out = numpy_edges(exc, run, call_args, call_kwargs, args[: len(args) - extra] if extra else args, kwargs)
         if kind == "jacobian":
             return out  # (value, tangents with the directions first): s2s.jacobian assembles the matrix
         if kind == "jvp":
@@ -319,6 +325,24 @@ def _wrap(generated, fn, kind, wrt_names, single, build_variant, kept_as, splits
             return run(*call_args, **call_kwargs) if call_kwargs else run(*call_args)
         except (RecursionError, TypeError) as exc:
             explain(exc)
+
+    def numpy_edges(exc, run, call_args, call_kwargs, args, kwargs):
+        """The derivative again with its Python-float arguments as float64 scalars, where it
+        raised on Python floats (``1.0 / 0.0``, an overflowing ``**``) and the function itself,
+        called with ``args`` and ``kwargs``, does not: the generated code computes on Python
+        floats where they give numpy's numbers faster (a seed of 1.0, float64 entries taken
+        as floats), and numpy answers inf or nan there, with its warning, as the function did."""
+        floats = [a for a in list(call_args) + list(call_kwargs.values()) if type(a) is float]
+        if not floats:
+            raise exc
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fn(*args, **kwargs)
+        except (ZeroDivisionError, OverflowError):
+            raise exc from None  # the function raises too: so does its derivative
+        wide = lambda a: np.float64(a) if type(a) is float else a  # noqa: E731
+        return call(run, [wide(a) for a in call_args], {k: wide(v) for k, v in call_kwargs.items()})
 
     def explain(exc):
         """Raise what the generated code raised, told in terms of the user's function where s2s knows more."""

@@ -128,11 +128,13 @@ class _Function:
         self.witnessable = (self.params - set(stores) | set(self.bound_at)) - self.scalars
         self.taken_numbers = {}  # name -> the order of the statement where a loop took it as a Python float
         self.converters = set()  # the names of the functions float_lists gives loops for their numpy values (s2s.numbers)
-        self.lists = {}  # lowered vector -> its list's name
-        self.taken = {}  # vector only read, taken apart at the top level -> (its list's name, that statement)
+        self.lists = set()  # the names of the lists loops take
+        # vector -> (a list at the top level holding its entries from the statement of that order on,
+        # whether it was written back there): a vector only read taken apart, or a list written back
+        self.taken = {}
 
     def lists_names(self):
-        return set(self.lists.values())
+        return self.lists
 
     # -- which vectors a loop can take as lists -------------------------------------------
 
@@ -146,7 +148,7 @@ class _Function:
         stored = _stored_in(loop)
         candidates, private = {}, set()
         for name, nodes in uses.items():
-            if name in self.lists.values() or name in stored or name in self.stacks:
+            if name in self.lists or name in stored or name in self.stacks:
                 continue
             entries = [self.parents.get(n) for n in nodes]
             if not all(isinstance(s, gast.Subscript) and s.value is n and _index(s.slice) for s, n in zip(entries, nodes)):
@@ -250,49 +252,45 @@ class _Function:
             stmt = self._statement(node)
             if stmt is None or not start < self.order[stmt] <= end or _inside(stmt, loop):
                 continue  # the previous value, after the loop, or the loop's own entry reads
-            parent = self.parents.get(node)
-            if isinstance(parent, gast.Subscript) and parent.value is node and _index(parent.slice):
-                continue
-            if isinstance(parent, (gast.BinOp, gast.UnaryOp, gast.Compare)):
-                continue
-            if isinstance(parent, gast.Attribute) and parent.attr in ("shape", "size", "ndim", "dtype"):
-                continue
-            if isinstance(parent, gast.Call) and node in parent.args and self._reads_only(parent):
-                continue
-            if isinstance(parent, gast.Tuple) and _calls(self._call_of(parent), "float_lists"):
-                continue
-            return False
+            if not self._reading(node, writes=True):  # makes no alias: entry writes and a list written back are fine
+                return False
         return True
 
-    def _read_only(self, name):
+    def _reading(self, node, writes=False):
+        """Whether the use ``node`` of an array's name only reads it: an entry, an operand, its
+        shape, an argument of a function that only reads, a vector float_lists takes (with
+        ``writes``, also an entry written and a lowered loop's list written back into it)."""
+        parent = self.parents.get(node)
+        if isinstance(parent, gast.Subscript) and parent.value is node:
+            return _index(parent.slice) and (writes or isinstance(parent.ctx, gast.Load))
+        if isinstance(parent, gast.Attribute):
+            return parent.attr in ("shape", "size", "ndim", "dtype")
+        if isinstance(parent, gast.Call):
+            return node in parent.args and self._reads_only(parent) and (writes or not _calls(parent, "write_back"))
+        if isinstance(parent, gast.Tuple):
+            return _calls(self._call_of(parent), "float_lists")
+        return isinstance(parent, (gast.BinOp, gast.UnaryOp, gast.Compare))
+
+    def _read_only(self, name, after=None):
         """Whether nothing in the function writes into the array ``name`` holds: it is never
         assigned (a parameter), and read only entry by entry, as an operand, for its shape or by
-        functions that only read (no view of it that could be written through)."""
+        functions that only read (no view of it that could be written through); with ``after``
+        (an order), whether nothing does so in the statements after it."""
         for node in gast.walk(self.fdef):
             if not (isinstance(node, gast.Name) and node.id == name) or isinstance(node.ctx, gast.Param):
                 continue
-            if not isinstance(node.ctx, gast.Load):
+            if after is not None and self.order.get(self._statement(node), after) <= after:
+                continue
+            if not (isinstance(node.ctx, gast.Load) and self._reading(node)):
                 return False
-            parent = self.parents.get(node)
-            if isinstance(parent, gast.Subscript) and parent.value is node and _index(parent.slice) and isinstance(parent.ctx, gast.Load):
-                continue
-            if isinstance(parent, (gast.BinOp, gast.UnaryOp, gast.Compare)):
-                continue
-            if isinstance(parent, gast.Attribute) and parent.attr in ("shape", "size", "ndim", "dtype"):
-                continue
-            if isinstance(parent, gast.Call) and node in parent.args and self._reads_only(parent) and not _calls(parent, "write_back"):
-                continue
-            if isinstance(parent, gast.Tuple) and _calls(self._call_of(parent), "float_lists"):
-                continue
-            return False
-        return name in self.params
+        return after is not None or name in self.params
 
     def _writes_only_own(self, start, end):
         """Whether the statements after the ``start``-th and before the ``end``-th write only into
         arrays made in the function (all their assignments new arrays: no view of a parameter,
         which another parameter may be) and the lists of lowered loops, and call nothing that
         could write elsewhere (a parameter read only may still share memory with another)."""
-        own = lambda name: name in self.lists.values() or name not in self.params and all(  # noqa: E731
+        own = lambda name: name in self.lists or name not in self.params and all(  # noqa: E731
             v is not None and _new_array(v) for v in self.assigned.get(name, [None]))
         for node in gast.walk(self.fdef):
             if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, gast.Store):
@@ -340,15 +338,15 @@ class _Function:
         names = sorted(lowered, key=lambda n: _first_use(loop, n))
         lists = []
         for name in names:
-            entries = self.lists[name] = self._fresh(f"{name}_list")
+            entries = self._fresh(f"{name}_list")
+            self.lists.add(entries)
             lists.append(entries)
             for node in list(gast.walk(loop)) + kept.get(name, []):
                 if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id == name:
                     node.value = _load(entries)
         args = [_tuple([_load(n) for n in names])] + ([trips] if trips is not None else [])
         zeros = [n for n in names + list(roots) if _zeros_before(block, at, n)]
-        taken = [n for n in names if not lowered[n] and n in self.taken and self.order[self.taken[n][1]] < self.order[loop]
-                 and self._read_only(n) and self._writes_only_own(self.order[self.taken[n][1]], self.order[loop])]
+        taken = [n for n in names if not lowered[n] and n in self.taken and self._still_taken(n, self.order[loop])]
         keywords = [gast.keyword(arg=arg, value=_tuple([_load(n) for n in given]))
                     for arg, given in (("floats", witnesses), ("nonzero", nonzero), ("zeros", zeros)) if given]
         if taken:  # vectors an earlier loop took apart and nothing wrote since: its lists again
@@ -362,20 +360,31 @@ class _Function:
             keywords.append(gast.keyword(arg="results", value=gast.Constant(value=True, kind=None)))
             for node in calls:
                 _replace(self.parents[node], node, _call(converter[0], [node]))
+        end = max(self.order[s] for s in _in_order([loop]))
         call = _call("float_lists", args)
         call.keywords = keywords
         take = gast.Assign(targets=[_tuple([_store(n) for n in lists + list(roots) + converter], gast.Store())], value=call, type_comment=None)
         take.s2s_take = True  # the same values (s2s.floats, s2s.numbers)
         self.taken_numbers.update((name, self.order[loop]) for name in roots)
+        after = [_at(loop, gast.Expr(value=_call("write_back", [_load(n), _load(e)]))) for n, e in zip(names, lists) if lowered[n] and n not in kept]
         if block is self.fdef.body:
             for name, entries in zip(names, lists):
                 if not lowered[name] and name not in self.taken:
-                    self.taken[name] = entries, take
-        after = [_at(loop, gast.Expr(value=_call("write_back", [_load(n), _load(self.lists[n])]))) for n in names if lowered[n] and n not in kept]
+                    self.taken[name] = entries, self.order[loop], False
+                elif lowered[name] and name not in kept:  # written back: the list holds the array's entries
+                    self.taken[name] = entries, end, True
         block[at:at + 1] = [_at(loop, take), loop] + after
         self.parents = _parents(self.fdef)
         for stmt in [take] + after:
             self.order[stmt] = self.order[loop]
+
+    def _still_taken(self, name, at):
+        """Whether the list ``self.taken`` holds for ``name`` still holds its entries at the
+        statement of order ``at``: nothing wrote into the array since (a parameter never is; a
+        vector written back is not after that), nor into anything but arrays of the function's
+        own making."""
+        _, since, written = self.taken[name]
+        return since < at and self._read_only(name, after=since if written else None) and self._writes_only_own(since, at)
 
     def _block(self, loop):
         for body in [self.fdef.body] + [b for s in _in_order(self.fdef.body) for b in _bodies(s)]:

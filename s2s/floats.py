@@ -205,7 +205,7 @@ class Floats:
             return all(self._is_plain(c, plain) for c in gast.iter_child_nodes(node) if isinstance(c, gast.expr))
         if isinstance(node, gast.Subscript):
             base = node.value
-            if isinstance(base, gast.Name) and (base.id in self.lowered or base.id in self.f.lists.values()):
+            if isinstance(base, gast.Name) and (base.id in self.lowered or base.id in self.f.lists):
                 return index(node.slice)  # an entry of a float64 vector
             if isinstance(base, gast.Name) and base.id in self.f.stacks:
                 return self._stack_plain(base.id, plain)
@@ -284,7 +284,7 @@ class Floats:
         """Whether ``target`` (``v[i]`` written) is an entry of a list a lowered loop writes."""
         base = target.value
         return isinstance(base, gast.Name) and index(target.slice) and (
-            base.id in self.lowered and id(target) in self.inside or base.id in self.f.lists.values())
+            base.id in self.lowered and id(target) in self.inside or base.id in self.f.lists)
 
     def _float64_entries(self, target):
         """For an entry written (``v[i] = ...``, ``v[i] += ...``): the lowered vector whose list
@@ -292,7 +292,7 @@ class Floats:
         base = target.value
         if not (isinstance(base, gast.Name) and index(target.slice)):
             return None
-        if base.id in self.lowered or base.id in self.f.lists.values() or self._plain_name(base.id, self.plain):
+        if base.id in self.lowered or base.id in self.f.lists or self._plain_name(base.id, self.plain):
             return base.id
         return None
 
@@ -363,7 +363,7 @@ class Floats:
                 if found and not (self._float64_entries(node) is not None and self._is_plain(value, self.plain)):
                     return found  # an entry of an array of any dtype, of a dict: not where a Python float goes
                 return set()
-            if isinstance(base, gast.Name) and (base.id in self.lowered and id(node) in self.inside or base.id in self.f.lists.values() or base.id in self.f.stacks):
+            if isinstance(base, gast.Name) and (base.id in self.lowered and id(node) in self.inside or base.id in self.f.lists or base.id in self.f.stacks):
                 return set()
             if isinstance(base, gast.Name) and isinstance(node.slice, gast.Constant) and type(node.slice.value) is int and self._tuple(base.id):
                 return set()  # an entry of a tuple: the number put there

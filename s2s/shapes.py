@@ -327,7 +327,7 @@ def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
             assignments[p].append(given if given is not None and given[0] == "dims" else None)
         else:
             keys[p] = given or ("param", p)
-    sizes = _sizes(assignments)
+    sizes = _sizes(assignments, indices)
     state = {n: TOP for n in assignments if n not in scalar}
     keys.update(state)
     changed = True
@@ -378,10 +378,11 @@ def field_key(rhs, keys, indices):
     return spec_key(items.get(key)) if base.kind != "." and key is not None else None
 
 
-def _sizes(assignments):
+def _sizes(assignments, integers=()):
     """Name -> where the size it holds comes from, for the names assigned once to a size of
     another name's value: ``("of", x, i)`` for ``n = x_shape[i]`` after ``x_shape = x.shape``
-    and for ``n = len(x)`` (``i`` 0); and ``("literal", n)`` -> the elements of the tuple or
+    and for ``n = len(x)`` (``i`` 0); ``("own", n)`` for any other name of ``integers`` assigned
+    once (``n_plus_1 = n + 1``: a length of its own, see :func:`_dimension`); and ``("literal", n)`` -> the elements of the tuple or
     list literal ``n`` (for ``np.zeros(n)`` and ``np.array(n)``); ``("items", n)`` -> the name
     ``y`` of ``n = list(y)`` or ``tuple(y)`` (``np.array(n)`` has ``y``'s shape).  :func:`_dimension`
     reads them with the classes known at the time."""
@@ -392,6 +393,8 @@ def _sizes(assignments):
     sizes = {}
     for n in assignments:
         rhs = single(n)
+        if rhs is not None and n in integers:
+            sizes[n] = ("own", n)  # (a size of another value's, below, says more)
         if isinstance(rhs, (gast.List, gast.Tuple)) and not any(isinstance(e, gast.Starred) for e in rhs.elts):
             sizes[("literal", n)] = rhs.elts
         if (isinstance(rhs, gast.Call) and _in(getattr(rhs, "s2s_target", None), (len, runtime.sequence_length))
@@ -418,6 +421,8 @@ def _dimension(node, sizes, keys):
     source = sizes.get(node.id) if isinstance(node, gast.Name) else None
     if source is None:
         return None
+    if source[0] == "own":  # np.zeros(n + 1): one dimension, whose length only this name spells
+        return f"{source[1]}/n"  # (equal to itself only; like a part's "d/4", no callee is told of it)
     key = keys.get(source[1])
     if key is TOP:
         return TOP
@@ -505,7 +510,7 @@ def _matmul(a, b):
 
 
 REDUCING = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin, numpy.var, numpy.std}
-SAME_SHAPE = {numpy.zeros_like, numpy.ones_like, numpy.empty_like}
+SAME_SHAPE = {numpy.zeros_like, numpy.ones_like, numpy.empty_like, numpy.copy, runtime.copy_of}
 # numpy functions that make an array of a given shape: how many positional arguments they take
 MADE = {numpy.zeros: 1, numpy.ones: 1, numpy.empty: 1, numpy.full: 2}
 

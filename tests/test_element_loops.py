@@ -242,7 +242,10 @@ def test_a_vector_only_read_is_taken_apart_once_for_both_sweeps():
     args = (rng.normal(size=30), 0.9, 0.5)
     grad = s2s.grad(_iir_energy, wrt=(0, 1, 2))
     source = grad.specialize(*args).source
-    assert "taken=((x, x_list),)" in source
+    # x only read, y written back by the forward loop: the backward loop takes both lists again,
+    # and reads y[i - 1] as the forward loop leaves it (no later iteration writes there): nothing saved
+    taken = source.split("taken=(")[1].split("\n")[0]
+    assert "(y, y_list)" in taken and "(x, x_list)" in taken and "_stack" not in source
     check_grad(_iir_energy, args, wrt=(0, 1, 2))
     fast, slow = _lowered(source, "grad__iir_energy"), _unlowered(source, "grad__iir_energy")
     assert _same(fast(*args), slow(*args))
@@ -282,6 +285,26 @@ def test_a_vector_written_or_viewed_is_taken_apart_again(code):
     """(Without the write, the second loop takes the first's list: see the IIR filter above.)"""
     out = _lower(code.replace("for i in steps", "for i in range(n)"), scalars=("a", "n"))
     assert out.count("float_lists((x,)") == 2 and "taken=" not in out
+
+
+@pytest.mark.parametrize("between", [
+    "y[0] = 2.0", "v = y[1:]\n    v[0] = 2.0", "np.copyto(y, 2.0)", "y += 1.0", "y = np.ones(n)", "y.fill(0.0)"])
+def test_a_vector_written_back_is_taken_apart_again_where_it_is_written_since(between):
+    code = """
+        def f(x, a, n):
+            y = np.zeros(n)
+            for i in range(1, n):
+                y[i] = a * y[i - 1] + x[i]
+            BETWEEN
+            t = 0.0
+            for i in range(n):
+                t = t + a * y[i]
+            return t
+    """
+    out = _lower(textwrap.dedent(code).replace("BETWEEN", between), scalars=("a", "n"))
+    assert "taken=((y," not in out
+    same = _lower(textwrap.dedent(code).replace("BETWEEN", "u = y[0] + np.sum(y)"), scalars=("a", "n"))
+    assert "taken=((y, y_list),)" in same
 
 
 def test_float_lists_takes_an_earlier_list_only_where_it_is_one():

@@ -18,6 +18,7 @@ from s2s.optimize.arithmetic import drop_unit_seed, simplify_arithmetic
 from s2s.optimize.common import share_common_subexpressions
 from s2s.optimize.copies import coalesce_copies, fold_loop_copies, propagate_copies
 from s2s.optimize.dead import remove_dead
+from s2s.optimize.entries import drop_dead_zeroing
 from s2s.optimize.inlining import inline_if_test, inline_single_use, inline_while_test
 from s2s.transform import transform
 
@@ -186,6 +187,22 @@ def test_fold_loop_copies():
                 y = a + s
             return y
     """)  # s changes while a is still read
+    assert rewritten(fold_loop_copies, """
+        def f(g, x, p, c_bar, x_bar, n):
+            for k in range(n):
+                a = g
+                c_bar = c_bar + a
+                g = a * x
+                x_bar = x_bar + a * p
+            return g
+    """) == same("""
+        def f(g, x, p, c_bar, x_bar, n):
+            for k in range(n):
+                c_bar = c_bar + g
+                x_bar = x_bar + g * p
+                g = g * x
+            return g
+    """)  # g's new value moves after a's last read: nothing between reads g
 
 
 def test_inline_single_use():
@@ -217,6 +234,25 @@ def test_inline_single_use():
             y = t + s
             return y
     """)  # s is rebound between
+    assert rewritten(inline_single_use, """
+        def f(y, x, a, b, i):
+            t = y[i - 1]
+            u = x[i]
+            y_2 = updated(y, i, a * t + b * u)
+            return y_2
+    """) == same("""
+        def f(y, x, a, b, i):
+            y_2 = updated(y, i, a * y[i - 1] + b * x[i])
+            return y_2
+    """)  # entries by a loop's index move into their reader: the loop reads like its source line
+    for between in ("g[i] = 0", "h = zeroed(g, i)", "h = g"):
+        assert unchanged(inline_single_use, f"""
+            def f(g, i):
+                t = g[i]
+                {between}
+                v = t * 2.0
+                return v
+        """)  # an entry is not read after a write into its array, nor past an alias made of it
 
 
 def test_hoist_invariants():
@@ -416,6 +452,31 @@ def test_fold_loop_copies_past_an_if():
                     i = i + 1
             return xs
     """)  # an if that neither reads nor writes xs
+
+
+def test_drop_dead_zeroing():
+    backward = """
+        def f(g, a, n):
+            steps = range(1, n)
+            y_bar = 2 * g
+            for i in reversed(steps):
+                i_minus_1 = i - 1
+                v = y_bar[i]
+                y_bar[i] = 0
+                y_bar[i_minus_1] += v * a
+            first = y_bar[0]
+            return first
+    """
+    assert rewritten(drop_dead_zeroing, backward) == same(backward.replace("                y_bar[i] = 0\n", ""))
+    for change in (
+        ("first = y_bar[0]", "first = y_bar[1]"),  # an entry the loop zeroes, read after it
+        ("first = y_bar[0]", "first = np.sum(y_bar)"),  # the whole array after it
+        ("y_bar[i_minus_1] += v * a", "y_bar[i] += v * a"),  # the entry again, after its zeroing
+        ("i_minus_1 = i - 1", "i_minus_1 = i + 1"),  # above it: the next iteration reads it
+        ("reversed(steps)", "steps"),  # up the range
+        ("y_bar = 2 * g", "y_bar = g"),  # another name holds the array
+    ):
+        assert unchanged(drop_dead_zeroing, backward.replace(*change)), change
 
 
 def test_every_rewrite_has_its_own_test():

@@ -16,6 +16,8 @@ Takes a :class:`~s2s.frontend.Parsed` function; returns a new
    explicit with flags.
 6. :mod:`.anf` - one operation per statement, single assignment, names for
    temporaries, versions across branches and loops.
+7. :mod:`.shifts` - marks a maximum subtracted before ``exp`` that the value does
+   not depend on (a log-sum-exp's, a softmax's): it carries no derivative.
 
 Adding a desugaring is one module with a ``desugar`` function and one entry
 in :data:`DESUGARING` (and, if :mod:`.refuse` refused the construct so far,
@@ -27,7 +29,7 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, recursion, refuse, starred, tables, varargs
+from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, recursion, refuse, shifts, starred, tables, varargs
 from .anf import Normalizer
 from .tree import name_node, runtime_call
 
@@ -61,7 +63,9 @@ def normalize(parsed, compiled=False):
     namer = Namer(used | {n.id for stmt in body for n in gast.walk(stmt) if isinstance(n, gast.Name)})
     result = namer.fresh(parsed.node.name)
     lowered, flags = lower(body, namer.fresh, result, parsed.loc, parsed.node)
-    return Normalizer(parsed, namer, flags).run(lowered)
+    fdef = Normalizer(parsed, namer, flags).run(lowered)
+    shifts.mark(fdef)
+    return fdef
 
 
 def guarded(guards, parsed):

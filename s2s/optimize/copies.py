@@ -7,6 +7,7 @@ calling convention).
 
 import gast
 
+from .expressions import pure
 from .facts import blocks, names
 
 
@@ -109,6 +110,11 @@ def fold_loop_copies(fdef, facts):
           while i < n:              ->    while i < n:
               a = s                           s = s * 0.5
               s = a * 0.5
+
+      Where ``a`` is still read after ``v``'s new value, that assignment (pure, one
+      source line) moves after ``a``'s last read first, if nothing between reads
+      ``v`` or writes what it reads (a backward loop: ``c_bar[i] += p_bar;
+      x_bar += p_bar * p; p_bar = p_bar * x``).
     """
     loads, stores = dict(facts.loads), dict(facts.stores)
     changed = False
@@ -151,6 +157,10 @@ def _copy_read_through(body, i, a, v, loads, stores):
     if not readers or sum(names(body[k], gast.Load).count(a) for k in readers) != loads.get(a, 0):
         return False  # read in another block
     last = readers[-1]
+    writes = [k for k in range(i + 1, last) if isinstance(body[k], gast.Assign) and v in names(body[k].targets[0], gast.Store)]
+    if len(writes) == 1 and _sink(body, writes[0], last, v):
+        readers = [k for k in range(i + 1, len(body)) if a in names(body[k], gast.Load)]  # v's new value now after a's reads
+        last = readers[-1]
     for k in range(i + 1, last + 1):
         stmt = body[k]
         if not isinstance(stmt, gast.Assign) and k != last or isinstance(stmt, (gast.For, gast.While, gast.If)):
@@ -164,5 +174,29 @@ def _copy_read_through(body, i, a, v, loads, stores):
                 n.id = v
     loads[v] = loads.get(v, 0) + loads.pop(a)
     stores.pop(a)
+    same = body[last]  # ``v = a``, the carried copy, is ``v = v`` now: nothing to do
+    if isinstance(same, gast.Assign) and isinstance(same.targets[0], gast.Name) and isinstance(same.value, gast.Name) and same.targets[0].id == same.value.id == v:
+        del body[last]
+        loads[v] -= 1
+        stores[v] -= 1
     del body[i]
+    return True
+
+
+def _sink(body, w, last, v):
+    """Move ``v = e`` (``body[w]``, pure) to just after ``body[last]``, where nothing between
+    reads or writes ``v`` nor writes what ``e`` reads, all for one source line; whether it moved.
+    The same values: ``e`` reads what it read, and no one between read ``v``'s new value."""
+    stmt = body[w]
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == v and pure(stmt.value)):
+        return False
+    reads = set(names(stmt.value, gast.Load))
+    for k in range(w + 1, last + 1):
+        between = body[k]
+        if not isinstance(between, gast.Assign) or getattr(between, "s2s_line", None) != getattr(stmt, "s2s_line", None):
+            return False
+        written = set(names(between.targets[0], gast.Store))
+        if v in names(between, gast.Load) or v in written or reads & written:
+            return False
+    body.insert(last, body.pop(w))
     return True

@@ -7,6 +7,7 @@ order matters (see the package docstring for the calling convention).
 
 import gast
 
+from ..floats import index
 from .expressions import arithmetic, constant_slices, pure, simple_test, substitute, text
 from .facts import assigns, blocks, names
 
@@ -16,8 +17,8 @@ MAX_INLINED = 72  # characters of an expression made by inlining
 def inline_single_use(fdef, facts):
     """Single-use temporaries move into their readers, in one sweep.
 
-    ``t = expr`` (an operation, or a subscript by constants such as
-    ``u[1:-1, 2:]``) read once, later in the same block and for the same
+    ``t = expr`` (an operation, a subscript by constants such as
+    ``u[1:-1, 2:]``, or one entry by an index ``y[i - 1]``) read once, later in the same block and for the same
     primal line, with only pure assignments between, moves into its reader
     when the result is no longer than 72 characters or the user's own line,
     so each line's block reads like its source line::
@@ -50,18 +51,27 @@ def _inline_into_reader(block, i, facts):
         return False
     t = stmt.targets[0].id
     value = stmt.value
-    view = isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and constant_slices(value.slice)
+    read = isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+    view = read and constant_slices(value.slice)
+    # one entry by a loop's index (``y[i - 1]``), read where it is taken and where it moves alike
+    entry = read and index(value.slice) and any(isinstance(n, gast.Name) for n in gast.walk(value.slice))
     if facts.stores.get(t) != 1 or facts.loads.get(t) != 1:
         return False
     if isinstance(value, gast.Call) and not pure(value):
         return _inline_call_into_next(block, i, t)
-    if not (view or isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and pure(value)):
+    if not (view or entry or isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and pure(value)):
         return False
     limit = max(MAX_INLINED, len(getattr(stmt, "s2s_text", None) or ""))  # as long as the user's own line
     operands = set(names(value, gast.Load))
     for j in range(i + 1, len(block)):
         reader = block[j]
-        if getattr(reader, "s2s_line", None) != getattr(stmt, "s2s_line", None) or not isinstance(reader, gast.Assign):
+        if not isinstance(reader, gast.Assign):
+            return False
+        if isinstance(reader.value, gast.Name) and getattr(reader, "s2s_line", None) != getattr(stmt, "s2s_line", None):
+            if operands & set(names(reader.targets[0], gast.Store)) or reader.value.id in operands | {t}:
+                return False  # (a copy of an operand: an alias a later write could go through)
+            continue  # a copy of another line (a loop's carried value), which copy propagation removes
+        if getattr(reader, "s2s_line", None) != getattr(stmt, "s2s_line", None):
             return False
         if t in names(reader.value, gast.Load):
             if len(text(reader.value)) - len(t) + len(text(value)) > limit:
@@ -73,6 +83,8 @@ def _inline_into_reader(block, i, facts):
             return True
         if not pure(reader.value) or operands & set(names(reader.targets[0], gast.Store)):
             return False
+        if (entry or view) and any(isinstance(n, gast.Name) and n.id == value.value.id for n in gast.walk(reader)):
+            return False  # a write into the array (``g[i] = 0``), or ``y_2 = updated(y, i, v)``, which the read would keep from being in place
     return False
 
 

@@ -31,7 +31,7 @@ from .expressions import SAFE_PARENTS, is_call
 from .facts import names
 
 # calls whose result is a new array (or an immutable number) that no other name holds
-FRESH_CALLS = {"zeros_like", "unindex", "unattribute", "matmul_dx", "matmul_dy", "updated", "zeroed", "appended"}
+FRESH_CALLS = {"zeros_like", "unindex", "unattribute", "matmul_dx", "matmul_dy", "updated", "zeroed", "appended", "copy_of"}
 # numpy functions whose result is a new array
 FRESH_NUMPY = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array", "copy"}
 
@@ -91,11 +91,12 @@ def _summed(value):
         is_call(value, f) for f in ("unindex", "unattribute", "matmul_dx", "matmul_dy", "zeroed"))
 
 
-def _fresh(value):
+def fresh(value):
+    """Whether ``value`` makes a new array (or list) that no other name holds."""
     if isinstance(value, (gast.BinOp, gast.UnaryOp)) or isinstance(value, gast.List) and not value.elts:
         return True
     if is_call(value, "unbroadcast") and len(value.args) == 2 and not value.keywords:
-        return _fresh(value.args[0])  # the array itself, a reduction of it, or a new broadcast copy
+        return fresh(value.args[0])  # the array itself, a reduction of it, or a new broadcast copy
     if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and isinstance(value.func.value, gast.Name):
         return value.func.value.id == "np" and value.func.attr in FRESH_NUMPY and not any(k.arg == "copy" for k in value.keywords)
     return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id in FRESH_CALLS
@@ -151,7 +152,7 @@ def _loop_facts(body):
             aliased |= _aliasing_reads(stmt.value)  # a copy too: its source may be written next iteration
             target = stmt.targets[0]
             for t in names(target, gast.Store):
-                if not (isinstance(target, gast.Name) and _fresh(stmt.value)):
+                if not (isinstance(target, gast.Name) and fresh(stmt.value)):
                     stale.add(t)
         elif isinstance(stmt, (gast.Expr, gast.Return, gast.AugAssign)) and stmt.value is not None:
             aliased |= _aliasing_reads(stmt.value)
@@ -419,7 +420,7 @@ def _walk(body, owned, frames, rewritten, fresh_calls=frozenset(), returns=None,
                 owned.add(target.id, result)
                 if result:
                     owned.results.add(target.id)
-            elif isinstance(target, gast.Name) and _fresh(stmt.value):
+            elif isinstance(target, gast.Name) and fresh(stmt.value):
                 owned.add(target.id, _summed(stmt.value))
             elif isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id in fresh_calls:
                 for t in target.elts if isinstance(target, gast.Tuple) else [target]:

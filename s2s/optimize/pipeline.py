@@ -11,6 +11,7 @@ from .arithmetic import drop_unit_seed, simplify_arithmetic
 from .common import share_common_subexpressions
 from .copies import coalesce_copies, fold_loop_copies, propagate_copies
 from .dead import remove_dead
+from .entries import drop_dead_zeroing
 from .facts import def_use
 from .inplace import write_in_place
 from .inlining import inline_if_test, inline_single_use, inline_while_test
@@ -35,6 +36,7 @@ PIPELINE = (
     (share_common_subexpressions, TO_FIXED_POINT),  # a shared name can make two larger expressions alike
     (write_in_place, ONCE),  # owned names are judged on the final code
     (propagate_copies, ONCE),  # the moves ``t = y`` that writing in place left
+    (drop_dead_zeroing, ONCE),  # ``y_bar[i] = 0`` (in place now) that nothing reads again
 )
 
 

@@ -9,8 +9,9 @@ backward sweep reads (``y_final = y`` after the loop in the forward sweep, see
 
 Every recomputation is the same operation on the same values as in the forward
 sweep, so the gradient is the same to the last bit; it trades a saved value
-(an append, a walk, memory) for an operation.  Compiled code (``rows``) trades
-more: chains of operations, and entries of an array the loop fills.
+(an append, a walk, memory) for an operation, and an entry of an array a loop
+fills for a read of the array as the loop leaves it.  Compiled code (``rows``)
+trades more: chains of operations.
 """
 
 import copy
@@ -74,7 +75,7 @@ class Recomputing:
         """Compute again, at the top of a branch's backward code, the values of the branch
         (``local``) that its backward code reads and that are integer arithmetic
         (``i_minus_1 = i - 1``), an entry of an array no loop assigns (``x[i_minus_1]``)
-        or, compiled, an entry the loop around has filled (:meth:`final_read`; ``guard``:
+        or an entry the loop around has filled (:meth:`final_read`; ``guard``:
         the branch's test, ``i >= 1``), instead of saving them in the branch's tuple; what
         they read becomes the branch's read (a loop then saves its index or takes it
         from its range)."""
@@ -123,31 +124,33 @@ class Recomputing:
         return all(ok(a.id) for a in atoms if isinstance(a, gast.Name) and not hasattr(a, "s2s_global"))
 
     def final_read(self, value, loop, guard, available):
-        """Compiled code: ``y_final[i_minus_1]`` for the read ``y[i_minus_1]`` of an entry
-        ``loop`` fills, where that entry already holds its value after the loop, or None.
+        """``y_final[i_minus_1]`` for the read ``y[i_minus_1]`` of an entry ``loop`` fills,
+        where that entry already holds its value after the loop, or None.
 
-        So where ``loop`` runs ``i`` up a range and writes ``y`` only at ``y[i]`` (each
-        version of the array it carries is ``updated(y, i, v)``), and the read is at
-        ``i - k`` with ``k >= 1`` and ``i - k >= 0`` (the range's start, or ``guard``,
-        the test ``i >= c`` of the branch the read is in): no later iteration writes
+        So where ``loop`` runs ``i`` up a range and writes ``y`` only at ``y[i + c]`` (each
+        version of the array it carries is ``updated(y, i + c, v)``, ``c`` an integer), and the
+        read is at ``i + d`` with ``d < c`` and ``i + d >= 0`` (from the range's start, or
+        ``guard``, the test ``i >= k`` of the branch the read is in): no later iteration writes
         there.  The forward sweep keeps the array as the loop leaves it
-        (``y_final = y``, ``finals``) instead of saving the entry in every iteration."""
-        if not (self.rows and isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and getattr(value, "s2s_basic", False)):
+        (``y_final = y``, ``finals``) instead of saving the entry in every iteration
+        (Python code: a loop on floats then reads the list it wrote back, :mod:`s2s.elements`)."""
+        if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and getattr(value, "s2s_basic", False)):
             return None
         if not (isinstance(loop, gast.For) and not loop.s2s_break and isinstance(loop.target, gast.Name)
                 and isinstance(loop.iter, gast.Name) and loop.iter.id in self.ranges):
             return None
         index = loop.target.id
         start = _range_start(self.definition.get(loop.iter.id))
-        offset = _offset_below(value.slice, index, self.definition)
-        if offset is None or isinstance(value.slice, gast.Name) and value.slice.id not in available:
+        read = _offset(value.slice, index, self.definition)
+        if read is None or isinstance(value.slice, gast.Name) and value.slice.id not in available and value.slice.id != index:
             return None
         bound = max(b for b in (start, guard[1] if guard and guard[0] == index else None, -1) if b is not None)
-        if bound < offset:
+        if bound + read < 0:
+            return None  # a negative index: the last entries, which later iterations may write
+        filled = _filled_at(loop, index, value.value.id)
+        if filled is None or read >= filled[1]:
             return None
-        carried = _filled_at(loop, index, value.value.id)
-        if carried is None:
-            return None
+        carried = filled[0]
         finals = self.finals.setdefault(id(loop), {})
         if carried not in finals:
             finals[carried] = self.namer.fresh(re.sub(r"_\d+$", "", carried) + "_final")
@@ -180,23 +183,27 @@ def _range_start(call):
     return first.value if isinstance(first, gast.Constant) and type(first.value) is int else None
 
 
-def _offset_below(index, target, definition):
-    """``k`` for an index ``target - k`` (directly or through a name bound to it), ``k >= 1``, else None."""
+def _offset(index, target, definition):
+    """``d`` for an index ``target + d`` (``target``, ``target - 1``, ``target + 1``, directly or
+    through a name bound to it), else None."""
+    if isinstance(index, gast.Name) and index.id == target:
+        return 0
     if isinstance(index, gast.Name):
         index = definition.get(index.id)
-    if (isinstance(index, gast.BinOp) and isinstance(index.op, gast.Sub) and isinstance(index.left, gast.Name)
-            and index.left.id == target and isinstance(index.right, gast.Constant) and type(index.right.value) is int
-            and index.right.value >= 1):
-        return index.right.value
+    if (isinstance(index, gast.BinOp) and isinstance(index.op, (gast.Add, gast.Sub)) and isinstance(index.left, gast.Name)
+            and index.left.id == target and isinstance(index.right, gast.Constant) and type(index.right.value) is int):
+        return index.right.value if isinstance(index.op, gast.Add) else -index.right.value
     return None
 
 
 def _filled_at(loop, index, array):
-    """The name ``loop`` carries the array ``array`` in, if each of its versions in the loop
-    is ``updated(previous, index, value)`` at the top level of the body, else None."""
+    """``(carried, c)``: the name ``loop`` carries the array ``array`` in, where each of its
+    versions in the loop is ``updated(previous, index + c, value)`` at the top level of the
+    body, one ``c`` for all; else None."""
+    bound = {s.targets[0].id: s.value for s in loop.body if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
     carries = {s.targets[0].id: s.value.id for s in loop.body if getattr(s, "s2s_carry", False) and isinstance(s.value, gast.Name)}
     for carried, last in carries.items():
-        versions = {carried}
+        versions, offsets = {carried}, set()
         for s in loop.body:
             if getattr(s, "s2s_carry", False) or not isinstance(s, gast.Assign):
                 continue
@@ -204,8 +211,9 @@ def _filled_at(loop, index, array):
                 call = s.value
                 if (isinstance(call, gast.Call) and getattr(call, "s2s_target", None) is runtime.updated and isinstance(s.targets[0], gast.Name)
                         and isinstance(call.args[0], gast.Name) and call.args[0].id in versions
-                        and isinstance(call.args[1], gast.Name) and call.args[1].id == index):
+                        and _offset(call.args[1], index, bound) is not None):
                     versions.add(t.id)
+                    offsets.add(_offset(call.args[1], index, bound))
                 elif t.id in versions:
                     versions = None
                     break
@@ -213,8 +221,8 @@ def _filled_at(loop, index, array):
                 break
         nested = {n.id for s in loop.body if not isinstance(s, gast.Assign) for n in gast.walk(s)
                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-        if versions and array in versions and last in versions and not versions & nested:
-            return carried
+        if versions and array in versions and last in versions and not versions & nested and len(offsets) == 1:
+            return carried, offsets.pop()
     return None
 
 
