@@ -133,9 +133,6 @@ class _Function:
         # whether it was written back there): a vector only read taken apart, or a list written back
         self.taken = {}
 
-    def lists_names(self):
-        return self.lists
-
     # -- which vectors a loop can take as lists -------------------------------------------
 
     def plan(self, loop, enclosing):

@@ -37,7 +37,7 @@ def entry_numbers(function, loop, lowered, refused=()):
     f = function
     for node in gast.walk(loop):  # entries of arrays left as they are: numpy scalars whatever the numbers
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) and not (isinstance(node.value, gast.Name) and (
-                node.value.id in lowered or node.value.id in f.stacks or node.value.id in f.lists_names())):
+                node.value.id in lowered or node.value.id in f.stacks or node.value.id in f.lists)):
             return [], [], []
     inside = {id(n) for n in gast.walk(loop)}
     start = f.order[loop]
@@ -52,7 +52,7 @@ def entry_numbers(function, loop, lowered, refused=()):
                 elif f.taken_numbers.get(name, -1) < f.order.get(f._statement(node), start) < start:
                     before.setdefault(name, []).append(part)  # (since an earlier loop took it, if one did)
     given = f.scalars & f.params  # Python numbers, or float64 scalars (isinstance(x, float))
-    skip = (f.params - given) | f.stacks | set(lowered) | f.lists_names() | f.converters
+    skip = (f.params - given) | f.stacks | set(lowered) | f.lists | f.converters
     iterated = {n.id for n in gast.walk(loop.iter) if isinstance(n, gast.Name)} if isinstance(loop, gast.For) else set()
     roots = {n for n in read & (_bound(f, loop) | given) if n not in skip | iterated | set(refused)}
     # numbers looking like numbers before the loop (float_lists checks them): to a fixpoint
