@@ -420,54 +420,62 @@ QUICK_LEAVES = 64  # entries of containers a quick key looks at; a call with mor
 
 
 def _quick_container(value, t, budget):
-    """:func:`quick_key` of one container (``t`` its type), or None."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        return None
-    if t is np.ndarray:
-        return value.shape, value.dtype
-    if t is float or t is int or t is np.float64:  # np.float64: a float to spec_of, as np.log(0.3) gives
-        return t
-    if t is str or t is bool or value is None:
-        return t, value
+    """:func:`quick_key` of one value that is not an array or number (``t`` its type), or None."""
     walk = _QUICK_WALKS.get(t)
     if walk is None:
         walk = _QUICK_WALKS[t] = _quick_walk(t)
-    if walk == "dict":
+    if walk is _RECORD:
+        fields = getattr(value, "__dict__", None)
+        if type(fields) is not dict:
+            return None
+        items = fields.items()
+    elif walk is _DICT:
         items = value.items()
-    elif walk == "sequence":
+    elif walk is _SEQUENCE:
         items = enumerate(value)
-    elif walk == "record" and type(getattr(value, "__dict__", None)) is dict:
-        items = value.__dict__.items()
+    elif walk is _NUMBER:  # np.float64: a float to spec_of, as np.log(0.3) gives
+        return t
+    elif walk is _CONSTANT:
+        return t, value
     else:
         return None
+    budget[0] -= len(value) if walk is not _RECORD else len(fields)  # before the entries: nested ones see what is left
+    if budget[0] < 0:
+        return None
     key = [t]
-    for k, entry in items:
+    for k, entry in items:  # an entry's key: (k, shape, dtype) for an array, the common leaf, at once
         kind = type(entry)
-        if kind is np.ndarray:  # the common leaf, without a call
-            budget[0] -= 1
-            key.append((k, (entry.shape, entry.dtype)))
-            continue
-        inner = _quick_container(entry, kind, budget)
-        if inner is None:
-            return None
-        key.append((k, inner))
-    return tuple(key) if budget[0] >= 0 else None
+        if kind is np.ndarray:
+            key.append((k, entry.shape, entry.dtype))
+        elif kind is float or kind is int:
+            key.append((k, kind))
+        else:
+            inner = _quick_container(entry, kind, budget)
+            if inner is None:
+                return None
+            key.append((k, inner))
+    return tuple(key)
 
 
-_QUICK_WALKS = {}  # type -> how _quick_container reads its entries (one look per type)
+_QUICK_WALKS = {}  # type -> how _quick_container reads its values (one look per type)
+_DICT, _SEQUENCE, _RECORD, _NUMBER, _CONSTANT, _NO = "dict", "sequence", "record", "number", "constant", "no"
 
 
 def _quick_walk(t):
-    """``"dict"``, ``"sequence"`` (tuples, lists, NamedTuples), ``"record"`` (a dataclass whose
-    instances keep their fields in ``__dict__``) or ``"no"``: how a quick key reads a ``t``."""
+    """How a quick key reads a ``t``: ``_DICT``, ``_SEQUENCE`` (tuples, lists, NamedTuples),
+    ``_RECORD`` (a dataclass whose instances keep their fields in ``__dict__``), ``_NUMBER``
+    (a number by its type), ``_CONSTANT`` (by its value: strings, bools, None) or ``_NO``."""
+    if t is float or t is int or t is np.float64:
+        return _NUMBER
+    if t is str or t is bool or t is type(None):
+        return _CONSTANT
     if t is dict:
-        return "dict"
+        return _DICT
     if issubclass(t, (tuple, list)):
-        return "sequence"
+        return _SEQUENCE
     if "__dataclass_fields__" in t.__dict__ and not hasattr(t, "__slots__"):
-        return "record"
-    return "no"
+        return _RECORD
+    return _NO
 
 
 def _check_differentiable(name, value, fn):

@@ -12,7 +12,7 @@ import textwrap
 import gast
 
 from s2s.optimize import def_use, hoist_invariants, pipeline
-from s2s.optimize.accumulate import merge_accumulations
+from s2s.optimize.accumulate import gather_fields, merge_accumulations
 from s2s.optimize.inplace import write_in_place
 from s2s.optimize.arithmetic import drop_unit_seed, simplify_arithmetic
 from s2s.optimize.common import share_common_subexpressions
@@ -317,6 +317,48 @@ def test_merge_accumulations():
             dx = dx + unindex(g, y, 1)
             return dx
     """)
+
+
+def test_gather_fields():
+    assert rewritten(gather_fields, """
+        def f(a_bar, g, w, p):
+            p_bar = unattribute(a_bar, p, 'a')
+            b_bar = g * w
+            w_bar = g * p.b
+            p_bar = p_bar + unattribute(b_bar, p, 'b')
+            return (w_bar, p_bar)
+    """) == same("""
+        def f(a_bar, g, w, p):
+            b_bar = g * w
+            w_bar = g * p.b
+            p_bar = unattributes(p, a=a_bar, b=b_bar)
+            return (w_bar, p_bar)
+    """)
+    assert unchanged(gather_fields, """
+        def f(a_bar, g, p):
+            p_bar = unattribute(a_bar, p, 'a')
+            a_bar = g * 2.0
+            p_bar = p_bar + unattribute(a_bar, p, 'b')
+            return p_bar
+    """)  # a_bar has another value where the run ends
+    assert rewritten(gather_fields, """
+        def f(a_bar, g, p):
+            p_bar = unattribute(a_bar, p, 'a')
+            p_bar = p_bar + unattribute(g, p, 'b')
+            p_bar = p_bar + unattribute(g * 2.0, p, 'a')
+            return p_bar
+    """) == same("""
+        def f(a_bar, g, p):
+            p_bar = unattributes(p, a=a_bar + g * 2.0, b=g)
+            return p_bar
+    """)  # the same field twice: its adjoints add, in order
+    assert unchanged(gather_fields, """
+        def f(a_bar, g, p, q):
+            p_bar = unattribute(a_bar, p, 'a')
+            h = log(p_bar)
+            p_bar = p_bar + unattribute(g, p, 'b')
+            return (p_bar, h)
+    """)  # read between, and a call of the user's may have effects
 
 
 def test_inline_while_test():

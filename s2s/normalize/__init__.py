@@ -29,7 +29,7 @@ import gast
 from . import aliasing
 from .jumps import lower
 from ..naming import Namer
-from . import array_methods, augmented, comprehensions, dicts, functions, lambdas, list_methods, records, recursion, refuse, shifts, starred, tables, varargs
+from . import array_methods, augmented, comprehensions, dicts, fields, functions, lambdas, list_methods, records, recursion, refuse, shifts, starred, tables, varargs
 from .anf import Normalizer
 from .tree import name_node, runtime_call
 
@@ -42,6 +42,7 @@ DESUGARING = (
     varargs.desugar,  # rk4(rhs, y0, t, a, b) of rk4(rhs, y0, t, *args)  ->  rk4_2args(rhs, y0, t, a, b)
     dicts.desugar,  # {"a": x}  ->  dict_of(("a",), [x]); d.items()  ->  items_of(d)
     records.desugar,  # State(x, v)  ->  record_of(State, ("x", "v"), [x, v])
+    fields.desugar,  # unattributes(p, a=ga, b=gb)  ->  unattribute(ga, p, "a") + unattribute(gb, p, "b")
     augmented.desugar,  # x += v          ->  x = x + v
     list_methods.desugar,  # xs.append(v)  ->  xs = appended(xs, v); v = xs.pop()
     array_methods.desugar,  # x.sum(axis=0)  ->  np.sum(x, axis=0)

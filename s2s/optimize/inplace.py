@@ -31,7 +31,7 @@ from .expressions import SAFE_PARENTS, is_call
 from .facts import names
 
 # calls whose result is a new array (or an immutable number) that no other name holds
-FRESH_CALLS = {"zeros_like", "unindex", "unattribute", "matmul_dx", "matmul_dy", "updated", "zeroed", "appended", "copy_of"}
+FRESH_CALLS = {"zeros_like", "unindex", "unattribute", "unattributes", "matmul_dx", "matmul_dy", "updated", "zeroed", "appended", "copy_of"}
 # numpy functions whose result is a new array
 FRESH_NUMPY = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array", "copy"}
 
@@ -88,7 +88,7 @@ def _summed(value):
     if is_call(value, "unbroadcast"):
         return _summed(value.args[0])
     return isinstance(value, (gast.BinOp, gast.UnaryOp)) or is_call(value, "zeros_like") or any(
-        is_call(value, f) for f in ("unindex", "unattribute", "matmul_dx", "matmul_dy", "zeroed"))
+        is_call(value, f) for f in ("unindex", "unattribute", "unattributes", "matmul_dx", "matmul_dy", "zeroed"))
 
 
 def fresh(value):

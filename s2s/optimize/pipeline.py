@@ -6,7 +6,7 @@ recomputed here, after every rewrite that reports a change, so each rewrite
 is handed facts true of the tree it gets.
 """
 
-from .accumulate import merge_accumulations
+from .accumulate import gather_fields, merge_accumulations
 from .arithmetic import drop_unit_seed, simplify_arithmetic
 from .common import share_common_subexpressions
 from .copies import coalesce_copies, fold_loop_copies, propagate_copies
@@ -23,6 +23,7 @@ PIPELINE = (
     (simplify_arithmetic, ONCE),
     (coalesce_copies, TO_FIXED_POINT),  # a coalesced copy can leave the next one coalescible
     (propagate_copies, ONCE),
+    (gather_fields, ONCE),  # before merging: it reads the additions one by one
     (merge_accumulations, ONCE),
     (inline_single_use, ONCE),
     (hoist_invariants, ONCE),

@@ -152,7 +152,7 @@ from .reductions import (
 from .revolve import revolve
 from .scans import linear_scan, merged_axes, reduceat_segments, shift_along, unmerged_axes
 from .statistics import cov_rows, cov_weights, ediff1d_span, gradient_tuple, uncov_rows, ungradient
-from .scatter import PAD_COPY_MODES, add_at, field_tangent, unattribute, unindex, unpad, unsort, untake, untake_along_axis
+from .scatter import PAD_COPY_MODES, add_at, field_tangent, unattribute, unattributes, unindex, unpad, unsort, untake, untake_along_axis
 from .spectra import dual_norm, fft_axes, fft_sizes, fit_to, half_spectrum_weights
 from .seeds import seed_like, seed_scalar, zeroed, zeros_like
 from .sequences import (
@@ -338,6 +338,7 @@ __all__ = [
     "unindex",
     "add_at",
     "unattribute",
+    "unattributes",
     "field_tangent",
     "unreduce",
     "unstack",

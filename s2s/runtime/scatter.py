@@ -68,6 +68,24 @@ def unattribute(grad, like, name):
     return SparseTuple(out, like)
 
 
+def unattributes(like, /, **grads):
+    """The adjoint of reads of several fields of ``like`` (distinct names), built at once: the
+    sum of :func:`unattribute` of each (``unattributes(p, a=ga, b=gb)`` is
+    ``unattribute(ga, p, "a") + unattribute(gb, p, "b")``, which differentiating it again reads)."""
+    kind = type(like)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = _fields_of(kind)
+    if fields is True:
+        return GradDict(grads)
+    if fields is False:
+        raise TypeError(f"s2s cannot differentiate the attributes {', '.join('.' + n for n in grads)} of an array")
+    out = [None] * len(like)
+    for name, grad in grads.items():
+        out[fields.index(name)] = grad
+    return SparseTuple(out, like) if any(g is None for g in out) else GradTuple(out)  # as their sum would be
+
+
 _FIELDS = {}  # type -> its NamedTuple fields, True (adjoints by name) or False (an array): unattribute's look, once per type
 
 

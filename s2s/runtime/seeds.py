@@ -6,6 +6,8 @@ arguments' dtype and library); ``zeros_like`` the zero adjoint of any value
 entry of an overwritten item reset to zero.
 """
 
+import dataclasses
+
 import numpy as np
 
 from .values import GradDict, GradTuple, SparseTuple, zeros_like
@@ -18,10 +20,14 @@ def seed_like(*arguments):
     floating dtype of the arguments differentiated for (float32 arrays give a
     float32 seed, as the output they make would be) and their array library,
     or a Python float (for float64 numpy arrays too: the same arithmetic, faster)."""
-    for a in arguments:  # the common call: Python floats and float64 numpy arrays, at once
+    for a in arguments:  # the common call: Python floats, float64 numpy arrays and dataclasses, at once
         kind = type(a)
         if not (kind is float or kind is np.ndarray and a.dtype is _FLOAT64):
-            break
+            record = _RECORDS.get(kind)
+            if record is None:
+                record = _RECORDS[kind] = _record_type(kind)
+            if not record:
+                break
     else:
         return 1.0
     arrays = []
@@ -52,6 +58,16 @@ def seed_like(*arguments):
         return 1.0 if dtype == np.float64 else dtype.type(1)
     one = np.ones_like(arrays[0], dtype=np.result_type(*(v.dtype for v in arrays)), shape=())
     return one[()] if isinstance(one, np.ndarray) else one  # a 0-d array of the arguments' library
+
+
+_RECORDS = {}  # type -> whether seed_like reads no dtype off its instances (see _record_type)
+
+
+def _record_type(kind):
+    """Whether ``kind`` is a dataclass (not a tuple or list) with no ``dtype`` of its own or of
+    its fields': :func:`seed_like` reads nothing of its instances, in any call."""
+    return (dataclasses.is_dataclass(kind) and not issubclass(kind, (tuple, list)) and not hasattr(kind, "dtype")
+            and "dtype" not in kind.__dataclass_fields__ and not hasattr(kind, "__getattr__"))
 
 
 def seed_scalar(value, name="the function"):
