@@ -328,6 +328,9 @@ def shape_classes(fdef, scalar, dims=None, integers=None, returns_key=None):
         else:
             keys[p] = given or ("param", p)
     sizes = _sizes(assignments, indices)
+    for p in params:  # an integer parameter never reassigned: a length of its own, as an integer assigned once
+        if p in indices and p not in assignments:
+            sizes.setdefault(p, ("own", p))
     state = {n: TOP for n in assignments if n not in scalar}
     keys.update(state)
     changed = True

@@ -81,3 +81,28 @@ def test_the_array_is_not_saved_per_iteration(fn, args, wrt, array):
 def test_seeded_entry_overwritten_unread_gets_nothing():
     x = rng.normal(size=8)
     assert s2s.grad(seeded_inside_the_range)(x, 0.7)[0] == 0.0
+
+
+def hamiltonian(potential, n, spacing):
+    """A 1-D Schroedinger operator by finite differences, filled entry by entry in a callee
+    whose size is an integer parameter: np.zeros((n, n)) is n-by-n for the shape analysis."""
+    H = np.zeros((n, n))
+    for i in range(n):
+        H[i, i] = 1.0 / spacing**2 + potential[i]
+        if i + 1 < n:
+            H[i, i + 1] = H[i + 1, i] = -0.5 / spacing**2
+    return H
+
+
+def ground_state_energy(potential, spacing=0.2):
+    n = potential.shape[0]
+    return np.linalg.eigvalsh(hamiltonian(potential, n, spacing))[0]
+
+
+def test_a_square_array_of_an_integer_parameter_has_a_known_shape():
+    potential = 0.5 * np.linspace(-2.0, 2.0, 9) ** 2 + 0.1 * rng.normal(size=9)
+    source = s2s.grad(ground_state_energy).specialize(potential).source
+    forward = source.split("def hamiltonian_forward")[1].split("def hamiltonian_backward")[0]
+    assert "shape_of(H" not in forward  # no shapes of H saved per iteration
+    check_grad(ground_state_energy, (potential,), 0)
+    check_grad(ground_state_energy, (potential,), 0, optimize=False)

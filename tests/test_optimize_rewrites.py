@@ -206,6 +206,12 @@ def test_fold_loop_copies():
 
 
 def test_inline_single_use():
+    assert unchanged(inline_single_use, """
+        def f(H, i, v):
+            H_2 = updated(H, i, v)
+            H_3 = updated(H_2, i + 1, v)
+            return H_3
+    """)  # item writes stay statements: in place, each writes into its array
     assert rewritten(inline_single_use, """
         def f(s, x):
             t = 0.9 * s

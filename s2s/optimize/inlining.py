@@ -8,7 +8,7 @@ order matters (see the package docstring for the calling convention).
 import gast
 
 from ..floats import index
-from .expressions import arithmetic, constant_slices, pure, simple_test, substitute, text
+from .expressions import arithmetic, constant_slices, is_call, pure, simple_test, substitute, text
 from .facts import assigns, blocks, names
 
 MAX_INLINED = 72  # characters of an expression made by inlining
@@ -57,6 +57,8 @@ def _inline_into_reader(block, i, facts):
     entry = read and index(value.slice) and any(isinstance(n, gast.Name) for n in gast.walk(value.slice))
     if facts.stores.get(t) != 1 or facts.loads.get(t) != 1:
         return False
+    if any(is_call(value, f) for f in ("updated", "zeroed", "appended")):
+        return False  # an item write, a statement of its own: in place, it writes into its array (s2s.optimize.inplace)
     if isinstance(value, gast.Call) and not pure(value):
         return _inline_call_into_next(block, i, t)
     if not (view or entry or isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Call)) and pure(value)):
