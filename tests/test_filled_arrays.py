@@ -99,10 +99,14 @@ def ground_state_energy(potential, spacing=0.2):
     return np.linalg.eigvalsh(hamiltonian(potential, n, spacing))[0]
 
 
-def test_a_square_array_of_an_integer_parameter_has_a_known_shape():
+def test_a_square_array_filled_through_a_branch_is_written_in_place():
+    """H carried through an ``if`` (``H_5 = updated(H_3, ...)`` or ``H_5 = H_3``, then ``H_2 = H_5``):
+    owned at the start of every iteration, by induction, so written in place; its adjoint,
+    the caller's, is copied once before the backward loop and zeroed in place."""
     potential = 0.5 * np.linspace(-2.0, 2.0, 9) ** 2 + 0.1 * rng.normal(size=9)
     source = s2s.grad(ground_state_energy).specialize(potential).source
-    forward = source.split("def hamiltonian_forward")[1].split("def hamiltonian_backward")[0]
-    assert "shape_of(H" not in forward  # no shapes of H saved per iteration
+    forward, backward = source.split("def hamiltonian_forward")[1].split("def hamiltonian_backward")
+    assert "shape_of(H" not in forward and "updated(" not in forward and "_stack.append(H" not in forward
+    assert "zeroed(" not in backward and backward.count(".copy()") == 1
     check_grad(ground_state_energy, (potential,), 0)
     check_grad(ground_state_energy, (potential,), 0, optimize=False)

@@ -209,7 +209,9 @@ class Normalizer(Expressions, ControlFlow, Iteration, Hooks):
             raise self.loc.error(target, "assignment into a subscript is supported on local variables only (`y[i] = v`)")
         array = self.atom(target.value)
         index = self.index(target.slice)
-        if not is_atom(index):
+        if isinstance(index, gast.Tuple) and all(is_atom(e) for e in index.elts):
+            pass  # ``y[i, j] = v``: the tuple of atoms itself, which the shape facts read as integers
+        elif not is_atom(index):
             s_ = dotted_expr("np.s_")
             s_.s2s_global = numpy.s_
             s_.s2s_canonical = True

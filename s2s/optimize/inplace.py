@@ -135,6 +135,51 @@ def _move(stmt, body, k, frames):
     return None
 
 
+def _carried_owned(loop, owned, changed, body, k, frames, fresh_calls, compiled):
+    """``(kept, copied)``: the names that ``loop`` assigns (``changed``) which are owned at the
+    start of every iteration (name -> summed).  ``kept``: those owned before the loop and
+    owned again at the end of each iteration: by induction on the iterations they are
+    owned at the start of each, and after the loop.  ``copied``: names the loop carries
+    (reads before assigning) that are not owned before it but would be so, and written
+    in place: owned after one copy before the loop (``y_2 = updated(y, i, v)`` in a branch,
+    ``y = y_2`` at the end: written in place, not a copy per iteration).  Found by walking
+    copies of the loop with the assumption, dropping the names it fails for."""
+    head = loop.test if isinstance(loop, gast.While) else loop.iter
+    excluded = _aliasing_reads(head) | (set(names(loop.target, gast.Store)) if isinstance(loop, gast.For) else set())
+
+    def trial(assumed):
+        """The assumed names owned at the end of an iteration, and the rewrites the walk made."""
+        copied = copy.deepcopy(loop)
+        around = body[:k] + [copied] + body[k + 1:]  # what follows the loop, read by dead_after
+        start = owned.copy()
+        start.drop(changed | excluded)
+        for n, summed in assumed.items():
+            start.add(n, summed)
+        rewrites = []
+        end = _walk(copied.body, start, [(around, k)] + frames, rewrites, fresh_calls, None, compiled)
+        return {n: summed and n in end.summed for n, summed in assumed.items() if n in end.names}, len(rewrites)
+
+    assigned = {n for stmt in loop.body for n in names(stmt, gast.Store)} - excluded
+    kept = {n: n in owned.summed for n in owned.names & changed & assigned}
+    written = _written_each_iteration(loop.body)  # copied by the caller already
+    writes = any(is_call(n, f) for n in gast.walk(loop) for f in ("updated", "zeroed"))
+    candidates = [n for n in sorted(changed & assigned - owned.names - set(written)) if writes and _scan(loop.body, n) == "read"]
+    if not kept and not candidates:  # (a name assigned before it is read is not carried)
+        return {}, {}
+    while True:
+        holds, rewrites = trial(kept)
+        if holds == kept:
+            break
+        kept = holds
+    copies = {}
+    for n in candidates:
+        holds, more = trial({**kept, **copies, n: False})
+        if holds == {**kept, **copies, n: False} and more > rewrites:
+            copies[n] = False
+            rewrites = more
+    return kept, copies
+
+
 def _loop_facts(body):
     """(names with an aliasing read, names assigned something not fresh) anywhere in the loop ``body``."""
     aliased, stale = set(), set()
@@ -165,8 +210,7 @@ def dead_after(name, body, k, frames):
     ``frames`` lists the statements around ``body``, innermost first, as
     ``(block, position)``: after the end of a loop's body its next iteration
     runs it from the start, and the loop's test; after a block, what follows
-    the statement holding it.  Conservative: an assignment in a branch does
-    not count as assigning anew."""
+    the statement holding it.  An ``if`` assigns anew where both its branches do."""
     state = _scan(body[k + 1:], name)
     if state:
         return state == "killed"
@@ -187,6 +231,13 @@ def _scan(stmts, name):
     """``"read"`` if ``stmts`` read ``name`` before assigning it, ``"killed"`` if they
     assign it first (at their own level), else None."""
     for stmt in stmts:
+        if isinstance(stmt, gast.If) and name not in names(stmt.test, gast.Load):
+            branches = (_scan(stmt.body, name), _scan(stmt.orelse, name))
+            if "read" in branches:
+                return "read"
+            if branches == ("killed", "killed"):  # both branches assign it first
+                return "killed"
+            continue
         if name in names(stmt, gast.Load):
             if not (isinstance(stmt, gast.Assign) and _kills(stmt, name) and name not in names(stmt.value, gast.Load)):
                 return "read"
@@ -378,17 +429,21 @@ def _walk(body, owned, frames, rewritten, fresh_calls=frozenset(), returns=None,
         elif isinstance(stmt, (gast.For, gast.While)):
             aliased, stale = _loop_facts(stmt.body)
             head = stmt.test if isinstance(stmt, gast.While) else stmt.iter
+            kept, copies = _carried_owned(stmt, owned, aliased | stale, body, k, frames, fresh_calls, compiled)
             owned.drop(aliased | stale | _aliasing_reads(head))
             if isinstance(stmt, gast.For):
                 owned.drop(names(stmt.target, gast.Store))
+            for n, summed in kept.items():
+                owned.add(n, summed)
             written = _written_each_iteration(stmt.body)
-            for n in sorted(set(written) - owned.names - aliased - stale - _aliasing_reads(head)):
+            copies.update({n: written[n] for n in set(written) - owned.names - aliased - stale - _aliasing_reads(head)})
+            for n in sorted(copies):
                 # owned from the second iteration on: one copy before the loop, instead of one per iteration
                 copied = _like(gast.Assign(targets=[_store(n)], value=gast.Call(
                     func=gast.Attribute(value=_load(n), attr="copy", ctx=gast.Load()), args=[], keywords=[]), type_comment=None), stmt)
                 body.insert(k, copied)
                 rewritten.append(copied)
-                owned.add(n, written[n])  # an adjoint (zeroed) may be added into, a primal array not
+                owned.add(n, copies[n])  # an adjoint (zeroed) may be added into, a primal array not
                 k += 1
                 inner = [(body, k)] + frames
             _walk(stmt.body, owned, inner, rewritten, fresh_calls, returns, compiled)
