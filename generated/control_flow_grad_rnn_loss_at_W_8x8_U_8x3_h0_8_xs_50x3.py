@@ -3,7 +3,7 @@
 # transform: grad, wrt='W', optimize=True, specialized to shapes W (a, a), U (a, 3), h0 (a,), xs (b, 3)
 # source sha256: 2f053e435914e1736f356d3e338d13fa13e464e4be91d94faac85b421da878e9
 # s2s-meta: {"bindings": {}, "dims": [["W", ["a", "a"]], ["U", ["a", 3]], ["h0", ["a"]], ["xs", ["b", 3]]], "entry": "grad_rnn_loss", "function": "rnn_loss", "kind": "grad", "optimize": true, "origin": "examples/control_flow.py", "scalars": [], "wrt": "W"}
-# s2s-digest: 9c4e33b6f9c7a012709754c89abcc90eb46edb3cc2535906a502a2a99c8dc657 (sha256 of this file without this line)
+# s2s-digest: fb1dd6945a7ca9381041ade8be134c1ea1e7604f4d66e9788c91c697d605c38c (sha256 of this file without this line)
 
 
 import numpy as np
@@ -32,6 +32,6 @@ def grad_rnn_loss(W, U, h0, xs):
     for h_2, h_3 in zip(reversed(h_2_stack), reversed(h_3_stack)):
         # control_flow.py:20  h = np.tanh(W @ h + U @ xs[t])
         plus_bar = h_2_bar * (1.0 - h_3 * h_3)
-        W_bar += np.outer(plus_bar, h_2)
+        W_bar += plus_bar[:, None] * h_2
         h_2_bar = W.T @ plus_bar
     return W_bar

@@ -311,14 +311,15 @@ class Adjoints:
     def known_product(self, node):
         """``matmul_dx(g, x, y)`` or ``matmul_dy(g, x, y)`` (the adjoints of ``x @ y``) where the
         variant knows that ``x`` and ``y`` are vectors or matrices: the product it computes,
-        written out (``g @ y.T``, ``x.T @ g``, ``g * y``, ``np.outer(x, g)``), so the
+        written out (``g @ y.T``, ``x.T @ g``, ``g * y``, ``x[:, None] * g``), so the
         call tests no ranks and reads only the operand it multiplies by."""
         g, x, y = node.args
         ranks = [self.rank(a) for a in (x, y)]
         if None in ranks:
             return node
-        np_ = name("np")
-        outer = gast.Attribute(value=np_, attr="outer", ctx=gast.Load())  # of two vectors here (numba compiles it)
+        def outer(a, b):  # of two vectors: ``a[:, None] * b``, np.outer's product without its call
+            column = gast.Tuple(elts=[gast.Slice(lower=None, upper=None, step=None), gast.Constant(value=None, kind=None)], ctx=gast.Load())
+            return gast.BinOp(left=gast.Subscript(value=a, slice=column, ctx=gast.Load()), op=gast.Mult(), right=b)
 
         def T(m):
             return gast.Attribute(value=m, attr="T", ctx=gast.Load())
@@ -328,10 +329,10 @@ class Adjoints:
 
         if spelling(node.func) == "matmul_dx":
             made = {(2, 2): lambda: matmul(g, T(y)), (1, 1): lambda: gast.BinOp(left=g, op=gast.Mult(), right=y),
-                    (1, 2): lambda: matmul(y, g), (2, 1): lambda: gast.Call(func=outer, args=[g, y], keywords=[])}
+                    (1, 2): lambda: matmul(y, g), (2, 1): lambda: outer(g, y)}
         else:
             made = {(2, 2): lambda: matmul(T(x), g), (1, 1): lambda: gast.BinOp(left=g, op=gast.Mult(), right=x),
-                    (1, 2): lambda: gast.Call(func=outer, args=[x, g], keywords=[]), (2, 1): lambda: matmul(T(x), g)}
+                    (1, 2): lambda: outer(x, g), (2, 1): lambda: matmul(T(x), g)}
         return made[tuple(ranks)]()
 
     def rank(self, node):
