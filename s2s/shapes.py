@@ -499,7 +499,10 @@ def _broadcast(a, b):
         x = a[-i] if i <= len(a) else 1
         y = b[-i] if i <= len(b) else 1
         if x != y and x != 1 and y != 1:
-            return None
+            if type(x) is int and type(y) is int or type(x) is not int and type(y) is not int:
+                return None
+            out.append(x if type(x) is int else y)  # a number other than 1: the size wherever the product runs
+            continue  # (the symbol's size is that number or 1; either way the result has the number)
         out.append(y if x == 1 else x)
     return tuple(reversed(out))
 
@@ -551,6 +554,11 @@ def _call_key(rhs, keys, scalar, sizes, returns_key=None):
             return ("dims", (len(fields.items),))
         shape = _dims(rhs.args[0], keys, scalar)  # of an array: its shape, whatever the dtype
         return ("dims", shape) if shape is not None else None
+    if fn is numpy.concatenate and len(rhs.args) == 1 and not rhs.keywords and isinstance(rhs.args[0], gast.Name):
+        return _concatenated(sizes.get(("literal", rhs.args[0].id)), keys, scalar, sizes)
+    if fn is numpy.diff and len(rhs.args) == 1 and not rhs.keywords:
+        shape = _dims(rhs.args[0], keys, scalar)  # one difference along the last axis
+        return ("dims", shape[:-1] + (shape[-1] - 1,)) if shape and type(shape[-1]) is int and shape[-1] >= 1 else None
     if _in(fn, SAME_SHAPE) and len(rhs.args) == 1 and not rhs.keywords and isinstance(rhs.args[0], gast.Name):
         key = keys.get(rhs.args[0].id)
         return None if isinstance(key, Fields) else key
@@ -583,6 +591,28 @@ def _call_key(rhs, keys, scalar, sizes, returns_key=None):
     if returns_key is not None and callable(fn) and hasattr(fn, "__code__"):
         return returns_key(fn, rhs, scalar, keys)  # a user function: the class of what it returns
     return None
+
+
+def _concatenated(parts, keys, scalar, sizes):
+    """The class of ``np.concatenate([a, b, ...])`` of vectors whose lengths are numbers (names
+    of arrays of one known dimension, lists of numbers written out), else None."""
+    if not parts:
+        return None
+    total = 0
+    for part in parts:
+        if not isinstance(part, gast.Name) or hasattr(part, "s2s_global"):
+            return None
+        items = sizes.get(("literal", part.id))
+        if items is not None and all(_scalar_atom(e, scalar) for e in items):
+            total += len(items)
+            continue
+        key = keys.get(part.id)
+        if key is TOP:
+            return TOP
+        if not (isinstance(key, tuple) and key[0] == "dims" and len(key[1]) == 1 and type(key[1][0]) is int):
+            return None
+        total += key[1][0]
+    return ("dims", (total,))
 
 
 def subscript_key(rhs, keys, indices):

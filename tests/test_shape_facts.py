@@ -73,6 +73,8 @@ CASES = [
     (P.parts, (rng.normal(size=(30, 5)), rng.normal(size=(5, 5))), (0, 1)),
     (P.logistic, (rng.normal(size=(3, 4)), rng.normal(size=4) + 3.0), (0, 1)),
     (P.logistic, (0.3, 2.5), (0, 1)),
+    (P.bar_strain_energy, (rng.normal(size=4), rng.uniform(1, 2, size=5), rng.normal(size=4)), (0, 1)),
+    (P.bar_strain_energy, (rng.normal(size=7), rng.uniform(1, 2, size=8), rng.normal(size=7)), (0, 1)),
 ]
 
 
@@ -317,3 +319,13 @@ def test_one_over_x_has_the_reciprocals_adjoint():
     source = s2s.grad(P.logistic, wrt=(0, 1)).specialize(x, w).source
     assert "-s_bar * s * s * exp_neg_x_times_w" in source and "w_bar = -v1_over_w * v1_over_w" in source
     assert "plus" not in source  # 1.0 + np.exp(...) is not kept
+
+
+def test_a_padded_difference_has_the_length_of_its_parts():
+    """np.diff(np.concatenate([[0.0], u, [0.0]])) of 4 nodes has 5 entries; times 5 stiffnesses
+    (a symbol, any size above SMALL) it still has 5 (the product runs only where they agree):
+    the shapes stay known, no shape is saved and no adjoint is summed to a shape at run time."""
+    args = CASES[-2][1]
+    source = s2s.grad(P.bar_strain_energy, wrt=(0, 1)).specialize(*args).source
+    assert "shape_of(" not in source and "unbroadcast(elongation" not in source
+    assert "unbroadcast(" not in source.split("k_bar")[0]  # (k's adjoint: 5 entries into k's symbol, summed if need be)

@@ -314,3 +314,10 @@ def complex_reciprocal(z):
 def complex_divided(z):
     r = np.true_divide(1.0, z * z + 2.0)
     return np.sum(np.real(r) + np.imag(r) ** 2)
+
+
+def bar_strain_energy(u, k, f):
+    """A fixed-fixed elastic bar: nodal displacements u (the walls' are 0), one stiffness per
+    element (one more than the nodes), strain energy minus the work of the loads f."""
+    elongation = np.diff(np.concatenate([[0.0], u, [0.0]]))
+    return 0.5 * np.sum(k * elongation**2) - u @ f
