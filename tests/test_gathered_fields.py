@@ -4,6 +4,7 @@ their adjoints are built at once, ``unattributes(p, a=a_bar, b=b_bar)``
 gradients stay right, and so do the second derivatives, which read ``unattributes`` back as
 the sum of ``unattribute``s (s2s/normalize/fields.py)."""
 
+import copy
 import dataclasses
 from typing import NamedTuple
 
@@ -101,7 +102,6 @@ def numeric_field_grads(f, args, index, eps=1e-6):
 
 
 def _with(record, name, value):
-    import copy
     out = copy.copy(record)
     setattr(out, name, value)
     return out
